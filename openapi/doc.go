@@ -1,0 +1,43 @@
+// Package openapi loads, normalises, indexes and routes API descriptions:
+// Swagger 2.0 (converted), OpenAPI 3.0.x and 3.1.x, as YAML or JSON, from
+// bytes (Parse), a file (LoadFile), an fs.FS (LoadFS), an http(s) URL
+// (LoadURL) or whichever of the last two a string names (Load).
+//
+// # Lenient by default
+//
+// Real descriptions routinely break the rules: examples that contradict
+// their schema, ECMAScript patterns Go's RE2 cannot compile, OpenAPI 3.1
+// documents written with 3.0 habits. The loader repairs what it can on the
+// raw document before kin-openapi reads it (schema "examples" written as an
+// object, unknown schema keywords, "nullable" in 3.1, draft-04 boolean
+// exclusive bounds, components.pathItems references, 3.1-isms in 3.0
+// documents) and reports what it repaired or tolerated as Document.Warnings,
+// each with its location. Strict turns those problems into errors.
+//
+// A document that truly cannot be used (not YAML or JSON, not an API
+// description, an unsupported version, a $ref to nothing) fails with a
+// *LoadError naming the file, the JSON pointer and the line where known.
+//
+// # Normalised
+//
+// Servers are reduced to their path part (ServerPath): variables take their
+// defaults, scheme and host are dropped, a server such as "{Endpoint}" with
+// no usable default is the root. Operation and path-item servers override the
+// document's. Each Operation carries its effective parameters, security
+// requirement and base paths; an operation without an operationId gets a
+// stable derived one.
+//
+// # Routing
+//
+// Router is a segment trie: lookup cost grows with the number of path
+// segments, not with the number of operations. Literal segments beat
+// templated ones, a segment may hold several parameters and literal text
+// ("{name}.{ext}", "{name}:cancel"), parameters are percent-decoded, a
+// trailing slash is tolerated, and "no such path" (ErrNotFound) is told apart
+// from "no such method" (*MethodNotAllowedError). Path keys that carry a
+// query or fragment part ("/?Action=DescribeRegions") route by that part.
+// Requests are accepted both under the servers' base paths and without them.
+//
+// Middleware that needs to know which operation a request hits routes once
+// and stores the result with WithMatch; Document.Match reuses it.
+package openapi

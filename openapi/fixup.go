@@ -1,0 +1,530 @@
+package openapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// schemaKeywords are the keys a schema object may carry that kin-openapi
+// understands. Anything else that is not an extension ("x-...") is dropped
+// before kin sees the document: JSON Schema allows unknown keywords as
+// annotations, kin rejects them.
+var schemaKeywords = map[string]bool{
+	"$ref": true, "$id": true, "$schema": true, "$comment": true, "$defs": true, "$anchor": true,
+	"$dynamicRef": true, "$dynamicAnchor": true,
+	"type": true, "title": true, "format": true, "description": true, "enum": true, "default": true,
+	"example": true, "examples": true, "externalDocs": true, "const": true,
+	"oneOf": true, "anyOf": true, "allOf": true, "not": true,
+	"if": true, "then": true, "else": true,
+	"uniqueItems": true, "exclusiveMinimum": true, "exclusiveMaximum": true,
+	"nullable": true, "readOnly": true, "writeOnly": true, "allowEmptyValue": true, "deprecated": true,
+	"xml": true, "minimum": true, "maximum": true, "multipleOf": true,
+	"minLength": true, "maxLength": true, "pattern": true,
+	"minItems": true, "maxItems": true, "items": true, "prefixItems": true,
+	"contains": true, "minContains": true, "maxContains": true,
+	"required": true, "properties": true, "minProperties": true, "maxProperties": true,
+	"additionalProperties": true, "patternProperties": true, "dependentSchemas": true,
+	"dependentRequired": true, "propertyNames": true, "unevaluatedItems": true,
+	"unevaluatedProperties": true, "discriminator": true,
+	"contentMediaType": true, "contentEncoding": true, "contentSchema": true,
+}
+
+// schemaMaps name keywords whose value is a map of name -> schema.
+var schemaMaps = []string{"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
+
+// schemaSingles name keywords whose value is one schema.
+var schemaSingles = []string{"not", "additionalProperties", "additionalItems", "contains", "propertyNames",
+	"if", "then", "else", "unevaluatedItems", "unevaluatedProperties", "contentSchema"}
+
+// schemaLists name keywords whose value is a list of schemas.
+var schemaLists = []string{"allOf", "anyOf", "oneOf", "prefixItems"}
+
+var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace", "query"}
+
+// fixer repairs a raw OpenAPI 3.x document in place so kin-openapi reads it
+// the way its author meant. Each repair kind is counted and reported once as a
+// warning, not once per occurrence: a large spec can repeat one quirk
+// thousands of times.
+type fixer struct {
+	is31    bool
+	counts  map[string]int
+	first   map[string]string // repair kind -> first location
+	visited map[*map[string]any]bool
+}
+
+func newFixer(is31 bool) *fixer {
+	return &fixer{is31: is31, counts: map[string]int{}, first: map[string]string{}}
+}
+
+func (f *fixer) note(kind, ptr string) {
+	if f.counts[kind] == 0 {
+		f.first[kind] = ptr
+	}
+	f.counts[kind]++
+}
+
+// warnings reports the repairs made, sorted for stable output.
+func (f *fixer) warnings() []Warning {
+	kinds := make([]string, 0, len(f.counts))
+	for k := range f.counts {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	out := make([]Warning, 0, len(kinds))
+	for _, k := range kinds {
+		msg := k
+		if n := f.counts[k]; n > 1 {
+			msg = fmt.Sprintf("%s (%d places, first shown)", k, n)
+		}
+		out = append(out, Warning{Pointer: f.first[k], Message: msg})
+	}
+	return out
+}
+
+// fixDocument applies every repair to an OpenAPI 3.x raw document.
+func (f *fixer) fixDocument(root map[string]any) {
+	inlinePathItemRefs(root, f)
+	if paths, ok := root["paths"].(map[string]any); ok {
+		for _, p := range sortedKeys(paths) {
+			f.pathItem(paths[p], "/paths/"+escapeToken(p))
+		}
+	}
+	if hooks, ok := root["webhooks"].(map[string]any); ok {
+		for _, p := range sortedKeys(hooks) {
+			f.pathItem(hooks[p], "/webhooks/"+escapeToken(p))
+		}
+	}
+	comps, _ := root["components"].(map[string]any)
+	if comps == nil {
+		return
+	}
+	each := func(key string, fn func(v any, ptr string)) {
+		if m, ok := comps[key].(map[string]any); ok {
+			for _, name := range sortedKeys(m) {
+				fn(m[name], "/components/"+key+"/"+escapeToken(name))
+			}
+		}
+	}
+	each("schemas", f.schema)
+	each("parameters", f.parameter)
+	each("headers", f.parameter)
+	each("requestBodies", f.withContent)
+	each("responses", f.response)
+	each("callbacks", f.callback)
+}
+
+// inlinePathItemRefs replaces path items written as
+// {"$ref": "#/components/pathItems/X"} by the item itself; kin-openapi does
+// not know components.pathItems.
+func inlinePathItemRefs(root map[string]any, f *fixer) {
+	comps, _ := root["components"].(map[string]any)
+	items, _ := comps["pathItems"].(map[string]any)
+	for _, section := range []string{"paths", "webhooks"} {
+		paths, _ := root[section].(map[string]any)
+		for _, p := range sortedKeys(paths) {
+			item, _ := paths[p].(map[string]any)
+			for hop := 0; hop < 8 && item != nil; hop++ {
+				ref, _ := item["$ref"].(string)
+				if !strings.HasPrefix(ref, "#/components/pathItems/") {
+					break
+				}
+				target, ok := lookup(root, ref)
+				if !ok {
+					break // reported by checkRefs
+				}
+				t, ok := target.(map[string]any)
+				if !ok {
+					break
+				}
+				merged := make(map[string]any, len(t)+len(item))
+				for k, v := range t {
+					merged[k] = v
+				}
+				for k, v := range item {
+					if k != "$ref" {
+						merged[k] = v
+					}
+				}
+				paths[p] = merged
+				item = merged
+				f.note("path item $ref to components.pathItems inlined", "/"+section+"/"+escapeToken(p))
+			}
+		}
+	}
+	if items != nil {
+		// Schemas inside are fixed where they were inlined; kin has no field for them.
+		delete(comps, "pathItems")
+	}
+}
+
+func (f *fixer) pathItem(v any, ptr string) {
+	item, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	f.parameterList(item["parameters"], ptr+"/parameters")
+	for _, m := range httpMethods {
+		op, ok := item[m].(map[string]any)
+		if !ok {
+			continue
+		}
+		optr := ptr + "/" + m
+		f.parameterList(op["parameters"], optr+"/parameters")
+		f.withContent(op["requestBody"], optr+"/requestBody")
+		if rs, ok := op["responses"].(map[string]any); ok {
+			for _, code := range sortedKeys(rs) {
+				f.response(rs[code], optr+"/responses/"+escapeToken(code))
+			}
+		}
+		if cbs, ok := op["callbacks"].(map[string]any); ok {
+			for _, name := range sortedKeys(cbs) {
+				f.callback(cbs[name], optr+"/callbacks/"+escapeToken(name))
+			}
+		}
+	}
+}
+
+func (f *fixer) callback(v any, ptr string) {
+	cb, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	for _, expr := range sortedKeys(cb) {
+		f.pathItem(cb[expr], ptr+"/"+escapeToken(expr))
+	}
+}
+
+func (f *fixer) parameterList(v any, ptr string) {
+	list, ok := v.([]any)
+	if !ok {
+		return
+	}
+	for i, p := range list {
+		f.parameter(p, fmt.Sprintf("%s/%d", ptr, i))
+	}
+}
+
+// parameter handles parameters and headers: a schema, or content.
+func (f *fixer) parameter(v any, ptr string) {
+	p, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	if s, ok := p["schema"]; ok {
+		f.schema(s, ptr+"/schema")
+	}
+	f.content(p["content"], ptr+"/content")
+}
+
+func (f *fixer) response(v any, ptr string) {
+	r, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	f.content(r["content"], ptr+"/content")
+	if hs, ok := r["headers"].(map[string]any); ok {
+		for _, name := range sortedKeys(hs) {
+			f.parameter(hs[name], ptr+"/headers/"+escapeToken(name))
+		}
+	}
+}
+
+func (f *fixer) withContent(v any, ptr string) {
+	if m, ok := v.(map[string]any); ok {
+		f.content(m["content"], ptr+"/content")
+	}
+}
+
+func (f *fixer) content(v any, ptr string) {
+	c, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	for _, mt := range sortedKeys(c) {
+		media, ok := c[mt].(map[string]any)
+		if !ok {
+			continue
+		}
+		mptr := ptr + "/" + escapeToken(mt)
+		if s, ok := media["schema"]; ok {
+			f.schema(s, mptr+"/schema")
+		}
+		if enc, ok := media["encoding"].(map[string]any); ok {
+			for _, name := range sortedKeys(enc) {
+				if e, ok := enc[name].(map[string]any); ok {
+					if hs, ok := e["headers"].(map[string]any); ok {
+						for _, h := range sortedKeys(hs) {
+							f.parameter(hs[h], mptr+"/encoding/"+escapeToken(name)+"/headers/"+escapeToken(h))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// schema repairs one schema object and everything below it.
+func (f *fixer) schema(v any, ptr string) {
+	f.schemaDepth(v, ptr, 0)
+}
+
+func (f *fixer) schemaDepth(v any, ptr string, depth int) {
+	s, ok := v.(map[string]any)
+	if !ok || depth > maxDepth {
+		return
+	}
+	if _, isRef := s["$ref"]; isRef && !f.is31 {
+		return // 3.0: siblings of $ref are ignored anyway
+	}
+	f.fixKeywords(s, ptr)
+	for _, k := range schemaMaps {
+		if m, ok := s[k].(map[string]any); ok {
+			for _, name := range sortedKeys(m) {
+				f.schemaDepth(m[name], ptr+"/"+k+"/"+escapeToken(name), depth+1)
+			}
+		}
+	}
+	for _, k := range schemaSingles {
+		if sub, ok := s[k]; ok {
+			f.schemaDepth(sub, ptr+"/"+k, depth+1)
+		}
+	}
+	for _, k := range schemaLists {
+		if list, ok := s[k].([]any); ok {
+			for i, sub := range list {
+				f.schemaDepth(sub, fmt.Sprintf("%s/%s/%d", ptr, k, i), depth+1)
+			}
+		}
+	}
+	switch items := s["items"].(type) {
+	case map[string]any:
+		f.schemaDepth(items, ptr+"/items", depth+1)
+	case []any:
+		// Draft-04 tuple form; OpenAPI 3.1 spells it prefixItems.
+		for i, sub := range items {
+			f.schemaDepth(sub, fmt.Sprintf("%s/items/%d", ptr, i), depth+1)
+		}
+		if f.is31 {
+			if _, has := s["prefixItems"]; !has {
+				s["prefixItems"] = items
+			}
+		}
+		delete(s, "items")
+		f.note("schema items given as a list rewritten", ptr)
+	}
+}
+
+// fixKeywords repairs the keywords of one schema object.
+func (f *fixer) fixKeywords(s map[string]any, ptr string) {
+	for k := range s {
+		if !schemaKeywords[k] && !strings.HasPrefix(k, "x-") {
+			delete(s, k)
+			f.note(fmt.Sprintf("unknown schema keyword %q ignored", k), ptr)
+		}
+	}
+	if ex, ok := s["examples"]; ok {
+		switch t := ex.(type) {
+		case []any:
+			if !f.is31 {
+				// 3.0 has only "example"; keep the first as that.
+				if _, has := s["example"]; !has && len(t) > 0 {
+					s["example"] = t[0]
+				}
+				delete(s, "examples")
+			}
+		case map[string]any:
+			// Written like media-type examples: {name: {value: ...}} or {name: value}.
+			list := make([]any, 0, len(t))
+			for _, name := range sortedKeys(t) {
+				e := t[name]
+				if m, ok := e.(map[string]any); ok {
+					if val, has := m["value"]; has {
+						e = val
+					}
+				}
+				list = append(list, e)
+			}
+			if f.is31 {
+				s["examples"] = list
+			} else {
+				delete(s, "examples")
+				if _, has := s["example"]; !has && len(list) > 0 {
+					s["example"] = list[0]
+				}
+			}
+			f.note("schema examples written as an object converted to a list", ptr)
+		default:
+			delete(s, "examples")
+			f.note("schema examples that are not a list ignored", ptr)
+		}
+	}
+	if f.is31 {
+		f.fix31(s, ptr)
+	} else {
+		f.fix30(s, ptr)
+	}
+	if req, ok := s["required"]; ok {
+		if _, isList := req.([]any); !isList {
+			// "required: true" on a property is a Swagger-ism; it means nothing here.
+			delete(s, "required")
+			f.note("schema required that is not a list ignored", ptr)
+		}
+	}
+}
+
+func (f *fixer) fix31(s map[string]any, ptr string) {
+	if n, ok := s["nullable"]; ok {
+		delete(s, "nullable")
+		if n == true {
+			switch t := s["type"].(type) {
+			case string:
+				if t != "null" {
+					s["type"] = []any{t, "null"}
+				}
+			case []any:
+				if !containsValue(t, "null") {
+					s["type"] = append(t, "null")
+				}
+			}
+			if enum, ok := s["enum"].([]any); ok && !containsValue(enum, nil) {
+				s["enum"] = append(enum, nil)
+			}
+			f.note("nullable: true in an OpenAPI 3.1 document read as a \"null\" type", ptr)
+		}
+	}
+	for _, pair := range [][2]string{{"exclusiveMinimum", "minimum"}, {"exclusiveMaximum", "maximum"}} {
+		b, isBool := s[pair[0]].(bool)
+		if !isBool {
+			continue
+		}
+		delete(s, pair[0])
+		if b {
+			if bound, ok := s[pair[1]]; ok {
+				s[pair[0]] = bound
+				delete(s, pair[1])
+			}
+		}
+		f.note("draft-04 boolean "+pair[0]+" rewritten as a number", ptr)
+	}
+}
+
+func (f *fixer) fix30(s map[string]any, ptr string) {
+	for _, pair := range [][2]string{{"exclusiveMinimum", "minimum"}, {"exclusiveMaximum", "maximum"}} {
+		n, isNum := s[pair[0]].(json.Number)
+		if !isNum {
+			continue
+		}
+		s[pair[1]] = n
+		s[pair[0]] = true
+		f.note("numeric "+pair[0]+" in an OpenAPI 3.0 document rewritten as minimum/maximum", ptr)
+	}
+	if c, ok := s["const"]; ok {
+		delete(s, "const")
+		if _, has := s["enum"]; !has {
+			s["enum"] = []any{c}
+		}
+		f.note("const in an OpenAPI 3.0 document read as a one-value enum", ptr)
+	}
+	if t, ok := s["type"].([]any); ok {
+		// A 3.1-style type list in a 3.0 document: keep one type, null as nullable.
+		var kept []any
+		for _, e := range t {
+			if e == "null" {
+				s["nullable"] = true
+			} else {
+				kept = append(kept, e)
+			}
+		}
+		switch len(kept) {
+		case 0:
+			delete(s, "type")
+		case 1:
+			s["type"] = kept[0]
+		default:
+			delete(s, "type") // any of several types: leave it open
+		}
+		f.note("type list in an OpenAPI 3.0 document simplified", ptr)
+	}
+}
+
+func containsValue(list []any, v any) bool {
+	for _, e := range list {
+		if e == v {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// valueKeys hold literal data, never references: "$ref" inside them is data.
+var valueKeys = map[string]bool{"example": true, "default": true, "enum": true, "const": true, "value": true}
+
+// nameMaps are keys whose map keys are names chosen by the author, so a name
+// such as "example" there is not a keyword.
+var nameMaps = map[string]bool{"properties": true, "patternProperties": true, "$defs": true,
+	"definitions": true, "schemas": true, "dependentSchemas": true, "parameters": true,
+	"responses": true, "headers": true, "examples": true, "requestBodies": true,
+	"securitySchemes": true, "links": true, "callbacks": true, "pathItems": true, "paths": true}
+
+// checkRefs verifies that every local $ref points at something, and returns a
+// located error for the first one that does not.
+func checkRefs(d *rawDoc, file string) error {
+	var bad *LoadError
+	var walk func(v any, ptr string, parentKey string, depth int)
+	walk = func(v any, ptr string, parentKey string, depth int) {
+		if bad != nil || depth > maxDepth {
+			return
+		}
+		switch t := v.(type) {
+		case map[string]any:
+			if ref, ok := t["$ref"].(string); ok && strings.HasPrefix(ref, "#") {
+				if _, found := resolveLocal(d.root, ref); !found {
+					at := ptr + "/$ref"
+					bad = &LoadError{File: file, Pointer: at, Line: d.line(at),
+						Err: fmt.Errorf("$ref %q not found", ref)}
+					return
+				}
+			}
+			names := nameMaps[parentKey]
+			for _, k := range sortedKeys(t) {
+				if !names && (valueKeys[k] || strings.HasPrefix(k, "x-")) {
+					continue
+				}
+				walk(t[k], ptr+"/"+escapeToken(k), k, depth+1)
+			}
+		case []any:
+			for i, e := range t {
+				walk(e, fmt.Sprintf("%s/%d", ptr, i), "", depth+1)
+			}
+		}
+	}
+	walk(d.root, "", "", 0)
+	if bad != nil {
+		return bad
+	}
+	return nil
+}
+
+// resolveLocal resolves "#/a/b" in the raw document, also when the fragment
+// is percent-encoded as URI fragments may be.
+func resolveLocal(root any, ref string) (any, bool) {
+	if v, ok := lookup(root, ref); ok {
+		return v, true
+	}
+	if dec, err := url.PathUnescape(ref); err == nil && dec != ref {
+		return lookup(root, dec)
+	}
+	return nil, false
+}

@@ -1,0 +1,371 @@
+package openapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi2"
+	"github.com/getkin/kin-openapi/openapi2conv"
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/mockapi-go/mockapi/internal/pattern"
+)
+
+// MaxDocumentSize is the largest document the loader reads (64 MiB); the
+// largest public API descriptions are around 13 MB.
+const MaxDocumentSize = 64 << 20
+
+// Option configures loading.
+type Option func(*config)
+
+type config struct {
+	strict bool
+	client *http.Client
+	name   string
+}
+
+// Strict makes problems that are normally warnings (the document fails
+// kin-openapi's validation: examples or defaults that contradict their
+// schema, patterns RE2 cannot compile, conflicting paths, ...) errors.
+func Strict() Option { return func(c *config) { c.strict = true } }
+
+// WithHTTPClient sets the client used by LoadURL and for http(s) $refs. The
+// default is a client with a 30 s timeout.
+func WithHTTPClient(c *http.Client) Option { return func(cfg *config) { cfg.client = c } }
+
+// WithName sets the name errors and warnings use for a document given as
+// bytes (the default is "document").
+func WithName(name string) Option { return func(c *config) { c.name = name } }
+
+// LoadError is a document that cannot be used, with where the problem is.
+type LoadError struct {
+	File    string // file path, URL or name of the document
+	Pointer string // JSON pointer of the offending value; "" for the whole document
+	Line    int    // 1-based line, 0 when unknown
+	Err     error
+}
+
+func (e *LoadError) Error() string {
+	var b strings.Builder
+	b.WriteString("openapi: ")
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Pointer != "" {
+		b.WriteString(": ")
+		b.WriteString(pointerPath(e.Pointer))
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// Sentinel causes of a LoadError, for errors.Is.
+var (
+	ErrNotAPI      = errors.New("not an OpenAPI or Swagger description")
+	ErrUnsupported = errors.New("unsupported OpenAPI version")
+)
+
+// Warning is a problem the loader found and tolerated.
+type Warning struct {
+	Pointer string // JSON pointer of the value concerned, "" when unknown
+	Line    int    // 1-based line, 0 when unknown
+	Message string
+}
+
+func (w Warning) String() string {
+	loc := pointerPath(w.Pointer)
+	if w.Line > 0 {
+		loc = fmt.Sprintf("line %d: %s", w.Line, loc)
+	}
+	if loc == "" {
+		return w.Message
+	}
+	return loc + ": " + w.Message
+}
+
+// pointerPath renders a JSON pointer the way people read a document:
+// "/paths/~1pets/get" becomes "paths./pets.get".
+func pointerPath(p string) string {
+	return strings.Join(splitPointer(p), ".")
+}
+
+// Parse loads a document from bytes. Relative external $refs cannot be
+// resolved without a location: use LoadFile or LoadFS for multi-file
+// documents.
+func Parse(ctx context.Context, data []byte, opts ...Option) (*Document, error) {
+	cfg := newConfig(opts)
+	name := cfg.name
+	if name == "" {
+		name = "document"
+	}
+	loader := openapi3.NewLoader()
+	loader.Context = ctx
+	loader.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
+		return nil, fmt.Errorf("external $ref %q: a document given as bytes cannot refer to other files", u)
+	}
+	return load(ctx, data, name, nil, loader, cfg)
+}
+
+// LoadFile loads a document from a file; relative $refs are read from the
+// file's directory.
+func LoadFile(ctx context.Context, file string, opts ...Option) (*Document, error) {
+	cfg := newConfig(opts)
+	data, err := readLimited(func() (io.ReadCloser, error) { return os.Open(file) })
+	if err != nil {
+		return nil, &LoadError{File: file, Err: err}
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return nil, &LoadError{File: file, Err: err}
+	}
+	loader := openapi3.NewLoader()
+	loader.Context = ctx
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = openapi3.ReadFromURIs(openapi3.ReadFromHTTP(cfg.client), openapi3.ReadFromFile)
+	return load(ctx, data, file, &url.URL{Path: filepath.ToSlash(abs)}, loader, cfg)
+}
+
+// LoadFS loads the document at name in fsys; relative $refs are read from
+// fsys and cannot leave it.
+func LoadFS(ctx context.Context, fsys fs.FS, name string, opts ...Option) (*Document, error) {
+	cfg := newConfig(opts)
+	data, err := readLimited(func() (io.ReadCloser, error) { return fsys.Open(name) })
+	if err != nil {
+		return nil, &LoadError{File: name, Err: err}
+	}
+	loader := openapi3.NewLoader()
+	loader.Context = ctx
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
+		if u.Scheme != "" || u.Host != "" {
+			return nil, fmt.Errorf("external $ref %q: only files inside the file system can be referred to", u)
+		}
+		p := strings.TrimPrefix(path.Clean(u.Path), "/")
+		if !fs.ValidPath(p) {
+			return nil, fmt.Errorf("external $ref %q leaves the file system", u)
+		}
+		return readLimited(func() (io.ReadCloser, error) { return fsys.Open(p) })
+	}
+	return load(ctx, data, name, &url.URL{Path: "/" + strings.TrimPrefix(path.Clean(name), "/")}, loader, cfg)
+}
+
+// LoadURL loads a document over http(s); relative $refs are fetched relative
+// to its URL.
+func LoadURL(ctx context.Context, rawURL string, opts ...Option) (*Document, error) {
+	cfg := newConfig(opts)
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, &LoadError{File: rawURL, Err: errors.New("not an http(s) URL")}
+	}
+	data, err := readLimited(func() (io.ReadCloser, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Accept", "application/json, application/yaml;q=0.9, */*;q=0.5")
+		resp, err := cfg.client.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode != http.StatusOK {
+			resp.Body.Close()
+			return nil, fmt.Errorf("GET %s: %s", rawURL, resp.Status)
+		}
+		return resp.Body, nil
+	})
+	if err != nil {
+		return nil, &LoadError{File: rawURL, Err: err}
+	}
+	loader := openapi3.NewLoader()
+	loader.Context = ctx
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = openapi3.ReadFromHTTP(cfg.client)
+	return load(ctx, data, rawURL, u, loader, cfg)
+}
+
+// Load loads a document from a location that is an http(s) URL or a file
+// path: what a command-line flag such as -spec holds.
+func Load(ctx context.Context, location string, opts ...Option) (*Document, error) {
+	if strings.HasPrefix(location, "http://") || strings.HasPrefix(location, "https://") {
+		return LoadURL(ctx, location, opts...)
+	}
+	return LoadFile(ctx, location, opts...)
+}
+
+func newConfig(opts []Option) *config {
+	cfg := &config{}
+	for _, o := range opts {
+		o(cfg)
+	}
+	if cfg.client == nil {
+		cfg.client = &http.Client{Timeout: 30 * time.Second}
+	}
+	return cfg
+}
+
+func readLimited(open func() (io.ReadCloser, error)) ([]byte, error) {
+	rc, err := open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, MaxDocumentSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxDocumentSize {
+		return nil, fmt.Errorf("document is larger than %d bytes", MaxDocumentSize)
+	}
+	return data, nil
+}
+
+// load turns raw bytes into a Document. It never panics: a panic inside
+// kin-openapi on a hostile document becomes an error.
+func load(ctx context.Context, data []byte, file string, loc *url.URL, loader *openapi3.Loader, cfg *config) (doc *Document, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			doc = nil
+			err = &LoadError{File: file, Err: fmt.Errorf("document could not be read (loader panic: %v)\n%s", r, firstFrames(debug.Stack()))}
+		}
+	}()
+	raw, err := parseRaw(data)
+	if err != nil {
+		return nil, &LoadError{File: file, Err: err}
+	}
+	root, ok := raw.root.(map[string]any)
+	if !ok {
+		return nil, &LoadError{File: file, Err: fmt.Errorf("%w: the top level is not a mapping", ErrNotAPI)}
+	}
+	version, err := detectVersion(root)
+	if err != nil {
+		p := ""
+		if _, has := root["openapi"]; has {
+			p = "/openapi"
+		} else if _, has := root["swagger"]; has {
+			p = "/swagger"
+		}
+		return nil, &LoadError{File: file, Pointer: p, Line: raw.line(p), Err: err}
+	}
+	if err := checkRefs(raw, file); err != nil {
+		return nil, err
+	}
+	var warnings []Warning
+	if version != "2.0" {
+		f := newFixer(strings.HasPrefix(version, "3.1") || strings.HasPrefix(version, "3.2"))
+		f.fixDocument(root)
+		warnings = f.warnings()
+	}
+	js, err := json.Marshal(root)
+	if err != nil {
+		return nil, &LoadError{File: file, Err: err}
+	}
+	raw.root, root = nil, nil // let the generic tree go before kin builds its own
+
+	var t *openapi3.T
+	if version == "2.0" {
+		var d2 openapi2.T
+		if err := json.Unmarshal(js, &d2); err != nil {
+			return nil, &LoadError{File: file, Err: fmt.Errorf("reading Swagger 2.0: %w", err)}
+		}
+		t, err = openapi2conv.ToV3WithLoader(&d2, loader, loc)
+		if err != nil {
+			return nil, &LoadError{File: file, Err: fmt.Errorf("converting Swagger 2.0: %w", err)}
+		}
+	} else {
+		if loc != nil {
+			t, err = loader.LoadFromDataWithPath(js, loc)
+		} else {
+			t, err = loader.LoadFromData(js)
+		}
+		if err != nil {
+			return nil, locate(raw, file, err)
+		}
+	}
+	js = nil
+
+	problems := validate(ctx, t, cfg.strict)
+	for _, p := range problems {
+		p.Line = raw.line(p.Pointer)
+		warnings = append(warnings, p)
+	}
+	if cfg.strict && len(problems) > 0 {
+		msgs := make([]string, 0, len(problems))
+		for _, p := range problems {
+			msgs = append(msgs, p.String())
+		}
+		return nil, &LoadError{File: file, Err: fmt.Errorf("%d validation problem(s):\n  %s", len(problems), strings.Join(msgs, "\n  "))}
+	}
+	d, err := newDocument(t, file, version, warnings)
+	if err != nil {
+		return nil, &LoadError{File: file, Err: err}
+	}
+	return d, nil
+}
+
+// detectVersion reads "openapi" or "swagger" and accepts 2.0, 3.0.x, 3.1.x
+// and 3.2.x.
+func detectVersion(root map[string]any) (string, error) {
+	if v, ok := root["openapi"]; ok {
+		s := fmt.Sprint(v)
+		switch {
+		case strings.HasPrefix(s, "3.0"), strings.HasPrefix(s, "3.1"), strings.HasPrefix(s, "3.2"):
+			return s, nil
+		}
+		return "", fmt.Errorf("%w %q (2.0, 3.0.x, 3.1.x and 3.2.x are supported)", ErrUnsupported, s)
+	}
+	if v, ok := root["swagger"]; ok {
+		s := fmt.Sprint(v)
+		if s == "2.0" || s == "2" {
+			return "2.0", nil
+		}
+		return "", fmt.Errorf("%w: swagger %q (2.0, 3.0.x, 3.1.x and 3.2.x are supported)", ErrUnsupported, s)
+	}
+	return "", fmt.Errorf("%w: neither an \"openapi\" nor a \"swagger\" field", ErrNotAPI)
+}
+
+// locate turns a kin-openapi loading error into a LoadError, recovering the
+// JSON pointer from the reference it names where it can.
+func locate(raw *rawDoc, file string, err error) error {
+	msg := err.Error()
+	if i := strings.Index(msg, "#/"); i >= 0 {
+		end := strings.IndexAny(msg[i:], "\" '")
+		if end < 0 {
+			end = len(msg) - i
+		}
+		p := msg[i+1 : i+end]
+		return &LoadError{File: file, Pointer: p, Line: raw.line(p), Err: err}
+	}
+	return &LoadError{File: file, Err: err}
+}
+
+func firstFrames(stack []byte) string {
+	lines := strings.Split(string(stack), "\n")
+	if len(lines) > 20 {
+		lines = lines[:20]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// RegexCompiler is the regular-expression compiler the package gives
+// kin-openapi: ECMAScript patterns RE2 cannot compile are translated or
+// approximated instead of failing.
+func RegexCompiler(expr string) (openapi3.RegexMatcher, error) {
+	re, _ := pattern.Compile(expr)
+	return re, nil
+}

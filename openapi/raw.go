@@ -1,0 +1,304 @@
+package openapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// maxNodes bounds how many values a document may expand to once YAML aliases
+// are followed, so a "billion laughs" document fails fast instead of eating
+// the machine.
+const maxNodes = 20_000_000
+
+// maxDepth bounds nesting, so a hostile document cannot overflow the stack of
+// the recursive walks that follow.
+const maxDepth = 1000
+
+// rawDoc is a parsed document as generic values: map[string]any, []any,
+// string, bool, nil and json.Number. Mapping keys are always strings, YAML
+// timestamps stay strings, and numbers keep their exact text.
+type rawDoc struct {
+	root any
+	// node is the YAML node tree for YAML input (nil for JSON), kept to turn a
+	// JSON pointer into a line number when an error needs one.
+	node *yaml.Node
+	// data is the original input, for locating lines in JSON lazily.
+	data []byte
+}
+
+// looksJSON reports whether data starts like a JSON document.
+func looksJSON(data []byte) bool {
+	t := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
+}
+
+// parseRaw decodes YAML or JSON input into generic values.
+func parseRaw(data []byte) (*rawDoc, error) {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, errors.New("document is empty")
+	}
+	if looksJSON(data) {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		var v any
+		if err := dec.Decode(&v); err == nil {
+			if depthOK(v, 0) {
+				return &rawDoc{root: v, data: data}, nil
+			}
+			return nil, fmt.Errorf("document nests deeper than %d levels", maxDepth)
+		}
+		// Not strict JSON (comments, trailing commas, ...): YAML may still read it.
+	}
+	var node yaml.Node
+	if err := yaml.Unmarshal(data, &node); err != nil {
+		return nil, fmt.Errorf("not valid YAML or JSON: %w", err)
+	}
+	if node.Kind == 0 || len(node.Content) == 0 {
+		return nil, errors.New("document is empty")
+	}
+	c := converter{}
+	v, err := c.convert(node.Content[0], 0)
+	if err != nil {
+		return nil, err
+	}
+	return &rawDoc{root: v, node: node.Content[0], data: data}, nil
+}
+
+func depthOK(v any, depth int) bool {
+	if depth > maxDepth {
+		return false
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		for _, e := range t {
+			if !depthOK(e, depth+1) {
+				return false
+			}
+		}
+	case []any:
+		for _, e := range t {
+			if !depthOK(e, depth+1) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+type converter struct {
+	nodes int
+}
+
+func (c *converter) convert(n *yaml.Node, depth int) (any, error) {
+	c.nodes++
+	if c.nodes > maxNodes {
+		return nil, fmt.Errorf("document expands to more than %d values (YAML aliases?)", maxNodes)
+	}
+	if depth > maxDepth {
+		return nil, fmt.Errorf("line %d: document nests deeper than %d levels", n.Line, maxDepth)
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return c.convert(n.Content[0], depth)
+	case yaml.AliasNode:
+		if n.Alias == nil {
+			return nil, fmt.Errorf("line %d: unknown alias", n.Line)
+		}
+		return c.convert(n.Alias, depth+1)
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		for _, e := range n.Content {
+			v, err := c.convert(e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case yaml.MappingNode:
+		out := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+				// "<<: *base" merges the aliased mapping(s) under the explicit keys.
+				if err := c.merge(out, v, depth); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if k.Kind != yaml.ScalarNode {
+				return nil, fmt.Errorf("line %d: mapping key is not a scalar", k.Line)
+			}
+			val, err := c.convert(v, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out[k.Value] = val
+		}
+		return out, nil
+	case yaml.ScalarNode:
+		return scalar(n), nil
+	}
+	return nil, fmt.Errorf("line %d: unexpected YAML node", n.Line)
+}
+
+func (c *converter) merge(out map[string]any, v *yaml.Node, depth int) error {
+	if v.Kind == yaml.SequenceNode {
+		for _, e := range v.Content {
+			if err := c.merge(out, e, depth); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	m, err := c.convert(v, depth+1)
+	if err != nil {
+		return err
+	}
+	mm, ok := m.(map[string]any)
+	if !ok {
+		return fmt.Errorf("line %d: merge key needs a mapping", v.Line)
+	}
+	for k, e := range mm {
+		if _, set := out[k]; !set {
+			out[k] = e
+		}
+	}
+	return nil
+}
+
+// scalar resolves a YAML scalar the way a JSON reader would see it. Timestamps
+// and anything unusual stay strings: an example date "2024-01-02" must remain
+// the string the author wrote.
+func scalar(n *yaml.Node) any {
+	switch n.ShortTag() {
+	case "!!null":
+		return nil
+	case "!!bool":
+		var b bool
+		if err := n.Decode(&b); err == nil {
+			return b
+		}
+	case "!!int":
+		if i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64); err == nil {
+			return json.Number(strconv.FormatInt(i, 10))
+		}
+		var f float64
+		if err := n.Decode(&f); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+			return json.Number(strconv.FormatFloat(f, 'g', -1, 64))
+		}
+	case "!!float":
+		var f float64
+		if err := n.Decode(&f); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+			return json.Number(strconv.FormatFloat(f, 'g', -1, 64))
+		}
+	}
+	return n.Value
+}
+
+// line returns the 1-based line of the value at the JSON pointer, or 0 when
+// it is unknown.
+func (d *rawDoc) line(pointer string) int {
+	if d.node == nil {
+		if len(d.data) == 0 {
+			return 0
+		}
+		// JSON input was decoded without positions; YAML can read JSON and
+		// keeps them. Only paid for when an error needs a line.
+		var node yaml.Node
+		if err := yaml.Unmarshal(d.data, &node); err != nil || len(node.Content) == 0 {
+			d.data = nil
+			return 0
+		}
+		d.node = node.Content[0]
+	}
+	n := d.node
+	for _, tok := range splitPointer(pointer) {
+		for n.Kind == yaml.AliasNode && n.Alias != nil {
+			n = n.Alias
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			var next *yaml.Node
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == tok {
+					next = n.Content[i+1]
+					break
+				}
+			}
+			if next == nil {
+				return n.Line
+			}
+			n = next
+		case yaml.SequenceNode:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(n.Content) {
+				return n.Line
+			}
+			n = n.Content[i]
+		default:
+			return n.Line
+		}
+	}
+	return n.Line
+}
+
+// splitPointer splits a JSON pointer ("/paths/~1pets/get") into its unescaped
+// tokens.
+func splitPointer(p string) []string {
+	p = strings.TrimPrefix(p, "#")
+	if p == "" || p == "/" {
+		return nil
+	}
+	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	for i, s := range parts {
+		if strings.Contains(s, "~") {
+			s = strings.ReplaceAll(s, "~1", "/")
+			parts[i] = strings.ReplaceAll(s, "~0", "~")
+		}
+	}
+	return parts
+}
+
+// escapeToken escapes one JSON pointer token.
+func escapeToken(s string) string {
+	if !strings.ContainsAny(s, "~/") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+// lookup resolves a local JSON pointer in the raw document.
+func lookup(root any, pointer string) (any, bool) {
+	cur := root
+	for _, tok := range splitPointer(pointer) {
+		switch t := cur.(type) {
+		case map[string]any:
+			v, ok := t[tok]
+			if !ok {
+				return nil, false
+			}
+			cur = v
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(t) {
+				return nil, false
+			}
+			cur = t[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
+}

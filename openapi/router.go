@@ -1,0 +1,522 @@
+package openapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// ErrNotFound is returned by Router.Find when no path template matches.
+var ErrNotFound = errors.New("openapi: no path matches")
+
+// MethodNotAllowedError is returned by Router.Find when a path template
+// matches but not for the request's method.
+type MethodNotAllowedError struct {
+	Allowed []string // the methods the path has, HEAD included where GET is
+}
+
+func (e *MethodNotAllowedError) Error() string {
+	return "openapi: method not allowed; the path allows " + strings.Join(e.Allowed, ", ")
+}
+
+// ConditionError is returned when a path has operations only for specific
+// query values (path keys like "/?Action=X") and the request carries none of
+// them.
+type ConditionError struct {
+	Expected []string // "Action=DescribeRegions", ...
+}
+
+func (e *ConditionError) Error() string {
+	return "openapi: the path has operations only for " + strings.Join(e.Expected, ", ")
+}
+
+// Match is the result of routing a request.
+type Match struct {
+	Operation *Operation
+	names     []string
+	values    []string
+}
+
+// Param returns the percent-decoded value of the path parameter name.
+func (m Match) Param(name string) (string, bool) {
+	for i, n := range m.names {
+		if n == name {
+			return m.values[i], true
+		}
+	}
+	return "", false
+}
+
+// Params returns the path parameters as a map (it allocates: prefer Param).
+func (m Match) Params() map[string]string {
+	out := make(map[string]string, len(m.names))
+	for i, n := range m.names {
+		out[n] = m.values[i]
+	}
+	return out
+}
+
+// Router finds the operation a request is for. Lookup cost grows with the
+// number of path segments, not with the number of operations. It is
+// read-only after construction and safe for concurrent use.
+type Router struct {
+	root *node // templates under their servers' base paths
+	bare *node // the same templates without base paths, tried second; nil when all base paths are ""
+}
+
+// maxSteps bounds the backtracking of one lookup: a hostile set of templates
+// cannot make routing slow.
+const maxSteps = 4096
+
+type node struct {
+	lits    map[string]*node
+	complex []*complexChild
+	param   *node
+	leaf    *leaf
+}
+
+type complexChild struct {
+	parts []segPart
+	lits  int // number of literal bytes, for ordering
+	node  *node
+}
+
+// segPart is a piece of a segment template: literal text, or a parameter.
+type segPart struct {
+	lit   string
+	param bool
+}
+
+type leaf struct {
+	methods map[string][]*endpoint
+	allowed []string
+}
+
+type endpoint struct {
+	op    *Operation
+	names []string
+}
+
+func newRouter(ops []*Operation) (*Router, []Warning) {
+	r := &Router{root: &node{}}
+	var warnings []Warning
+	needBare := false
+	for _, op := range ops {
+		for _, bp := range op.BasePaths {
+			if bp != "" {
+				needBare = true
+			}
+			if w := r.root.insert(bp+op.Path, op); w != "" {
+				warnings = append(warnings, Warning{Pointer: "/paths/" + escapeToken(op.Key), Message: w})
+			}
+		}
+	}
+	if needBare {
+		r.bare = &node{}
+		for _, op := range ops {
+			r.bare.insert(op.Path, op)
+		}
+		r.bare.finish()
+	}
+	r.root.finish()
+	return r, warnings
+}
+
+// insert adds op under the template; it returns a warning when an earlier
+// operation already holds the same method there.
+func (n *node) insert(tmpl string, op *Operation) string {
+	var names []string
+	cur := n
+	for _, seg := range splitTemplate(tmpl) {
+		parts := parseSegment(seg)
+		switch {
+		case len(parts) == 1 && !parts[0].param:
+			if cur.lits == nil {
+				cur.lits = map[string]*node{}
+			}
+			child := cur.lits[parts[0].lit]
+			if child == nil {
+				child = &node{}
+				cur.lits[parts[0].lit] = child
+			}
+			cur = child
+		case len(parts) == 1:
+			names = append(names, seg[1:len(seg)-1])
+			if cur.param == nil {
+				cur.param = &node{}
+			}
+			cur = cur.param
+		default:
+			var found *node
+			for _, c := range cur.complex {
+				if samePattern(c.parts, parts) {
+					found = c.node
+					break
+				}
+			}
+			if found == nil {
+				found = &node{}
+				lits := 0
+				for _, p := range parts {
+					lits += len(p.lit)
+				}
+				cur.complex = append(cur.complex, &complexChild{parts: parts, lits: lits, node: found})
+			}
+			for _, p := range parts {
+				if p.param {
+					names = append(names, p.lit)
+				}
+			}
+			cur = found
+		}
+	}
+	if cur.leaf == nil {
+		cur.leaf = &leaf{methods: map[string][]*endpoint{}}
+	}
+	eps := cur.leaf.methods[op.Method]
+	for _, e := range eps {
+		if len(e.op.Conditions) == 0 && len(op.Conditions) == 0 {
+			return fmt.Sprintf("%s %s: same route as %s (%s); the first one answers", op.Method, op.Key, e.op.Key, e.op.ID)
+		}
+	}
+	cur.leaf.methods[op.Method] = append(eps, &endpoint{op: op, names: names})
+	return ""
+}
+
+// finish orders children and precomputes the Allow lists.
+func (n *node) finish() {
+	if n.leaf != nil {
+		seen := map[string]bool{}
+		for m := range n.leaf.methods {
+			seen[m] = true
+		}
+		if seen["GET"] {
+			seen["HEAD"] = true
+		}
+		for m := range seen {
+			n.leaf.allowed = append(n.leaf.allowed, m)
+		}
+		sort.Slice(n.leaf.allowed, func(i, j int) bool {
+			return methodRank(n.leaf.allowed[i]) < methodRank(n.leaf.allowed[j])
+		})
+		for _, eps := range n.leaf.methods {
+			// Endpoints with more conditions are more specific and tried first.
+			sort.SliceStable(eps, func(i, j int) bool { return len(eps[i].op.Conditions) > len(eps[j].op.Conditions) })
+		}
+	}
+	sort.SliceStable(n.complex, func(i, j int) bool { return n.complex[i].lits > n.complex[j].lits })
+	for _, c := range n.lits {
+		c.finish()
+	}
+	for _, c := range n.complex {
+		c.node.finish()
+	}
+	if n.param != nil {
+		n.param.finish()
+	}
+}
+
+func methodRank(m string) int {
+	if r, ok := methodOrder[m]; ok {
+		return r
+	}
+	return len(methodOrder)
+}
+
+func splitTemplate(tmpl string) []string {
+	tmpl = strings.Trim(tmpl, "/")
+	if tmpl == "" {
+		return nil
+	}
+	return strings.Split(tmpl, "/")
+}
+
+// parseSegment splits "{name}.{ext}" into parameter and literal parts.
+// Unbalanced braces are literal text.
+func parseSegment(seg string) []segPart {
+	var parts []segPart
+	for len(seg) > 0 {
+		open := strings.IndexByte(seg, '{')
+		if open < 0 {
+			parts = append(parts, segPart{lit: seg})
+			break
+		}
+		closing := strings.IndexByte(seg[open:], '}')
+		if closing < 0 {
+			parts = append(parts, segPart{lit: seg})
+			break
+		}
+		if open > 0 {
+			parts = append(parts, segPart{lit: seg[:open]})
+		}
+		name := strings.TrimLeft(seg[open+1:open+closing], "+#./;?&") // RFC 6570 operators
+		name = strings.TrimSuffix(name, "*")
+		parts = append(parts, segPart{lit: name, param: true})
+		seg = seg[open+closing+1:]
+	}
+	// Merge adjacent literals (from unbalanced braces) for simpler matching.
+	out := parts[:0]
+	for _, p := range parts {
+		if len(out) > 0 && !p.param && !out[len(out)-1].param {
+			out[len(out)-1].lit += p.lit
+			continue
+		}
+		out = append(out, p)
+	}
+	if len(out) == 0 {
+		out = append(out, segPart{lit: ""})
+	}
+	return out
+}
+
+func samePattern(a, b []segPart) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].param != b[i].param || (!a[i].param && a[i].lit != b[i].lit) {
+			return false
+		}
+	}
+	return true
+}
+
+// Find routes a request. It returns ErrNotFound, a *MethodNotAllowedError or
+// a *ConditionError when no operation fits.
+func (r *Router) Find(req *http.Request) (Match, error) {
+	p := req.URL.EscapedPath()
+	m, err := r.find(r.root, req, p)
+	if err == ErrNotFound && r.bare != nil {
+		return r.find(r.bare, req, p)
+	}
+	return m, err
+}
+
+func (r *Router) find(root *node, req *http.Request, p string) (Match, error) {
+	if len(p) > 1 && p[len(p)-1] == '/' {
+		p = p[:len(p)-1]
+	}
+	s := searcher{method: req.Method}
+	var buf [16]string
+	s.vals = buf[:0]
+	found := s.walk(root, strings.TrimPrefix(p, "/"), p == "" || p == "/")
+	if found == nil {
+		if s.other != nil {
+			return Match{}, &MethodNotAllowedError{Allowed: s.other.allowed}
+		}
+		return Match{}, ErrNotFound
+	}
+	eps := found.methods[req.Method]
+	if eps == nil && req.Method == http.MethodHead {
+		eps = found.methods[http.MethodGet]
+	}
+	ep, err := pick(eps, req)
+	if err != nil {
+		return Match{}, err
+	}
+	m := Match{Operation: ep.op, names: ep.names}
+	if len(s.found) > 0 {
+		m.values = make([]string, len(s.found))
+		copy(m.values, s.found)
+	}
+	return m, nil
+}
+
+// pick chooses among endpoints for one method by their query conditions.
+func pick(eps []*endpoint, req *http.Request) (*endpoint, error) {
+	if len(eps) == 1 && len(eps[0].op.Conditions) == 0 {
+		return eps[0], nil
+	}
+	var q url.Values
+	for _, ep := range eps {
+		if len(ep.op.Conditions) == 0 {
+			return ep, nil
+		}
+		if q == nil {
+			q = req.URL.Query()
+		}
+		if conditionsHold(ep.op.Conditions, q, req.Header) {
+			return ep, nil
+		}
+	}
+	expected := make([]string, 0, len(eps))
+	for _, ep := range eps {
+		var parts []string
+		for _, c := range ep.op.Conditions {
+			parts = append(parts, c.Name+"="+c.Value)
+		}
+		expected = append(expected, strings.Join(parts, "&"))
+	}
+	return nil, &ConditionError{Expected: expected}
+}
+
+func conditionsHold(conds []Condition, q url.Values, h http.Header) bool {
+	for _, c := range conds {
+		vals, ok := q[c.Name]
+		if !ok && c.InHeader {
+			vals, ok = h[http.CanonicalHeaderKey(c.Name)]
+		}
+		if !ok {
+			return false
+		}
+		if c.Value != "" && !contains(vals, c.Value) {
+			return false
+		}
+	}
+	return true
+}
+
+func contains(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}
+
+type searcher struct {
+	method string
+	vals   []string
+	found  []string // parameter values of the match
+	other  *leaf    // first leaf matched for another method, for 405
+	steps  int
+}
+
+// walk matches the remaining escaped path rest (no leading slash) below n
+// and returns the leaf that has the method, backtracking over literal,
+// complex and parameter children in that order of priority.
+func (s *searcher) walk(n *node, rest string, atEnd bool) *leaf {
+	s.steps++
+	if s.steps > maxSteps {
+		return nil
+	}
+	if atEnd {
+		if n.leaf == nil {
+			return nil
+		}
+		if n.leaf.methods[s.method] != nil || (s.method == http.MethodHead && n.leaf.methods[http.MethodGet] != nil) {
+			s.found = s.vals
+			return n.leaf
+		}
+		if s.other == nil {
+			s.other = n.leaf
+		}
+		return nil
+	}
+	seg, next, last := rest, "", true
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		seg, next, last = rest[:i], rest[i+1:], false
+	}
+	decoded := seg
+	if strings.IndexByte(seg, '%') >= 0 {
+		if d, err := url.PathUnescape(seg); err == nil {
+			decoded = d
+		}
+	}
+	if child := n.lits[decoded]; child != nil {
+		if l := s.walk(child, next, last); l != nil {
+			return l
+		}
+	}
+	mark := len(s.vals)
+	for _, c := range n.complex {
+		if s.matchParts(c.parts, decoded) {
+			if l := s.walk(c.node, next, last); l != nil {
+				return l
+			}
+		}
+		s.vals = s.vals[:mark]
+	}
+	if n.param != nil && decoded != "" {
+		s.vals = append(s.vals, decoded)
+		if l := s.walk(n.param, next, last); l != nil {
+			return l
+		}
+		s.vals = s.vals[:mark]
+	}
+	return nil
+}
+
+// matchParts matches one decoded segment against a complex template such as
+// "{name}.{ext}" or "{name}:cancel", appending parameter values. Parameters
+// are non-empty and take the shortest text that lets the rest match, except
+// the last, which takes what remains.
+func (s *searcher) matchParts(parts []segPart, seg string) bool {
+	mark := len(s.vals)
+	if s.matchFrom(parts, seg) {
+		return true
+	}
+	s.vals = s.vals[:mark]
+	return false
+}
+
+func (s *searcher) matchFrom(parts []segPart, seg string) bool {
+	s.steps++
+	if s.steps > maxSteps {
+		return false
+	}
+	if len(parts) == 0 {
+		return seg == ""
+	}
+	p := parts[0]
+	if !p.param {
+		if !strings.HasPrefix(seg, p.lit) {
+			return false
+		}
+		return s.matchFrom(parts[1:], seg[len(p.lit):])
+	}
+	if len(parts) == 1 {
+		if seg == "" {
+			return false
+		}
+		s.vals = append(s.vals, seg)
+		return true
+	}
+	// A parameter followed by a literal: try each place the literal occurs.
+	lit := parts[1].lit
+	if lit == "" {
+		return false // two adjacent parameters cannot be split
+	}
+	mark := len(s.vals)
+	for i := 1; i < len(seg); i++ {
+		j := strings.Index(seg[i:], lit)
+		if j < 0 {
+			break
+		}
+		i += j
+		s.vals = append(s.vals, seg[:i])
+		if s.matchFrom(parts[1:], seg[i:]) {
+			return true
+		}
+		s.vals = s.vals[:mark]
+	}
+	return false
+}
+
+type matchKey struct{}
+
+// WithMatch returns a context carrying m, so that later stages (auth, share,
+// the mock handler) reuse one routing result instead of routing again.
+func WithMatch(ctx context.Context, m Match) context.Context {
+	return context.WithValue(ctx, matchKey{}, m)
+}
+
+// MatchFrom returns the match stored by WithMatch.
+func MatchFrom(ctx context.Context) (Match, bool) {
+	m, ok := ctx.Value(matchKey{}).(Match)
+	return m, ok
+}
+
+// Match routes the request, reusing a match already stored in its context
+// by WithMatch.
+func (d *Document) Match(req *http.Request) (Match, error) {
+	if m, ok := MatchFrom(req.Context()); ok && m.Operation != nil {
+		return m, nil
+	}
+	return d.router.Find(req)
+}

@@ -1,0 +1,202 @@
+package openapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const routingSpec = `
+openapi: 3.0.3
+info: {title: routing, version: "1"}
+servers:
+  - url: https://api.example.com/v1
+paths:
+  /users/me:
+    get: {operationId: getMe, responses: {"200": {description: ok}}}
+  /users/{id}:
+    get: {operationId: getUser, responses: {"200": {description: ok}}}
+    delete: {operationId: deleteUser, responses: {"204": {description: gone}}}
+  /users/{userId}/posts:
+    get: {operationId: listPosts, responses: {"200": {description: ok}}}
+  /users/{id}/posts/{postId}:
+    get: {operationId: getPost, responses: {"200": {description: ok}}}
+  /files/{name}.{ext}:
+    get: {operationId: getFile, responses: {"200": {description: ok}}}
+  /ops/{name}:cancel:
+    post: {operationId: cancelOp, responses: {"200": {description: ok}}}
+  /ops/{name}:
+    get: {operationId: getOp, responses: {"200": {description: ok}}}
+  /reports/{year}-{month}:
+    get: {operationId: getReport, responses: {"200": {description: ok}}}
+  /:
+    get: {operationId: root, responses: {"200": {description: ok}}}
+  /?Action=DescribeRegions:
+    post: {operationId: describeRegions, responses: {"200": {description: ok}}}
+  /?Action=RunInstances:
+    post: {operationId: runInstances, responses: {"200": {description: ok}}}
+  /svc/#X-Amz-Target=Svc.List:
+    post: {operationId: svcList, responses: {"200": {description: ok}}}
+  /svc/#X-Amz-Target=Svc.Get:
+    post: {operationId: svcGet, responses: {"200": {description: ok}}}
+  /things/{thingId}/parts:
+    get: {responses: {"200": {description: ok}}}
+  /admin:
+    servers: [{url: /internal}]
+    get: {operationId: admin, responses: {"200": {description: ok}}}
+`
+
+func loadString(t testing.TB, spec string) *Document {
+	t.Helper()
+	doc, err := Parse(context.Background(), []byte(spec))
+	require.NoError(t, err)
+	return doc
+}
+
+func TestRouterFind(t *testing.T) {
+	t.Parallel()
+	doc := loadString(t, routingSpec)
+	tests := []struct {
+		method, target string
+		header         http.Header
+		wantID         string
+		wantParams     map[string]string
+	}{
+		{"GET", "/v1/users/me", nil, "getMe", nil},
+		{"GET", "/v1/users/42", nil, "getUser", map[string]string{"id": "42"}},
+		{"DELETE", "/v1/users/me", nil, "deleteUser", map[string]string{"id": "me"}}, // literal has no DELETE: backtrack
+		{"GET", "/v1/users/42/", nil, "getUser", map[string]string{"id": "42"}},      // trailing slash
+		{"HEAD", "/v1/users/42", nil, "getUser", map[string]string{"id": "42"}},      // HEAD is answered like GET
+		{"GET", "/v1/users/a%2Fb%20c", nil, "getUser", map[string]string{"id": "a/b c"}},
+		{"GET", "/v1/users/7/posts", nil, "listPosts", map[string]string{"userId": "7"}},
+		{"GET", "/v1/users/7/posts/9", nil, "getPost", map[string]string{"id": "7", "postId": "9"}},
+		{"GET", "/v1/files/archive.tar.gz", nil, "getFile", map[string]string{"name": "archive", "ext": "tar.gz"}},
+		{"POST", "/v1/ops/op-1:cancel", nil, "cancelOp", map[string]string{"name": "op-1"}},
+		{"POST", "/v1/ops/projects%2Fp%2Fop:cancel", nil, "cancelOp", map[string]string{"name": "projects/p/op"}},
+		{"GET", "/v1/ops/op-1", nil, "getOp", map[string]string{"name": "op-1"}},
+		{"GET", "/v1/reports/2024-05", nil, "getReport", map[string]string{"year": "2024", "month": "05"}},
+		{"GET", "/v1", nil, "root", nil},
+		{"GET", "/v1/", nil, "root", nil},
+		{"POST", "/v1/?Action=RunInstances&Version=2016", nil, "runInstances", nil},
+		{"POST", "/v1/?Action=DescribeRegions", nil, "describeRegions", nil},
+		{"POST", "/v1/svc", http.Header{"X-Amz-Target": {"Svc.Get"}}, "svcGet", nil},
+		{"POST", "/v1/svc?X-Amz-Target=Svc.List", nil, "svcList", nil},
+		{"GET", "/v1/things/t1/parts", nil, "getThingsByThingIdParts", map[string]string{"thingId": "t1"}},
+		{"GET", "/internal/admin", nil, "admin", nil},
+		// Without the server base path: the bare templates answer too.
+		{"GET", "/users/42", nil, "getUser", map[string]string{"id": "42"}},
+		{"GET", "/admin", nil, "admin", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.target, func(t *testing.T) {
+			req := httptest.NewRequest(tt.method, tt.target, nil)
+			for k, v := range tt.header {
+				req.Header[k] = v
+			}
+			m, err := doc.Router().Find(req)
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantID, m.Operation.ID)
+			if tt.wantParams == nil {
+				tt.wantParams = map[string]string{}
+			}
+			assert.Equal(t, tt.wantParams, m.Params())
+		})
+	}
+}
+
+func TestRouterErrors(t *testing.T) {
+	t.Parallel()
+	doc := loadString(t, routingSpec)
+	tests := []struct {
+		method, target string
+		check          func(t *testing.T, err error)
+	}{
+		{"GET", "/v1/nope", func(t *testing.T, err error) { assert.ErrorIs(t, err, ErrNotFound) }},
+		{"GET", "/v1/users/1/posts/2/extra", func(t *testing.T, err error) { assert.ErrorIs(t, err, ErrNotFound) }},
+		{"PUT", "/v1/users/42", func(t *testing.T, err error) {
+			var mna *MethodNotAllowedError
+			require.ErrorAs(t, err, &mna)
+			assert.Equal(t, []string{"GET", "HEAD", "DELETE"}, mna.Allowed)
+		}},
+		{"POST", "/v1/?Action=Unknown", func(t *testing.T, err error) {
+			var ce *ConditionError
+			require.ErrorAs(t, err, &ce)
+			assert.ElementsMatch(t, []string{"Action=DescribeRegions", "Action=RunInstances"}, ce.Expected)
+		}},
+		{"GET", "/v1/files/noext", func(t *testing.T, err error) { assert.ErrorIs(t, err, ErrNotFound) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.target, func(t *testing.T) {
+			_, err := doc.Router().Find(httptest.NewRequest(tt.method, tt.target, nil))
+			require.Error(t, err)
+			tt.check(t, err)
+		})
+	}
+}
+
+func TestMatchReusesContext(t *testing.T) {
+	t.Parallel()
+	doc := loadString(t, routingSpec)
+	req := httptest.NewRequest("GET", "/v1/users/42", nil)
+	m, err := doc.Match(req)
+	require.NoError(t, err)
+	// A stored match wins over the path: proof that no second routing happens.
+	other := doc.Operation("getMe")
+	req = req.WithContext(WithMatch(req.Context(), Match{Operation: other}))
+	again, err := doc.Match(req)
+	require.NoError(t, err)
+	assert.Equal(t, "getUser", m.Operation.ID)
+	assert.Same(t, other, again.Operation)
+}
+
+func TestRouterSameRouteWarns(t *testing.T) {
+	t.Parallel()
+	doc := loadString(t, `
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a/{x}:
+    get: {operationId: one, responses: {"200": {description: ok}}}
+  /a/{y}:
+    get: {operationId: two, responses: {"200": {description: ok}}}
+`)
+	m, err := doc.Router().Find(httptest.NewRequest("GET", "/a/1", nil))
+	require.NoError(t, err)
+	assert.Equal(t, "one", m.Operation.ID)
+	var msgs []string
+	for _, w := range doc.Warnings {
+		msgs = append(msgs, w.Message)
+	}
+	assert.Contains(t, msgs, "GET /a/{y}: same route as /a/{x} (one); the first one answers")
+}
+
+func TestRouterHostileBacktracking(t *testing.T) {
+	t.Parallel()
+	// Every segment can be literal or parameter: a naive backtracking router
+	// explores 2^n branches on a miss.
+	spec := "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n"
+	for i := 0; i < 20; i++ {
+		p := ""
+		for j := 0; j < 20; j++ {
+			if j < i {
+				p += "/a"
+			} else {
+				p += fmt.Sprintf("/{p%d}", j)
+			}
+		}
+		spec += "  " + p + "/z:\n    get: {responses: {'200': {description: ok}}}\n"
+	}
+	doc := loadString(t, spec)
+	target := ""
+	for i := 0; i < 20; i++ {
+		target += "/a"
+	}
+	_, err := doc.Router().Find(httptest.NewRequest("GET", target+"/nomatch", nil))
+	assert.True(t, errors.Is(err, ErrNotFound))
+}
