@@ -15,7 +15,7 @@ import (
 // maxNodes bounds how many values a document may expand to once YAML aliases
 // are followed, so a "billion laughs" document fails fast instead of eating
 // the machine.
-const maxNodes = 20_000_000
+const maxNodes = 5_000_000
 
 // maxDepth bounds nesting, so a hostile document cannot overflow the stack of
 // the recursive walks that follow.
@@ -210,6 +210,9 @@ func scalar(n *yaml.Node) any {
 // line returns the 1-based line of the value at the JSON pointer, or 0 when
 // it is unknown.
 func (d *rawDoc) line(pointer string) int {
+	if pointer == "" {
+		return 0
+	}
 	if d.node == nil {
 		if len(d.data) == 0 {
 			return 0

@@ -132,6 +132,12 @@ func (n *node) insert(tmpl string, op *Operation) string {
 	var names []string
 	cur := n
 	for _, seg := range splitTemplate(tmpl) {
+		if strings.IndexByte(seg, '%') >= 0 {
+			// Requests are matched decoded, so templates are stored decoded.
+			if d, err := url.PathUnescape(seg); err == nil {
+				seg = d
+			}
+		}
 		parts := parseSegment(seg)
 		switch {
 		case len(parts) == 1 && !parts[0].param:

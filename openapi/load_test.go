@@ -1,0 +1,406 @@
+package openapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const petsMain = `
+openapi: 3.0.3
+info: {title: pets, version: "1"}
+paths:
+  /pets/{petId}:
+    get:
+      operationId: getPet
+      parameters:
+        - {name: petId, in: path, required: true, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "schemas/pet.yaml#/Pet"}
+`
+
+const petsSchema = `
+Pet:
+  type: object
+  required: [id]
+  properties:
+    id: {type: integer}
+    name: {type: string}
+`
+
+func petSchemaOf(t *testing.T, doc *Document) *openapi3.Schema {
+	t.Helper()
+	op := doc.Operation("getPet")
+	require.NotNil(t, op)
+	s := op.Responses().Status(200).Value.Content.Get("application/json").Schema
+	require.NotNil(t, s)
+	require.NotNil(t, s.Value)
+	return s.Value
+}
+
+func TestLoadSources(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "schemas"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "api.yaml"), []byte(petsMain), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "schemas", "pet.yaml"), []byte(petsSchema), 0o644))
+
+	fsys := fstest.MapFS{
+		"specs/api.yaml":         {Data: []byte(petsMain)},
+		"specs/schemas/pet.yaml": {Data: []byte(petsSchema)},
+	}
+
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	t.Cleanup(srv.Close)
+
+	tests := []struct {
+		name string
+		load func() (*Document, error)
+	}{
+		{"file", func() (*Document, error) { return LoadFile(ctx, filepath.Join(dir, "api.yaml")) }},
+		{"fs", func() (*Document, error) { return LoadFS(ctx, fsys, "specs/api.yaml") }},
+		{"url", func() (*Document, error) { return LoadURL(ctx, srv.URL+"/api.yaml") }},
+		{"load-url", func() (*Document, error) { return Load(ctx, srv.URL+"/api.yaml") }},
+		{"load-file", func() (*Document, error) { return Load(ctx, filepath.Join(dir, "api.yaml")) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := tt.load()
+			require.NoError(t, err)
+			s := petSchemaOf(t, doc)
+			assert.Equal(t, []string{"id"}, s.Required)
+			assert.Contains(t, s.Properties, "name")
+		})
+	}
+}
+
+func TestLoadFSRefCannotEscape(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{"api.yaml": {Data: []byte(strings.ReplaceAll(petsMain, "schemas/pet.yaml", "../../etc/passwd"))}}
+	_, err := LoadFS(context.Background(), fsys, "api.yaml")
+	require.Error(t, err)
+	var le *LoadError
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, "api.yaml", le.File)
+}
+
+func TestParseRejectsExternalRefs(t *testing.T) {
+	t.Parallel()
+	_, err := Parse(context.Background(), []byte(petsMain), WithName("upload.yaml"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "upload.yaml")
+	assert.Contains(t, err.Error(), "cannot refer to other files")
+}
+
+func TestParseJSONAndYAMLAgree(t *testing.T) {
+	t.Parallel()
+	yamlDoc := loadString(t, routingSpec)
+	js, err := yamlDoc.T.MarshalJSON()
+	require.NoError(t, err)
+	jsonDoc, err := Parse(context.Background(), js)
+	require.NoError(t, err)
+	require.Len(t, jsonDoc.Operations(), len(yamlDoc.Operations()))
+	for i, op := range yamlDoc.Operations() {
+		assert.Equal(t, op.ID, jsonDoc.Operations()[i].ID)
+		assert.Equal(t, op.Key, jsonDoc.Operations()[i].Key)
+	}
+}
+
+func TestSwagger2(t *testing.T) {
+	t.Parallel()
+	doc := loadString(t, `
+swagger: "2.0"
+info: {title: s, version: "1"}
+host: api.example.com
+basePath: /v1
+schemes: [https]
+consumes: [application/json]
+produces: [application/json]
+paths:
+  /pets:
+    post:
+      operationId: addPet
+      parameters:
+        - {in: body, name: pet, required: true, schema: {$ref: "#/definitions/Pet"}}
+      responses:
+        "201": {description: created, schema: {$ref: "#/definitions/Pet"}}
+definitions:
+  Pet:
+    type: object
+    required: [name]
+    properties: {name: {type: string}}
+`)
+	assert.Equal(t, "2.0", doc.Version)
+	op := doc.Operation("addPet")
+	require.NotNil(t, op)
+	assert.Equal(t, []string{"/v1"}, op.BasePaths)
+	require.NotNil(t, op.RequestBody())
+	assert.NotNil(t, op.RequestBody().Content.Get("application/json"))
+	m, err := doc.Router().Find(httptest.NewRequest("POST", "/v1/pets", nil))
+	require.NoError(t, err)
+	assert.Equal(t, "addPet", m.Operation.ID)
+}
+
+func TestFixups31(t *testing.T) {
+	t.Parallel()
+	doc := loadString(t, `
+openapi: 3.1.0
+info: {title: fix, version: "1"}
+paths:
+  /pets:
+    $ref: "#/components/pathItems/Pets"
+components:
+  pathItems:
+    Pets:
+      get:
+        operationId: listPets
+        responses:
+          "200":
+            description: ok
+            content:
+              application/json:
+                schema: {$ref: "#/components/schemas/Pet"}
+  schemas:
+    Pet:
+      type: object
+      x-keep: yes
+      example-note: not a keyword
+      examples:
+        small: {value: {age: 1}}
+        big: {age: 20}
+      properties:
+        age: {type: integer, minimum: 0, exclusiveMinimum: true}
+        tag: {type: string, nullable: true}
+        born: {type: string, example: 2024-01-02}
+`)
+	op := doc.Operation("listPets")
+	require.NotNil(t, op, "path item ref inlined")
+	pet := doc.T.Components.Schemas["Pet"].Value
+	assert.Equal(t, []any{map[string]any{"age": float64(20)}, map[string]any{"age": float64(1)}}, pet.Examples)
+	assert.NotContains(t, pet.Extensions, "example-note")
+	assert.Contains(t, pet.Extensions, "x-keep")
+	age := pet.Properties["age"].Value
+	require.NotNil(t, age.ExclusiveMin.Value)
+	assert.Equal(t, 0.0, *age.ExclusiveMin.Value)
+	assert.Nil(t, age.Min)
+	tag := pet.Properties["tag"].Value
+	assert.True(t, tag.Type.Is("string") || tag.Type.Includes("string"))
+	assert.True(t, tag.Type.Includes("null"))
+	assert.Equal(t, "2024-01-02", pet.Properties["born"].Value.Example, "YAML timestamps stay strings")
+
+	var msgs []string
+	for _, w := range doc.Warnings {
+		msgs = append(msgs, w.String())
+	}
+	all := strings.Join(msgs, "\n")
+	for _, want := range []string{"pathItems inlined", `unknown schema keyword "example-note"`,
+		"examples written as an object", "nullable: true", "boolean exclusiveMinimum"} {
+		assert.Contains(t, all, want)
+	}
+	assert.Contains(t, all, "components.schemas.Pet", "warnings carry their location")
+}
+
+func TestFixups30(t *testing.T) {
+	t.Parallel()
+	doc := loadString(t, `
+openapi: 3.0.3
+info: {title: fix, version: "1"}
+paths: {}
+components:
+  schemas:
+    N:
+      type: [integer, "null"]
+      exclusiveMaximum: 10
+      const: 5
+`)
+	n := doc.T.Components.Schemas["N"].Value
+	require.NotNil(t, n.Max)
+	assert.Equal(t, 10.0, *n.Max)
+	require.NotNil(t, n.ExclusiveMax.Bool)
+	assert.True(t, *n.ExclusiveMax.Bool)
+	assert.True(t, n.Nullable)
+	assert.True(t, n.Type.Is("integer"))
+	assert.Equal(t, []any{float64(5)}, n.Enum)
+}
+
+func TestServerPath(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		url  string
+		vars map[string]*openapi3.ServerVariable
+		want string
+	}{
+		{"https://api.example.com/v1", nil, "/v1"},
+		{"https://api.example.com/v1/", nil, "/v1"},
+		{"https://api.example.com", nil, ""},
+		{"/", nil, ""},
+		{"/api", nil, "/api"},
+		{"v2", nil, "/v2"},
+		{"api.example.com/v3", nil, "/v3"},
+		{"localhost:8080/base", nil, "/base"},
+		{"{Endpoint}", map[string]*openapi3.ServerVariable{"Endpoint": {Default: ""}}, ""},
+		{"{Endpoint}", nil, ""},
+		{"https://{host}/{basePath}", map[string]*openapi3.ServerVariable{
+			"host": {Default: "example.com"}, "basePath": {Default: "api/v2"}}, "/api/v2"},
+		{"{scheme}://x.io/{ver}/", map[string]*openapi3.ServerVariable{
+			"scheme": {Default: "https"}, "ver": {Enum: []string{"v9"}}}, "/v9"},
+		{"https://x.io/a%20b", nil, "/a b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			assert.Equal(t, tt.want, ServerPath(&openapi3.Server{URL: tt.url, Variables: tt.vars}))
+		})
+	}
+}
+
+func TestDerivedAndDuplicateIDs(t *testing.T) {
+	t.Parallel()
+	doc := loadString(t, `
+openapi: 3.0.3
+info: {title: ids, version: "1"}
+paths:
+  /users/{id}/posts:
+    get: {responses: {"200": {description: ok}}}
+  /a:
+    get: {operationId: same, responses: {"200": {description: ok}}}
+  /b:
+    get: {operationId: same, responses: {"200": {description: ok}}}
+  /c:
+    get: {operationId: getUsersByIdPosts, responses: {"200": {description: ok}}}
+`)
+	ids := map[string]string{}
+	for _, op := range doc.Operations() {
+		ids[op.Key] = op.ID
+	}
+	assert.Equal(t, map[string]string{
+		"/a": "same", "/b": "same_2", "/c": "getUsersByIdPosts",
+		"/users/{id}/posts": "getUsersByIdPosts_2", // an author's id is never taken by a derived one
+	}, ids)
+	assert.Same(t, doc.Operation("same_2"), doc.Operations()[1])
+}
+
+func TestLoadErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, spec  string
+		is          error
+		pointer     string
+		line        int
+		msgContains string
+	}{
+		{name: "garbage", spec: "{{{ not: [yaml", msgContains: "not valid YAML or JSON"},
+		{name: "empty", spec: "  \n", msgContains: "empty"},
+		{name: "scalar", spec: "hello", is: ErrNotAPI},
+		{name: "no version", spec: "info: {title: x}\npaths: {}\n", is: ErrNotAPI},
+		{name: "openapi 4", spec: "openapi: 4.0.0\ninfo: {title: x, version: '1'}\n", is: ErrUnsupported, pointer: "/openapi", line: 1},
+		{name: "swagger 1.2", spec: "info: {}\nswagger: '1.2'\n", is: ErrUnsupported, pointer: "/swagger", line: 2},
+		{name: "broken ref", spec: `openapi: 3.0.3
+info: {title: x, version: "1"}
+paths:
+  /pets/{id}:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/Pett"
+`, pointer: "/paths/~1pets~1{id}/get/responses/200/content/application~1json/schema/$ref", line: 12,
+			msgContains: `paths./pets/{id}.get.responses.200.content.application/json.schema.$ref: $ref "#/components/schemas/Pett" not found`},
+		{name: "broken ref json", spec: `{"openapi": "3.0.3", "info": {"title": "x", "version": "1"},
+ "paths": {},
+ "components": {"schemas": {"A": {"$ref": "#/components/schemas/B"}}}}`,
+			pointer: "/components/schemas/A/$ref", line: 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := Parse(context.Background(), []byte(tt.spec), WithName("spec.yaml"))
+			require.Error(t, err)
+			assert.Nil(t, doc)
+			var le *LoadError
+			require.ErrorAs(t, err, &le)
+			assert.Equal(t, "spec.yaml", le.File)
+			assert.True(t, strings.HasPrefix(err.Error(), "openapi: spec.yaml"), err.Error())
+			if tt.is != nil {
+				assert.ErrorIs(t, err, tt.is)
+			}
+			assert.Equal(t, tt.pointer, le.Pointer)
+			assert.Equal(t, tt.line, le.Line)
+			if tt.msgContains != "" {
+				assert.Contains(t, err.Error(), tt.msgContains)
+			}
+		})
+	}
+}
+
+func TestStrictTurnsWarningsIntoErrors(t *testing.T) {
+	t.Parallel()
+	spec := `
+openapi: 3.0.3
+info: {title: x, version: "1"}
+paths:
+  /a:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: integer}
+              example: "not a number"
+`
+	doc, err := Parse(context.Background(), []byte(spec))
+	require.NoError(t, err, "lenient by default")
+	require.NotNil(t, doc)
+
+	_, err = Parse(context.Background(), []byte(spec), Strict())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "validation problem")
+}
+
+func TestECMAScriptPatternDoesNotBreakLoading(t *testing.T) {
+	t.Parallel()
+	doc, err := Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: x, version: "1"}
+paths: {}
+components:
+  schemas:
+    Slug: {type: string, pattern: "^(?!-)[a-z\\u00e9-]+$"}
+`))
+	require.NoError(t, err)
+	assert.NotNil(t, doc.T.Components.Schemas["Slug"])
+}
+
+func TestAliasBombFails(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\nx-bomb:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	prev := "a0"
+	for i := 1; i < 12; i++ {
+		name := "a" + string(rune('a'+i))
+		b.WriteString("  " + name + ": &" + name + " [*" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + "]\n")
+		prev = name
+	}
+	_, err := Parse(context.Background(), []byte(b.String()))
+	require.Error(t, err)
+	var le *LoadError
+	assert.True(t, errors.As(err, &le))
+}
