@@ -77,7 +77,6 @@ func exampleValue(op *Operation, name string) string {
 	return "v7x"
 }
 
-
 func targetFor(op *Operation, base string) string {
 	var b strings.Builder
 	b.WriteString(base)
