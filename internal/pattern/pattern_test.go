@@ -1,0 +1,527 @@
+package pattern
+
+import (
+	"errors"
+	"fmt"
+	"math/rand"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestTranslate(t *testing.T) {
+	tests := []struct {
+		in, want string
+		err      error
+	}{
+		{`^\d{3}-\d{2}$`, `^\d{3}-\d{2}$`, nil},
+		{`^[A-Za-z0-9_\-]+$`, `^[A-Za-z0-9_\-]+$`, nil},
+		{`\u00e9`, `é`, nil},
+		{`\u0007`, `\x{7}`, nil},
+		{`\u{1F600}`, `😀`, nil},
+		{`\uD83D\uDE00`, `😀`, nil},
+		{`\x41\x2e`, `A\.`, nil},
+		{`\cJ`, `\x{a}`, nil},
+		{`\c1`, `\\c1`, nil},
+		{`\0`, `\x{0}`, nil},
+		{`\/api\/v1`, `/api/v1`, nil},
+		{`\_\@\#\:\"\-\'`, `_@#:"-'`, nil},
+		{`\e\z\a\q`, `ezaq`, nil}, // identity escapes, not RE2's \z or \a
+		{`\.\*`, `\.\*`, nil},
+		{`[^\s]`, `[^` + wsBody + `]`, nil},
+		{`\s`, `[` + wsBody + `]`, nil},
+		{`\S+`, `[^` + wsBody + `]+`, nil},
+		{`[\S]`, `[` + nonWsBody + `]`, nil},
+		{`.`, dotClass, nil},
+		{`[^]`, anyClass, nil},
+		{`[]`, noneClass, nil},
+		{`[]a]`, noneClass + `a\]`, nil},
+		{`[\b]`, `[\x{8}]`, nil},
+		{`\bword\B`, `\bword\B`, nil},
+		{`[\w-.]`, `[\w\-.]`, nil},
+		{`[\w.-]+@[\w.-]+`, `[\w.\-]+@[\w.\-]+`, nil},
+		{`[a-z-]`, `[a-z\-]`, nil},
+		{`[[:alpha:]]`, `[\[:alpha:]\]`, nil},
+		{`(?<year>\d{4})`, `(?P<year>\d{4})`, nil},
+		{`(?<a>x)|(?<a>y)`, `(?P<a>x)|(y)`, nil},
+		{`(?<$x>a)`, `(a)`, nil},
+		{`(?:ab)+`, `(?:ab)+`, nil},
+		{`(?i)abc`, `(?i)abc`, nil},
+		{`a{`, `a\{`, nil},
+		{`{foo}`, `\{foo\}`, nil},
+		{`a{1,}`, `a{1,}`, nil},
+		{`a{2,2}?`, `a{2}?`, nil},
+		{`x{,3}`, `x\{,3\}`, nil},
+		{`a]`, `a\]`, nil},
+		{`^\p{L}+$`, `^\p{L}+$`, nil},
+		{`\p{Lu}\P{Ll}`, `\p{Lu}\P{Ll}`, nil},
+		{`\p{Letter}`, `\p{L}`, nil},
+		{`\p{Script=Greek}`, `\p{Greek}`, nil},
+		{`[\p{L}\d]`, `[\p{L}\d]`, nil},
+		{`\p{ASCII}`, `[\x{0}-\x{7f}]`, nil},
+		{`\1`, `\x{1}`, nil}, // no groups: legacy octal
+		{`\8`, `8`, nil},     // identity
+		{`\101`, `A`, nil},   // legacy octal
+		{`\k`, `k`, nil},     // no named groups: identity
+		{`(a)\10`, `(a)\x{8}`, nil},
+		{`\uZZ`, `uZZ`, nil},
+		{`a\ b`, `a b`, nil},
+		// Unsupported in RE2.
+		{`^(?!.*--)[a-z]+$`, ``, ErrUnsupported},
+		{`(?=a)`, ``, ErrUnsupported},
+		{`(?<=a)b`, ``, ErrUnsupported},
+		{`(?<!a)b`, ``, ErrUnsupported},
+		{`(a)\1`, ``, ErrUnsupported},
+		{`(?<n>a)\k<n>`, ``, ErrUnsupported},
+		{`a++`, ``, ErrUnsupported},
+		{`a{1001}`, ``, ErrUnsupported},
+		{`\p{Emoji}`, ``, ErrUnsupported},
+		// Not regular expressions at all.
+		{`(a`, ``, ErrSyntax},
+		{`a)`, ``, ErrSyntax},
+		{`*a`, ``, ErrSyntax},
+		{`a**`, ``, ErrSyntax},
+		{`^*`, ``, ErrSyntax},
+		{`[z-a]`, ``, ErrSyntax},
+		{`a{3,2}`, ``, ErrSyntax},
+		{`[abc`, ``, ErrSyntax},
+		{`abc\`, ``, ErrSyntax},
+		{`(?x)`, ``, ErrSyntax},
+		{`\u{110000}`, ``, ErrSyntax},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := Translate(tt.in)
+			if tt.err != nil {
+				require.Error(t, err)
+				assert.ErrorIs(t, err, tt.err)
+				assert.Empty(t, got)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestCompileExact(t *testing.T) {
+	tests := []struct {
+		pattern  string
+		match    []string
+		nonMatch []string
+	}{
+		{`^\d{3}-\d{2}$`, []string{"123-45"}, []string{"123-456", "12-34", "١٢٣-٤٥"}},
+		{`abc`, []string{"abc", "xxabcxx"}, []string{"ab", "ABC"}},
+		{`^a.c$`, []string{"abc", "a c", "aéc"}, []string{"a\nc", "a\rc", "a\u2028c", "ac"}},
+		{`^\s$`, []string{" ", "\t", "\u00a0", "\u3000", "\ufeff"}, []string{"a", "\u200b"}},
+		{`^\S$`, []string{"a", "\u200b"}, []string{" ", "\u00a0"}},
+		{`^[^]$`, []string{"\n", "a"}, []string{"", "ab"}},
+		{`[]`, nil, []string{"", "a", "[]"}},
+		{`^\/path\/\d+$`, []string{"/path/12"}, []string{"path12"}},
+		{`^\w+$`, []string{"ab_9"}, []string{"é", "a-b"}},
+		{`^\u00e9t\u00E9$`, []string{"été"}, []string{"ete"}},
+		{`^{foo}$`, []string{"{foo}"}, []string{"foo"}},
+		{`^(?<y>\d{4})-(?<m>\d{2})$`, []string{"2024-01"}, []string{"2024-1"}},
+		{`^\p{L}+$`, []string{"héllo", "Ωμέγα"}, []string{"h3llo", ""}},
+		{`^\z$`, []string{"z"}, []string{""}},
+		{`^[\w.-]+@[\w.-]+$`, []string{"a.b-c@d.e"}, []string{"a@b@c"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.pattern, func(t *testing.T) {
+			re, err := Compile(tt.pattern)
+			require.NoError(t, err)
+			assert.True(t, re.Exact())
+			assert.Equal(t, tt.pattern, re.String())
+			for _, s := range tt.match {
+				assert.True(t, re.MatchString(s), "should match %q", s)
+			}
+			for _, s := range tt.nonMatch {
+				assert.False(t, re.MatchString(s), "should not match %q", s)
+			}
+		})
+	}
+}
+
+func TestCompileApproximate(t *testing.T) {
+	tests := []struct {
+		pattern  string
+		match    []string // the approximation is a superset: these must match
+		nonMatch []string // still rejected by the approximation
+	}{
+		{`^(?!.*--)[a-z-]+$`, []string{"ab-c", "a--b"}, []string{"AB"}},
+		{`^(?=.*\d)(?=.*[a-z]).{8,}$`, []string{"abcdefg1", "abcdefgh"}, []string{"short1"}},
+		{`(?<=\$)\d+`, []string{"$12", "12"}, []string{"$"}},
+		{`^(a|b)\1$`, []string{"aa", "ab"}, []string{"a", "abc"}},
+		{`^(?<q>["'])x\k<q>$`, []string{`"x"`, `"x'`}, []string{"x"}},
+		{`^a++b$`, []string{"aab"}, []string{"b"}},
+		{`^\d{1,2000}$`, []string{"1", strings.Repeat("1", 1500)}, []string{"", "a"}},
+		{`^\p{Emoji}$`, []string{"😀", "a"}, []string{"", "ab"}},
+		{`^(?<n>a)(?<n2>\k<n>)$`, []string{"aa"}, []string{"ab"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.pattern, func(t *testing.T) {
+			re, err := Compile(tt.pattern)
+			require.NoError(t, err)
+			assert.False(t, re.Exact())
+			assert.Equal(t, tt.pattern, re.String())
+			for _, s := range tt.match {
+				assert.True(t, re.MatchString(s), "should match %q", s)
+			}
+			for _, s := range tt.nonMatch {
+				assert.False(t, re.MatchString(s), "should not match %q", s)
+			}
+			_, ok := Generate(rand.New(rand.NewSource(1)), tt.pattern, 0, -1)
+			assert.False(t, ok, "inexact patterns are not generated from")
+		})
+	}
+}
+
+func TestCompileInvalid(t *testing.T) {
+	for _, p := range []string{`(a`, `a)`, `[abc`, `*`, `a{3,2}`, `(?x)`, `\`, `(?<>a)`} {
+		t.Run(p, func(t *testing.T) {
+			re, err := Compile(p)
+			require.Error(t, err)
+			assert.ErrorIs(t, err, ErrSyntax)
+			require.NotNil(t, re)
+			assert.False(t, re.Exact())
+			assert.True(t, re.MatchString("anything"))
+			assert.Equal(t, p, re.String())
+			_, ok := Generate(rand.New(rand.NewSource(1)), p, 0, -1)
+			assert.False(t, ok)
+		})
+	}
+}
+
+// regexMatcher mirrors kin-openapi's openapi3.RegexMatcher.
+type regexMatcher interface{ MatchString(s string) bool }
+
+var _ regexMatcher = (*Regexp)(nil)
+
+func TestCompileCached(t *testing.T) {
+	a, _ := Compile(`^cached-\d+$`)
+	b, _ := Compile(`^cached-\d+$`)
+	assert.Same(t, a, b)
+}
+
+func TestCompileCacheBounded(t *testing.T) {
+	for i := 0; i < maxCacheEntries+50; i++ {
+		_, err := Compile(fmt.Sprintf("^bound-%d$", i))
+		require.NoError(t, err)
+	}
+	n := 0
+	cache.Range(func(_, _ any) bool { n++; return true })
+	assert.LessOrEqual(t, n, maxCacheEntries)
+	assert.LessOrEqual(t, cacheSize.Load(), int64(maxCacheEntries))
+}
+
+func TestCompileConcurrent(t *testing.T) {
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			r := rand.New(rand.NewSource(int64(i)))
+			for j := 0; j < 200; j++ {
+				p := fmt.Sprintf(`^[a-z]{%d}$`, j%20+1)
+				re, err := Compile(p)
+				assert.NoError(t, err)
+				s, ok := Generate(r, p, 0, -1)
+				assert.True(t, ok)
+				assert.True(t, re.MatchString(s))
+			}
+		}(i)
+	}
+	wg.Wait()
+}
+
+// genCases are realistic patterns, most taken from public API descriptions.
+// sat marks patterns that Generate must satisfy for any bounds in
+// lengthBounds that are compatible with [lmin, lmax] (lmax -1: unbounded).
+var genCases = []struct {
+	pattern    string
+	lmin, lmax int
+	can        func(n int) bool // lengths in [lmin, lmax] the pattern can produce; nil: all
+}{
+	{`^\d{4}-\d{2}-\d{2}$`, 10, 10, nil},
+	{`^\d{4}-[01]\d-[0-3]\d(T[0-2]\d:[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-][01]\d:[0-5]\d))?$`, 10, -1, nil},
+	{`^\d{3}-\d{2}$`, 6, 6, nil},
+	{`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$`, 5, -1, nil},
+	{`^#[0-9a-fA-F]{6}$`, 7, 7, nil},
+	{`^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`, 3, 7, nil},
+	{`^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$`, 15, 34, nil},
+	{`^\+?[1-9]\d{1,14}$`, 2, 15, nil},
+	{`^[A-Z]{3}$`, 3, 3, nil},
+	{`^[a-z0-9]+(?:-[a-z0-9]+)*$`, 1, -1, nil},
+	{`^[\w.+-]+@[\w-]+\.[\w.-]+$`, 5, -1, nil},
+	{`^[a-zA-Z0-9-_]+$`, 1, -1, nil},
+	{`^[A-Za-z0-9_\-]+$`, 1, -1, nil},
+	{`^(abc|def)+$`, 3, -1, func(n int) bool { return n%3 == 0 }},
+	{`(abc|def)+`, 3, -1, nil},
+	{`abc`, 3, -1, nil},
+	{`^\p{L}+$`, 1, -1, nil},
+	{`^[\p{L}\p{N} ]+$`, 1, -1, nil},
+	{`^\p{Lu}\p{Ll}+$`, 2, -1, nil},
+	{`^[^\s]+$`, 1, -1, nil},
+	{`^\S+$`, 1, -1, nil},
+	{`^.{1,255}$`, 1, 255, nil},
+	{`^.*$`, 0, -1, nil},
+	{`^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`, 36, 36, nil},
+	{`^[0-9A-F]{8}-([0-9A-F]{4}-){3}[0-9A-F]{12}$`, 36, 36, nil},
+	{`^(?<major>\d+)\.(?<minor>\d+)$`, 3, -1, nil},
+	{`^\/api\/v\d+\/[a-z]+$`, 9, -1, nil},
+	{`^https?:\/\/[^\s/$.?#].[^\s]*$`, 9, -1, nil},
+	{`^[a-z]{2}(-[A-Z]{2})?$`, 2, 5, nil},
+	{`^[A-Z]{2}$`, 2, 2, nil},
+	{`^\d+$`, 1, -1, nil},
+	{`^\d*$`, 0, -1, nil},
+	{`^-?\d+(\.\d{1,2})?$`, 1, -1, nil},
+	{`^[1-9][0-9]{4}$`, 5, 5, nil},
+	{`^\d{5}(-\d{4})?$`, 5, 10, func(n int) bool { return n == 5 || n == 10 }},
+	{`^[A-Z]{1,2}[0-9R][0-9A-Z]? [0-9][ABD-HJLNP-UW-Z]{2}$`, 6, 8, nil},
+	{`^([01]?[0-9]|2[0-3]):[0-5][0-9]$`, 4, 5, nil},
+	{`^(\d{1,3}\.){3}\d{1,3}$`, 7, 15, nil},
+	{`^[a-f0-9]{32}$`, 32, 32, nil},
+	{`^[A-Za-z0-9+/]+={0,2}$`, 1, -1, nil},
+	{`^sk_(test|live)_[A-Za-z0-9]{24}$`, 32, 32, nil},
+	{`^(GET|POST|PUT|PATCH|DELETE)$`, 3, 6, nil},
+	{`^(?i)[a-z]+$`, 1, -1, nil},
+	{`^[a-z][a-z0-9_]{2,29}$`, 3, 30, nil},
+	{`^\w+$`, 1, -1, nil},
+	{`^[\u0041-\u005A]+$`, 1, -1, nil},
+	{`^\u00e9+$`, 1, -1, nil},
+	{`^[^<>]*$`, 0, -1, nil},
+	{`^[^"]+$`, 1, -1, nil},
+	{`\bfoo\b`, 3, -1, nil},
+	{`^[ \t]*\S.*$`, 1, -1, nil},
+	{`^\s*$`, 0, -1, nil},
+	{`^[a-z]+\.[a-z]+$`, 3, -1, nil},
+	{`^[0-9]{1,3}(,[0-9]{3})*$`, 1, -1, func(n int) bool { return n%4 != 0 }},
+	{`^(true|false)$`, 4, 5, nil},
+	{`^urn:[a-z0-9][a-z0-9-]{0,31}:[a-z0-9()+,\-.:=@;$_!*'%/?#]+$`, 7, -1, nil},
+	{`^([a-z]+\/)*[a-z]+$`, 1, -1, nil},
+	{`^[\x20-\x7E]+$`, 1, -1, nil},
+	{`^[\p{Greek}]{3,5}$`, 3, 5, nil},
+	{`^[А-Яа-я]+$`, 1, -1, nil},
+	{`^x{0,3}$`, 0, 3, nil},
+	{`^$`, 0, 0, nil},
+	{`^a|b$`, 1, -1, nil},
+	{`\d`, 1, -1, nil},
+	{`^[a-zA-Z]{2,}\d?$`, 2, -1, nil},
+	{`^ab{1000}$`, 1001, 1001, nil},
+}
+
+var lengthBounds = [][2]int{{0, -1}, {0, 5}, {1, 1}, {3, 10}, {8, 8}, {10, 20}, {20, 64}, {50, -1}, {100, 200}, {0, 0}, {1001, 1001}}
+
+func TestGenerate(t *testing.T) {
+	for _, tc := range genCases {
+		re, err := Compile(tc.pattern)
+		require.NoError(t, err, tc.pattern)
+		require.True(t, re.Exact(), tc.pattern)
+		for _, b := range lengthBounds {
+			minLen, maxLen := b[0], b[1]
+			// Satisfiable when the pattern's own length range meets the
+			// bounds, or when an unanchored side allows padding.
+			hi := maxLen
+			if hi < 0 {
+				hi = 1 << 30
+			}
+			patHi := tc.lmax
+			if patHi < 0 {
+				patHi = 1 << 30
+			}
+			required := false
+			for n := max(minLen, tc.lmin); n <= min(hi, patHi, 2000); n++ {
+				if tc.can == nil || tc.can(n) {
+					required = true
+					break
+				}
+			}
+			t.Run(fmt.Sprintf("%s/%d-%d", tc.pattern, minLen, maxLen), func(t *testing.T) {
+				oks := 0
+				for seed := int64(0); seed < 25; seed++ {
+					s, ok := Generate(rand.New(rand.NewSource(seed)), tc.pattern, minLen, maxLen)
+					if !ok {
+						assert.Empty(t, s)
+						continue
+					}
+					oks++
+					n := utf8.RuneCountInString(s)
+					assert.True(t, re.MatchString(s), "%q does not match", s)
+					assert.GreaterOrEqual(t, n, minLen, "%q", s)
+					if maxLen >= 0 {
+						assert.LessOrEqual(t, n, maxLen, "%q", s)
+					}
+					assert.True(t, utf8.ValidString(s))
+				}
+				if required {
+					assert.Equal(t, 25, oks, "must be generated for every seed")
+				}
+				if tc.lmin > hi {
+					assert.Zero(t, oks, "cannot fit")
+				}
+			})
+		}
+	}
+}
+
+func TestGenerateUnanchoredPadding(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	for _, p := range []string{`abc`, `^abc`, `abc$`, `\bfoo\b`, `\d{2}`} {
+		s, ok := Generate(r, p, 12, 12)
+		require.True(t, ok, p)
+		assert.Len(t, s, 12)
+		re, _ := Compile(p)
+		assert.True(t, re.MatchString(s), "%q !~ %s", s, p)
+	}
+	_, ok := Generate(r, `^abc$`, 12, 12)
+	assert.False(t, ok, "anchored on both sides cannot be padded")
+}
+
+func TestGenerateReadable(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	for i := 0; i < 200; i++ {
+		for _, p := range []string{`^.+$`, `^[^\s]+$`, `^\p{L}+$`, `^[^"]+$`, `^[\s\S]{5}$`} {
+			s, ok := Generate(r, p, 0, -1)
+			require.True(t, ok, p)
+			for _, c := range s {
+				assert.True(t, c > ' ' && c < 0x7f, "%s produced %q", p, s)
+			}
+		}
+	}
+}
+
+func TestGenerateRejects(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	tests := []struct {
+		pattern        string
+		minLen, maxLen int
+	}{
+		{`^(?!.*--)[a-z]+$`, 0, -1},
+		{`^(a)\1$`, 0, -1},
+		{`(a`, 0, -1},
+		{`[]`, 0, -1},
+		{`^a$`, 2, 5},
+		{`^a{5}$`, 0, 4},
+		{`^\d+$`, MaxMinLen + 1, -1},
+		{`^\d+$`, 5, 4},
+		{`a^b`, 0, -1},
+	}
+	for _, tt := range tests {
+		s, ok := Generate(r, tt.pattern, tt.minLen, tt.maxLen)
+		assert.False(t, ok, "%s %d %d", tt.pattern, tt.minLen, tt.maxLen)
+		assert.Empty(t, s)
+	}
+	s, ok := Generate(nil, `a`, 0, -1)
+	assert.False(t, ok)
+	assert.Empty(t, s)
+}
+
+func TestGenerateLargeMinLen(t *testing.T) {
+	s, ok := Generate(rand.New(rand.NewSource(1)), `^[a-z]+$`, MaxMinLen, -1)
+	require.True(t, ok)
+	n := utf8.RuneCountInString(s)
+	assert.GreaterOrEqual(t, n, MaxMinLen)
+	assert.LessOrEqual(t, n, MaxMinLen+slack)
+}
+
+func TestGenerateDeterministic(t *testing.T) {
+	for _, tc := range genCases {
+		for seed := int64(0); seed < 5; seed++ {
+			a, okA := Generate(rand.New(rand.NewSource(seed)), tc.pattern, 0, 40)
+			b, okB := Generate(rand.New(rand.NewSource(seed)), tc.pattern, 0, 40)
+			assert.Equal(t, okA, okB)
+			assert.Equal(t, a, b, tc.pattern)
+		}
+	}
+	// Different seeds give varied output.
+	seen := map[string]bool{}
+	for seed := int64(0); seed < 20; seed++ {
+		s, _ := Generate(rand.New(rand.NewSource(seed)), `^[a-z]{8}$`, 0, -1)
+		seen[s] = true
+	}
+	assert.Greater(t, len(seen), 15)
+}
+
+// badRand returns out-of-range values.
+type badRand struct{ n int }
+
+func (b *badRand) Intn(int) int { b.n += 7919; return -b.n }
+
+func TestGenerateBadRand(t *testing.T) {
+	s, ok := Generate(&badRand{}, `^[a-z]{3}\d+$`, 0, -1)
+	require.True(t, ok)
+	re, _ := Compile(`^[a-z]{3}\d+$`)
+	assert.True(t, re.MatchString(s))
+}
+
+func TestUncapture(t *testing.T) {
+	assert.Equal(t, `(?:a(?:b)[(]\()(?:c)`, uncapture(`(a(?P<x>b)[(]\()(?:c)`))
+}
+
+func TestErrorsWrap(t *testing.T) {
+	_, err := Translate(`(?=x)`)
+	assert.True(t, errors.Is(err, ErrUnsupported))
+	assert.False(t, errors.Is(err, ErrSyntax))
+}
+
+// fuzzCap is the most runes Generate may ever return for minLen.
+func fuzzCap(minLen int) int { return max(minLen, maxPatternLen) + slack }
+
+func FuzzGenerate(f *testing.F) {
+	for _, tc := range genCases {
+		f.Add(tc.pattern, int64(1), 0, -1)
+		f.Add(tc.pattern, int64(2), 10, 20)
+	}
+	for _, p := range []string{`(a`, `(?!a)b`, `(a)\1`, `[]`, `\u{10FFFF}`, `\P{Any}`, `[\P{Any}]`, `a{2000}`, `(?<n>a)\k<n>`, `((a{1000}){1000}`} {
+		f.Add(p, int64(3), 0, -1)
+	}
+	f.Fuzz(func(t *testing.T, pattern string, seed int64, minLen, maxLen int) {
+		if minLen > 5000 || minLen < -10 || maxLen > 5000 {
+			t.Skip()
+		}
+		re, _ := Compile(pattern)
+		_, _ = Translate(pattern)
+		s, ok := Generate(rand.New(rand.NewSource(seed)), pattern, minLen, maxLen)
+		if !ok {
+			if s != "" {
+				t.Fatalf("not ok but %q", s)
+			}
+			return
+		}
+		n := utf8.RuneCountInString(s)
+		if n > fuzzCap(minLen) {
+			t.Fatalf("output of %d runes exceeds cap", n)
+		}
+		if n < minLen || maxLen >= 0 && n > maxLen {
+			t.Fatalf("length %d outside [%d, %d]", n, minLen, maxLen)
+		}
+		if !re.Exact() || !re.MatchString(s) {
+			t.Fatalf("%q does not match %q (exact=%v)", s, pattern, re.Exact())
+		}
+	})
+}
+
+func BenchmarkGenerate(b *testing.B) {
+	r := rand.New(rand.NewSource(1))
+	for _, p := range []string{`^[a-z0-9]+(?:-[a-z0-9]+)*$`, `^\d{4}-\d{2}-\d{2}$`, `^[\w.+-]+@[\w-]+\.[\w.-]+$`} {
+		b.Run(p, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, ok := Generate(r, p, 0, 64); !ok {
+					b.Fatal("not generated")
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkCompileCached(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		_, _ = Compile(`^\d{4}-\d{2}-\d{2}$`)
+	}
+}
