@@ -1,0 +1,774 @@
+package fake
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/brianvoe/gofakeit/v6"
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Mode says which side of the exchange the value is for.
+type Mode uint8
+
+const (
+	// Response is for values sent by the server: writeOnly properties are
+	// omitted (even when required, which kin-openapi's response validation
+	// tolerates).
+	Response Mode = iota
+	// Request is for values sent by the client: readOnly properties are
+	// omitted (even when required).
+	Request
+)
+
+// ErrUnsatisfiable is wrapped by the errors of [Generator.Value] when the
+// schema admits no value the generator can construct.
+var ErrUnsatisfiable = errors.New("fake: schema admits no value")
+
+// Options configure a Generator. The zero value is usable.
+type Options struct {
+	// Mode selects whether readOnly (Request) or writeOnly (Response)
+	// properties are omitted.
+	Mode Mode
+	// MaxDepth is how deep (in nested objects and arrays) the generator goes
+	// before it stops adding optional parts: beyond it objects only get their
+	// required properties and arrays only their minItems. 0 means 5.
+	MaxDepth int
+	// Optional reports whether to include the optional (non-required)
+	// property prop of the object schema parent at nesting depth depth
+	// (0 for the top-level value). It is only consulted above MaxDepth and
+	// while the output is small. It must draw any randomness from f.
+	//
+	// nil means: at depth 0 every optional property is included (a full
+	// top-level object looks most realistic); deeper, each one is included
+	// with probability 0.7.
+	Optional func(f *gofakeit.Faker, parent *openapi3.Schema, prop string, depth int) bool
+}
+
+// Generator generates fake values for schemas. It is safe for concurrent use;
+// it caches a bounded amount of per-schema analysis, so schemas must not be
+// mutated once they have been passed to it.
+type Generator struct {
+	opts     Options
+	maxDepth int
+	vopts    []openapi3.SchemaValidationOption
+
+	infos    sync.Map // *openapi3.Schema -> *info
+	branches sync.Map // branchKey -> *branch
+	hints    sync.Map // string -> hint
+	regexps  sync.Map // string -> *regexp.Regexp (nil when invalid)
+	cached   atomic.Int64
+}
+
+const (
+	defaultMaxDepth = 5
+	maxCached       = 50000 // entries per Generator cache before it stops caching
+	maxNodes        = 2000  // objects/arrays per value before only required parts are added
+	maxWork         = 40000 // generation steps per value (including retries)
+	hardDepth       = 48    // nesting at which a (required) chain is deemed infinite
+	maxLen          = 10000 // largest minLength/minItems/minProperties honoured
+)
+
+// New returns a Generator configured by opts.
+func New(opts Options) *Generator {
+	g := &Generator{opts: opts, maxDepth: opts.MaxDepth}
+	if g.maxDepth <= 0 {
+		g.maxDepth = defaultMaxDepth
+	}
+	g.vopts = []openapi3.SchemaValidationOption{openapi3.EnableFormatValidation()}
+	if opts.Mode == Request {
+		g.vopts = append(g.vopts, openapi3.VisitAsRequest())
+	} else {
+		g.vopts = append(g.vopts, openapi3.VisitAsResponse())
+	}
+	return g
+}
+
+// Value returns a JSON-compatible Go value (nil, bool, int64, float64,
+// string, []any or map[string]any) valid for schema s. name is the
+// property or parameter name the value is for ("" if none) and is used to
+// pick realistic data. All randomness is drawn from f, so the same faker
+// state yields the same value. It returns an error wrapping
+// [ErrUnsatisfiable] when the schema admits no value it can construct.
+func (g *Generator) Value(f *gofakeit.Faker, s *openapi3.Schema, name string) (v any, err error) {
+	if f == nil {
+		return nil, errors.New("fake: nil faker")
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			v, err = nil, unsat("internal error: %v", r)
+		}
+	}()
+	c := &ctx{g: g, f: f, minimalAt: -1}
+	return c.gen(s, name, "", 0)
+}
+
+func unsat(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrUnsatisfiable, fmt.Sprintf(format, args...))
+}
+
+var errBudget = fmt.Errorf("%w: generation budget exhausted", ErrUnsatisfiable)
+
+// ctx is the state of one Value call.
+type ctx struct {
+	g         *Generator
+	f         *gofakeit.Faker
+	nodes     int
+	work      int
+	minimalAt int // depth at which the next object only gets required properties
+}
+
+func (c *ctx) intn(n int) int {
+	if n <= 1 {
+		return 0
+	}
+	return c.f.Rand.Intn(n)
+}
+
+func (c *ctx) chance(p float64) bool { return c.f.Rand.Float64() < p }
+
+// deep reports whether optional parts should be skipped at depth.
+func (c *ctx) deep(depth int) bool {
+	return depth >= c.g.maxDepth || c.nodes > maxNodes || c.work > maxWork/2
+}
+
+// gen generates a value for s. refName is the component name s was reached
+// through ("" if unknown).
+func (c *ctx) gen(s *openapi3.Schema, name, refName string, depth int) (any, error) {
+	c.work++
+	if c.work > maxWork {
+		return nil, errBudget
+	}
+	if depth > hardDepth {
+		return nil, unsat("schema nesting too deep (infinitely recursive required properties?)")
+	}
+	if s == nil {
+		return c.word(), nil
+	}
+	in := c.g.info(s)
+	if in.err != nil {
+		return nil, in.err
+	}
+	if !in.needCheck {
+		return c.genFlat(in, s, name, refName, depth)
+	}
+	var lastErr error
+	for attempt := 0; attempt < 40; attempt++ {
+		v, err := c.genFlat(in, s, name, refName, depth)
+		if err != nil {
+			if errors.Is(err, errBudget) {
+				return nil, err
+			}
+			lastErr = err
+			continue
+		}
+		if c.g.passes(in, v) {
+			return v, nil
+		}
+		lastErr = unsat("could not find a value satisfying not/allOf/if constraints")
+		if c.work > maxWork {
+			return nil, errBudget
+		}
+	}
+	return nil, lastErr
+}
+
+// passes checks the constraints of in that generation does not guarantee.
+func (g *Generator) passes(in *info, v any) bool {
+	for _, s := range in.checks {
+		if s.VisitJSON(v, g.vopts...) != nil {
+			return false
+		}
+	}
+	for _, s := range in.nots {
+		if s.VisitJSON(v, g.vopts...) == nil {
+			return false
+		}
+	}
+	if in.flat.If != nil && in.flat.If.Value != nil {
+		var next *openapi3.SchemaRef
+		if in.flat.If.Value.VisitJSON(v, g.vopts...) == nil {
+			next = in.flat.Then
+		} else {
+			next = in.flat.Else
+		}
+		if next != nil && next.Value != nil && next.Value.VisitJSON(v, g.vopts...) != nil {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *ctx) genFlat(in *info, s *openapi3.Schema, name, refName string, depth int) (any, error) {
+	fs := in.flat
+	if len(in.examples) > 0 && c.chance(0.3) {
+		return deepCopy(in.examples[c.intn(len(in.examples))]), nil
+	}
+	if in.hasConst {
+		if !in.constOK {
+			return nil, unsat("const value does not validate")
+		}
+		return deepCopy(fs.Const), nil
+	}
+	if len(fs.Enum) > 0 {
+		if len(in.enum) == 0 {
+			return nil, unsat("no enum member validates against the schema")
+		}
+		return deepCopy(in.enum[c.intn(len(in.enum))]), nil
+	}
+	if len(fs.OneOf) > 0 {
+		return c.genBranches(in, s, fs.OneOf, true, name, refName, depth)
+	}
+	if len(fs.AnyOf) > 0 {
+		return c.genBranches(in, s, fs.AnyOf, false, name, refName, depth)
+	}
+	if len(in.types) == 0 {
+		if in.nullOK {
+			return nil, nil
+		}
+		return nil, unsat("no type admitted")
+	}
+	if in.nullOK && (c.deep(depth) && (in.types[0] == "object" || in.types[0] == "array") || c.chance(0.1)) {
+		return nil, nil
+	}
+	t := in.types[0]
+	if len(in.types) > 1 {
+		t = in.types[c.intn(len(in.types))]
+	}
+	switch t {
+	case "boolean":
+		return c.f.Bool(), nil
+	case "integer":
+		return c.genNumber(fs, name, true)
+	case "number":
+		return c.genNumber(fs, name, false)
+	case "string":
+		return c.genString(in, fs, name)
+	case "array":
+		return c.genArray(in, fs, name, depth)
+	case "object":
+		return c.genObject(in, fs, refName, depth)
+	case "null":
+		return nil, nil
+	}
+	return nil, unsat("unknown type %q", t)
+}
+
+// genBranches handles oneOf (exclusive) and anyOf.
+func (c *ctx) genBranches(in *info, s *openapi3.Schema, refs openapi3.SchemaRefs, one bool, name, refName string, depth int) (any, error) {
+	n := len(refs)
+	order := c.f.Rand.Perm(n)
+	lastErr := unsat("no usable branch")
+	tries := 0
+	for round := 0; round < 2; round++ {
+		for _, idx := range order {
+			b := c.g.branch(s, in.flat, idx, one)
+			if b.err != nil {
+				lastErr = b.err
+				continue
+			}
+			bname := refName
+			if r := refs[idx].Ref; r != "" {
+				bname = componentName(r)
+			}
+			for a := 0; a < 2; a++ {
+				tries++
+				if tries > 12 {
+					return nil, lastErr
+				}
+				if round == 1 || a == 1 {
+					c.minimalAt = depth
+				}
+				v, err := c.gen(b.schema, name, bname, depth)
+				c.minimalAt = -1
+				if err != nil {
+					if errors.Is(err, errBudget) {
+						return nil, err
+					}
+					lastErr = err
+					continue
+				}
+				if one && c.g.matchesOther(refs, idx, v) {
+					lastErr = unsat("value matched several oneOf branches")
+					continue
+				}
+				return v, nil
+			}
+		}
+	}
+	return nil, lastErr
+}
+
+func (g *Generator) matchesOther(refs openapi3.SchemaRefs, idx int, v any) bool {
+	for j, r := range refs {
+		if j == idx || r == nil || r.Value == nil {
+			continue
+		}
+		if r.Value.VisitJSON(v, g.vopts...) == nil {
+			return true
+		}
+	}
+	return false
+}
+
+func componentName(ref string) string {
+	if i := strings.LastIndexByte(ref, '/'); i >= 0 {
+		return ref[i+1:]
+	}
+	return ref
+}
+
+func refName(r *openapi3.SchemaRef) string {
+	if r == nil || r.Ref == "" {
+		return ""
+	}
+	return componentName(r.Ref)
+}
+
+func (c *ctx) includeOptional(parent *openapi3.Schema, prop string, depth int) bool {
+	if c.g.opts.Optional != nil {
+		return c.g.opts.Optional(c.f, parent, prop, depth)
+	}
+	if depth == 0 {
+		return true
+	}
+	return c.chance(0.7)
+}
+
+func (g *Generator) omitted(ps *openapi3.Schema) bool {
+	pin := g.info(ps)
+	fs := pin.flat
+	if fs == nil {
+		return false
+	}
+	if g.opts.Mode == Request {
+		return fs.ReadOnly
+	}
+	return fs.WriteOnly
+}
+
+func (c *ctx) genObject(in *info, fs *openapi3.Schema, refName string, depth int) (any, error) {
+	c.nodes++
+	minimal := c.minimalAt == depth
+	c.minimalAt = -1
+	deep := c.deep(depth) || minimal
+	out := make(map[string]any, len(in.props)+1)
+	maxP := -1
+	if fs.MaxProps != nil {
+		if *fs.MaxProps < uint64(maxLen) {
+			maxP = int(*fs.MaxProps)
+		}
+	}
+	if fs.MinProps > maxLen {
+		return nil, unsat("minProperties too large")
+	}
+	minP := int(fs.MinProps)
+	if maxP >= 0 && minP > maxP {
+		return nil, unsat("minProperties > maxProperties")
+	}
+	var optional []string
+	for _, k := range in.props {
+		pr := fs.Properties[k]
+		if pr == nil || pr.Value == nil {
+			continue
+		}
+		if c.g.omitted(pr.Value) {
+			continue
+		}
+		req := in.required[k]
+		if !req {
+			if deep || !c.includeOptional(fs, k, depth) {
+				optional = append(optional, k)
+				continue
+			}
+		}
+		v, err := c.gen(pr.Value, k, refName1(pr), depth+1)
+		if err != nil {
+			if req || errors.Is(err, errBudget) {
+				return nil, fmt.Errorf("property %q: %w", k, err)
+			}
+			continue
+		}
+		out[k] = v
+	}
+	// Required properties that are not declared.
+	for _, k := range in.reqExtra {
+		if _, ok := out[k]; ok {
+			continue
+		}
+		v, err := c.genExtra(in, fs, k, depth)
+		if err != nil {
+			return nil, fmt.Errorf("property %q: %w", k, err)
+		}
+		out[k] = v
+	}
+	// dependentRequired
+	if len(fs.DependentRequired) > 0 {
+		if err := c.dependentRequired(in, fs, out, depth); err != nil {
+			return nil, err
+		}
+	}
+	// Extra properties through additionalProperties.
+	if !deep && in.apSchema != nil && (maxP < 0 || len(out) < maxP) && !in.noExtra {
+		extra := c.intn(3)
+		for i := 0; i < extra; i++ {
+			k := c.extraKey(in, out)
+			if k == "" {
+				break
+			}
+			v, err := c.genExtra(in, fs, k, depth)
+			if err != nil {
+				break
+			}
+			out[k] = v
+		}
+	}
+	// patternProperties, sometimes.
+	if !deep && in.extraAllowed && len(in.patProps) > 0 && c.chance(0.3) && (maxP < 0 || len(out) < maxP) {
+		c.addPatternProp(in, out, depth)
+	}
+	// minProperties
+	if len(out) < minP {
+		for _, k := range optional {
+			if len(out) >= minP {
+				break
+			}
+			v, err := c.gen(fs.Properties[k].Value, k, refName1(fs.Properties[k]), depth+1)
+			if err == nil {
+				out[k] = v
+			}
+		}
+		for tries := 0; len(out) < minP && tries < 2*minP+10; tries++ {
+			if !c.addPatternProp(in, out, depth) {
+				if !in.extraAllowed {
+					break
+				}
+				k := c.extraKey(in, out)
+				if k == "" {
+					continue
+				}
+				v, err := c.genExtra(in, fs, k, depth)
+				if err != nil {
+					break
+				}
+				out[k] = v
+			}
+		}
+		if len(out) < minP {
+			return nil, unsat("cannot reach minProperties %d", minP)
+		}
+	}
+	// maxProperties: drop optional ones (sorted for determinism).
+	if maxP >= 0 && len(out) > maxP {
+		keys := sortedKeys(out)
+		for _, k := range keys {
+			if len(out) <= maxP {
+				break
+			}
+			if !in.required[k] && !in.depTarget(k, out) {
+				delete(out, k)
+			}
+		}
+		if len(out) > maxP {
+			return nil, unsat("required properties exceed maxProperties")
+		}
+	}
+	// Discriminator (allOf inheritance without oneOf).
+	if d := fs.Discriminator; d != nil && refName != "" && len(fs.OneOf) == 0 && len(fs.AnyOf) == 0 {
+		if _, present := out[d.PropertyName]; present {
+			if pr := fs.Properties[d.PropertyName]; pr != nil && pr.Value != nil {
+				for _, key := range discriminatorKeys(d, "#/components/schemas/"+refName, refName) {
+					if pr.Value.VisitJSON(key, c.g.vopts...) == nil {
+						out[d.PropertyName] = key
+						break
+					}
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func refName1(r *openapi3.SchemaRef) string { return refName(r) }
+
+func (in *info) depTarget(k string, out map[string]any) bool {
+	for src, deps := range in.flat.DependentRequired {
+		if _, ok := out[src]; !ok {
+			continue
+		}
+		for _, d := range deps {
+			if d == k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (c *ctx) dependentRequired(in *info, fs *openapi3.Schema, out map[string]any, depth int) error {
+	srcs := make([]string, 0, len(fs.DependentRequired))
+	for k := range fs.DependentRequired {
+		srcs = append(srcs, k)
+	}
+	sort.Strings(srcs)
+	for _, src := range srcs {
+		if _, ok := out[src]; !ok {
+			continue
+		}
+		for _, d := range fs.DependentRequired[src] {
+			if _, ok := out[d]; ok {
+				continue
+			}
+			var v any
+			var err error
+			if pr := fs.Properties[d]; pr != nil && pr.Value != nil {
+				if c.g.omitted(pr.Value) {
+					delete(out, src) // cannot add d, so drop its trigger if allowed
+					if in.required[src] {
+						return unsat("dependentRequired %q needs omitted %q", src, d)
+					}
+					break
+				}
+				v, err = c.gen(pr.Value, d, refName1(pr), depth+1)
+			} else {
+				v, err = c.genExtra(in, fs, d, depth)
+			}
+			if err != nil {
+				if in.required[src] {
+					return err
+				}
+				delete(out, src)
+				break
+			}
+			out[d] = v
+		}
+	}
+	return nil
+}
+
+// genExtra generates the value of an undeclared property k.
+func (c *ctx) genExtra(in *info, fs *openapi3.Schema, k string, depth int) (any, error) {
+	// patternProperties that match k
+	var matched []*openapi3.Schema
+	for _, pp := range in.patProps {
+		if pp.re != nil && pp.re.MatchString(k) {
+			matched = append(matched, pp.schema)
+		}
+	}
+	if !in.extraAllowed && len(matched) == 0 {
+		return nil, unsat("undeclared property %q not allowed", k)
+	}
+	if len(matched) == 0 && in.apSchema != nil {
+		matched = append(matched, in.apSchema)
+	}
+	switch len(matched) {
+	case 0:
+		return c.word(), nil
+	case 1:
+		return c.gen(matched[0], k, "", depth+1)
+	}
+	refs := make(openapi3.SchemaRefs, len(matched))
+	for i, m := range matched {
+		refs[i] = &openapi3.SchemaRef{Value: m}
+	}
+	return c.gen(&openapi3.Schema{AllOf: refs}, k, "", depth+1)
+}
+
+var extraKeyWords = []string{"note", "label", "source", "region", "channel", "category", "priority", "owner", "team", "segment", "tier", "origin"}
+
+// extraKey returns an undeclared key usable for additionalProperties, or "".
+func (c *ctx) extraKey(in *info, out map[string]any) string {
+	for i := 0; i < 6; i++ {
+		var k string
+		if i < 3 {
+			k = extraKeyWords[c.intn(len(extraKeyWords))]
+		} else {
+			k = strings.ToLower(c.f.Noun())
+		}
+		if k == "" {
+			continue
+		}
+		if _, ok := out[k]; ok {
+			continue
+		}
+		if _, ok := in.flat.Properties[k]; ok {
+			continue
+		}
+		bad := false
+		for _, pp := range in.patProps {
+			if pp.re == nil || pp.re.MatchString(k) {
+				bad = true
+				break
+			}
+		}
+		if bad {
+			continue
+		}
+		if pn := in.flat.PropertyNames; pn != nil && pn.Value != nil && pn.Value.VisitJSON(k, c.g.vopts...) != nil {
+			continue
+		}
+		return k
+	}
+	return ""
+}
+
+// addPatternProp adds one property matching a patternProperties key.
+func (c *ctx) addPatternProp(in *info, out map[string]any, depth int) bool {
+	if len(in.patProps) == 0 {
+		return false
+	}
+	start := c.intn(len(in.patProps))
+	for i := range in.patProps {
+		pp := in.patProps[(start+i)%len(in.patProps)]
+		if pp.re == nil {
+			continue
+		}
+		for t := 0; t < 3; t++ {
+			k, ok := generatePattern(c.f.Rand, pp.pattern, 1, 24)
+			if !ok || !pp.re.MatchString(k) {
+				break
+			}
+			if _, dup := out[k]; dup {
+				continue
+			}
+			if _, decl := in.flat.Properties[k]; decl {
+				continue
+			}
+			if pn := in.flat.PropertyNames; pn != nil && pn.Value != nil && pn.Value.VisitJSON(k, c.g.vopts...) != nil {
+				continue
+			}
+			v, err := c.genExtra(in, in.flat, k, depth)
+			if err != nil {
+				break
+			}
+			out[k] = v
+			return true
+		}
+	}
+	return false
+}
+
+func (c *ctx) genArray(in *info, fs *openapi3.Schema, name string, depth int) (any, error) {
+	c.nodes++
+	if fs.MinItems > maxLen {
+		return nil, unsat("minItems %d too large", fs.MinItems)
+	}
+	minI := int(fs.MinItems)
+	maxI := -1
+	if fs.MaxItems != nil {
+		if *fs.MaxItems < uint64(minI) {
+			return nil, unsat("minItems > maxItems")
+		}
+		if *fs.MaxItems < maxLen {
+			maxI = int(*fs.MaxItems)
+		}
+	}
+	nPrefix := len(fs.PrefixItems)
+	var itemSchema *openapi3.Schema
+	itemRef := ""
+	if fs.Items != nil && fs.Items.Value != nil {
+		itemSchema = fs.Items.Value
+		itemRef = refName(fs.Items)
+		if a := itemSchema.Always; a != nil && !*a {
+			if maxI < 0 || maxI > nPrefix {
+				maxI = nPrefix
+			}
+			if minI > maxI {
+				return nil, unsat("minItems exceeds prefixItems with items: false")
+			}
+		}
+	}
+	n := minI
+	if !c.deep(depth) && c.minimalAt != depth {
+		lo := max(minI, 1)
+		hi := max(lo, min(max(minI, 1)+2, max(lo, 3)))
+		if nPrefix > hi {
+			hi = nPrefix
+		}
+		if maxI >= 0 {
+			hi = min(hi, maxI)
+			lo = min(lo, maxI)
+		}
+		n = lo + c.intn(hi-lo+1)
+	}
+	c.minimalAt = -1
+	minContains := 0
+	if fs.Contains != nil && fs.Contains.Value != nil {
+		minContains = 1
+		if fs.MinContains != nil {
+			minContains = int(min(*fs.MinContains, uint64(maxLen)))
+		}
+		if n < nPrefix+minContains {
+			n = nPrefix + minContains
+			if maxI >= 0 && n > maxI {
+				return nil, unsat("contains does not fit maxItems")
+			}
+		}
+	}
+	itemName := singular(name)
+	out := make([]any, 0, n)
+	var seen map[string]struct{}
+	if fs.UniqueItems {
+		seen = make(map[string]struct{}, n)
+	}
+	contained := 0
+	failures := 0
+	for tries := 0; len(out) < n && tries < 10*n+30; tries++ {
+		pos := len(out)
+		var sch *openapi3.Schema
+		rn := ""
+		if pos < nPrefix {
+			if r := fs.PrefixItems[pos]; r != nil {
+				sch, rn = r.Value, refName(r)
+			}
+		} else {
+			sch, rn = itemSchema, itemRef
+			if contained < minContains {
+				sch = in.containsItem
+				rn = ""
+			}
+		}
+		v, err := c.gen(sch, itemName, rn, depth+1)
+		if err != nil {
+			if errors.Is(err, errBudget) {
+				return nil, err
+			}
+			failures++
+			if pos >= minI && pos >= nPrefix+minContains {
+				break
+			}
+			if failures > 3 {
+				return nil, fmt.Errorf("array item %d: %w", pos, err)
+			}
+			continue
+		}
+		if seen != nil {
+			key := jsonKey(v)
+			if _, dup := seen[key]; dup {
+				continue
+			}
+			seen[key] = struct{}{}
+		}
+		if pos >= nPrefix && contained < minContains {
+			contained++
+		}
+		out = append(out, v)
+	}
+	if len(out) < minI || contained < minContains {
+		return nil, unsat("cannot generate %d (unique) array items", max(minI, nPrefix+minContains))
+	}
+	return out, nil
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,231 @@
+package mock
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// controls are what the client asked of the mock itself, through the
+// Prism-compatible Prefer header or the __code / __example / __dynamic /
+// __delay query parameters.
+type controls struct {
+	code    int
+	example string
+	dynamic int // 0 unset, 1 true, -1 false
+	delay   time.Duration
+	hasCode bool
+}
+
+// controlParams are the query parameters that steer the mock; they never
+// reach request validation.
+var controlParams = [...]string{"__code", "__example", "__dynamic", "__delay"}
+
+// readControls parses Prefer and the control query parameters. It returns
+// the request's query without the control parameters when there were any.
+func readControls(r *http.Request) (controls, string, bool) {
+	var c controls
+	for _, line := range r.Header.Values("Prefer") {
+		for _, part := range strings.Split(line, ",") {
+			for _, kv := range strings.Split(part, ";") {
+				k, v, _ := strings.Cut(strings.TrimSpace(kv), "=")
+				c.set(strings.ToLower(strings.TrimSpace(k)), strings.Trim(strings.TrimSpace(v), `"`))
+			}
+		}
+	}
+	raw := r.URL.RawQuery
+	if !strings.Contains(raw, "__") {
+		return c, raw, false
+	}
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return c, raw, false
+	}
+	stripped := false
+	for _, name := range controlParams {
+		if v, ok := q[name]; ok {
+			if len(v) > 0 {
+				c.set(strings.TrimPrefix(name, "__"), v[0])
+			}
+			delete(q, name)
+			stripped = true
+		}
+	}
+	if !stripped {
+		return c, raw, false
+	}
+	return c, encodeQuery(q), true
+}
+
+func (c *controls) set(k, v string) {
+	switch k {
+	case "code":
+		if n, err := strconv.Atoi(v); err == nil && n >= 100 && n <= 599 {
+			c.code, c.hasCode = n, true
+		}
+	case "example":
+		c.example = v
+	case "dynamic":
+		if b, err := strconv.ParseBool(v); err == nil {
+			if b {
+				c.dynamic = 1
+			} else {
+				c.dynamic = -1
+			}
+		}
+	case "delay", "wait":
+		if ms, err := strconv.Atoi(v); err == nil && ms > 0 {
+			c.delay = time.Duration(ms) * time.Millisecond
+		} else if d, err := time.ParseDuration(v); err == nil && d > 0 {
+			c.delay = d
+		}
+	}
+}
+
+// encodeQuery encodes in sorted key order; url.Values.Encode does too.
+func encodeQuery(q url.Values) string {
+	return q.Encode()
+}
+
+// mediaRange is one entry of an Accept header.
+type mediaRange struct {
+	typ, sub string
+	q        float64
+}
+
+// parseAccept reads an Accept header; an empty header accepts anything.
+func parseAccept(h string) []mediaRange {
+	if strings.TrimSpace(h) == "" {
+		return []mediaRange{{"*", "*", 1}}
+	}
+	var out []mediaRange
+	for _, part := range strings.Split(h, ",") {
+		fields := strings.Split(part, ";")
+		t := strings.ToLower(strings.TrimSpace(fields[0]))
+		if t == "" {
+			continue
+		}
+		if t == "*" {
+			t = "*/*"
+		}
+		typ, sub, ok := strings.Cut(t, "/")
+		if !ok {
+			continue
+		}
+		q := 1.0
+		for _, p := range fields[1:] {
+			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+			if strings.EqualFold(strings.TrimSpace(k), "q") {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f >= 0 && f <= 1 {
+					q = f
+				}
+			}
+		}
+		out = append(out, mediaRange{typ, sub, q})
+	}
+	return out
+}
+
+// negotiate picks the declared media type the client accepts best: each
+// type gets the quality of the most specific range that covers it, the
+// highest quality wins and ties go to the earlier type (media is in the
+// handler's preference order). It returns nil when nothing fits.
+func negotiate(accept string, media []*mediaPlan) *mediaPlan {
+	ranges := parseAccept(accept)
+	var best *mediaPlan
+	bestQ := 0.0
+	for _, mp := range media {
+		q, spec := 0.0, -1
+		for _, r := range ranges {
+			if s, ok := matches(r, mp); ok && s > spec {
+				q, spec = r.q, s
+			}
+		}
+		if q > bestQ {
+			best, bestQ = mp, q
+		}
+	}
+	return best
+}
+
+// matches reports whether range r covers the media type and how specific
+// the match is (2 exact, 1 subtype wildcard, 0 full wildcard).
+func matches(r mediaRange, mp *mediaPlan) (int, bool) {
+	switch {
+	case r.typ == "*" && r.sub == "*":
+		return 0, true
+	case r.typ == mp.typ && r.sub == "*":
+		return 1, true
+	case mp.typ == "*" || (mp.typ == r.typ && mp.sub == "*"):
+		return 1, true
+	case r.typ == mp.typ && r.sub == mp.sub:
+		return 2, true
+	case r.typ == mp.typ && strings.HasSuffix(mp.sub, "+"+r.sub):
+		// Accept: application/json is happy with application/problem+json.
+		return 1, true
+	}
+	return 0, false
+}
+
+// CORS is the cross-origin policy. The zero value is permissive: every
+// origin, every method and header, credentials allowed (the origin is
+// echoed rather than "*").
+type CORS struct {
+	// AllowedOrigins lists the origins allowed; empty means all.
+	AllowedOrigins []string
+	// NoCredentials stops Access-Control-Allow-Credentials from being sent.
+	NoCredentials bool
+	// MaxAge is how long a preflight answer may be cached; 0 means 24h.
+	MaxAge time.Duration
+}
+
+func (c *CORS) allows(origin string) bool {
+	if len(c.AllowedOrigins) == 0 {
+		return true
+	}
+	for _, o := range c.AllowedOrigins {
+		if o == "*" || strings.EqualFold(o, origin) {
+			return true
+		}
+	}
+	return false
+}
+
+// apply sets CORS headers on a response to an allowed origin, and answers
+// a preflight request. It returns true when the request was a preflight
+// and has been answered.
+func (c *CORS) apply(w http.ResponseWriter, r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return false
+	}
+	h := w.Header()
+	h.Add("Vary", "Origin")
+	if !c.allows(origin) {
+		return false
+	}
+	h.Set("Access-Control-Allow-Origin", origin)
+	if !c.NoCredentials {
+		h.Set("Access-Control-Allow-Credentials", "true")
+	}
+	reqMethod := r.Header.Get("Access-Control-Request-Method")
+	if r.Method != http.MethodOptions || reqMethod == "" {
+		h.Set("Access-Control-Expose-Headers", "*")
+		return false
+	}
+	h.Add("Vary", "Access-Control-Request-Method")
+	h.Add("Vary", "Access-Control-Request-Headers")
+	h.Set("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
+	if hdrs := r.Header.Get("Access-Control-Request-Headers"); hdrs != "" {
+		h.Set("Access-Control-Allow-Headers", hdrs)
+	}
+	maxAge := c.MaxAge
+	if maxAge == 0 {
+		maxAge = 24 * time.Hour
+	}
+	h.Set("Access-Control-Max-Age", strconv.Itoa(int(maxAge.Seconds())))
+	w.WriteHeader(http.StatusNoContent)
+	return true
+}

@@ -1,0 +1,512 @@
+package mock
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	mrand "math/rand"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/brianvoe/gofakeit/v6"
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/mockapi-go/mockapi/internal/fake"
+	"github.com/mockapi-go/mockapi/internal/problem"
+	"github.com/mockapi-go/mockapi/openapi"
+)
+
+// Handler serves an API description as a mock. Build one with New; it is
+// safe for concurrent use.
+type Handler struct {
+	doc        *openapi.Document
+	cfg        *config
+	plans      map[*openapi.Operation]*opPlan
+	gen        *fake.Generator
+	schemaOpts []openapi3.SchemaValidationOption
+	filterOpts *openapi3filter.Options
+	warnings   []openapi.Warning
+	redact     map[string]bool // query parameter names never logged
+}
+
+var _ http.Handler = (*Handler)(nil)
+
+// New builds a mock handler for doc. It compiles every operation once:
+// statuses, media types, examples (each checked against its schema) and
+// security requirements.
+func New(doc *openapi.Document, opts ...Option) (*Handler, error) {
+	if doc == nil || doc.T == nil {
+		return nil, errors.New("mock: nil document")
+	}
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o(cfg)
+	}
+	h := &Handler{doc: doc, cfg: cfg}
+	h.gen = fake.New(fake.Options{Mode: fake.Response, MaxDepth: cfg.maxDepth})
+	h.schemaOpts = []openapi3.SchemaValidationOption{
+		openapi3.VisitAsResponse(), openapi3.EnableFormatValidation(), openapi3.MultiErrors(),
+		openapi3.SetSchemaRegexCompiler(openapi.RegexCompiler),
+	}
+	if doc.T.IsOpenAPI31OrLater() {
+		h.schemaOpts = append(h.schemaOpts, openapi3.EnableJSONSchema2020())
+	}
+	h.filterOpts = &openapi3filter.Options{
+		MultiError:          true,
+		SkipSettingDefaults: true,
+		RegexCompiler:       openapi.RegexCompiler,
+		// Credentials are checked for presence by the handler itself (and
+		// for real by the auth package); the filter must not reject them.
+		AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { return nil },
+	}
+	h.redact = map[string]bool{"apidogtoken": true, "api_key": true, "apikey": true, "key": true,
+		"token": true, "access_token": true, "password": true, "secret": true}
+	if doc.T.Components != nil {
+		for _, s := range doc.T.Components.SecuritySchemes {
+			if s != nil && s.Value != nil && strings.EqualFold(s.Value.In, "query") {
+				h.redact[strings.ToLower(s.Value.Name)] = true
+			}
+		}
+	}
+	h.buildPlans()
+	return h, nil
+}
+
+// Warnings returns the problems found while compiling the document: mainly
+// examples that contradict their schema and are therefore not served.
+func (h *Handler) Warnings() []openapi.Warning { return h.warnings }
+
+// Document returns the document the handler serves.
+func (h *Handler) Document() *openapi.Document { return h.doc }
+
+func (h *Handler) warn(ptr, msg string) {
+	if len(h.warnings) < 10000 {
+		h.warnings = append(h.warnings, openapi.Warning{Pointer: ptr, Message: msg})
+	}
+}
+
+// ServeHTTP answers one request: route, check security and validate, then
+// respond with the chosen status, media type and body.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w}
+	var op *openapi.Operation
+	defer func() {
+		if h.cfg.logger != nil {
+			h.log(r, op, rec.status, time.Since(start))
+		}
+	}()
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			if !rec.wrote {
+				problem.Write(rec, problem.New(http.StatusInternalServerError, problem.CodeMockFailure, fmt.Sprintf("the mock failed: %v", v)))
+			}
+		}
+	}()
+	if h.cfg.cors != nil && h.cfg.cors.apply(rec, r) {
+		rec.status = http.StatusNoContent
+		return
+	}
+	m, err := h.doc.Match(r)
+	if err != nil {
+		writeRouteError(rec, r, err)
+		return
+	}
+	op = m.Operation
+	h.serve(rec, r, m)
+}
+
+func writeRouteError(w http.ResponseWriter, r *http.Request, err error) {
+	var mna *openapi.MethodNotAllowedError
+	var ce *openapi.ConditionError
+	switch {
+	case errors.As(err, &mna):
+		w.Header().Set("Allow", strings.Join(mna.Allowed, ", "))
+		p := problem.New(http.StatusMethodNotAllowed, problem.CodeMethodNotAllowed,
+			fmt.Sprintf("%s is not declared for this path; it allows %s", r.Method, strings.Join(mna.Allowed, ", ")))
+		problem.Write(w, p)
+	case errors.As(err, &ce):
+		problem.Write(w, problem.New(http.StatusNotFound, problem.CodeNotFound,
+			"this path has operations only for "+strings.Join(ce.Expected, " or ")))
+	default:
+		problem.Write(w, problem.New(http.StatusNotFound, problem.CodeNotFound,
+			fmt.Sprintf("no path of the API description matches %s", r.URL.EscapedPath())))
+	}
+}
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, m openapi.Match) {
+	p := h.plans[m.Operation]
+	ctl, query, stripped := readControls(r)
+	if stripped {
+		r2 := r.Clone(r.Context())
+		u := *r.URL
+		u.RawQuery = query
+		r2.URL = &u
+		r = r2
+	}
+	body, err := h.readBody(r)
+	if err != nil {
+		p := problem.New(http.StatusRequestEntityTooLarge, problem.CodeValidation, err.Error())
+		problem.Write(w, p)
+		return
+	}
+	if h.cfg.security {
+		if ok, challenges := securityOK(p.security, r); !ok {
+			for _, c := range challenges {
+				w.Header().Add("WWW-Authenticate", c)
+			}
+			pr := problem.New(http.StatusUnauthorized, problem.CodeAuthRequired,
+				"the operation requires credentials the request does not carry")
+			h.fail(w, r, p, pr)
+			return
+		}
+	}
+	if h.cfg.validate {
+		if pr := h.validateRequest(r.Context(), p, r, m); pr != nil {
+			h.fail(w, r, p, *pr)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	h.delay(r.Context(), ctl)
+	h.respond(w, r, p, ctl, body)
+}
+
+// fail answers a rejected request: with the operation's own response for
+// that status when WithSpecErrors is set and one is declared, else with the
+// problem document.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, p *opPlan, pr problem.Problem) {
+	if h.cfg.specErrors {
+		if sp := p.byCode[pr.Status]; sp != nil {
+			h.respondWith(w, r, p, sp, pr.Status, controls{}, nil)
+			return
+		}
+	}
+	problem.Write(w, pr)
+}
+
+func (h *Handler) readBody(r *http.Request) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, h.cfg.maxBody+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the request body: %w", err)
+	}
+	if int64(len(body)) > h.cfg.maxBody {
+		return nil, fmt.Errorf("the request body is larger than %d bytes", h.cfg.maxBody)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return body, nil
+}
+
+func (h *Handler) delay(ctx context.Context, ctl controls) {
+	d := time.Duration(0)
+	if h.cfg.latencyMax > 0 {
+		d = h.cfg.latencyMin
+		if span := h.cfg.latencyMax - h.cfg.latencyMin; span > 0 {
+			d += time.Duration(mrand.Int63n(int64(span) + 1))
+		}
+	}
+	if ctl.delay > 0 && h.cfg.maxDelay > 0 {
+		d = min(ctl.delay, h.cfg.maxDelay)
+	}
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// respond chooses the status and answers.
+func (h *Handler) respond(w http.ResponseWriter, r *http.Request, p *opPlan, ctl controls, body []byte) {
+	sp, status := p.primary, 0
+	if ctl.hasCode {
+		sp = p.byCode[ctl.code]
+		if sp == nil {
+			sp = p.byRange[ctl.code/100]
+		}
+		if sp == nil {
+			sp = p.def
+		}
+		if sp == nil {
+			pr := problem.New(http.StatusNotFound, problem.CodeUndeclaredStatus,
+				fmt.Sprintf("the operation does not declare status %d; it declares %s", ctl.code, p.declared))
+			pr.Extra = map[string]any{"requested": ctl.code, "declared": strings.Split(p.declared, ", ")}
+			problem.Write(w, pr)
+			return
+		}
+		status = ctl.code
+	}
+	if sp == nil {
+		// An operation that declares no response at all.
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if status == 0 {
+		status = sp.code
+		if status == 0 {
+			status = http.StatusOK // "default" chosen without an explicit code
+		}
+	}
+	h.respondWith(w, r, p, sp, status, ctl, body)
+}
+
+func (h *Handler) respondWith(w http.ResponseWriter, r *http.Request, p *opPlan, sp *statusPlan, status int, ctl controls, body []byte) {
+	var f *gofakeit.Faker
+	faker := func() *gofakeit.Faker {
+		if f == nil {
+			f = h.faker(r, body, status)
+		}
+		return f
+	}
+	hdr := w.Header()
+	for _, hp := range sp.headers {
+		if v, ok := h.headerValue(hp, faker()); ok {
+			hdr.Set(hp.name, v)
+		}
+	}
+	if len(sp.media) == 0 {
+		w.WriteHeader(status)
+		return
+	}
+	mp := negotiate(r.Header.Get("Accept"), sp.media)
+	if mp == nil {
+		avail := make([]string, 0, len(sp.media))
+		for _, m := range sp.media {
+			avail = append(avail, m.contentType)
+		}
+		pr := problem.New(http.StatusNotAcceptable, problem.CodeNotAcceptable,
+			"none of the response's media types is acceptable: "+strings.Join(avail, ", "))
+		pr.Extra = map[string]any{"available": avail}
+		problem.Write(w, pr)
+		return
+	}
+	out, pr := h.body(mp, ctl, faker)
+	if pr != nil {
+		problem.Write(w, *pr)
+		return
+	}
+	if h.cfg.selfCheck {
+		if pr := h.selfCheck(r, p, status, mp, out); pr != nil {
+			problem.Write(w, *pr)
+			return
+		}
+	}
+	hdr.Set("Content-Type", mp.contentType)
+	hdr.Set("Content-Length", strconv.Itoa(len(out)))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(out)
+	}
+}
+
+// body picks the body: a named example, the media type's or schema's
+// example, or a generated value.
+func (h *Handler) body(mp *mediaPlan, ctl controls, faker func() *gofakeit.Faker) ([]byte, *problem.Problem) {
+	if ctl.example != "" {
+		if ep := mp.byName[ctl.example]; ep != nil && ep.encoded != nil {
+			return ep.encoded, nil // asked for by name: served as written
+		}
+		names := make([]string, 0, len(mp.examples))
+		for _, e := range mp.examples {
+			names = append(names, e.name)
+		}
+		pr := problem.New(http.StatusNotFound, problem.CodeUnknownExample,
+			fmt.Sprintf("the response has no example named %q; it has %s", ctl.example, strings.Join(names, ", ")))
+		return nil, &pr
+	}
+	dynamic := h.cfg.dynamic
+	if ctl.dynamic != 0 {
+		dynamic = ctl.dynamic > 0
+	}
+	if !dynamic && mp.fallback != nil && mp.fallback.encoded != nil {
+		return mp.fallback.encoded, nil
+	}
+	if mp.schema == nil {
+		if mp.kind == renderBinary {
+			out, _ := render(mp, nil, faker())
+			return out, nil
+		}
+		if mp.kind == renderText {
+			return []byte(faker().Sentence(6)), nil
+		}
+		return []byte("{}"), nil
+	}
+	v, err := h.gen.Value(faker(), mp.schema, "")
+	if err != nil && v == nil {
+		// v is non-nil for a schema that no value satisfies (a required
+		// self-reference, allOf with additionalProperties: false): the
+		// best-effort value is what the author meant and is served.
+		if mp.fallback != nil && mp.fallback.encoded != nil {
+			return mp.fallback.encoded, nil
+		}
+		pr := problem.New(http.StatusInternalServerError, problem.CodeMockFailure,
+			"the response schema admits no value the mock can build: "+err.Error())
+		return nil, &pr
+	}
+	out, err := render(mp, v, faker())
+	if err != nil {
+		pr := problem.New(http.StatusInternalServerError, problem.CodeMockFailure, err.Error())
+		return nil, &pr
+	}
+	return out, nil
+}
+
+func (h *Handler) headerValue(hp headerPlan, f *gofakeit.Faker) (string, bool) {
+	v := hp.value
+	if !hp.has {
+		if hp.schema == nil {
+			return "", false
+		}
+		gv, err := h.gen.Value(f, hp.schema, hp.name)
+		if err != nil {
+			return "", false
+		}
+		v = gv
+	}
+	var s string
+	switch t := v.(type) {
+	case []any:
+		parts := make([]string, 0, len(t))
+		for _, e := range t {
+			parts = append(parts, scalarString(e))
+		}
+		s = strings.Join(parts, ",")
+	case map[string]any:
+		parts := make([]string, 0, 2*len(t))
+		for _, k := range sortedMapKeys(t) {
+			parts = append(parts, k, scalarString(t[k]))
+		}
+		s = strings.Join(parts, ",")
+	default:
+		s = scalarString(v)
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '\r' || r == '\n' || r == 0 {
+			return ' '
+		}
+		return r
+	}, s), true
+}
+
+// faker returns the randomness for one response: derived from the seed and
+// the request when the handler is seeded, fresh otherwise.
+func (h *Handler) faker(r *http.Request, body []byte, status int) *gofakeit.Faker {
+	var seed uint64
+	if h.cfg.seeded {
+		hs := fnv.New64a()
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], uint64(h.cfg.seed))
+		hs.Write(b[:])
+		hs.Write([]byte(r.Method))
+		hs.Write([]byte{0})
+		hs.Write([]byte(r.URL.EscapedPath()))
+		hs.Write([]byte{0})
+		hs.Write([]byte(canonicalQuery(r.URL.RawQuery)))
+		hs.Write([]byte{0})
+		hs.Write(body)
+		binary.LittleEndian.PutUint64(b[:], uint64(status))
+		hs.Write(b[:])
+		seed = hs.Sum64()
+	} else {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		seed = binary.LittleEndian.Uint64(b[:])
+	}
+	return gofakeit.NewCustom(&splitMix{state: seed})
+}
+
+// canonicalQuery orders query parameters so "a=1&b=2" and "b=2&a=1" are the
+// same request.
+func canonicalQuery(raw string) string {
+	if raw == "" || !strings.Contains(raw, "&") {
+		return raw
+	}
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return raw
+	}
+	return q.Encode()
+}
+
+// splitMix is a small, fast, seedable rand.Source64 (SplitMix64).
+type splitMix struct{ state uint64 }
+
+func (s *splitMix) Uint64() uint64 {
+	s.state += 0x9e3779b97f4a7c15
+	z := s.state
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+func (s *splitMix) Int63() int64    { return int64(s.Uint64() >> 1) }
+func (s *splitMix) Seed(seed int64) { s.state = uint64(seed) }
+
+// selfCheck validates the response the handler is about to send.
+func (h *Handler) selfCheck(r *http.Request, p *opPlan, status int, mp *mediaPlan, out []byte) *problem.Problem {
+	hdr := http.Header{}
+	hdr.Set("Content-Type", mp.contentType)
+	input := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, Route: p.route, Options: h.filterOpts},
+		Status:                 status,
+		Header:                 hdr,
+		Options:                &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true, RegexCompiler: openapi.RegexCompiler},
+	}
+	input.SetBodyBytes(out)
+	if err := openapi3filter.ValidateResponse(r.Context(), input); err != nil {
+		pr := problem.New(http.StatusInternalServerError, problem.CodeResponseViolation,
+			"the mock's response would not match the API description: "+firstLine(err.Error()))
+		return &pr
+	}
+	return nil
+}
+
+func sortedMapKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sortStrings(keys)
+	return keys
+}
+
+// statusRecorder remembers the status for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if !s.wrote {
+		s.status, s.wrote = code, true
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if !s.wrote {
+		s.status, s.wrote = http.StatusOK, true
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }

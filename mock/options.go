@@ -1,0 +1,109 @@
+package mock
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Option configures a Handler.
+type Option func(*config)
+
+type config struct {
+	seed           int64
+	seeded         bool
+	validate       bool
+	security       bool
+	dynamic        bool
+	verbatim       bool
+	specErrors     bool
+	selfCheck      bool
+	latencyMin     time.Duration
+	latencyMax     time.Duration
+	maxDelay       time.Duration
+	maxBody        int64
+	cors           *CORS
+	logger         *slog.Logger
+	maxDepth       int
+	externalValues bool
+}
+
+func defaultConfig() *config {
+	return &config{
+		validate:       true,
+		security:       true,
+		maxDelay:       10 * time.Second,
+		maxBody:        10 << 20,
+		cors:           &CORS{},
+		externalValues: true,
+	}
+}
+
+// WithSeed makes generated data deterministic: the same request (method,
+// path, query and body) always gets a byte-identical response, across
+// handler instances and restarts. Without a seed every request gets fresh
+// data.
+func WithSeed(seed int64) Option {
+	return func(c *config) { c.seed, c.seeded = seed, true }
+}
+
+// WithoutValidation turns request validation off.
+func WithoutValidation() Option { return func(c *config) { c.validate = false } }
+
+// WithoutSecurity turns off the check that a request carries the
+// credentials its operation's security requirement declares.
+func WithoutSecurity() Option { return func(c *config) { c.security = false } }
+
+// WithDynamic always generates bodies from the schema, ignoring examples
+// (what `Prefer: dynamic=true` does for one request).
+func WithDynamic() Option { return func(c *config) { c.dynamic = true } }
+
+// WithExamplesVerbatim serves examples even when they contradict their
+// schema. By default such examples are reported as warnings and a
+// generated value that validates is served instead.
+func WithExamplesVerbatim() Option { return func(c *config) { c.verbatim = true } }
+
+// WithSpecErrors answers requests that fail validation or security with the
+// operation's own response for that status (400, 401, 415, 422) when the
+// operation declares one, as Prism does, instead of a problem document.
+func WithSpecErrors() Option { return func(c *config) { c.specErrors = true } }
+
+// WithSelfCheck makes the handler validate every response it produces
+// against the spec and answer 500 with a problem document when it would
+// lie. A debugging aid: it costs a validation per request.
+func WithSelfCheck() Option { return func(c *config) { c.selfCheck = true } }
+
+// WithLatency delays every response by a random duration in [min, max].
+func WithLatency(min, max time.Duration) Option {
+	return func(c *config) {
+		if max < min {
+			min, max = max, min
+		}
+		c.latencyMin, c.latencyMax = min, max
+	}
+}
+
+// WithMaxDelay bounds the delay a client may ask for with `Prefer:
+// delay=ms` (default 10 s; 0 disables the preference).
+func WithMaxDelay(d time.Duration) Option { return func(c *config) { c.maxDelay = d } }
+
+// WithMaxBodySize bounds request bodies (default 10 MiB); larger ones are
+// answered 413.
+func WithMaxBodySize(n int64) Option { return func(c *config) { c.maxBody = n } }
+
+// WithCORS sets the CORS policy. The default, CORS{}, is permissive.
+func WithCORS(p CORS) Option { return func(c *config) { c.cors = &p } }
+
+// WithoutCORS sends no CORS headers and leaves OPTIONS requests to the
+// spec.
+func WithoutCORS() Option { return func(c *config) { c.cors = nil } }
+
+// WithLogger logs every request (method, path, operation, status,
+// duration) at info level. Credentials in the query are redacted.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithMaxDepth bounds how deep generated values nest (default 5).
+func WithMaxDepth(n int) Option { return func(c *config) { c.maxDepth = n } }
+
+// WithoutExternalValues stops the handler from reading examples'
+// externalValue files next to the spec.
+func WithoutExternalValues() Option { return func(c *config) { c.externalValues = false } }

@@ -1,0 +1,401 @@
+package mock
+
+import (
+	"encoding/json"
+	"fmt"
+	"mime"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/mockapi-go/mockapi/openapi"
+)
+
+// opPlan is everything decided about an operation once, when the handler
+// is built, so that a request only looks things up.
+type opPlan struct {
+	op       *openapi.Operation
+	route    *routers.Route
+	statuses []*statusPlan // in declared order: explicit codes ascending, ranges, default
+	byCode   map[int]*statusPlan
+	byRange  [6]*statusPlan // "1XX" .. "5XX"
+	def      *statusPlan
+	primary  *statusPlan // the status answered when the client asks for none
+	security []securityAlt
+	declared string // "200, 404, default", for error messages
+}
+
+type statusPlan struct {
+	key     string // "200", "2XX", "default"
+	code    int    // the status sent when this response is chosen without an explicit code
+	resp    *openapi3.Response
+	media   []*mediaPlan
+	headers []headerPlan
+}
+
+type headerPlan struct {
+	name   string
+	schema *openapi3.Schema
+	value  any // example, when valid
+	has    bool
+}
+
+type renderKind uint8
+
+const (
+	renderJSON renderKind = iota
+	renderText
+	renderXML
+	renderBinary
+	renderForm
+)
+
+type mediaPlan struct {
+	declared    string // as written in the spec
+	contentType string // what the response says
+	typ, sub    string // lower-case, for negotiation; "*" wildcards possible
+	kind        renderKind
+	schema      *openapi3.Schema
+	examples    []*examplePlan // named examples, sorted by name
+	byName      map[string]*examplePlan
+	fallback    *examplePlan // first valid of: media example, first named, schema example
+}
+
+type examplePlan struct {
+	name    string
+	value   any
+	valid   bool
+	encoded []byte // rendered for the media type
+}
+
+// buildPlans compiles every operation and validates every example once.
+func (h *Handler) buildPlans() {
+	h.plans = make(map[*openapi.Operation]*opPlan, len(h.doc.Operations()))
+	for _, op := range h.doc.Operations() {
+		h.plans[op] = h.buildPlan(op)
+	}
+}
+
+func (h *Handler) buildPlan(op *openapi.Operation) *opPlan {
+	p := &opPlan{
+		op:       op,
+		byCode:   map[int]*statusPlan{},
+		route:    &routers.Route{Spec: h.doc.T, Path: op.Key, PathItem: op.PathItem, Method: op.Method, Operation: op.Operation},
+		declared: "",
+	}
+	responses := op.Responses()
+	keys := make([]string, 0, responses.Len())
+	for k := range responses.Map() {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return statusOrder(keys[i]) < statusOrder(keys[j]) })
+	base := "/paths/" + escapeToken(op.Key) + "/" + strings.ToLower(op.Method) + "/responses/"
+	for _, key := range keys {
+		ref := responses.Value(key)
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		sp := &statusPlan{key: key, resp: ref.Value}
+		switch {
+		case key == "default":
+			sp.code = 0 // decided per request
+			p.def = sp
+		case len(key) == 3 && (key[1] == 'X' || key[1] == 'x') && key[0] >= '1' && key[0] <= '5':
+			sp.code = int(key[0]-'0') * 100
+			if p.byRange[key[0]-'0'] == nil {
+				p.byRange[key[0]-'0'] = sp
+			}
+		default:
+			code, err := strconv.Atoi(key)
+			if err != nil || code < 100 || code > 599 {
+				h.warn(base+escapeToken(key), fmt.Sprintf("response key %q is not a status code; ignored", key))
+				continue
+			}
+			sp.code = code
+			p.byCode[code] = sp
+		}
+		sp.media = h.buildMedia(ref.Value.Content, base+escapeToken(key)+"/content/")
+		sp.headers = h.buildHeaders(ref.Value.Headers)
+		p.statuses = append(p.statuses, sp)
+	}
+	names := make([]string, 0, len(p.statuses))
+	for _, sp := range p.statuses {
+		names = append(names, sp.key)
+	}
+	p.declared = strings.Join(names, ", ")
+	// The lowest declared 2xx, else default, else the first declared.
+	for _, sp := range p.statuses {
+		if sp.code >= 200 && sp.code < 300 {
+			if p.primary == nil || sp.code < p.primary.code {
+				p.primary = sp
+			}
+		}
+	}
+	if p.primary == nil {
+		p.primary = p.def
+	}
+	if p.primary == nil && len(p.statuses) > 0 {
+		p.primary = p.statuses[0]
+	}
+	p.security = h.buildSecurity(op.Security)
+	return p
+}
+
+// statusOrder sorts explicit codes first, then ranges, then default.
+func statusOrder(key string) int {
+	if code, err := strconv.Atoi(key); err == nil {
+		return code
+	}
+	if key == "default" {
+		return 10000
+	}
+	if len(key) == 3 {
+		return 1000 + int(key[0])*10
+	}
+	return 9000
+}
+
+func (h *Handler) buildHeaders(headers openapi3.Headers) []headerPlan {
+	names := make([]string, 0, len(headers))
+	for n := range headers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var out []headerPlan
+	for _, n := range names {
+		ref := headers[n]
+		if ref == nil || ref.Value == nil || strings.EqualFold(n, "Content-Type") || strings.EqualFold(n, "Content-Length") {
+			continue
+		}
+		hp := headerPlan{name: n}
+		if ref.Value.Schema != nil {
+			hp.schema = ref.Value.Schema.Value
+		}
+		if ex := ref.Value.Example; ex != nil && h.validFor(hp.schema, ex) {
+			hp.value, hp.has = ex, true
+		}
+		out = append(out, hp)
+	}
+	return out
+}
+
+func (h *Handler) buildMedia(content openapi3.Content, base string) []*mediaPlan {
+	types := make([]string, 0, len(content))
+	for t := range content {
+		types = append(types, t)
+	}
+	// JSON first: it is what most clients want when they say nothing.
+	sort.SliceStable(types, func(i, j int) bool {
+		ji, jj := isJSON(types[i]), isJSON(types[j])
+		if ji != jj {
+			return ji
+		}
+		return types[i] < types[j]
+	})
+	var out []*mediaPlan
+	for _, key := range types {
+		mt := content[key]
+		if mt == nil {
+			continue
+		}
+		// "text/csv, text/comma-separated-values": one key, several types.
+		for _, t := range strings.Split(key, ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				out = append(out, h.buildMediaType(key, t, mt, base))
+			}
+		}
+	}
+	return out
+}
+
+func (h *Handler) buildMediaType(key, t string, mt *openapi3.MediaType, base string) *mediaPlan {
+	{
+		mp := &mediaPlan{declared: key, byName: map[string]*examplePlan{}}
+		parsed, params, err := mime.ParseMediaType(t)
+		if err != nil {
+			parsed = strings.ToLower(strings.TrimSpace(strings.SplitN(t, ";", 2)[0]))
+		}
+		mp.typ, mp.sub, _ = strings.Cut(parsed, "/")
+		if mp.sub == "" {
+			mp.sub = "*"
+		}
+		mp.contentType = t
+		if mp.typ == "*" || mp.sub == "*" {
+			// A wildcard cannot be sent: answer with a concrete type.
+			mp.contentType = concreteType(mp.typ, mp.sub)
+		} else if len(params) > 0 {
+			mp.contentType = mime.FormatMediaType(parsed, params)
+		}
+		mp.kind = kindOf(mp.contentType)
+		if mt.Schema != nil {
+			mp.schema = mt.Schema.Value
+		}
+		ptr := base + escapeToken(key)
+		// Named examples, then the media type's example, then the schema's.
+		names := make([]string, 0, len(mt.Examples))
+		for n := range mt.Examples {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			ref := mt.Examples[n]
+			if ref == nil || ref.Value == nil {
+				continue
+			}
+			val, ok := h.exampleValue(ref.Value)
+			if !ok {
+				continue
+			}
+			ep := h.buildExample(mp, n, val, ptr+"/examples/"+escapeToken(n))
+			mp.examples = append(mp.examples, ep)
+			mp.byName[n] = ep
+		}
+		var candidates []*examplePlan
+		if mt.Example != nil {
+			candidates = append(candidates, h.buildExample(mp, "", mt.Example, ptr+"/example"))
+		}
+		candidates = append(candidates, mp.examples...)
+		if mp.schema != nil {
+			if mp.schema.Example != nil {
+				candidates = append(candidates, h.buildExample(mp, "", mp.schema.Example, ptr+"/schema/example"))
+			}
+			for i, ex := range mp.schema.Examples {
+				candidates = append(candidates, h.buildExample(mp, "", ex, fmt.Sprintf("%s/schema/examples/%d", ptr, i)))
+				break
+			}
+		}
+		for _, c := range candidates {
+			if c.valid || h.cfg.verbatim {
+				mp.fallback = c
+				break
+			}
+		}
+		return mp
+	}
+}
+
+// exampleValue resolves an Example's value, reading externalValue files
+// that sit next to a spec loaded from disk.
+func (h *Handler) exampleValue(ex *openapi3.Example) (any, bool) {
+	if ex.Value != nil {
+		return ex.Value, true
+	}
+	if ex.ExternalValue == "" || !h.cfg.externalValues {
+		return nil, false
+	}
+	src := h.doc.Source
+	if strings.Contains(ex.ExternalValue, "://") || filepath.IsAbs(ex.ExternalValue) || src == "" {
+		return nil, false
+	}
+	if st, err := os.Stat(src); err != nil || st.IsDir() {
+		return nil, false
+	}
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(src), filepath.FromSlash(ex.ExternalValue)))
+	if err != nil {
+		return nil, false
+	}
+	var v any
+	if json.Unmarshal(data, &v) == nil {
+		return v, true
+	}
+	return string(data), true
+}
+
+func (h *Handler) buildExample(mp *mediaPlan, name string, value any, ptr string) *examplePlan {
+	ep := &examplePlan{name: name, value: value, valid: true}
+	if mp.schema != nil {
+		if err := h.checkValue(mp.schema, value); err != nil {
+			ep.valid = false
+			h.warn(ptr, "example does not match its schema and is not served: "+firstLine(err.Error()))
+		}
+	}
+	if body, err := render(mp, value, nil); err == nil {
+		ep.encoded = body
+	} else {
+		ep.valid = false
+	}
+	return ep
+}
+
+func (h *Handler) validFor(s *openapi3.Schema, v any) bool {
+	return s == nil || h.checkValue(s, v) == nil
+}
+
+// checkValue validates v as a response value of schema s, the way a client
+// of the mock would.
+func (h *Handler) checkValue(s *openapi3.Schema, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("validator failed: %v", r)
+		}
+	}()
+	// Round-trip through JSON so numbers and maps look as they do on the wire.
+	if b, jerr := json.Marshal(v); jerr == nil {
+		var rt any
+		if json.Unmarshal(b, &rt) == nil {
+			v = rt
+		}
+	}
+	return s.VisitJSON(v, h.schemaOpts...)
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func escapeToken(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+func isJSON(t string) bool {
+	t = strings.ToLower(t)
+	if i := strings.IndexByte(t, ';'); i >= 0 {
+		t = t[:i]
+	}
+	t = strings.TrimSpace(t)
+	return t == "application/json" || strings.HasSuffix(t, "+json") || t == "text/json" || t == "application/x-json"
+}
+
+func concreteType(typ, sub string) string {
+	switch {
+	case typ == "*":
+		return "application/json"
+	case typ == "application":
+		return "application/json"
+	case typ == "text":
+		return "text/plain"
+	case typ == "image":
+		return "image/png"
+	default:
+		return "application/octet-stream"
+	}
+}
+
+func kindOf(contentType string) renderKind {
+	t := strings.ToLower(contentType)
+	if i := strings.IndexByte(t, ';'); i >= 0 {
+		t = strings.TrimSpace(t[:i])
+	}
+	switch {
+	case isJSON(t):
+		return renderJSON
+	case t == "application/xml" || t == "text/xml" || strings.HasSuffix(t, "+xml"):
+		return renderXML
+	case t == "application/x-www-form-urlencoded":
+		return renderForm
+	case strings.HasPrefix(t, "text/"):
+		return renderText
+	case t == "application/octet-stream" || strings.HasPrefix(t, "image/") || strings.HasPrefix(t, "audio/") ||
+		strings.HasPrefix(t, "video/") || t == "application/pdf" || t == "application/zip" || strings.HasPrefix(t, "font/"):
+		return renderBinary
+	}
+	return renderJSON
+}

@@ -1,0 +1,127 @@
+package mock
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// securityAlt is one alternative of a security requirement: every scheme in
+// it must be present.
+type securityAlt []securityCheck
+
+type securityCheck struct {
+	name      string
+	in        string // header, query, cookie for apiKey; "" otherwise
+	param     string // the apiKey's parameter name
+	scheme    string // "basic", "bearer", ... for http and oauth2/openIdConnect ("bearer")
+	challenge string // WWW-Authenticate value
+}
+
+// buildSecurity turns the requirement in force into checks. An empty result
+// means no credentials are needed.
+func (h *Handler) buildSecurity(reqs openapi3.SecurityRequirements) []securityAlt {
+	if len(reqs) == 0 {
+		return nil
+	}
+	var schemes openapi3.SecuritySchemes
+	if h.doc.T.Components != nil {
+		schemes = h.doc.T.Components.SecuritySchemes
+	}
+	var alts []securityAlt
+	for _, req := range reqs {
+		if len(req) == 0 {
+			return nil // {} means anonymous access is one alternative
+		}
+		names := make([]string, 0, len(req))
+		for n := range req {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		var alt securityAlt
+		for _, n := range names {
+			ref := schemes[n]
+			if ref == nil || ref.Value == nil {
+				continue // an undeclared scheme cannot be checked
+			}
+			s := ref.Value
+			c := securityCheck{name: n}
+			switch strings.ToLower(s.Type) {
+			case "apikey":
+				c.in, c.param = strings.ToLower(s.In), s.Name
+				c.challenge = `ApiKey realm="mock", ` + c.in + `="` + s.Name + `"`
+			case "http":
+				c.scheme = strings.ToLower(s.Scheme)
+				c.challenge = titleScheme(c.scheme) + ` realm="mock"`
+			case "oauth2", "openidconnect":
+				c.scheme = "bearer"
+				c.challenge = `Bearer realm="mock"`
+			default:
+				continue // mutualTLS and unknown types: nothing to see in HTTP
+			}
+			alt = append(alt, c)
+		}
+		if len(alt) == 0 {
+			return nil // nothing checkable in this alternative: it is satisfied
+		}
+		alts = append(alts, alt)
+	}
+	return alts
+}
+
+func titleScheme(s string) string {
+	if s == "" {
+		return "Bearer"
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// securityOK reports whether some alternative is satisfied, and otherwise
+// the challenges of the first alternative.
+func securityOK(alts []securityAlt, r *http.Request) (bool, []string) {
+	if len(alts) == 0 {
+		return true, nil
+	}
+	for _, alt := range alts {
+		if satisfied(alt, r) {
+			return true, nil
+		}
+	}
+	var challenges []string
+	for _, c := range alts[0] {
+		challenges = append(challenges, c.challenge)
+	}
+	return false, challenges
+}
+
+func satisfied(alt securityAlt, r *http.Request) bool {
+	for _, c := range alt {
+		if !present(c, r) {
+			return false
+		}
+	}
+	return true
+}
+
+func present(c securityCheck, r *http.Request) bool {
+	switch c.in {
+	case "header":
+		return r.Header.Get(c.param) != ""
+	case "query":
+		return r.URL.Query().Get(c.param) != ""
+	case "cookie":
+		ck, err := r.Cookie(c.param)
+		return err == nil && ck.Value != ""
+	}
+	auth := strings.TrimSpace(r.Header.Get("Authorization"))
+	if auth == "" {
+		return false
+	}
+	if c.scheme == "" {
+		return true
+	}
+	kind, cred, _ := strings.Cut(auth, " ")
+	return strings.EqualFold(kind, c.scheme) && strings.TrimSpace(cred) != ""
+}

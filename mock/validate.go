@@ -1,0 +1,168 @@
+package mock
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/mockapi-go/mockapi/internal/problem"
+	"github.com/mockapi-go/mockapi/openapi"
+)
+
+// maxProblemItems bounds the errors listed in one problem document.
+const maxProblemItems = 50
+
+// validateRequest checks parameters, content type and body against the
+// operation. It returns nil or a problem with status 400, 415 or 422.
+func (h *Handler) validateRequest(ctx context.Context, p *opPlan, r *http.Request, m openapi.Match) *problem.Problem {
+	input := &openapi3filter.RequestValidationInput{
+		Request:    r,
+		PathParams: m.Params(),
+		Route:      p.route,
+		Options:    h.filterOpts,
+	}
+	err := safeValidateRequest(ctx, input)
+	if err == nil {
+		return nil
+	}
+	status := http.StatusBadRequest
+	var items []problem.Item
+	for _, e := range flattenErrors(err, nil) {
+		for _, item := range describe(e) {
+			if len(items) == maxProblemItems {
+				break
+			}
+			items = append(items, item.Item)
+			// The most specific failure decides: 415 over 422 over 400.
+			if rank(item.status) > rank(status) {
+				status = item.status
+			}
+		}
+	}
+	if len(items) == 0 {
+		items = append(items, problem.Item{Message: err.Error()})
+	}
+	pr := problem.New(status, problem.CodeValidation, "the request does not match the API description")
+	if status == http.StatusUnsupportedMediaType {
+		pr.Code = problem.CodeUnsupportedMedia
+		pr.Detail = "the request's content type is not one the operation accepts"
+	}
+	pr.Errors = items
+	return &pr
+}
+
+func rank(status int) int {
+	switch status {
+	case http.StatusUnsupportedMediaType:
+		return 3
+	case http.StatusUnprocessableEntity:
+		return 2
+	}
+	return 1
+}
+
+func safeValidateRequest(ctx context.Context, input *openapi3filter.RequestValidationInput) (err error) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			err = fmt.Errorf("request could not be validated: %v", rec)
+		}
+	}()
+	return openapi3filter.ValidateRequest(ctx, input)
+}
+
+// flattenErrors expands the top-level multi-error. Errors nested inside a
+// RequestError stay there: describe needs the request error's location.
+func flattenErrors(err error, out []error) []error {
+	if me, ok := err.(openapi3.MultiError); ok {
+		for _, e := range me {
+			out = flattenErrors(e, out)
+		}
+		return out
+	}
+	return append(out, err)
+}
+
+type located struct {
+	problem.Item
+	status int
+}
+
+// describe turns one kin-openapi validation error into located items and
+// the status they call for.
+func describe(err error) []located {
+	var re *openapi3filter.RequestError
+	if !errors.As(err, &re) {
+		var se *openapi3filter.SecurityRequirementsError
+		if errors.As(err, &se) {
+			return []located{{problem.Item{In: "header", Name: "Authorization", Message: "security requirements not satisfied"}, http.StatusUnauthorized}}
+		}
+		return []located{{problem.Item{Message: firstLine(err.Error())}, http.StatusBadRequest}}
+	}
+	causes := []error{re.Err}
+	if me, ok := re.Err.(openapi3.MultiError); ok {
+		causes = me
+	}
+	var out []located
+	for _, cause := range causes {
+		out = append(out, describeCause(re, cause))
+	}
+	return out
+}
+
+func describeCause(re *openapi3filter.RequestError, cause error) located {
+	var se *openapi3.SchemaError
+	isSchema := cause != nil && errors.As(cause, &se)
+	if re.Parameter != nil {
+		msg := reasonOf(re, cause)
+		if isSchema {
+			msg = schemaMessage(se)
+			if p := se.JSONPointer(); len(p) > 0 {
+				msg = "/" + strings.Join(p, "/") + ": " + msg
+			}
+		}
+		return located{problem.Item{In: re.Parameter.In, Name: re.Parameter.Name, Message: msg}, http.StatusBadRequest}
+	}
+	if re.RequestBody != nil {
+		if strings.HasPrefix(re.Reason, "header Content-Type has unexpected value") || strings.Contains(re.Reason, "unsupported content type") {
+			return located{problem.Item{In: "header", Name: "Content-Type", Message: re.Reason}, http.StatusUnsupportedMediaType}
+		}
+		if isSchema {
+			ptr := ""
+			if p := se.JSONPointer(); len(p) > 0 {
+				ptr = "/" + strings.Join(p, "/")
+			}
+			return located{problem.Item{In: "body", Pointer: ptr, Message: schemaMessage(se)}, http.StatusUnprocessableEntity}
+		}
+		if errors.Is(cause, openapi3filter.ErrInvalidRequired) {
+			return located{problem.Item{In: "body", Message: "a request body is required"}, http.StatusUnprocessableEntity}
+		}
+		return located{problem.Item{In: "body", Message: reasonOf(re, cause)}, http.StatusUnprocessableEntity}
+	}
+	return located{problem.Item{Message: reasonOf(re, cause)}, http.StatusBadRequest}
+}
+
+func reasonOf(re *openapi3filter.RequestError, cause error) string {
+	msg := re.Reason
+	if cause != nil {
+		if msg != "" {
+			msg += ": "
+		}
+		msg += firstLine(cause.Error())
+	}
+	if msg == "" {
+		msg = "invalid"
+	}
+	return msg
+}
+
+func schemaMessage(se *openapi3.SchemaError) string {
+	if se.Reason != "" {
+		return se.Reason
+	}
+	return firstLine(se.Error())
+}
