@@ -2,8 +2,8 @@ package mock
 
 import (
 	"bytes"
-	"encoding/json"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -216,4 +216,3 @@ func TestCorpusResponsesValidate(t *testing.T) {
 	t.Logf("%d documents: %d responses validated, %d in media types kin cannot decode (XML checked well-formed)",
 		len(docs), checked, skipped)
 }
-
