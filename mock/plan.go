@@ -269,10 +269,13 @@ func (h *Handler) buildMediaType(key, t string, mt *openapi3.MediaType, base str
 				break
 			}
 		}
-		for _, c := range candidates {
-			if c.valid || h.cfg.verbatim {
-				mp.fallback = c
-				break
+		// kin-openapi keeps named examples in a map, so the author's order is
+		// lost; an empty list or object is the least telling choice.
+		for _, pass := range []bool{true, false} {
+			for _, c := range candidates {
+				if mp.fallback == nil && (c.valid || h.cfg.verbatim) && (!pass || !isEmptyValue(c.value)) {
+					mp.fallback = c
+				}
 			}
 		}
 		return mp
@@ -342,6 +345,20 @@ func (h *Handler) checkValue(s *openapi3.Schema, v any) (err error) {
 		}
 	}
 	return s.VisitJSON(v, h.schemaOpts...)
+}
+
+func isEmptyValue(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return true
+	case []any:
+		return len(t) == 0
+	case map[string]any:
+		return len(t) == 0
+	case string:
+		return t == ""
+	}
+	return false
 }
 
 func firstLine(s string) string {

@@ -1,0 +1,17 @@
+// Package mockapi turns an OpenAPI document into a working mock API you can
+// embed anywhere an http.Handler fits: inside a Go test, mounted in an
+// existing server, or run as a small self-hosted mock a team shares.
+//
+// The work is split into composable packages:
+//
+//   - openapi loads Swagger 2.0, OpenAPI 3.0 and 3.1 documents (bytes,
+//     files, fs.FS, URLs), repairs what real descriptions get wrong,
+//     indexes every operation and routes requests with a segment trie.
+//   - mock is the http.Handler that answers each operation the way its spec
+//     says: chosen status, negotiated media type, checked examples or
+//     realistic generated data, request validation with precise errors.
+//   - examples/mockserver is the command users start first.
+//
+// See the README for the two commands that start the mock server and run
+// the tests.
+package mockapi

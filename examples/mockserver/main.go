@@ -1,0 +1,199 @@
+// Command mockserver serves an API description as a mock API.
+//
+// With no flags it serves a small embedded sample API on 127.0.0.1:4010:
+//
+//	go run ./examples/mockserver
+//	go run ./examples/mockserver -spec openapi.yaml -seed 42
+//	go run ./examples/mockserver -spec https://example.com/openapi.json -routes
+//
+// Flags:
+//
+//	-spec PATH|URL    the API description (Swagger 2.0, OpenAPI 3.0 or 3.1); default: the sample
+//	-addr HOST:PORT   where to listen (default 127.0.0.1:4010; never all interfaces unless told)
+//	-seed N           deterministic data: the same request always gets the same response
+//	-dynamic          always generate bodies from the schema, ignoring examples
+//	-no-validate      do not validate requests
+//	-no-security      do not check that requests carry the declared credentials
+//	-latency MIN-MAX  delay every response, e.g. 50ms-200ms
+//	-routes           print one line per operation (METHOD PATH operationId) and exit
+//
+// It logs each request with log/slog and shuts down gracefully on SIGINT or
+// SIGTERM.
+package main
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/mockapi-go/mockapi/mock"
+	"github.com/mockapi-go/mockapi/openapi"
+)
+
+//go:embed sample.yaml
+var sample []byte
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, nil))
+}
+
+// run is main without the process: it returns the exit code. When ready is
+// not nil it receives the listening address once the server accepts
+// connections.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready chan<- string) int {
+	fs := flag.NewFlagSet("mockserver", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		spec       = fs.String("spec", "", "API description: a file path or an http(s) URL (default: the embedded sample API)")
+		addr       = fs.String("addr", "127.0.0.1:4010", "listen address")
+		seed       = fs.Int64("seed", 0, "seed for deterministic responses (0: fresh data per request)")
+		dynamic    = fs.Bool("dynamic", false, "always generate bodies, ignoring examples")
+		noValidate = fs.Bool("no-validate", false, "do not validate requests")
+		noSecurity = fs.Bool("no-security", false, "do not check declared credentials")
+		latency    = fs.String("latency", "", "delay every response by a random duration in MIN-MAX, e.g. 50ms-200ms")
+		routes     = fs.Bool("routes", false, "print one line per operation (METHOD PATH operationId) and exit")
+	)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "mockserver: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
+		return 2
+	}
+
+	var doc *openapi.Document
+	var err error
+	if *spec == "" {
+		doc, err = openapi.Parse(ctx, sample, openapi.WithName("sample.yaml"))
+	} else {
+		doc, err = openapi.Load(ctx, *spec)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+
+	if *routes {
+		for _, op := range doc.Operations() {
+			fmt.Fprintf(stdout, "%s %s%s %s\n", op.Method, op.BasePaths[0], op.Key, op.ID)
+		}
+		return 0
+	}
+
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	opts := []mock.Option{mock.WithLogger(logger)}
+	if fs.Lookup("seed") != nil && isSet(fs, "seed") {
+		opts = append(opts, mock.WithSeed(*seed))
+	}
+	if *dynamic {
+		opts = append(opts, mock.WithDynamic())
+	}
+	if *noValidate {
+		opts = append(opts, mock.WithoutValidation())
+	}
+	if *noSecurity {
+		opts = append(opts, mock.WithoutSecurity())
+	}
+	if *latency != "" {
+		lo, hi, err := parseLatency(*latency)
+		if err != nil {
+			fmt.Fprintf(stderr, "mockserver: -latency: %v\n", err)
+			return 2
+		}
+		opts = append(opts, mock.WithLatency(lo, hi))
+	}
+	h, err := mock.New(doc, opts...)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	for _, w := range append(doc.Warnings, h.Warnings()...) {
+		logger.Warn("spec", "problem", w.String())
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "mockserver: %v\n", err)
+		return 1
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	name := doc.Source
+	if doc.T.Info != nil && doc.T.Info.Title != "" {
+		name = doc.T.Info.Title
+	}
+	fmt.Fprintf(stdout, "mockserver: serving %q (%d operations) on http://%s\n", name, len(doc.Operations()), ln.Addr())
+	for _, op := range doc.Operations() {
+		fmt.Fprintf(stdout, "  %-7s %s%s  %s\n", op.Method, op.BasePaths[0], op.Key, op.ID)
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	select {
+	case err := <-errc:
+		fmt.Fprintf(stderr, "mockserver: %v\n", err)
+		return 1
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		fmt.Fprintf(stderr, "mockserver: shutdown: %v\n", err)
+		return 1
+	}
+	<-errc
+	fmt.Fprintln(stdout, "mockserver: stopped")
+	return 0
+}
+
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			set = true
+		}
+	})
+	return set
+}
+
+// parseLatency reads "50ms-200ms" or a single duration "100ms".
+func parseLatency(s string) (time.Duration, time.Duration, error) {
+	lo, hi, found := strings.Cut(s, "-")
+	min, err := time.ParseDuration(strings.TrimSpace(lo))
+	if err != nil {
+		return 0, 0, err
+	}
+	if !found {
+		return min, min, nil
+	}
+	max, err := time.ParseDuration(strings.TrimSpace(hi))
+	if err != nil {
+		return 0, 0, err
+	}
+	if min < 0 || max < min {
+		return 0, 0, fmt.Errorf("%q: want MIN-MAX with 0 <= MIN <= MAX", s)
+	}
+	return min, max, nil
+}

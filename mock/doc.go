@@ -1,0 +1,49 @@
+// Package mock serves an API description as a mock: mock.New returns an
+// http.Handler that answers every operation the way its spec says, to put
+// inside httptest.NewServer, mount in a Go server, or run with
+// examples/mockserver.
+//
+// # Choosing the answer
+//
+// A request is routed with the document's router (openapi.Router), checked
+// for the credentials its security requirement declares (401 with
+// WWW-Authenticate otherwise), validated (400 for parameters, 415 for the
+// content type, 422 for the body, as RFC 9457 application/problem+json with
+// an "errors" array that locates each violation), and then answered:
+//
+//   - Status: `Prefer: code=404` or `?__code=404`, else the lowest declared
+//     2xx, else "default", else the first declared. A code the operation does
+//     not declare answers 404 naming the declared ones.
+//   - Media type: negotiated from Accept (quality values, wildcards); 406
+//     lists what is available. JSON and +json, text, XML (a simple rendering
+//     of the value), form and binary bodies are produced.
+//   - Body: the example named by `Prefer: example=name` / `?__example=name`;
+//     else the media type's example, a named example, or the schema's
+//     example; else a value generated from the schema. `Prefer: dynamic=true`
+//     / `?__dynamic=true` (or WithDynamic) always generates.
+//
+// Control query parameters never reach request validation. HEAD is answered
+// like GET without a body, unknown paths 404 and other methods 405 with
+// Allow. CORS is permissive by default (WithCORS, WithoutCORS); preflight
+// requests are answered without touching the operation.
+//
+// # Examples are checked, not trusted
+//
+// Real descriptions carry examples that contradict their own schema. Each
+// example is validated once, when the handler is built; one that does not
+// validate is reported in Handler.Warnings with its location and, unless
+// WithExamplesVerbatim is set, never served: a generated value that
+// validates is served instead. WithSelfCheck validates every response
+// before it is sent and answers 500 when the mock would lie.
+//
+// # Generated data
+//
+// Generated values honour every constraint the schema states (types and 3.1
+// type lists, formats, enum and const, bounds and multipleOf, lengths,
+// patterns, array and object sizes, required, additionalProperties, allOf,
+// oneOf/anyOf, discriminators, readOnly/writeOnly, recursion) and look real:
+// property names such as email, firstName, avatarUrl, createdAt or price
+// get matching data. With WithSeed the same request (method, path, query and
+// body) always gets a byte-identical response, across instances and
+// restarts.
+package mock

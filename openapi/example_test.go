@@ -1,0 +1,123 @@
+package openapi_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"testing/fstest"
+
+	"github.com/mockapi-go/mockapi/openapi"
+)
+
+const petstore = `
+openapi: 3.1.0
+info: {title: Pets, version: "1"}
+servers: [{url: "https://api.example.com/{version}", variables: {version: {default: v2}}}]
+paths:
+  /pets/{petId}:
+    get:
+      operationId: getPet
+      summary: Get a pet
+      responses: {"200": {description: ok}}
+  /pets/mine:
+    get:
+      responses: {"200": {description: ok}}
+`
+
+func ExampleParse() {
+	doc, err := openapi.Parse(context.Background(), []byte(petstore))
+	if err != nil {
+		panic(err)
+	}
+	for _, op := range doc.Operations() {
+		fmt.Println(op.Method, op.BasePaths[0]+op.Path, op.ID)
+	}
+	// Output:
+	// GET /v2/pets/mine getPetsMine
+	// GET /v2/pets/{petId} getPet
+}
+
+func ExampleRouter_Find() {
+	doc, err := openapi.Parse(context.Background(), []byte(petstore))
+	if err != nil {
+		panic(err)
+	}
+	m, err := doc.Router().Find(httptest.NewRequest("GET", "/v2/pets/rex%20jr", nil))
+	if err != nil {
+		panic(err)
+	}
+	id, _ := m.Param("petId")
+	fmt.Println(m.Operation.ID, id)
+
+	_, err = doc.Router().Find(httptest.NewRequest("DELETE", "/v2/pets/rex", nil))
+	var mna *openapi.MethodNotAllowedError
+	fmt.Println(errors.As(err, &mna), mna.Allowed)
+	// Output:
+	// getPet rex jr
+	// true [GET HEAD]
+}
+
+func ExampleLoadFS() {
+	fsys := fstest.MapFS{
+		"api/openapi.yaml": {Data: []byte(`
+openapi: 3.0.3
+info: {title: Split, version: "1"}
+paths:
+  /things:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "schemas.yaml#/Thing"}
+`)},
+		"api/schemas.yaml": {Data: []byte("Thing: {type: object, properties: {name: {type: string}}}\n")},
+	}
+	doc, err := openapi.LoadFS(context.Background(), fsys, "api/openapi.yaml")
+	if err != nil {
+		panic(err)
+	}
+	op := doc.Operation("getThings")
+	schema := op.Responses().Status(200).Value.Content.Get("application/json").Schema.Value
+	fmt.Println(op.ID, schema.Properties["name"].Value.Type.Slice())
+	// Output:
+	// getThings [string]
+}
+
+func ExampleLoadError() {
+	_, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: Broken, version: "1"}
+paths:
+  /pets:
+    get:
+      responses:
+        "200": {$ref: "#/components/responses/Nope"}
+`), openapi.WithName("broken.yaml"))
+	var le *openapi.LoadError
+	fmt.Println(errors.As(err, &le), le.Line)
+	fmt.Println(err)
+	// Output:
+	// true 8
+	// openapi: broken.yaml:8: paths./pets.get.responses.200.$ref: $ref "#/components/responses/Nope" not found
+}
+
+func ExampleDocument_Match() {
+	doc, err := openapi.Parse(context.Background(), []byte(petstore))
+	if err != nil {
+		panic(err)
+	}
+	// Middleware routes once and stores the match; later stages reuse it.
+	req := httptest.NewRequest("GET", "/v2/pets/7", nil)
+	m, err := doc.Match(req)
+	if err != nil {
+		panic(err)
+	}
+	req = req.WithContext(openapi.WithMatch(req.Context(), m))
+	again, _ := doc.Match(req)
+	fmt.Println(again.Operation.ID)
+	// Output:
+	// getPet
+}
