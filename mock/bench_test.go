@@ -159,4 +159,3 @@ func BenchmarkHandler(b *testing.B) {
 		})
 	}
 }
-
