@@ -33,6 +33,9 @@ func (h *Handler) validateRequest(ctx context.Context, p *opPlan, r *http.Reques
 	status := http.StatusBadRequest
 	var items []problem.Item
 	for _, e := range flattenErrors(err, nil) {
+		if undecodable(e) {
+			continue
+		}
 		for _, item := range describe(e) {
 			if len(items) == maxProblemItems {
 				break
@@ -44,6 +47,9 @@ func (h *Handler) validateRequest(ctx context.Context, p *opPlan, r *http.Reques
 			}
 		}
 	}
+	if len(items) == 0 && allUndecodable(err) {
+		return nil // nothing the validator could judge
+	}
 	if len(items) == 0 {
 		items = append(items, problem.Item{Message: err.Error()})
 	}
@@ -54,6 +60,27 @@ func (h *Handler) validateRequest(ctx context.Context, p *opPlan, r *http.Reques
 	}
 	pr.Errors = items
 	return &pr
+}
+
+// undecodable reports a failure of the validator rather than of the
+// request: a body in a media type kin-openapi has no decoder for (XML, for
+// one), or a parameter serialisation it cannot read. The mock does not
+// reject what it cannot judge.
+func undecodable(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "failed to decode request body: unsupported content type") ||
+		strings.Contains(msg, "schema has non primitive type") ||
+		strings.Contains(msg, "unsupported parameter") ||
+		strings.Contains(msg, "not implemented")
+}
+
+func allUndecodable(err error) bool {
+	for _, e := range flattenErrors(err, nil) {
+		if !undecodable(e) {
+			return false
+		}
+	}
+	return true
 }
 
 func rank(status int) int {

@@ -26,7 +26,9 @@ const (
 )
 
 // ErrUnsatisfiable is wrapped by the errors of [Generator.Value] when the
-// schema admits no value the generator can construct.
+// schema admits no value the generator can construct. Such an error may come
+// with a best-effort value: v is non-nil when a best-effort value could be
+// built; it does not validate.
 var ErrUnsatisfiable = errors.New("fake: schema admits no value")
 
 // Options configure a Generator. The zero value is usable.
@@ -60,7 +62,7 @@ type Generator struct {
 	infos    sync.Map // *openapi3.Schema -> *info
 	branches sync.Map // branchKey -> *branch
 	hints    sync.Map // string -> hint
-	regexps  sync.Map // string -> *regexp.Regexp (nil when invalid)
+	regexps  sync.Map // string -> *pattern.Regexp (nil when invalid)
 	cached   atomic.Int64
 }
 
@@ -92,8 +94,20 @@ func New(opts Options) *Generator {
 // string, []any or map[string]any) valid for schema s. name is the
 // property or parameter name the value is for ("" if none) and is used to
 // pick realistic data. All randomness is drawn from f, so the same faker
-// state yields the same value. It returns an error wrapping
-// [ErrUnsatisfiable] when the schema admits no value it can construct.
+// state yields the same value.
+//
+// When the schema admits no value (real API descriptions often contain
+// such schemas: a required self-reference, allOf with additionalProperties:
+// false in a member, overlapping oneOf branches, ...), Value returns an
+// error wrapping [ErrUnsatisfiable], and v is non-nil when a best-effort
+// value could be built; it does not validate. A best-effort value is the
+// most plausible one: the recursion of a required property is cut at the
+// depth limit (null when the property admits it, else the property is
+// omitted), the object merged from allOf members includes the properties
+// another member forbids, an overlapping oneOf yields a value of one
+// branch, and so on. v is nil when nothing sensible can be built (a false
+// schema, "not: {}", contradictory bounds). A value returned without an
+// error is meant to validate.
 func (g *Generator) Value(f *gofakeit.Faker, s *openapi3.Schema, name string) (v any, err error) {
 	if f == nil {
 		return nil, errors.New("fake: nil faker")
@@ -104,22 +118,100 @@ func (g *Generator) Value(f *gofakeit.Faker, s *openapi3.Schema, name string) (v
 		}
 	}()
 	c := &ctx{g: g, f: f, minimalAt: -1}
-	return c.gen(s, name, "", 0)
+	v, err = c.run(s, name)
+	if err != nil && v == nil && c.tooDeep {
+		// A required chain recursed without end: do it again, cutting
+		// recursion at the depth limit.
+		c2 := &ctx{g: g, f: f, minimalAt: -1, cut: true}
+		if v2, err2 := c2.run(s, name); v2 != nil || err2 == nil {
+			return v2, err2
+		}
+	}
+	return v, err
+}
+
+// run generates the top-level value: (v, nil) for a value meant to be valid,
+// (v, err) for a best-effort one, (nil, err) when there is none.
+func (c *ctx) run(s *openapi3.Schema, name string) (any, error) {
+	v, soft, err := c.sub(s, name, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	if soft != nil {
+		if !errors.Is(soft, ErrUnsatisfiable) {
+			soft = fmt.Errorf("%w: %v", ErrUnsatisfiable, soft)
+		}
+		return v, soft
+	}
+	return v, nil
 }
 
 func unsat(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrUnsatisfiable, fmt.Sprintf(format, args...))
 }
 
-var errBudget = fmt.Errorf("%w: generation budget exhausted", ErrUnsatisfiable)
+var (
+	errBudget   = fmt.Errorf("%w: generation budget exhausted", ErrUnsatisfiable)
+	errTooDeep  = fmt.Errorf("%w: schema nesting too deep (infinitely recursive required properties?)", ErrUnsatisfiable)
+	errRecursed = fmt.Errorf("%w: infinitely recursive schema, cut at the depth limit", ErrUnsatisfiable)
+)
 
 // ctx is the state of one Value call.
+//
+// Errors returned by the generation functions are hard: there is no value.
+// A value built as a best effort (it does not validate) is returned without
+// an error, the reason being recorded in soft; whoever discards a value must
+// discard its soft error with it (see sub).
 type ctx struct {
 	g         *Generator
 	f         *gofakeit.Faker
 	nodes     int
 	work      int
-	minimalAt int // depth at which the next object only gets required properties
+	minimalAt int   // depth at which the next object only gets required properties
+	soft      error // why the value being built is only a best effort
+	tooDeep   bool  // hardDepth was reached
+	cut       bool  // second pass: cut recursion at the depth limit
+	stack     []*openapi3.Schema
+}
+
+// sub generates a value for s, reporting separately (in soft) whether it
+// is a best-effort one; c.soft is left as it was.
+func (c *ctx) sub(s *openapi3.Schema, name, refName string, depth int) (v any, soft, err error) {
+	saved := c.soft
+	c.soft = nil
+	v, err = c.gen(s, name, refName, depth)
+	soft, c.soft = c.soft, saved
+	if err != nil {
+		soft = nil
+	}
+	return v, soft, err
+}
+
+// subExtra is sub for genExtra.
+func (c *ctx) subExtra(in *info, fs *openapi3.Schema, k string, depth int) (v any, soft, err error) {
+	saved := c.soft
+	c.soft = nil
+	v, err = c.genExtra(in, fs, k, depth)
+	soft, c.soft = c.soft, saved
+	if err != nil {
+		soft = nil
+	}
+	return v, soft, err
+}
+
+// degrade records that the value being built is a best-effort one.
+func (c *ctx) degrade(err error) {
+	if c.soft == nil {
+		c.soft = err
+	}
+}
+
+// fatal reports whether err, met generating a required part, must abort
+// the enclosing value instead of being made up for: the budget is spent,
+// or (first pass) a required chain recursed without end, which the second
+// pass cuts at a sensible depth.
+func (c *ctx) fatal(err error) bool {
+	return errors.Is(err, errBudget) || !c.cut && errors.Is(err, errTooDeep)
 }
 
 func (c *ctx) intn(n int) int {
@@ -144,7 +236,8 @@ func (c *ctx) gen(s *openapi3.Schema, name, refName string, depth int) (any, err
 		return nil, errBudget
 	}
 	if depth > hardDepth {
-		return nil, unsat("schema nesting too deep (infinitely recursive required properties?)")
+		c.tooDeep = true
+		return nil, errTooDeep
 	}
 	if s == nil {
 		return c.word(), nil
@@ -153,12 +246,70 @@ func (c *ctx) gen(s *openapi3.Schema, name, refName string, depth int) (any, err
 	if in.err != nil {
 		return nil, in.err
 	}
+	if c.cut {
+		return c.genCut(in, s, name, refName, depth)
+	}
+	return c.genChecked(in, s, name, refName, depth)
+}
+
+// genCut is gen in the second pass: a schema met again within itself beyond
+// the depth limit is not generated again, unless it offers a way out.
+func (c *ctx) genCut(in *info, s *openapi3.Schema, name, refName string, depth int) (any, error) {
+	if c.deep(depth) && c.recursing(in, s) {
+		if in.nullOK {
+			return nil, nil
+		}
+		if len(in.examples) > 0 {
+			return deepCopy(in.examples[c.intn(len(in.examples))]), nil
+		}
+		return nil, errRecursed
+	}
+	c.stack = append(c.stack, s)
+	v, err := c.genChecked(in, s, name, refName, depth)
+	c.stack = c.stack[:len(c.stack)-1]
+	return v, err
+}
+
+// recursing reports whether s is being generated already and can only
+// recurse again: no branch, enum, const or scalar type to choose instead.
+func (c *ctx) recursing(in *info, s *openapi3.Schema) bool {
+	fs := in.flat
+	if len(fs.OneOf) > 0 || len(fs.AnyOf) > 0 || len(fs.Enum) > 0 || in.hasConst {
+		return false
+	}
+	for _, t := range in.types {
+		if t != "object" && t != "array" {
+			return false
+		}
+	}
+	for _, a := range c.stack {
+		if a == s {
+			return true
+		}
+	}
+	return false
+}
+
+// genChecked generates a value for s, retrying until the constraints that
+// generation does not guarantee (not, allOf leftovers, if) hold.
+func (c *ctx) genChecked(in *info, s *openapi3.Schema, name, refName string, depth int) (any, error) {
 	if !in.needCheck {
 		return c.genFlat(in, s, name, refName, depth)
 	}
-	var lastErr error
+	var (
+		lastErr  error
+		fb       any // best effort: a value failing the checks, or a degraded one
+		fbSoft   error
+		fbPass   bool
+		haveFB   bool
+		degraded int
+	)
 	for attempt := 0; attempt < 40; attempt++ {
+		saved := c.soft
+		c.soft = nil
 		v, err := c.genFlat(in, s, name, refName, depth)
+		soft := c.soft
+		c.soft = saved
 		if err != nil {
 			if errors.Is(err, errBudget) {
 				return nil, err
@@ -166,13 +317,31 @@ func (c *ctx) gen(s *openapi3.Schema, name, refName string, depth int) (any, err
 			lastErr = err
 			continue
 		}
-		if c.g.passes(in, v) {
+		pass := c.g.passes(in, v)
+		if pass && soft == nil {
 			return v, nil
 		}
-		lastErr = unsat("could not find a value satisfying not/allOf/if constraints")
+		if !haveFB || pass && !fbPass {
+			fb, fbSoft, fbPass, haveFB = v, soft, pass, true
+		}
+		if soft != nil {
+			// The parts are unsatisfiable themselves: retrying rarely helps.
+			if degraded++; degraded >= 3 {
+				break
+			}
+		}
 		if c.work > maxWork {
 			return nil, errBudget
 		}
+	}
+	if haveFB {
+		if !fbPass {
+			c.degrade(unsat("could not find a value satisfying not/allOf/if constraints"))
+		}
+		if fbSoft != nil {
+			c.degrade(fbSoft)
+		}
+		return fb, nil
 	}
 	return nil, lastErr
 }
@@ -210,13 +379,14 @@ func (c *ctx) genFlat(in *info, s *openapi3.Schema, name, refName string, depth 
 	}
 	if in.hasConst {
 		if !in.constOK {
-			return nil, unsat("const value does not validate")
+			c.degrade(unsat("const value does not validate"))
 		}
 		return deepCopy(fs.Const), nil
 	}
 	if len(fs.Enum) > 0 {
 		if len(in.enum) == 0 {
-			return nil, unsat("no enum member validates against the schema")
+			c.degrade(unsat("no enum member validates against the schema"))
+			return deepCopy(fs.Enum[c.intn(len(fs.Enum))]), nil
 		}
 		return deepCopy(in.enum[c.intn(len(in.enum))]), nil
 	}
@@ -263,7 +433,13 @@ func (c *ctx) genBranches(in *info, s *openapi3.Schema, refs openapi3.SchemaRefs
 	n := len(refs)
 	order := c.f.Rand.Perm(n)
 	lastErr := unsat("no usable branch")
+	// Best effort, ranked: 1 a degraded value, 2 a value matching several
+	// oneOf branches, 3 one that also validates against its own branch.
+	var fb any
+	var fbErr error
+	fbRank := 0
 	tries := 0
+loop:
 	for round := 0; round < 2; round++ {
 		for _, idx := range order {
 			b := c.g.branch(s, in.flat, idx, one)
@@ -278,12 +454,12 @@ func (c *ctx) genBranches(in *info, s *openapi3.Schema, refs openapi3.SchemaRefs
 			for a := 0; a < 2; a++ {
 				tries++
 				if tries > 12 {
-					return nil, lastErr
+					break loop
 				}
 				if round == 1 || a == 1 {
 					c.minimalAt = depth
 				}
-				v, err := c.gen(b.schema, name, bname, depth)
+				v, soft, err := c.sub(b.schema, name, bname, depth)
 				c.minimalAt = -1
 				if err != nil {
 					if errors.Is(err, errBudget) {
@@ -292,13 +468,31 @@ func (c *ctx) genBranches(in *info, s *openapi3.Schema, refs openapi3.SchemaRefs
 					lastErr = err
 					continue
 				}
+				if soft != nil {
+					lastErr = soft
+					if fbRank <= 1 {
+						fb, fbErr, fbRank = v, soft, 1
+					}
+					continue
+				}
 				if one && c.g.matchesOther(refs, idx, v) {
 					lastErr = unsat("value matched several oneOf branches")
+					rank := 2
+					if r := refs[idx]; r != nil && r.Value != nil && r.Value.VisitJSON(v, c.g.vopts...) == nil {
+						rank = 3
+					}
+					if rank >= fbRank {
+						fb, fbErr, fbRank = v, lastErr, rank
+					}
 					continue
 				}
 				return v, nil
 			}
 		}
+	}
+	if fbRank > 0 {
+		c.degrade(fbErr)
+		return fb, nil
 	}
 	return nil, lastErr
 }

@@ -2,8 +2,8 @@ package fake
 
 import (
 	"encoding/json"
+	"github.com/mockapi-go/mockapi/internal/pattern"
 	"math"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -33,14 +33,19 @@ type info struct {
 	extraAllowed bool // undeclared keys are allowed
 	noExtra      bool // unevaluatedProperties: false
 	patProps     []patProp
+	// dropped are properties an allOf member declares but another member's
+	// additionalProperties: false forbids (the classic allOf mistake); they
+	// are only used for best-effort values.
+	dropped     openapi3.Schemas
+	droppedKeys []string // sorted
 
-	re           *regexp.Regexp // compiled pattern
+	re           *pattern.Regexp // compiled pattern
 	containsItem *openapi3.Schema
 }
 
 type patProp struct {
 	pattern string
-	re      *regexp.Regexp
+	re      *pattern.Regexp
 	schema  *openapi3.Schema
 }
 
@@ -76,24 +81,21 @@ func (g *Generator) info(s *openapi3.Schema) *info {
 	return g.store(&g.infos, s, in).(*info)
 }
 
-func (g *Generator) regexp(p string) *regexp.Regexp {
+// regexp compiles an ECMAScript pattern with the same translation the
+// validators use (internal/pattern), so generation and validation agree on
+// what matches. It returns nil for a pattern that is not a regular
+// expression at all.
+func (g *Generator) regexp(p string) *pattern.Regexp {
 	if v, ok := g.regexps.Load(p); ok {
-		re, _ := v.(*regexp.Regexp)
+		re, _ := v.(*pattern.Regexp)
 		return re
 	}
-	re, err := regexp.Compile(intoGoRegexp(p))
+	re, err := pattern.Compile(p)
 	if err != nil {
 		re = nil
 	}
 	g.store(&g.regexps, p, re)
 	return re
-}
-
-var patRewriteCodepoints = regexp.MustCompile(`(\\u)([0-9A-Fa-f]{4})`)
-
-// intoGoRegexp mirrors kin-openapi's translation of ECMAScript patterns.
-func intoGoRegexp(re string) string {
-	return patRewriteCodepoints.ReplaceAllString(re, `\x{$2}`)
 }
 
 func (g *Generator) analyze(s *openapi3.Schema) *info {
@@ -105,6 +107,14 @@ func (g *Generator) analyze(s *openapi3.Schema) *info {
 		return in
 	}
 	in.flat = flat
+	for k := range in.dropped {
+		if _, ok := flat.Properties[k]; ok {
+			delete(in.dropped, k)
+			continue
+		}
+		in.droppedKeys = append(in.droppedKeys, k)
+	}
+	sort.Strings(in.droppedKeys)
 	if flat.Not != nil && flat.Not.Value != nil {
 		in.nots = append(in.nots, flat.Not.Value)
 	}
@@ -516,7 +526,7 @@ func mergeInto(dst, src *openapi3.Schema, in *info) error {
 		}
 	}
 	// objects
-	mergeProps(dst, src)
+	mergeProps(dst, src, in)
 	for _, r := range src.Required {
 		if !contains(dst.Required, r) {
 			dst.Required = append(dst.Required, r)
@@ -628,7 +638,7 @@ func apFalse(a openapi3.AdditionalProperties) bool {
 
 func matchesPattern(s *openapi3.Schema, k string) bool {
 	for p := range s.PatternProperties {
-		if re, err := regexp.Compile(intoGoRegexp(p)); err == nil && re.MatchString(k) {
+		if re, err := pattern.Compile(p); err == nil && re.MatchString(k) {
 			return true
 		}
 	}
@@ -636,8 +646,9 @@ func matchesPattern(s *openapi3.Schema, k string) bool {
 }
 
 // mergeProps merges the properties of src into dst, honouring each side's
-// additionalProperties for the keys only the other side declares.
-func mergeProps(dst, src *openapi3.Schema) {
+// additionalProperties for the keys only the other side declares. The
+// properties it drops are recorded in in.dropped.
+func mergeProps(dst, src *openapi3.Schema, in *info) {
 	props := make(openapi3.Schemas, len(dst.Properties)+len(src.Properties))
 	for k, p := range dst.Properties {
 		if q, ok := src.Properties[k]; ok {
@@ -649,7 +660,8 @@ func mergeProps(dst, src *openapi3.Schema) {
 			continue
 		}
 		if apFalse(src.AdditionalProperties) {
-			continue // dropped: the other side forbids it
+			in.drop(k, p) // the other side forbids it
+			continue
 		}
 		if ap := src.AdditionalProperties.Schema; ap != nil {
 			p = allOfRef(p, ap)
@@ -665,6 +677,7 @@ func mergeProps(dst, src *openapi3.Schema) {
 			continue
 		}
 		if apFalse(dst.AdditionalProperties) {
+			in.drop(k, q)
 			continue
 		}
 		if ap := dst.AdditionalProperties.Schema; ap != nil {
@@ -673,6 +686,13 @@ func mergeProps(dst, src *openapi3.Schema) {
 		props[k] = q
 	}
 	dst.Properties = props
+}
+
+func (in *info) drop(k string, p *openapi3.SchemaRef) {
+	if in.dropped == nil {
+		in.dropped = openapi3.Schemas{}
+	}
+	in.dropped[k] = allOfRef(in.dropped[k], p)
 }
 
 // branch returns parent (minus the combinator) merged with branch idx of its

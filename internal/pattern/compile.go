@@ -43,6 +43,10 @@ type entry struct {
 	re  *Regexp
 	err error
 
+	// generatable: Generate may use the approximate pattern, because it
+	// only widened repeat counts RE2 cannot hold.
+	generatable bool
+
 	genOnce sync.Once
 	gen     *node // nil when Generate cannot use the pattern
 }
@@ -85,9 +89,10 @@ func newEntry(pattern string) *entry {
 		e.err = err
 		return e
 	}
-	if out, _, aerr := translate(pattern, true); aerr == nil {
+	if out, _, widened, aerr := translateWidened(pattern, true); aerr == nil {
 		if re, cerr := regexp.Compile(out); cerr == nil {
 			e.re.re = re
+			e.generatable = widened
 		}
 	}
 	return e

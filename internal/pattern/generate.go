@@ -185,7 +185,7 @@ func mulSat(a, b int) int {
 // cannot be generated from.
 func (e *entry) generator() *node {
 	e.genOnce.Do(func() {
-		if e.re.re == nil || !e.re.exact {
+		if e.re.re == nil || (!e.re.exact && !e.generatable) {
 			return
 		}
 		re, err := syntax.Parse(e.re.re.String(), syntax.Perl)

@@ -58,16 +58,23 @@ func Translate(ecma string) (string, error) {
 // cannot express are replaced by more permissive ones and inexact reports
 // whether that happened.
 func translate(src string, approx bool) (out string, inexact bool, err error) {
+	out, inexact, _, err = translateWidened(src, approx)
+	return out, inexact, err
+}
+
+// translateWidened is translate that also reports whether every
+// approximation only widened a large repeat count.
+func translateWidened(src string, approx bool) (out string, inexact, widenedOnly bool, err error) {
 	t := &translator{src: []rune(src), approx: approx}
 	t.prescan()
 	if err := t.run(); err != nil {
-		return "", false, err
+		return "", false, false, err
 	}
 	out = string(t.out)
 	if _, err := syntax.Parse(out, syntax.Perl); err != nil {
-		return "", false, fmt.Errorf("%w: %v", ErrUnsupported, err)
+		return "", false, false, fmt.Errorf("%w: %v", ErrUnsupported, err)
 	}
-	return out, t.inexact, nil
+	return out, t.inexact, t.inexact && !t.other, nil
 }
 
 type frame struct {
@@ -82,6 +89,11 @@ type translator struct {
 	out     []byte
 	approx  bool
 	inexact bool
+	// widened is set when the only approximations were repeat counts above
+	// 1000 turned into {n,} (n <= 1000): strings generated with small
+	// repeat counts still match the original pattern.
+	widenedOnly bool
+	other       bool
 
 	capTotal int            // capturing groups in the whole pattern
 	hasNamed bool           // pattern has named groups, so \k is a backreference
@@ -101,6 +113,9 @@ func (t *translator) syntaxErr(format string, args ...any) error {
 func (t *translator) unsupported(what string) error {
 	if t.approx {
 		t.inexact = true
+		if what != "repeat count above 1000" {
+			t.other = true
+		}
 		return nil
 	}
 	return fmt.Errorf("%w: %s at offset %d", ErrUnsupported, what, t.i)
@@ -277,6 +292,10 @@ func (t *translator) quantifier() error {
 		if min > maxRepeat || max > maxRepeat {
 			if err := t.unsupported("repeat count above 1000"); err != nil {
 				return err
+			}
+			if min > maxRepeat || (max >= 0 && max-min < 16) {
+				// Small generated counts would not match the original.
+				t.other = true
 			}
 			// {n,m} with large counts is a subset of {min(n,1000),}.
 			min, max = minInt(min, maxRepeat), -1

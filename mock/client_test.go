@@ -1,0 +1,321 @@
+package mock
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/brianvoe/gofakeit/v6"
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mockapi-go/mockapi/internal/fake"
+	"github.com/mockapi-go/mockapi/openapi"
+)
+
+// specClient builds, from the description alone, a valid request for an
+// operation: what a black-box client of the mock does.
+type specClient struct {
+	doc *openapi.Document
+	gen *fake.Generator
+	f   *gofakeit.Faker
+}
+
+func newSpecClient(doc *openapi.Document, seed int64) *specClient {
+	return &specClient{doc: doc, gen: fake.New(fake.Options{Mode: fake.Request, MaxDepth: 3}), f: gofakeit.New(seed)}
+}
+
+func (c *specClient) value(s *openapi3.SchemaRef, name string) (any, bool) {
+	if s == nil || s.Value == nil {
+		return "x1", true
+	}
+	v, err := c.gen.Value(c.f, s.Value, name)
+	return v, err == nil
+}
+
+// request returns a request for op, or ok=false when the description asks
+// for something this client cannot build (a multipart body, say).
+func (c *specClient) request(op *openapi.Operation) (*http.Request, bool) {
+	path := op.BasePaths[0]
+	q := url.Values{}
+	for _, cond := range op.Conditions {
+		q.Add(cond.Name, cond.Value)
+	}
+	hdr := http.Header{}
+	var cookies []*http.Cookie
+	params := map[string]string{}
+	for _, pr := range op.Parameters {
+		if pr == nil || pr.Value == nil {
+			continue
+		}
+		p := pr.Value
+		if !p.Required && p.In != "path" {
+			continue
+		}
+		if p.Schema == nil && p.Content != nil {
+			return nil, false // content-encoded parameters
+		}
+		v, ok := c.value(p.Schema, p.Name)
+		if !ok {
+			return nil, false
+		}
+		switch p.In {
+		case "path":
+			params[p.Name] = url.PathEscape(simpleStyle(v))
+		case "query":
+			switch t := v.(type) {
+			case []any:
+				if p.Explode != nil && !*p.Explode {
+					q.Set(p.Name, simpleStyle(v))
+				} else {
+					for _, e := range t {
+						q.Add(p.Name, scalarString(e))
+					}
+				}
+			case map[string]any:
+				if p.Style == "deepObject" {
+					for k, e := range t {
+						q.Set(p.Name+"["+k+"]", scalarString(e))
+					}
+				} else if p.Explode == nil || *p.Explode {
+					for k, e := range t {
+						q.Set(k, scalarString(e))
+					}
+				} else {
+					q.Set(p.Name, simpleStyle(v))
+				}
+			default:
+				q.Set(p.Name, scalarString(v))
+			}
+		case "header":
+			hdr.Set(p.Name, simpleStyle(v))
+		case "cookie":
+			cookies = append(cookies, &http.Cookie{Name: p.Name, Value: url.QueryEscape(simpleStyle(v))})
+		}
+	}
+	tmpl := op.Path
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		j := strings.IndexByte(tmpl, '}')
+		if i < 0 || j < i {
+			path += tmpl
+			break
+		}
+		name := strings.TrimSuffix(strings.TrimLeft(tmpl[i+1:j], "+#./;?&"), "*")
+		v := params[name]
+		if v == "" {
+			v = "x1"
+		}
+		path += tmpl[:i] + v
+		tmpl = tmpl[j+1:]
+	}
+	var body []byte
+	if rb := op.RequestBody(); rb != nil && len(rb.Content) > 0 {
+		ct, mt := pickRequestMedia(rb.Content)
+		if mt == nil {
+			if rb.Required {
+				return nil, false
+			}
+		} else {
+			v, ok := c.value(mt.Schema, "")
+			if !ok {
+				return nil, false
+			}
+			switch {
+			case isJSON(ct):
+				body, _ = json.Marshal(v)
+			case ct == "application/x-www-form-urlencoded":
+				m, isMap := v.(map[string]any)
+				if !isMap {
+					return nil, false
+				}
+				form := url.Values{}
+				for k, e := range m {
+					form.Set(k, scalarString(e))
+				}
+				body = []byte(form.Encode())
+			case strings.HasPrefix(ct, "text/"):
+				body = []byte(scalarString(v))
+			default:
+				return nil, false
+			}
+			hdr.Set("Content-Type", ct)
+		}
+	}
+	target := path
+	if len(q) > 0 {
+		target += "?" + q.Encode()
+	}
+	req := httptest.NewRequest(op.Method, "http://mock"+target, bytes.NewReader(body))
+	for k, v := range hdr {
+		req.Header[k] = v
+	}
+	for _, ck := range cookies {
+		req.AddCookie(ck)
+	}
+	c.credentials(op, req)
+	return req, true
+}
+
+// credentials satisfies the first alternative of the security requirement.
+func (c *specClient) credentials(op *openapi.Operation, req *http.Request) {
+	if len(op.Security) == 0 || c.doc.T.Components == nil {
+		return
+	}
+	for name := range op.Security[0] {
+		ref := c.doc.T.Components.SecuritySchemes[name]
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		s := ref.Value
+		switch strings.ToLower(s.Type) {
+		case "apikey":
+			switch strings.ToLower(s.In) {
+			case "header":
+				req.Header.Set(s.Name, "key-1")
+			case "query":
+				q := req.URL.Query()
+				q.Set(s.Name, "key-1")
+				req.URL.RawQuery = q.Encode()
+			case "cookie":
+				req.AddCookie(&http.Cookie{Name: s.Name, Value: "key-1"})
+			}
+		case "http":
+			if strings.EqualFold(s.Scheme, "basic") {
+				req.Header.Set("Authorization", "Basic dTpw")
+			} else {
+				req.Header.Set("Authorization", s.Scheme+" token-1")
+			}
+		case "oauth2", "openidconnect":
+			req.Header.Set("Authorization", "Bearer token-1")
+		}
+	}
+}
+
+func pickRequestMedia(content openapi3.Content) (string, *openapi3.MediaType) {
+	keys := make([]string, 0, len(content))
+	for k := range content {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, pass := range []func(string) bool{isJSON, func(t string) bool { return t == "application/x-www-form-urlencoded" },
+		func(t string) bool { return strings.HasPrefix(t, "text/") }} {
+		for _, k := range keys {
+			if pass(strings.ToLower(k)) && content[k] != nil {
+				return strings.ToLower(k), content[k]
+			}
+		}
+	}
+	return "", nil
+}
+
+func simpleStyle(v any) string {
+	switch t := v.(type) {
+	case []any:
+		parts := make([]string, 0, len(t))
+		for _, e := range t {
+			parts = append(parts, scalarString(e))
+		}
+		return strings.Join(parts, ",")
+	case map[string]any:
+		parts := make([]string, 0, 2*len(t))
+		for _, k := range sortedMapKeys(t) {
+			parts = append(parts, k, scalarString(t[k]))
+		}
+		return strings.Join(parts, ",")
+	}
+	return scalarString(v)
+}
+
+// TestDirectoryClient runs a black-box client over a directory of real API
+// descriptions ($MOCKAPI_CORPUS_DIR, see scripts/fetch-corpus.sh): for
+// every operation it builds a valid request from the description, sends it
+// to the mock with validation and security on, and validates the answer.
+// $MOCKAPI_CORPUS_LIMIT bounds the number of files.
+func TestDirectoryClient(t *testing.T) {
+	dir := os.Getenv("MOCKAPI_CORPUS_DIR")
+	if dir == "" {
+		t.Skip("MOCKAPI_CORPUS_DIR not set")
+	}
+	var files []string
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".yaml")) {
+			files = append(files, p)
+		}
+		return err
+	}))
+	sort.Strings(files)
+	if n := os.Getenv("MOCKAPI_CORPUS_LIMIT"); n != "" {
+		var limit int
+		fmt.Sscan(n, &limit)
+		if limit > 0 && limit < len(files) {
+			files = files[:limit]
+		}
+	}
+	var mu sync.Mutex
+	stats := map[string]int{}
+	count := func(k string) { mu.Lock(); stats[k]++; mu.Unlock() }
+	sem := make(chan struct{}, 2)
+	for _, file := range files {
+		t.Run(strings.TrimPrefix(file, dir), func(t *testing.T) {
+			t.Parallel()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			info, err := os.Stat(file)
+			if err != nil || info.Size() > 8<<20 {
+				count("skipped: larger than 8 MB")
+				return
+			}
+			doc, err := openapi.LoadFile(context.Background(), file)
+			if err != nil {
+				count("load error")
+				return
+			}
+			h, err := New(doc, WithSeed(11))
+			require.NoError(t, err)
+			client := newSpecClient(doc, 5)
+			for _, op := range doc.Operations() {
+				req, ok := client.request(op)
+				if !ok {
+					count("request not buildable")
+					continue
+				}
+				rec := httptest.NewRecorder()
+				start := time.Now()
+				h.ServeHTTP(rec, req)
+				if d := time.Since(start); d > 5*time.Second {
+					t.Errorf("%s %s took %v", op.Method, req.URL, d)
+				}
+				switch {
+				case rec.Code == 400 || rec.Code == 415 || rec.Code == 422 || rec.Code == 401:
+					count(fmt.Sprintf("rejected %d", rec.Code))
+					t.Errorf("%s %s: a request built from the description was rejected: %d %s",
+						op.Method, req.URL, rec.Code, truncate(rec.Body.String(), 400))
+					continue
+				case rec.Code >= 500 && rec.Header().Get("Content-Type") == "application/problem+json":
+					count("mock failure")
+					t.Errorf("%s %s: %d %s", op.Method, req.URL, rec.Code, truncate(rec.Body.String(), 400))
+					continue
+				}
+				vreq := httptest.NewRequest(op.Method, req.URL.String(), nil)
+				if validateResponse(t, doc, op, vreq, rec) {
+					count("validated")
+				} else {
+					count("undecodable media type")
+				}
+			}
+		})
+	}
+	t.Cleanup(func() { t.Logf("client run over %d files: %v", len(files), stats) })
+}
