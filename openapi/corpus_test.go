@@ -89,6 +89,9 @@ func targetFor(op *Operation, base string) string {
 			break
 		}
 		b.WriteString(tmpl[:i])
+		if tmpl[i+1] == '.' {
+			b.WriteByte('.') // RFC 6570 label expansion: "{.format}" is ".json"
+		}
 		name := strings.TrimSuffix(strings.TrimLeft(tmpl[i+1:j], "+#./;?&"), "*")
 		b.WriteString(exampleValue(op, name))
 		tmpl = tmpl[j+1:]
@@ -118,8 +121,8 @@ func TestCorpusLoadsAndRoutesBack(t *testing.T) {
 			require.NoError(t, err)
 			shadowed := map[string]bool{}
 			for _, w := range doc.Warnings {
-				if strings.Contains(w.Message, "same route as") {
-					shadowed[strings.SplitN(w.Message, ":", 2)[0]] = true
+				if route, _, found := strings.Cut(w.Message, ": same route as "); found {
+					shadowed[route] = true // "GET /v1/{name}:cancel"
 				}
 			}
 			for _, op := range doc.Operations() {

@@ -3,8 +3,10 @@ package openapi
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -325,6 +327,7 @@ func (f *fixer) fixKeywords(s map[string]any, ptr string) {
 			f.note(fmt.Sprintf("unknown schema keyword %q ignored", k), ptr)
 		}
 	}
+	f.coerceKeywords(s, ptr)
 	if ex, ok := s["examples"]; ok {
 		switch t := ex.(type) {
 		case []any:
@@ -365,13 +368,6 @@ func (f *fixer) fixKeywords(s map[string]any, ptr string) {
 		f.fix31(s, ptr)
 	} else {
 		f.fix30(s, ptr)
-	}
-	if req, ok := s["required"]; ok {
-		if _, isList := req.([]any); !isList {
-			// "required: true" on a property is a Swagger-ism; it means nothing here.
-			delete(s, "required")
-			f.note("schema required that is not a list ignored", ptr)
-		}
 	}
 }
 
@@ -527,4 +523,250 @@ func resolveLocal(root any, ref string) (any, bool) {
 		return lookup(root, dec)
 	}
 	return nil, false
+}
+
+// keywordType is the JSON type kin-openapi reads a schema keyword as.
+type keywordType uint8
+
+const (
+	ktString keywordType = iota + 1
+	ktCount              // a non-negative integer
+	ktNumber
+	ktBool
+	ktBound // exclusiveMinimum/Maximum: a boolean (3.0) or a number (3.1)
+	ktSchema
+	ktSchemaList
+	ktSchemaMap
+	ktObject
+	ktStringList
+	ktList
+	ktType
+	ktItems
+)
+
+var keywordTypes = map[string]keywordType{
+	"title": ktString, "format": ktString, "description": ktString, "pattern": ktString,
+	"$schema": ktString, "$comment": ktString, "$id": ktString, "$anchor": ktString,
+	"$dynamicRef": ktString, "$dynamicAnchor": ktString, "contentMediaType": ktString, "contentEncoding": ktString,
+	"minLength": ktCount, "maxLength": ktCount, "minItems": ktCount, "maxItems": ktCount,
+	"minProperties": ktCount, "maxProperties": ktCount, "minContains": ktCount, "maxContains": ktCount,
+	"minimum": ktNumber, "maximum": ktNumber, "multipleOf": ktNumber,
+	"uniqueItems": ktBool, "nullable": ktBool, "readOnly": ktBool, "writeOnly": ktBool,
+	"allowEmptyValue": ktBool, "deprecated": ktBool,
+	"exclusiveMinimum": ktBound, "exclusiveMaximum": ktBound,
+	"not": ktSchema, "contains": ktSchema, "propertyNames": ktSchema, "if": ktSchema, "then": ktSchema,
+	"else": ktSchema, "contentSchema": ktSchema, "additionalProperties": ktSchema,
+	"unevaluatedItems": ktSchema, "unevaluatedProperties": ktSchema,
+	"allOf": ktSchemaList, "anyOf": ktSchemaList, "oneOf": ktSchemaList, "prefixItems": ktSchemaList,
+	"properties": ktSchemaMap, "patternProperties": ktSchemaMap, "dependentSchemas": ktSchemaMap, "$defs": ktSchemaMap,
+	"xml": ktObject, "externalDocs": ktObject, "discriminator": ktObject, "dependentRequired": ktObject,
+	"required": ktStringList, "enum": ktList, "type": ktType, "items": ktItems,
+}
+
+// coerceKeywords repairs schema keywords whose value has the wrong JSON type,
+// which kin-openapi refuses to read at all: "pattern: 123" (YAML reads an
+// unquoted regular expression of digits as a number), "minLength: '5'",
+// "type: {...}", "enum: single-value", ... A value that converts cleanly is
+// converted; anything else is dropped. Each is reported.
+func (f *fixer) coerceKeywords(s map[string]any, ptr string) {
+	for k, v := range s {
+		want := keywordTypes[k]
+		if want == 0 {
+			continue
+		}
+		if v == nil {
+			delete(s, k)
+			f.note(fmt.Sprintf("schema %s: null ignored", k), ptr)
+			continue
+		}
+		nv, ok := coerce(want, v)
+		if ok && nv == nil {
+			continue // already right
+		}
+		if !ok {
+			if k == "required" {
+				// "required: true" on a property is a Swagger-ism; it means nothing here.
+				delete(s, k)
+				f.note("schema required that is not a list ignored", ptr)
+				continue
+			}
+			delete(s, k)
+			f.note(fmt.Sprintf("schema %s of the wrong type (%s) ignored", k, jsonTypeName(v)), ptr)
+			continue
+		}
+		s[k] = nv
+		f.note(fmt.Sprintf("schema %s of the wrong type (%s) converted", k, jsonTypeName(v)), ptr)
+	}
+}
+
+// coerce returns (nil, true) when v already has the type, (converted, true)
+// when it converts, and (nil, false) when it must be dropped.
+func coerce(want keywordType, v any) (any, bool) {
+	switch want {
+	case ktString:
+		switch t := v.(type) {
+		case string:
+			return nil, true
+		case json.Number:
+			return t.String(), true
+		case bool:
+			return strconv.FormatBool(t), true
+		}
+	case ktCount:
+		var text string
+		switch t := v.(type) {
+		case json.Number:
+			text = t.String()
+			if _, err := strconv.ParseUint(text, 10, 64); err == nil {
+				return nil, true
+			}
+		case string:
+			text = strings.TrimSpace(t)
+		default:
+			return nil, false
+		}
+		if n, err := strconv.ParseFloat(text, 64); err == nil && n >= 0 && n == math.Trunc(n) && n < 1<<53 {
+			return json.Number(strconv.FormatUint(uint64(n), 10)), true
+		}
+	case ktNumber:
+		switch t := v.(type) {
+		case json.Number:
+			return nil, true
+		case string:
+			if n, err := strconv.ParseFloat(strings.TrimSpace(t), 64); err == nil && !math.IsInf(n, 0) && !math.IsNaN(n) {
+				return json.Number(strconv.FormatFloat(n, 'g', -1, 64)), true
+			}
+		}
+	case ktBool:
+		switch t := v.(type) {
+		case bool:
+			return nil, true
+		case string:
+			if b, err := strconv.ParseBool(strings.TrimSpace(t)); err == nil {
+				return b, true
+			}
+		}
+	case ktBound:
+		switch t := v.(type) {
+		case bool, json.Number:
+			return nil, true
+		case string:
+			if b, err := strconv.ParseBool(strings.TrimSpace(t)); err == nil {
+				return b, true
+			}
+			if n, err := strconv.ParseFloat(strings.TrimSpace(t), 64); err == nil && !math.IsInf(n, 0) && !math.IsNaN(n) {
+				return json.Number(strconv.FormatFloat(n, 'g', -1, 64)), true
+			}
+		}
+	case ktSchema:
+		switch v.(type) {
+		case map[string]any, bool:
+			return nil, true
+		}
+	case ktItems:
+		switch v.(type) {
+		case map[string]any, bool, []any:
+			return nil, true // the draft-04 list form is rewritten later
+		}
+	case ktSchemaList:
+		switch t := v.(type) {
+		case []any:
+			kept := t[:0]
+			for _, e := range t {
+				switch e.(type) {
+				case map[string]any, bool:
+					kept = append(kept, e)
+				}
+			}
+			if len(kept) == len(t) {
+				return nil, true
+			}
+			return kept, true
+		case map[string]any:
+			return []any{t}, true // one schema where a list was due
+		}
+	case ktSchemaMap:
+		if t, ok := v.(map[string]any); ok {
+			bad := false
+			for name, e := range t {
+				switch e.(type) {
+				case map[string]any, bool:
+				default:
+					delete(t, name)
+					bad = true
+				}
+			}
+			if !bad {
+				return nil, true
+			}
+			return t, true
+		}
+	case ktObject:
+		switch t := v.(type) {
+		case map[string]any:
+			return nil, true
+		case string:
+			if t != "" {
+				// discriminator: petType
+				return map[string]any{"propertyName": t}, true
+			}
+		}
+	case ktStringList:
+		if t, ok := v.([]any); ok {
+			kept := t[:0]
+			for _, e := range t {
+				if _, ok := e.(string); ok {
+					kept = append(kept, e)
+				}
+			}
+			if len(kept) == len(t) {
+				return nil, true
+			}
+			return kept, true
+		}
+	case ktList:
+		switch t := v.(type) {
+		case []any:
+			return nil, true
+		case map[string]any:
+			return nil, false
+		default:
+			return []any{t}, true // enum: a single value
+		}
+	case ktType:
+		switch t := v.(type) {
+		case string:
+			return nil, true
+		case []any:
+			kept := t[:0]
+			for _, e := range t {
+				if _, ok := e.(string); ok {
+					kept = append(kept, e)
+				}
+			}
+			if len(kept) == len(t) {
+				return nil, true
+			}
+			return kept, true
+		}
+	}
+	return nil, false
+}
+
+func jsonTypeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case json.Number:
+		return "number"
+	case []any:
+		return "list"
+	case map[string]any:
+		return "object"
+	}
+	return fmt.Sprintf("%T", v)
 }

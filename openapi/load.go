@@ -268,6 +268,7 @@ func load(ctx context.Context, data []byte, file string, loc *url.URL, loader *o
 	var warnings []Warning
 	if version != "2.0" {
 		f := newFixer(strings.HasPrefix(version, "3.1") || strings.HasPrefix(version, "3.2"))
+		f.fixRefs(root)
 		f.fixDocument(root)
 		warnings = f.warnings()
 	}

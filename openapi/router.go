@@ -80,9 +80,10 @@ type node struct {
 }
 
 type complexChild struct {
-	parts []segPart
-	lits  int // number of literal bytes, for ordering
-	node  *node
+	parts  []segPart
+	lits   int // number of literal bytes (parameter names not counted), for ordering
+	params int // number of parameters, for ordering
+	node   *node
 }
 
 // segPart is a piece of a segment template: literal text, or a parameter.
@@ -166,11 +167,15 @@ func (n *node) insert(tmpl string, op *Operation) string {
 			}
 			if found == nil {
 				found = &node{}
-				lits := 0
+				lits, params := 0, 0
 				for _, p := range parts {
-					lits += len(p.lit)
+					if p.param {
+						params++
+					} else {
+						lits += len(p.lit)
+					}
 				}
-				cur.complex = append(cur.complex, &complexChild{parts: parts, lits: lits, node: found})
+				cur.complex = append(cur.complex, &complexChild{parts: parts, lits: lits, params: params, node: found})
 			}
 			for _, p := range parts {
 				if p.param {
@@ -214,7 +219,15 @@ func (n *node) finish() {
 			sort.SliceStable(eps, func(i, j int) bool { return len(eps[i].op.Conditions) > len(eps[j].op.Conditions) })
 		}
 	}
-	sort.SliceStable(n.complex, func(i, j int) bool { return n.complex[i].lits > n.complex[j].lits })
+	// More literal text is more specific ("{y}.pbf" before "{y}.{format}",
+	// "near.{fmt}" before "{id}.{fmt}"); on a tie, fewer parameters.
+	sort.SliceStable(n.complex, func(i, j int) bool {
+		a, b := n.complex[i], n.complex[j]
+		if a.lits != b.lits {
+			return a.lits > b.lits
+		}
+		return a.params < b.params
+	})
 	for _, c := range n.lits {
 		c.finish()
 	}
@@ -259,7 +272,12 @@ func parseSegment(seg string) []segPart {
 		if open > 0 {
 			parts = append(parts, segPart{lit: seg[:open]})
 		}
-		name := strings.TrimLeft(seg[open+1:open+closing], "+#./;?&") // RFC 6570 operators
+		expr := seg[open+1 : open+closing]
+		if strings.HasPrefix(expr, ".") {
+			// RFC 6570 label expansion: "{.format}" is ".json".
+			parts = append(parts, segPart{lit: "."})
+		}
+		name := strings.TrimLeft(expr, "+#./;?&") // RFC 6570 operators
 		name = strings.TrimSuffix(name, "*")
 		parts = append(parts, segPart{lit: name, param: true})
 		seg = seg[open+closing+1:]
@@ -294,22 +312,28 @@ func samePattern(a, b []segPart) bool {
 // Find routes a request. It returns ErrNotFound, a *MethodNotAllowedError or
 // a *ConditionError when no operation fits.
 func (r *Router) Find(req *http.Request) (Match, error) {
-	p := req.URL.EscapedPath()
+	// Templates are split with leading and trailing slashes trimmed, so the
+	// request path is too: "//openapi" and "/jobs/" find "//openapi" and "/jobs".
+	p := strings.Trim(req.URL.EscapedPath(), "/")
 	m, err := r.find(r.root, req, p)
-	if err == ErrNotFound && r.bare != nil {
-		return r.find(r.bare, req, p)
+	if err != nil && r.bare != nil {
+		// The bare templates answer when the based ones do not, also when a
+		// based template matched the path for another method only: an
+		// operation whose servers have no base path may sit on the same path.
+		bm, berr := r.find(r.bare, req, p)
+		if berr == nil || err == ErrNotFound {
+			return bm, berr
+		}
 	}
 	return m, err
 }
 
+// find routes the escaped path p, given without leading or trailing slashes.
 func (r *Router) find(root *node, req *http.Request, p string) (Match, error) {
-	if len(p) > 1 && p[len(p)-1] == '/' {
-		p = p[:len(p)-1]
-	}
 	s := searcher{method: req.Method}
 	var buf [16]string
 	s.vals = buf[:0]
-	found := s.walk(root, strings.TrimPrefix(p, "/"), p == "" || p == "/")
+	found := s.walk(root, p, p == "")
 	if found == nil {
 		if s.other != nil {
 			return Match{}, &MethodNotAllowedError{Allowed: s.other.allowed}
@@ -483,12 +507,32 @@ func (s *searcher) matchFrom(parts []segPart, seg string) bool {
 		s.vals = append(s.vals, seg)
 		return true
 	}
+	mark := len(s.vals)
+	if parts[1].param {
+		// Two adjacent parameters ("{id}{ext}"): nothing marks the split.
+		// Give the second the text from the last dot ("7.json" is "7" and
+		// ".json"), else try every split, shortest first parameter first.
+		if i := strings.LastIndexByte(seg, '.'); i > 0 {
+			s.vals = append(s.vals, seg[:i])
+			if s.matchFrom(parts[1:], seg[i:]) {
+				return true
+			}
+			s.vals = s.vals[:mark]
+		}
+		for i := 1; i < len(seg); i++ {
+			s.vals = append(s.vals, seg[:i])
+			if s.matchFrom(parts[1:], seg[i:]) {
+				return true
+			}
+			s.vals = s.vals[:mark]
+			if s.steps > maxSteps {
+				return false
+			}
+		}
+		return false
+	}
 	// A parameter followed by a literal: try each place the literal occurs.
 	lit := parts[1].lit
-	if lit == "" {
-		return false // two adjacent parameters cannot be split
-	}
-	mark := len(s.vals)
 	for i := 1; i < len(seg); i++ {
 		j := strings.Index(seg[i:], lit)
 		if j < 0 {

@@ -50,6 +50,22 @@ paths:
   /admin:
     servers: [{url: /internal}]
     get: {operationId: admin, responses: {"200": {description: ok}}}
+  /tiles/{y}.pbf:
+    get: {operationId: getPbf, responses: {"200": {description: ok}}}
+  /tiles/{y}.{format}:
+    get: {operationId: getTile, responses: {"200": {description: ok}}}
+  /blog/{page}{ext}:
+    get: {operationId: getBlog, responses: {"200": {description: ok}}}
+  /projects{.format}:
+    get: {operationId: listProjects, responses: {"200": {description: ok}}}
+  //openapi:
+    get: {operationId: getOpenAPI, responses: {"200": {description: ok}}}
+  /assets/{id}:
+    get: {operationId: listAssets, responses: {"200": {description: ok}}}
+    post:
+      operationId: uploadAsset
+      servers: [{url: "https://uploads.example.com"}]
+      responses: {"200": {description: ok}}
 `
 
 func loadString(t testing.TB, spec string) *Document {
@@ -89,6 +105,22 @@ func TestRouterFind(t *testing.T) {
 		{"POST", "/v1/svc?X-Amz-Target=Svc.List", nil, "svcList", nil},
 		{"GET", "/v1/things/t1/parts", nil, "getThingsByThingIdParts", map[string]string{"thingId": "t1"}},
 		{"GET", "/internal/admin", nil, "admin", nil},
+		// Templates with more literal text first, parameter names not counted
+		// (tomtom.com: "{Y}.pbf" lost to "{Y}.{format}").
+		{"GET", "/v1/tiles/7.pbf", nil, "getPbf", map[string]string{"y": "7"}},
+		{"GET", "/v1/tiles/7.png", nil, "getTile", map[string]string{"y": "7", "format": "png"}},
+		// Adjacent parameters split at the last dot (healthcare.gov, bufferapp.com).
+		{"GET", "/v1/blog/my.post.json", nil, "getBlog", map[string]string{"page": "my.post", "ext": ".json"}},
+		{"GET", "/v1/blog/post", nil, "getBlog", map[string]string{"page": "p", "ext": "ost"}},
+		// RFC 6570 label expansion (nasa.gov).
+		{"GET", "/v1/projects.json", nil, "listProjects", map[string]string{"format": "json"}},
+		// Leading double slash in the template (clever-cloud.com).
+		{"GET", "//openapi", nil, "getOpenAPI", nil},
+		{"GET", "/v1//openapi", nil, "getOpenAPI", nil},
+		// A based template that has the path for another method only does not
+		// hide the bare one (GitHub Enterprise: releases/{id}/assets).
+		{"GET", "/assets/1", nil, "listAssets", map[string]string{"id": "1"}},
+		{"POST", "/assets/1", nil, "uploadAsset", map[string]string{"id": "1"}},
 		// Without the server base path: the bare templates answer too.
 		{"GET", "/users/42", nil, "getUser", map[string]string{"id": "42"}},
 		{"GET", "/admin", nil, "admin", nil},
