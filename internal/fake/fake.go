@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -197,6 +198,34 @@ func (c *ctx) subExtra(in *info, fs *openapi3.Schema, k string, depth int) (v an
 		soft = nil
 	}
 	return v, soft, err
+}
+
+// pathError locates an error in the value, as a JSON pointer.
+type pathError struct {
+	path []string // outermost first
+	err  error
+}
+
+func (e *pathError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.err.Error())
+	b.WriteString(" (at ")
+	for _, p := range e.path {
+		b.WriteByte('/')
+		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(p))
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+func (e *pathError) Unwrap() error { return e.err }
+
+// at locates err under the property or array index seg.
+func at(seg string, err error) error {
+	if pe, ok := err.(*pathError); ok {
+		return &pathError{path: append([]string{seg}, pe.path...), err: pe.err}
+	}
+	return &pathError{path: []string{seg}, err: err}
 }
 
 // degrade records that the value being built is a best-effort one.
@@ -435,6 +464,8 @@ func (c *ctx) genBranches(in *info, s *openapi3.Schema, refs openapi3.SchemaRefs
 	lastErr := unsat("no usable branch")
 	// Best effort, ranked: 1 a degraded value, 2 a value matching several
 	// oneOf branches, 3 one that also validates against its own branch.
+	// Within a rank the first value is kept: it comes from the branch chosen
+	// first and is the fullest (retries build smaller values).
 	var fb any
 	var fbErr error
 	fbRank := 0
@@ -470,7 +501,7 @@ loop:
 				}
 				if soft != nil {
 					lastErr = soft
-					if fbRank <= 1 {
+					if fbRank < 1 {
 						fb, fbErr, fbRank = v, soft, 1
 					}
 					continue
@@ -481,7 +512,7 @@ loop:
 					if r := refs[idx]; r != nil && r.Value != nil && r.Value.VisitJSON(v, c.g.vopts...) == nil {
 						rank = 3
 					}
-					if rank >= fbRank {
+					if rank > fbRank { // the first, fullest, value of the rank
 						fb, fbErr, fbRank = v, lastErr, rank
 					}
 					continue
@@ -580,25 +611,56 @@ func (c *ctx) genObject(in *info, fs *openapi3.Schema, refName string, depth int
 				continue
 			}
 		}
-		v, err := c.gen(pr.Value, k, refName1(pr), depth+1)
-		if err != nil {
-			if req || errors.Is(err, errBudget) {
-				return nil, fmt.Errorf("property %q: %w", k, err)
-			}
-			continue
+		if err := c.genProp(out, k, pr, req, depth); err != nil {
+			return nil, err
 		}
-		out[k] = v
 	}
 	// Required properties that are not declared.
+	usedDropped := false
 	for _, k := range in.reqExtra {
 		if _, ok := out[k]; ok {
 			continue
 		}
-		v, err := c.genExtra(in, fs, k, depth)
+		if pr := in.dropped[k]; pr != nil && pr.Value != nil {
+			// allOf with additionalProperties: false in a member: what the
+			// author meant is the merged object.
+			if c.g.omitted(pr.Value) {
+				continue
+			}
+			usedDropped = true
+			c.degrade(unsat("property %q is declared by an allOf member but forbidden by another one's additionalProperties: false", k))
+			if err := c.genProp(out, k, pr, true, depth); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		v, soft, err := c.subExtra(in, fs, k, depth)
 		if err != nil {
-			return nil, fmt.Errorf("property %q: %w", k, err)
+			if c.fatal(err) {
+				return nil, at(k, err)
+			}
+			c.degrade(at(k, err))
+			continue
+		}
+		if soft != nil {
+			c.degrade(at(k, soft))
 		}
 		out[k] = v
+	}
+	if usedDropped && !deep {
+		// The other forbidden properties the author meant, as optional ones.
+		for _, k := range in.droppedKeys {
+			if _, ok := out[k]; ok || in.required[k] {
+				continue
+			}
+			pr := in.dropped[k]
+			if pr == nil || pr.Value == nil || c.g.omitted(pr.Value) || !c.includeOptional(fs, k, depth) {
+				continue
+			}
+			if err := c.genProp(out, k, pr, false, depth); err != nil {
+				return nil, err
+			}
+		}
 	}
 	// dependentRequired
 	if len(fs.DependentRequired) > 0 {
@@ -614,8 +676,8 @@ func (c *ctx) genObject(in *info, fs *openapi3.Schema, refName string, depth int
 			if k == "" {
 				break
 			}
-			v, err := c.genExtra(in, fs, k, depth)
-			if err != nil {
+			v, soft, err := c.subExtra(in, fs, k, depth)
+			if err != nil || soft != nil {
 				break
 			}
 			out[k] = v
@@ -631,8 +693,8 @@ func (c *ctx) genObject(in *info, fs *openapi3.Schema, refName string, depth int
 			if len(out) >= minP {
 				break
 			}
-			v, err := c.gen(fs.Properties[k].Value, k, refName1(fs.Properties[k]), depth+1)
-			if err == nil {
+			v, soft, err := c.sub(fs.Properties[k].Value, k, refName1(fs.Properties[k]), depth+1)
+			if err == nil && soft == nil {
 				out[k] = v
 			}
 		}
@@ -645,15 +707,15 @@ func (c *ctx) genObject(in *info, fs *openapi3.Schema, refName string, depth int
 				if k == "" {
 					continue
 				}
-				v, err := c.genExtra(in, fs, k, depth)
-				if err != nil {
+				v, soft, err := c.subExtra(in, fs, k, depth)
+				if err != nil || soft != nil {
 					break
 				}
 				out[k] = v
 			}
 		}
 		if len(out) < minP {
-			return nil, unsat("cannot reach minProperties %d", minP)
+			c.degrade(unsat("cannot reach minProperties %d", minP))
 		}
 	}
 	// maxProperties: drop optional ones (sorted for determinism).
@@ -668,7 +730,7 @@ func (c *ctx) genObject(in *info, fs *openapi3.Schema, refName string, depth int
 			}
 		}
 		if len(out) > maxP {
-			return nil, unsat("required properties exceed maxProperties")
+			c.degrade(unsat("required properties exceed maxProperties"))
 		}
 	}
 	// Discriminator (allOf inheritance without oneOf).
@@ -688,6 +750,35 @@ func (c *ctx) genObject(in *info, fs *openapi3.Schema, refName string, depth int
 }
 
 func refName1(r *openapi3.SchemaRef) string { return refName(r) }
+
+// genProp generates property k of schema pr into out. An optional property
+// that has no valid value is left out; a required one is null when its
+// schema admits null (that validates), else gets a best-effort value or,
+// lacking one, is left out. Only fatal errors are returned.
+func (c *ctx) genProp(out map[string]any, k string, pr *openapi3.SchemaRef, req bool, depth int) error {
+	v, soft, err := c.sub(pr.Value, k, refName1(pr), depth+1)
+	if err == nil && soft == nil {
+		out[k] = v
+		return nil
+	}
+	if err != nil && (errors.Is(err, errBudget) || req && c.fatal(err)) {
+		return at(k, err)
+	}
+	if !req {
+		return nil
+	}
+	if pr.Value.VisitJSON(nil, c.g.vopts...) == nil {
+		out[k] = nil
+		return nil
+	}
+	if err != nil {
+		c.degrade(at(k, err))
+		return nil
+	}
+	c.degrade(at(k, soft))
+	out[k] = v
+	return nil
+}
 
 func (in *info) depTarget(k string, out map[string]any) bool {
 	for src, deps := range in.flat.DependentRequired {
@@ -719,24 +810,34 @@ func (c *ctx) dependentRequired(in *info, fs *openapi3.Schema, out map[string]an
 			}
 			var v any
 			var err error
+			var soft error
 			if pr := fs.Properties[d]; pr != nil && pr.Value != nil {
 				if c.g.omitted(pr.Value) {
-					delete(out, src) // cannot add d, so drop its trigger if allowed
+					// Cannot add d, so drop its trigger if allowed.
 					if in.required[src] {
-						return unsat("dependentRequired %q needs omitted %q", src, d)
+						c.degrade(unsat("dependentRequired %q needs omitted %q", src, d))
+					} else {
+						delete(out, src)
 					}
 					break
 				}
-				v, err = c.gen(pr.Value, d, refName1(pr), depth+1)
+				v, soft, err = c.sub(pr.Value, d, refName1(pr), depth+1)
 			} else {
-				v, err = c.genExtra(in, fs, d, depth)
+				v, soft, err = c.subExtra(in, fs, d, depth)
 			}
-			if err != nil {
-				if in.required[src] {
-					return err
+			if err != nil && (errors.Is(err, errBudget) || in.required[src] && c.fatal(err)) {
+				return err
+			}
+			if err != nil || soft != nil {
+				if !in.required[src] {
+					delete(out, src)
+					break
 				}
-				delete(out, src)
-				break
+				if err != nil {
+					c.degrade(at(d, err))
+					continue
+				}
+				c.degrade(at(d, soft))
 			}
 			out[d] = v
 		}
@@ -835,8 +936,8 @@ func (c *ctx) addPatternProp(in *info, out map[string]any, depth int) bool {
 			if pn := in.flat.PropertyNames; pn != nil && pn.Value != nil && pn.Value.VisitJSON(k, c.g.vopts...) != nil {
 				continue
 			}
-			v, err := c.genExtra(in, in.flat, k, depth)
-			if err != nil {
+			v, soft, err := c.subExtra(in, in.flat, k, depth)
+			if err != nil || soft != nil {
 				break
 			}
 			out[k] = v
@@ -911,6 +1012,7 @@ func (c *ctx) genArray(in *info, fs *openapi3.Schema, name string, depth int) (a
 	}
 	contained := 0
 	failures := 0
+	settle := false // best effort: accept degraded items
 	for tries := 0; len(out) < n && tries < 10*n+30; tries++ {
 		pos := len(out)
 		var sch *openapi3.Schema
@@ -926,7 +1028,7 @@ func (c *ctx) genArray(in *info, fs *openapi3.Schema, name string, depth int) (a
 				rn = ""
 			}
 		}
-		v, err := c.gen(sch, itemName, rn, depth+1)
+		v, soft, err := c.sub(sch, itemName, rn, depth+1)
 		if err != nil {
 			if errors.Is(err, errBudget) {
 				return nil, err
@@ -936,9 +1038,24 @@ func (c *ctx) genArray(in *info, fs *openapi3.Schema, name string, depth int) (a
 				break
 			}
 			if failures > 3 {
-				return nil, fmt.Errorf("array item %d: %w", pos, err)
+				if c.fatal(err) {
+					return nil, at(strconv.Itoa(pos), err)
+				}
+				// Best effort: fewer items.
+				c.degrade(at(strconv.Itoa(pos), err))
+				return out, nil
 			}
 			continue
+		}
+		if soft != nil {
+			if pos >= minI && pos >= nPrefix+minContains {
+				break // an optional item: leave it out
+			}
+			if failures++; failures <= 3 && !settle {
+				continue
+			}
+			settle = true
+			c.degrade(at(strconv.Itoa(pos), soft))
 		}
 		if seen != nil {
 			key := jsonKey(v)
@@ -953,7 +1070,7 @@ func (c *ctx) genArray(in *info, fs *openapi3.Schema, name string, depth int) (a
 		out = append(out, v)
 	}
 	if len(out) < minI || contained < minContains {
-		return nil, unsat("cannot generate %d (unique) array items", max(minI, nPrefix+minContains))
+		c.degrade(unsat("cannot generate %d (unique) array items", max(minI, nPrefix+minContains)))
 	}
 	return out, nil
 }

@@ -2,7 +2,6 @@ package fake
 
 import (
 	"encoding/json"
-	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -500,44 +499,75 @@ components:
 	assert.Equal(t, "Dog", v.(map[string]any)["pet"].(map[string]any)["petType"])
 }
 
+// TestUnsatisfiable checks the contract for schemas that admit no value:
+// always an error wrapping ErrUnsatisfiable; a best-effort value (which does
+// not validate) when a plausible one exists, nil when none does.
 func TestUnsatisfiable(t *testing.T) {
 	u64 := func(v uint64) *uint64 { return &v }
 	f64 := func(v float64) *float64 { return &v }
+	typ := func(t string) *openapi3.Types { return &openapi3.Types{t} }
+	ref := func(s *openapi3.Schema) *openapi3.SchemaRef { return &openapi3.SchemaRef{Value: s} }
 	no := false
-	cases := map[string]*openapi3.Schema{
-		"false":          {Always: &no},
-		"not-empty":      {Not: &openapi3.SchemaRef{Value: &openapi3.Schema{}}},
-		"minLen>maxLen":  {Type: &openapi3.Types{"string"}, MinLength: 5, MaxLength: u64(2)},
-		"min>max":        {Type: &openapi3.Types{"integer"}, Min: f64(5), Max: f64(2)},
-		"minItems>max":   {Type: &openapi3.Types{"array"}, MinItems: 5, MaxItems: u64(0)},
-		"multipleOf0":    {Type: &openapi3.Types{"number"}, MultipleOf: f64(0)},
-		"multipleOfNeg":  {Type: &openapi3.Types{"integer"}, MultipleOf: f64(-2)},
-		"hugeMinLength":  {Type: &openapi3.Types{"string"}, MinLength: 1e9},
-		"hugeMinItems":   {Type: &openapi3.Types{"array"}, MinItems: 1e9},
-		"hugeMinProps":   {Type: &openapi3.Types{"object"}, MinProps: 1e9},
-		"enumWrongType":  {Type: &openapi3.Types{"integer"}, Enum: []any{"a", "b"}},
-		"typesDisjoint":  {AllOf: openapi3.SchemaRefs{{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}}}, {Value: &openapi3.Schema{Type: &openapi3.Types{"integer"}}}}},
-		"uniqueTooFew":   {Type: &openapi3.Types{"array"}, UniqueItems: true, MinItems: 3, Items: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"boolean"}}}},
-		"intNoRoom":      {Type: &openapi3.Types{"integer"}, Min: f64(1.1), Max: f64(1.9)},
-		"exclusiveEqual": {Type: &openapi3.Types{"number"}, ExclusiveMin: openapi3.ExclusiveBound{Value: f64(1)}, Max: f64(1)},
-		"closedRequired": {Type: &openapi3.Types{"object"}, Required: []string{"x"}, AdditionalProperties: openapi3.AdditionalProperties{Has: &no}},
+	type tc struct {
+		s      *openapi3.Schema
+		value  bool // a best-effort value is expected
+		js2020 bool // judge it with the JSON Schema 2020-12 validator (if/then)
 	}
-	// Infinite required recursion.
-	rec := &openapi3.Schema{Type: &openapi3.Types{"object"}, Required: []string{"self"}}
-	rec.Properties = openapi3.Schemas{"self": {Value: rec}}
-	cases["infiniteRequired"] = rec
+	cases := map[string]tc{
+		// Nothing sensible can be built.
+		"false":          {s: &openapi3.Schema{Always: &no}},
+		"not-empty":      {s: &openapi3.Schema{Not: ref(&openapi3.Schema{})}},
+		"minLen>maxLen":  {s: &openapi3.Schema{Type: typ("string"), MinLength: 5, MaxLength: u64(2)}},
+		"min>max":        {s: &openapi3.Schema{Type: typ("integer"), Min: f64(5), Max: f64(2)}},
+		"minItems>max":   {s: &openapi3.Schema{Type: typ("array"), MinItems: 5, MaxItems: u64(0)}},
+		"multipleOf0":    {s: &openapi3.Schema{Type: typ("number"), MultipleOf: f64(0)}},
+		"multipleOfNeg":  {s: &openapi3.Schema{Type: typ("integer"), MultipleOf: f64(-2)}},
+		"hugeMinLength":  {s: &openapi3.Schema{Type: typ("string"), MinLength: 1e9}},
+		"hugeMinItems":   {s: &openapi3.Schema{Type: typ("array"), MinItems: 1e9}},
+		"hugeMinProps":   {s: &openapi3.Schema{Type: typ("object"), MinProps: 1e9}},
+		"typesDisjoint":  {s: &openapi3.Schema{AllOf: openapi3.SchemaRefs{ref(&openapi3.Schema{Type: typ("string")}), ref(&openapi3.Schema{Type: typ("integer")})}}},
+		"intNoRoom":      {s: &openapi3.Schema{Type: typ("integer"), Min: f64(1.1), Max: f64(1.9)}},
+		"exclusiveEqual": {s: &openapi3.Schema{Type: typ("number"), ExclusiveMin: openapi3.ExclusiveBound{Value: f64(1)}, Max: f64(1)}},
+		// A plausible value exists.
+		"enumWrongType":  {s: &openapi3.Schema{Type: typ("integer"), Enum: []any{"a", "b"}}, value: true},
+		"uniqueTooFew":   {s: &openapi3.Schema{Type: typ("array"), UniqueItems: true, MinItems: 3, Items: ref(&openapi3.Schema{Type: typ("boolean")})}, value: true},
+		"closedRequired": {s: &openapi3.Schema{Type: typ("object"), Required: []string{"x"}, AdditionalProperties: openapi3.AdditionalProperties{Has: &no}}, value: true},
+		"notSelf":        {s: &openapi3.Schema{Type: typ("integer"), Not: ref(&openapi3.Schema{Type: typ("integer")})}, value: true},
+		"patternsClash":  {s: &openapi3.Schema{AllOf: openapi3.SchemaRefs{ref(&openapi3.Schema{Type: typ("string"), Pattern: "^a+$"}), ref(&openapi3.Schema{Pattern: "^b+$"})}}, value: true},
+		"ifThenFalse":    {s: &openapi3.Schema{Type: typ("object"), If: ref(&openapi3.Schema{}), Then: ref(&openapi3.Schema{Always: &no})}, value: true, js2020: true},
+		"requiredFalse":  {s: &openapi3.Schema{Type: typ("object"), Required: []string{"a", "b"}, Properties: openapi3.Schemas{"a": ref(&openapi3.Schema{Type: typ("string")}), "b": ref(&openapi3.Schema{Always: &no})}}, value: true},
+		"itemsFalse":     {s: &openapi3.Schema{Type: typ("array"), MinItems: 2, Items: ref(&openapi3.Schema{Always: &no})}},
+		"itemsNoValue":   {s: &openapi3.Schema{Type: typ("array"), MinItems: 2, Items: ref(&openapi3.Schema{Type: typ("integer"), Min: f64(5), Max: f64(2)})}, value: true},
+	}
+	// Infinite required recursion, directly and through an array.
+	rec := &openapi3.Schema{Type: typ("object"), Required: []string{"self"}}
+	rec.Properties = openapi3.Schemas{"self": ref(rec)}
+	cases["infiniteRequired"] = tc{s: rec, value: true}
+	recArr := &openapi3.Schema{Type: typ("object"), Required: []string{"kids"}}
+	recArr.Properties = openapi3.Schemas{"kids": ref(&openapi3.Schema{Type: typ("array"), MinItems: 1, Items: ref(recArr)})}
+	cases["infiniteRequiredArray"] = tc{s: recArr, value: true}
 
-	g := New(Options{})
-	for name, s := range cases {
-		t.Run(name, func(t *testing.T) {
-			start := time.Now()
-			for seed := int64(1); seed <= 20; seed++ {
-				_, err := g.Value(gofakeit.New(seed), s, "")
-				require.Error(t, err)
-				require.True(t, errors.Is(err, ErrUnsatisfiable), "%v", err)
-			}
-			require.Less(t, time.Since(start), 2*time.Second)
-		})
+	for _, mode := range []Mode{Response, Request} {
+		g := New(Options{Mode: mode})
+		for name, c := range cases {
+			t.Run(name, func(t *testing.T) {
+				start := time.Now()
+				for seed := int64(1); seed <= 20; seed++ {
+					v, err := g.Value(gofakeit.New(seed), c.s, "")
+					require.Error(t, err)
+					require.ErrorIs(t, err, ErrUnsatisfiable)
+					if !c.value {
+						require.Nil(t, v, "seed %d", seed)
+						continue
+					}
+					require.NotNil(t, v, "seed %d: %v", seed, err)
+					// A best-effort value does not validate (else there
+					// would be no error).
+					require.Error(t, validate(c.s, roundTrip(t, v), mode, c.js2020), "seed %d value %s", seed, jsonKey(v))
+				}
+				require.Less(t, time.Since(start), 2*time.Second)
+			})
+		}
 	}
 }
 
