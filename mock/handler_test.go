@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -516,4 +517,51 @@ func TestLogRedactsSecrets(t *testing.T) {
 	assert.Contains(t, out, `"operation":"getPet"`)
 	assert.Contains(t, out, `"status":200`)
 	assert.Contains(t, out, "REDACTED")
+}
+
+func TestExamplesByRefAndExternalValue(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.LoadFile(context.Background(), "../testdata/specs/examples-bad.yaml")
+	require.NoError(t, err)
+	h, err := New(doc, WithoutValidation())
+	require.NoError(t, err)
+	external, err := os.ReadFile("../testdata/specs/examples/pet.json")
+	require.NoError(t, err)
+
+	tests := []struct{ example, want string }{
+		{"fromComponents", `{"id":1,"name":"Rex","status":"available","tags":["dog"]}`},
+		{"external", string(external)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.example, func(t *testing.T) {
+			rec := do(h, "GET", "/pets/1", "", "Prefer", "example="+tt.example)
+			require.Equal(t, 200, rec.Code, rec.Body.String())
+			assert.JSONEq(t, tt.want, rec.Body.String())
+		})
+	}
+
+	// With no example asked for, only a valid one is served.
+	rec := do(h, "GET", "/pets/1", "")
+	assert.Contains(t, []string{tests[0].want, compactJSON(t, external)}, rec.Body.String())
+
+	bad := map[string]bool{}
+	for _, w := range h.Warnings() {
+		if strings.Contains(w.Pointer, "/examples/") {
+			bad[w.Pointer[strings.LastIndex(w.Pointer, "/")+1:]] = true
+		}
+	}
+	assert.True(t, bad["missingRequired"] && bad["badEnum"], "contradicting examples are reported: %v", h.Warnings())
+	assert.False(t, bad["fromComponents"] || bad["external"])
+
+	noFiles, err := New(doc, WithoutValidation(), WithoutExternalValues())
+	require.NoError(t, err)
+	rec = do(noFiles, "GET", "/pets/1", "", "Prefer", "example=external")
+	assert.Equal(t, 404, rec.Code, "without external values the example does not exist")
+}
+
+func compactJSON(t *testing.T, b []byte) string {
+	t.Helper()
+	var buf bytes.Buffer
+	require.NoError(t, json.Compact(&buf, b))
+	return buf.String()
 }
