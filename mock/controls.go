@@ -56,7 +56,7 @@ func readControls(r *http.Request) (controls, string, bool) {
 	if !stripped {
 		return c, raw, false
 	}
-	return c, encodeQuery(q), true
+	return c, q.Encode(), true
 }
 
 func (c *controls) set(k, v string) {
@@ -82,11 +82,6 @@ func (c *controls) set(k, v string) {
 			c.delay = d
 		}
 	}
-}
-
-// encodeQuery encodes in sorted key order; url.Values.Encode does too.
-func encodeQuery(q url.Values) string {
-	return q.Encode()
 }
 
 // mediaRange is one entry of an Accept header.

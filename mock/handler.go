@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"maps"
 	mrand "math/rand"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -479,14 +481,7 @@ func (h *Handler) selfCheck(r *http.Request, p *opPlan, status int, mp *mediaPla
 	return nil
 }
 
-func sortedMapKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sortStrings(keys)
-	return keys
-}
+func sortedMapKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
 
 // statusRecorder remembers the status for the request log.
 type statusRecorder struct {

@@ -4,7 +4,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
@@ -44,5 +43,3 @@ func (h *Handler) redactedTarget(u *url.URL) string {
 	}
 	return p + "?" + q.Encode()
 }
-
-func sortStrings(s []string) { sort.Strings(s) }

@@ -3,8 +3,10 @@ package openapi
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -455,13 +457,21 @@ func containsValue(list []any, v any) bool {
 	return false
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
+
+// stringsOnly keeps the strings of a list; it reports (nil, true) when the
+// list is already all strings.
+func stringsOnly(t []any) (any, bool) {
+	kept := t[:0:0]
+	for _, e := range t {
+		if _, ok := e.(string); ok {
+			kept = append(kept, e)
+		}
 	}
-	sort.Strings(keys)
-	return keys
+	if len(kept) == len(t) {
+		return nil, true
+	}
+	return kept, true
 }
 
 // valueKeys hold literal data, never references: "$ref" inside them is data.
@@ -713,16 +723,7 @@ func coerce(want keywordType, v any) (any, bool) {
 		}
 	case ktStringList:
 		if t, ok := v.([]any); ok {
-			kept := t[:0]
-			for _, e := range t {
-				if _, ok := e.(string); ok {
-					kept = append(kept, e)
-				}
-			}
-			if len(kept) == len(t) {
-				return nil, true
-			}
-			return kept, true
+			return stringsOnly(t)
 		}
 	case ktList:
 		switch t := v.(type) {
@@ -738,16 +739,7 @@ func coerce(want keywordType, v any) (any, bool) {
 		case string:
 			return nil, true
 		case []any:
-			kept := t[:0]
-			for _, e := range t {
-				if _, ok := e.(string); ok {
-					kept = append(kept, e)
-				}
-			}
-			if len(kept) == len(t) {
-				return nil, true
-			}
-			return kept, true
+			return stringsOnly(t)
 		}
 	}
 	return nil, false

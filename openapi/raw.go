@@ -289,24 +289,5 @@ func escapeToken(s string) string {
 
 // lookup resolves a local JSON pointer in the raw document.
 func lookup(root any, pointer string) (any, bool) {
-	cur := root
-	for _, tok := range splitPointer(pointer) {
-		switch t := cur.(type) {
-		case map[string]any:
-			v, ok := t[tok]
-			if !ok {
-				return nil, false
-			}
-			cur = v
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(t) {
-				return nil, false
-			}
-			cur = t[i]
-		default:
-			return nil, false
-		}
-	}
-	return cur, true
+	return lookupTokens(root, splitPointer(pointer))
 }
