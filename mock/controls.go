@@ -106,7 +106,7 @@ func parseAccept(h string) []mediaRange {
 			t = "*/*"
 		}
 		typ, sub, ok := strings.Cut(t, "/")
-		if !ok {
+		if !ok || typ == "" || sub == "" || strings.ContainsAny(typ+sub, " /") {
 			continue
 		}
 		q := 1.0
@@ -119,6 +119,12 @@ func parseAccept(h string) []mediaRange {
 			}
 		}
 		out = append(out, mediaRange{typ, sub, q})
+	}
+	if len(out) == 0 {
+		// Nothing in the header is a media range (specs that declare Accept
+		// as a parameter get arbitrary strings from their clients): it is
+		// disregarded, as RFC 9110 allows, rather than answered with 406.
+		return []mediaRange{{"*", "*", 1}}
 	}
 	return out
 }

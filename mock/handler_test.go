@@ -565,3 +565,43 @@ func compactJSON(t *testing.T, b []byte) string {
 	require.NoError(t, json.Compact(&buf, b))
 	return buf.String()
 }
+
+func TestMediaTypeEdges(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: m, version: "1"}
+paths:
+  /a:
+    get:
+      parameters:
+        - {name: Accept, in: header, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json;charset=UTF-8:
+              schema: {type: object, properties: {a: {type: integer}}}
+`))
+	require.NoError(t, err)
+	h, err := New(doc)
+	require.NoError(t, err)
+	tests := []struct {
+		accept string
+		status int
+	}{
+		{"", 200},
+		{"news", 200},             // not a media range: disregarded
+		{"application/json", 200}, // parameters do not stop a match
+		{"text/html", 406},        // a real media range that does not fit
+	}
+	for _, tt := range tests {
+		t.Run(tt.accept, func(t *testing.T) {
+			rec := do(h, "GET", "/a", "", "Accept", tt.accept)
+			require.Equal(t, tt.status, rec.Code, rec.Body.String())
+			if tt.status == 200 {
+				assert.Equal(t, "application/json;charset=UTF-8", rec.Header().Get("Content-Type"), "the declared spelling")
+			}
+		})
+	}
+}

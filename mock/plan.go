@@ -216,7 +216,7 @@ func (h *Handler) buildMedia(content openapi3.Content, base string) []*mediaPlan
 func (h *Handler) buildMediaType(key, t string, mt *openapi3.MediaType, base string) *mediaPlan {
 	{
 		mp := &mediaPlan{declared: key, byName: map[string]*examplePlan{}}
-		parsed, params, err := mime.ParseMediaType(t)
+		parsed, _, err := mime.ParseMediaType(t)
 		if err != nil {
 			parsed = strings.ToLower(strings.TrimSpace(strings.SplitN(t, ";", 2)[0]))
 		}
@@ -228,9 +228,9 @@ func (h *Handler) buildMediaType(key, t string, mt *openapi3.MediaType, base str
 		if mp.typ == "*" || mp.sub == "*" {
 			// A wildcard cannot be sent: answer with a concrete type.
 			mp.contentType = concreteType(mp.typ, mp.sub)
-		} else if len(params) > 0 {
-			mp.contentType = mime.FormatMediaType(parsed, params)
 		}
+		// Otherwise the declared spelling ("application/json;charset=UTF-8")
+		// is sent as is: validators look the header up verbatim.
 		mp.kind = kindOf(mp.contentType)
 		if mt.Schema != nil {
 			mp.schema = mt.Schema.Value
