@@ -300,7 +300,7 @@ func (h *Handler) respondWith(w http.ResponseWriter, r *http.Request, p *opPlan,
 		problem.Write(w, pr)
 		return
 	}
-	out, pr := h.body(mp, ctl, faker)
+	out, length, pr := h.body(mp, ctl, faker)
 	if pr != nil {
 		problem.Write(w, *pr)
 		return
@@ -311,8 +311,13 @@ func (h *Handler) respondWith(w http.ResponseWriter, r *http.Request, p *opPlan,
 			return
 		}
 	}
-	hdr.Set("Content-Type", mp.contentType)
-	hdr.Set("Content-Length", strconv.Itoa(len(out)))
+	// Fixed values are shared slices: no allocation on the hot path.
+	hdr["Content-Type"] = mp.ctHeader
+	if length != nil {
+		hdr["Content-Length"] = length
+	} else {
+		hdr["Content-Length"] = []string{strconv.Itoa(len(out))}
+	}
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(out)
@@ -321,10 +326,10 @@ func (h *Handler) respondWith(w http.ResponseWriter, r *http.Request, p *opPlan,
 
 // body picks the body: a named example, the media type's or schema's
 // example, or a generated value.
-func (h *Handler) body(mp *mediaPlan, ctl controls, faker func() *gofakeit.Faker) ([]byte, *problem.Problem) {
+func (h *Handler) body(mp *mediaPlan, ctl controls, faker func() *gofakeit.Faker) ([]byte, []string, *problem.Problem) {
 	if ctl.example != "" {
 		if ep := mp.byName[ctl.example]; ep != nil && ep.encoded != nil {
-			return ep.encoded, nil // asked for by name: served as written
+			return ep.encoded, ep.length, nil // asked for by name: served as written
 		}
 		names := make([]string, 0, len(mp.examples))
 		for _, e := range mp.examples {
@@ -332,24 +337,24 @@ func (h *Handler) body(mp *mediaPlan, ctl controls, faker func() *gofakeit.Faker
 		}
 		pr := problem.New(http.StatusNotFound, problem.CodeUnknownExample,
 			fmt.Sprintf("the response has no example named %q; it has %s", ctl.example, strings.Join(names, ", ")))
-		return nil, &pr
+		return nil, nil, &pr
 	}
 	dynamic := h.cfg.dynamic
 	if ctl.dynamic != 0 {
 		dynamic = ctl.dynamic > 0
 	}
 	if !dynamic && mp.fallback != nil && mp.fallback.encoded != nil {
-		return mp.fallback.encoded, nil
+		return mp.fallback.encoded, mp.fallback.length, nil
 	}
 	if mp.schema == nil {
 		if mp.kind == renderBinary {
 			out, _ := render(mp, nil, faker())
-			return out, nil
+			return out, nil, nil
 		}
 		if mp.kind == renderText {
-			return []byte(faker().Sentence(6)), nil
+			return []byte(faker().Sentence(6)), nil, nil
 		}
-		return []byte("{}"), nil
+		return []byte("{}"), nil, nil
 	}
 	v, err := h.gen.Value(faker(), mp.schema, "")
 	if err != nil && v == nil {
@@ -357,18 +362,18 @@ func (h *Handler) body(mp *mediaPlan, ctl controls, faker func() *gofakeit.Faker
 		// self-reference, allOf with additionalProperties: false): the
 		// best-effort value is what the author meant and is served.
 		if mp.fallback != nil && mp.fallback.encoded != nil {
-			return mp.fallback.encoded, nil
+			return mp.fallback.encoded, mp.fallback.length, nil
 		}
 		pr := problem.New(http.StatusInternalServerError, problem.CodeMockFailure,
 			"the response schema admits no value the mock can build: "+err.Error())
-		return nil, &pr
+		return nil, nil, &pr
 	}
 	out, err := render(mp, v, faker())
 	if err != nil {
 		pr := problem.New(http.StatusInternalServerError, problem.CodeMockFailure, err.Error())
-		return nil, &pr
+		return nil, nil, &pr
 	}
-	return out, nil
+	return out, nil, nil
 }
 
 func (h *Handler) headerValue(hp headerPlan, f *gofakeit.Faker) (string, bool) {

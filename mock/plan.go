@@ -56,8 +56,9 @@ const (
 )
 
 type mediaPlan struct {
-	declared    string // as written in the spec
-	contentType string // what the response says
+	declared    string   // as written in the spec
+	contentType string   // what the response says
+	ctHeader    []string // contentType as a header value, shared read-only
 	typ, sub    string // lower-case, for negotiation; "*" wildcards possible
 	kind        renderKind
 	schema      *openapi3.Schema
@@ -70,7 +71,8 @@ type examplePlan struct {
 	name    string
 	value   any
 	valid   bool
-	encoded []byte // rendered for the media type
+	encoded []byte   // rendered for the media type
+	length  []string // len(encoded) as a header value, shared read-only
 }
 
 // buildPlans compiles every operation and validates every example once.
@@ -232,6 +234,7 @@ func (h *Handler) buildMediaType(key, t string, mt *openapi3.MediaType, base str
 		// Otherwise the declared spelling ("application/json;charset=UTF-8")
 		// is sent as is: validators look the header up verbatim.
 		mp.kind = kindOf(mp.contentType)
+		mp.ctHeader = []string{mp.contentType}
 		if mt.Schema != nil {
 			mp.schema = mt.Schema.Value
 		}
@@ -319,6 +322,7 @@ func (h *Handler) buildExample(mp *mediaPlan, name string, value any, ptr string
 	}
 	if body, err := render(mp, value, nil); err == nil {
 		ep.encoded = body
+		ep.length = []string{strconv.Itoa(len(body))}
 	} else {
 		ep.valid = false
 	}
