@@ -59,7 +59,7 @@ type mediaPlan struct {
 	declared    string   // as written in the spec
 	contentType string   // what the response says
 	ctHeader    []string // contentType as a header value, shared read-only
-	typ, sub    string // lower-case, for negotiation; "*" wildcards possible
+	typ, sub    string   // lower-case, for negotiation; "*" wildcards possible
 	kind        renderKind
 	schema      *openapi3.Schema
 	examples    []*examplePlan // named examples, sorted by name
