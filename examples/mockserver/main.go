@@ -16,6 +16,7 @@
 //	-no-security      do not check that requests carry the declared credentials
 //	-latency MIN-MAX  delay every response, e.g. 50ms-200ms
 //	-routes           print one line per operation (METHOD PATH operationId) and exit
+//	-warnings         log every problem found in the spec (default: the first 10 and a count)
 //
 // It logs each request with log/slog and shuts down gracefully on SIGINT or
 // SIGTERM.
@@ -65,6 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		noSecurity = fs.Bool("no-security", false, "do not check declared credentials")
 		latency    = fs.String("latency", "", "delay every response by a random duration in MIN-MAX, e.g. 50ms-200ms")
 		routes     = fs.Bool("routes", false, "print one line per operation (METHOD PATH operationId) and exit")
+		warnings   = fs.Bool("warnings", false, "log every problem found in the spec (default: the first 10 and a count)")
 	)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -123,7 +125,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	for _, w := range append(doc.Warnings, h.Warnings()...) {
+	problems := append(doc.Warnings, h.Warnings()...)
+	for i, w := range problems {
+		if i == 10 && !*warnings {
+			logger.Warn("spec", "more", len(problems)-10, "hint", "-warnings lists them all")
+			break
+		}
 		logger.Warn("spec", "problem", w.String())
 	}
 
