@@ -43,12 +43,14 @@ func outputCap(minLen, patMin int) int {
 
 // Generate returns a random string that matches pattern and whose length in
 // runes is within [minLen, maxLen] (maxLen < 0 means no upper bound), and
-// true. It returns "", false when it cannot: the pattern is invalid or not
-// exactly expressible in RE2 (lookaround, backreferences; see
-// [Regexp.Exact]), minLen exceeds [MaxMinLen], the bounds are incompatible
-// with the pattern, or no candidate passed verification within a bounded
-// number of attempts. Every returned string has been checked against the
-// compiled pattern.
+// true. It returns "", false when it cannot: the pattern is invalid or
+// not expressible in RE2 (backreferences, lookarounds other than those
+// [Regexp.Exact] accepts, possessive quantifiers, unknown properties),
+// minLen exceeds [MaxMinLen], the bounds are incompatible with the pattern,
+// or no candidate passed verification within a bounded number of attempts.
+// Every returned string has been checked against the compiled pattern,
+// including its lookarounds. Repeat counts above RE2's limit of 1000 are
+// generated with at most 1000 repetitions.
 //
 // Output size is capped at max(minLen, 64, shortest match) + 256 runes.
 // Generate is deterministic: the same pattern, bounds and sequence of
@@ -70,26 +72,42 @@ func Generate(r Rand, pattern string, minLen, maxLen int) (string, bool) {
 	if maxLen >= 0 && maxLen < hi {
 		hi = maxLen
 	}
-	if n.lmin > hi {
+	for _, st := range e.steers {
+		// A string satisfying ^(?=X$) has a length X can match.
+		if st != nil && st.whole {
+			minLen, hi = max(minLen, st.lmin), min(hi, st.lmax)
+		}
+	}
+	if n.lmin > hi || minLen > hi {
 		return "", false
 	}
-	re := e.re.re
 	g := gen{r: r}
 	size := 2*minInt(hi, 64) + 16
 	if minLen > 64 {
 		size = minLen + 64
 	}
 	g.b = make([]byte, 0, size)
-	for a := 0; a < attempts; a++ {
+	tries := attempts
+	if len(e.steers) > 0 {
+		// Lookaround checks reject some candidates.
+		tries = 3 * attempts
+	}
+	// accept reports whether g.b, of a length within bounds, matches the
+	// pattern, possibly after repairing g.b to satisfy its checks.
+	accept := func() bool { return e.genRe.Match(g.b) && g.satisfy(e, hi) }
+	for a := 0; a < tries; a++ {
 		g.b, g.fail = g.b[:0], false
 		cnt := g.emit(n, minLen, hi)
-		if g.fail || cnt > hi || !re.Match(g.b) {
+		if g.fail || cnt > hi || !e.genRe.Match(g.b) {
 			continue
 		}
 		if cnt >= minLen {
-			return string(g.b), true
+			if g.satisfy(e, hi) {
+				return string(g.b), true
+			}
+			continue
 		}
-		if s, ok := g.pad(re.Match, cnt, minLen, hi); ok {
+		if s, ok := g.pad(accept, cnt, minLen, hi); ok {
 			return s, true
 		}
 	}
@@ -99,7 +117,7 @@ func Generate(r Rand, pattern string, minLen, maxLen int) (string, bool) {
 // pad extends a matching but too short g.b to minLen runes with letters
 // outside the match, which keeps an unanchored pattern matching. It tries
 // appending, then prepending, then the same with a separating space.
-func (g *gen) pad(match func([]byte) bool, cnt, minLen, hi int) (string, bool) {
+func (g *gen) pad(accept func() bool, cnt, minLen, hi int) (string, bool) {
 	need := minLen - cnt
 	if need > hi-cnt {
 		return "", false
@@ -114,7 +132,7 @@ func (g *gen) pad(match func([]byte) bool, cnt, minLen, hi int) (string, bool) {
 		for _, p := range parts {
 			g.b = append(g.b, p...)
 		}
-		if match(g.b) {
+		if accept() {
 			return string(g.b), true
 		}
 		return "", false
@@ -136,6 +154,159 @@ func (g *gen) pad(match func([]byte) bool, cnt, minLen, hi int) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// steer says how to repair a candidate that fails a positive lookaround
+// check: splice in a string generated from n, at the start (lookahead),
+// anywhere (lookahead whose body starts with parts that can match empty,
+// as the .* of (?=.*\d); n is the rest), or at the end (lookbehind).
+//
+// A lookahead whose body ends with $, as in ^(?=.{3,20}$), also bounds the
+// length of the whole string: whole is set and lmin, lmax hold the bounds.
+type steer struct {
+	n               *node // nil: no repair
+	anywhere, atEnd bool
+	whole           bool
+	lmin, lmax      int
+}
+
+// newSteer returns the repair strategy for a check, or nil.
+func newSteer(c check) *steer {
+	if c.neg {
+		return nil
+	}
+	re, err := syntax.Parse(c.body, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	for re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	st := &steer{atEnd: c.behind}
+	if !c.behind && (re.Op == syntax.OpEndText ||
+		re.Op == syntax.OpConcat && re.Sub[len(re.Sub)-1].Op == syntax.OpEndText) {
+		n := build(re)
+		st.whole, st.lmin, st.lmax = true, n.lmin, n.lmax
+	}
+	if re.Op == syntax.OpConcat && !c.behind {
+		subs := re.Sub
+		for len(subs) > 1 && build(subs[0]).lmin == 0 {
+			subs = subs[1:]
+			st.anywhere = true
+		}
+		if st.anywhere {
+			re = &syntax.Regexp{Op: syntax.OpConcat, Sub: subs, Flags: re.Flags}
+		}
+	}
+	if n := build(re); n.kind != kNone && n.lmax > 0 {
+		st.n = n
+	}
+	return st
+}
+
+// maxSteerTries bounds the splice positions tried per repair.
+const maxSteerTries = 4
+
+// satisfy reports whether g.b satisfies every lookaround check of e, after
+// repairing failing positive checks by splicing in generated text when
+// that keeps g.b matching genRe and within hi runes. Each repair must keep
+// the checks that held, so there are at most len(checks) of them.
+func (g *gen) satisfy(e *entry, hi int) bool {
+	cs := e.re.checks
+	if len(cs) == 0 {
+		return true
+	}
+	held := make([]bool, len(cs))
+	for round := 0; ; round++ {
+		failing := -1
+		for i := range cs {
+			held[i] = cs[i].holds(g.b)
+			if !held[i] && failing < 0 {
+				failing = i
+			}
+		}
+		if failing < 0 {
+			return true
+		}
+		st := e.steers[failing]
+		if st == nil || st.n == nil || round >= len(cs) || !g.repair(e, st, failing, held, hi) {
+			return false
+		}
+	}
+}
+
+// repair splices text generated from st.n into g.b so that check i holds
+// and the checks marked in held still hold.
+func (g *gen) repair(e *entry, st *steer, i int, held []bool, hi int) bool {
+	save, fail := g.b, g.fail
+	g.b, g.fail = nil, false
+	xn := g.emit(st.n, st.n.lmin, minInt(st.n.lmax, st.n.lmin+4))
+	x, bad := g.b, g.fail
+	g.b, g.fail = save, fail
+	if bad {
+		return false
+	}
+	size := utf8.RuneCount(g.b)
+	ok := func(cand []byte) bool {
+		if !e.genRe.Match(cand) || !e.re.checks[i].holds(cand) {
+			return false
+		}
+		for j, h := range held {
+			if h && !e.re.checks[j].holds(cand) {
+				return false
+			}
+		}
+		g.b = cand
+		return true
+	}
+	splice := func(from, to int) bool { // rune offsets
+		f, t := runeOffset(g.b, from), runeOffset(g.b, to)
+		cand := make([]byte, 0, len(g.b)-(t-f)+len(x))
+		cand = append(append(append(cand, g.b[:f]...), x...), g.b[t:]...)
+		return ok(cand)
+	}
+	// Replace xn runes, keeping the length.
+	if xn <= size {
+		switch {
+		case st.atEnd:
+			if splice(size-xn, size) {
+				return true
+			}
+		case !st.anywhere:
+			if splice(0, xn) {
+				return true
+			}
+		default:
+			for k := 0; k < maxSteerTries && k <= size-xn; k++ {
+				p := g.intn(size - xn + 1)
+				if splice(p, p+xn) {
+					return true
+				}
+			}
+		}
+	}
+	// Insert, when the length allows.
+	if size+xn > hi {
+		return false
+	}
+	p := 0
+	switch {
+	case st.atEnd:
+		p = size
+	case st.anywhere:
+		p = g.intn(size + 1)
+	}
+	return splice(p, p)
+}
+
+// runeOffset returns the byte offset of the rune with index k in b.
+func runeOffset(b []byte, k int) int {
+	off := 0
+	for ; k > 0 && off < len(b); k-- {
+		_, n := utf8.DecodeRune(b[off:])
+		off += n
+	}
+	return off
 }
 
 type kind uint8
@@ -185,16 +356,21 @@ func mulSat(a, b int) int {
 // cannot be generated from.
 func (e *entry) generator() *node {
 	e.genOnce.Do(func() {
-		if e.re.re == nil || (!e.re.exact && !e.generatable) {
+		if e.genRe == nil {
 			return
 		}
-		re, err := syntax.Parse(e.re.re.String(), syntax.Perl)
+		re, err := syntax.Parse(e.genRe.String(), syntax.Perl)
 		if err != nil {
 			return
 		}
-		if n := build(re); n.kind != kNone {
-			e.gen = n
+		n := build(re)
+		if n.kind == kNone {
+			return
 		}
+		for _, c := range e.checks {
+			e.steers = append(e.steers, newSteer(c))
+		}
+		e.gen = n
 	})
 	return e.gen
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -152,8 +153,17 @@ func TestCompileApproximate(t *testing.T) {
 		match    []string // the approximation is a superset: these must match
 		nonMatch []string // still rejected by the approximation
 	}{
-		{`^(?!.*--)[a-z-]+$`, []string{"ab-c", "a--b"}, []string{"AB"}},
-		{`^(?=.*\d)(?=.*[a-z]).{8,}$`, []string{"abcdefg1", "abcdefgh"}, []string{"short1"}},
+		{hostname, []string{"a.bc", "-a.bc", "a.-bc"}, []string{"a", "a..bc"}},
+		{`(?=a)b`, []string{"b"}, []string{"c"}},
+		{`^(?=a)b|c`, []string{"b", "c"}, []string{"d"}},
+		// The verifiable (?=.*\d) is still checked.
+		{`^(?=.*\d)(?=(a)\1)`, []string{"aa1", "a1"}, []string{"aa"}},
+		{`^(?=a)*b`, []string{"b"}, []string{"c"}},
+		{`^a(?=b)`, []string{"a", "ab"}, []string{"b"}},
+		{`(?i)^(?!a)b$`, []string{"b", "B"}, []string{"c"}},
+		{`^(?!a(?!b))c$`, []string{"c"}, []string{"a"}},
+		{`^(?!a{2000})c$`, []string{"c"}, []string{"a"}},
+		{`a(?<!b)c$`, []string{"ac"}, []string{"a"}},
 		{`(?<=\$)\d+`, []string{"$12", "12"}, []string{"$"}},
 		{`^(a|b)\1$`, []string{"aa", "ab"}, []string{"a", "abc"}},
 		{`^(?<q>["'])x\k<q>$`, []string{`"x"`, `"x'`}, []string{"x"}},
@@ -184,6 +194,195 @@ func TestCompileApproximate(t *testing.T) {
 			}
 			assert.False(t, ok, "inexact patterns are not generated from")
 		})
+	}
+}
+
+// hostname has lookaheads inside a repeated group: not verifiable.
+const hostname = `^(\*\.)?(((?!-)[A-Za-z0-9-]{0,62}[A-Za-z0-9])\.)+((?!-)[A-Za-z0-9-]{1,62}[A-Za-z0-9])$`
+
+func TestTranslateLookaround(t *testing.T) {
+	const dot = dotClass
+	type chk struct {
+		re          string
+		neg, behind bool
+	}
+	tests := []struct {
+		in, out string
+		checks  []chk
+		inexact bool
+	}{
+		{`^(?=.*\d)(?=.*[a-z]).{8,}$`, `^(?:)(?:)` + dot + `{8,}$`,
+			[]chk{{`^(?:` + dot + `*\d)`, false, false}, {`^(?:` + dot + `*[a-z])`, false, false}}, false},
+		{`^(?!.*--)[a-z-]+$`, `^(?:)[a-z\-]+$`, []chk{{`^(?:` + dot + `*--)`, true, false}}, false},
+		{`^(?!aws:)[a-zA-Z+-=._:/]+$`, `^(?:)[a-zA-Z+-=._:/]+$`, []chk{{`^(?:aws:)`, true, false}}, false},
+		{`^(?!-)[a-z0-9-]{1,63}(?<!-)$`, `^(?:)[a-z0-9\-]{1,63}(?:)$`,
+			[]chk{{`^(?:-)`, true, false}, {`(?:-)$`, true, true}}, false},
+		{`^[0-9a-z\.\-]*(?<!\.)$`, `^[0-9a-z.\-]*(?:)$`, []chk{{`(?:\.)$`, true, true}}, false},
+		{`(?<!-)$`, `(?:)$`, []chk{{`(?:-)$`, true, true}}, false},
+		{`a(?<=b)(?<!c)$`, `a(?:)(?:)$`, []chk{{`(?:b)$`, false, true}, {`(?:c)$`, true, true}}, false},
+		{`^(?=!a)b`, `^(?:)b`, []chk{{`^(?:!a)`, false, false}}, false},
+		{`^(?=(?<x>a)|b)`, `^(?:)`, []chk{{`^(?:(?P<x>a)|b)`, false, false}}, false},
+		{`^(?<!a)(?=b)`, `^(?:)(?:)`, []chk{{`^(?:b)`, false, false}}, true},
+		// Not verifiable.
+		{`(?=a)b`, `(?:)b`, nil, true},
+		{`^a(?=b)`, `^a(?:)`, nil, true},
+		{`^(?=a)b|c`, `^(?:)b|c`, nil, true},
+		{`^(?=a)*b`, `^(?:)*b`, nil, true},
+		{`(?i)^(?=a)b`, `(?i)^(?:)b`, nil, true},
+		{`^(?=a)(?m)b$`, `^(?:)(?m)b$`, nil, true},
+		{`^(?=a(?=b))`, `^(?:)`, nil, true},
+		{`^(?=(a)\1)`, `^(?:)`, nil, true},
+		{`^(?=a{2000})`, `^(?:)`, nil, true},
+		{`a(?<!b)c$`, `a(?:)c$`, nil, true},
+		{`a(?<!b)$c`, `a(?:)$c`, nil, true},
+		{`a(?=b)$`, `a(?:)$`, nil, true},
+		{`(a(?<!b))$`, `(a(?:))$`, nil, true},
+		{`^((?!-)a)$`, `^((?:)a)$`, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			_, err := Translate(tt.in)
+			assert.ErrorIs(t, err, ErrUnsupported)
+			res, err := translate(tt.in, modeSuper)
+			require.NoError(t, err)
+			assert.Equal(t, tt.out, res.out)
+			assert.Equal(t, tt.inexact, res.inexact)
+			var got []chk
+			for _, c := range res.checks {
+				got = append(got, chk{c.re, c.neg, c.behind})
+			}
+			assert.Equal(t, tt.checks, got)
+			sub, err := translate(tt.in, modeSub)
+			if tt.inexact {
+				assert.ErrorIs(t, err, ErrUnsupported)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, res, sub)
+		})
+	}
+}
+
+// lookCases have lookarounds that Compile verifies exactly. valid is an
+// independent check of generated output; the pattern is satisfiable for
+// every length in [lmin, lmax] (lmax -1: unbounded).
+var lookCases = []struct {
+	pattern    string
+	lmin, lmax int
+	valid      func(s string) bool
+	match      []string
+	nonMatch   []string
+}{
+	{`^(?=.*\d)(?=.*[a-z]).{8,}$`, 8, -1, func(s string) bool {
+		return utf8.RuneCountInString(s) >= 8 && strings.ContainsAny(s, "0123456789") &&
+			strings.ContainsAny(s, "abcdefghijklmnopqrstuvwxyz") && !strings.ContainsAny(s, "\n\r\u2028\u2029")
+	}, []string{"abcdefg1", "1aaaaaaa", "ABC1xxxxxx", "a1      "}, []string{"abcdefgh", "12345678", "a1", "abcdefg\n1", "ABCDEFG1"}},
+	{`^(?!.*--)[a-z-]+$`, 1, -1, func(s string) bool {
+		return !strings.Contains(s, "--") && strings.Trim(s, "abcdefghijklmnopqrstuvwxyz-") == "" && s != ""
+	}, []string{"ab-c", "-a-b-", "a"}, []string{"a--b", "--", "AB", ""}},
+	{`^(?!aws:)[a-zA-Z+-=._:/]+$`, 1, -1, func(s string) bool {
+		if strings.HasPrefix(s, "aws:") || s == "" {
+			return false
+		}
+		for _, c := range s {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '+' && c <= '=' || strings.ContainsRune("._:/", c)) {
+				return false
+			}
+		}
+		return true
+	}, []string{"aws", "AWS:x", "x:aws:", "a.b/c"}, []string{"aws:x", "aws:", "a b"}},
+	{`^(?!-)[a-z0-9-]{1,63}(?<!-)$`, 1, 63, func(s string) bool {
+		return len(s) >= 1 && len(s) <= 63 && s[0] != '-' && s[len(s)-1] != '-' &&
+			strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
+	}, []string{"a", "a-b", "x--y", strings.Repeat("a", 63)}, []string{"-a", "a-", "-", "", strings.Repeat("a", 64), "A"}},
+	{`^[0-9a-z\.\-]*(?<!\.)$`, 0, -1, func(s string) bool {
+		return !strings.HasSuffix(s, ".") && strings.Trim(s, "0123456789abcdefghijklmnopqrstuvwxyz.-") == ""
+	}, []string{"", "a.b", ".a", "a-"}, []string{"a.", ".", "A"}},
+	{`(?<!-)$`, 0, -1, func(s string) bool { return !strings.HasSuffix(s, "-") },
+		[]string{"", "a", "-a", "a-\n"}, []string{"-", "a-"}},
+	{`^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)(?=.*[@$!%*?&])[A-Za-z\d@$!%*?&]{8,}$`, 8, -1, func(s string) bool {
+		return len(s) >= 8 && strings.ContainsAny(s, "abcdefghijklmnopqrstuvwxyz") &&
+			strings.ContainsAny(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") && strings.ContainsAny(s, "0123456789") &&
+			strings.ContainsAny(s, "@$!%*?&") &&
+			strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@$!%*?&") == ""
+	}, []string{"Passw0rd!", "&aB1aaaa"}, []string{"Password1", "passw0rd!", "Pa0!"}},
+	{`^(?=.{8,20}$)(?![_.])(?!.*[_.]{2})[a-zA-Z0-9._]+(?<![_.])$`, 8, 20, func(s string) bool {
+		return len(s) >= 8 && len(s) <= 20 && !strings.ContainsAny(s[:1], "_.") &&
+			!strings.ContainsAny(s[len(s)-1:], "_.") && !strings.Contains(s, "..") &&
+			!strings.Contains(s, "__") && !strings.Contains(s, "._") && !strings.Contains(s, "_.") &&
+			strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._") == ""
+	}, []string{"john.doe_1", "abcdefgh"}, []string{"john..doe", "_johndoe1", "johndoe1.", "short", strings.Repeat("a", 21)}},
+	{`^(?=[A-Z])\w+(?<=\d)$`, 2, -1, func(s string) bool {
+		return len(s) >= 2 && s[0] >= 'A' && s[0] <= 'Z' && s[len(s)-1] >= '0' && s[len(s)-1] <= '9' &&
+			strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == ""
+	}, []string{"A1", "Abc_9"}, []string{"a1", "A", "Ab"}},
+	{`^(?=\D*\d)(?!\d)\S{4,}$`, 4, -1, func(s string) bool {
+		return utf8.RuneCountInString(s) >= 4 && strings.ContainsAny(s, "0123456789") &&
+			!strings.ContainsAny(s[:1], "0123456789") && !strings.ContainsAny(s, " \t\n")
+	}, []string{"abc1", "a123"}, []string{"1abc", "abcd", "ab 1"}},
+	{`^(?=.*\d).{0,3}\d$`, 1, 4, func(s string) bool {
+		n := utf8.RuneCountInString(s)
+		return n >= 1 && n <= 4 && s[len(s)-1] >= '0' && s[len(s)-1] <= '9'
+	}, []string{"1", "ab1"}, []string{"abcd"}},
+}
+
+func TestCompileLookaround(t *testing.T) {
+	for _, tc := range lookCases {
+		t.Run(tc.pattern, func(t *testing.T) {
+			re, err := Compile(tc.pattern)
+			require.NoError(t, err)
+			assert.True(t, re.Exact())
+			for _, s := range tc.match {
+				assert.True(t, re.MatchString(s), "should match %q", s)
+				assert.True(t, tc.valid(s), "test oracle rejects %q", s)
+			}
+			for _, s := range tc.nonMatch {
+				assert.False(t, re.MatchString(s), "should not match %q", s)
+				assert.False(t, tc.valid(s), "test oracle accepts %q", s)
+			}
+		})
+	}
+}
+
+func TestGenerateLookaround(t *testing.T) {
+	for _, tc := range lookCases {
+		re, err := Compile(tc.pattern)
+		require.NoError(t, err)
+		for _, b := range lengthBounds {
+			minLen, maxLen := b[0], b[1]
+			hi, patHi := maxLen, tc.lmax
+			if hi < 0 {
+				hi = 1 << 30
+			}
+			if patHi < 0 {
+				patHi = 1 << 30
+			}
+			// The patterns with an unanchored start can be padded.
+			satisfiable := max(minLen, tc.lmin) <= min(hi, patHi) || tc.pattern == `(?<!-)$` && minLen <= hi
+			t.Run(fmt.Sprintf("%s/%d-%d", tc.pattern, minLen, maxLen), func(t *testing.T) {
+				oks := 0
+				for seed := int64(0); seed < 100; seed++ {
+					s, ok := Generate(rand.New(rand.NewSource(seed)), tc.pattern, minLen, maxLen)
+					if !ok {
+						assert.Empty(t, s)
+						continue
+					}
+					oks++
+					n := utf8.RuneCountInString(s)
+					assert.True(t, tc.valid(s), "%q is not valid", s)
+					assert.True(t, re.MatchString(s), "%q does not match", s)
+					assert.GreaterOrEqual(t, n, minLen, "%q", s)
+					if maxLen >= 0 {
+						assert.LessOrEqual(t, n, maxLen, "%q", s)
+					}
+				}
+				if satisfiable {
+					assert.Equal(t, 100, oks, "must be generated for every seed")
+				} else {
+					assert.Zero(t, oks)
+				}
+			})
+		}
 	}
 }
 
@@ -407,8 +606,14 @@ func TestGenerateRejects(t *testing.T) {
 		pattern        string
 		minLen, maxLen int
 	}{
-		{`^(?!.*--)[a-z]+$`, 0, -1},
+		{hostname, 0, -1},
 		{`^(a)\1$`, 0, -1},
+		{`^(?=a)b|c`, 0, -1},
+		{`^(?=.*\d)[a-z]+$`, 0, -1}, // checks never hold
+		{`^(?=.{5}$)[a-z]+$`, 0, 4}, // lookahead bounds the length
+		{`^(?!.*a)a+$`, 0, -1},      // checks never hold
+		{`^\d{1,1010}$`, 1005, -1},  // generated with at most 1000
+		{`^(?=.*[A-Z])(?!.*[A-Z])\w+$`, 0, -1},
 		{`(a`, 0, -1},
 		{`[]`, 0, -1},
 		{`^a$`, 2, 5},
@@ -436,12 +641,19 @@ func TestGenerateLargeMinLen(t *testing.T) {
 }
 
 func TestGenerateDeterministic(t *testing.T) {
+	patterns := []string{hostname}
 	for _, tc := range genCases {
+		patterns = append(patterns, tc.pattern)
+	}
+	for _, tc := range lookCases {
+		patterns = append(patterns, tc.pattern)
+	}
+	for _, p := range patterns {
 		for seed := int64(0); seed < 5; seed++ {
-			a, okA := Generate(rand.New(rand.NewSource(seed)), tc.pattern, 0, 40)
-			b, okB := Generate(rand.New(rand.NewSource(seed)), tc.pattern, 0, 40)
+			a, okA := Generate(rand.New(rand.NewSource(seed)), p, 0, 40)
+			b, okB := Generate(rand.New(rand.NewSource(seed)), p, 0, 40)
 			assert.Equal(t, okA, okB)
-			assert.Equal(t, a, b, tc.pattern)
+			assert.Equal(t, a, b, p)
 		}
 	}
 	// Different seeds give varied output.
@@ -483,7 +695,11 @@ func FuzzGenerate(f *testing.F) {
 		f.Add(tc.pattern, int64(1), 0, -1)
 		f.Add(tc.pattern, int64(2), 10, 20)
 	}
-	for _, p := range []string{`(a`, `(?!a)b`, `(a)\1`, `[]`, `\u{10FFFF}`, `\P{Any}`, `[\P{Any}]`, `a{2000}`, `(?<n>a)\k<n>`, `((a{1000}){1000}`} {
+	for _, tc := range lookCases {
+		f.Add(tc.pattern, int64(1), 0, -1)
+		f.Add(tc.pattern, int64(2), 10, 20)
+	}
+	for _, p := range []string{`(a`, `(?!a)b`, hostname, `^(?=a)b|c`, `^(?=a)*b`, `(?i)^(?=a)b`, `a(?<!b)c$`, `^\d{1,1010}$`, `(a)\1`, `[]`, `\u{10FFFF}`, `\P{Any}`, `[\P{Any}]`, `a{2000}`, `(?<n>a)\k<n>`, `((a{1000}){1000}`} {
 		f.Add(p, int64(3), 0, -1)
 	}
 	f.Fuzz(func(t *testing.T, pattern string, seed int64, minLen, maxLen int) {
@@ -506,15 +722,31 @@ func FuzzGenerate(f *testing.F) {
 		if n < minLen || maxLen >= 0 && n > maxLen {
 			t.Fatalf("length %d outside [%d, %d]", n, minLen, maxLen)
 		}
-		if !re.Exact() || !re.MatchString(s) {
+		if !re.MatchString(s) {
 			t.Fatalf("%q does not match %q (exact=%v)", s, pattern, re.Exact())
+		}
+		if !re.Exact() {
+			// Only repeat counts above 1000 may be approximated: the
+			// output must then match the capped (subset) translation.
+			sub, err := translate(pattern, modeSub)
+			if err != nil {
+				t.Fatalf("inexact %q generated without a subset: %v", pattern, err)
+			}
+			ok := regexp.MustCompile(sub.out).MatchString(s)
+			for _, c := range sub.checks {
+				ok = ok && regexp.MustCompile(c.re).MatchString(s) != c.neg
+			}
+			if !ok {
+				t.Fatalf("%q does not match the subset of %q", s, pattern)
+			}
 		}
 	})
 }
 
 func BenchmarkGenerate(b *testing.B) {
 	r := rand.New(rand.NewSource(1))
-	for _, p := range []string{`^[a-z0-9]+(?:-[a-z0-9]+)*$`, `^\d{4}-\d{2}-\d{2}$`, `^[\w.+-]+@[\w-]+\.[\w.-]+$`} {
+	for _, p := range []string{`^[a-z0-9]+(?:-[a-z0-9]+)*$`, `^\d{4}-\d{2}-\d{2}$`, `^[\w.+-]+@[\w-]+\.[\w.-]+$`,
+		`^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)(?=.*[@$!%*?&])[A-Za-z\d@$!%*?&]{8,}$`, `^(?!-)[a-z0-9-]{1,63}(?<!-)$`} {
 		b.Run(p, func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {

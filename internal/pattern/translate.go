@@ -50,50 +50,107 @@ const (
 // possessive quantifiers, counts above 1000), or wrapping [ErrSyntax] when
 // it is not a valid regular expression.
 func Translate(ecma string) (string, error) {
-	out, _, err := translate(ecma, false)
-	return out, err
+	res, err := translate(ecma, modeExact)
+	return res.out, err
 }
 
-// translate does the work of Translate. With approx set, constructs RE2
-// cannot express are replaced by more permissive ones and inexact reports
-// whether that happened.
-func translate(src string, approx bool) (out string, inexact bool, err error) {
-	out, inexact, _, err = translateWidened(src, approx)
-	return out, inexact, err
+// mode selects how translate treats constructs RE2 cannot express.
+type mode uint8
+
+const (
+	// modeExact fails with ErrUnsupported.
+	modeExact mode = iota
+	// modeSuper approximates by a superset: lookarounds that are not
+	// verifiable (see lookaround) are dropped, backreferences become the
+	// referenced group's sub-pattern, possessive quantifiers become greedy,
+	// counts above 1000 become {min(n,1000),}, unknown properties match any
+	// code point.
+	modeSuper
+	// modeSub translates to a subset, for generation: counts {n,m} with
+	// n <= 1000 < m become {n,1000}; every other construct RE2 cannot
+	// express, except verifiable lookarounds, fails with ErrUnsupported.
+	modeSub
+)
+
+// result is the outcome of translate.
+type result struct {
+	out string // RE2 pattern
+	// inexact: out is only a superset (modeSuper) or a subset (modeSub)
+	// of what the pattern matches, even together with checks.
+	inexact bool
+	// checks are verifiable lookarounds (modeSuper, modeSub): a string
+	// matches the pattern iff it matches out and every check.
+	checks []check
 }
 
-// translateWidened is translate that also reports whether every
-// approximation only widened a large repeat count.
-func translateWidened(src string, approx bool) (out string, inexact, widenedOnly bool, err error) {
-	t := &translator{src: []rune(src), approx: approx}
+// check is an RE2 pattern a string must match (or, if neg, not match)
+// as a whole: "^(?:X)" for a lookahead (?=X) or (?!X) right after the
+// leading ^, "(?:Y)$" for a lookbehind (?<=Y) or (?<!Y) right before the
+// final $.
+type check struct {
+	re   string
+	body string // the translated assertion body X or Y
+	neg  bool
+	// behind: a lookbehind before $; otherwise a lookahead after ^.
+	behind bool
+}
+
+// translate does the work of Translate, in the given mode.
+func translate(src string, m mode) (result, error) {
+	t := &translator{src: []rune(src), mode: m}
 	t.prescan()
 	if err := t.run(); err != nil {
-		return "", false, false, err
+		return result{}, err
 	}
-	out = string(t.out)
+	out := string(t.out)
 	if _, err := syntax.Parse(out, syntax.Perl); err != nil {
-		return "", false, false, fmt.Errorf("%w: %v", ErrUnsupported, err)
+		return result{}, fmt.Errorf("%w: %v", ErrUnsupported, err)
 	}
-	return out, t.inexact, t.inexact && !t.other, nil
+	for _, c := range t.checks {
+		if _, err := syntax.Parse(c.re, syntax.Perl); err != nil {
+			return result{}, fmt.Errorf("%w: %v", ErrUnsupported, err)
+		}
+	}
+	return result{out: out, inexact: t.inexact, checks: t.checks}, nil
 }
 
 type frame struct {
 	start  int // offset in out just after the opening parenthesis
 	capIdx int // capture number, 0 when not capturing
 	look   bool
+	// Lookaround details: behind/neg give its kind; top means it is not
+	// nested in a group; lead means it is a lookahead opened right after
+	// the leading ^ (and zero-width items); unsup is t.unsup at opening.
+	behind, neg, top, lead bool
+	unsup                  int
+}
+
+// lookaround is a top-level lookaround assertion that may become a check.
+//
+// A lookaround is verifiable when its body translates exactly, it is not
+// quantified, the pattern has no top-level alternation and no inline flag
+// group such as (?i) or (?m) (which could change what ^, $ or the body
+// mean), and it is either a lookahead right after the leading ^ or a
+// lookbehind right before the final $ (other zero-width lookarounds may
+// sit in between). Since ^ and $ (without the m flag, which JSON Schema
+// patterns cannot have) only match at the ends of the input, such an
+// assertion is evaluated at a fixed position, and the pattern matches a
+// string iff the rest of the pattern does and the assertion holds there,
+// which RE2 can decide on the whole string.
+type lookaround struct {
+	behind, neg bool
+	body        string
+	end         int // offset in out just after its "(?:)" placeholder
+	ok          bool
 }
 
 type translator struct {
 	src     []rune
 	i       int
 	out     []byte
-	approx  bool
+	mode    mode
 	inexact bool
-	// widened is set when the only approximations were repeat counts above
-	// 1000 turned into {n,} (n <= 1000): strings generated with small
-	// repeat counts still match the original pattern.
-	widenedOnly bool
-	other       bool
+	unsup   int // approximations made so far
 
 	capTotal int            // capturing groups in the whole pattern
 	hasNamed bool           // pattern has named groups, so \k is a backreference
@@ -103,19 +160,23 @@ type translator struct {
 	goNames  map[string]bool
 	stack    []frame
 	canQuant bool // the previous item can take a quantifier
+
+	looks  []lookaround // top-level lookaround candidates
+	topAlt bool         // a top-level '|' was seen
+	flags  bool         // an inline flag group (?i) was seen
+	checks []check
 }
 
 func (t *translator) syntaxErr(format string, args ...any) error {
 	return fmt.Errorf("%w: %s at offset %d", ErrSyntax, fmt.Sprintf(format, args...), t.i)
 }
 
-// unsupported either reports err (exact mode) or records approximation.
+// unsupported either reports err (modeExact, modeSub) or records an
+// approximation (modeSuper).
 func (t *translator) unsupported(what string) error {
-	if t.approx {
+	t.unsup++
+	if t.mode == modeSuper {
 		t.inexact = true
-		if what != "repeat count above 1000" {
-			t.other = true
-		}
 		return nil
 	}
 	return fmt.Errorf("%w: %s at offset %d", ErrUnsupported, what, t.i)
@@ -198,6 +259,9 @@ func (t *translator) run() error {
 			t.i++
 			t.canQuant = true
 		case '^', '$', '|':
+			if c == '|' && len(t.stack) == 0 {
+				t.topAlt = true
+			}
 			t.out = append(t.out, byte(c))
 			t.i++
 			t.canQuant = false
@@ -209,7 +273,52 @@ func (t *translator) run() error {
 	if len(t.stack) > 0 {
 		return t.syntaxErr("missing )")
 	}
+	return t.finishLooks()
+}
+
+// finishLooks turns the verifiable top-level lookarounds into checks and
+// treats the others as unsupported.
+func (t *translator) finishLooks() error {
+	for _, l := range t.looks {
+		ok := l.ok && !t.topAlt && !t.flags
+		if ok && l.behind {
+			// Only "(?:)" placeholders of other lookarounds (or empty
+			// groups) between it and a final $.
+			rest := string(t.out[l.end:])
+			for strings.HasPrefix(rest, "(?:)") {
+				rest = rest[4:]
+			}
+			ok = rest == "$"
+		}
+		if !ok {
+			if err := t.unsupported("lookaround assertion"); err != nil {
+				return err
+			}
+			continue
+		}
+		c := check{body: l.body, neg: l.neg, behind: l.behind}
+		if l.behind {
+			c.re = "(?:" + l.body + ")$"
+		} else {
+			c.re = "^(?:" + l.body + ")"
+		}
+		t.checks = append(t.checks, c)
+	}
 	return nil
+}
+
+// leadPrefix reports whether out is "^" followed by empty groups only (the
+// placeholders of earlier lookarounds), so that an assertion here is
+// evaluated at the start of the input.
+func leadPrefix(out []byte) bool {
+	if len(out) == 0 || out[0] != '^' {
+		return false
+	}
+	rest := string(out[1:])
+	for strings.HasPrefix(rest, "(?:)") {
+		rest = rest[4:]
+	}
+	return rest == ""
 }
 
 // lit emits a literal code point outside a class.
@@ -280,6 +389,10 @@ func (t *translator) quantifier() error {
 	if !t.canQuant {
 		return t.syntaxErr("nothing to repeat")
 	}
+	if n := len(t.looks); n > 0 && t.looks[n-1].end == len(t.out) {
+		// A quantified lookaround (Annex B) is not verified.
+		t.looks[n-1].ok = false
+	}
 	switch c := t.src[t.i]; c {
 	case '*', '+', '?':
 		t.out = append(t.out, byte(c))
@@ -290,15 +403,18 @@ func (t *translator) quantifier() error {
 			return t.syntaxErr("numbers out of order in {} quantifier")
 		}
 		if min > maxRepeat || max > maxRepeat {
-			if err := t.unsupported("repeat count above 1000"); err != nil {
-				return err
+			if t.mode == modeSub && min <= maxRepeat {
+				// {n,1000} matches a subset of {n,m} and {n,}.
+				t.unsup++
+				t.inexact = true
+				max = maxRepeat
+			} else {
+				if err := t.unsupported("repeat count above 1000"); err != nil {
+					return err
+				}
+				// {n,m} with large counts is a subset of {min(n,1000),}.
+				min, max = minInt(min, maxRepeat), -1
 			}
-			if min > maxRepeat || (max >= 0 && max-min < 16) {
-				// Small generated counts would not match the original.
-				t.other = true
-			}
-			// {n,m} with large counts is a subset of {min(n,1000),}.
-			min, max = minInt(min, maxRepeat), -1
 		}
 		t.out = append(t.out, '{')
 		t.out = strconv.AppendInt(t.out, int64(min), 10)
@@ -343,14 +459,17 @@ func (t *translator) open() error {
 		t.stack = append(t.stack, frame{start: len(t.out)})
 		return nil
 	case c2 == '=' || c2 == '!' || c2 == '<' && (c3 == '=' || c3 == '!'):
-		if err := t.unsupported("lookaround assertion"); err != nil {
-			return err
+		if t.mode == modeExact {
+			return t.unsupported("lookaround assertion")
 		}
-		if c2 == '<' {
+		f := frame{start: len(t.out), look: true, behind: c2 == '<',
+			neg: c2 == '!' || c2 == '<' && c3 == '!', top: len(t.stack) == 0, unsup: t.unsup}
+		f.lead = f.top && !f.behind && leadPrefix(t.out)
+		if f.behind {
 			t.i++
 		}
 		t.i += 3
-		t.stack = append(t.stack, frame{start: len(t.out), look: true})
+		t.stack = append(t.stack, f)
 		return nil
 	case c2 == '<' || c2 == 'P' && c3 == '<':
 		if c2 == 'P' {
@@ -396,6 +515,9 @@ func (t *translator) open() error {
 		}
 		flags := string(t.src[t.i : j+1])
 		t.i = j + 1
+		if flags[len(flags)-1] == ')' {
+			t.flags = true
+		}
 		t.out = append(t.out, flags...)
 		if flags[len(flags)-1] == ':' {
 			t.stack = append(t.stack, frame{start: len(t.out)})
@@ -422,9 +544,16 @@ func (t *translator) close() error {
 	t.i++
 	t.canQuant = true
 	if f.look {
-		// Dropping a lookaround accepts a superset.
+		// The assertion becomes an empty group: a superset, exact
+		// together with its check when it is verifiable.
+		body := string(t.out[f.start:])
 		t.out = append(t.out[:f.start], "(?:)"...)
-		return nil
+		if f.top && (f.lead || f.behind) && t.unsup == f.unsup {
+			t.looks = append(t.looks, lookaround{behind: f.behind, neg: f.neg,
+				body: body, end: len(t.out), ok: true})
+			return nil
+		}
+		return t.unsupported("lookaround assertion")
 	}
 	if f.capIdx > 0 {
 		if t.groups == nil {
