@@ -1,0 +1,52 @@
+// Package mocktest runs an API description as a mock inside a Go test:
+// a server that lives exactly as long as the test, stubs that make one
+// operation answer differently for this test only, a journal of what the
+// code under test sent, and a contract check that fails the test when that
+// code breaks the API.
+//
+//	srv := mocktest.New(t, "testdata/petstore.yaml", mocktest.WithMockOptions(mock.WithSeed(1)))
+//	srv.On("getPet").Reply(503, nil).Then(200, Pet{ID: 1, Name: "Rex"})
+//	client := NewPetClient(srv.URL(), srv.Client())
+//	... exercise the code under test ...
+//	srv.AssertCalled(t, "getPet", 2)
+//
+// # The spec answers
+//
+// Every request is routed once with the document's router and answered by
+// the mock handler (package mock) unless a stub takes it: the spec's
+// examples or generated data, Prefer: code=404 and the other controls, the
+// same problem documents for requests the spec does not allow. Options of
+// the handler pass through WithMockOptions.
+//
+// # Stubs
+//
+// Server.On adds a Stub for an operation (by operationId or "GET
+// /pets/{petId}"), optionally narrowed by path, query and header values or a
+// body predicate. It replies with a status and a Go value encoded as JSON,
+// raw bytes, a named Example of the spec, or an http.HandlerFunc; several
+// replies form a sequence (the last repeats), Times limits how many requests
+// the stub takes before the spec answers again, Delay holds the answer
+// (until the client gives up). Stubs can be added and removed while the
+// server runs; the newest matching stub wins.
+//
+// A stub is held to the contract too: a status the operation does not
+// declare, or a body its schema rejects, fails the test when the reply is
+// added, with each violation located in the body and in the spec. Mark a
+// stub OffContract when breaking the contract is the point.
+//
+// # The client is checked
+//
+// A request that breaks the spec (unknown path, method not declared,
+// missing or invalid parameter, wrong content type, invalid body, missing
+// credentials) is answered as the mock handler answers it, never by a stub,
+// and reported when the test ends with the request and each violation: a
+// client that drifted from the API fails its own tests. WarnOnViolations
+// turns the failure into a log line; Strict also fails for stubs no request
+// matched.
+//
+// # Journal
+//
+// Every request is recorded as a Call (operation, decoded parameters, body,
+// status, stub or spec). Calls, Journal, AssertCalled and AssertNotCalled
+// read it; a failed assertion lists what was called instead.
+package mocktest

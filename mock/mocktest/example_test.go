@@ -1,0 +1,209 @@
+package mocktest_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"runtime"
+	"testing"
+
+	"github.com/mockapi-go/mockapi/mock"
+	"github.com/mockapi-go/mockapi/mock/mocktest"
+)
+
+const petSpec = `
+openapi: 3.0.3
+info: {title: Pets, version: "1"}
+servers: [{url: /v1}]
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100}}
+      responses:
+        "200":
+          description: Pets.
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Pet"}}
+              example: [{id: 1, name: Rex}]
+    post:
+      operationId: createPet
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [name], properties: {name: {type: string, minLength: 1}}}
+      responses:
+        "201":
+          description: Created.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Pet"}
+  /pets/{id}:
+    get:
+      operationId: getPet
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer}}
+      responses:
+        "200":
+          description: A pet.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Pet"}
+              examples:
+                rex: {value: {id: 1, name: Rex}}
+                tom: {value: {id: 2, name: Tom}}
+        "404":
+          description: No such pet.
+          content:
+            application/problem+json:
+              schema:
+                type: object
+                required: [title]
+                properties: {title: {type: string}, status: {type: integer}}
+        "503":
+          description: Try again.
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id, name]
+      properties:
+        id: {type: integer}
+        name: {type: string}
+`
+
+// Pet and getPet stand for the code under test: a client of the pets API
+// that retries a 503 once.
+type Pet struct {
+	ID   int    `json:"id"`
+	Name string `json:"name"`
+}
+
+func getPet(c *http.Client, base string, id int) (Pet, error) {
+	var pet Pet
+	for attempt := 0; attempt < 2; attempt++ {
+		resp, err := c.Get(fmt.Sprintf("%s/v1/pets/%d", base, id))
+		if err != nil {
+			return pet, err
+		}
+		err = nil
+		switch resp.StatusCode {
+		case http.StatusOK:
+			err = json.NewDecoder(resp.Body).Decode(&pet)
+		case http.StatusServiceUnavailable:
+			resp.Body.Close()
+			continue
+		default:
+			err = fmt.Errorf("getPet: %s", resp.Status)
+		}
+		resp.Body.Close()
+		return pet, err
+	}
+	return pet, fmt.Errorf("getPet: still unavailable")
+}
+
+// The happy path: the spec answers (here its first named example), and the
+// test asks what the code under test called.
+func Example() {
+	runTest(func(t testing.TB) { // t is the test's *testing.T
+		srv := mocktest.New(t, []byte(petSpec), mocktest.WithMockOptions(mock.WithSeed(1)))
+
+		pet, err := getPet(srv.Client(), srv.URL(), 1)
+		fmt.Println(pet.Name, err)
+
+		srv.AssertCalled(t, "getPet", 1)
+		srv.AssertNotCalled(t, "listPets")
+	})
+	// Output:
+	// Rex <nil>
+}
+
+// An error stub: this test only, getPet answers 404 with a problem body.
+// The stub is checked against the spec when it is added.
+func ExampleStub_Reply() {
+	runTest(func(t testing.TB) {
+		srv := mocktest.New(t, []byte(petSpec))
+		srv.On("getPet").MatchPath("id", "7").Reply(404, map[string]any{"title": "no pet 7"})
+
+		_, err := getPet(srv.Client(), srv.URL(), 7)
+		fmt.Println(err)
+		pet, _ := getPet(srv.Client(), srv.URL(), 1) // other ids: the spec
+		fmt.Println(pet.Name)
+	})
+	// Output:
+	// getPet: 404 Not Found
+	// Rex
+}
+
+// A retry sequence: first 503, then 200; the journal shows who answered.
+func ExampleStub_Then() {
+	runTest(func(t testing.TB) {
+		srv := mocktest.New(t, []byte(petSpec))
+		srv.On("GET /pets/{id}").Reply(503, nil).Then(200, Pet{ID: 2, Name: "Tom"}).Times(2)
+
+		pet, err := getPet(srv.Client(), srv.URL(), 2)
+		fmt.Println(pet.Name, err)
+		for _, c := range srv.Calls("getPet") {
+			fmt.Println(c)
+		}
+		srv.AssertCalled(t, "getPet", 2)
+	})
+	// Output:
+	// Tom <nil>
+	// GET /v1/pets/2 -> getPet -> 503 (stub)
+	// GET /v1/pets/2 -> getPet -> 200 (stub)
+}
+
+// A client that drifted from the API fails its own test: the request is
+// answered as the mock answers it and reported when the test ends.
+func ExampleNew_contract() {
+	runTest(func(t testing.TB) {
+		srv := mocktest.New(t, []byte(petSpec))
+		resp, err := srv.Client().Get(srv.URL() + "/v1/pets?limit=1000")
+		if err == nil {
+			resp.Body.Close()
+			fmt.Println(resp.StatusCode)
+		}
+	})
+	// Output:
+	// 400
+	// FAIL: mocktest: 1 request(s) broke the API description document:
+	// 	GET /v1/pets?limit=1000 -> listPets -> 400 (spec)
+	// 		query limit: number must be at most 100
+}
+
+// runTest runs body as a test would and prints its failures: it stands in
+// for the *testing.T an Example does not have.
+func runTest(body func(t testing.TB)) {
+	t := &exampleT{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() {
+			for i := len(t.cleanups) - 1; i >= 0; i-- {
+				t.cleanups[i]()
+			}
+		}()
+		body(t)
+	}()
+	<-done
+}
+
+type exampleT struct {
+	testing.TB
+	cleanups []func()
+}
+
+func (t *exampleT) Helper()                      {}
+func (t *exampleT) Cleanup(f func())             { t.cleanups = append(t.cleanups, f) }
+func (t *exampleT) Logf(format string, a ...any) {}
+func (t *exampleT) Errorf(format string, a ...any) {
+	fmt.Printf("FAIL: "+format+"\n", a...)
+}
+func (t *exampleT) Fatalf(format string, a ...any) {
+	fmt.Printf("FAIL: "+format+"\n", a...)
+	runtime.Goexit()
+}
