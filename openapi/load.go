@@ -57,6 +57,7 @@ type LoadError struct {
 	Err     error
 }
 
+// Error renders "openapi: FILE:LINE: POINTER: cause".
 func (e *LoadError) Error() string {
 	var b strings.Builder
 	b.WriteString("openapi: ")
@@ -73,6 +74,7 @@ func (e *LoadError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the cause, for errors.Is and errors.As.
 func (e *LoadError) Unwrap() error { return e.Err }
 
 // Sentinel causes of a LoadError, for errors.Is.
@@ -88,6 +90,7 @@ type Warning struct {
 	Message string
 }
 
+// String renders "line N: a.b.c: message".
 func (w Warning) String() string {
 	loc := pointerPath(w.Pointer)
 	if w.Line > 0 {

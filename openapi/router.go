@@ -19,6 +19,7 @@ type MethodNotAllowedError struct {
 	Allowed []string // the methods the path has, HEAD included where GET is
 }
 
+// Error lists the allowed methods.
 func (e *MethodNotAllowedError) Error() string {
 	return "openapi: method not allowed; the path allows " + strings.Join(e.Allowed, ", ")
 }
@@ -30,6 +31,7 @@ type ConditionError struct {
 	Expected []string // "Action=DescribeRegions", ...
 }
 
+// Error lists the query values the path's operations expect.
 func (e *ConditionError) Error() string {
 	return "openapi: the path has operations only for " + strings.Join(e.Expected, ", ")
 }
