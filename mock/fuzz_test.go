@@ -1,0 +1,55 @@
+package mock
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// FuzzServe sends hostile requests to the handler: arbitrary methods,
+// targets, content types, Accept and Prefer headers and bodies. The mock may
+// refuse them, it must never fail: no panic (the handler would turn one
+// into a 500) and no 500 at all for this spec, whose schemas all admit
+// values.
+func FuzzServe(f *testing.F) {
+	h := newHandler(f, WithSeed(1), WithMaxDelay(0))
+	seeds := []struct {
+		method, target, ct, accept, prefer string
+		body                               []byte
+	}{
+		{"GET", "/v1/pets", "", "", "", nil},
+		{"GET", "/v1/pets?limit=5&__code=404", "", "application/xml", "dynamic=true", nil},
+		{"POST", "/v1/pets", "application/json", "*/*", "code=201", []byte(`{"id":1,"name":"a"}`)},
+		{"POST", "/v1/pets", "application/json", "", "", []byte(`{"id":[[[[[[[[[[1]]]]]]]]]],"name":{}}`)},
+		{"POST", "/v1/pets", "application/x-www-form-urlencoded", "", "", []byte(`id=1&name=%zz`)},
+		{"POST", "/v1/pets", "multipart/form-data; boundary=x", "", "", []byte("--x\r\n\r\n--x--")},
+		{"GET", "/v1/pets/9?api_key=k", "", "text/html;q=abc, */*;q=0.1", "example=nope", nil},
+		{"DELETE", "/v1/pets/%00", "", "", "code=abc, delay=-1", nil},
+		{"OPTIONS", "/v1/pets", "", "", "", nil},
+		{"HEAD", "/v1/health", "", "application/octet-stream", "", nil},
+		{"PATCH", "/v1/pets/1/../../etc", "", "", "", nil},
+	}
+	for _, s := range seeds {
+		f.Add(s.method, s.target, s.ct, s.accept, s.prefer, s.body)
+	}
+	f.Fuzz(func(t *testing.T, method, target, ct, accept, prefer string, body []byte) {
+		req, err := http.NewRequest(method, "http://mock"+target, bytes.NewReader(body))
+		if err != nil {
+			return
+		}
+		for k, v := range map[string]string{"Content-Type": ct, "Accept": accept, "Prefer": prefer, "X-API-Key": "k"} {
+			if v != "" {
+				req.Header.Set(k, v)
+			}
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("%s %q -> %d %s", method, target, rec.Code, rec.Body.String())
+		}
+		if rec.Code >= 400 && rec.Header().Get("Content-Type") != "application/problem+json" {
+			t.Fatalf("%s %q -> %d without a problem document", method, target, rec.Code)
+		}
+	})
+}
