@@ -2,9 +2,14 @@ package mock
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strings"
 	"testing"
+
+	"github.com/mockapi-go/mockapi/openapi"
 )
 
 // FuzzServe sends hostile requests to the handler: arbitrary methods,
@@ -52,4 +57,43 @@ func FuzzServe(f *testing.F) {
 			t.Fatalf("%s %q -> %d without a problem document", method, target, rec.Code)
 		}
 	})
+}
+
+// FuzzSpec builds handlers from arbitrary documents (seeded with the test
+// corpus) and sends one request per operation: loading may refuse a
+// document, building and serving must never panic.
+func FuzzSpec(f *testing.F) {
+	for name := range corpusDocs(f) {
+		data, err := os.ReadFile("../testdata/" + name)
+		if err == nil && len(data) < 32<<10 {
+			f.Add(data)
+		}
+	}
+	f.Fuzz(runSpecOnce)
+}
+
+// runSpecOnce loads data as a spec and asks each operation once.
+func runSpecOnce(t *testing.T, data []byte) {
+	doc, err := openapi.Parse(context.Background(), data)
+	if err != nil {
+		return
+	}
+	h, err := New(doc, WithSeed(3), WithMaxDelay(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, op := range doc.Operations() {
+		if i == 20 {
+			break
+		}
+		req, err := http.NewRequest(op.Method, "http://mock"+pathFor(op), nil)
+		if err != nil {
+			continue
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if strings.Contains(rec.Body.String(), "the mock failed") {
+			t.Fatalf("%s %s: %s", op.Method, req.URL, rec.Body.String())
+		}
+	}
 }
