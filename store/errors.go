@@ -1,0 +1,18 @@
+package store
+
+import "errors"
+
+// Sentinel errors. Every error a Store returns for one of these conditions
+// wraps the matching value, so callers test with errors.Is; backends wrap their
+// own causes with %w next to it.
+var (
+	// ErrNotFound: the project, key, link, record or session does not exist
+	// (or, on lookup, is revoked or expired).
+	ErrNotFound = errors.New("store: not found")
+	// ErrConflict: a duplicate id or hash, or an update against a stale version.
+	ErrConflict = errors.New("store: conflict")
+	// ErrInvalid: an argument is missing or malformed; the call did nothing.
+	ErrInvalid = errors.New("store: invalid argument")
+	// ErrClosed: the Store has been closed.
+	ErrClosed = errors.New("store: closed")
+)

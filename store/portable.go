@@ -1,0 +1,674 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Store groups the concerns of one backend and owns its connection. It is
+// safe for concurrent use. Create one with New (backends do: memory.New,
+// sqlstore.Open) and Close it when done.
+type Store struct {
+	d      Driver
+	closed atomic.Bool
+
+	projects projects
+	keys     keys
+	links    links
+	records  records
+	log      requestLog
+
+	touchMu sync.Mutex
+	pending map[string]time.Time // key id -> latest last-used not yet written
+	stop    chan struct{}
+	done    chan struct{}
+}
+
+// Option configures a Store.
+type Option func(*Store, *options)
+
+type options struct{ touchInterval time.Duration }
+
+// WithTouchInterval sets how often coalesced key last-used times are written
+// (default 30s). Zero or less writes them only on Flush and Close.
+func WithTouchInterval(d time.Duration) Option {
+	return func(_ *Store, o *options) { o.touchInterval = d }
+}
+
+// New wraps a backend's driver. The Store closes d when it is closed.
+func New(d Driver, opts ...Option) *Store {
+	o := options{touchInterval: 30 * time.Second}
+	s := &Store{d: d, pending: map[string]time.Time{}}
+	for _, opt := range opts {
+		opt(s, &o)
+	}
+	s.projects = projects{s, d.Projects()}
+	s.keys = keys{s, d.Keys()}
+	s.links = links{s, d.Links()}
+	s.records = records{s, d.Records()}
+	s.log = requestLog{s, d.RequestLog()}
+	if o.touchInterval > 0 {
+		s.stop, s.done = make(chan struct{}), make(chan struct{})
+		go s.flushLoop(o.touchInterval)
+	}
+	return s
+}
+
+// Projects returns the store's projects.
+func (s *Store) Projects() Projects { return &s.projects }
+
+// Keys returns the store's API keys.
+func (s *Store) Keys() Keys { return &s.keys }
+
+// Links returns the store's share links.
+func (s *Store) Links() Links { return &s.links }
+
+// Records returns the store's CRUD records.
+func (s *Store) Records() Records { return &s.records }
+
+// RequestLog returns the store's request log.
+func (s *Store) RequestLog() RequestLog { return &s.log }
+
+// Close writes pending last-used times and closes the backend. Calls after
+// Close return ErrClosed; closing twice is ErrClosed.
+func (s *Store) Close() error {
+	if s.closed.Swap(true) {
+		return ErrClosed
+	}
+	if s.stop != nil {
+		close(s.stop)
+		<-s.done
+	}
+	ferr := s.flush(context.Background())
+	cerr := s.d.Close()
+	if ferr != nil {
+		return ferr
+	}
+	return cerr
+}
+
+// Flush writes the key last-used times that Touch has coalesced so far.
+func (s *Store) Flush(ctx context.Context) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	return s.flush(ctx)
+}
+
+func (s *Store) flushLoop(every time.Duration) {
+	defer close(s.done)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			_ = s.flush(context.Background()) // kept pending; retried next tick
+		}
+	}
+}
+
+func (s *Store) flush(ctx context.Context) error {
+	s.touchMu.Lock()
+	batch := s.pending
+	s.pending = map[string]time.Time{}
+	s.touchMu.Unlock()
+	var first error
+	for id, at := range batch {
+		if err := s.keys.d.Touch(ctx, id, at); err != nil && !isNotFound(err) {
+			s.touch(id, at) // keep it for the next flush
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	return first
+}
+
+func (s *Store) touch(id string, at time.Time) {
+	s.touchMu.Lock()
+	if cur, ok := s.pending[id]; !ok || at.After(cur) {
+		s.pending[id] = at
+	}
+	s.touchMu.Unlock()
+}
+
+func (s *Store) check() error {
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	return nil
+}
+
+func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// NewID returns a new unique id that sorts after the ids made before it
+// (a millisecond timestamp then 64 random bits, in hex).
+func NewID() string {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(time.Now().UnixMilli()))
+	_, _ = rand.Read(b[8:])
+	return hex.EncodeToString(b[2:])
+}
+
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+}
+
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// projects is the portable Projects.
+type projects struct {
+	s *Store
+	d Projects
+}
+
+func validProject(p *Project) error {
+	switch {
+	case p == nil:
+		return invalid("nil project")
+	case p.Name == "":
+		return invalid("project %q: empty name", p.ID)
+	case !p.Visibility.valid():
+		return invalid("project %q: visibility %q is not private, public or authenticated", p.ID, p.Visibility)
+	case p.SpecFormat != "" && p.SpecFormat != "json" && p.SpecFormat != "yaml":
+		return invalid("project %q: spec format %q is not json or yaml", p.ID, p.SpecFormat)
+	case len(p.Settings) > 0 && !isObject(p.Settings):
+		return invalid("project %q: settings are not a JSON object", p.ID)
+	}
+	for op, v := range p.OperationVisibility {
+		if !v.valid() {
+			return invalid("project %q: operation %q: visibility %q is not private, public or authenticated", p.ID, op, v)
+		}
+	}
+	return nil
+}
+
+func (p *projects) Create(ctx context.Context, pr *Project) error {
+	if err := p.s.check(); err != nil {
+		return err
+	}
+	if err := validProject(pr); err != nil {
+		return err
+	}
+	if pr.ID == "" {
+		pr.ID = NewID()
+	}
+	pr.CreatedAt = now()
+	pr.UpdatedAt = pr.CreatedAt
+	pr.Version = 1
+	return p.d.Create(ctx, pr)
+}
+
+func (p *projects) Get(ctx context.Context, id string) (*Project, error) {
+	if err := p.s.check(); err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return nil, invalid("empty project id")
+	}
+	return p.d.Get(ctx, id)
+}
+
+func (p *projects) List(ctx context.Context, f ProjectFilter) ([]*Project, error) {
+	if err := p.s.check(); err != nil {
+		return nil, err
+	}
+	return p.d.List(ctx, f)
+}
+
+func (p *projects) Update(ctx context.Context, pr *Project) error {
+	if err := p.s.check(); err != nil {
+		return err
+	}
+	if err := validProject(pr); err != nil {
+		return err
+	}
+	if pr.ID == "" {
+		return invalid("update: empty project id")
+	}
+	if pr.Version < 1 {
+		return invalid("project %q: update without a version", pr.ID)
+	}
+	pr.UpdatedAt = now()
+	return p.d.Update(ctx, pr)
+}
+
+func (p *projects) Delete(ctx context.Context, id string) error {
+	if err := p.s.check(); err != nil {
+		return err
+	}
+	if id == "" {
+		return invalid("empty project id")
+	}
+	return p.d.Delete(ctx, id)
+}
+
+// keys is the portable Keys.
+type keys struct {
+	s *Store
+	d Keys
+}
+
+func validKey(k *Key) error {
+	switch {
+	case k == nil:
+		return invalid("nil key")
+	case k.Hash == "":
+		return invalid("key %q: empty hash", k.ID)
+	}
+	return nil
+}
+
+func (k *keys) Create(ctx context.Context, key *Key) error {
+	if err := k.s.check(); err != nil {
+		return err
+	}
+	if err := validKey(key); err != nil {
+		return err
+	}
+	prepKey(key)
+	return k.d.Create(ctx, key)
+}
+
+func prepKey(key *Key) {
+	if key.ID == "" {
+		key.ID = NewID()
+	}
+	key.CreatedAt = now()
+	key.RevokedAt = time.Time{}
+	key.LastUsedAt = time.Time{}
+	key.ExpiresAt = utc(key.ExpiresAt)
+}
+
+func utc(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+func (k *keys) Get(ctx context.Context, id string) (*Key, error) {
+	if err := k.s.check(); err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return nil, invalid("empty key id")
+	}
+	return k.d.Get(ctx, id)
+}
+
+func (k *keys) Lookup(ctx context.Context, hash string) (*Key, error) {
+	if err := k.s.check(); err != nil {
+		return nil, err
+	}
+	if hash == "" {
+		return nil, invalid("empty key hash")
+	}
+	key, err := k.d.Lookup(ctx, hash)
+	if err != nil {
+		return nil, err
+	}
+	if !key.Active(time.Now()) {
+		return nil, fmt.Errorf("key %s: revoked or expired: %w", key.ID, ErrNotFound)
+	}
+	return key, nil
+}
+
+func (k *keys) List(ctx context.Context, owner string) ([]*Key, error) {
+	if err := k.s.check(); err != nil {
+		return nil, err
+	}
+	return k.d.List(ctx, owner)
+}
+
+func (k *keys) Revoke(ctx context.Context, id string, at time.Time) error {
+	if err := k.s.check(); err != nil {
+		return err
+	}
+	if id == "" || at.IsZero() {
+		return invalid("revoke key %q: empty id or time", id)
+	}
+	return k.d.Revoke(ctx, id, utc(at))
+}
+
+func (k *keys) Rotate(ctx context.Context, oldID string, next *Key, expires time.Time) error {
+	if err := k.s.check(); err != nil {
+		return err
+	}
+	if oldID == "" {
+		return invalid("rotate: empty key id")
+	}
+	if err := validKey(next); err != nil {
+		return err
+	}
+	prepKey(next)
+	return k.d.Rotate(ctx, oldID, next, utc(expires))
+}
+
+func (k *keys) Touch(ctx context.Context, id string, at time.Time) error {
+	if err := k.s.check(); err != nil {
+		return err
+	}
+	if id == "" || at.IsZero() {
+		return invalid("touch key %q: empty id or time", id)
+	}
+	k.s.touch(id, utc(at))
+	return nil
+}
+
+// links is the portable Links.
+type links struct {
+	s *Store
+	d Links
+}
+
+func (l *links) Create(ctx context.Context, link *Link) error {
+	if err := l.s.check(); err != nil {
+		return err
+	}
+	switch {
+	case link == nil:
+		return invalid("nil link")
+	case link.Project == "":
+		return invalid("link %q: empty project", link.ID)
+	case link.Hash == "":
+		return invalid("link %q: empty hash", link.ID)
+	}
+	if link.ID == "" {
+		link.ID = NewID()
+	}
+	link.CreatedAt = now()
+	link.RevokedAt = time.Time{}
+	link.ExpiresAt = utc(link.ExpiresAt)
+	return l.d.Create(ctx, link)
+}
+
+func (l *links) Get(ctx context.Context, id string) (*Link, error) {
+	if err := l.s.check(); err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return nil, invalid("empty link id")
+	}
+	return l.d.Get(ctx, id)
+}
+
+func (l *links) Lookup(ctx context.Context, hash string) (*Link, error) {
+	if err := l.s.check(); err != nil {
+		return nil, err
+	}
+	if hash == "" {
+		return nil, invalid("empty link hash")
+	}
+	link, err := l.d.Lookup(ctx, hash)
+	if err != nil {
+		return nil, err
+	}
+	if !link.Active(time.Now()) {
+		return nil, fmt.Errorf("link %s: revoked or expired: %w", link.ID, ErrNotFound)
+	}
+	return link, nil
+}
+
+func (l *links) List(ctx context.Context, project string) ([]*Link, error) {
+	if err := l.s.check(); err != nil {
+		return nil, err
+	}
+	return l.d.List(ctx, project)
+}
+
+func (l *links) Revoke(ctx context.Context, id string, at time.Time) error {
+	if err := l.s.check(); err != nil {
+		return err
+	}
+	if id == "" || at.IsZero() {
+		return invalid("revoke link %q: empty id or time", id)
+	}
+	return l.d.Revoke(ctx, id, utc(at))
+}
+
+func (l *links) Regenerate(ctx context.Context, id, hash, prefix string) (*Link, error) {
+	if err := l.s.check(); err != nil {
+		return nil, err
+	}
+	if id == "" || hash == "" {
+		return nil, invalid("regenerate link %q: empty id or hash", id)
+	}
+	return l.d.Regenerate(ctx, id, hash, prefix)
+}
+
+// records is the portable Records.
+type records struct {
+	s *Store
+	d Records
+}
+
+func (r *records) check(s Scope, collection string, needCollection bool) error {
+	if err := r.s.check(); err != nil {
+		return err
+	}
+	if s.Project == "" {
+		return invalid("records: empty project")
+	}
+	if needCollection && collection == "" {
+		return invalid("records: project %q: empty collection", s.Project)
+	}
+	return nil
+}
+
+func isObject(data json.RawMessage) bool {
+	var m map[string]json.RawMessage
+	return json.Unmarshal(data, &m) == nil && m != nil
+}
+
+func (r *records) Create(ctx context.Context, s Scope, collection, id string, data json.RawMessage) (*Record, error) {
+	if err := r.check(s, collection, true); err != nil {
+		return nil, err
+	}
+	if !isObject(data) {
+		return nil, invalid("records: %s/%s: data is not a JSON object", s.Project, collection)
+	}
+	if id == "" {
+		id = NewID()
+	}
+	return r.d.Create(ctx, s, collection, id, data)
+}
+
+func (r *records) Get(ctx context.Context, s Scope, collection, id string) (*Record, error) {
+	if err := r.check(s, collection, true); err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return nil, invalid("records: %s/%s: empty id", s.Project, collection)
+	}
+	return r.d.Get(ctx, s, collection, id)
+}
+
+func (r *records) Replace(ctx context.Context, s Scope, collection, id string, data json.RawMessage) (*Record, error) {
+	if err := r.check(s, collection, true); err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return nil, invalid("records: %s/%s: empty id", s.Project, collection)
+	}
+	if !isObject(data) {
+		return nil, invalid("records: %s/%s/%s: data is not a JSON object", s.Project, collection, id)
+	}
+	return r.d.Replace(ctx, s, collection, id, data)
+}
+
+func (r *records) Patch(ctx context.Context, s Scope, collection, id string, patch json.RawMessage) (*Record, error) {
+	if err := r.check(s, collection, true); err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return nil, invalid("records: %s/%s: empty id", s.Project, collection)
+	}
+	if !isObject(patch) {
+		return nil, invalid("records: %s/%s/%s: merge patch is not a JSON object", s.Project, collection, id)
+	}
+	return r.d.Patch(ctx, s, collection, id, patch)
+}
+
+func (r *records) Delete(ctx context.Context, s Scope, collection, id string) error {
+	if err := r.check(s, collection, true); err != nil {
+		return err
+	}
+	if id == "" {
+		return invalid("records: %s/%s: empty id", s.Project, collection)
+	}
+	return r.d.Delete(ctx, s, collection, id)
+}
+
+func (r *records) List(ctx context.Context, s Scope, collection string, q Query) (*Page, error) {
+	if err := r.check(s, collection, true); err != nil {
+		return nil, err
+	}
+	switch {
+	case q.Limit < 0 || q.Limit > 1000:
+		return nil, invalid("records: %s/%s: limit %d not in 0..1000", s.Project, collection, q.Limit)
+	case q.Limit == 0:
+		q.Limit = 50
+	}
+	if err := validFilter(q.Filter); err != nil {
+		return nil, err
+	}
+	if q.After != "" {
+		after, err := base64.RawURLEncoding.DecodeString(q.After)
+		if err != nil || len(after) == 0 {
+			return nil, invalid("records: %s/%s: malformed cursor %q", s.Project, collection, q.After)
+		}
+		q.After = string(after)
+	}
+	p, err := r.d.List(ctx, s, collection, q)
+	if err != nil {
+		return nil, err
+	}
+	if p.Cursor != "" {
+		p.Cursor = base64.RawURLEncoding.EncodeToString([]byte(p.Cursor))
+	}
+	return p, nil
+}
+
+func validFilter(f map[string]any) error {
+	for k, v := range f {
+		if k == "" {
+			return invalid("records: filter on an empty field name")
+		}
+		if _, err := json.Marshal(v); err != nil {
+			return invalid("records: filter %q: %v", k, err)
+		}
+	}
+	return nil
+}
+
+func (r *records) Count(ctx context.Context, s Scope, collection string, filter map[string]any) (int, error) {
+	if err := r.check(s, collection, true); err != nil {
+		return 0, err
+	}
+	if err := validFilter(filter); err != nil {
+		return 0, err
+	}
+	return r.d.Count(ctx, s, collection, filter)
+}
+
+func (r *records) Reset(ctx context.Context, s Scope, collection string) error {
+	if err := r.check(s, collection, false); err != nil {
+		return err
+	}
+	return r.d.Reset(ctx, s, collection)
+}
+
+func (r *records) DeleteSession(ctx context.Context, project, session string) error {
+	if err := r.check(Scope{Project: project}, "", false); err != nil {
+		return err
+	}
+	if session == "" {
+		return invalid("records: project %q: delete session: empty session", project)
+	}
+	return r.d.DeleteSession(ctx, project, session)
+}
+
+// requestLog is the portable RequestLog.
+type requestLog struct {
+	s *Store
+	d RequestLog
+}
+
+func (l *requestLog) Append(ctx context.Context, entries ...Entry) error {
+	if err := l.s.check(); err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	clean := make([]Entry, len(entries))
+	for i, e := range entries {
+		if e.Project == "" {
+			return invalid("request log: entry %d: empty project", i)
+		}
+		if e.Time.IsZero() {
+			e.Time = now()
+		}
+		e.Time = utc(e.Time)
+		if j := strings.IndexAny(e.Path, "?#"); j >= 0 {
+			e.Path = e.Path[:j]
+		}
+		e.ID = 0
+		clean[i] = e
+	}
+	return l.d.Append(ctx, clean...)
+}
+
+func (l *requestLog) Query(ctx context.Context, q LogQuery) ([]Entry, error) {
+	if err := l.s.check(); err != nil {
+		return nil, err
+	}
+	switch {
+	case q.Limit < 0 || q.Limit > 10000:
+		return nil, invalid("request log: limit %d not in 0..10000", q.Limit)
+	case q.Limit == 0:
+		q.Limit = 100
+	}
+	q.Since, q.Until = utc(q.Since), utc(q.Until)
+	return l.d.Query(ctx, q)
+}
+
+func (l *requestLog) Stats(ctx context.Context, project string, since, until time.Time) (*Stats, error) {
+	if err := l.s.check(); err != nil {
+		return nil, err
+	}
+	if project == "" {
+		return nil, invalid("request log: stats: empty project")
+	}
+	if !since.IsZero() && !until.IsZero() && !since.Before(until) {
+		return nil, invalid("request log: stats: since %v not before until %v", since, until)
+	}
+	return l.d.Stats(ctx, project, utc(since), utc(until))
+}
+
+func (l *requestLog) Prune(ctx context.Context, r Retention) (int, error) {
+	if err := l.s.check(); err != nil {
+		return 0, err
+	}
+	if r.Keep < 0 {
+		return 0, invalid("request log: prune: negative keep %d", r.Keep)
+	}
+	if r.Before.IsZero() && r.Keep == 0 {
+		return 0, invalid("request log: prune: neither a time nor a count")
+	}
+	r.Before = utc(r.Before)
+	return l.d.Prune(ctx, r)
+}

@@ -1,0 +1,157 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Scope says which data a Records call sees: the project's shared base data
+// (Session empty), or one visitor session's view, which reads base data plus
+// the session's own writes and writes only to the session's overlay.
+type Scope struct {
+	Project string // required
+	Session string // empty: base data
+}
+
+// Record is one JSON document in a collection.
+type Record struct {
+	ID        string
+	Data      json.RawMessage // a JSON object
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Query selects and orders a page of records.
+type Query struct {
+	// Filter keeps records whose top-level field equals the JSON value, for
+	// every entry (e.g. {"status": "sold"}); nil keeps all.
+	Filter map[string]any
+	// Limit is the page size; zero means 50. At most 1000.
+	Limit int
+	// After is the Cursor of the previous page; empty for the first page.
+	After string
+	// Descending lists by id from highest to lowest instead of lowest first.
+	Descending bool
+}
+
+// Page is one page of a listing.
+type Page struct {
+	Records []*Record
+	// Cursor continues the listing (Query.After); empty on the last page.
+	Cursor string
+}
+
+// Records stores JSON documents in named collections per project. Listings
+// are ordered by record id and paged by keyset, so a page costs O(page) on
+// every backend, not O(collection), when the query has no filter.
+type Records interface {
+	// Create stores a record. An empty id is assigned by the store; an id
+	// visible in the scope is ErrConflict. data must be a JSON object.
+	Create(ctx context.Context, s Scope, collection, id string, data json.RawMessage) (*Record, error)
+	// Get returns the record visible in the scope, or ErrNotFound.
+	Get(ctx context.Context, s Scope, collection, id string) (*Record, error)
+	// Replace replaces the data of a record visible in the scope.
+	Replace(ctx context.Context, s Scope, collection, id string, data json.RawMessage) (*Record, error)
+	// Patch applies a JSON merge patch (RFC 7396) to a record visible in the
+	// scope and returns the result.
+	Patch(ctx context.Context, s Scope, collection, id string, patch json.RawMessage) (*Record, error)
+	// Delete removes a record visible in the scope. In a session it hides
+	// the base record from that session only.
+	Delete(ctx context.Context, s Scope, collection, id string) error
+	// List returns a page of the records visible in the scope.
+	List(ctx context.Context, s Scope, collection string, q Query) (*Page, error)
+	// Count returns how many records visible in the scope match the filter.
+	Count(ctx context.Context, s Scope, collection string, filter map[string]any) (int, error)
+	// Reset removes a collection (every collection when collection is
+	// empty). In the base scope it removes base data and every session's
+	// overlay of it; in a session it drops only that session's overlay, so
+	// the session sees base data again.
+	Reset(ctx context.Context, s Scope, collection string) error
+	// DeleteSession drops everything a session wrote in the project.
+	DeleteSession(ctx context.Context, project, session string) error
+}
+
+// Entry is one request-log entry. Path holds no query string, so secrets
+// sent as query parameters are never logged.
+type Entry struct {
+	ID        int64 // assigned by the store
+	Time      time.Time
+	Project   string
+	Operation string
+	Method    string
+	Path      string
+	Status    int
+	Latency   time.Duration
+	KeyID     string
+	LinkID    string
+	Session   string
+}
+
+// LogQuery selects request-log entries; zero fields match everything.
+type LogQuery struct {
+	Project   string
+	Operation string
+	KeyID     string
+	LinkID    string
+	Session   string
+	Since     time.Time // inclusive
+	Until     time.Time // exclusive
+	// Limit caps the result, newest first; zero means 100. At most 10000.
+	Limit int
+}
+
+// Stats aggregates the entries of one project over a period.
+type Stats struct {
+	Total int
+	// ByDay counts entries per UTC day, oldest first, days without entries left out.
+	ByDay []DayCount
+	// TopOperations lists operations by descending count (ties by name), at most ten.
+	TopOperations []OperationStats
+	// ByStatusClass counts entries by status/100: 2 for 2xx, 4 for 4xx, ...
+	ByStatusClass map[int]int
+}
+
+// DayCount is the number of entries on one UTC day.
+type DayCount struct {
+	Day   time.Time // midnight UTC
+	Count int
+}
+
+// OperationStats is the count and mean latency of one operation.
+type OperationStats struct {
+	Operation  string
+	Count      int
+	AvgLatency time.Duration
+}
+
+// Retention says which entries Prune removes: those older than Before (when
+// not zero), then all but the newest Keep (when Keep > 0).
+type Retention struct {
+	Before time.Time
+	Keep   int
+}
+
+// RequestLog stores the requests the mock answered.
+type RequestLog interface {
+	// Append stores entries in one batch.
+	Append(ctx context.Context, entries ...Entry) error
+	// Query returns matching entries, newest first.
+	Query(ctx context.Context, q LogQuery) ([]Entry, error)
+	// Stats aggregates a project's entries in [since, until).
+	Stats(ctx context.Context, project string, since, until time.Time) (*Stats, error)
+	// Prune removes entries by the retention rule and says how many.
+	Prune(ctx context.Context, r Retention) (int, error)
+}
+
+// Driver is what a backend implements. Use it through a Store, which
+// validates arguments and refuses calls after Close before a driver sees them.
+type Driver interface {
+	Projects() Projects
+	Keys() Keys
+	Links() Links
+	Records() Records
+	RequestLog() RequestLog
+	// Close releases the connection. The Store calls it once.
+	Close() error
+}
