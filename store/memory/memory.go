@@ -1,0 +1,436 @@
+// Package memory is the in-memory store backend: maps guarded by locks, safe
+// for concurrent use, lost when the process ends. It is the default in tests
+// and examples.
+//
+//	s := memory.New()
+//	defer s.Close()
+package memory
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/mockapi-go/mockapi/store"
+)
+
+// New returns an empty in-memory Store.
+func New(opts ...store.Option) *store.Store {
+	return store.New(NewDriver(), opts...)
+}
+
+// NewDriver returns an empty in-memory driver, for wrapping with store.New.
+func NewDriver() store.Driver {
+	return &driver{
+		projects: &projects{m: map[string]*store.Project{}},
+		keys:     &keys{byID: map[string]*store.Key{}, byHash: map[string]string{}},
+		links:    &links{byID: map[string]*store.Link{}, byHash: map[string]string{}},
+		records:  &records{colls: map[collKey]*coll{}},
+		log:      &requestLog{},
+	}
+}
+
+type driver struct {
+	projects *projects
+	keys     *keys
+	links    *links
+	records  *records
+	log      *requestLog
+}
+
+func (d *driver) Projects() store.Projects     { return d.projects }
+func (d *driver) Keys() store.Keys             { return d.keys }
+func (d *driver) Links() store.Links           { return d.links }
+func (d *driver) Records() store.Records       { return d.records }
+func (d *driver) RequestLog() store.RequestLog { return d.log }
+func (d *driver) Close() error                 { return nil }
+
+func notFound(what, id string) error { return fmt.Errorf("%s %q: %w", what, id, store.ErrNotFound) }
+func conflict(what, id string) error { return fmt.Errorf("%s %q: %w", what, id, store.ErrConflict) }
+
+// projects
+
+type projects struct {
+	mu sync.RWMutex
+	m  map[string]*store.Project
+}
+
+func cloneProject(p *store.Project) *store.Project {
+	c := *p
+	c.Spec = slices.Clone(p.Spec)
+	c.Settings = slices.Clone(p.Settings)
+	c.OperationVisibility = maps.Clone(p.OperationVisibility)
+	return &c
+}
+
+func (ps *projects) Create(_ context.Context, p *store.Project) error {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if _, ok := ps.m[p.ID]; ok {
+		return conflict("project", p.ID)
+	}
+	ps.m[p.ID] = cloneProject(p)
+	return nil
+}
+
+func (ps *projects) Get(_ context.Context, id string) (*store.Project, error) {
+	ps.mu.RLock()
+	defer ps.mu.RUnlock()
+	p, ok := ps.m[id]
+	if !ok {
+		return nil, notFound("project", id)
+	}
+	return cloneProject(p), nil
+}
+
+func (ps *projects) List(_ context.Context, f store.ProjectFilter) ([]*store.Project, error) {
+	ps.mu.RLock()
+	defer ps.mu.RUnlock()
+	var out []*store.Project
+	for _, id := range slices.Sorted(maps.Keys(ps.m)) {
+		p := ps.m[id]
+		if (f.Owner == "" || p.Owner == f.Owner) && (f.Team == "" || p.Team == f.Team) {
+			out = append(out, cloneProject(p))
+		}
+	}
+	return out, nil
+}
+
+func (ps *projects) Update(_ context.Context, p *store.Project) error {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	cur, ok := ps.m[p.ID]
+	if !ok {
+		return notFound("project", p.ID)
+	}
+	if cur.Version != p.Version {
+		return fmt.Errorf("project %q: version %d, stored %d: %w", p.ID, p.Version, cur.Version, store.ErrConflict)
+	}
+	p.Version++
+	p.CreatedAt = cur.CreatedAt
+	ps.m[p.ID] = cloneProject(p)
+	return nil
+}
+
+func (ps *projects) Delete(_ context.Context, id string) error {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if _, ok := ps.m[id]; !ok {
+		return notFound("project", id)
+	}
+	delete(ps.m, id)
+	return nil
+}
+
+// keys
+
+type keys struct {
+	mu     sync.RWMutex
+	byID   map[string]*store.Key
+	byHash map[string]string
+}
+
+func cloneKey(k *store.Key) *store.Key {
+	c := *k
+	c.Projects = slices.Clone(k.Projects)
+	return &c
+}
+
+func byCreated[T any](s []T, at func(T) (time.Time, string)) {
+	slices.SortFunc(s, func(a, b T) int {
+		ta, ia := at(a)
+		tb, ib := at(b)
+		return cmp.Or(ta.Compare(tb), cmp.Compare(ia, ib))
+	})
+}
+
+func (ks *keys) create(k *store.Key) error {
+	if _, ok := ks.byID[k.ID]; ok {
+		return conflict("key", k.ID)
+	}
+	if _, ok := ks.byHash[k.Hash]; ok {
+		return conflict("key hash of", k.ID)
+	}
+	ks.byID[k.ID] = cloneKey(k)
+	ks.byHash[k.Hash] = k.ID
+	return nil
+}
+
+func (ks *keys) Create(_ context.Context, k *store.Key) error {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	return ks.create(k)
+}
+
+func (ks *keys) Get(_ context.Context, id string) (*store.Key, error) {
+	ks.mu.RLock()
+	defer ks.mu.RUnlock()
+	k, ok := ks.byID[id]
+	if !ok {
+		return nil, notFound("key", id)
+	}
+	return cloneKey(k), nil
+}
+
+func (ks *keys) Lookup(_ context.Context, hash string) (*store.Key, error) {
+	ks.mu.RLock()
+	defer ks.mu.RUnlock()
+	id, ok := ks.byHash[hash]
+	if !ok {
+		return nil, fmt.Errorf("key hash: %w", store.ErrNotFound)
+	}
+	return cloneKey(ks.byID[id]), nil
+}
+
+func (ks *keys) List(_ context.Context, owner string) ([]*store.Key, error) {
+	ks.mu.RLock()
+	defer ks.mu.RUnlock()
+	var out []*store.Key
+	for _, k := range ks.byID {
+		if owner == "" || k.Owner == owner {
+			out = append(out, cloneKey(k))
+		}
+	}
+	byCreated(out, func(k *store.Key) (time.Time, string) { return k.CreatedAt, k.ID })
+	return out, nil
+}
+
+func (ks *keys) Revoke(_ context.Context, id string, at time.Time) error {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	k, ok := ks.byID[id]
+	if !ok {
+		return notFound("key", id)
+	}
+	if k.RevokedAt.IsZero() {
+		k.RevokedAt = at
+	}
+	return nil
+}
+
+func (ks *keys) Rotate(_ context.Context, oldID string, next *store.Key, expires time.Time) error {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	old, ok := ks.byID[oldID]
+	if !ok || !old.RevokedAt.IsZero() {
+		return notFound("key", oldID)
+	}
+	if err := ks.create(next); err != nil {
+		return err
+	}
+	if expires.IsZero() {
+		old.RevokedAt = next.CreatedAt
+	} else if old.ExpiresAt.IsZero() || expires.Before(old.ExpiresAt) {
+		old.ExpiresAt = expires
+	}
+	return nil
+}
+
+func (ks *keys) Touch(_ context.Context, id string, at time.Time) error {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	k, ok := ks.byID[id]
+	if !ok {
+		return notFound("key", id)
+	}
+	if at.After(k.LastUsedAt) {
+		k.LastUsedAt = at
+	}
+	return nil
+}
+
+// links
+
+type links struct {
+	mu     sync.RWMutex
+	byID   map[string]*store.Link
+	byHash map[string]string
+}
+
+func cloneLink(l *store.Link) *store.Link { c := *l; return &c }
+
+func (ls *links) Create(_ context.Context, l *store.Link) error {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if _, ok := ls.byID[l.ID]; ok {
+		return conflict("link", l.ID)
+	}
+	if _, ok := ls.byHash[l.Hash]; ok {
+		return conflict("link hash of", l.ID)
+	}
+	ls.byID[l.ID] = cloneLink(l)
+	ls.byHash[l.Hash] = l.ID
+	return nil
+}
+
+func (ls *links) Get(_ context.Context, id string) (*store.Link, error) {
+	ls.mu.RLock()
+	defer ls.mu.RUnlock()
+	l, ok := ls.byID[id]
+	if !ok {
+		return nil, notFound("link", id)
+	}
+	return cloneLink(l), nil
+}
+
+func (ls *links) Lookup(_ context.Context, hash string) (*store.Link, error) {
+	ls.mu.RLock()
+	defer ls.mu.RUnlock()
+	id, ok := ls.byHash[hash]
+	if !ok {
+		return nil, fmt.Errorf("link hash: %w", store.ErrNotFound)
+	}
+	return cloneLink(ls.byID[id]), nil
+}
+
+func (ls *links) List(_ context.Context, project string) ([]*store.Link, error) {
+	ls.mu.RLock()
+	defer ls.mu.RUnlock()
+	var out []*store.Link
+	for _, l := range ls.byID {
+		if project == "" || l.Project == project {
+			out = append(out, cloneLink(l))
+		}
+	}
+	byCreated(out, func(l *store.Link) (time.Time, string) { return l.CreatedAt, l.ID })
+	return out, nil
+}
+
+func (ls *links) Revoke(_ context.Context, id string, at time.Time) error {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	l, ok := ls.byID[id]
+	if !ok {
+		return notFound("link", id)
+	}
+	if l.RevokedAt.IsZero() {
+		l.RevokedAt = at
+	}
+	return nil
+}
+
+func (ls *links) Regenerate(_ context.Context, id, hash, prefix string) (*store.Link, error) {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	l, ok := ls.byID[id]
+	if !ok || !l.RevokedAt.IsZero() {
+		return nil, notFound("link", id)
+	}
+	if _, ok := ls.byHash[hash]; ok {
+		return nil, conflict("link hash of", id)
+	}
+	delete(ls.byHash, l.Hash)
+	l.Hash, l.Prefix = hash, prefix
+	ls.byHash[hash] = id
+	return cloneLink(l), nil
+}
+
+// request log
+
+type requestLog struct {
+	mu      sync.RWMutex
+	nextID  int64
+	entries []store.Entry // in ID order
+}
+
+func (rl *requestLog) Append(_ context.Context, entries ...store.Entry) error {
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	for _, e := range entries {
+		rl.nextID++
+		e.ID = rl.nextID
+		rl.entries = append(rl.entries, e)
+	}
+	return nil
+}
+
+func newestFirst(a, b store.Entry) int {
+	return cmp.Or(b.Time.Compare(a.Time), cmp.Compare(b.ID, a.ID))
+}
+
+func (rl *requestLog) Query(_ context.Context, q store.LogQuery) ([]store.Entry, error) {
+	rl.mu.RLock()
+	var out []store.Entry
+	for _, e := range rl.entries {
+		if match(q, e) {
+			out = append(out, e)
+		}
+	}
+	rl.mu.RUnlock()
+	slices.SortFunc(out, newestFirst)
+	if len(out) > q.Limit {
+		out = out[:q.Limit]
+	}
+	return out, nil
+}
+
+func match(q store.LogQuery, e store.Entry) bool {
+	eq := func(want, got string) bool { return want == "" || want == got }
+	return eq(q.Project, e.Project) && eq(q.Operation, e.Operation) && eq(q.KeyID, e.KeyID) &&
+		eq(q.LinkID, e.LinkID) && eq(q.Session, e.Session) &&
+		(q.Since.IsZero() || !e.Time.Before(q.Since)) && (q.Until.IsZero() || e.Time.Before(q.Until))
+}
+
+func (rl *requestLog) Stats(_ context.Context, project string, since, until time.Time) (*store.Stats, error) {
+	rl.mu.RLock()
+	defer rl.mu.RUnlock()
+	st := &store.Stats{ByStatusClass: map[int]int{}}
+	days := map[time.Time]int{}
+	type agg struct {
+		n   int
+		sum time.Duration
+	}
+	ops := map[string]*agg{}
+	q := store.LogQuery{Project: project, Since: since, Until: until}
+	for _, e := range rl.entries {
+		if !match(q, e) {
+			continue
+		}
+		st.Total++
+		days[e.Time.UTC().Truncate(24*time.Hour)]++
+		st.ByStatusClass[e.Status/100]++
+		a := ops[e.Operation]
+		if a == nil {
+			a = &agg{}
+			ops[e.Operation] = a
+		}
+		a.n++
+		a.sum += e.Latency
+	}
+	for _, d := range slices.SortedFunc(maps.Keys(days), time.Time.Compare) {
+		st.ByDay = append(st.ByDay, store.DayCount{Day: d, Count: days[d]})
+	}
+	for op, a := range ops {
+		st.TopOperations = append(st.TopOperations, store.OperationStats{Operation: op, Count: a.n, AvgLatency: a.sum / time.Duration(a.n)})
+	}
+	slices.SortFunc(st.TopOperations, func(a, b store.OperationStats) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Operation, b.Operation))
+	})
+	if len(st.TopOperations) > 10 {
+		st.TopOperations = st.TopOperations[:10]
+	}
+	return st, nil
+}
+
+func (rl *requestLog) Prune(_ context.Context, r store.Retention) (int, error) {
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	before := len(rl.entries)
+	if !r.Before.IsZero() {
+		rl.entries = slices.DeleteFunc(rl.entries, func(e store.Entry) bool { return e.Time.Before(r.Before) })
+	}
+	if r.Keep > 0 && len(rl.entries) > r.Keep {
+		sorted := slices.Clone(rl.entries)
+		slices.SortFunc(sorted, newestFirst)
+		keep := map[int64]bool{}
+		for _, e := range sorted[:r.Keep] {
+			keep[e.ID] = true
+		}
+		rl.entries = slices.DeleteFunc(rl.entries, func(e store.Entry) bool { return !keep[e.ID] })
+	}
+	return before - len(rl.entries), nil
+}

@@ -1,0 +1,20 @@
+package memory_test
+
+import (
+	"testing"
+
+	"github.com/mockapi-go/mockapi/store"
+	"github.com/mockapi-go/mockapi/store/memory"
+	"github.com/mockapi-go/mockapi/store/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, storetest.Harness{
+		// Stores over one driver share its maps, like two processes on one database.
+		NewDatabase: func(testing.TB) storetest.Opener {
+			d := memory.NewDriver()
+			return func(testing.TB) *store.Store { return store.New(d) }
+		},
+		Shared: true,
+	})
+}

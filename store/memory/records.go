@@ -1,0 +1,333 @@
+package memory
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/mockapi-go/mockapi/store"
+)
+
+type collKey struct{ project, collection, session string }
+
+// coll is the records of one collection in one scope, kept with a sorted id
+// index so that a page costs O(log n + page).
+type coll struct {
+	ids  []string
+	docs map[string]*rec
+}
+
+type rec struct {
+	store.Record
+	deleted bool // a session's tombstone over a base record
+}
+
+func (c *coll) put(r *rec) {
+	if _, ok := c.docs[r.ID]; !ok {
+		i, _ := slices.BinarySearch(c.ids, r.ID)
+		c.ids = slices.Insert(c.ids, i, r.ID)
+	}
+	c.docs[r.ID] = r
+}
+
+func (c *coll) remove(id string) {
+	if _, ok := c.docs[id]; ok {
+		i, _ := slices.BinarySearch(c.ids, id)
+		c.ids = slices.Delete(c.ids, i, i+1)
+		delete(c.docs, id)
+	}
+}
+
+type records struct {
+	mu    sync.RWMutex
+	colls map[collKey]*coll
+}
+
+func (rs *records) coll(s store.Scope, collection string, session string, create bool) *coll {
+	k := collKey{s.Project, collection, session}
+	c := rs.colls[k]
+	if c == nil && create {
+		c = &coll{docs: map[string]*rec{}}
+		rs.colls[k] = c
+	}
+	return c
+}
+
+func cloneRecord(r *store.Record) *store.Record {
+	c := *r
+	c.Data = slices.Clone(r.Data)
+	return &c
+}
+
+// visible returns the record the scope sees, or nil.
+func (rs *records) visible(s store.Scope, collection, id string) *store.Record {
+	if s.Session != "" {
+		if o := rs.coll(s, collection, s.Session, false); o != nil {
+			if r, ok := o.docs[id]; ok {
+				if r.deleted {
+					return nil
+				}
+				return &r.Record
+			}
+		}
+	}
+	if b := rs.coll(s, collection, "", false); b != nil {
+		if r, ok := b.docs[id]; ok {
+			return &r.Record
+		}
+	}
+	return nil
+}
+
+func recNotFound(s store.Scope, collection, id string) error {
+	return fmt.Errorf("record %s/%s/%s: %w", s.Project, collection, id, store.ErrNotFound)
+}
+
+func (rs *records) write(s store.Scope, collection string, r store.Record) *store.Record {
+	rs.coll(s, collection, s.Session, true).put(&rec{Record: r})
+	return cloneRecord(&r)
+}
+
+func stamp() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+func (rs *records) Create(_ context.Context, s store.Scope, collection, id string, data json.RawMessage) (*store.Record, error) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.visible(s, collection, id) != nil {
+		return nil, fmt.Errorf("record %s/%s/%s: %w", s.Project, collection, id, store.ErrConflict)
+	}
+	t := stamp()
+	return rs.write(s, collection, store.Record{ID: id, Data: slices.Clone(data), CreatedAt: t, UpdatedAt: t}), nil
+}
+
+func (rs *records) Get(_ context.Context, s store.Scope, collection, id string) (*store.Record, error) {
+	rs.mu.RLock()
+	defer rs.mu.RUnlock()
+	r := rs.visible(s, collection, id)
+	if r == nil {
+		return nil, recNotFound(s, collection, id)
+	}
+	return cloneRecord(r), nil
+}
+
+func (rs *records) Replace(_ context.Context, s store.Scope, collection, id string, data json.RawMessage) (*store.Record, error) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	r := rs.visible(s, collection, id)
+	if r == nil {
+		return nil, recNotFound(s, collection, id)
+	}
+	return rs.write(s, collection, store.Record{ID: id, Data: slices.Clone(data), CreatedAt: r.CreatedAt, UpdatedAt: stamp()}), nil
+}
+
+func (rs *records) Patch(_ context.Context, s store.Scope, collection, id string, patch json.RawMessage) (*store.Record, error) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	r := rs.visible(s, collection, id)
+	if r == nil {
+		return nil, recNotFound(s, collection, id)
+	}
+	data, err := store.MergePatch(r.Data, patch)
+	if err != nil {
+		return nil, err
+	}
+	return rs.write(s, collection, store.Record{ID: id, Data: data, CreatedAt: r.CreatedAt, UpdatedAt: stamp()}), nil
+}
+
+func (rs *records) Delete(_ context.Context, s store.Scope, collection, id string) error {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	r := rs.visible(s, collection, id)
+	if r == nil {
+		return recNotFound(s, collection, id)
+	}
+	if s.Session == "" {
+		rs.coll(s, collection, "", false).remove(id)
+		return nil
+	}
+	o := rs.coll(s, collection, s.Session, true)
+	if b := rs.coll(s, collection, "", false); b != nil && b.docs[id] != nil {
+		o.put(&rec{Record: store.Record{ID: id}, deleted: true})
+	} else {
+		o.remove(id)
+	}
+	return nil
+}
+
+// filter is a Query filter with its values in canonical JSON.
+type filter map[string][]byte
+
+func canon(v any) []byte {
+	b, _ := json.Marshal(v)
+	var x any
+	if json.Unmarshal(b, &x) == nil {
+		b, _ = json.Marshal(x)
+	}
+	return b
+}
+
+func newFilter(f map[string]any) filter {
+	out := filter{}
+	for k, v := range f {
+		out[k] = canon(v)
+	}
+	return out
+}
+
+func (f filter) match(data json.RawMessage) bool {
+	if len(f) == 0 {
+		return true
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(data, &m) != nil {
+		return false
+	}
+	for k, want := range f {
+		got, ok := m[k]
+		if !ok {
+			return false
+		}
+		var x any
+		if json.Unmarshal(got, &x) != nil || !bytes.Equal(canon(x), want) {
+			return false
+		}
+	}
+	return true
+}
+
+// walk calls fn with the records visible in the scope, in id order (reverse
+// when desc), starting after the id after, until fn returns false. It merges
+// the base index with the session's overlay index, so it costs O(log n) plus
+// the records visited.
+func (rs *records) walk(s store.Scope, collection, after string, desc bool, fn func(*store.Record) bool) {
+	base := rs.coll(s, collection, "", false)
+	var over *coll
+	if s.Session != "" {
+		over = rs.coll(s, collection, s.Session, false)
+	}
+	type cursor struct {
+		c *coll
+		i int
+	}
+	start := func(c *coll) cursor {
+		if c == nil {
+			return cursor{}
+		}
+		if after == "" {
+			if desc {
+				return cursor{c, len(c.ids) - 1}
+			}
+			return cursor{c, 0}
+		}
+		i, found := slices.BinarySearch(c.ids, after)
+		if desc {
+			return cursor{c, i - 1}
+		}
+		if found {
+			i++
+		}
+		return cursor{c, i}
+	}
+	peek := func(cu cursor) (string, bool) {
+		if cu.c == nil || cu.i < 0 || cu.i >= len(cu.c.ids) {
+			return "", false
+		}
+		return cu.c.ids[cu.i], true
+	}
+	step := 1
+	if desc {
+		step = -1
+	}
+	less := func(a, b string) bool { return (a < b) != desc }
+	b, o := start(base), start(over)
+	for {
+		bid, bok := peek(b)
+		oid, ook := peek(o)
+		var r *rec
+		switch {
+		case !bok && !ook:
+			return
+		case ook && (!bok || oid == bid || less(oid, bid)):
+			if bok && oid == bid {
+				b.i += step
+			}
+			r = o.c.docs[oid]
+			o.i += step
+		default:
+			r = b.c.docs[bid]
+			b.i += step
+		}
+		if r.deleted {
+			continue
+		}
+		if !fn(&r.Record) {
+			return
+		}
+	}
+}
+
+func (rs *records) List(_ context.Context, s store.Scope, collection string, q store.Query) (*store.Page, error) {
+	rs.mu.RLock()
+	defer rs.mu.RUnlock()
+	f := newFilter(q.Filter)
+	p := &store.Page{}
+	more := false
+	rs.walk(s, collection, q.After, q.Descending, func(r *store.Record) bool {
+		if !f.match(r.Data) {
+			return true
+		}
+		if len(p.Records) == q.Limit {
+			more = true
+			return false
+		}
+		p.Records = append(p.Records, cloneRecord(r))
+		return true
+	})
+	if more {
+		p.Cursor = p.Records[len(p.Records)-1].ID
+	}
+	return p, nil
+}
+
+func (rs *records) Count(_ context.Context, s store.Scope, collection string, fm map[string]any) (int, error) {
+	rs.mu.RLock()
+	defer rs.mu.RUnlock()
+	f := newFilter(fm)
+	n := 0
+	rs.walk(s, collection, "", false, func(r *store.Record) bool {
+		if f.match(r.Data) {
+			n++
+		}
+		return true
+	})
+	return n, nil
+}
+
+func (rs *records) Reset(_ context.Context, s store.Scope, collection string) error {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	for k := range rs.colls {
+		if k.project != s.Project || (collection != "" && k.collection != collection) {
+			continue
+		}
+		if s.Session == "" || k.session == s.Session {
+			delete(rs.colls, k)
+		}
+	}
+	return nil
+}
+
+func (rs *records) DeleteSession(_ context.Context, project, session string) error {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	for k := range rs.colls {
+		if k.project == project && k.session == session {
+			delete(rs.colls, k)
+		}
+	}
+	return nil
+}

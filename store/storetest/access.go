@@ -1,0 +1,348 @@
+package storetest
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mockapi-go/mockapi/store"
+)
+
+func newProject(name string) *store.Project {
+	return &store.Project{
+		Name:                name,
+		Spec:                []byte("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n"),
+		SpecFormat:          "yaml",
+		Visibility:          store.Private,
+		OperationVisibility: map[string]store.Visibility{"listPets": store.Public},
+		Owner:               "alice",
+		Team:                "red",
+		Settings:            json.RawMessage(`{"seed":42}`),
+	}
+}
+
+func testProjects(t *testing.T, h Harness) {
+	t.Run("CreateGet", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		p := newProject("pets")
+		require.NoError(t, s.Projects().Create(ctx(t), p))
+		assert.NotEmpty(t, p.ID)
+		assert.EqualValues(t, 1, p.Version)
+		got, err := s.Projects().Get(ctx(t), p.ID)
+		require.NoError(t, err)
+		assert.Equal(t, p.Name, got.Name)
+		assert.Equal(t, p.Spec, got.Spec)
+		assert.Equal(t, "yaml", got.SpecFormat)
+		assert.Equal(t, store.Private, got.Visibility)
+		assert.Equal(t, p.OperationVisibility, got.OperationVisibility)
+		assert.Equal(t, "alice", got.Owner)
+		assert.Equal(t, "red", got.Team)
+		assert.JSONEq(t, `{"seed":42}`, string(got.Settings))
+		assert.EqualValues(t, 1, got.Version)
+		assert.True(t, p.CreatedAt.Equal(got.CreatedAt), "created %v, got %v", p.CreatedAt, got.CreatedAt)
+
+		dup := newProject("again")
+		dup.ID = p.ID
+		assert.ErrorIs(t, s.Projects().Create(ctx(t), dup), store.ErrConflict)
+		_, err = s.Projects().Get(ctx(t), "nope")
+		assert.ErrorIs(t, err, store.ErrNotFound)
+	})
+	t.Run("List", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		for i, owner := range []string{"alice", "bob", "alice"} {
+			p := newProject(fmt.Sprint("p", i))
+			p.ID = fmt.Sprint("p", i)
+			p.Owner = owner
+			require.NoError(t, s.Projects().Create(ctx(t), p))
+		}
+		for _, tc := range []struct {
+			f    store.ProjectFilter
+			want []string
+		}{
+			{store.ProjectFilter{}, []string{"p0", "p1", "p2"}},
+			{store.ProjectFilter{Owner: "alice"}, []string{"p0", "p2"}},
+			{store.ProjectFilter{Owner: "carol"}, nil},
+			{store.ProjectFilter{Team: "red"}, []string{"p0", "p1", "p2"}},
+		} {
+			ps, err := s.Projects().List(ctx(t), tc.f)
+			require.NoError(t, err)
+			var ids []string
+			for _, p := range ps {
+				ids = append(ids, p.ID)
+			}
+			assert.Equal(t, tc.want, ids, "filter %+v", tc.f)
+		}
+	})
+	t.Run("UpdateOptimistic", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		p := newProject("pets")
+		require.NoError(t, s.Projects().Create(ctx(t), p))
+		a, err := s.Projects().Get(ctx(t), p.ID)
+		require.NoError(t, err)
+		b, err := s.Projects().Get(ctx(t), p.ID)
+		require.NoError(t, err)
+
+		a.Visibility = store.Public
+		a.Settings = json.RawMessage(`{"seed":7}`)
+		require.NoError(t, s.Projects().Update(ctx(t), a))
+		assert.EqualValues(t, 2, a.Version)
+
+		b.Name = "stale"
+		assert.ErrorIs(t, s.Projects().Update(ctx(t), b), store.ErrConflict, "update from a stale version")
+
+		got, err := s.Projects().Get(ctx(t), p.ID)
+		require.NoError(t, err)
+		assert.Equal(t, store.Public, got.Visibility)
+		assert.Equal(t, "pets", got.Name)
+		assert.JSONEq(t, `{"seed":7}`, string(got.Settings))
+		assert.EqualValues(t, 2, got.Version)
+
+		missing := newProject("x")
+		missing.ID, missing.Version = "missing", 1
+		assert.ErrorIs(t, s.Projects().Update(ctx(t), missing), store.ErrNotFound)
+	})
+	t.Run("Delete", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		p := newProject("pets")
+		require.NoError(t, s.Projects().Create(ctx(t), p))
+		require.NoError(t, s.Projects().Delete(ctx(t), p.ID))
+		_, err := s.Projects().Get(ctx(t), p.ID)
+		assert.ErrorIs(t, err, store.ErrNotFound)
+		assert.ErrorIs(t, s.Projects().Delete(ctx(t), p.ID), store.ErrNotFound)
+	})
+	t.Run("Invalid", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		for name, mut := range map[string]func(*store.Project){
+			"no name":                 func(p *store.Project) { p.Name = "" },
+			"bad visibility":          func(p *store.Project) { p.Visibility = "secret" },
+			"bad operation override":  func(p *store.Project) { p.OperationVisibility = map[string]store.Visibility{"x": "y"} },
+			"bad spec format":         func(p *store.Project) { p.SpecFormat = "xml" },
+			"settings not an object":  func(p *store.Project) { p.Settings = json.RawMessage(`[1]`) },
+			"settings not even JSON ": func(p *store.Project) { p.Settings = json.RawMessage(`{`) },
+		} {
+			p := newProject("pets")
+			mut(p)
+			assert.ErrorIs(t, s.Projects().Create(ctx(t), p), store.ErrInvalid, name)
+		}
+		_, err := s.Projects().Get(ctx(t), "")
+		assert.ErrorIs(t, err, store.ErrInvalid)
+	})
+}
+
+func newKey(hash string) *store.Key {
+	return &store.Key{Hash: hash, Prefix: hash[:4], Name: "ci", Owner: "alice", Projects: []string{"p1", "p2"}}
+}
+
+func testKeys(t *testing.T, h Harness) {
+	t.Run("CreateLookup", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		k := newKey("hash-one")
+		k.ExpiresAt = time.Now().Add(time.Hour)
+		require.NoError(t, s.Keys().Create(ctx(t), k))
+		require.NotEmpty(t, k.ID)
+		got, err := s.Keys().Lookup(ctx(t), "hash-one")
+		require.NoError(t, err)
+		assert.Equal(t, k.ID, got.ID)
+		assert.Equal(t, "hash", got.Prefix)
+		assert.Equal(t, []string{"p1", "p2"}, got.Projects)
+		assert.True(t, got.Allows("p2"))
+		assert.False(t, got.Allows("p3"))
+		assert.True(t, k.ExpiresAt.Equal(got.ExpiresAt))
+		assert.True(t, got.RevokedAt.IsZero())
+
+		all := newKey("hash-all")
+		all.Projects = nil
+		require.NoError(t, s.Keys().Create(ctx(t), all))
+		got, err = s.Keys().Get(ctx(t), all.ID)
+		require.NoError(t, err)
+		assert.True(t, got.Allows("anything"), "an unscoped key allows every project")
+
+		assert.ErrorIs(t, s.Keys().Create(ctx(t), newKey("hash-one")), store.ErrConflict, "duplicate hash")
+		_, err = s.Keys().Lookup(ctx(t), "hash-unknown")
+		assert.ErrorIs(t, err, store.ErrNotFound)
+		assert.ErrorIs(t, s.Keys().Create(ctx(t), &store.Key{}), store.ErrInvalid)
+	})
+	t.Run("ListByOwner", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		for i, owner := range []string{"alice", "bob", "alice"} {
+			k := newKey(fmt.Sprint("hash-", i))
+			k.Owner = owner
+			require.NoError(t, s.Keys().Create(ctx(t), k))
+		}
+		ks, err := s.Keys().List(ctx(t), "alice")
+		require.NoError(t, err)
+		require.Len(t, ks, 2)
+		assert.Equal(t, "hash-0", ks[0].Hash)
+		assert.Equal(t, "hash-2", ks[1].Hash)
+		ks, err = s.Keys().List(ctx(t), "")
+		require.NoError(t, err)
+		assert.Len(t, ks, 3)
+	})
+	t.Run("RevokeAndExpiry", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		k := newKey("hash-revoked")
+		require.NoError(t, s.Keys().Create(ctx(t), k))
+		at := time.Now().Add(-time.Minute)
+		require.NoError(t, s.Keys().Revoke(ctx(t), k.ID, at))
+		require.NoError(t, s.Keys().Revoke(ctx(t), k.ID, time.Now()), "revoking twice")
+		_, err := s.Keys().Lookup(ctx(t), "hash-revoked")
+		assert.ErrorIs(t, err, store.ErrNotFound, "a revoked key is refused")
+		got, err := s.Keys().Get(ctx(t), k.ID)
+		require.NoError(t, err)
+		assert.WithinDuration(t, at, got.RevokedAt, time.Millisecond, "the first revocation time stays")
+		assert.ErrorIs(t, s.Keys().Revoke(ctx(t), "missing", at), store.ErrNotFound)
+
+		old := newKey("hash-expired")
+		old.ExpiresAt = time.Now().Add(-time.Second)
+		require.NoError(t, s.Keys().Create(ctx(t), old))
+		_, err = s.Keys().Lookup(ctx(t), "hash-expired")
+		assert.ErrorIs(t, err, store.ErrNotFound, "an expired key is refused")
+	})
+	t.Run("Rotate", func(t *testing.T) {
+		t.Parallel()
+		for _, tc := range []struct {
+			name      string
+			grace     time.Duration
+			oldWorks  bool
+			oldExpiry bool
+		}{
+			{"WithGrace", time.Hour, true, true},
+			{"Immediate", 0, false, false},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				s := h.open(t)
+				old := newKey("hash-old")
+				require.NoError(t, s.Keys().Create(ctx(t), old))
+				var expires time.Time
+				if tc.grace > 0 {
+					expires = time.Now().Add(tc.grace)
+				}
+				next := newKey("hash-new")
+				require.NoError(t, s.Keys().Rotate(ctx(t), old.ID, next, expires))
+				got, err := s.Keys().Lookup(ctx(t), "hash-new")
+				require.NoError(t, err)
+				assert.Equal(t, next.ID, got.ID)
+				_, err = s.Keys().Lookup(ctx(t), "hash-old")
+				if tc.oldWorks {
+					assert.NoError(t, err, "the old key works during the grace period")
+				} else {
+					assert.ErrorIs(t, err, store.ErrNotFound, "the old key stops at once")
+				}
+				o, err := s.Keys().Get(ctx(t), old.ID)
+				require.NoError(t, err)
+				if tc.oldExpiry {
+					assert.WithinDuration(t, expires, o.ExpiresAt, time.Millisecond)
+				}
+				assert.ErrorIs(t, s.Keys().Rotate(ctx(t), "missing", newKey("hash-x"), expires), store.ErrNotFound)
+				_, err = s.Keys().Lookup(ctx(t), "hash-x")
+				assert.ErrorIs(t, err, store.ErrNotFound, "a failed rotation creates nothing")
+				assert.ErrorIs(t, s.Keys().Rotate(ctx(t), next.ID, newKey("hash-old"), expires), store.ErrConflict, "rotating to a hash in use")
+				_, err = s.Keys().Lookup(ctx(t), "hash-new")
+				assert.NoError(t, err, "a failed rotation leaves the old key alone")
+			})
+		}
+	})
+	t.Run("TouchCoalesced", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		k := newKey("hash-touch")
+		require.NoError(t, s.Keys().Create(ctx(t), k))
+		base := time.Now().Add(-time.Hour).UTC().Truncate(time.Millisecond)
+		latest := base.Add(99 * time.Second)
+		// Out of order: the latest time wins, whatever the order of calls.
+		for i := range 100 {
+			require.NoError(t, s.Keys().Touch(ctx(t), k.ID, base.Add(time.Duration((i*37)%100)*time.Second)))
+		}
+		require.NoError(t, s.Flush(ctx(t)))
+		got, err := s.Keys().Get(ctx(t), k.ID)
+		require.NoError(t, err)
+		assert.True(t, latest.Equal(got.LastUsedAt), "last used %v, want %v", got.LastUsedAt, latest)
+
+		require.NoError(t, s.Keys().Touch(ctx(t), k.ID, base))
+		require.NoError(t, s.Flush(ctx(t)))
+		got, err = s.Keys().Get(ctx(t), k.ID)
+		require.NoError(t, err)
+		assert.True(t, latest.Equal(got.LastUsedAt), "an older touch does not move last-used back")
+
+		require.NoError(t, s.Keys().Touch(ctx(t), "missing", base), "touching a deleted key is harmless")
+		require.NoError(t, s.Flush(ctx(t)))
+	})
+}
+
+func testLinks(t *testing.T, h Harness) {
+	t.Run("CreateLookupList", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		l := &store.Link{Project: "p1", Hash: "link-1", Prefix: "lnk", Name: "demo", TokenRequired: true, ExpiresAt: time.Now().Add(time.Hour)}
+		require.NoError(t, s.Links().Create(ctx(t), l))
+		require.NoError(t, s.Links().Create(ctx(t), &store.Link{Project: "p2", Hash: "link-2"}))
+		got, err := s.Links().Lookup(ctx(t), "link-1")
+		require.NoError(t, err)
+		assert.Equal(t, l.ID, got.ID)
+		assert.Equal(t, "p1", got.Project)
+		assert.True(t, got.TokenRequired)
+		assert.Equal(t, "demo", got.Name)
+		assert.True(t, l.ExpiresAt.Equal(got.ExpiresAt))
+		ls, err := s.Links().List(ctx(t), "p1")
+		require.NoError(t, err)
+		require.Len(t, ls, 1)
+		assert.Equal(t, l.ID, ls[0].ID)
+		ls, err = s.Links().List(ctx(t), "")
+		require.NoError(t, err)
+		assert.Len(t, ls, 2)
+		assert.ErrorIs(t, s.Links().Create(ctx(t), &store.Link{Project: "p1", Hash: "link-1"}), store.ErrConflict)
+		assert.ErrorIs(t, s.Links().Create(ctx(t), &store.Link{Hash: "link-3"}), store.ErrInvalid)
+		expired := &store.Link{Project: "p1", Hash: "link-old", ExpiresAt: time.Now().Add(-time.Second)}
+		require.NoError(t, s.Links().Create(ctx(t), expired))
+		_, err = s.Links().Lookup(ctx(t), "link-old")
+		assert.ErrorIs(t, err, store.ErrNotFound, "an expired link is refused")
+	})
+	t.Run("Revoke", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		l := &store.Link{Project: "p1", Hash: "link-1"}
+		require.NoError(t, s.Links().Create(ctx(t), l))
+		require.NoError(t, s.Links().Revoke(ctx(t), l.ID, time.Now()))
+		_, err := s.Links().Lookup(ctx(t), "link-1")
+		assert.ErrorIs(t, err, store.ErrNotFound)
+		got, err := s.Links().Get(ctx(t), l.ID)
+		require.NoError(t, err)
+		assert.False(t, got.RevokedAt.IsZero())
+		_, err = s.Links().Regenerate(ctx(t), l.ID, "link-2", "")
+		assert.ErrorIs(t, err, store.ErrNotFound, "a revoked link cannot be regenerated")
+	})
+	t.Run("Regenerate", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		l := &store.Link{Project: "p1", Hash: "link-1", Prefix: "old"}
+		require.NoError(t, s.Links().Create(ctx(t), l))
+		require.NoError(t, s.Links().Create(ctx(t), &store.Link{Project: "p1", Hash: "link-taken"}))
+		got, err := s.Links().Regenerate(ctx(t), l.ID, "link-2", "new")
+		require.NoError(t, err)
+		assert.Equal(t, "link-2", got.Hash)
+		assert.Equal(t, "new", got.Prefix)
+		_, err = s.Links().Lookup(ctx(t), "link-1")
+		assert.ErrorIs(t, err, store.ErrNotFound, "the old token stops working")
+		got, err = s.Links().Lookup(ctx(t), "link-2")
+		require.NoError(t, err)
+		assert.Equal(t, l.ID, got.ID)
+		_, err = s.Links().Regenerate(ctx(t), l.ID, "link-taken", "")
+		assert.ErrorIs(t, err, store.ErrConflict)
+		_, err = s.Links().Lookup(ctx(t), "link-2")
+		assert.NoError(t, err, "a failed regeneration keeps the current token")
+		_, err = s.Links().Regenerate(ctx(t), "missing", "link-9", "")
+		assert.ErrorIs(t, err, store.ErrNotFound)
+	})
+}

@@ -1,0 +1,311 @@
+package storetest
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mockapi-go/mockapi/store"
+)
+
+var base = store.Scope{Project: "p1"}
+
+func raw(s string) json.RawMessage { return json.RawMessage(s) }
+
+func testRecords(t *testing.T, h Harness) {
+	t.Run("CRUD", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		r := s.Records()
+		rec, err := r.Create(ctx(t), base, "pets", "1", raw(`{"name":"Rex","tag":"dog"}`))
+		require.NoError(t, err)
+		assert.Equal(t, "1", rec.ID)
+		assert.False(t, rec.CreatedAt.IsZero())
+
+		got, err := r.Get(ctx(t), base, "pets", "1")
+		require.NoError(t, err)
+		assert.JSONEq(t, `{"name":"Rex","tag":"dog"}`, string(got.Data))
+
+		_, err = r.Create(ctx(t), base, "pets", "1", raw(`{}`))
+		assert.ErrorIs(t, err, store.ErrConflict, "duplicate id")
+		_, err = r.Create(ctx(t), base, "toys", "1", raw(`{}`))
+		assert.NoError(t, err, "ids are per collection")
+		_, err = r.Create(ctx(t), store.Scope{Project: "p2"}, "pets", "1", raw(`{}`))
+		assert.NoError(t, err, "collections are per project")
+
+		auto, err := r.Create(ctx(t), base, "pets", "", raw(`{"name":"Tom"}`))
+		require.NoError(t, err)
+		assert.NotEmpty(t, auto.ID, "the store assigns an id")
+
+		rep, err := r.Replace(ctx(t), base, "pets", "1", raw(`{"name":"Max"}`))
+		require.NoError(t, err)
+		assert.JSONEq(t, `{"name":"Max"}`, string(rep.Data))
+		assert.True(t, rec.CreatedAt.Equal(rep.CreatedAt), "replace keeps the creation time")
+
+		require.NoError(t, r.Delete(ctx(t), base, "pets", "1"))
+		_, err = r.Get(ctx(t), base, "pets", "1")
+		assert.ErrorIs(t, err, store.ErrNotFound)
+		assert.ErrorIs(t, r.Delete(ctx(t), base, "pets", "1"), store.ErrNotFound)
+		_, err = r.Replace(ctx(t), base, "pets", "1", raw(`{}`))
+		assert.ErrorIs(t, err, store.ErrNotFound)
+		_, err = r.Patch(ctx(t), base, "pets", "1", raw(`{}`))
+		assert.ErrorIs(t, err, store.ErrNotFound)
+		_, err = r.Create(ctx(t), base, "pets", "1", raw(`{"name":"again"}`))
+		assert.NoError(t, err, "a deleted id can be used again")
+	})
+	t.Run("Invalid", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		r := s.Records()
+		for name, call := range map[string]func() error{
+			"no project":    func() error { _, err := r.Create(ctx(t), store.Scope{}, "pets", "", raw(`{}`)); return err },
+			"no collection": func() error { _, err := r.Create(ctx(t), base, "", "", raw(`{}`)); return err },
+			"array data":    func() error { _, err := r.Create(ctx(t), base, "pets", "", raw(`[1]`)); return err },
+			"bad json":      func() error { _, err := r.Create(ctx(t), base, "pets", "", raw(`{`)); return err },
+			"patch array":   func() error { _, err := r.Patch(ctx(t), base, "pets", "1", raw(`[]`)); return err },
+			"no id":         func() error { _, err := r.Get(ctx(t), base, "pets", ""); return err },
+			"limit":         func() error { _, err := r.List(ctx(t), base, "pets", store.Query{Limit: 5000}); return err },
+			"cursor":        func() error { _, err := r.List(ctx(t), base, "pets", store.Query{After: "!!"}); return err },
+		} {
+			assert.ErrorIs(t, call(), store.ErrInvalid, name)
+		}
+	})
+	t.Run("MergePatch", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		r := s.Records()
+		_, err := r.Create(ctx(t), base, "pets", "1", raw(`{"name":"Rex","tag":"dog","owner":{"name":"Ann","city":"Oslo"},"tags":[1,2]}`))
+		require.NoError(t, err)
+		for _, tc := range []struct{ patch, want string }{
+			{`{"name":"Max"}`, `{"name":"Max","tag":"dog","owner":{"name":"Ann","city":"Oslo"},"tags":[1,2]}`},
+			{`{"tag":null}`, `{"name":"Max","owner":{"name":"Ann","city":"Oslo"},"tags":[1,2]}`},
+			{`{"owner":{"city":null,"zip":"0150"}}`, `{"name":"Max","owner":{"name":"Ann","zip":"0150"},"tags":[1,2]}`},
+			{`{"tags":[3]}`, `{"name":"Max","owner":{"name":"Ann","zip":"0150"},"tags":[3]}`},
+			{`{}`, `{"name":"Max","owner":{"name":"Ann","zip":"0150"},"tags":[3]}`},
+		} {
+			got, err := r.Patch(ctx(t), base, "pets", "1", raw(tc.patch))
+			require.NoError(t, err, tc.patch)
+			assert.JSONEq(t, tc.want, string(got.Data), tc.patch)
+			stored, err := r.Get(ctx(t), base, "pets", "1")
+			require.NoError(t, err)
+			assert.JSONEq(t, tc.want, string(stored.Data), tc.patch)
+		}
+	})
+	t.Run("ListPagination", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		r := s.Records()
+		const n = 57
+		var want []string
+		for i := range n {
+			id := fmt.Sprintf("%03d", i)
+			want = append(want, id)
+			kind := []string{"cat", "dog", "fish"}[i%3]
+			_, err := r.Create(ctx(t), base, "pets", id, raw(fmt.Sprintf(`{"n":%d,"kind":%q,"even":%t}`, i, kind, i%2 == 0)))
+			require.NoError(t, err)
+		}
+		_, err := r.Create(ctx(t), base, "toys", "x", raw(`{}`))
+		require.NoError(t, err)
+		for _, tc := range []struct {
+			name  string
+			q     store.Query
+			want  []string
+			pages int
+		}{
+			{"ascending", store.Query{Limit: 10}, want, 6},
+			{"descending", store.Query{Limit: 10, Descending: true}, reversed(want), 6},
+			{"exact pages", store.Query{Limit: 19}, want, 3},
+			{"one page", store.Query{}, want[:50], 0},
+			{"filter string", store.Query{Limit: 4, Filter: map[string]any{"kind": "dog"}}, every(want, 1, 3), 5},
+			{"filter bool and number", store.Query{Limit: 4, Filter: map[string]any{"even": true, "n": 12}}, []string{"012"}, 1},
+			{"filter no match", store.Query{Filter: map[string]any{"kind": "bird"}}, nil, 1},
+			{"filter missing field", store.Query{Filter: map[string]any{"color": "red"}}, nil, 1},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				got, pages := listAll(t, r, base, "pets", tc.q, tc.pages == 0)
+				assert.Equal(t, tc.want, got)
+				if tc.pages > 0 {
+					assert.Equal(t, tc.pages, pages)
+				}
+			})
+		}
+		for _, tc := range []struct {
+			f    map[string]any
+			want int
+		}{
+			{nil, n},
+			{map[string]any{"kind": "cat"}, 19},
+			{map[string]any{"even": false}, 28},
+			{map[string]any{"kind": "cat", "even": true}, 10},
+		} {
+			c, err := r.Count(ctx(t), base, "pets", tc.f)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, c, "count %v", tc.f)
+		}
+	})
+	t.Run("Reset", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		r := s.Records()
+		other := store.Scope{Project: "p2"}
+		for _, sc := range []store.Scope{base, other} {
+			for _, c := range []string{"pets", "toys"} {
+				_, err := r.Create(ctx(t), sc, c, "1", raw(`{}`))
+				require.NoError(t, err)
+			}
+		}
+		require.NoError(t, r.Reset(ctx(t), base, "pets"))
+		assert.Equal(t, 0, count(t, r, base, "pets"))
+		assert.Equal(t, 1, count(t, r, base, "toys"))
+		require.NoError(t, r.Reset(ctx(t), base, ""))
+		assert.Equal(t, 0, count(t, r, base, "toys"))
+		assert.Equal(t, 1, count(t, r, other, "pets"), "another project keeps its data")
+		assert.Equal(t, 1, count(t, r, other, "toys"))
+	})
+}
+
+func testSessions(t *testing.T, h Harness) {
+	t.Run("Overlay", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		r := s.Records()
+		a := store.Scope{Project: "p1", Session: "visitor-a"}
+		b := store.Scope{Project: "p1", Session: "visitor-b"}
+		for _, id := range []string{"1", "2", "3"} {
+			_, err := r.Create(ctx(t), base, "pets", id, raw(`{"name":"base-`+id+`"}`))
+			require.NoError(t, err)
+		}
+		// Session a: create one, patch one, delete one.
+		_, err := r.Create(ctx(t), a, "pets", "4", raw(`{"name":"a-4"}`))
+		require.NoError(t, err)
+		_, err = r.Patch(ctx(t), a, "pets", "2", raw(`{"name":"a-2"}`))
+		require.NoError(t, err)
+		require.NoError(t, r.Delete(ctx(t), a, "pets", "3"))
+		_, err = r.Create(ctx(t), a, "pets", "1", raw(`{}`))
+		assert.ErrorIs(t, err, store.ErrConflict, "a base id is taken in a session")
+
+		assert.Equal(t, []string{"1", "2", "4"}, ids(t, r, a, store.Query{}))
+		assert.Equal(t, []string{"4", "2", "1"}, ids(t, r, a, store.Query{Descending: true}))
+		assert.Equal(t, []string{"1", "2", "4"}, pagedIDs(t, r, a, 1), "paging the merged view")
+		assert.Equal(t, 3, count(t, r, a, "pets"))
+		got, err := r.Get(ctx(t), a, "pets", "2")
+		require.NoError(t, err)
+		assert.JSONEq(t, `{"name":"a-2"}`, string(got.Data))
+		_, err = r.Get(ctx(t), a, "pets", "3")
+		assert.ErrorIs(t, err, store.ErrNotFound, "deleted in the session")
+		c, err := r.Count(ctx(t), a, "pets", map[string]any{"name": "a-2"})
+		require.NoError(t, err)
+		assert.Equal(t, 1, c, "filters see the session's version")
+		c, err = r.Count(ctx(t), a, "pets", map[string]any{"name": "base-2"})
+		require.NoError(t, err)
+		assert.Equal(t, 0, c, "filters do not see the shadowed base version")
+
+		// Base and other sessions are untouched.
+		for _, sc := range []store.Scope{base, b} {
+			assert.Equal(t, []string{"1", "2", "3"}, ids(t, r, sc, store.Query{}), sc.Session)
+			got, err := r.Get(ctx(t), sc, "pets", "2")
+			require.NoError(t, err)
+			assert.JSONEq(t, `{"name":"base-2"}`, string(got.Data))
+		}
+
+		// Recreating an id the session deleted works in the session only.
+		_, err = r.Create(ctx(t), a, "pets", "3", raw(`{"name":"a-3"}`))
+		require.NoError(t, err)
+		got, err = r.Get(ctx(t), a, "pets", "3")
+		require.NoError(t, err)
+		assert.JSONEq(t, `{"name":"a-3"}`, string(got.Data))
+
+		// Resetting the session's collection shows base data again.
+		require.NoError(t, r.Reset(ctx(t), a, "pets"))
+		assert.Equal(t, []string{"1", "2", "3"}, ids(t, r, a, store.Query{}))
+	})
+	t.Run("DeleteSession", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		r := s.Records()
+		a := store.Scope{Project: "p1", Session: "visitor-a"}
+		_, err := r.Create(ctx(t), base, "pets", "1", raw(`{"v":0}`))
+		require.NoError(t, err)
+		for _, c := range []string{"pets", "toys"} {
+			_, err := r.Create(ctx(t), a, c, "s", raw(`{}`))
+			require.NoError(t, err)
+		}
+		_, err = r.Replace(ctx(t), a, "pets", "1", raw(`{"v":1}`))
+		require.NoError(t, err)
+		require.NoError(t, r.DeleteSession(ctx(t), "p1", "visitor-a"))
+		assert.Equal(t, []string{"1"}, ids(t, r, a, store.Query{}))
+		assert.Equal(t, 0, count(t, r, a, "toys"))
+		got, err := r.Get(ctx(t), a, "pets", "1")
+		require.NoError(t, err)
+		assert.JSONEq(t, `{"v":0}`, string(got.Data))
+	})
+	t.Run("BaseResetDropsOverlays", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		r := s.Records()
+		a := store.Scope{Project: "p1", Session: "visitor-a"}
+		_, err := r.Create(ctx(t), a, "pets", "s", raw(`{}`))
+		require.NoError(t, err)
+		require.NoError(t, r.Reset(ctx(t), base, "pets"))
+		assert.Equal(t, 0, count(t, r, a, "pets"))
+	})
+}
+
+func reversed(s []string) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[len(s)-1-i] = v
+	}
+	return out
+}
+
+func every(s []string, start, step int) []string {
+	var out []string
+	for i := start; i < len(s); i += step {
+		out = append(out, s[i])
+	}
+	return out
+}
+
+// listAll pages through a listing and returns the ids and the page count.
+func listAll(t *testing.T, r store.Records, sc store.Scope, coll string, q store.Query, onePage bool) ([]string, int) {
+	t.Helper()
+	var got []string
+	pages := 0
+	for {
+		p, err := r.List(ctx(t), sc, coll, q)
+		require.NoError(t, err)
+		pages++
+		require.LessOrEqual(t, len(p.Records), max(q.Limit, 50))
+		for _, rec := range p.Records {
+			got = append(got, rec.ID)
+		}
+		if p.Cursor == "" || onePage {
+			return got, pages
+		}
+		require.Less(t, pages, 1000, "listing does not end")
+		q.After = p.Cursor
+	}
+}
+
+func ids(t *testing.T, r store.Records, sc store.Scope, q store.Query) []string {
+	t.Helper()
+	got, _ := listAll(t, r, sc, "pets", q, true)
+	return got
+}
+
+func pagedIDs(t *testing.T, r store.Records, sc store.Scope, limit int) []string {
+	t.Helper()
+	got, _ := listAll(t, r, sc, "pets", store.Query{Limit: limit}, false)
+	return got
+}
+
+func count(t *testing.T, r store.Records, sc store.Scope, coll string) int {
+	t.Helper()
+	n, err := r.Count(ctx(t), sc, coll, nil)
+	require.NoError(t, err)
+	return n
+}
