@@ -59,7 +59,12 @@ func render(mp *mediaPlan, value any, f *gofakeit.Faker) ([]byte, error) {
 }
 
 // marshalJSON encodes without HTML escaping: a mock should send "<" as "<".
+// Generated values take the reflection-free path; its output is the same
+// bytes encoding/json writes.
 func marshalJSON(v any) ([]byte, error) {
+	if b, ok := appendJSON(make([]byte, 0, 256), v); ok {
+		return b, nil
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
