@@ -1,0 +1,316 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/mockapi-go/mockapi/store"
+)
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// projects
+
+type projects struct{ db *db }
+
+const projectCols = `id, name, spec, spec_format, visibility, operation_visibility, owner, team, settings, version, created_at, updated_at`
+
+func scanProject(s scanner) (*store.Project, error) {
+	var (
+		p                store.Project
+		opVis, settings  string
+		created, updated int64
+	)
+	if err := s.Scan(&p.ID, &p.Name, &p.Spec, &p.SpecFormat, &p.Visibility, &opVis, &p.Owner, &p.Team, &settings, &p.Version, &created, &updated); err != nil {
+		return nil, err
+	}
+	if opVis != "" {
+		if err := json.Unmarshal([]byte(opVis), &p.OperationVisibility); err != nil {
+			return nil, fmt.Errorf("project %s: operation visibility: %w", p.ID, err)
+		}
+	}
+	if settings != "" {
+		p.Settings = json.RawMessage(settings)
+	}
+	p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return &p, nil
+}
+
+func projectArgs(p *store.Project) (opVis, settings string) {
+	if len(p.OperationVisibility) > 0 {
+		b, _ := json.Marshal(p.OperationVisibility)
+		opVis = string(b)
+	}
+	return opVis, string(p.Settings)
+}
+
+func (ps *projects) Create(ctx context.Context, p *store.Project) error {
+	opVis, settings := projectArgs(p)
+	_, err := ps.db.ExecContext(ctx, ps.db.q(`INSERT INTO projects (`+projectCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		p.ID, p.Name, p.Spec, p.SpecFormat, string(p.Visibility), opVis, p.Owner, p.Team, settings, p.Version, micros(p.CreatedAt), micros(p.UpdatedAt))
+	return wrap(err, "project %q", p.ID)
+}
+
+func (ps *projects) Get(ctx context.Context, id string) (*store.Project, error) {
+	p, err := scanProject(ps.db.QueryRowContext(ctx, ps.db.q(`SELECT `+projectCols+` FROM projects WHERE id = ?`), id))
+	return p, wrap(err, "project %q", id)
+}
+
+func (ps *projects) List(ctx context.Context, f store.ProjectFilter) ([]*store.Project, error) {
+	rows, err := ps.db.QueryContext(ctx, ps.db.q(`SELECT `+projectCols+` FROM projects
+		WHERE (? = '' OR owner = ?) AND (? = '' OR team = ?) ORDER BY id`), f.Owner, f.Owner, f.Team, f.Team)
+	if err != nil {
+		return nil, wrap(err, "list projects")
+	}
+	defer rows.Close()
+	var out []*store.Project
+	for rows.Next() {
+		p, err := scanProject(rows)
+		if err != nil {
+			return nil, wrap(err, "list projects")
+		}
+		out = append(out, p)
+	}
+	return out, wrap(rows.Err(), "list projects")
+}
+
+func (ps *projects) Update(ctx context.Context, p *store.Project) error {
+	opVis, settings := projectArgs(p)
+	res, err := ps.db.ExecContext(ctx, ps.db.q(`UPDATE projects SET name = ?, spec = ?, spec_format = ?, visibility = ?,
+		operation_visibility = ?, owner = ?, team = ?, settings = ?, version = version + 1, updated_at = ?
+		WHERE id = ? AND version = ?`),
+		p.Name, p.Spec, p.SpecFormat, string(p.Visibility), opVis, p.Owner, p.Team, settings, micros(p.UpdatedAt), p.ID, p.Version)
+	if err != nil {
+		return wrap(err, "update project %q", p.ID)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		p.Version++
+		return nil
+	}
+	var v int64
+	err = ps.db.QueryRowContext(ctx, ps.db.q(`SELECT version FROM projects WHERE id = ?`), p.ID).Scan(&v)
+	if err != nil {
+		return wrap(err, "update project %q", p.ID)
+	}
+	return fmt.Errorf("update project %q: version %d, stored %d: %w", p.ID, p.Version, v, store.ErrConflict)
+}
+
+func (ps *projects) Delete(ctx context.Context, id string) error {
+	return ps.db.mustAffect(ctx, "project "+fmt.Sprintf("%q", id), `DELETE FROM projects WHERE id = ?`, id)
+}
+
+// mustAffect runs a statement that must change a row, or it is ErrNotFound.
+func (db *db) mustAffect(ctx context.Context, what, query string, args ...any) error {
+	res, err := db.ExecContext(ctx, db.q(query), args...)
+	if err != nil {
+		return wrap(err, "%s", what)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	}
+	return nil
+}
+
+// keys
+
+type keys struct{ db *db }
+
+const keyCols = `id, hash, prefix, name, owner, projects, created_at, expires_at, revoked_at, last_used_at`
+
+func scanKey(s scanner) (*store.Key, error) {
+	var (
+		k                                 store.Key
+		scope                             string
+		created, expires, revoked, usedAt int64
+	)
+	if err := s.Scan(&k.ID, &k.Hash, &k.Prefix, &k.Name, &k.Owner, &scope, &created, &expires, &revoked, &usedAt); err != nil {
+		return nil, err
+	}
+	if scope != "" {
+		if err := json.Unmarshal([]byte(scope), &k.Projects); err != nil {
+			return nil, fmt.Errorf("key %s: projects: %w", k.ID, err)
+		}
+	}
+	k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt = fromMicros(created), fromMicros(expires), fromMicros(revoked), fromMicros(usedAt)
+	return &k, nil
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func (ks *keys) insert(ctx context.Context, ex execer, k *store.Key) error {
+	scope := ""
+	if len(k.Projects) > 0 {
+		b, _ := json.Marshal(k.Projects)
+		scope = string(b)
+	}
+	_, err := ex.ExecContext(ctx, ks.db.q(`INSERT INTO api_keys (`+keyCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		k.ID, k.Hash, k.Prefix, k.Name, k.Owner, scope, micros(k.CreatedAt), micros(k.ExpiresAt), micros(k.RevokedAt), micros(k.LastUsedAt))
+	return wrap(err, "key %q", k.ID)
+}
+
+func (ks *keys) Create(ctx context.Context, k *store.Key) error { return ks.insert(ctx, ks.db, k) }
+
+func (ks *keys) Get(ctx context.Context, id string) (*store.Key, error) {
+	k, err := scanKey(ks.db.QueryRowContext(ctx, ks.db.q(`SELECT `+keyCols+` FROM api_keys WHERE id = ?`), id))
+	return k, wrap(err, "key %q", id)
+}
+
+func (ks *keys) Lookup(ctx context.Context, hash string) (*store.Key, error) {
+	k, err := scanKey(ks.db.QueryRowContext(ctx, ks.db.q(`SELECT `+keyCols+` FROM api_keys WHERE hash = ?`), hash))
+	return k, wrap(err, "key hash")
+}
+
+func (ks *keys) List(ctx context.Context, owner string) ([]*store.Key, error) {
+	rows, err := ks.db.QueryContext(ctx, ks.db.q(`SELECT `+keyCols+` FROM api_keys WHERE ? = '' OR owner = ? ORDER BY created_at, id`), owner, owner)
+	if err != nil {
+		return nil, wrap(err, "list keys")
+	}
+	defer rows.Close()
+	var out []*store.Key
+	for rows.Next() {
+		k, err := scanKey(rows)
+		if err != nil {
+			return nil, wrap(err, "list keys")
+		}
+		out = append(out, k)
+	}
+	return out, wrap(rows.Err(), "list keys")
+}
+
+func (ks *keys) Revoke(ctx context.Context, id string, at time.Time) error {
+	return ks.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, ks.db.q(`UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at = 0`), micros(at), id); err != nil {
+			return wrap(err, "revoke key %q", id)
+		}
+		return exists(ctx, tx, ks.db, "key", `SELECT 1 FROM api_keys WHERE id = ?`, id)
+	})
+}
+
+// exists is ErrNotFound unless the query finds a row.
+func exists(ctx context.Context, tx *sql.Tx, db *db, what, query string, args ...any) error {
+	var one int
+	err := tx.QueryRowContext(ctx, db.q(query), args...).Scan(&one)
+	return wrap(err, "%s %q", what, args[0])
+}
+
+func (ks *keys) Rotate(ctx context.Context, oldID string, next *store.Key, expires time.Time) error {
+	return ks.db.inTx(ctx, func(tx *sql.Tx) error {
+		var revoked, oldExpires int64
+		err := tx.QueryRowContext(ctx, ks.db.q(`SELECT revoked_at, expires_at FROM api_keys WHERE id = ?`+ks.db.d.forUpdate), oldID).Scan(&revoked, &oldExpires)
+		if err != nil {
+			return wrap(err, "rotate key %q", oldID)
+		}
+		if revoked != 0 {
+			return fmt.Errorf("rotate key %q: revoked: %w", oldID, store.ErrNotFound)
+		}
+		if err := ks.insert(ctx, tx, next); err != nil {
+			return err
+		}
+		var q string
+		var arg int64
+		switch {
+		case expires.IsZero():
+			q, arg = `UPDATE api_keys SET revoked_at = ? WHERE id = ?`, micros(next.CreatedAt)
+		case oldExpires == 0 || micros(expires) < oldExpires:
+			q, arg = `UPDATE api_keys SET expires_at = ? WHERE id = ?`, micros(expires)
+		default:
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, ks.db.q(q), arg, oldID)
+		return wrap(err, "rotate key %q", oldID)
+	})
+}
+
+func (ks *keys) Touch(ctx context.Context, id string, at time.Time) error {
+	res, err := ks.db.ExecContext(ctx, ks.db.q(`UPDATE api_keys SET last_used_at = ? WHERE id = ? AND last_used_at < ?`), micros(at), id, micros(at))
+	if err != nil {
+		return wrap(err, "touch key %q", id)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var one int
+		return wrap(ks.db.QueryRowContext(ctx, ks.db.q(`SELECT 1 FROM api_keys WHERE id = ?`), id).Scan(&one), "touch key %q", id)
+	}
+	return nil
+}
+
+// links
+
+type links struct{ db *db }
+
+const linkCols = `id, project, hash, prefix, name, token_required, created_at, expires_at, revoked_at`
+
+func scanLink(s scanner) (*store.Link, error) {
+	var (
+		l                         store.Link
+		created, expires, revoked int64
+	)
+	if err := s.Scan(&l.ID, &l.Project, &l.Hash, &l.Prefix, &l.Name, &l.TokenRequired, &created, &expires, &revoked); err != nil {
+		return nil, err
+	}
+	l.CreatedAt, l.ExpiresAt, l.RevokedAt = fromMicros(created), fromMicros(expires), fromMicros(revoked)
+	return &l, nil
+}
+
+func (ls *links) Create(ctx context.Context, l *store.Link) error {
+	_, err := ls.db.ExecContext(ctx, ls.db.q(`INSERT INTO share_links (`+linkCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		l.ID, l.Project, l.Hash, l.Prefix, l.Name, l.TokenRequired, micros(l.CreatedAt), micros(l.ExpiresAt), micros(l.RevokedAt))
+	return wrap(err, "link %q", l.ID)
+}
+
+func (ls *links) Get(ctx context.Context, id string) (*store.Link, error) {
+	l, err := scanLink(ls.db.QueryRowContext(ctx, ls.db.q(`SELECT `+linkCols+` FROM share_links WHERE id = ?`), id))
+	return l, wrap(err, "link %q", id)
+}
+
+func (ls *links) Lookup(ctx context.Context, hash string) (*store.Link, error) {
+	l, err := scanLink(ls.db.QueryRowContext(ctx, ls.db.q(`SELECT `+linkCols+` FROM share_links WHERE hash = ?`), hash))
+	return l, wrap(err, "link hash")
+}
+
+func (ls *links) List(ctx context.Context, project string) ([]*store.Link, error) {
+	rows, err := ls.db.QueryContext(ctx, ls.db.q(`SELECT `+linkCols+` FROM share_links WHERE ? = '' OR project = ? ORDER BY created_at, id`), project, project)
+	if err != nil {
+		return nil, wrap(err, "list links")
+	}
+	defer rows.Close()
+	var out []*store.Link
+	for rows.Next() {
+		l, err := scanLink(rows)
+		if err != nil {
+			return nil, wrap(err, "list links")
+		}
+		out = append(out, l)
+	}
+	return out, wrap(rows.Err(), "list links")
+}
+
+func (ls *links) Revoke(ctx context.Context, id string, at time.Time) error {
+	return ls.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, ls.db.q(`UPDATE share_links SET revoked_at = ? WHERE id = ? AND revoked_at = 0`), micros(at), id); err != nil {
+			return wrap(err, "revoke link %q", id)
+		}
+		return exists(ctx, tx, ls.db, "link", `SELECT 1 FROM share_links WHERE id = ?`, id)
+	})
+}
+
+func (ls *links) Regenerate(ctx context.Context, id, hash, prefix string) (*store.Link, error) {
+	var out *store.Link
+	err := ls.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, ls.db.q(`UPDATE share_links SET hash = ?, prefix = ? WHERE id = ? AND revoked_at = 0`), hash, prefix, id)
+		if err != nil {
+			return wrap(err, "regenerate link %q", id)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("regenerate link %q: %w", id, store.ErrNotFound)
+		}
+		out, err = scanLink(tx.QueryRowContext(ctx, ls.db.q(`SELECT `+linkCols+` FROM share_links WHERE id = ?`), id))
+		return wrap(err, "regenerate link %q", id)
+	})
+	return out, err
+}

@@ -1,0 +1,192 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mockapi-go/mockapi/store"
+)
+
+type requestLog struct{ db *db }
+
+const logCols = `time, project, operation, method, path, status, latency, key_id, link_id, session`
+
+// appendChunk bounds the rows of one INSERT (PostgreSQL allows 65535
+// parameters, SQLite 32766).
+const appendChunk = 500
+
+func (l *requestLog) Append(ctx context.Context, entries ...store.Entry) error {
+	return l.db.inTx(ctx, func(tx *sql.Tx) error {
+		for chunk := range slices.Chunk(entries, appendChunk) {
+			var b strings.Builder
+			b.WriteString(`INSERT INTO request_log (` + logCols + `) VALUES `)
+			args := make([]any, 0, len(chunk)*10)
+			for i, e := range chunk {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+				args = append(args, micros(e.Time), e.Project, e.Operation, e.Method, e.Path, e.Status, int64(e.Latency), e.KeyID, e.LinkID, e.Session)
+			}
+			if _, err := tx.ExecContext(ctx, l.db.q(b.String()), args...); err != nil {
+				return wrap(err, "append %d log entries", len(entries))
+			}
+		}
+		return nil
+	})
+}
+
+// where builds the conditions of a log query.
+func logWhere(q store.LogQuery) (string, []any) {
+	var (
+		conds []string
+		args  []any
+	)
+	eq := func(col, v string) {
+		if v != "" {
+			conds = append(conds, col+" = ?")
+			args = append(args, v)
+		}
+	}
+	eq("project", q.Project)
+	eq("operation", q.Operation)
+	eq("key_id", q.KeyID)
+	eq("link_id", q.LinkID)
+	eq("session", q.Session)
+	if !q.Since.IsZero() {
+		conds = append(conds, "time >= ?")
+		args = append(args, micros(q.Since))
+	}
+	if !q.Until.IsZero() {
+		conds = append(conds, "time < ?")
+		args = append(args, micros(q.Until))
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+func (l *requestLog) Query(ctx context.Context, q store.LogQuery) ([]store.Entry, error) {
+	where, args := logWhere(q)
+	rows, err := l.db.QueryContext(ctx, l.db.q(`SELECT id, `+logCols+` FROM request_log`+where+` ORDER BY time DESC, id DESC LIMIT ?`), append(args, q.Limit)...)
+	if err != nil {
+		return nil, wrap(err, "query log")
+	}
+	defer rows.Close()
+	var out []store.Entry
+	for rows.Next() {
+		var (
+			e      store.Entry
+			t, lat int64
+		)
+		if err := rows.Scan(&e.ID, &t, &e.Project, &e.Operation, &e.Method, &e.Path, &e.Status, &lat, &e.KeyID, &e.LinkID, &e.Session); err != nil {
+			return nil, wrap(err, "query log")
+		}
+		e.Time, e.Latency = fromMicros(t), time.Duration(lat)
+		out = append(out, e)
+	}
+	return out, wrap(rows.Err(), "query log")
+}
+
+const microsPerDay = 24 * 60 * 60 * 1_000_000
+
+func (l *requestLog) Stats(ctx context.Context, project string, since, until time.Time) (*store.Stats, error) {
+	where, args := logWhere(store.LogQuery{Project: project, Since: since, Until: until})
+	st := &store.Stats{ByStatusClass: map[int]int{}}
+	err := l.db.inTx(ctx, func(tx *sql.Tx) error { // one snapshot for the three aggregates
+		rows, err := tx.QueryContext(ctx, l.db.q(`SELECT status / 100, COUNT(*) FROM request_log`+where+` GROUP BY status / 100`), args...)
+		if err != nil {
+			return wrap(err, "log stats")
+		}
+		for rows.Next() {
+			var class, n int
+			if err := rows.Scan(&class, &n); err != nil {
+				rows.Close()
+				return wrap(err, "log stats")
+			}
+			st.ByStatusClass[class] = n
+			st.Total += n
+		}
+		rows.Close()
+		rows, err = tx.QueryContext(ctx, l.db.q(`SELECT time / `+itoa(microsPerDay)+` AS day, COUNT(*) FROM request_log`+where+` GROUP BY day ORDER BY day`), args...)
+		if err != nil {
+			return wrap(err, "log stats")
+		}
+		for rows.Next() {
+			var day int64
+			var n int
+			if err := rows.Scan(&day, &n); err != nil {
+				rows.Close()
+				return wrap(err, "log stats")
+			}
+			st.ByDay = append(st.ByDay, store.DayCount{Day: fromMicros(day * microsPerDay), Count: n})
+		}
+		rows.Close()
+		rows, err = tx.QueryContext(ctx, l.db.q(`SELECT operation, COUNT(*) AS n, SUM(latency) FROM request_log`+where+`
+			GROUP BY operation ORDER BY n DESC, operation LIMIT 10`), args...)
+		if err != nil {
+			return wrap(err, "log stats")
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				op  string
+				n   int
+				sum int64
+			)
+			if err := rows.Scan(&op, &n, &sum); err != nil {
+				return wrap(err, "log stats")
+			}
+			st.TopOperations = append(st.TopOperations, store.OperationStats{Operation: op, Count: n, AvgLatency: time.Duration(sum / int64(n))})
+		}
+		return wrap(rows.Err(), "log stats")
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(st.TopOperations, func(a, b store.OperationStats) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Operation, b.Operation))
+	})
+	return st, nil
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func (l *requestLog) Prune(ctx context.Context, r store.Retention) (int, error) {
+	removed := 0
+	err := l.db.inTx(ctx, func(tx *sql.Tx) error {
+		if !r.Before.IsZero() {
+			res, err := tx.ExecContext(ctx, l.db.q(`DELETE FROM request_log WHERE time < ?`), micros(r.Before))
+			if err != nil {
+				return wrap(err, "prune log")
+			}
+			n, _ := res.RowsAffected()
+			removed += int(n)
+		}
+		if r.Keep > 0 {
+			// The Keep-th newest entry is the oldest one that stays.
+			var t, id int64
+			err := tx.QueryRowContext(ctx, l.db.q(`SELECT time, id FROM request_log ORDER BY time DESC, id DESC LIMIT 1 OFFSET ?`), r.Keep-1).Scan(&t, &id)
+			if err == sql.ErrNoRows {
+				return nil
+			}
+			if err != nil {
+				return wrap(err, "prune log")
+			}
+			res, err := tx.ExecContext(ctx, l.db.q(`DELETE FROM request_log WHERE time < ? OR (time = ? AND id < ?)`), t, t, id)
+			if err != nil {
+				return wrap(err, "prune log")
+			}
+			n, _ := res.RowsAffected()
+			removed += int(n)
+		}
+		return nil
+	})
+	return removed, err
+}

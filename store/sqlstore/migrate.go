@@ -1,0 +1,123 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations are the schema versions in order; migration i is version i+1.
+// Never edit one that has shipped: append a new one.
+var migrations = []func(d *dialect) []string{
+	func(d *dialect) []string {
+		return []string{
+			`CREATE TABLE projects (
+				id TEXT PRIMARY KEY,
+				name TEXT NOT NULL,
+				spec ` + d.blob + `,
+				spec_format TEXT NOT NULL DEFAULT '',
+				visibility TEXT NOT NULL,
+				operation_visibility TEXT NOT NULL DEFAULT '',
+				owner TEXT NOT NULL DEFAULT '',
+				team TEXT NOT NULL DEFAULT '',
+				settings TEXT NOT NULL DEFAULT '',
+				version BIGINT NOT NULL,
+				created_at BIGINT NOT NULL,
+				updated_at BIGINT NOT NULL)`,
+			`CREATE INDEX projects_owner ON projects (owner)`,
+			`CREATE TABLE api_keys (
+				id TEXT PRIMARY KEY,
+				hash TEXT NOT NULL UNIQUE,
+				prefix TEXT NOT NULL DEFAULT '',
+				name TEXT NOT NULL DEFAULT '',
+				owner TEXT NOT NULL DEFAULT '',
+				projects TEXT NOT NULL DEFAULT '',
+				created_at BIGINT NOT NULL,
+				expires_at BIGINT NOT NULL DEFAULT 0,
+				revoked_at BIGINT NOT NULL DEFAULT 0,
+				last_used_at BIGINT NOT NULL DEFAULT 0)`,
+			`CREATE INDEX api_keys_owner ON api_keys (owner, created_at)`,
+			`CREATE TABLE share_links (
+				id TEXT PRIMARY KEY,
+				project TEXT NOT NULL,
+				hash TEXT NOT NULL UNIQUE,
+				prefix TEXT NOT NULL DEFAULT '',
+				name TEXT NOT NULL DEFAULT '',
+				token_required BOOLEAN NOT NULL,
+				created_at BIGINT NOT NULL,
+				expires_at BIGINT NOT NULL DEFAULT 0,
+				revoked_at BIGINT NOT NULL DEFAULT 0)`,
+			`CREATE INDEX share_links_project ON share_links (project, created_at)`,
+			`CREATE TABLE records (
+				project TEXT NOT NULL,
+				collection TEXT NOT NULL,
+				session TEXT NOT NULL,
+				id TEXT NOT NULL,
+				data ` + d.json + ` NOT NULL,
+				deleted BOOLEAN NOT NULL,
+				created_at BIGINT NOT NULL,
+				updated_at BIGINT NOT NULL,
+				PRIMARY KEY (project, collection, session, id))`,
+			`CREATE INDEX records_session ON records (project, session)`,
+			`CREATE TABLE request_log (
+				id ` + d.serial + `,
+				time BIGINT NOT NULL,
+				project TEXT NOT NULL,
+				operation TEXT NOT NULL,
+				method TEXT NOT NULL,
+				path TEXT NOT NULL,
+				status INTEGER NOT NULL,
+				latency BIGINT NOT NULL,
+				key_id TEXT NOT NULL,
+				link_id TEXT NOT NULL,
+				session TEXT NOT NULL)`,
+			`CREATE INDEX request_log_project_time ON request_log (project, time)`,
+			`CREATE INDEX request_log_time ON request_log (time)`,
+		}
+	},
+}
+
+// migrate applies the migrations the database lacks, holding a lock that
+// keeps another process from migrating at the same time.
+func migrate(ctx context.Context, db *db) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil) // IMMEDIATE on SQLite: the write lock
+	if err != nil {
+		return fmt.Errorf("migrate: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if db.d == postgresDialect {
+		// Any constant will do, as long as every mockapi process uses it.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7283650401)`); err != nil {
+			return fmt.Errorf("migrate: lock: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	var have sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&have); err != nil {
+		return fmt.Errorf("migrate: read version: %w", err)
+	}
+	if int(have.Int64) > len(migrations) {
+		return fmt.Errorf("migrate: database schema version %d is newer than this program's %d", have.Int64, len(migrations))
+	}
+	for v := int(have.Int64) + 1; v <= len(migrations); v++ {
+		for _, stmt := range migrations[v-1](db.d) {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return fmt.Errorf("migrate: version %d: %w", v, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), v, nowMicros()); err != nil {
+			return fmt.Errorf("migrate: record version %d: %w", v, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate: commit: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,285 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/mockapi-go/mockapi/store"
+)
+
+// Records live in one table keyed by (project, collection, session, id):
+// session '' is base data, any other session is that visitor's overlay, where
+// deleted marks a tombstone over a base record. Listings read the primary
+// key in order, so a page costs O(page).
+
+type records struct{ db *db }
+
+// querier is a *sql.DB or *sql.Tx.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// row is a stored record row.
+type row struct {
+	store.Record
+	session string
+	deleted bool
+}
+
+func recordErr(s store.Scope, collection, id string, err error) error {
+	return fmt.Errorf("record %s/%s/%s: %w", s.Project, collection, id, err)
+}
+
+// visible reads the row the scope sees for the id: the session's own row if
+// it has one, else the base row. It locks the row on PostgreSQL.
+func (r *records) visible(ctx context.Context, q querier, s store.Scope, collection, id string) (*row, error) {
+	var (
+		x                row
+		data             []byte
+		created, updated int64
+	)
+	err := q.QueryRowContext(ctx, r.db.q(`SELECT session, data, deleted, created_at, updated_at FROM records
+		WHERE project = ? AND collection = ? AND session IN ('', ?) AND id = ?
+		ORDER BY session DESC LIMIT 1`+r.db.d.forUpdate), s.Project, collection, s.Session, id).
+		Scan(&x.session, &data, &x.deleted, &created, &updated)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, wrap(err, "record %s/%s/%s", s.Project, collection, id)
+	}
+	x.ID, x.Data, x.CreatedAt, x.UpdatedAt = id, data, fromMicros(created), fromMicros(updated)
+	return &x, nil
+}
+
+// put writes the record into the scope's own rows (base or overlay).
+func (r *records) put(ctx context.Context, q querier, s store.Scope, collection string, rec *store.Record) error {
+	_, err := q.ExecContext(ctx, r.db.q(`INSERT INTO records (project, collection, session, id, data, deleted, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (project, collection, session, id) DO UPDATE SET data = excluded.data, deleted = excluded.deleted,
+			created_at = excluded.created_at, updated_at = excluded.updated_at`),
+		s.Project, collection, s.Session, rec.ID, string(rec.Data), false, micros(rec.CreatedAt), micros(rec.UpdatedAt))
+	return wrap(err, "record %s/%s/%s", s.Project, collection, rec.ID)
+}
+
+func (r *records) Create(ctx context.Context, s store.Scope, collection, id string, data json.RawMessage) (*store.Record, error) {
+	now := fromMicros(nowMicros())
+	rec := &store.Record{ID: id, Data: data, CreatedAt: now, UpdatedAt: now}
+	err := r.db.inTx(ctx, func(tx *sql.Tx) error {
+		v, err := r.visible(ctx, tx, s, collection, id)
+		switch {
+		case err != nil:
+			return err
+		case v != nil && !v.deleted:
+			return recordErr(s, collection, id, store.ErrConflict)
+		case v != nil: // the session's tombstone: only one creator may revive it
+			res, err := tx.ExecContext(ctx, r.db.q(`UPDATE records SET data = ?, deleted = ?, created_at = ?, updated_at = ?
+				WHERE project = ? AND collection = ? AND session = ? AND id = ? AND deleted = ?`),
+				string(data), false, micros(now), micros(now), s.Project, collection, s.Session, id, true)
+			if err != nil {
+				return wrap(err, "record %s/%s/%s", s.Project, collection, id)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return recordErr(s, collection, id, store.ErrConflict)
+			}
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, r.db.q(`INSERT INTO records (project, collection, session, id, data, deleted, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), s.Project, collection, s.Session, id, string(data), false, micros(now), micros(now))
+		return wrap(err, "record %s/%s/%s", s.Project, collection, id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+func (r *records) Get(ctx context.Context, s store.Scope, collection, id string) (*store.Record, error) {
+	v, err := r.visible(ctx, r.db, s, collection, id)
+	if err != nil {
+		return nil, err
+	}
+	if v == nil || v.deleted {
+		return nil, recordErr(s, collection, id, store.ErrNotFound)
+	}
+	return &v.Record, nil
+}
+
+// update replaces the data of a visible record with what change returns.
+func (r *records) update(ctx context.Context, s store.Scope, collection, id string, change func(json.RawMessage) (json.RawMessage, error)) (*store.Record, error) {
+	var out *store.Record
+	err := r.db.inTx(ctx, func(tx *sql.Tx) error {
+		v, err := r.visible(ctx, tx, s, collection, id)
+		if err != nil {
+			return err
+		}
+		if v == nil || v.deleted {
+			return recordErr(s, collection, id, store.ErrNotFound)
+		}
+		data, err := change(v.Data)
+		if err != nil {
+			return err
+		}
+		out = &store.Record{ID: id, Data: data, CreatedAt: v.CreatedAt, UpdatedAt: fromMicros(nowMicros())}
+		return r.put(ctx, tx, s, collection, out)
+	})
+	return out, err
+}
+
+func (r *records) Replace(ctx context.Context, s store.Scope, collection, id string, data json.RawMessage) (*store.Record, error) {
+	return r.update(ctx, s, collection, id, func(json.RawMessage) (json.RawMessage, error) { return data, nil })
+}
+
+func (r *records) Patch(ctx context.Context, s store.Scope, collection, id string, patch json.RawMessage) (*store.Record, error) {
+	return r.update(ctx, s, collection, id, func(doc json.RawMessage) (json.RawMessage, error) { return store.MergePatch(doc, patch) })
+}
+
+func (r *records) Delete(ctx context.Context, s store.Scope, collection, id string) error {
+	if s.Session == "" {
+		return r.db.mustAffect(ctx, fmt.Sprintf("record %s/%s/%s", s.Project, collection, id),
+			`DELETE FROM records WHERE project = ? AND collection = ? AND session = '' AND id = ?`, s.Project, collection, id)
+	}
+	return r.db.inTx(ctx, func(tx *sql.Tx) error {
+		v, err := r.visible(ctx, tx, s, collection, id)
+		if err != nil {
+			return err
+		}
+		if v == nil || v.deleted {
+			return recordErr(s, collection, id, store.ErrNotFound)
+		}
+		// A tombstone hides the base record from this session; an overlay
+		// record with no base record under it just goes.
+		var one int
+		err = tx.QueryRowContext(ctx, r.db.q(`SELECT 1 FROM records WHERE project = ? AND collection = ? AND session = '' AND id = ?`),
+			s.Project, collection, id).Scan(&one)
+		switch {
+		case err == sql.ErrNoRows:
+			_, err = tx.ExecContext(ctx, r.db.q(`DELETE FROM records WHERE project = ? AND collection = ? AND session = ? AND id = ?`),
+				s.Project, collection, s.Session, id)
+		case err == nil:
+			_, err = tx.ExecContext(ctx, r.db.q(`INSERT INTO records (project, collection, session, id, data, deleted, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (project, collection, session, id) DO UPDATE SET deleted = excluded.deleted`),
+				s.Project, collection, s.Session, id, "{}", true, 0, 0)
+		}
+		return wrap(err, "record %s/%s/%s", s.Project, collection, id)
+	})
+}
+
+// where builds the conditions for the rows of one session (the scope's own
+// or base) in a collection, with the filter.
+func (r *records) filter(f map[string]any) (string, []any) {
+	var (
+		b    strings.Builder
+		args []any
+	)
+	for _, k := range slices.Sorted(maps.Keys(f)) {
+		v, _ := json.Marshal(f[k])
+		cond, a := r.db.d.jsonEq(k, string(v))
+		b.WriteString(" AND ")
+		b.WriteString(cond)
+		args = append(args, a...)
+	}
+	return b.String(), args
+}
+
+// visibleSQL is a SELECT of the id, data and times of the records the scope
+// sees, in id order, after the keyset position, at most limit (0: all).
+func (r *records) visibleSQL(s store.Scope, collection string, q store.Query, limit int) (string, []any) {
+	filter, fargs := r.filter(q.Filter)
+	order, cmp := "ASC", ">"
+	if q.Descending {
+		order, cmp = "DESC", "<"
+	}
+	keyset := ""
+	if q.After != "" {
+		keyset = " AND id " + cmp + " ?"
+	}
+	lim := ""
+	if limit > 0 {
+		lim = fmt.Sprintf(" LIMIT %d", limit)
+	}
+	part := func(session string, overlay bool) (string, []any) {
+		args := []any{s.Project, collection, session}
+		cond := "deleted = ?"
+		args = append(args, false)
+		if overlay {
+			cond += ` AND NOT EXISTS (SELECT 1 FROM records o WHERE o.project = b.project AND o.collection = b.collection
+				AND o.session = ? AND o.id = b.id)`
+			args = append(args, s.Session)
+		}
+		if q.After != "" {
+			args = append(args, q.After)
+		}
+		args = append(args, fargs...)
+		return `SELECT id, data, created_at, updated_at FROM records b
+			WHERE project = ? AND collection = ? AND session = ? AND ` + cond + keyset + filter +
+			` ORDER BY id ` + order + lim, args
+	}
+	if s.Session == "" {
+		return part("", false)
+	}
+	own, oargs := part(s.Session, false)
+	bas, bargs := part("", true)
+	return `SELECT id, data, created_at, updated_at FROM (SELECT * FROM (` + own + `) o1 UNION ALL SELECT * FROM (` + bas + `) b1) u
+		ORDER BY id ` + order + lim, append(oargs, bargs...)
+}
+
+func (r *records) List(ctx context.Context, s store.Scope, collection string, q store.Query) (*store.Page, error) {
+	query, args := r.visibleSQL(s, collection, q, q.Limit+1)
+	rows, err := r.db.QueryContext(ctx, r.db.q(query), args...)
+	if err != nil {
+		return nil, wrap(err, "list %s/%s", s.Project, collection)
+	}
+	defer rows.Close()
+	p := &store.Page{}
+	for rows.Next() {
+		var (
+			rec              store.Record
+			data             []byte
+			created, updated int64
+		)
+		if err := rows.Scan(&rec.ID, &data, &created, &updated); err != nil {
+			return nil, wrap(err, "list %s/%s", s.Project, collection)
+		}
+		rec.Data, rec.CreatedAt, rec.UpdatedAt = data, fromMicros(created), fromMicros(updated)
+		p.Records = append(p.Records, &rec)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(err, "list %s/%s", s.Project, collection)
+	}
+	if len(p.Records) > q.Limit {
+		p.Records = p.Records[:q.Limit]
+		p.Cursor = p.Records[q.Limit-1].ID
+	}
+	return p, nil
+}
+
+func (r *records) Count(ctx context.Context, s store.Scope, collection string, filter map[string]any) (int, error) {
+	query, args := r.visibleSQL(s, collection, store.Query{Filter: filter}, 0)
+	var n int
+	err := r.db.QueryRowContext(ctx, r.db.q(`SELECT COUNT(*) FROM (`+query+`) c`), args...).Scan(&n)
+	return n, wrap(err, "count %s/%s", s.Project, collection)
+}
+
+func (r *records) Reset(ctx context.Context, s store.Scope, collection string) error {
+	query := `DELETE FROM records WHERE project = ? AND (? = '' OR collection = ?)`
+	args := []any{s.Project, collection, collection}
+	if s.Session != "" {
+		query += ` AND session = ?`
+		args = append(args, s.Session)
+	}
+	_, err := r.db.ExecContext(ctx, r.db.q(query), args...)
+	return wrap(err, "reset %s/%s", s.Project, collection)
+}
+
+func (r *records) DeleteSession(ctx context.Context, project, session string) error {
+	_, err := r.db.ExecContext(ctx, r.db.q(`DELETE FROM records WHERE project = ? AND session = ?`), project, session)
+	return wrap(err, "delete session %s/%s", project, session)
+}

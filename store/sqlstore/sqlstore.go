@@ -1,0 +1,244 @@
+// Package sqlstore is the database/sql store backend: one code base for two
+// dialects, SQLite through modernc.org/sqlite (pure Go) as the embedded
+// default, and PostgreSQL through github.com/jackc/pgx/v5/stdlib, which
+// several mock-server instances can share.
+//
+//	s, err := sqlstore.Open(ctx, "sqlite:/var/lib/mockapi/state.db")
+//	s, err := sqlstore.Open(ctx, "postgres://mockapi@db/mockapi")
+//
+// # SQLite
+//
+// The database runs in WAL mode with a busy timeout, so concurrent
+// goroutines (and processes) wait for each other instead of failing; write
+// transactions begin IMMEDIATE, so they never fail on a lock upgrade.
+//
+// # Migrations
+//
+// Open migrates the schema forward with versioned migrations recorded in
+// schema_migrations. Each is applied once, inside a transaction that holds
+// the database's write lock (SQLite) or an advisory lock (PostgreSQL), so two
+// processes starting together do not both apply it.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"modernc.org/sqlite"
+
+	"github.com/mockapi-go/mockapi/store"
+)
+
+// dialect holds what differs between SQLite and PostgreSQL.
+type dialect struct {
+	name       string
+	dollar     bool   // placeholders are $1, $2, ... instead of ?
+	blob, json string // column types
+	serial     string // auto-increment primary key column
+	forUpdate  string // row lock suffix of a SELECT in a transaction
+	// jsonEq is a condition that a top-level field of data equals a JSON
+	// value, with its two arguments.
+	jsonEq func(field, value string) (string, []any)
+}
+
+var sqliteDialect = &dialect{
+	name: "sqlite", blob: "BLOB", json: "TEXT",
+	serial: "INTEGER PRIMARY KEY AUTOINCREMENT",
+	jsonEq: func(field, value string) (string, []any) {
+		return "data -> ? = json(?)", []any{`$."` + strings.ReplaceAll(field, `"`, `""`) + `"`, value}
+	},
+}
+
+var postgresDialect = &dialect{
+	name: "postgres", dollar: true, blob: "BYTEA", json: "JSONB",
+	serial: "BIGSERIAL PRIMARY KEY", forUpdate: " FOR UPDATE",
+	jsonEq: func(field, value string) (string, []any) {
+		return "data -> ? = ?::jsonb", []any{field, value}
+	},
+}
+
+// db is a connection pool in one dialect.
+type db struct {
+	*sql.DB
+	d *dialect
+}
+
+// q rewrites ? placeholders for the dialect.
+func (db *db) q(query string) string {
+	if !db.d.dollar {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Open connects to the database the DSN names, migrates its schema and
+// returns a Store that owns the connection:
+//
+//   - sqlite:PATH or file:PATH (SQLite; query parameters pass to the driver)
+//   - postgres://... or postgresql://... (PostgreSQL)
+func Open(ctx context.Context, dsn string, opts ...store.Option) (*store.Store, error) {
+	d, err := OpenDriver(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	return store.New(d, opts...), nil
+}
+
+// OpenDriver is Open without the portable layer, for wrapping with store.New.
+func OpenDriver(ctx context.Context, dsn string) (store.Driver, error) {
+	var (
+		dl         *dialect
+		driverName string
+		source     string
+	)
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		dl, driverName, source = postgresDialect, "pgx", dsn
+	case strings.HasPrefix(dsn, "sqlite:"), strings.HasPrefix(dsn, "file:"):
+		dl, driverName, source = sqliteDialect, "sqlite", sqliteSource(dsn)
+	default:
+		return nil, fmt.Errorf("sqlstore: DSN %q: want sqlite:PATH, file:PATH or postgres://: %w", redact(dsn), store.ErrInvalid)
+	}
+	sqldb, err := sql.Open(driverName, source)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open %s: %w", dl.name, err)
+	}
+	if dl == sqliteDialect {
+		// One writer at a time anyway; a small pool keeps readers concurrent.
+		sqldb.SetMaxOpenConns(8)
+	}
+	conn := &db{sqldb, dl}
+	if err := migrate(ctx, conn); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("sqlstore: %s %s: %w", dl.name, redact(dsn), err)
+	}
+	return newDriver(conn), nil
+}
+
+// sqliteSource turns a sqlite: or file: DSN into a modernc.org/sqlite source
+// with WAL, a busy timeout and IMMEDIATE write transactions.
+func sqliteSource(dsn string) string {
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	if !strings.HasPrefix(path, "file:") {
+		path = "file:" + path
+	}
+	base, query, _ := strings.Cut(path, "?")
+	q, _ := url.ParseQuery(query)
+	if q.Get("_txlock") == "" {
+		q.Set("_txlock", "immediate")
+	}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	return base + "?" + q.Encode()
+}
+
+// redact hides a password in a DSN for error messages.
+func redact(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return dsn
+}
+
+// errors
+
+func isUnique(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == 2067 || se.Code() == 1555 // SQLITE_CONSTRAINT_UNIQUE, _PRIMARYKEY
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// wrap turns a unique violation into ErrConflict and names what failed.
+func wrap(err error, what string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	where := fmt.Sprintf(what, args...)
+	switch {
+	case isUnique(err):
+		return fmt.Errorf("%s: %w (%v)", where, store.ErrConflict, err)
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("%s: %w", where, store.ErrNotFound)
+	}
+	return fmt.Errorf("sqlstore: %s: %w", where, err)
+}
+
+// times are stored as Unix microseconds, 0 for the zero time.
+
+func micros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+func fromMicros(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
+}
+
+func nowMicros() int64 { return time.Now().UnixMicro() }
+
+// inTx runs fn in a transaction, committing when it returns nil.
+func (db *db) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlstore: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return wrap(err, "commit")
+	}
+	return nil
+}
+
+// driver
+
+type driver struct {
+	db       *db
+	projects projects
+	keys     keys
+	links    links
+	records  records
+	log      requestLog
+}
+
+func newDriver(db *db) *driver {
+	return &driver{db: db, projects: projects{db}, keys: keys{db}, links: links{db}, records: records{db}, log: requestLog{db}}
+}
+
+func (d *driver) Projects() store.Projects     { return &d.projects }
+func (d *driver) Keys() store.Keys             { return &d.keys }
+func (d *driver) Links() store.Links           { return &d.links }
+func (d *driver) Records() store.Records       { return &d.records }
+func (d *driver) RequestLog() store.RequestLog { return &d.log }
+func (d *driver) Close() error                 { return d.db.Close() }

@@ -1,0 +1,148 @@
+package sqlstore_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mockapi-go/mockapi/store"
+	"github.com/mockapi-go/mockapi/store/sqlstore"
+	"github.com/mockapi-go/mockapi/store/storetest"
+)
+
+// sqliteHarness makes a database file per test.
+var sqliteHarness = storetest.Harness{
+	NewDatabase: func(t testing.TB) storetest.Opener {
+		dsn := "sqlite:" + filepath.Join(t.TempDir(), "state.db")
+		return func(t testing.TB) *store.Store {
+			s, err := sqlstore.Open(context.Background(), dsn)
+			require.NoError(t, err)
+			return s
+		}
+	},
+	Shared: true,
+}
+
+func TestSQLite(t *testing.T) {
+	storetest.Run(t, sqliteHarness)
+}
+
+// postgresDSN is the server the PostgreSQL tests use, or "".
+func postgresDSN(t testing.TB) string {
+	dsn := os.Getenv("MOCKAPI_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("sqlstore: MOCKAPI_TEST_POSTGRES holds no PostgreSQL DSN; skipping the PostgreSQL backend")
+	}
+	return dsn
+}
+
+var schemaSeq atomic.Int64
+
+// postgresSchema makes a fresh schema, dropped when the test ends, and
+// returns a DSN whose search_path points at it.
+func postgresSchema(t testing.TB, admin *sql.DB, base string) string {
+	schema := fmt.Sprintf("mockapi_test_%d_%d", os.Getpid(), schemaSeq.Add(1))
+	_, err := admin.Exec(`CREATE SCHEMA ` + schema)
+	require.NoError(t, err)
+	t.Cleanup(func() { _, _ = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
+	u, err := url.Parse(base)
+	require.NoError(t, err)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// postgresAdmin connects to the test server for making schemas.
+func postgresAdmin(t *testing.T) (*sql.DB, string) {
+	base := postgresDSN(t)
+	admin, err := sql.Open("pgx", base)
+	require.NoError(t, err)
+	t.Cleanup(func() { admin.Close() })
+	return admin, base
+}
+
+// postgresHarness makes a schema per test.
+func postgresHarness(t *testing.T) storetest.Harness {
+	admin, base := postgresAdmin(t)
+	return storetest.Harness{
+		NewDatabase: func(t testing.TB) storetest.Opener {
+			dsn := postgresSchema(t, admin, base)
+			return func(t testing.TB) *store.Store {
+				s, err := sqlstore.Open(context.Background(), dsn)
+				require.NoError(t, err)
+				return s
+			}
+		},
+		Shared: true,
+	}
+}
+
+func TestPostgres(t *testing.T) {
+	storetest.Run(t, postgresHarness(t))
+}
+
+// TestConcurrentStart opens one fresh database from many goroutines at once,
+// as several processes starting together would: every Open succeeds and each
+// migration is applied once.
+func TestConcurrentStart(t *testing.T) {
+	for name, dsn := range map[string]func(t *testing.T) string{
+		"SQLite": func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "state.db") },
+		"Postgres": func(t *testing.T) string {
+			admin, base := postgresAdmin(t)
+			return postgresSchema(t, admin, base)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dsn := dsn(t)
+			var wg sync.WaitGroup
+			errs := make([]error, 8)
+			for i := range errs {
+				wg.Go(func() {
+					s, err := sqlstore.Open(t.Context(), dsn)
+					if err == nil {
+						err = s.Close()
+					}
+					errs[i] = err
+				})
+			}
+			wg.Wait()
+			for _, err := range errs {
+				require.NoError(t, err)
+			}
+			db, err := sql.Open(map[bool]string{true: "sqlite", false: "pgx"}[name == "SQLite"], rawDSN(dsn))
+			require.NoError(t, err)
+			defer db.Close()
+			var n, versions int
+			require.NoError(t, db.QueryRow(`SELECT COUNT(*), COUNT(DISTINCT version) FROM schema_migrations`).Scan(&n, &versions))
+			require.Equal(t, versions, n, "each migration applied once")
+			require.Positive(t, n)
+		})
+	}
+}
+
+func rawDSN(dsn string) string {
+	if p, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
+		return "file:" + p
+	}
+	return dsn
+}
+
+func TestOpenDSN(t *testing.T) {
+	for _, dsn := range []string{"", "mysql://x", "/tmp/x.db", "postgres:/nope"} {
+		_, err := sqlstore.Open(t.Context(), dsn)
+		require.ErrorIs(t, err, store.ErrInvalid, dsn)
+	}
+	s, err := sqlstore.Open(t.Context(), "file:"+filepath.Join(t.TempDir(), "f.db"))
+	require.NoError(t, err, "file: DSNs are SQLite")
+	require.NoError(t, s.Close())
+}
