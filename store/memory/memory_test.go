@@ -18,3 +18,9 @@ func TestConformance(t *testing.T) {
 		Shared: true,
 	})
 }
+
+func BenchmarkStore(b *testing.B) {
+	storetest.Benchmark(b, storetest.Harness{NewDatabase: func(testing.TB) storetest.Opener {
+		return func(testing.TB) *store.Store { return memory.New() }
+	}})
+}

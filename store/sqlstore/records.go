@@ -37,16 +37,21 @@ func recordErr(s store.Scope, collection, id string, err error) error {
 }
 
 // visible reads the row the scope sees for the id: the session's own row if
-// it has one, else the base row. It locks the row on PostgreSQL.
-func (r *records) visible(ctx context.Context, q querier, s store.Scope, collection, id string) (*row, error) {
+// it has one, else the base row. In a transaction (lock) it locks the row on
+// PostgreSQL, so concurrent updates of one record serialize.
+func (r *records) visible(ctx context.Context, q querier, s store.Scope, collection, id string, lock bool) (*row, error) {
+	forUpdate := ""
+	if lock {
+		forUpdate = r.db.d.forUpdate
+	}
 	var (
 		x                row
 		data             []byte
 		created, updated int64
 	)
-	err := q.QueryRowContext(ctx, r.db.q(`SELECT session, data, deleted, created_at, updated_at FROM records
+	err := q.QueryRowContext(ctx, r.db.q(`SELECT session, `+r.db.d.dataText+`, deleted, created_at, updated_at FROM records
 		WHERE project = ? AND collection = ? AND session IN ('', ?) AND id = ?
-		ORDER BY session DESC LIMIT 1`+r.db.d.forUpdate), s.Project, collection, s.Session, id).
+		ORDER BY session DESC LIMIT 1`+forUpdate), s.Project, collection, s.Session, id).
 		Scan(&x.session, &data, &x.deleted, &created, &updated)
 	if err == sql.ErrNoRows {
 		return nil, nil
@@ -72,7 +77,7 @@ func (r *records) Create(ctx context.Context, s store.Scope, collection, id stri
 	now := fromMicros(nowMicros())
 	rec := &store.Record{ID: id, Data: data, CreatedAt: now, UpdatedAt: now}
 	err := r.db.inTx(ctx, func(tx *sql.Tx) error {
-		v, err := r.visible(ctx, tx, s, collection, id)
+		v, err := r.visible(ctx, tx, s, collection, id, true)
 		switch {
 		case err != nil:
 			return err
@@ -101,7 +106,7 @@ func (r *records) Create(ctx context.Context, s store.Scope, collection, id stri
 }
 
 func (r *records) Get(ctx context.Context, s store.Scope, collection, id string) (*store.Record, error) {
-	v, err := r.visible(ctx, r.db, s, collection, id)
+	v, err := r.visible(ctx, r.db, s, collection, id, false)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +120,7 @@ func (r *records) Get(ctx context.Context, s store.Scope, collection, id string)
 func (r *records) update(ctx context.Context, s store.Scope, collection, id string, change func(json.RawMessage) (json.RawMessage, error)) (*store.Record, error) {
 	var out *store.Record
 	err := r.db.inTx(ctx, func(tx *sql.Tx) error {
-		v, err := r.visible(ctx, tx, s, collection, id)
+		v, err := r.visible(ctx, tx, s, collection, id, true)
 		if err != nil {
 			return err
 		}
@@ -146,7 +151,7 @@ func (r *records) Delete(ctx context.Context, s store.Scope, collection, id stri
 			`DELETE FROM records WHERE project = ? AND collection = ? AND session = '' AND id = ?`, s.Project, collection, id)
 	}
 	return r.db.inTx(ctx, func(tx *sql.Tx) error {
-		v, err := r.visible(ctx, tx, s, collection, id)
+		v, err := r.visible(ctx, tx, s, collection, id, true)
 		if err != nil {
 			return err
 		}
@@ -218,7 +223,7 @@ func (r *records) visibleSQL(s store.Scope, collection string, q store.Query, li
 			args = append(args, q.After)
 		}
 		args = append(args, fargs...)
-		return `SELECT id, data, created_at, updated_at FROM records b
+		return `SELECT id, ` + r.db.d.dataText + ` AS data, created_at, updated_at FROM records b
 			WHERE project = ? AND collection = ? AND session = ? AND ` + cond + keyset + filter +
 			` ORDER BY id ` + order + lim, args
 	}

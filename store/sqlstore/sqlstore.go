@@ -44,13 +44,14 @@ type dialect struct {
 	blob, json string // column types
 	serial     string // auto-increment primary key column
 	forUpdate  string // row lock suffix of a SELECT in a transaction
+	dataText   string // the records.data column as JSON text
 	// jsonEq is a condition that a top-level field of data equals a JSON
 	// value, with its two arguments.
 	jsonEq func(field, value string) (string, []any)
 }
 
 var sqliteDialect = &dialect{
-	name: "sqlite", blob: "BLOB", json: "TEXT",
+	name: "sqlite", blob: "BLOB", json: "TEXT", dataText: "data",
 	serial: "INTEGER PRIMARY KEY AUTOINCREMENT",
 	jsonEq: func(field, value string) (string, []any) {
 		return "data -> ? = json(?)", []any{`$."` + strings.ReplaceAll(field, `"`, `""`) + `"`, value}
@@ -58,7 +59,7 @@ var sqliteDialect = &dialect{
 }
 
 var postgresDialect = &dialect{
-	name: "postgres", dollar: true, blob: "BYTEA", json: "JSONB",
+	name: "postgres", dollar: true, blob: "BYTEA", json: "JSONB", dataText: "data::text",
 	serial: "BIGSERIAL PRIMARY KEY", forUpdate: " FOR UPDATE",
 	jsonEq: func(field, value string) (string, []any) {
 		return "data -> ? = ?::jsonb", []any{field, value}

@@ -63,7 +63,7 @@ func postgresSchema(t testing.TB, admin *sql.DB, base string) string {
 }
 
 // postgresAdmin connects to the test server for making schemas.
-func postgresAdmin(t *testing.T) (*sql.DB, string) {
+func postgresAdmin(t testing.TB) (*sql.DB, string) {
 	base := postgresDSN(t)
 	admin, err := sql.Open("pgx", base)
 	require.NoError(t, err)
@@ -145,4 +145,23 @@ func TestOpenDSN(t *testing.T) {
 	s, err := sqlstore.Open(t.Context(), "file:"+filepath.Join(t.TempDir(), "f.db"))
 	require.NoError(t, err, "file: DSNs are SQLite")
 	require.NoError(t, s.Close())
+}
+
+func BenchmarkSQLite(b *testing.B) {
+	storetest.Benchmark(b, sqliteHarness)
+}
+
+func BenchmarkPostgres(b *testing.B) {
+	admin, base := postgresAdmin(b)
+	storetest.Benchmark(b, storetest.Harness{
+		NewDatabase: func(t testing.TB) storetest.Opener {
+			dsn := postgresSchema(t, admin, base)
+			return func(t testing.TB) *store.Store {
+				s, err := sqlstore.Open(context.Background(), dsn)
+				require.NoError(t, err)
+				return s
+			}
+		},
+		Shared: true,
+	})
 }
