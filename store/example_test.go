@@ -1,0 +1,81 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mockapi-go/mockapi/store"
+	"github.com/mockapi-go/mockapi/store/memory"
+)
+
+// A visitor session sees base data plus its own writes; base data stays.
+func Example_sessions() {
+	ctx := context.Background()
+	s := memory.New()
+	defer s.Close()
+	r := s.Records()
+
+	base := store.Scope{Project: "petstore"}
+	visitor := store.Scope{Project: "petstore", Session: "visitor-1"}
+	r.Create(ctx, base, "pets", "1", []byte(`{"name":"Rex"}`))
+	r.Patch(ctx, visitor, "pets", "1", []byte(`{"name":"Max"}`))
+	r.Create(ctx, visitor, "pets", "2", []byte(`{"name":"Tom"}`))
+
+	for _, sc := range []store.Scope{base, visitor} {
+		p, _ := r.List(ctx, sc, "pets", store.Query{})
+		fmt.Printf("%q:", sc.Session)
+		for _, rec := range p.Records {
+			fmt.Printf(" %s=%s", rec.ID, rec.Data)
+		}
+		fmt.Println()
+	}
+	r.DeleteSession(ctx, "petstore", "visitor-1")
+	n, _ := r.Count(ctx, visitor, "pets", nil)
+	fmt.Println("after the session ends:", n)
+	// Output:
+	// "": 1={"name":"Rex"}
+	// "visitor-1": 1={"name":"Max"} 2={"name":"Tom"}
+	// after the session ends: 1
+}
+
+// Updates carry the version they were read at; a stale one is refused.
+func Example_optimisticConcurrency() {
+	ctx := context.Background()
+	s := memory.New()
+	defer s.Close()
+
+	p := &store.Project{Name: "petstore", Visibility: store.Private}
+	s.Projects().Create(ctx, p)
+	a, _ := s.Projects().Get(ctx, p.ID)
+	b, _ := s.Projects().Get(ctx, p.ID)
+
+	a.Visibility = store.Public
+	fmt.Println(s.Projects().Update(ctx, a), a.Version)
+	b.Name = "renamed"
+	err := s.Projects().Update(ctx, b)
+	fmt.Println(errors.Is(err, store.ErrConflict))
+	// Output:
+	// <nil> 2
+	// true
+}
+
+// A revoked key is refused on lookup; Get still shows it.
+func Example_keys() {
+	ctx := context.Background()
+	s := memory.New()
+	defer s.Close()
+
+	k := &store.Key{Hash: "sha256:...", Prefix: "mk_live_ab", Name: "ci"}
+	s.Keys().Create(ctx, k)
+	found, _ := s.Keys().Lookup(ctx, "sha256:...")
+	fmt.Println(found.Name)
+
+	s.Keys().Revoke(ctx, k.ID, time.Now())
+	_, err := s.Keys().Lookup(ctx, "sha256:...")
+	fmt.Println(errors.Is(err, store.ErrNotFound))
+	// Output:
+	// ci
+	// true
+}
