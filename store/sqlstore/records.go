@@ -21,6 +21,7 @@ type records struct{ db *db }
 
 // querier is a *sql.DB or *sql.Tx.
 type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
@@ -37,12 +38,29 @@ func recordErr(s store.Scope, collection, id string, err error) error {
 }
 
 // visible reads the row the scope sees for the id: the session's own row if
-// it has one, else the base row. In a transaction (lock) it locks the row on
-// PostgreSQL, so concurrent updates of one record serialize.
+// it has one, else the base row. With lock, in a transaction, it first locks
+// the base and overlay rows on PostgreSQL and only then reads, in a new
+// statement and so a new snapshot: a concurrent writer that created the
+// session's overlay row while this one waited is seen, not overwritten.
+// (SQLite write transactions are IMMEDIATE and need no row locks.)
 func (r *records) visible(ctx context.Context, q querier, s store.Scope, collection, id string, lock bool) (*row, error) {
-	forUpdate := ""
-	if lock {
-		forUpdate = r.db.d.forUpdate
+	if lock && r.db.d.forUpdate != "" {
+		rows, err := q.QueryContext(ctx, r.db.q(`SELECT session FROM records
+			WHERE project = ? AND collection = ? AND session IN ('', ?) AND id = ?`+r.db.d.forUpdate), s.Project, collection, s.Session, id)
+		if err != nil {
+			return nil, wrap(err, "record %s/%s/%s", s.Project, collection, id)
+		}
+		for rows.Next() { // rows are locked as they are read
+			var session string
+			if err := rows.Scan(&session); err != nil {
+				rows.Close()
+				return nil, wrap(err, "record %s/%s/%s", s.Project, collection, id)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, wrap(err, "record %s/%s/%s", s.Project, collection, id)
+		}
 	}
 	var (
 		x                row
@@ -51,7 +69,7 @@ func (r *records) visible(ctx context.Context, q querier, s store.Scope, collect
 	)
 	err := q.QueryRowContext(ctx, r.db.q(`SELECT session, `+r.db.d.dataText+`, deleted, created_at, updated_at FROM records
 		WHERE project = ? AND collection = ? AND session IN ('', ?) AND id = ?
-		ORDER BY session DESC LIMIT 1`+forUpdate), s.Project, collection, s.Session, id).
+		ORDER BY session DESC LIMIT 1`), s.Project, collection, s.Session, id).
 		Scan(&x.session, &data, &x.deleted, &created, &updated)
 	if err == sql.ErrNoRows {
 		return nil, nil

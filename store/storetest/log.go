@@ -172,6 +172,32 @@ func testConcurrency(t *testing.T, h Harness) {
 			assert.Equal(t, each, c, "every patch of worker %d stays", w)
 		}
 	})
+	t.Run("PatchOneRecord", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		r := s.Records()
+		for _, sc := range []store.Scope{base, {Project: base.Project, Session: "visitor"}} {
+			_, err := r.Create(ctx(t), base, "counters", "c-"+sc.Session, raw(`{}`))
+			require.NoError(t, err)
+			var wg sync.WaitGroup
+			for w := range workers {
+				wg.Go(func() {
+					for i := range 5 {
+						if _, err := r.Patch(ctx(t), sc, "counters", "c-"+sc.Session, raw(fmt.Sprintf(`{"w%02d-%d":%d}`, w, i, i))); err != nil {
+							t.Errorf("patch: %v", err)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			got, err := r.Get(ctx(t), sc, "counters", "c-"+sc.Session)
+			require.NoError(t, err)
+			var fields map[string]int
+			require.NoError(t, jsonUnmarshal(got.Data, &fields))
+			assert.Len(t, fields, workers*5, "scope %q: every field survives concurrent merge patches", sc.Session)
+		}
+	})
 	t.Run("SameIDOneWinner", func(t *testing.T) {
 		t.Parallel()
 		s := h.open(t)
