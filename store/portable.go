@@ -35,14 +35,14 @@ type Store struct {
 }
 
 // Option configures a Store.
-type Option func(*Store, *options)
+type Option func(*options)
 
 type options struct{ touchInterval time.Duration }
 
 // WithTouchInterval sets how often coalesced key last-used times are written
 // (default 30s). Zero or less writes them only on Flush and Close.
 func WithTouchInterval(d time.Duration) Option {
-	return func(_ *Store, o *options) { o.touchInterval = d }
+	return func(o *options) { o.touchInterval = d }
 }
 
 // New wraps a backend's driver. The Store closes d when it is closed.
@@ -50,7 +50,7 @@ func New(d Driver, opts ...Option) *Store {
 	o := options{touchInterval: 30 * time.Second}
 	s := &Store{d: d, pending: map[string]time.Time{}}
 	for _, opt := range opts {
-		opt(s, &o)
+		opt(&o)
 	}
 	s.projects = projects{s, d.Projects()}
 	s.keys = keys{s, d.Keys()}
