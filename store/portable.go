@@ -672,3 +672,11 @@ func (l *requestLog) Prune(ctx context.Context, r Retention) (int, error) {
 	r.Before = utc(r.Before)
 	return l.d.Prune(ctx, r)
 }
+
+var (
+	_ Projects   = (*projects)(nil)
+	_ Keys       = (*keys)(nil)
+	_ Links      = (*links)(nil)
+	_ Records    = (*records)(nil)
+	_ RequestLog = (*requestLog)(nil)
+)

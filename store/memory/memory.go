@@ -434,3 +434,12 @@ func (rl *requestLog) Prune(_ context.Context, r store.Retention) (int, error) {
 	}
 	return before - len(rl.entries), nil
 }
+
+var (
+	_ store.Driver     = (*driver)(nil)
+	_ store.Projects   = (*projects)(nil)
+	_ store.Keys       = (*keys)(nil)
+	_ store.Links      = (*links)(nil)
+	_ store.Records    = (*records)(nil)
+	_ store.RequestLog = (*requestLog)(nil)
+)

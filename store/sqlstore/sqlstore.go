@@ -243,3 +243,12 @@ func (d *driver) Links() store.Links           { return &d.links }
 func (d *driver) Records() store.Records       { return &d.records }
 func (d *driver) RequestLog() store.RequestLog { return &d.log }
 func (d *driver) Close() error                 { return d.db.Close() }
+
+var (
+	_ store.Driver     = (*driver)(nil)
+	_ store.Projects   = (*projects)(nil)
+	_ store.Keys       = (*keys)(nil)
+	_ store.Links      = (*links)(nil)
+	_ store.Records    = (*records)(nil)
+	_ store.RequestLog = (*requestLog)(nil)
+)
