@@ -3,9 +3,11 @@ package mock
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"mime"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -163,11 +165,7 @@ func statusOrder(key string) int {
 }
 
 func (h *Handler) buildHeaders(headers openapi3.Headers) []headerPlan {
-	names := make([]string, 0, len(headers))
-	for n := range headers {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(headers))
 	var out []headerPlan
 	for _, n := range names {
 		ref := headers[n]
@@ -240,11 +238,7 @@ func (h *Handler) buildMediaType(key, t string, mt *openapi3.MediaType, base str
 		}
 		ptr := base + escapeToken(key)
 		// Named examples, then the media type's example, then the schema's.
-		names := make([]string, 0, len(mt.Examples))
-		for n := range mt.Examples {
-			names = append(names, n)
-		}
-		sort.Strings(names)
+		names := slices.Sorted(maps.Keys(mt.Examples))
 		for _, n := range names {
 			ref := mt.Examples[n]
 			if ref == nil || ref.Value == nil {

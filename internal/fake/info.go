@@ -3,7 +3,9 @@ package fake
 import (
 	"encoding/json"
 	"github.com/mockapi-go/mockapi/internal/pattern"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -193,11 +195,7 @@ func (g *Generator) analyze(s *openapi3.Schema) *info {
 		}
 	}
 	if len(flat.PatternProperties) > 0 {
-		keys := make([]string, 0, len(flat.PatternProperties))
-		for k := range flat.PatternProperties {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(flat.PatternProperties))
 		for _, k := range keys {
 			r := flat.PatternProperties[k]
 			if r == nil || r.Value == nil {
