@@ -32,7 +32,7 @@ func Example_sessions() {
 		fmt.Println()
 	}
 	r.DeleteSession(ctx, "petstore", "visitor-1")
-	n, _ := r.Count(ctx, visitor, "pets", nil)
+	n, _ := r.Count(ctx, visitor, "pets", store.Query{})
 	fmt.Println("after the session ends:", n)
 	// Output:
 	// "": 1={"name":"Rex"}

@@ -574,14 +574,14 @@ func validFilter(f map[string]any) error {
 	return nil
 }
 
-func (r *records) Count(ctx context.Context, s Scope, collection string, filter map[string]any) (int, error) {
+func (r *records) Count(ctx context.Context, s Scope, collection string, q Query) (int, error) {
 	if err := r.check(s, collection, true); err != nil {
 		return 0, err
 	}
-	if err := validFilter(filter); err != nil {
+	if err := validFilter(q.Filter); err != nil {
 		return 0, err
 	}
-	return r.d.Count(ctx, s, collection, filter)
+	return r.d.Count(ctx, s, collection, q)
 }
 
 func (r *records) Reset(ctx context.Context, s Scope, collection string) error {

@@ -22,17 +22,54 @@ type Record struct {
 	UpdatedAt time.Time
 }
 
+// Op is a comparison a Condition applies to a top-level field.
+type Op string
+
+// Comparisons. Numbers compare numerically and strings lexically; a record
+// whose field is missing or of another JSON type than the value does not
+// match (except for Ne, which it matches). Like matches a string field that
+// contains the value's text, ignoring case.
+const (
+	Eq   Op = "eq"
+	Ne   Op = "ne"
+	Gt   Op = "gt"
+	Gte  Op = "gte"
+	Lt   Op = "lt"
+	Lte  Op = "lte"
+	Like Op = "like"
+)
+
+// Condition keeps records whose top-level Field compares to Value by Op.
+// Value is a JSON scalar as decoded by encoding/json: string, float64,
+// bool or nil (Eq and Ne only).
+type Condition struct {
+	Field string
+	Op    Op
+	Value any
+}
+
 // Query selects and orders a page of records.
 type Query struct {
 	// Filter keeps records whose top-level field equals the JSON value, for
 	// every entry (e.g. {"status": "sold"}); nil keeps all.
 	Filter map[string]any
+	// Where keeps records that meet every condition, in addition to Filter.
+	Where []Condition
+	// Search keeps records in which some string value (at any depth)
+	// contains the text, ignoring case; empty keeps all.
+	Search string
+	// SortBy orders by a top-level field (records missing it come last,
+	// ties broken by id); empty orders by id.
+	SortBy string
+	// Descending reverses the order.
+	Descending bool
 	// Limit is the page size; zero means 50. At most 1000.
 	Limit int
+	// Offset skips that many matching records before the page (page-number
+	// pagination); it costs O(offset). Use After for deep listings.
+	Offset int
 	// After is the Cursor of the previous page; empty for the first page.
 	After string
-	// Descending lists by id from highest to lowest instead of lowest first.
-	Descending bool
 }
 
 // Page is one page of a listing.
@@ -61,8 +98,9 @@ type Records interface {
 	Delete(ctx context.Context, s Scope, collection, id string) error
 	// List returns a page of the records visible in the scope.
 	List(ctx context.Context, s Scope, collection string, q Query) (*Page, error)
-	// Count returns how many records visible in the scope match the filter.
-	Count(ctx context.Context, s Scope, collection string, filter map[string]any) (int, error)
+	// Count returns how many records visible in the scope match the query's
+	// Filter, Where and Search (its other fields are ignored).
+	Count(ctx context.Context, s Scope, collection string, q Query) (int, error)
 	// Reset removes a collection (every collection when collection is
 	// empty). In the base scope it removes base data and every session's
 	// overlay of it; in a session it drops only that session's overlay, so

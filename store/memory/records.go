@@ -293,7 +293,8 @@ func (rs *records) List(_ context.Context, s store.Scope, collection string, q s
 	return p, nil
 }
 
-func (rs *records) Count(_ context.Context, s store.Scope, collection string, fm map[string]any) (int, error) {
+func (rs *records) Count(_ context.Context, s store.Scope, collection string, q store.Query) (int, error) {
+	fm := q.Filter
 	rs.mu.RLock()
 	defer rs.mu.RUnlock()
 	f := newFilter(fm)

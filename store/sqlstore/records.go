@@ -284,7 +284,8 @@ func (r *records) List(ctx context.Context, s store.Scope, collection string, q 
 	return p, nil
 }
 
-func (r *records) Count(ctx context.Context, s store.Scope, collection string, filter map[string]any) (int, error) {
+func (r *records) Count(ctx context.Context, s store.Scope, collection string, q store.Query) (int, error) {
+	filter := q.Filter
 	query, args := r.visibleSQL(s, collection, store.Query{Filter: filter}, 0)
 	var n int
 	err := r.db.QueryRowContext(ctx, r.db.q(`SELECT COUNT(*) FROM (`+query+`) c`), args...).Scan(&n)

@@ -48,7 +48,7 @@ func testConcurrency(t *testing.T, h Harness) {
 		}
 		assert.Equal(t, workers*each, count(t, r, base, "pets"))
 		for w := range workers {
-			c, err := r.Count(ctx(t), base, "pets", map[string]any{"by": w})
+			c, err := r.Count(ctx(t), base, "pets", store.Query{Filter: map[string]any{"by": w}})
 			require.NoError(t, err)
 			assert.Equal(t, each, c, "every patch of worker %d stays", w)
 		}

@@ -141,7 +141,7 @@ func testRecords(t *testing.T, h Harness) {
 			{map[string]any{"even": false}, 28},
 			{map[string]any{"kind": "cat", "even": true}, 10},
 		} {
-			c, err := r.Count(ctx(t), base, "pets", tc.f)
+			c, err := r.Count(ctx(t), base, "pets", store.Query{Filter: tc.f})
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, c, "count %v", tc.f)
 		}
@@ -196,10 +196,10 @@ func testSessions(t *testing.T, h Harness) {
 		assert.JSONEq(t, `{"name":"a-2"}`, string(got.Data))
 		_, err = r.Get(ctx(t), a, "pets", "3")
 		assert.ErrorIs(t, err, store.ErrNotFound, "deleted in the session")
-		c, err := r.Count(ctx(t), a, "pets", map[string]any{"name": "a-2"})
+		c, err := r.Count(ctx(t), a, "pets", store.Query{Filter: map[string]any{"name": "a-2"}})
 		require.NoError(t, err)
 		assert.Equal(t, 1, c, "filters see the session's version")
-		c, err = r.Count(ctx(t), a, "pets", map[string]any{"name": "base-2"})
+		c, err = r.Count(ctx(t), a, "pets", store.Query{Filter: map[string]any{"name": "base-2"}})
 		require.NoError(t, err)
 		assert.Equal(t, 0, c, "filters do not see the shadowed base version")
 
@@ -305,7 +305,7 @@ func pagedIDs(t *testing.T, r store.Records, sc store.Scope, limit int) []string
 
 func count(t *testing.T, r store.Records, sc store.Scope, coll string) int {
 	t.Helper()
-	n, err := r.Count(ctx(t), sc, coll, nil)
+	n, err := r.Count(ctx(t), sc, coll, store.Query{})
 	require.NoError(t, err)
 	return n
 }
