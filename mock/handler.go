@@ -25,6 +25,8 @@ import (
 	"github.com/mockapi-go/mockapi/internal/fake"
 	"github.com/mockapi-go/mockapi/internal/problem"
 	"github.com/mockapi-go/mockapi/openapi"
+	"github.com/mockapi-go/mockapi/store"
+	"github.com/mockapi-go/mockapi/store/memory"
 )
 
 // Handler serves an API description as a mock. Build one with New; it is
@@ -38,6 +40,11 @@ type Handler struct {
 	filterOpts *openapi3filter.Options
 	warnings   []openapi.Warning
 	redact     map[string]bool // query parameter names never logged
+
+	// Stateful CRUD; state is nil with WithoutState.
+	state        *crudState
+	resources    map[*openapi.Operation]*crudPlan
+	resourceList []*resource
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -80,6 +87,14 @@ func New(doc *openapi.Document, opts ...Option) (*Handler, error) {
 		}
 	}
 	h.buildPlans()
+	if !cfg.stateless {
+		records := cfg.records
+		if records == nil {
+			records = memory.New(store.WithTouchInterval(0)).Records()
+		}
+		h.state = &crudState{records: records, built: time.Now().UTC().Truncate(time.Microsecond)}
+		h.inferResources()
+	}
 	return h, nil
 }
 
@@ -119,6 +134,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	if h.cfg.cors != nil && h.cfg.cors.apply(rec, r) {
 		rec.status = http.StatusNoContent
+		return
+	}
+	if h.cfg.resetPath != "" && r.URL.Path == h.cfg.resetPath {
+		h.serveReset(rec, r)
 		return
 	}
 	m, err := h.doc.Match(r)
@@ -183,6 +202,10 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, m openapi.Match)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	h.delay(r.Context(), ctl)
+	if cp := h.resources[m.Operation]; cp != nil && !ctl.hasCode && ctl.example == "" && ctl.dynamic != 1 {
+		h.serveCRUD(w, r, p, cp, m, ctl, body)
+		return
+	}
 	h.respond(w, r, p, ctl, body)
 }
 

@@ -126,11 +126,13 @@ paths:
               schema: {type: string, format: binary}
 `
 
+// newHandler builds a stateless handler for petSpec: these tests are about
+// how a response is chosen; crud_test.go tests the stateful behaviour.
 func newHandler(t testing.TB, opts ...Option) *Handler {
 	t.Helper()
 	doc, err := openapi.Parse(context.Background(), []byte(petSpec))
 	require.NoError(t, err)
-	h, err := New(doc, opts...)
+	h, err := New(doc, append([]Option{WithoutState()}, opts...)...)
 	require.NoError(t, err)
 	return h
 }

@@ -3,6 +3,8 @@ package mock
 import (
 	"log/slog"
 	"time"
+
+	"github.com/mockapi-go/mockapi/store"
 )
 
 // Option configures a Handler.
@@ -25,6 +27,12 @@ type config struct {
 	logger         *slog.Logger
 	maxDepth       int
 	externalValues bool
+	stateless      bool
+	records        store.Records
+	project        string
+	seedRecords    int
+	sessionCookie  string
+	resetPath      string
 }
 
 func defaultConfig() *config {
@@ -35,6 +43,8 @@ func defaultConfig() *config {
 		maxBody:        10 << 20,
 		cors:           &CORS{},
 		externalValues: true,
+		project:        "default",
+		seedRecords:    10,
 	}
 }
 
@@ -107,3 +117,33 @@ func WithMaxDepth(n int) Option { return func(c *config) { c.maxDepth = n } }
 // WithoutExternalValues stops the handler from reading examples'
 // externalValue files next to the spec.
 func WithoutExternalValues() Option { return func(c *config) { c.externalValues = false } }
+
+// WithoutState makes the handler stateless: every operation is answered
+// from examples or generated data, as Prism does, and nothing is stored.
+func WithoutState() Option { return func(c *config) { c.stateless = true } }
+
+// WithStore keeps the state of resource collections in records under the
+// project id, instead of in a private in-memory store. With a SQL store the
+// data survives restarts, and handlers on one database share it.
+func WithStore(records store.Records, project string) Option {
+	return func(c *config) {
+		c.records = records
+		if project != "" {
+			c.project = project
+		}
+	}
+}
+
+// WithSeedRecords sets how many generated resources each collection starts
+// with (default 10; 0 starts empty).
+func WithSeedRecords(n int) Option { return func(c *config) { c.seedRecords = max(n, 0) } }
+
+// WithSessionCookie makes the handler give each visitor without a session
+// (no X-Mock-Session header, no cookie) a random one in a cookie of that
+// name, so that their writes stay private to them.
+func WithSessionCookie(name string) Option { return func(c *config) { c.sessionCookie = name } }
+
+// WithResetPath makes POST requests to path (for example "/__mock/reset")
+// restore the seed data of every collection and drop every session, as
+// Handler.Reset does. Off by default.
+func WithResetPath(path string) Option { return func(c *config) { c.resetPath = path } }

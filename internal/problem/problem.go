@@ -23,6 +23,7 @@ const (
 	CodeUnknownExample    = "UNKNOWN_EXAMPLE"
 	CodeMockFailure       = "MOCK_FAILURE"
 	CodeResponseViolation = "RESPONSE_VIOLATES_SPEC"
+	CodeConflict          = "CONFLICT"
 )
 
 // Problem is an RFC 9457 problem document with mockapi's extensions.

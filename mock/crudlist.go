@@ -1,0 +1,304 @@
+package mock
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/brianvoe/gofakeit/v6"
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/mockapi-go/mockapi/internal/problem"
+	"github.com/mockapi-go/mockapi/store"
+)
+
+// listControl is what a query parameter of a list request controls.
+type listControl uint8
+
+const (
+	ctlNone listControl = iota
+	ctlPage
+	ctlLimit
+	ctlOffset
+	ctlSort
+	ctlOrder
+	ctlSearch
+)
+
+// listControls names the json-server, Mockoon and common API parameters,
+// normalised (lower case, no "_" or "$").
+var listControls = map[string]listControl{
+	"page": ctlPage, "pagenumber": ctlPage, "pageno": ctlPage, "pagenum": ctlPage,
+	"limit": ctlLimit, "perpage": ctlLimit, "pagesize": ctlLimit, "size": ctlLimit, "maxresults": ctlLimit,
+	"top": ctlLimit, "take": ctlLimit, "pagelimit": ctlLimit,
+	"offset": ctlOffset, "start": ctlOffset, "skip": ctlOffset,
+	"sort": ctlSort, "sortby": ctlSort, "orderby": ctlSort, "sortfield": ctlSort,
+	"order": ctlOrder, "direction": ctlOrder, "sortorder": ctlOrder, "dir": ctlOrder, "sortdir": ctlOrder,
+	"q": ctlSearch, "search": ctlSearch,
+}
+
+func normControl(name string) string {
+	return strings.ToLower(strings.NewReplacer("_", "", "$", "", "-", "").Replace(name))
+}
+
+var filterOps = []struct {
+	suffix string
+	op     store.Op
+}{{"_gte", store.Gte}, {"_lte", store.Lte}, {"_ne", store.Ne}, {"_like", store.Like}, {"_gt", store.Gt}, {"_lt", store.Lt}}
+
+// listRequest is a list request's query turned into a store query.
+type listRequest struct {
+	q                  store.Query
+	page, limit        int
+	paged              bool // the client asked for a page
+	pageName, sizeName string
+	offsetName         string
+}
+
+const maxListLimit = 1000
+
+func (h *Handler) listRequest(r *http.Request, res *resource, maxItems int) (listRequest, *problem.Problem) {
+	lr := listRequest{page: 1, limit: maxListLimit}
+	props := properties(res.item)
+	var sortField, order string
+	hasLimit, hasPage := false, false
+	bad := func(name, v string) *problem.Problem {
+		p := problem.New(http.StatusBadRequest, problem.CodeValidation,
+			fmt.Sprintf("query parameter %s=%q is not a non-negative integer", name, v))
+		return &p
+	}
+	for name, vals := range r.URL.Query() {
+		if len(vals) == 0 {
+			continue
+		}
+		v := vals[0]
+		switch listControls[normControl(name)] {
+		case ctlPage:
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return lr, bad(name, v)
+			}
+			lr.page, lr.pageName, hasPage = max(n, 1), name, true
+			continue
+		case ctlLimit:
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return lr, bad(name, v)
+			}
+			lr.limit, lr.sizeName, hasLimit = n, name, true
+			continue
+		case ctlOffset:
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return lr, bad(name, v)
+			}
+			lr.q.Offset, lr.offsetName = n, name
+			continue
+		case ctlSort:
+			sortField = v
+			continue
+		case ctlOrder:
+			order = strings.ToLower(v)
+			continue
+		case ctlSearch:
+			lr.q.Search = v
+			continue
+		}
+		field, op := name, store.Eq
+		if _, ok := props[field]; !ok {
+			for _, fo := range filterOps {
+				if base, found := strings.CutSuffix(name, fo.suffix); found {
+					field, op = base, fo.op
+					break
+				}
+			}
+		}
+		ps, ok := props[field]
+		if !ok {
+			continue // not a field of the resource: a parameter of the API
+		}
+		value, ok := filterValue(ps, v, op)
+		if !ok {
+			continue
+		}
+		lr.q.Where = append(lr.q.Where, store.Condition{Field: field, Op: op, Value: value})
+	}
+	for _, f := range strings.Split(sortField, ",") {
+		f = strings.TrimSpace(f)
+		desc := strings.HasPrefix(f, "-")
+		f = strings.TrimLeft(f, "+-")
+		if _, ok := props[f]; ok {
+			lr.q.SortBy, lr.q.Descending = f, desc
+			break
+		}
+	}
+	if order == "desc" || order == "descending" {
+		lr.q.Descending = true
+	}
+	if lr.q.SortBy == "" && res.idKind == idInteger && res.IDField != "" {
+		lr.q.SortBy = res.IDField // 1, 2, ... 10, not 1, 10, 2
+	}
+	if hasPage && !hasLimit {
+		lr.limit = 10 // json-server's page size
+	}
+	lr.paged = hasPage || hasLimit || lr.offsetName != ""
+	lr.limit = min(lr.limit, maxListLimit)
+	if maxItems > 0 {
+		lr.limit = min(lr.limit, maxItems)
+	}
+	if hasPage {
+		lr.q.Offset += (lr.page - 1) * lr.limit
+	}
+	lr.q.Limit = lr.limit
+	return lr, nil
+}
+
+// filterValue converts a filter's text to the property's JSON type.
+func filterValue(ps *openapi3.Schema, raw string, op store.Op) (any, bool) {
+	if op == store.Like {
+		return raw, true
+	}
+	if raw == "null" && (op == store.Eq || op == store.Ne) {
+		return nil, true
+	}
+	return convertParam(ps, raw)
+}
+
+func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp *crudPlan, scope store.Scope, coll string, faker func() *gofakeit.Faker) {
+	res := cp.res
+	sp := p.primary
+	var schema *openapi3.Schema
+	if sp != nil {
+		if mp := negotiate(r.Header.Get("Accept"), sp.media); mp != nil {
+			schema = mp.schema
+		}
+	}
+	itemS, prop := listItems(schema)
+	maxItems := 0
+	if schema != nil {
+		arr := schema
+		if prop != "" {
+			arr = properties(schema)[prop]
+		}
+		if arr != nil && arr.MaxItems != nil {
+			maxItems = int(*arr.MaxItems)
+		}
+	}
+	lr, pr := h.listRequest(r, res, maxItems)
+	if pr != nil {
+		h.stateProblem(w, r, p, *pr)
+		return
+	}
+	ctx := r.Context()
+	var page *store.Page
+	var err error
+	if lr.limit > 0 {
+		page, err = h.state.records.List(ctx, scope, coll, lr.q)
+	} else {
+		page = &store.Page{}
+	}
+	if err != nil {
+		h.storeFailed(w, err)
+		return
+	}
+	total, err := h.state.records.Count(ctx, scope, coll, lr.q)
+	if err != nil {
+		h.storeFailed(w, err)
+		return
+	}
+	hdr := w.Header()
+	hdr.Set("X-Total-Count", strconv.Itoa(total))
+	if lr.paged && lr.limit > 0 {
+		if link := linkHeader(r, lr, total); link != "" {
+			hdr.Set("Link", link)
+		}
+	}
+	items := make([]any, 0, len(page.Records))
+	for _, rec := range page.Records {
+		var data map[string]any
+		if json.Unmarshal(rec.Data, &data) != nil {
+			continue
+		}
+		trusted := itemS == res.item && !rec.UpdatedAt.Before(h.state.built)
+		items = append(items, h.shape(itemS, data, faker, trusted, res.IDField))
+	}
+	h.respondValue(w, r, p, sp, 0, faker, func(s *openapi3.Schema) (any, bool) {
+		if s != schema || itemS == nil {
+			return nil, false
+		}
+		if prop == "" {
+			return items, true
+		}
+		env := h.generateObject(faker(), s)
+		env[prop] = items
+		props := properties(s)
+		set := func(v int, names ...string) {
+			for name, ps := range props {
+				if ps.Type == nil || !(ps.Type.Is(openapi3.TypeInteger) || ps.Type.Is(openapi3.TypeNumber)) {
+					continue
+				}
+				for _, n := range names {
+					if normControl(name) == n && h.validFor(ps, v) {
+						env[name] = v
+					}
+				}
+			}
+		}
+		set(total, "total", "totalcount", "count", "totalitems", "totalelements", "totalresults", "totalrecords", "numfound")
+		set(lr.page, "page", "currentpage", "pagenumber")
+		set(lr.limit, "perpage", "pagesize", "limit", "size")
+		set(lr.q.Offset, "offset", "skip", "start")
+		if lr.limit > 0 {
+			set((total+lr.limit-1)/lr.limit, "totalpages", "pages", "pagecount", "lastpage")
+		}
+		if !h.validFor(s, env) {
+			return nil, false
+		}
+		return env, true
+	})
+}
+
+// linkHeader builds an RFC 8288 Link header with first, prev, next and last
+// pages, in the pagination style the request used.
+func linkHeader(r *http.Request, lr listRequest, total int) string {
+	q := r.URL.Query()
+	at := func(offset int) string {
+		c := url.Values{}
+		for k, v := range q {
+			c[k] = v
+		}
+		switch {
+		case lr.pageName != "":
+			c.Set(lr.pageName, strconv.Itoa(offset/lr.limit+1))
+		case lr.offsetName != "":
+			c.Set(lr.offsetName, strconv.Itoa(offset))
+		default:
+			c.Set("_page", strconv.Itoa(offset/lr.limit+1))
+		}
+		if lr.sizeName != "" {
+			c.Set(lr.sizeName, strconv.Itoa(lr.limit))
+		} else if lr.pageName == "" && lr.offsetName == "" {
+			c.Set("_limit", strconv.Itoa(lr.limit))
+		}
+		u := url.URL{Path: r.URL.Path, RawQuery: c.Encode()}
+		return u.String()
+	}
+	offset := lr.q.Offset
+	last := 0
+	if total > 0 {
+		last = ((total - 1) / lr.limit) * lr.limit
+	}
+	var links []string
+	links = append(links, fmt.Sprintf(`<%s>; rel="first"`, at(0)))
+	if offset > 0 {
+		links = append(links, fmt.Sprintf(`<%s>; rel="prev"`, at(max(offset-lr.limit, 0))))
+	}
+	if offset+lr.limit < total {
+		links = append(links, fmt.Sprintf(`<%s>; rel="next"`, at(offset+lr.limit)))
+	}
+	links = append(links, fmt.Sprintf(`<%s>; rel="last"`, at(last)))
+	return strings.Join(links, ", ")
+}

@@ -1,0 +1,484 @@
+package mock
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/mockapi-go/mockapi/openapi"
+)
+
+// Actions a stateful operation performs on its resource collection.
+const (
+	ActionList    = "list"
+	ActionCreate  = "create"
+	ActionGet     = "get"
+	ActionReplace = "replace"
+	ActionPatch   = "patch"
+	ActionDelete  = "delete"
+)
+
+var itemActions = map[string]bool{ActionGet: true, ActionReplace: true, ActionPatch: true, ActionDelete: true}
+
+// Resource describes a resource collection the handler keeps state for,
+// inferred from the paths of the description (a collection path such as
+// /pets with an item path /pets/{petId}) or declared with x-mock-crud.
+type Resource struct {
+	// Collection is the collection's path template, with the parent
+	// parameters of nested collections ("/users/{userId}/posts").
+	Collection string
+	// Item is the item path template ("/pets/{petId}"), or empty.
+	Item string
+	// IDField is the property that holds the id in a resource, or empty
+	// when the resource body carries none.
+	IDField string
+	// Operations maps each stateful operation id to its action: "list",
+	// "create", "get", "replace", "patch" or "delete".
+	Operations map[string]string
+}
+
+type idKind uint8
+
+const (
+	idString idKind = iota
+	idInteger
+	idUUID
+)
+
+// resource is a Resource with what serving it needs.
+type resource struct {
+	Resource
+	key      string           // collection template with parameter names erased
+	nested   bool             // the collection path has parameters
+	item     *openapi3.Schema // canonical item schema (a response schema)
+	idSchema *openapi3.Schema
+	idKind   idKind
+	examples []map[string]any // the description's examples of the resource: the first seeds
+
+	seqMu sync.Mutex
+	seq   map[string]int64 // next integer id per scope and collection instance
+}
+
+// crudPlan is an operation's part in a resource.
+type crudPlan struct {
+	res       *resource
+	action    string
+	parents   []string // this operation's names for the collection's path parameters
+	itemParam string   // this operation's name for the id parameter (item actions)
+}
+
+// segments splits a path template; pure parameters ("{id}") are reported
+// with their name.
+func segments(path string) (segs []string, params []string) {
+	for s := range strings.SplitSeq(strings.Trim(path, "/"), "/") {
+		if name, ok := pureParam(s); ok {
+			segs = append(segs, "{}")
+			params = append(params, name)
+			continue
+		}
+		segs = append(segs, s)
+	}
+	return segs, params
+}
+
+func pureParam(seg string) (string, bool) {
+	if len(seg) > 2 && seg[0] == '{' && seg[len(seg)-1] == '}' && !strings.ContainsAny(seg[1:len(seg)-1], "{}") {
+		return seg[1 : len(seg)-1], true
+	}
+	return "", false
+}
+
+// crudExtension reads x-mock-crud: false or "none" switches inference off
+// for the operation, an action name declares it.
+func crudExtension(op *openapi.Operation) (action string, set bool) {
+	v, ok := op.Extensions()["x-mock-crud"]
+	if !ok {
+		return "", false
+	}
+	switch t := v.(type) {
+	case bool:
+		if !t {
+			return "none", true
+		}
+		return "", false
+	case string:
+		return strings.ToLower(strings.TrimSpace(t)), true
+	}
+	return "", false
+}
+
+// inferResources groups the operations into resource collections.
+func (h *Handler) inferResources() {
+	type member struct {
+		op        *openapi.Operation
+		action    string
+		explicit  bool
+		parents   []string
+		itemParam string
+		template  string // the collection template as this operation writes it
+	}
+	groups := map[string][]member{}
+	var order []string
+	for _, op := range h.doc.Operations() {
+		if len(op.Conditions) > 0 {
+			continue
+		}
+		action, explicit := crudExtension(op)
+		if action == "none" {
+			continue
+		}
+		segs, params := segments(op.Path)
+		isItem := len(segs) > 0 && segs[len(segs)-1] == "{}"
+		if !explicit {
+			switch {
+			case !isItem && op.Method == "GET":
+				action = ActionList
+			case !isItem && op.Method == "POST":
+				action = ActionCreate
+			case isItem && op.Method == "GET":
+				action = ActionGet
+			case isItem && op.Method == "PUT":
+				action = ActionReplace
+			case isItem && op.Method == "PATCH":
+				action = ActionPatch
+			case isItem && op.Method == "DELETE":
+				action = ActionDelete
+			default:
+				continue
+			}
+		}
+		ptr := "/paths/" + escapeToken(op.Key) + "/" + strings.ToLower(op.Method) + "/x-mock-crud"
+		switch {
+		case itemActions[action] && !isItem:
+			h.warn(ptr, fmt.Sprintf("x-mock-crud %q needs a path that ends in an id parameter; ignored", action))
+			continue
+		case itemActions[action]:
+		case action == ActionList || action == ActionCreate:
+		default:
+			h.warn(ptr, fmt.Sprintf("x-mock-crud %q is not one of list, create, get, replace, patch, delete, none; ignored", action))
+			continue
+		}
+		m := member{op: op, action: action, explicit: explicit, parents: params}
+		tsegs := strings.Split(strings.Trim(op.Path, "/"), "/")
+		if itemActions[action] {
+			segs, m.parents, m.itemParam = segs[:len(segs)-1], params[:len(params)-1], params[len(params)-1]
+			tsegs = tsegs[:len(tsegs)-1]
+		}
+		if len(segs) == 0 {
+			continue // the root is not a collection
+		}
+		m.template = "/" + strings.Join(tsegs, "/")
+		key := "/" + strings.Join(segs, "/")
+		if _, ok := groups[key]; !ok {
+			order = append(order, key)
+		}
+		groups[key] = append(groups[key], m)
+	}
+	h.resources = map[*openapi.Operation]*crudPlan{}
+	for _, key := range order {
+		ms := groups[key]
+		byAction := map[string]member{}
+		explicit := false
+		for _, m := range ms {
+			if _, dup := byAction[m.action]; dup {
+				continue // the first declared wins (GET /pets/{id} and /pets/{name}, say)
+			}
+			byAction[m.action] = m
+			explicit = explicit || m.explicit
+		}
+		_, hasGet := byAction[ActionGet]
+		_, hasList := byAction[ActionList]
+		if !explicit && (len(byAction) < 2 || (!hasGet && !hasList)) {
+			continue
+		}
+		item := h.itemSchema(byAction[ActionGet].op, byAction[ActionReplace].op, byAction[ActionPatch].op,
+			byAction[ActionCreate].op, byAction[ActionList].op)
+		if item == nil {
+			continue
+		}
+		res := &resource{key: key, item: item, seq: map[string]int64{}}
+		res.Operations = map[string]string{}
+		for _, a := range []string{ActionList, ActionCreate, ActionGet, ActionReplace, ActionPatch, ActionDelete} {
+			m, ok := byAction[a]
+			if !ok {
+				continue
+			}
+			if res.Collection == "" {
+				res.Collection = m.template
+			}
+			if itemActions[a] && res.Item == "" {
+				res.Item = m.op.Path
+			}
+			res.nested = res.nested || len(m.parents) > 0
+			res.Operations[m.op.ID] = a
+			h.resources[m.op] = &crudPlan{res: res, action: a, parents: m.parents, itemParam: m.itemParam}
+		}
+		if res.Collection == "" {
+			res.Collection = key
+		}
+		var itemParam string
+		var itemParamSchema *openapi3.Schema
+		for _, a := range []string{ActionGet, ActionReplace, ActionPatch, ActionDelete} {
+			if m, ok := byAction[a]; ok {
+				itemParam = m.itemParam
+				if p := m.op.Parameters.GetByInAndName("path", itemParam); p != nil && p.Schema != nil {
+					itemParamSchema = p.Schema.Value
+				}
+				break
+			}
+		}
+		res.IDField, res.idSchema = idField(item, itemParam)
+		if res.idSchema == nil {
+			res.idSchema = itemParamSchema
+		}
+		res.idKind = kindOfID(res.idSchema)
+		res.examples = h.resourceExamples(res, byAction[ActionGet].op, byAction[ActionList].op)
+		h.resourceList = append(h.resourceList, res)
+	}
+}
+
+// itemSchema is the first object schema among the operations' success
+// responses: the item GET's, then replace's and patch's, then create's, then
+// the items of the list's array.
+func (h *Handler) itemSchema(ops ...*openapi.Operation) *openapi3.Schema {
+	for i, op := range ops {
+		if op == nil {
+			continue
+		}
+		s := successSchema(op)
+		if s == nil {
+			continue
+		}
+		if i == len(ops)-1 { // the list
+			if items, _ := listItems(s); items != nil && isObjectSchema(items) {
+				return items
+			}
+			continue
+		}
+		if isObjectSchema(s) {
+			return s
+		}
+	}
+	return nil
+}
+
+// successSchema is the JSON schema of the operation's lowest 2xx response.
+func successSchema(op *openapi.Operation) *openapi3.Schema {
+	responses := op.Responses()
+	if responses == nil {
+		return nil
+	}
+	best := 0
+	var schema *openapi3.Schema
+	for key, ref := range responses.Map() {
+		code := statusOrder(key)
+		if code < 200 || code > 299 || ref == nil || ref.Value == nil || (best != 0 && code > best) {
+			continue
+		}
+		for ct, mt := range ref.Value.Content {
+			if isJSON(strings.ToLower(ct)) && mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
+				best, schema = code, mt.Schema.Value
+				break
+			}
+		}
+	}
+	return schema
+}
+
+// isObjectSchema reports whether s describes a JSON object with properties.
+func isObjectSchema(s *openapi3.Schema) bool {
+	if s == nil {
+		return false
+	}
+	if s.Type != nil && !s.Type.Is(openapi3.TypeObject) && !s.Type.Includes(openapi3.TypeObject) {
+		return false
+	}
+	if len(s.Properties) > 0 {
+		return true
+	}
+	for _, sub := range s.AllOf {
+		if sub != nil && isObjectSchema(sub.Value) {
+			return true
+		}
+	}
+	return false
+}
+
+// properties merges the properties of s and its allOf members.
+func properties(s *openapi3.Schema) map[string]*openapi3.Schema {
+	out := map[string]*openapi3.Schema{}
+	var walk func(s *openapi3.Schema, depth int)
+	walk = func(s *openapi3.Schema, depth int) {
+		if s == nil || depth > 8 {
+			return
+		}
+		for name, p := range s.Properties {
+			if p != nil && p.Value != nil {
+				if _, ok := out[name]; !ok {
+					out[name] = p.Value
+				}
+			}
+		}
+		for _, sub := range s.AllOf {
+			if sub != nil {
+				walk(sub.Value, depth+1)
+			}
+		}
+	}
+	walk(s, 0)
+	return out
+}
+
+// listItems finds the item schema of a list response: the array's items,
+// or the items of an envelope's array property (returned as prop).
+func listItems(s *openapi3.Schema) (items *openapi3.Schema, prop string) {
+	if s == nil {
+		return nil, ""
+	}
+	if s.Items != nil && s.Items.Value != nil && (s.Type == nil || s.Type.Includes(openapi3.TypeArray)) {
+		return s.Items.Value, ""
+	}
+	props := properties(s)
+	var arrays []string
+	for name, p := range props {
+		if p.Items != nil && p.Items.Value != nil && (p.Type == nil || p.Type.Includes(openapi3.TypeArray)) {
+			arrays = append(arrays, name)
+		}
+	}
+	if len(arrays) == 0 {
+		return nil, ""
+	}
+	slices.Sort(arrays)
+	pick := arrays[0]
+	for _, pref := range []string{"data", "items", "results", "records", "content", "values", "list", "entries", "elements", "rows", "hits", "resources", "objects"} {
+		if i := slices.IndexFunc(arrays, func(a string) bool { return strings.EqualFold(a, pref) }); i >= 0 {
+			pick = arrays[i]
+			break
+		}
+	}
+	return props[pick].Items.Value, pick
+}
+
+// idField picks the property that holds a resource's id: one marked
+// x-mock-id, the item path parameter's name, or "id".
+func idField(item *openapi3.Schema, param string) (string, *openapi3.Schema) {
+	props := properties(item)
+	names := slices.Sorted(func(yield func(string) bool) {
+		for k := range props {
+			if !yield(k) {
+				return
+			}
+		}
+	})
+	for _, name := range names {
+		if v, ok := props[name].Extensions["x-mock-id"].(bool); ok && v {
+			return name, props[name]
+		}
+	}
+	for _, cand := range []string{param, "id", "ID", "Id", "_id", "uuid"} {
+		if s, ok := props[cand]; ok && cand != "" {
+			return cand, s
+		}
+	}
+	for _, name := range names {
+		if strings.EqualFold(name, param) {
+			return name, props[name]
+		}
+	}
+	return "", nil
+}
+
+func kindOfID(s *openapi3.Schema) idKind {
+	switch {
+	case s == nil:
+		return idString
+	case s.Type != nil && (s.Type.Is(openapi3.TypeInteger) || s.Type.Is(openapi3.TypeNumber)):
+		return idInteger
+	case s.Format == "uuid":
+		return idUUID
+	}
+	return idString
+}
+
+// Resources lists the resource collections the handler keeps state for,
+// in the order of the description. It is empty with WithoutState.
+func (h *Handler) Resources() []Resource {
+	out := make([]Resource, 0, len(h.resourceList))
+	for _, r := range h.resourceList {
+		out = append(out, r.Resource)
+	}
+	return out
+}
+
+// Action returns the stateful action of the operation ("list", "create",
+// "get", "replace", "patch", "delete"), or "" when it is served stateless.
+func (h *Handler) Action(operationID string) string {
+	if op := h.doc.Operation(operationID); op != nil {
+		if cp := h.resources[op]; cp != nil {
+			return cp.action
+		}
+	}
+	return ""
+}
+
+// resourceExamples collects the valid examples of the item GET's response
+// and the items of the list's examples: a collection starts with them, so
+// a stateful mock still answers what the description shows.
+func (h *Handler) resourceExamples(res *resource, get, list *openapi.Operation) []map[string]any {
+	var out []map[string]any
+	seen := map[string]bool{}
+	add := func(v any) {
+		obj, ok := v.(map[string]any)
+		if !ok || !h.validFor(res.item, obj) {
+			return
+		}
+		if res.IDField != "" {
+			id, _, ok := canonicalID(res.idKind, obj[res.IDField])
+			if !ok || seen[id] || strings.ContainsAny(id, "/?#") {
+				return
+			}
+			seen[id] = true
+		}
+		out = append(out, obj)
+	}
+	values := func(op *openapi.Operation) []any {
+		p := h.plans[op]
+		if op == nil || p == nil || p.primary == nil {
+			return nil
+		}
+		var vs []any
+		for _, mp := range p.primary.media {
+			if mp.kind != renderJSON {
+				continue
+			}
+			if mp.fallback != nil && mp.fallback.valid {
+				vs = append(vs, mp.fallback.value)
+			}
+			for _, ep := range mp.examples {
+				if ep.valid && ep != mp.fallback {
+					vs = append(vs, ep.value)
+				}
+			}
+			break
+		}
+		return vs
+	}
+	for _, v := range values(get) {
+		add(v)
+	}
+	for _, v := range values(list) {
+		if m, ok := v.(map[string]any); ok {
+			_, prop := listItems(h.plans[list].primary.media[0].schema)
+			v = m[prop]
+		}
+		if arr, ok := v.([]any); ok {
+			for _, item := range arr {
+				add(item)
+			}
+		}
+	}
+	return out
+}
