@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -536,52 +535,32 @@ func (r *records) List(ctx context.Context, s Scope, collection string, q Query)
 	if err := r.check(s, collection, true); err != nil {
 		return nil, err
 	}
-	switch {
-	case q.Limit < 0 || q.Limit > 1000:
-		return nil, invalid("records: %s/%s: limit %d not in 0..1000", s.Project, collection, q.Limit)
-	case q.Limit == 0:
-		q.Limit = 50
+	if err := checkQuery(&q); err != nil {
+		return nil, fmt.Errorf("records %s/%s: %w", s.Project, collection, err)
 	}
-	if err := validFilter(q.Filter); err != nil {
-		return nil, err
-	}
-	if q.After != "" {
-		after, err := base64.RawURLEncoding.DecodeString(q.After)
-		if err != nil || len(after) == 0 {
-			return nil, invalid("records: %s/%s: malformed cursor %q", s.Project, collection, q.After)
-		}
-		q.After = string(after)
+	if err := checkListing(&q); err != nil {
+		return nil, fmt.Errorf("records %s/%s: %w", s.Project, collection, err)
 	}
 	p, err := r.d.List(ctx, s, collection, q)
 	if err != nil {
 		return nil, err
 	}
-	if p.Cursor != "" {
-		p.Cursor = base64.RawURLEncoding.EncodeToString([]byte(p.Cursor))
+	if p.Cursor != "" && len(p.Records) > 0 {
+		p.Cursor = cursorAfter(q, p.Records[len(p.Records)-1])
+	} else {
+		p.Cursor = ""
 	}
 	return p, nil
-}
-
-func validFilter(f map[string]any) error {
-	for k, v := range f {
-		if k == "" {
-			return invalid("records: filter on an empty field name")
-		}
-		if _, err := json.Marshal(v); err != nil {
-			return invalid("records: filter %q: %v", k, err)
-		}
-	}
-	return nil
 }
 
 func (r *records) Count(ctx context.Context, s Scope, collection string, q Query) (int, error) {
 	if err := r.check(s, collection, true); err != nil {
 		return 0, err
 	}
-	if err := validFilter(q.Filter); err != nil {
-		return 0, err
+	if err := checkQuery(&q); err != nil {
+		return 0, fmt.Errorf("records %s/%s: %w", s.Project, collection, err)
 	}
-	return r.d.Count(ctx, s, collection, q)
+	return r.d.Count(ctx, s, collection, Query{Filter: q.Filter, Where: q.Where, Search: q.Search})
 }
 
 func (r *records) Reset(ctx context.Context, s Scope, collection string) error {

@@ -25,10 +25,14 @@ type Record struct {
 // Op is a comparison a Condition applies to a top-level field.
 type Op string
 
-// Comparisons. Numbers compare numerically and strings lexically; a record
-// whose field is missing or of another JSON type than the value does not
-// match (except for Ne, which it matches). Like matches a string field that
-// contains the value's text, ignoring case.
+// Comparisons. Numbers compare numerically, strings lexically (byte-wise,
+// as Go compares strings) and booleans false before true; a record whose
+// field is missing or of another JSON type than the value does not match
+// (except for Ne, which it matches). Eq nil matches a field that is JSON
+// null; Ne nil matches every record whose field is missing or not null.
+// Like matches a string field that contains the value's text, ignoring case
+// (Unicode simple case folding by lower-casing both); its value must be a
+// string, and % and _ in it are plain characters.
 const (
 	Eq   Op = "eq"
 	Ne   Op = "ne"
@@ -41,7 +45,10 @@ const (
 
 // Condition keeps records whose top-level Field compares to Value by Op.
 // Value is a JSON scalar as decoded by encoding/json: string, float64,
-// bool or nil (Eq and Ne only).
+// bool or nil (Eq and Ne only); other Go numbers (int, uint8, json.Number,
+// ...) are taken as float64. Anything else, an unknown Op or an empty Field
+// is ErrInvalid. Field is a plain key, never a path: "a.b" is the key
+// "a.b".
 type Condition struct {
 	Field string
 	Op    Op
@@ -58,10 +65,14 @@ type Query struct {
 	// Search keeps records in which some string value (at any depth)
 	// contains the text, ignoring case; empty keeps all.
 	Search string
-	// SortBy orders by a top-level field (records missing it come last,
-	// ties broken by id); empty orders by id.
+	// SortBy orders by a top-level field; empty orders by id. Values of
+	// one JSON type compare as in Condition; across types, booleans come
+	// before numbers, numbers before strings, strings before arrays and
+	// objects (which tie). Records missing the field or holding null come
+	// last, ties are broken by id.
 	SortBy string
-	// Descending reverses the order.
+	// Descending reverses the order (ties by id included), except that
+	// records missing the SortBy field still come last.
 	Descending bool
 	// Limit is the page size; zero means 50. At most 1000.
 	Limit int
@@ -69,6 +80,10 @@ type Query struct {
 	// pagination); it costs O(offset). Use After for deep listings.
 	Offset int
 	// After is the Cursor of the previous page; empty for the first page.
+	// Cursors are opaque keyset positions (sort value and id): records
+	// created or deleted between pages neither repeat nor hide others. A
+	// cursor that is malformed or comes from a listing in another order
+	// (SortBy, Descending) is ErrInvalid.
 	After string
 }
 
@@ -80,8 +95,10 @@ type Page struct {
 }
 
 // Records stores JSON documents in named collections per project. Listings
-// are ordered by record id and paged by keyset, so a page costs O(page) on
-// every backend, not O(collection), when the query has no filter.
+// are ordered by record id (or Query.SortBy) and paged by keyset, so a page
+// ordered by id costs O(page) on every backend, not O(collection), when the
+// query selects nothing (no Filter, Where or Search); see each backend for
+// the cost of the others.
 type Records interface {
 	// Create stores a record. An empty id is assigned by the store; an id
 	// visible in the scope is ErrConflict. data must be a JSON object.

