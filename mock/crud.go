@@ -541,12 +541,15 @@ func (p *opPlan) declaredFor(status int) *statusPlan {
 // operation's own response for the status when it declares one with a body
 // other than problem+json, else with a problem document.
 func (h *Handler) stateProblem(w http.ResponseWriter, r *http.Request, p *opPlan, pr problem.Problem) {
-	if sp := p.declaredFor(pr.Status); sp != nil && len(sp.media) > 0 &&
-		!slices.ContainsFunc(sp.media, func(mp *mediaPlan) bool { return strings.HasSuffix(mp.sub, "problem+json") }) {
+	sp := p.declaredFor(pr.Status)
+	switch {
+	case sp == nil || slices.ContainsFunc(sp.media, func(mp *mediaPlan) bool { return strings.HasSuffix(mp.sub, "problem+json") }):
+		problem.Write(w, pr)
+	case len(sp.media) == 0:
+		w.WriteHeader(pr.Status) // the response declares no body
+	default:
 		h.respondWith(w, r, p, sp, pr.Status, controls{}, nil)
-		return
 	}
-	problem.Write(w, pr)
 }
 
 // notFound answers a request for a resource that does not exist: 404 when

@@ -15,7 +15,10 @@
 //	-no-validate      do not validate requests
 //	-no-security      do not check that requests carry the declared credentials
 //	-latency MIN-MAX  delay every response, e.g. 50ms-200ms
-//	-routes           print one line per operation (METHOD PATH operationId) and exit
+//	-stateless        answer every operation from examples or generated data, storing nothing
+//	-seed-records N   resources each inferred collection starts with (default 10)
+//	-reset PATH       POST PATH restores the seed data (e.g. /__mock/reset; default off)
+//	-routes           print one line per operation (METHOD PATH operationId [crud:ACTION]) and exit
 //	-warnings         log every problem found in the spec (default: the first 10 and a count)
 //
 // It logs each request with log/slog and shuts down gracefully on SIGINT or
@@ -65,7 +68,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		noValidate = fs.Bool("no-validate", false, "do not validate requests")
 		noSecurity = fs.Bool("no-security", false, "do not check declared credentials")
 		latency    = fs.String("latency", "", "delay every response by a random duration in MIN-MAX, e.g. 50ms-200ms")
-		routes     = fs.Bool("routes", false, "print one line per operation (METHOD PATH operationId) and exit")
+		stateless  = fs.Bool("stateless", false, "store nothing: answer every operation from examples or generated data")
+		seedN      = fs.Int("seed-records", 10, "resources each inferred collection starts with")
+		resetPath  = fs.String("reset", "", "a path (e.g. /__mock/reset) where POST restores the seed data")
+		routes     = fs.Bool("routes", false, "print one line per operation (METHOD PATH operationId [crud:ACTION]) and exit")
 		warnings   = fs.Bool("warnings", false, "log every problem found in the spec (default: the first 10 and a count)")
 	)
 	if err := fs.Parse(args); err != nil {
@@ -91,15 +97,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		return 1
 	}
 
-	if *routes {
-		for _, op := range doc.Operations() {
-			fmt.Fprintf(stdout, "%s %s%s %s\n", op.Method, op.BasePaths[0], op.Key, op.ID)
-		}
-		return 0
-	}
-
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	opts := []mock.Option{mock.WithLogger(logger)}
+	opts := []mock.Option{mock.WithLogger(logger), mock.WithSeedRecords(*seedN)}
+	if *stateless {
+		opts = append(opts, mock.WithoutState())
+	}
+	if *resetPath != "" {
+		opts = append(opts, mock.WithResetPath(*resetPath))
+	}
 	if fs.Lookup("seed") != nil && isSet(fs, "seed") {
 		opts = append(opts, mock.WithSeed(*seed))
 	}
@@ -125,6 +130,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
+	if *routes {
+		printRoutes(stdout, h, "")
+		return 0
+	}
 	problems := append(doc.Warnings, h.Warnings()...)
 	for i, w := range problems {
 		if i == 10 && !*warnings {
@@ -149,9 +158,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		name = doc.T.Info.Title
 	}
 	fmt.Fprintf(stdout, "mockserver: serving %q (%d operations) on http://%s\n", name, len(doc.Operations()), ln.Addr())
-	for _, op := range doc.Operations() {
-		fmt.Fprintf(stdout, "  %-7s %s%s  %s\n", op.Method, op.BasePaths[0], op.Key, op.ID)
-	}
+	printRoutes(stdout, h, "  ")
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -173,6 +180,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	<-errc
 	fmt.Fprintln(stdout, "mockserver: stopped")
 	return 0
+}
+
+// printRoutes writes one line per operation, with its stateful action when
+// it has one: "GET /v1/pets/{petId} getPet crud:get".
+func printRoutes(w io.Writer, h *mock.Handler, indent string) {
+	for _, op := range h.Document().Operations() {
+		method := op.Method
+		if indent != "" {
+			method = fmt.Sprintf("%-7s", method)
+		}
+		line := fmt.Sprintf("%s%s %s%s %s", indent, method, op.BasePaths[0], op.Key, op.ID)
+		if a := h.Action(op.ID); a != "" {
+			line += " crud:" + a
+		}
+		fmt.Fprintln(w, line)
+	}
 }
 
 func isSet(fs *flag.FlagSet, name string) bool {

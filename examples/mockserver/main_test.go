@@ -40,8 +40,9 @@ func TestRoutes(t *testing.T) {
 	code := run(context.Background(), []string{"-routes"}, &out, &errb, nil)
 	require.Equal(t, 0, code, errb.String())
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	assert.Contains(t, lines, "GET /v1/pets listPets")
-	assert.Contains(t, lines, "DELETE /v1/pets/{petId} deletePet")
+	assert.Contains(t, lines, "GET /v1/pets listPets crud:list")
+	assert.Contains(t, lines, "DELETE /v1/pets/{petId} deletePet crud:delete")
+	assert.Contains(t, lines, "GET /v1/health health")
 	assert.Len(t, lines, 7)
 }
 
@@ -105,7 +106,21 @@ func TestServesAndShutsDown(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	var pets []map[string]any
 	require.NoError(t, json.Unmarshal(body, &pets))
-	assert.Len(t, pets, 2, "the first non-empty example")
+	require.Len(t, pets, 10, "the collection starts with 10 records")
+	assert.Equal(t, "Rex", pets[0]["name"], "the first ones are the spec's examples")
+
+	// The mock remembers: a created pet shows up in the next GET.
+	post, err := http.NewRequest("POST", "http://"+addr+"/v1/pets", strings.NewReader(`{"name":"Bella","species":"dog"}`))
+	require.NoError(t, err)
+	post.Header.Set("Content-Type", "application/json")
+	post.Header.Set("X-API-Key", "any")
+	created, err := http.DefaultClient.Do(post)
+	require.NoError(t, err)
+	created.Body.Close()
+	require.Equal(t, 201, created.StatusCode)
+	resp, body = get(created.Header.Get("Location"))
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Contains(t, string(body), "Bella")
 
 	_, a := get("/v1/owners/7", "Prefer", "dynamic=true")
 	_, b := get("/v1/owners/7", "Prefer", "dynamic=true")

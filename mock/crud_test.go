@@ -1,0 +1,681 @@
+package mock
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mockapi-go/mockapi/openapi"
+	"github.com/mockapi-go/mockapi/store"
+	"github.com/mockapi-go/mockapi/store/memory"
+	"github.com/mockapi-go/mockapi/store/sqlstore"
+)
+
+const crudSpec = `
+openapi: 3.0.3
+info: {title: Shop, version: "1"}
+servers: [{url: /api}]
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - {name: status, in: query, schema: {type: string, enum: [available, pending, sold]}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 0}}
+      responses:
+        "200":
+          description: pets
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Pet"}}
+    post:
+      operationId: createPet
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/NewPet"}
+      responses:
+        "201":
+          description: created
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Pet"}
+        "409":
+          description: duplicate
+          content:
+            application/problem+json:
+              schema: {type: object}
+  /pets/{petId}:
+    parameters:
+      - {name: petId, in: path, required: true, schema: {type: integer}}
+    get:
+      operationId: getPet
+      responses:
+        "200":
+          description: a pet
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Pet"}
+              example: {id: 1, name: Rex, status: available, age: 3, createdAt: "2024-01-02T03:04:05Z"}
+        "404":
+          description: not found
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Error"}
+    put:
+      operationId: replacePet
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/NewPet"}
+      responses:
+        "200":
+          description: replaced
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Pet"}
+        "404": {description: not found}
+    patch:
+      operationId: patchPet
+      requestBody:
+        required: true
+        content:
+          application/merge-patch+json:
+            schema: {type: object}
+          application/json-patch+json:
+            schema: {type: array, items: {type: object}}
+      responses:
+        "200":
+          description: patched
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Pet"}
+        "404": {description: not found}
+        "409": {description: a test operation failed}
+        "422": {description: bad patch}
+    delete:
+      operationId: deletePet
+      responses:
+        "204": {description: deleted}
+        "404": {description: not found}
+  /users/{userId}/posts:
+    parameters:
+      - {name: userId, in: path, required: true, schema: {type: string}}
+    get:
+      operationId: listPosts
+      responses:
+        "200":
+          description: posts
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Post"}}
+    post:
+      operationId: createPost
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Post"}
+      responses:
+        "201":
+          description: created
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Post"}
+  /users/{userId}/posts/{postId}:
+    parameters:
+      - {name: userId, in: path, required: true, schema: {type: string}}
+      - {name: postId, in: path, required: true, schema: {type: string, format: uuid}}
+    get:
+      operationId: getPost
+      responses:
+        "200":
+          description: a post
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Post"}
+        "404": {description: not found}
+  /orders:
+    get:
+      operationId: listOrders
+      parameters:
+        - {name: page, in: query, schema: {type: integer, minimum: 1}}
+        - {name: per_page, in: query, schema: {type: integer, minimum: 1}}
+      responses:
+        "200":
+          description: orders
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [data, total]
+                properties:
+                  data: {type: array, items: {$ref: "#/components/schemas/Order"}}
+                  total: {type: integer}
+                  page: {type: integer}
+    post:
+      operationId: createOrder
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Order"}
+      responses:
+        "201":
+          description: created
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {$ref: "#/components/schemas/Order"}
+  /orders/{orderId}:
+    get:
+      operationId: getOrder
+      parameters:
+        - {name: orderId, in: path, required: true, schema: {type: string}}
+      x-mock-crud: get
+      responses:
+        "200":
+          description: an order
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Order"}
+  /stats:
+    get:
+      operationId: stats
+      x-mock-crud: false
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {type: object, properties: {n: {type: integer}}}}}}}
+    post:
+      operationId: postStats
+      responses:
+        "204": {description: ok}
+components:
+  schemas:
+    NewPet:
+      type: object
+      required: [name]
+      properties:
+        id: {type: integer}
+        name: {type: string, minLength: 1}
+        status: {type: string, enum: [available, pending, sold]}
+        age: {type: integer, minimum: 0, maximum: 30}
+    Pet:
+      allOf:
+        - $ref: "#/components/schemas/NewPet"
+        - type: object
+          required: [id, status, createdAt]
+          properties:
+            createdAt: {type: string, format: date-time, readOnly: true}
+    Post:
+      type: object
+      required: [id, title]
+      properties:
+        id: {type: string, format: uuid, readOnly: true}
+        userId: {type: string}
+        title: {type: string}
+    Order:
+      type: object
+      required: [id, total]
+      properties:
+        id: {type: string, x-mock-id: true, readOnly: true}
+        total: {type: number, minimum: 0}
+        note: {type: string}
+    Error:
+      type: object
+      required: [message]
+      properties:
+        message: {type: string}
+`
+
+// crudStores are the backends every stateful test runs on: memory, SQLite,
+// and PostgreSQL when MOCKAPI_TEST_POSTGRES names a server.
+func crudStores(t *testing.T) map[string]func(t *testing.T) store.Records {
+	stores := map[string]func(t *testing.T) store.Records{
+		"memory": func(t *testing.T) store.Records { return memory.New(store.WithTouchInterval(0)).Records() },
+		"sqlite": func(t *testing.T) store.Records {
+			s, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "mock.db"))
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = s.Close() })
+			return s.Records()
+		},
+	}
+	if dsn := os.Getenv("MOCKAPI_TEST_POSTGRES"); dsn != "" {
+		stores["postgres"] = func(t *testing.T) store.Records { return postgresRecords(t, dsn) }
+	} else {
+		t.Log("MOCKAPI_TEST_POSTGRES is not set: the PostgreSQL runs are skipped")
+	}
+	return stores
+}
+
+var pgSchemaSeq atomic.Int64
+
+func postgresRecords(t *testing.T, dsn string) store.Records {
+	admin, err := sql.Open("pgx", dsn)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = admin.Close() })
+	schema := fmt.Sprintf("mock_test_%d_%d", os.Getpid(), pgSchemaSeq.Add(1))
+	_, err = admin.Exec(`CREATE SCHEMA ` + schema)
+	require.NoError(t, err)
+	t.Cleanup(func() { _, _ = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
+	u, err := url.Parse(dsn)
+	require.NoError(t, err)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	s, err := sqlstore.Open(context.Background(), u.String())
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	return s.Records()
+}
+
+func newCRUD(t testing.TB, opts ...Option) *Handler {
+	t.Helper()
+	doc, err := openapi.Parse(context.Background(), []byte(crudSpec))
+	require.NoError(t, err)
+	h, err := New(doc, append([]Option{WithSeed(1), WithSeedRecords(3)}, opts...)...)
+	require.NoError(t, err)
+	return h
+}
+
+// call sends a request and checks that the answer keeps the description's
+// promises for the operation it hit.
+func call(t *testing.T, h *Handler, method, target, body string, headers ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	r := httptest.NewRequest(method, target, strings.NewReader(body))
+	if body != "" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		r.Header.Set(headers[i], headers[i+1])
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if m, err := h.Document().Match(httptest.NewRequest(method, target, nil)); err == nil {
+		for _, v := range h.CheckResponse(m.Operation, w.Code, w.Header().Get("Content-Type"), w.Body.Bytes()) {
+			t.Errorf("%s %s -> %d breaks the description: %s", method, target, w.Code, v)
+		}
+	}
+	return w
+}
+
+func decode[T any](t *testing.T, w *httptest.ResponseRecorder) T {
+	t.Helper()
+	var v T
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &v), w.Body.String())
+	return v
+}
+
+func TestCRUDInference(t *testing.T) {
+	h := newCRUD(t)
+	got := map[string]string{}
+	for _, op := range h.Document().Operations() {
+		got[op.ID] = h.Action(op.ID)
+	}
+	assert.Equal(t, map[string]string{
+		"listPets": "list", "createPet": "create", "getPet": "get", "replacePet": "replace", "patchPet": "patch", "deletePet": "delete",
+		"listPosts": "list", "createPost": "create", "getPost": "get",
+		"listOrders": "list", "createOrder": "create", "getOrder": "get",
+		"stats": "", "postStats": "",
+	}, got)
+	byColl := map[string]Resource{}
+	for _, r := range h.Resources() {
+		byColl[r.Collection] = r
+	}
+	assert.Equal(t, "id", byColl["/pets"].IDField)
+	assert.Equal(t, "/pets/{petId}", byColl["/pets"].Item)
+	assert.Equal(t, "/users/{userId}/posts/{postId}", byColl["/users/{userId}/posts"].Item)
+	assert.Equal(t, "id", byColl["/orders"].IDField)
+
+	stateless := newCRUD(t, WithoutState())
+	assert.Empty(t, stateless.Resources())
+	assert.Empty(t, stateless.Action("getPet"))
+}
+
+func TestCRUDLifecycle(t *testing.T) {
+	for name, open := range crudStores(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			h := newCRUD(t, WithStore(open(t), "shop"))
+
+			// Seed data starts with the description's example.
+			w := call(t, h, "GET", "/api/pets/1", "")
+			require.Equal(t, 200, w.Code, w.Body.String())
+			assert.Equal(t, "Rex", decode[map[string]any](t, w)["name"])
+			w = call(t, h, "GET", "/api/pets", "")
+			require.Equal(t, 200, w.Code)
+			assert.Len(t, decode[[]any](t, w), 3)
+			assert.Equal(t, "3", w.Header().Get("X-Total-Count"))
+
+			// Create: the server assigns the next id and fills read-only fields.
+			w = call(t, h, "POST", "/api/pets", `{"name":"Bella","status":"sold","age":4}`)
+			require.Equal(t, 201, w.Code, w.Body.String())
+			created := decode[map[string]any](t, w)
+			assert.Equal(t, float64(4), created["id"])
+			assert.Equal(t, "Bella", created["name"])
+			assert.NotEmpty(t, created["createdAt"])
+			assert.Equal(t, "/api/pets/4", w.Header().Get("Location"))
+
+			w = call(t, h, "GET", "/api/pets/4", "")
+			require.Equal(t, 200, w.Code)
+			assert.Equal(t, created, decode[map[string]any](t, w))
+
+			// A client-chosen id is kept; a duplicate is a declared 409.
+			w = call(t, h, "POST", "/api/pets", `{"id":40,"name":"Max","status":"pending","age":1}`)
+			require.Equal(t, 201, w.Code, w.Body.String())
+			assert.Equal(t, float64(40), decode[map[string]any](t, w)["id"])
+			w = call(t, h, "POST", "/api/pets", `{"id":40,"name":"Dup"}`)
+			assert.Equal(t, 409, w.Code)
+
+			// Lists filter, sort and page.
+			w = call(t, h, "GET", "/api/pets?status=sold", "")
+			for _, p := range decode[[]map[string]any](t, w) {
+				assert.Equal(t, "sold", p["status"])
+			}
+			w = call(t, h, "GET", "/api/pets?_sort=age&_order=desc", "")
+			pets := decode[[]map[string]any](t, w)
+			require.Len(t, pets, 5)
+			for i := 1; i < len(pets); i++ {
+				assert.GreaterOrEqual(t, pets[i-1]["age"], pets[i]["age"])
+			}
+			w = call(t, h, "GET", "/api/pets?sort=-id&limit=2", "")
+			pets = decode[[]map[string]any](t, w)
+			require.Len(t, pets, 2)
+			assert.Equal(t, []any{float64(40), float64(4)}, []any{pets[0]["id"], pets[1]["id"]})
+			w = call(t, h, "GET", "/api/pets?_page=2&_limit=2", "")
+			pets = decode[[]map[string]any](t, w)
+			require.Len(t, pets, 2)
+			assert.Equal(t, float64(3), pets[0]["id"])
+			assert.Equal(t, "5", w.Header().Get("X-Total-Count"))
+			link := w.Header().Get("Link")
+			assert.Contains(t, link, `_page=3`)
+			assert.Contains(t, link, `rel="next"`)
+			assert.Contains(t, link, `rel="prev"`)
+			w = call(t, h, "GET", "/api/pets?age_gte=4&name_like=ELL", "")
+			pets = decode[[]map[string]any](t, w)
+			require.Len(t, pets, 1)
+			assert.Equal(t, "Bella", pets[0]["name"])
+			w = call(t, h, "GET", "/api/pets?q=bell", "")
+			assert.Len(t, decode[[]any](t, w), 1)
+
+			// Merge patch, then JSON patch.
+			w = call(t, h, "PATCH", "/api/pets/4", `{"age":5,"status":"pending"}`, "Content-Type", "application/merge-patch+json")
+			require.Equal(t, 200, w.Code, w.Body.String())
+			patched := decode[map[string]any](t, w)
+			assert.Equal(t, float64(5), patched["age"])
+			assert.Equal(t, "Bella", patched["name"])
+			assert.Equal(t, created["createdAt"], patched["createdAt"])
+			w = call(t, h, "PATCH", "/api/pets/4", `[{"op":"test","path":"/name","value":"Bella"},{"op":"replace","path":"/name","value":"Belle"}]`,
+				"Content-Type", "application/json-patch+json")
+			require.Equal(t, 200, w.Code, w.Body.String())
+			assert.Equal(t, "Belle", decode[map[string]any](t, w)["name"])
+			w = call(t, h, "PATCH", "/api/pets/4", `[{"op":"test","path":"/name","value":"Nope"}]`, "Content-Type", "application/json-patch+json")
+			assert.Equal(t, 409, w.Code)
+
+			// Replace keeps the id and read-only fields.
+			w = call(t, h, "PUT", "/api/pets/4", `{"name":"Luna","status":"available"}`)
+			require.Equal(t, 200, w.Code, w.Body.String())
+			replaced := decode[map[string]any](t, w)
+			assert.Equal(t, "Luna", replaced["name"])
+			assert.Equal(t, float64(4), replaced["id"])
+			assert.Equal(t, created["createdAt"], replaced["createdAt"])
+
+			// Delete, then 404 with the declared error body.
+			w = call(t, h, "DELETE", "/api/pets/4", "")
+			assert.Equal(t, 204, w.Code)
+			w = call(t, h, "GET", "/api/pets/4", "")
+			assert.Equal(t, 404, w.Code)
+			assert.Contains(t, decode[map[string]any](t, w), "message")
+			assert.Equal(t, 404, call(t, h, "DELETE", "/api/pets/4", "").Code)
+			assert.Equal(t, 404, call(t, h, "PUT", "/api/pets/4", `{"name":"x"}`).Code)
+		})
+	}
+}
+
+func TestCRUDNestedAndEnvelopes(t *testing.T) {
+	h := newCRUD(t)
+	w := call(t, h, "POST", "/api/users/ann/posts", `{"title":"Hello"}`)
+	require.Equal(t, 201, w.Code, w.Body.String())
+	post := decode[map[string]any](t, w)
+	assert.Equal(t, "ann", post["userId"], "the parent id is filled in")
+	id, _ := post["id"].(string)
+	assert.Len(t, id, 36, "a uuid id")
+
+	assert.Equal(t, 200, call(t, h, "GET", "/api/users/ann/posts/"+id, "").Code)
+	assert.Equal(t, 404, call(t, h, "GET", "/api/users/bob/posts/"+id, "").Code, "scoped to the parent")
+	ann := decode[[]map[string]any](t, call(t, h, "GET", "/api/users/ann/posts", ""))
+	bob := decode[[]map[string]any](t, call(t, h, "GET", "/api/users/bob/posts", ""))
+	assert.Len(t, ann, 4)
+	assert.Len(t, bob, 3)
+	for _, p := range bob {
+		assert.Equal(t, "bob", p["userId"])
+	}
+
+	// Envelope lists put the items in the array and count them.
+	w = call(t, h, "POST", "/api/orders", `{"total":12.5,"note":"first"}`)
+	require.Equal(t, 201, w.Code, w.Body.String())
+	created := decode[map[string]map[string]any](t, w)["data"]
+	require.NotNil(t, created, "the created order is in the envelope's data")
+	assert.Equal(t, 12.5, created["total"])
+	w = call(t, h, "GET", "/api/orders?page=2&per_page=3", "")
+	require.Equal(t, 200, w.Code)
+	env := decode[map[string]any](t, w)
+	assert.Equal(t, float64(4), env["total"])
+	assert.Equal(t, float64(2), env["page"])
+	assert.Len(t, env["data"], 1)
+	w = call(t, h, "GET", "/api/orders/"+url.PathEscape(created["id"].(string)), "")
+	assert.Equal(t, 200, w.Code)
+	assert.Equal(t, "first", decode[map[string]any](t, w)["note"])
+	// The operation declares no 404: an unknown id gets the stateless answer.
+	assert.Equal(t, 200, call(t, h, "GET", "/api/orders/unknown", "").Code)
+
+	// x-mock-crud: false keeps an operation stateless.
+	assert.Equal(t, 204, call(t, h, "POST", "/api/stats", "").Code)
+}
+
+func TestCRUDSessions(t *testing.T) {
+	h := newCRUD(t, WithSessionCookie("mock_session"))
+	a, b := []string{"X-Mock-Session", "a"}, []string{"X-Mock-Session", "b"}
+	w := call(t, h, "POST", "/api/pets", `{"name":"OnlyA"}`, a...)
+	require.Equal(t, 201, w.Code)
+	assert.Equal(t, 200, call(t, h, "GET", "/api/pets/4", "", a...).Code)
+	assert.Equal(t, 404, call(t, h, "GET", "/api/pets/4", "", b...).Code)
+	require.Equal(t, 204, call(t, h, "DELETE", "/api/pets/1", "", b...).Code)
+	assert.Equal(t, 404, call(t, h, "GET", "/api/pets/1", "", b...).Code)
+	assert.Equal(t, 200, call(t, h, "GET", "/api/pets/1", "", a...).Code)
+
+	// Base data is untouched; a visitor without a session gets a cookie.
+	w = call(t, h, "GET", "/api/pets", "")
+	assert.Len(t, decode[[]any](t, w), 3)
+	cookies := w.Result().Cookies()
+	require.Len(t, cookies, 1)
+	assert.Equal(t, "mock_session", cookies[0].Name)
+	assert.True(t, cookies[0].HttpOnly)
+	r := httptest.NewRequest("POST", "/api/pets", strings.NewReader(`{"name":"Cookie"}`))
+	r.Header.Set("Content-Type", "application/json")
+	r.AddCookie(cookies[0])
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	require.Equal(t, 201, rec.Code)
+	assert.Len(t, decode[[]any](t, call(t, h, "GET", "/api/pets", "")), 3, "the cookie session's write stays private")
+
+	// A session pinned in the context wins over the header.
+	r = httptest.NewRequest("GET", "/api/pets/4", nil).WithContext(ContextWithSession(context.Background(), "a"))
+	r.Header.Set("X-Mock-Session", "b")
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	assert.Equal(t, 200, rec.Code)
+}
+
+func TestCRUDReset(t *testing.T) {
+	h := newCRUD(t, WithResetPath("/__mock/reset"))
+	require.Equal(t, 201, call(t, h, "POST", "/api/pets", `{"name":"Temp"}`).Code)
+	require.Equal(t, 204, call(t, h, "DELETE", "/api/pets/1", "").Code)
+	require.Equal(t, 201, call(t, h, "POST", "/api/pets", `{"name":"S"}`, "X-Mock-Session", "s").Code)
+
+	r := httptest.NewRequest("POST", "/__mock/reset", nil)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	require.Equal(t, 204, w.Code)
+	assert.Len(t, decode[[]any](t, call(t, h, "GET", "/api/pets", "")), 3)
+	assert.Equal(t, "Rex", decode[map[string]any](t, call(t, h, "GET", "/api/pets/1", ""))["name"])
+	assert.Len(t, decode[[]any](t, call(t, h, "GET", "/api/pets", "", "X-Mock-Session", "s")), 3, "sessions are dropped")
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/__mock/reset", nil))
+	assert.Equal(t, 405, w.Code)
+
+	off := newCRUD(t)
+	w = httptest.NewRecorder()
+	off.ServeHTTP(w, httptest.NewRequest("POST", "/__mock/reset", nil))
+	assert.Equal(t, 404, w.Code, "the reset endpoint is off by default")
+}
+
+func TestCRUDPersistsAcrossHandlers(t *testing.T) {
+	s, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "p.db"))
+	require.NoError(t, err)
+	defer s.Close()
+	first := newCRUD(t, WithStore(s.Records(), "p"))
+	require.Equal(t, 201, call(t, first, "POST", "/api/pets", `{"name":"Kept"}`).Code)
+	second := newCRUD(t, WithStore(s.Records(), "p"))
+	w := call(t, second, "GET", "/api/pets/4", "")
+	require.Equal(t, 200, w.Code)
+	assert.Equal(t, "Kept", decode[map[string]any](t, w)["name"])
+	assert.Len(t, decode[[]any](t, call(t, second, "GET", "/api/pets", "")), 4, "seeded once, not once per handler")
+}
+
+func TestCRUDConcurrentCreates(t *testing.T) {
+	for name, open := range crudStores(t) {
+		t.Run(name, func(t *testing.T) {
+			h := newCRUD(t, WithStore(open(t), "race"), WithSeedRecords(0))
+			var wg sync.WaitGroup
+			ids := make([]float64, 50)
+			for i := range 50 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					r := httptest.NewRequest("POST", "/api/pets", strings.NewReader(fmt.Sprintf(`{"name":"p%d"}`, i)))
+					r.Header.Set("Content-Type", "application/json")
+					w := httptest.NewRecorder()
+					h.ServeHTTP(w, r)
+					if assert.Equal(t, 201, w.Code, w.Body.String()) {
+						var p map[string]any
+						_ = json.Unmarshal(w.Body.Bytes(), &p)
+						ids[i], _ = p["id"].(float64)
+					}
+				}()
+			}
+			wg.Wait()
+			seen := map[float64]bool{}
+			for _, id := range ids {
+				assert.False(t, seen[id], "id %v assigned twice", id)
+				seen[id] = true
+			}
+			w := call(t, h, "GET", "/api/pets", "")
+			assert.Equal(t, "50", w.Header().Get("X-Total-Count"))
+		})
+	}
+}
+
+func TestCRUDSeedsAreValidAndDeterministic(t *testing.T) {
+	a := newCRUD(t, WithSeedRecords(10))
+	b := newCRUD(t, WithSeedRecords(10))
+	for _, path := range []string{"/api/pets", "/api/orders", "/api/users/x/posts"} {
+		wa, wb := call(t, a, "GET", path, ""), call(t, b, "GET", path, "")
+		require.Equal(t, 200, wa.Code)
+		assert.Equal(t, wa.Body.String(), wb.Body.String(), "same seed, same data")
+	}
+	assert.Len(t, decode[[]any](t, call(t, a, "GET", "/api/pets", "")), 10)
+	c := newCRUD(t, WithSeed(2), WithSeedRecords(10))
+	assert.NotEqual(t, call(t, a, "GET", "/api/orders", "").Body.String(), call(t, c, "GET", "/api/orders", "").Body.String())
+	empty := newCRUD(t, WithSeedRecords(0))
+	assert.Empty(t, decode[[]any](t, call(t, empty, "GET", "/api/pets", "")))
+}
+
+func TestJSONPatch(t *testing.T) {
+	doc := map[string]any{"a": map[string]any{"b": []any{1.0, 2.0}}, "c": "x"}
+	tests := []struct {
+		name, patch string
+		want        string
+		conflict    bool
+		fails       bool
+	}{
+		{name: "add member", patch: `[{"op":"add","path":"/d","value":true}]`, want: `{"a":{"b":[1,2]},"c":"x","d":true}`},
+		{name: "append", patch: `[{"op":"add","path":"/a/b/-","value":3}]`, want: `{"a":{"b":[1,2,3]},"c":"x"}`},
+		{name: "insert", patch: `[{"op":"add","path":"/a/b/0","value":0}]`, want: `{"a":{"b":[0,1,2]},"c":"x"}`},
+		{name: "remove", patch: `[{"op":"remove","path":"/a/b/1"}]`, want: `{"a":{"b":[1]},"c":"x"}`},
+		{name: "replace", patch: `[{"op":"replace","path":"/c","value":"y"}]`, want: `{"a":{"b":[1,2]},"c":"y"}`},
+		{name: "move", patch: `[{"op":"move","from":"/c","path":"/a/c"}]`, want: `{"a":{"b":[1,2],"c":"x"}}`},
+		{name: "copy", patch: `[{"op":"copy","from":"/a/b","path":"/e"}]`, want: `{"a":{"b":[1,2]},"c":"x","e":[1,2]}`},
+		{name: "escaped", patch: `[{"op":"add","path":"/x~1y~0","value":1}]`, want: `{"a":{"b":[1,2]},"c":"x","x/y~":1}`},
+		{name: "test passes", patch: `[{"op":"test","path":"/a/b","value":[1,2]}]`, want: `{"a":{"b":[1,2]},"c":"x"}`},
+		{name: "test fails", patch: `[{"op":"test","path":"/c","value":"z"}]`, fails: true, conflict: true},
+		{name: "missing member", patch: `[{"op":"remove","path":"/zz"}]`, fails: true},
+		{name: "index out of range", patch: `[{"op":"add","path":"/a/b/5","value":1}]`, fails: true},
+		{name: "leading zero", patch: `[{"op":"remove","path":"/a/b/01"}]`, fails: true},
+		{name: "into own child", patch: `[{"op":"move","from":"/a","path":"/a/z"}]`, fails: true},
+		{name: "unknown op", patch: `[{"op":"frob","path":"/c"}]`, fails: true},
+		{name: "not an array", patch: `{"op":"add"}`, fails: true},
+		{name: "no value", patch: `[{"op":"add","path":"/c"}]`, fails: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := applyJSONPatch(doc, []byte(tc.patch))
+			if tc.fails {
+				require.Error(t, err)
+				var pe *patchError
+				require.ErrorAs(t, err, &pe)
+				assert.Equal(t, tc.conflict, pe.conflict)
+				return
+			}
+			require.NoError(t, err)
+			b, _ := json.Marshal(got)
+			assert.JSONEq(t, tc.want, string(b))
+		})
+	}
+	b, _ := json.Marshal(doc)
+	assert.JSONEq(t, `{"a":{"b":[1,2]},"c":"x"}`, string(b), "the input is not changed")
+}
+
+func TestCRUDHostileInput(t *testing.T) {
+	h := newCRUD(t)
+	tests := []struct {
+		name, method, target, body string
+		want                       int
+	}{
+		{"negative page", "GET", "/api/pets?_page=-1", "", 400},
+		{"huge limit is capped", "GET", "/api/pets?_limit=99999999", "", 200},
+		{"odd filter field", "GET", "/api/pets?name%27%20OR%201=1=x", "", 200},
+		{"sort by unknown field", "GET", "/api/pets?_sort=nope", "", 200},
+		{"not json", "POST", "/api/pets", "{", 422},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest(tc.method, tc.target, strings.NewReader(tc.body))
+			if tc.body != "" {
+				r.Header.Set("Content-Type", "application/json")
+			}
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			assert.Equal(t, tc.want, w.Code, w.Body.String())
+		})
+	}
+	long := strings.Repeat("s", 10000)
+	w := call(t, h, "GET", "/api/pets", "", "X-Mock-Session", long)
+	assert.Equal(t, http.StatusOK, w.Code)
+}
