@@ -5,9 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"maps"
-	"slices"
-	"strings"
 
 	"github.com/mockapi-go/mockapi/store"
 )
@@ -195,75 +192,18 @@ func (r *records) Delete(ctx context.Context, s store.Scope, collection, id stri
 	})
 }
 
-// where builds the conditions for the rows of one session (the scope's own
-// or base) in a collection, with the filter.
-func (r *records) filter(f map[string]any) (string, []any) {
-	var (
-		b    strings.Builder
-		args []any
-	)
-	for _, k := range slices.Sorted(maps.Keys(f)) {
-		v, _ := json.Marshal(f[k])
-		cond, a := r.db.d.jsonEq(k, string(v))
-		b.WriteString(" AND ")
-		b.WriteString(cond)
-		args = append(args, a...)
-	}
-	return b.String(), args
-}
-
-// visibleSQL is a SELECT of the id, data and times of the records the scope
-// sees, in id order, after the keyset position, at most limit (0: all).
-func (r *records) visibleSQL(s store.Scope, collection string, q store.Query, limit int) (string, []any) {
-	filter, fargs := r.filter(q.Filter)
-	order, cmp := "ASC", ">"
-	if q.Descending {
-		order, cmp = "DESC", "<"
-	}
-	keyset := ""
-	if q.After != "" {
-		keyset = " AND id " + cmp + " ?"
-	}
-	lim := ""
-	if limit > 0 {
-		lim = fmt.Sprintf(" LIMIT %d", limit)
-	}
-	part := func(session string, overlay bool) (string, []any) {
-		args := []any{s.Project, collection, session}
-		cond := "deleted = ?"
-		args = append(args, false)
-		if overlay {
-			cond += ` AND NOT EXISTS (SELECT 1 FROM records o WHERE o.project = b.project AND o.collection = b.collection
-				AND o.session = ? AND o.id = b.id)`
-			args = append(args, s.Session)
-		}
-		if q.After != "" {
-			args = append(args, q.After)
-		}
-		args = append(args, fargs...)
-		return `SELECT id, ` + r.db.d.dataText + ` AS data, created_at, updated_at FROM records b
-			WHERE project = ? AND collection = ? AND session = ? AND ` + cond + keyset + filter +
-			` ORDER BY id ` + order + lim, args
-	}
-	if s.Session == "" {
-		return part("", false)
-	}
-	own, oargs := part(s.Session, false)
-	bas, bargs := part("", true)
-	return `SELECT id, data, created_at, updated_at FROM (SELECT * FROM (` + own + `) o1 UNION ALL SELECT * FROM (` + bas + `) b1) u
-		ORDER BY id ` + order + lim, append(oargs, bargs...)
-}
-
 func (r *records) List(ctx context.Context, s store.Scope, collection string, q store.Query) (*store.Page, error) {
+	var after *store.Keyset
 	if q.After != "" {
 		k, err := store.ParseKeyset(q.After)
 		if err != nil {
 			return nil, err
 		}
-		q.After = k.ID
+		after = &k
 	}
-	query, args := r.visibleSQL(s, collection, q, q.Limit+1)
-	rows, err := r.db.QueryContext(ctx, r.db.q(query), args...)
+	var b sqlb
+	r.listSQL(&b, s, collection, q, after, q.Limit+1)
+	rows, err := r.db.QueryContext(ctx, r.db.q(b.String()), b.args...)
 	if err != nil {
 		return nil, wrap(err, "list %s/%s", s.Project, collection)
 	}
@@ -292,10 +232,12 @@ func (r *records) List(ctx context.Context, s store.Scope, collection string, q 
 }
 
 func (r *records) Count(ctx context.Context, s store.Scope, collection string, q store.Query) (int, error) {
-	filter := q.Filter
-	query, args := r.visibleSQL(s, collection, store.Query{Filter: filter}, 0)
+	var b sqlb
+	b.w("SELECT COUNT(*) FROM (")
+	r.listSQL(&b, s, collection, store.Query{Filter: q.Filter, Where: q.Where, Search: q.Search}, nil, 0)
+	b.w(") c")
 	var n int
-	err := r.db.QueryRowContext(ctx, r.db.q(`SELECT COUNT(*) FROM (`+query+`) c`), args...).Scan(&n)
+	err := r.db.QueryRowContext(ctx, r.db.q(b.String()), b.args...).Scan(&n)
 	return n, wrap(err, "count %s/%s", s.Project, collection)
 }
 

@@ -12,6 +12,21 @@
 // goroutines (and processes) wait for each other instead of failing; write
 // transactions begin IMMEDIATE, so they never fail on a lock upgrade.
 //
+// # Listing records
+//
+// A listing ordered by id reads the primary key from the cursor on and
+// stops after the page, so without Filter, Where or Search a page costs
+// O(page) (plus Offset) whatever the collection's size. With a selection it
+// reads rows until the page is full, testing each in SQL (SQLite
+// json_type/json_extract and json_tree, PostgreSQL jsonb operators); on
+// PostgreSQL, equality conditions are jsonb containment tests that a GIN
+// index (jsonb_path_ops) on the data can serve. A listing sorted by a field
+// computes the sort key of every matching record of the collection and
+// sorts them, O(n log n) per page; Count reads every matching record. That
+// is meant for mock data sets (thousands to a few hundred thousand records
+// per collection), not for analytics. Field names and values are always
+// bind parameters, never SQL text.
+//
 // # Migrations
 //
 // Open migrates the schema forward with versioned migrations recorded in
@@ -45,25 +60,16 @@ type dialect struct {
 	serial     string // auto-increment primary key column
 	forUpdate  string // row lock suffix of a SELECT in a transaction
 	dataText   string // the records.data column as JSON text
-	// jsonEq is a condition that a top-level field of data equals a JSON
-	// value, with its two arguments.
-	jsonEq func(field, value string) (string, []any)
 }
 
 var sqliteDialect = &dialect{
 	name: "sqlite", blob: "BLOB", json: "TEXT", dataText: "data",
 	serial: "INTEGER PRIMARY KEY AUTOINCREMENT",
-	jsonEq: func(field, value string) (string, []any) {
-		return "data -> ? = json(?)", []any{`$."` + strings.ReplaceAll(field, `"`, `""`) + `"`, value}
-	},
 }
 
 var postgresDialect = &dialect{
 	name: "postgres", dollar: true, blob: "BYTEA", json: "JSONB", dataText: "data::text",
 	serial: "BIGSERIAL PRIMARY KEY", forUpdate: " FOR UPDATE",
-	jsonEq: func(field, value string) (string, []any) {
-		return "data -> ? = ?::jsonb", []any{field, value}
-	},
 }
 
 // db is a connection pool in one dialect.

@@ -29,13 +29,8 @@ var sqliteHarness = storetest.Harness{
 			return s
 		}
 	},
-	Shared:      true,
-	SkipQueries: skipQueries,
+	Shared: true,
 }
-
-// skipQueries is temporary: sqlstore ignores Where, Search, SortBy and
-// Offset until the next commit implements them in SQL.
-const skipQueries = "sqlstore: Where, Search, SortBy and Offset are not implemented in SQL yet"
 
 func TestSQLite(t *testing.T) {
 	storetest.Run(t, sqliteHarness)
@@ -88,8 +83,7 @@ func postgresHarness(t *testing.T) storetest.Harness {
 				return s
 			}
 		},
-		Shared:      true,
-		SkipQueries: skipQueries,
+		Shared: true,
 	}
 }
 

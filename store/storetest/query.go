@@ -22,16 +22,16 @@ var queryData = []struct{ id, data string }{
 	{"b", `{"n":2.5,"s":"Banana","b":false,"v":"1"}`},
 	{"c", `{"n":-3,"s":"cherry pie","v":true,"z":0}`},
 	{"d", `{"n":10,"s":"date","b":true,"v":[1],"nested":{"deep":{"s":"Hidden Gem"}}}`},
-	{"e", `{"s":"","v":{"x":1},"tags":["Zebra",5]}`},
+	{"e", `{"s":"","v":{"x":1},"tags":["Zebra",5],"x\"y":[1,{"a":null}]}`},
 	{"f", `{"n":2,"b":false,"v":null,"u":"Ünïcode"}`},
 	{"g", `{"s":"100%_done","n":"7"}`},
-	{"h", `{"a'b":1,"a.b":"dot","$x":true,"with space":"yes","a":{"b":"nested"},"n":1e3}`},
+	{"h", `{"a'b":1,"a.b":"dot","$x":true,"with space":"yes","say \"hi\"":2,"a":{"b":"nested"},"n":1e3}`},
 }
 
 // decoy matches nearly every query; a session hides or replaces the base
 // records that hold it, so a decoy in a session's results is a leak.
 const decoy = `{"n":2,"s":"apple Banana e","b":true,"v":1,"z":null,"u":"ünï","a.b":"dot","$x":true,"a'b":5,
-	"with space":"yes","tags":["zebra"],"nested":{"x":"hidden"},"weird":"decoy"}`
+	"with space":"yes","say \"hi\"":3,"tags":["zebra"],"nested":{"x":"hidden"},"weird":"decoy"}`
 
 // seedQueryData makes the scope see exactly queryData. In a session it
 // gets there through every kind of overlay: base records seen as they are,
@@ -199,10 +199,16 @@ func testWhere(t *testing.T, r store.Records, sc store.Scope) {
 		{"field with a quote", []store.Condition{cond("a'b", store.Gte, 1.0)}, nil, []string{"h"}},
 		{"field with a dollar", []store.Condition{cond("$x", store.Eq, true)}, nil, []string{"h"}},
 		{"field with a space", []store.Condition{cond("with space", store.Like, "ES")}, nil, []string{"h"}},
+		{"field with a double quote", []store.Condition{cond(`say "hi"`, store.Gt, 1.0)}, nil, []string{"h"}},
+		{"field with a double quote ne", []store.Condition{cond(`say "hi"`, store.Ne, 2.0)}, nil, allBut("h")},
 		{"all conditions", []store.Condition{cond("n", store.Gte, 1.0), cond("n", store.Lt, 10.0), cond("b", store.Eq, false)}, nil, []string{"b", "f"}},
 		{"contradiction", []store.Condition{cond("n", store.Gt, 2.0), cond("n", store.Lt, 2.0)}, nil, nil},
 		{"filter and where", []store.Condition{cond("n", store.Gt, 1.0)}, map[string]any{"b": true}, []string{"d"}},
-		{"filter on odd field names", nil, map[string]any{"a.b": "dot", "$x": true, "a'b": 1}, []string{"h"}},
+		{"filter on odd field names", nil, map[string]any{"a.b": "dot", "$x": true, "a'b": 1, `say "hi"`: 2}, []string{"h"}},
+		{"filter on an object", nil, map[string]any{"a": map[string]any{"b": "nested"}}, []string{"h"}},
+		{"filter on an array", nil, map[string]any{"tags": []any{"Zebra", 5}}, []string{"e"}},
+		{"filter on an array under a quote", nil, map[string]any{`say "hi"`: []any{2}}, nil},
+		{"filter on an object under a quote", nil, map[string]any{`x"y`: []any{1, map[string]any{"a": nil}}}, []string{"e"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			selects(t, r, sc, store.Query{Where: tc.where, Filter: tc.filter}, tc.want)
@@ -255,6 +261,7 @@ func testSort(t *testing.T, r store.Records, sc store.Scope) {
 		{"bool ties by id", store.Query{SortBy: "b"}, []string{"b", "f", "a", "d", "c", "e", "g", "h"}},
 		{"bool ties by id desc", store.Query{SortBy: "b", Descending: true}, []string{"d", "a", "f", "b", "h", "g", "e", "c"}},
 		{"odd field name", store.Query{SortBy: "a.b"}, []string{"h", "a", "b", "c", "d", "e", "f", "g"}},
+		{"field with a double quote", store.Query{SortBy: `say "hi"`, Descending: true}, []string{"h", "g", "f", "e", "d", "c", "b", "a"}},
 		{"missing everywhere", store.Query{SortBy: "nope", Descending: true}, []string{"h", "g", "f", "e", "d", "c", "b", "a"}},
 		{"filtered", store.Query{SortBy: "n", Descending: true, Where: []store.Condition{cond("n", store.Gte, 2.0), cond("n", store.Lt, 100.0)}}, []string{"d", "b", "f"}},
 		{"searched", store.Query{SortBy: "s", Search: "E"}, []string{"e", "g", "a", "c", "d", "f", "h"}},

@@ -33,10 +33,6 @@ type Harness struct {
 	// (true for a database server or file, false for memory). The
 	// multi-instance tests skip when it is false.
 	Shared bool
-	// SkipQueries, when not empty, skips the Queries tests (Where, Search,
-	// SortBy, Offset) and says why. Temporary, for a backend that does not
-	// implement them yet.
-	SkipQueries string
 }
 
 // open returns a Store on a fresh database, closed when the test ends.
@@ -61,12 +57,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Keys", func(t *testing.T) { testKeys(t, h) })
 	t.Run("Links", func(t *testing.T) { testLinks(t, h) })
 	t.Run("Records", func(t *testing.T) { testRecords(t, h) })
-	t.Run("Queries", func(t *testing.T) {
-		if h.SkipQueries != "" {
-			t.Skip(h.SkipQueries)
-		}
-		testQueries(t, h)
-	})
+	t.Run("Queries", func(t *testing.T) { testQueries(t, h) })
 	t.Run("Sessions", func(t *testing.T) { testSessions(t, h) })
 	t.Run("RequestLog", func(t *testing.T) { testRequestLog(t, h) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, h) })
