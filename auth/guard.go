@@ -162,9 +162,10 @@ func (g *Guard) reclaimLoop() {
 // compiled is a Policy prepared for the request path.
 type compiled struct {
 	*Policy
-	routes     bool  // find the operation of each request
-	limit      Limit // in force; not enabled: none
-	limitField string
+	routes           bool  // find the operation of each request
+	limit            Limit // in force; not enabled: none
+	interval, window time.Duration
+	limitField       string
 }
 
 // Protect returns middleware that applies p in front of a handler. The
@@ -182,6 +183,7 @@ func (g *Guard) Protect(p *Policy) func(http.Handler) http.Handler {
 		c.limit = g.defLimit
 	}
 	if c.limit.enabled() {
+		c.interval, c.window = c.limit.rates()
 		c.limitField = `"default";q=` + strconv.Itoa(c.limit.Requests) + `;w=` + strconv.FormatInt(ceilSeconds(c.limit.Per), 10)
 		g.startReclaim()
 	}
@@ -425,7 +427,7 @@ func (g *Guard) admitRate(w http.ResponseWriter, r *http.Request, c *compiled, k
 	default:
 		bk.kind, bk.addr = 'a', g.clientAddr(r)
 	}
-	d := g.limits.take(bk, c.limit, now)
+	d := g.limits.take(bk, c.interval, c.window, now)
 	h := w.Header()
 	h.Set("RateLimit-Policy", c.limitField)
 	h.Set("RateLimit", `"default";r=`+strconv.Itoa(d.remaining)+`;t=`+strconv.FormatInt(ceilSeconds(d.reset), 10))

@@ -28,6 +28,13 @@ type Limit struct {
 
 func (l Limit) enabled() bool { return l.Requests > 0 && l.Per > 0 }
 
+// rates returns the emission interval (at least 1ns) and the window a full
+// bucket spans.
+func (l Limit) rates() (interval, window time.Duration) {
+	interval = max(l.Per/time.Duration(l.Requests), 1)
+	return interval, interval * time.Duration(l.burst())
+}
+
 func (l Limit) burst() int {
 	if l.Burst > 0 {
 		return l.Burst

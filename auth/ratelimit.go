@@ -2,7 +2,6 @@ package auth
 
 import (
 	"hash/maphash"
-	"math"
 	"net/netip"
 	"sync"
 	"time"
@@ -17,12 +16,10 @@ type bucketKey struct {
 	addr    netip.Addr
 }
 
-// bucket is a token bucket. Its fields are guarded by its shard's mutex.
-type bucket struct {
-	tokens float64
-	last   time.Time
-	limit  Limit
-}
+// A bucket is a token bucket kept as the GCRA's theoretical arrival time
+// (tat, in Unix nanoseconds): the bucket is full when tat is not after now,
+// and each request moves tat one emission interval on. Integer durations:
+// no drift, one word per caller.
 
 // decision is the outcome of taking a token.
 type decision struct {
@@ -43,13 +40,13 @@ type limiter struct {
 
 type shard struct {
 	mu      sync.Mutex
-	buckets map[bucketKey]*bucket
+	buckets map[bucketKey]int64 // tat
 }
 
 func newLimiter() *limiter {
 	l := &limiter{seed: maphash.MakeSeed()}
 	for i := range l.shards {
-		l.shards[i].buckets = map[bucketKey]*bucket{}
+		l.shards[i].buckets = map[bucketKey]int64{}
 	}
 	return l
 }
@@ -67,50 +64,39 @@ func (l *limiter) shardOf(k *bucketKey) *shard {
 	return &l.shards[h.Sum64()%shards]
 }
 
-// take takes one token from the bucket k, creating it full, and adopting
-// lim if the project's limit changed.
-func (l *limiter) take(k bucketKey, lim Limit, now time.Time) decision {
+// take takes one token from the bucket k (created full) of a limit that
+// adds one token per interval, up to window/interval tokens.
+func (l *limiter) take(k bucketKey, interval, window time.Duration, now time.Time) decision {
+	t := now.UnixNano()
 	s := l.shardOf(&k)
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	b := s.buckets[k]
-	capacity := float64(lim.burst())
-	if b == nil {
-		b = &bucket{tokens: capacity, last: now, limit: lim}
-		s.buckets[k] = b
+	tat, ok := s.buckets[k]
+	if !ok || tat < t {
+		tat = t
 	}
-	if b.limit != lim {
-		b.limit = lim
-		b.tokens = math.Min(b.tokens, capacity)
-	}
-	rate := float64(lim.Requests) / lim.Per.Seconds() // tokens per second
-	if elapsed := now.Sub(b.last).Seconds(); elapsed > 0 {
-		b.tokens = math.Min(capacity, b.tokens+elapsed*rate)
-		b.last = now
-	}
-	d := decision{}
-	if b.tokens >= 1 {
-		b.tokens--
+	ahead := time.Duration(tat - t) // how far the bucket is from full
+	var d decision
+	if ahead+interval <= window {
+		ahead += interval
+		s.buckets[k] = t + int64(ahead)
 		d.ok = true
 	} else {
-		d.retry = seconds((1 - b.tokens) / rate)
+		d.retry = ahead + interval - window
 	}
-	d.remaining = int(b.tokens)
-	d.reset = seconds((capacity - b.tokens) / rate)
+	s.mu.Unlock()
+	d.remaining = int((window - ahead) / interval)
+	d.reset = ahead
 	return d
 }
 
-func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
-
-// reclaim drops the buckets that have been idle long enough to be full
-// again: a new full bucket behaves the same, so nobody notices.
+// reclaim drops the buckets that are full again: a new full bucket behaves
+// the same, so nobody notices.
 func (l *limiter) reclaim(now time.Time) (dropped int) {
 	for i := range l.shards {
 		s := &l.shards[i]
 		s.mu.Lock()
-		for k, b := range s.buckets {
-			rate := float64(b.limit.Requests) / b.limit.Per.Seconds()
-			if b.tokens+now.Sub(b.last).Seconds()*rate >= float64(b.limit.burst()) {
+		for k, tat := range s.buckets {
+			if tat <= now.UnixNano() {
 				delete(s.buckets, k)
 				dropped++
 			}
