@@ -273,9 +273,11 @@ func (g *Guard) serve(w http.ResponseWriter, r *http.Request, c *compiled, next 
 
 	cred := extract(r, c.AllowQueryToken, g.authn == nil, g.maxForm)
 	if cred.carried {
+		vals := make([]string, 2) // one allocation for both fields
+		vals[0], vals[1] = "no-store", "no-referrer"
 		h := w.Header()
-		h.Set("Cache-Control", "no-store")
-		h.Set("Referrer-Policy", "no-referrer")
+		h["Cache-Control"] = vals[0:1:1]
+		h["Referrer-Policy"] = vals[1:2:2]
 	}
 
 	// Who is calling.
@@ -373,10 +375,22 @@ func (g *Guard) checkKey(ctx context.Context, token string, now time.Time) (*sto
 	// The store found the key by its digest; compare the fixed-length
 	// digests again in constant time so that no backend's comparison (or a
 	// case-insensitive collation) decides alone.
-	if subtle.ConstantTimeCompare([]byte(k.Hash), []byte(hash)) != 1 || !k.Active(now) {
+	if !sameDigest(k.Hash, hash) || !k.Active(now) {
 		return nil, badKey
 	}
 	return k, allow
+}
+
+// sameDigest compares two hex SHA-256 digests in constant time, from stack
+// copies.
+func sameDigest(a, b string) bool {
+	var x, y [64]byte
+	if len(a) != len(x) || len(b) != len(y) {
+		return false
+	}
+	copy(x[:], a)
+	copy(y[:], b)
+	return subtle.ConstantTimeCompare(x[:], y[:]) == 1
 }
 
 // admit decides a private operation for an authenticated caller: a key
@@ -428,9 +442,16 @@ func (g *Guard) admitRate(w http.ResponseWriter, r *http.Request, c *compiled, k
 		bk.kind, bk.addr = 'a', g.clientAddr(r)
 	}
 	d := g.limits.take(bk, c.interval, c.window, now)
+	var buf [64]byte
+	field := append(buf[:0], `"default";r=`...)
+	field = strconv.AppendInt(field, int64(d.remaining), 10)
+	field = append(field, ";t="...)
+	field = strconv.AppendInt(field, ceilSeconds(d.reset), 10)
+	vals := make([]string, 2) // one allocation for both fields
+	vals[0], vals[1] = c.limitField, string(field)
 	h := w.Header()
-	h.Set("RateLimit-Policy", c.limitField)
-	h.Set("RateLimit", `"default";r=`+strconv.Itoa(d.remaining)+`;t=`+strconv.FormatInt(ceilSeconds(d.reset), 10))
+	h["Ratelimit-Policy"] = vals[0:1:1]
+	h["Ratelimit"] = vals[1:2:2]
 	if d.ok {
 		return true
 	}

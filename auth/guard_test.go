@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mockapi-go/mockapi/auth"
+	"github.com/mockapi-go/mockapi/internal/secret"
 	"github.com/mockapi-go/mockapi/openapi"
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
@@ -291,6 +292,9 @@ func TestNewKeyAndParseKey(t *testing.T) {
 	require.True(t, strings.HasPrefix(s, "mk_"))
 	require.Len(t, s, 36)
 	require.Equal(t, auth.HashKey(s), k.Hash)
+	for _, x := range []string{"", s, s + s} {
+		require.Equal(t, secret.Hash(x), auth.HashKey(x))
+	}
 	require.Len(t, k.Hash, 64)
 	require.True(t, strings.HasPrefix(s, k.Prefix))
 	require.Len(t, k.Prefix, 7)

@@ -2,8 +2,10 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -31,7 +33,10 @@ const (
 // key: wrong prefix, length or alphabet, or a checksum that does not match.
 var ErrMalformedKey = errors.New("auth: malformed API key")
 
-var crcTable = crc32.MakeTable(crc32.Castagnoli)
+var (
+	crcTable  = crc32.MakeTable(crc32.Castagnoli)
+	strictB64 = base64.RawURLEncoding.Strict()
+)
 
 // NewKey makes an API key scoped to the projects (none: every project). It
 // returns the secret, to be shown once, and the key to store: only the
@@ -72,13 +77,15 @@ func ParseKey(s string) error {
 			return ErrMalformedKey
 		}
 	}
-	var want [4]byte
-	if n, err := base64.RawURLEncoding.Strict().Decode(want[:], []byte(s[bodyLen:])); err != nil || n != 4 {
+	// Decode and checksum from stack copies: no allocation per request.
+	var sum, want [4]byte
+	var buf [keyLen]byte
+	copy(buf[:], s)
+	if n, err := strictB64.Decode(want[:], buf[bodyLen:]); err != nil || n != 4 {
 		return ErrMalformedKey
 	}
-	var b [4]byte
-	binary.BigEndian.PutUint32(b[:], crc32.Checksum([]byte(s[:bodyLen]), crcTable))
-	if b != want {
+	binary.BigEndian.PutUint32(sum[:], crc32.Checksum(buf[:bodyLen], crcTable))
+	if sum != want {
 		return ErrMalformedKey
 	}
 	return nil
@@ -88,8 +95,20 @@ func isB64URL(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_'
 }
 
-// HashKey returns what a store keeps of a key: its hex SHA-256 digest.
-func HashKey(s string) string { return secret.Hash(s) }
+// HashKey returns what a store keeps of a key: its hex SHA-256 digest (as
+// secret.Hash, with one allocation for the result).
+func HashKey(s string) string {
+	var sum [sha256.Size]byte
+	if len(s) <= keyLen {
+		var buf [keyLen]byte // keys hash from the stack
+		sum = sha256.Sum256(buf[:copy(buf[:], s)])
+	} else {
+		sum = sha256.Sum256([]byte(s))
+	}
+	var out [2 * sha256.Size]byte
+	hex.Encode(out[:], sum[:])
+	return string(out[:])
+}
 
 // RotateKey makes a successor of the key oldID with the same name, owner and
 // scope, stores it, and lets the old key work for grace more (zero or less:
