@@ -33,7 +33,9 @@ func (p *Principal) InTeam(team string) bool {
 // cookie, a JWT, ...). It returns nil, nil when the request carries nothing
 // it recognises. A non-nil error means the request's credentials are bad:
 // the guard answers 401 for operations that need a principal, and logs
-// nothing of the error's text (it might quote a token).
+// nothing of the error's text (it might quote a token). The guard sets
+// Method (when empty) and LinkID on the principal returned, so return a new
+// one per request. It is asked only when the request carries no API key.
 type Authenticator func(r *http.Request) (*Principal, error)
 
 // Membership backs team access with the application's own data: it reports
