@@ -1,0 +1,167 @@
+package auth_test
+
+import (
+	"bytes"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mockapi-go/mockapi/auth"
+	"github.com/mockapi-go/mockapi/store"
+)
+
+// bodyEcho answers 200 with the body it read, after checking a principal.
+var bodyEcho = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	if p, ok := auth.PrincipalFrom(r.Context()); !ok || p.Method != auth.MethodKey {
+		http.Error(w, "not let in by key", http.StatusInternalServerError)
+		return
+	}
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	_, _ = w.Write(b)
+})
+
+func multipartBody(t testing.TB, fields ...string) (string, []byte) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for i := 0; i < len(fields); i += 2 {
+		require.NoError(t, mw.WriteField(fields[i], fields[i+1]))
+	}
+	fw, err := mw.CreateFormFile("upload", "big.bin")
+	require.NoError(t, err)
+	_, _ = fw.Write(bytes.Repeat([]byte("x"), 3000))
+	require.NoError(t, mw.Close())
+	return mw.FormDataContentType(), buf.Bytes()
+}
+
+func TestCredentialLocations(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, auth.Options{MaxFormBytes: 1 << 12})
+	s := e.key(t, nil, project)
+	withQuery := e.guard.Protect(&auth.Policy{Project: project, Visibility: store.Private, AllowQueryToken: true})(bodyEcho)
+	noQuery := e.guard.Protect(&auth.Policy{Project: project, Visibility: store.Private})(bodyEcho)
+
+	form := url.Values{"name": {"Rex"}, "apidogToken": {s}, "tail": {"z"}}.Encode()
+	mpType, mpBody := multipartBody(t, "name", "Rex", "apidogToken", s)
+	for _, tc := range []struct {
+		name string
+		h    http.Handler
+		req  func() *http.Request
+		want int
+	}{
+		{"bearer", noQuery, func() *http.Request {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.Header.Set("Authorization", "Bearer "+s)
+			return r
+		}, 200},
+		{"bearer scheme in any case", noQuery, func() *http.Request {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.Header.Set("authorization", "bEaReR  "+s)
+			return r
+		}, 200},
+		{"x-api-key lower case", noQuery, func() *http.Request {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.Header.Set("x-api-key", s)
+			return r
+		}, 200},
+		{"apidogToken header", noQuery, func() *http.Request {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.Header.Set("apidogToken", s)
+			return r
+		}, 200},
+		{"query", withQuery, func() *http.Request {
+			return httptest.NewRequest("GET", "/?a=1&apidogToken="+url.QueryEscape(s), nil)
+		}, 200},
+		{"query name in any case", withQuery, func() *http.Request {
+			return httptest.NewRequest("GET", "/?APIDOGTOKEN="+s, nil)
+		}, 200},
+		{"query disabled for the project", noQuery, func() *http.Request {
+			return httptest.NewRequest("GET", "/?apidogToken="+s, nil)
+		}, 401},
+		{"urlencoded body", noQuery, func() *http.Request {
+			r := httptest.NewRequest("POST", "/", strings.NewReader(form))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			return r
+		}, 200},
+		{"urlencoded body, unknown length", noQuery, func() *http.Request {
+			r := httptest.NewRequest("POST", "/", io.NopCloser(strings.NewReader(form)))
+			r.ContentLength = -1
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+			return r
+		}, 200},
+		{"multipart body", noQuery, func() *http.Request {
+			r := httptest.NewRequest("POST", "/", bytes.NewReader(mpBody))
+			r.Header.Set("Content-Type", mpType)
+			return r
+		}, 200},
+		{"urlencoded token past the bound", noQuery, func() *http.Request {
+			body := "pad=" + strings.Repeat("p", 5000) + "&apidogToken=" + s
+			r := httptest.NewRequest("POST", "/", strings.NewReader(body))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			return r
+		}, 401},
+		{"json body is not a form", noQuery, func() *http.Request {
+			r := httptest.NewRequest("POST", "/", strings.NewReader(`{"apidogToken":"`+s+`"}`))
+			r.Header.Set("Content-Type", "application/json")
+			return r
+		}, 401},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := tc.req()
+			var sent []byte
+			if r.Body != nil {
+				sent, _ = io.ReadAll(r.Body)
+				r.Body = io.NopCloser(bytes.NewReader(sent))
+			}
+			w, _ := do(t, tc.h, r)
+			require.Equal(t, tc.want, w.Code, w.Body.String())
+			if tc.want == http.StatusOK {
+				// The handler behind read the whole body, unchanged.
+				require.Equal(t, string(sent), w.Body.String())
+				require.Equal(t, "no-store", w.Header().Get("Cache-Control"))
+				require.Equal(t, "no-referrer", w.Header().Get("Referrer-Policy"))
+			}
+		})
+	}
+}
+
+func TestNoStoreOnlyWithSecrets(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, auth.Options{})
+	h := e.guard.Protect(&auth.Policy{Project: project, Visibility: store.Public})(echo)
+	w, _ := do(t, h, httptest.NewRequest("GET", "/", nil))
+	require.Equal(t, 200, w.Code)
+	require.Empty(t, w.Header().Get("Cache-Control"))
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Header.Set("Authorization", "Basic dXNlcjpwYXNz")
+	w, _ = do(t, h, r)
+	require.Equal(t, 200, w.Code)
+	require.Equal(t, "no-store", w.Header().Get("Cache-Control"))
+}
+
+// A bearer token that is not a key goes to the Authenticator (a JWT, say).
+func TestBearerForAuthenticator(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, auth.Options{Authenticator: func(r *http.Request) (*auth.Principal, error) {
+		if r.Header.Get("Authorization") == "Bearer eyJ.good" {
+			return &auth.Principal{UserID: "jwt-user"}, nil
+		}
+		return nil, nil
+	}})
+	h := e.guard.Protect(&auth.Policy{Project: project, Visibility: store.Authenticated})(echo)
+	for tok, want := range map[string]outcome{"eyJ.good": ok, "eyJ.bad": needAuth, "mk_bad": invalidKey} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("Authorization", "Bearer "+tok)
+		w, p := do(t, h, r)
+		require.Equal(t, want, outcome{w.Code, p.Code}, tok)
+	}
+}

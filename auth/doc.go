@@ -1,0 +1,77 @@
+// Package auth decides who may call a mock API: middleware
+// (func(http.Handler) http.Handler) that works in front of the mock handler
+// or any other handler, over the API keys in a store.Keys.
+//
+// # Visibility
+//
+// A Policy gives a project's visibility and, per operation, overrides:
+//
+//   - public: anyone. Credentials are still looked at, so the handler behind
+//     knows a key's principal, but bad or missing ones make an anonymous
+//     caller rather than a refusal.
+//   - authenticated: any valid key allowed for the project, or any principal
+//     the application's Authenticator (a session cookie, a JWT...) vouches
+//     for.
+//   - private: a valid key allowed for the project, the project's owner, or
+//     a member of its team (Principal.Teams, else Options.Membership).
+//
+// An operation's own visibility comes from Policy.Operations (Go), else the
+// x-mock-visibility extension of the operation in the spec, else it
+// inherits the project's. A private operation in a public project stays
+// private; a public operation in a private project is open. A setting that
+// is not a visibility fails closed: private. The guard routes a request to
+// its operation only when the policy has such rules, reusing a match already
+// in the context (openapi.MatchFrom) and leaving its own there for the
+// handler behind.
+//
+// # Credentials
+//
+// Keys are read in this order: "Authorization: Bearer <key>", "X-API-Key",
+// then Apidog-style apidogToken in a header, the query string (when
+// Policy.AllowQueryToken) or a form body (urlencoded or multipart; at most
+// Options.MaxFormBytes are read and the body stays readable, unchanged, for
+// the handler behind). A bearer token that is not shaped like a key is left
+// to the Authenticator when there is one. A request that carried a secret
+// is answered with "Cache-Control: no-store" and "Referrer-Policy:
+// no-referrer".
+//
+// # Keys
+//
+// NewKey makes keys "mk_" + 160 random bits + a checksum, in base64url.
+// ParseKey rejects a typo offline; only the SHA-256 hash (HashKey) and a
+// seven-character prefix are stored, and the secret is shown once. Keys can
+// be scoped to projects, expire, be revoked and be rotated with a grace
+// period (RotateKey). The guard looks the key up on every request, so a
+// revocation holds from the very next request on every instance sharing
+// the store; the digests are compared again in constant time. Last use is
+// recorded with Keys.Touch, which the store.Store coalesces in memory.
+//
+// # Answers
+//
+// Refusals are RFC 9457 problem documents with a stable code:
+//
+//   - 401 AUTHENTICATION_REQUIRED: no credentials where they are needed
+//     (with WWW-Authenticate);
+//   - 401 INVALID_API_KEY: a malformed, unknown, expired or revoked key
+//     (WWW-Authenticate: Bearer error="invalid_token");
+//   - 403 FORBIDDEN: valid credentials not allowed here, or 404 NOT_FOUND
+//     instead when Policy.HideProject hides a private project;
+//   - 429 RATE_LIMITED with Retry-After;
+//   - 503 SERVICE_UNAVAILABLE when the store or Membership fails.
+//
+// No answer or log line contains a secret.
+//
+// # Rate limits
+//
+// A token bucket per project and caller: the API key, else the share link
+// (ContextWithLink), else the user, else the client address (IPv6 by /64).
+// Limited responses carry RateLimit-Policy and RateLimit fields (IETF
+// httpapi draft). Buckets of idle callers are reclaimed by a goroutine that
+// Guard.Close stops.
+//
+// # Share links
+//
+// A request marked with ContextWithLink carries the link in its principal,
+// is limited per link, and never reaches an operation whose own visibility
+// is private (404).
+package auth
