@@ -29,7 +29,8 @@ import (
 // private project "pets" (and an empty project "other") on an httptest
 // server.
 type env struct {
-	t      *testing.T
+	t      testing.TB
+	h      *share.Handler
 	st     *store.Store
 	reg    *share.Registry
 	clock  *clock
@@ -49,7 +50,7 @@ type envOptions struct {
 	noRecord bool
 }
 
-func newEnv(t *testing.T, o envOptions) *env {
+func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
 	ctx := context.Background()
 	e := &env{t: t, st: o.store, clock: newClock()}
@@ -98,9 +99,9 @@ func newEnv(t *testing.T, o envOptions) *env {
 			e.mu.Unlock()
 		}
 	}
-	h, err := share.NewHandler(opts)
+	e.h, err = share.NewHandler(opts)
 	require.NoError(t, err)
-	e.srv = httptest.NewServer(h)
+	e.srv = httptest.NewServer(e.h)
 	t.Cleanup(e.srv.Close)
 	return e
 }

@@ -335,7 +335,7 @@ code,pre{font:.85rem/1.45 ui-monospace,SFMono-Regular,Menlo,monospace}
 pre{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.75rem;overflow-x:auto;margin:.25rem 0 .75rem}
 table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.25rem 0 .75rem;display:block;overflow-x:auto}
 th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
-h3{font-size:.95rem;margin:.75rem 0 .25rem}
+h3{font-size:.95rem;margin:.75rem 0 .25rem;overflow-wrap:anywhere}
 .req{color:#cf222e}
 </style>
 </head>
