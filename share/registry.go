@@ -1,0 +1,164 @@
+package share
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mockapi-go/mockapi/internal/secret"
+	"github.com/mockapi-go/mockapi/store"
+)
+
+// TokenPrefix starts every share-link token, so that people and secret
+// scanners recognise one in a URL or a paste.
+const TokenPrefix = "msl_"
+
+// tokenLen is the length of a token: the prefix and secret.Bytes of unpadded
+// base64url.
+var tokenLen = len(TokenPrefix) + (secret.Bytes*8+5)/6
+
+// shownPrefix is how many leading characters of a token are stored in
+// store.Link.Prefix to recognise the link in a list: the fixed prefix and 4
+// random characters (24 bits of the 160), never enough to find the token.
+var shownPrefix = len(TokenPrefix) + 4
+
+// Registry creates, lists, revokes, regenerates and resolves share links
+// over a store.Links. Tokens are shown once, by Create and Regenerate; the
+// store keeps only their SHA-256 hash. A Registry is safe for concurrent use.
+type Registry struct {
+	links store.Links
+	now   func() time.Time
+}
+
+// Option configures a Registry.
+type Option func(*Registry)
+
+// WithClock sets the clock a Registry uses for expiry and revocation times
+// (default time.Now); tests use it to expire links without sleeping.
+func WithClock(now func() time.Time) Option { return func(r *Registry) { r.now = now } }
+
+// NewRegistry returns a Registry over links, usually a store.Store's Links.
+func NewRegistry(links store.Links, opts ...Option) *Registry {
+	r := &Registry{links: links, now: time.Now}
+	for _, o := range opts {
+		o(r)
+	}
+	return r
+}
+
+// LinkOptions describes a new link. The zero value is a public link that
+// never expires and has no name.
+type LinkOptions struct {
+	// TokenRequired makes visitors present a valid API key allowed for the
+	// project, in any place the auth package accepts one; false opens the
+	// project's non-private operations to anyone holding the link.
+	TokenRequired bool
+	// ExpiresAt ends the link; zero means never. A time not after now is
+	// refused with store.ErrInvalid.
+	ExpiresAt time.Time
+	// Name labels the link in lists ("QA team", "partner demo").
+	Name string
+}
+
+// Create makes a link to the project and returns its token, which is not
+// stored and cannot be shown again, and the stored link.
+func (r *Registry) Create(ctx context.Context, project string, o LinkOptions) (token string, l *store.Link, err error) {
+	if project == "" {
+		return "", nil, fmt.Errorf("share: create link: empty project: %w", store.ErrInvalid)
+	}
+	if !o.ExpiresAt.IsZero() && !o.ExpiresAt.After(r.now()) {
+		return "", nil, fmt.Errorf("share: create link to %q: expiry %s is not in the future: %w", project, o.ExpiresAt.Format(time.RFC3339), store.ErrInvalid)
+	}
+	token = secret.New(TokenPrefix)
+	l = &store.Link{
+		Project:       project,
+		Hash:          secret.Hash(token),
+		Prefix:        token[:shownPrefix],
+		Name:          o.Name,
+		TokenRequired: o.TokenRequired,
+		ExpiresAt:     o.ExpiresAt,
+	}
+	if err := r.links.Create(ctx, l); err != nil {
+		return "", nil, fmt.Errorf("share: create link to %q: %w", project, err)
+	}
+	return token, l, nil
+}
+
+// List returns the links of a project in every state (revoked and expired
+// ones too, for an audit view), oldest first. An empty project lists every
+// link.
+func (r *Registry) List(ctx context.Context, project string) ([]*store.Link, error) {
+	ls, err := r.links.List(ctx, project)
+	if err != nil {
+		return nil, fmt.Errorf("share: list links of %q: %w", project, err)
+	}
+	return ls, nil
+}
+
+// Get returns the link with the id in any state, or store.ErrNotFound.
+func (r *Registry) Get(ctx context.Context, id string) (*store.Link, error) {
+	l, err := r.links.Get(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("share: link %s: %w", id, err)
+	}
+	return l, nil
+}
+
+// Revoke ends the link at once; revoking twice is not an error. An unknown
+// id is store.ErrNotFound.
+func (r *Registry) Revoke(ctx context.Context, id string) error {
+	if err := r.links.Revoke(ctx, id, r.now()); err != nil {
+		return fmt.Errorf("share: revoke link %s: %w", id, err)
+	}
+	return nil
+}
+
+// Regenerate gives the link a new token and returns it: from its return on
+// the old token resolves to nothing and the new one works. The link keeps its
+// id, options and usage history. A revoked link is store.ErrNotFound.
+func (r *Registry) Regenerate(ctx context.Context, id string) (token string, l *store.Link, err error) {
+	token = secret.New(TokenPrefix)
+	l, err = r.links.Regenerate(ctx, id, secret.Hash(token), token[:shownPrefix])
+	if err != nil {
+		return "", nil, fmt.Errorf("share: regenerate link %s: %w", id, err)
+	}
+	return token, l, nil
+}
+
+// Resolve returns the active link the token opens. An unknown, malformed,
+// revoked or expired token is store.ErrNotFound, with nothing in the error
+// to tell these apart. The token is only ever hashed, never compared.
+func (r *Registry) Resolve(ctx context.Context, token string) (*store.Link, error) {
+	if !WellFormed(token) {
+		return nil, errNoLink
+	}
+	l, err := r.links.Lookup(ctx, secret.Hash(token))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil, errNoLink
+	case err != nil:
+		return nil, fmt.Errorf("share: resolve link: %w", err)
+	case !l.Active(r.now()):
+		return nil, errNoLink
+	}
+	return l, nil
+}
+
+// errNoLink is the one error for every token that opens nothing.
+var errNoLink = fmt.Errorf("share: no such link: %w", store.ErrNotFound)
+
+// WellFormed reports whether s has the shape of a token Create makes, so
+// that garbage is refused without a store lookup.
+func WellFormed(s string) bool {
+	if len(s) != tokenLen || s[:len(TokenPrefix)] != TokenPrefix {
+		return false
+	}
+	for i := len(TokenPrefix); i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
