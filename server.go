@@ -1,0 +1,389 @@
+package mockapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mockapi-go/mockapi/auth"
+	"github.com/mockapi-go/mockapi/internal/problem"
+	"github.com/mockapi-go/mockapi/mock"
+	"github.com/mockapi-go/mockapi/openapi"
+	"github.com/mockapi-go/mockapi/share"
+	"github.com/mockapi-go/mockapi/store"
+)
+
+// Options configure a Server. Store is required.
+type Options struct {
+	// Store holds projects, keys, share links, CRUD data and the request
+	// log. Several Servers on one PostgreSQL store serve the same projects.
+	Store *store.Store
+	// AdminToken protects the management API under /_admin/ (sent as
+	// "Authorization: Bearer <token>"). Empty: the management API is off
+	// and answers 404.
+	AdminToken string
+	// BaseURL ("https://mock.example.com") makes invoke and share URLs
+	// absolute. Empty: they are paths.
+	BaseURL string
+	// DefaultProject is the id of the project also served at the root.
+	// Empty: "default".
+	DefaultProject string
+	// MockOptions are given to every project's mock handler (seed, latency,
+	// validation...). The Server adds the store and project itself.
+	MockOptions []mock.Option
+	// Authenticator and Membership let the guard accept the embedding
+	// application's own users (a session cookie, a JWT) and teams.
+	Authenticator auth.Authenticator
+	Membership    auth.Membership
+	// HideProjects answers 404 instead of 403 when a private project
+	// refuses a caller, so its existence is not revealed.
+	HideProjects bool
+	// LogQueue bounds the queue of request-log entries waiting to be
+	// written (default 10,000). A full queue drops entries and counts them.
+	LogQueue int
+	// Logger receives the server's own warnings. Nil: slog.Default().
+	Logger *slog.Logger
+}
+
+// Server hosts many mock projects, each at /p/{projectID}/, the default
+// project at the root, share links at /s/{token}/, and the management API
+// at /_admin/. It is an http.Handler; Close it when done.
+type Server struct {
+	o      Options
+	st     *store.Store
+	guard  *auth.Guard
+	links  *share.Registry
+	share  *share.Handler
+	rec    *recorder
+	admin  http.Handler
+	logger *slog.Logger
+
+	mu    sync.Mutex
+	cache map[string]*compiled // by project id, for the latest version seen
+	build sync.Mutex           // one compilation at a time
+}
+
+var _ http.Handler = (*Server)(nil)
+
+// compiled is one project version made ready to serve.
+type compiled struct {
+	project *store.Project
+	doc     *openapi.Document
+	mock    *mock.Handler
+	policy  *auth.Policy
+	guarded http.Handler // guard, then the mock
+	served  *share.Served
+}
+
+// settings are the project settings kept in store.Project.Settings.
+type settings struct {
+	AllowQueryToken *bool         `json:"allow_query_token,omitempty"`
+	RateLimit       *rateLimitDoc `json:"rate_limit,omitempty"`
+}
+
+type rateLimitDoc struct {
+	Requests int    `json:"requests"`
+	Per      string `json:"per"`
+}
+
+func (r *rateLimitDoc) limit() (auth.Limit, error) {
+	if r == nil {
+		return auth.Limit{}, nil
+	}
+	per, err := time.ParseDuration(r.Per)
+	if err != nil || per <= 0 || r.Requests <= 0 {
+		return auth.Limit{}, fmt.Errorf("rate_limit needs requests > 0 and a positive duration in per (\"1m\"), got %d per %q", r.Requests, r.Per)
+	}
+	return auth.Limit{Requests: r.Requests, Per: per, Burst: r.Requests}, nil
+}
+
+// New returns a Server over o.Store.
+func New(o Options) (*Server, error) {
+	if o.Store == nil {
+		return nil, errors.New("mockapi: Options.Store is required")
+	}
+	if o.DefaultProject == "" {
+		o.DefaultProject = "default"
+	}
+	if o.LogQueue <= 0 {
+		o.LogQueue = 10000
+	}
+	o.BaseURL = strings.TrimSuffix(o.BaseURL, "/")
+	logger := o.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	s := &Server{o: o, st: o.Store, logger: logger, cache: map[string]*compiled{}}
+	s.guard = auth.New(auth.Options{Keys: o.Store.Keys(), Authenticator: o.Authenticator,
+		Membership: o.Membership, Logger: logger})
+	s.links = share.NewRegistry(o.Store.Links())
+	s.rec = newRecorder(o.Store.RequestLog(), o.LogQueue, logger)
+	sh, err := share.NewHandler(share.Options{
+		Registry: s.links,
+		Guard:    s.guard,
+		Project: func(ctx context.Context, id string) (*share.Served, error) {
+			c, err := s.project(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			return c.served, nil
+		},
+		Record:  s.rec.Record,
+		BaseURL: o.BaseURL,
+		Logger:  logger,
+	})
+	if err != nil {
+		_ = s.guard.Close()
+		s.rec.Close()
+		return nil, err
+	}
+	s.share = sh
+	s.admin = s.adminHandler()
+	return s, nil
+}
+
+// Close stops the server's background work and writes the request-log
+// entries still queued. It does not close the store.
+func (s *Server) Close() error {
+	s.rec.Close()
+	return s.guard.Close()
+}
+
+// FlushLog waits until every request-log entry queued so far is stored.
+func (s *Server) FlushLog() { s.rec.Flush() }
+
+// PutProject creates the project id from a description, or updates its
+// name, description and visibility when they differ: what the mock server
+// does with -spec. The description must load.
+func (s *Server) PutProject(ctx context.Context, id, name string, spec []byte, vis store.Visibility) (*store.Project, error) {
+	if _, err := openapi.Parse(ctx, spec, openapi.WithName(id)); err != nil {
+		return nil, err
+	}
+	for range 5 {
+		p, err := s.st.Projects().Get(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			p = &store.Project{ID: id, Name: name, Spec: spec, SpecFormat: specFormat(spec), Visibility: vis}
+			if err = s.st.Projects().Create(ctx, p); errors.Is(err, store.ErrConflict) {
+				continue
+			}
+			return p, err
+		}
+		if err != nil {
+			return nil, err
+		}
+		if bytes.Equal(p.Spec, spec) && p.Name == name && p.Visibility == vis {
+			return p, nil
+		}
+		p.Name, p.Spec, p.SpecFormat, p.Visibility = name, spec, specFormat(spec), vis
+		if err = s.st.Projects().Update(ctx, p); errors.Is(err, store.ErrConflict) {
+			continue
+		}
+		return p, err
+	}
+	return nil, fmt.Errorf("mockapi: project %s: %w", id, store.ErrConflict)
+}
+
+func specFormat(spec []byte) string {
+	if b := bytes.TrimSpace(spec); len(b) > 0 && b[0] == '{' {
+		return "json"
+	}
+	return "yaml"
+}
+
+// project returns the compiled current version of a project. The version
+// is read from the store on every call, so a spec replaced through another
+// instance is served from the next request on; compilation happens once per
+// version.
+func (s *Server) project(ctx context.Context, id string) (*compiled, error) {
+	p, err := s.st.Projects().Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	c := s.cache[id]
+	s.mu.Unlock()
+	if c != nil && c.project.Version == p.Version {
+		return c, nil
+	}
+	s.build.Lock()
+	defer s.build.Unlock()
+	s.mu.Lock()
+	c = s.cache[id]
+	s.mu.Unlock()
+	if c != nil && c.project.Version >= p.Version {
+		return c, nil
+	}
+	c, err = s.compile(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.cache[id] = c
+	s.mu.Unlock()
+	return c, nil
+}
+
+func (s *Server) compile(ctx context.Context, p *store.Project) (*compiled, error) {
+	doc, err := openapi.Parse(ctx, p.Spec, openapi.WithName(p.ID+"."+p.SpecFormat))
+	if err != nil {
+		return nil, fmt.Errorf("mockapi: project %s: %w", p.ID, err)
+	}
+	opts := append(append([]mock.Option{}, s.o.MockOptions...), mock.WithStore(s.st.Records(), p.ID))
+	h, err := mock.New(doc, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("mockapi: project %s: %w", p.ID, err)
+	}
+	var set settings
+	if len(p.Settings) > 0 {
+		_ = json.Unmarshal(p.Settings, &set)
+	}
+	limit, _ := set.RateLimit.limit()
+	policy := &auth.Policy{
+		Project:         p.ID,
+		Visibility:      p.Visibility,
+		Operations:      p.OperationVisibility,
+		Document:        doc,
+		Owner:           p.Owner,
+		Team:            p.Team,
+		AllowQueryToken: set.AllowQueryToken == nil || *set.AllowQueryToken,
+		RateLimit:       limit,
+		HideProject:     s.o.HideProjects,
+	}
+	c := &compiled{project: p, doc: doc, mock: h, policy: policy}
+	c.guarded = s.guard.Protect(policy)(capture(h))
+	c.served = &share.Served{Project: p, Document: doc, Mock: h, Policy: policy}
+	return c, nil
+}
+
+// logSlot is filled in, inside the guard, with what only the inside knows.
+type logSlot struct {
+	keyID, operation, session string
+}
+
+type slotKey struct{}
+
+// capture records the principal, operation and session of a request for
+// the request log.
+func capture(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if slot, ok := r.Context().Value(slotKey{}).(*logSlot); ok {
+			if p, ok := auth.PrincipalFrom(r.Context()); ok {
+				slot.keyID = p.KeyID
+			}
+			if m, ok := openapi.MatchFrom(r.Context()); ok && m.Operation != nil {
+				slot.operation = m.Operation.ID
+			}
+			if v := r.Header.Get(mock.SessionHeader); v != "" && len(v) <= 128 {
+				slot.session = v
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ServeHTTP routes /_admin/, /s/{token}/, /p/{projectID}/ and, for
+// everything else, the default project.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	switch {
+	case path == "/_admin" || strings.HasPrefix(path, "/_admin/"):
+		s.admin.ServeHTTP(w, r)
+	case strings.HasPrefix(path, "/s/"):
+		s.share.ServeHTTP(w, r)
+	case strings.HasPrefix(path, "/p/"):
+		id, _, _ := strings.Cut(path[len("/p/"):], "/")
+		s.serveProject(w, r, id, "/p/"+id)
+	default:
+		s.serveProject(w, r, s.o.DefaultProject, "")
+	}
+}
+
+func (s *Server) serveProject(w http.ResponseWriter, r *http.Request, id, prefix string) {
+	start := time.Now()
+	c, err := s.project(r.Context(), id)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrInvalid) {
+			problem.Write(w, problem.New(http.StatusNotFound, problem.CodeNotFound, "no project here"))
+			return
+		}
+		s.logger.Warn("mockapi: loading a project failed", "project", id, "err", err)
+		problem.Write(w, problem.New(http.StatusServiceUnavailable, problem.CodeUnavailable, "the project cannot be loaded now"))
+		return
+	}
+	if prefix != "" {
+		r = stripPrefix(r, prefix)
+	}
+	slot := &logSlot{}
+	ctx := context.WithValue(r.Context(), slotKey{}, slot)
+	// Route once, here: the log needs the operation even when the guard
+	// refuses the request, and the guard and mock reuse the match.
+	if m, err := c.doc.Match(r); err == nil {
+		ctx = openapi.WithMatch(ctx, m)
+		slot.operation = m.Operation.ID
+	}
+	r = r.WithContext(ctx)
+	sw := &statusWriter{ResponseWriter: w}
+	c.guarded.ServeHTTP(sw, r)
+	s.rec.Record(store.Entry{
+		Time:      start.UTC(),
+		Project:   id,
+		Operation: slot.operation,
+		Method:    r.Method,
+		Path:      r.URL.Path, // never the query: it may carry a token
+		Status:    sw.code(),
+		Latency:   time.Since(start),
+		KeyID:     slot.keyID,
+		Session:   slot.session,
+	})
+}
+
+// stripPrefix is http.StripPrefix for one request.
+func stripPrefix(r *http.Request, prefix string) *http.Request {
+	r2 := new(http.Request)
+	*r2 = *r
+	u := *r.URL
+	u.Path = strings.TrimPrefix(r.URL.Path, prefix)
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	if r.URL.RawPath != "" {
+		u.RawPath = strings.TrimPrefix(r.URL.RawPath, prefix)
+	}
+	r2.URL = &u
+	return r2
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+func (s *statusWriter) code() int {
+	if s.status == 0 {
+		return http.StatusOK
+	}
+	return s.status
+}
