@@ -19,10 +19,18 @@
 //	-seed-records N   resources each inferred collection starts with (default 10)
 //	-reset PATH       POST PATH restores the seed data (e.g. /__mock/reset; default off)
 //	-routes           print one line per operation (METHOD PATH operationId [crud:ACTION]) and exit
+//	-store DSN        where projects, keys, links, data and logs live: "memory" (default),
+//	                  sqlite:PATH (an embedded file that survives restarts) or
+//	                  postgres://... (several instances share one state)
+//	-admin-token T    the management API's token (or $MOCKAPI_ADMIN_TOKEN); when neither is
+//	                  given a random one is generated and printed once at start-up
+//	-visibility V     visibility of the default project: public (default), private, authenticated
 //	-warnings         log every problem found in the spec (default: the first 10 and a count)
 //
-// It logs each request with log/slog and shuts down gracefully on SIGINT or
-// SIGTERM.
+// The description is served at the root as the project "default" of a
+// mockapi.Server, which also hosts other projects at /p/{id}/, share links at
+// /s/{token}/ and the management API at /_admin/. It logs each request with
+// log/slog and shuts down gracefully on SIGINT or SIGTERM.
 package main
 
 import (
@@ -41,8 +49,13 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mockapi-go/mockapi"
+	"github.com/mockapi-go/mockapi/internal/secret"
 	"github.com/mockapi-go/mockapi/mock"
 	"github.com/mockapi-go/mockapi/openapi"
+	"github.com/mockapi-go/mockapi/store"
+	"github.com/mockapi-go/mockapi/store/memory"
+	"github.com/mockapi-go/mockapi/store/sqlstore"
 )
 
 //go:embed sample.yaml
@@ -72,6 +85,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		seedN      = fs.Int("seed-records", 10, "resources each inferred collection starts with")
 		resetPath  = fs.String("reset", "", "a path (e.g. /__mock/reset) where POST restores the seed data")
 		routes     = fs.Bool("routes", false, "print one line per operation (METHOD PATH operationId [crud:ACTION]) and exit")
+		dsn        = fs.String("store", "memory", "store: memory, sqlite:PATH or postgres://...")
+		adminTok   = fs.String("admin-token", "", "management API token (default $MOCKAPI_ADMIN_TOKEN, else generated and printed)")
+		visibility = fs.String("visibility", "public", "visibility of the default project: public, private or authenticated")
 		warnings   = fs.Bool("warnings", false, "log every problem found in the spec (default: the first 10 and a count)")
 	)
 	if err := fs.Parse(args); err != nil {
@@ -143,22 +159,62 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		logger.Warn("spec", "problem", w.String())
 	}
 
+	vis := store.Visibility(*visibility)
+	if vis != store.Public && vis != store.Private && vis != store.Authenticated {
+		fmt.Fprintf(stderr, "mockserver: -visibility %q is not public, private or authenticated\n", *visibility)
+		return 2
+	}
+	st, err := openStore(ctx, *dsn)
+	if err != nil {
+		fmt.Fprintf(stderr, "mockserver: -store: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	token := *adminTok
+	if token == "" {
+		token = os.Getenv("MOCKAPI_ADMIN_TOKEN")
+	}
+	generated := token == ""
+	if generated {
+		token = secret.New("adm_")
+	}
+	server, err := mockapi.New(mockapi.Options{Store: st, AdminToken: token, MockOptions: opts, Logger: logger})
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	defer server.Close()
+	name := doc.Source
+	if doc.T.Info != nil && doc.T.Info.Title != "" {
+		name = doc.T.Info.Title
+	}
+	specBytes := sample
+	if *spec != "" {
+		if specBytes, err = readSpec(ctx, *spec); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+	}
+	if _, err := server.PutProject(ctx, "default", name, specBytes, vis); err != nil {
+		fmt.Fprintf(stderr, "mockserver: %v\n", err)
+		return 1
+	}
+
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "mockserver: %v\n", err)
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           h,
+		Handler:           server,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	name := doc.Source
-	if doc.T.Info != nil && doc.T.Info.Title != "" {
-		name = doc.T.Info.Title
-	}
 	fmt.Fprintf(stdout, "mockserver: serving %q (%d operations) on http://%s\n", name, len(doc.Operations()), ln.Addr())
 	printRoutes(stdout, h, "  ")
+	if generated {
+		fmt.Fprintf(stdout, "mockserver: management API at http://%s/_admin/ with admin token %s (shown once; set -admin-token or MOCKAPI_ADMIN_TOKEN to choose it)\n", ln.Addr(), token)
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -180,6 +236,36 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	<-errc
 	fmt.Fprintln(stdout, "mockserver: stopped")
 	return 0
+}
+
+// openStore opens the store a DSN names: "memory" or "" for the in-memory
+// store, otherwise sqlstore.Open (sqlite:PATH, file:PATH, postgres://...).
+func openStore(ctx context.Context, dsn string) (*store.Store, error) {
+	if dsn == "" || dsn == "memory" {
+		return memory.New(), nil
+	}
+	return sqlstore.Open(ctx, dsn)
+}
+
+// readSpec reads the description's bytes from a file or an http(s) URL, as
+// openapi.Load does, so the project stores what was served.
+func readSpec(ctx context.Context, location string) ([]byte, error) {
+	if strings.HasPrefix(location, "http://") || strings.HasPrefix(location, "https://") {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, location, nil)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return nil, fmt.Errorf("mockserver: %s: %s", location, resp.Status)
+		}
+		return io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	}
+	return os.ReadFile(location)
 }
 
 // printRoutes writes one line per operation, with its stateful action when

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -142,4 +143,68 @@ func TestServesAndShutsDown(t *testing.T) {
 	assert.Contains(t, logs, "operation=listPets")
 	assert.Contains(t, logs, "status=404")
 	assert.NotContains(t, logs, "level=WARN", "the sample API loads without warnings")
+}
+
+// start runs the mock server with args until the test ends and returns its
+// address and a function that stops it.
+func start(t *testing.T, args ...string) (string, *syncBuffer, func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb syncBuffer
+	ready := make(chan string, 1)
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), &out, &errb, ready) }()
+	select {
+	case addr := <-ready:
+		return addr, &out, func() {
+			cancel()
+			select {
+			case code := <-done:
+				require.Equal(t, 0, code, errb.String())
+			case <-time.After(15 * time.Second):
+				t.Fatal("server did not shut down")
+			}
+		}
+	case code := <-done:
+		t.Fatalf("exited early with %d: %s", code, errb.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not start")
+	}
+	return "", nil, nil
+}
+
+func TestStoreSurvivesRestartAndAdminToken(t *testing.T) {
+	t.Parallel()
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "mock.db")
+	addr, out, stop := start(t, "-store", dsn)
+	assert.Regexp(t, `admin token adm_[A-Za-z0-9_-]{27}`, out.String(), "a generated admin token is printed once")
+	post, err := http.NewRequest("POST", "http://"+addr+"/v1/pets", strings.NewReader(`{"name":"Persisted","species":"cat"}`))
+	require.NoError(t, err)
+	post.Header.Set("Content-Type", "application/json")
+	post.Header.Set("X-API-Key", "any")
+	resp, err := http.DefaultClient.Do(post)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 201, resp.StatusCode)
+	loc := resp.Header.Get("Location")
+	stop()
+
+	addr, out, stop = start(t, "-store", dsn, "-admin-token", "chosen-token")
+	defer stop()
+	assert.NotContains(t, out.String(), "admin token", "a chosen token is not printed")
+	resp, err = http.Get("http://" + addr + loc)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Contains(t, string(body), "Persisted")
+
+	req, _ := http.NewRequest("GET", "http://"+addr+"/_admin/projects", nil)
+	req.Header.Set("Authorization", "Bearer chosen-token")
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Contains(t, string(body), `"id":"default"`)
 }
