@@ -50,6 +50,9 @@ func (d *driver) Records() store.Records       { return d.records }
 func (d *driver) RequestLog() store.RequestLog { return d.log }
 func (d *driver) Close() error                 { return nil }
 
+// SetClock makes records stamp their times from now.
+func (d *driver) SetClock(now func() time.Time) { d.records.clock.Store(&now) }
+
 func notFound(what, id string) error { return fmt.Errorf("%s %q: %w", what, id, store.ErrNotFound) }
 func conflict(what, id string) error { return fmt.Errorf("%s %q: %w", what, id, store.ErrConflict) }
 
@@ -460,10 +463,11 @@ func (rl *requestLog) Prune(_ context.Context, r store.Retention) (int, error) {
 }
 
 var (
-	_ store.Driver     = (*driver)(nil)
-	_ store.Projects   = (*projects)(nil)
-	_ store.Keys       = (*keys)(nil)
-	_ store.Links      = (*links)(nil)
-	_ store.Records    = (*records)(nil)
-	_ store.RequestLog = (*requestLog)(nil)
+	_ store.Driver      = (*driver)(nil)
+	_ store.ClockSetter = (*driver)(nil)
+	_ store.Projects    = (*projects)(nil)
+	_ store.Keys        = (*keys)(nil)
+	_ store.Links       = (*links)(nil)
+	_ store.Records     = (*records)(nil)
+	_ store.RequestLog  = (*requestLog)(nil)
 )
