@@ -20,6 +20,7 @@ import (
 type Store struct {
 	d      Driver
 	closed atomic.Bool
+	clock  func() time.Time
 
 	projects projects
 	keys     keys
@@ -36,7 +37,10 @@ type Store struct {
 // Option configures a Store.
 type Option func(*options)
 
-type options struct{ touchInterval time.Duration }
+type options struct {
+	touchInterval time.Duration
+	clock         func() time.Time
+}
 
 // WithTouchInterval sets how often coalesced key last-used times are written
 // (default 30s). Zero or less writes them only on Flush and Close.
@@ -44,12 +48,36 @@ func WithTouchInterval(d time.Duration) Option {
 	return func(o *options) { o.touchInterval = d }
 }
 
+// WithClock makes the Store read the time from now instead of time.Now:
+// for the times it stamps (CreatedAt, UpdatedAt, log entries without a
+// time), for the expiry checks of Keys.Lookup and Links.Lookup, and,
+// through ClockSetter, for the times the backend stamps. now must be safe
+// for concurrent use. Tests use it to expire keys and links without
+// sleeping.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) { o.clock = now }
+}
+
+// ClockSetter is implemented by drivers that stamp times themselves (such
+// as records' CreatedAt and UpdatedAt). New hands them the Store's clock
+// (time.Now unless WithClock says otherwise) before any other call; a
+// driver shared by several Stores uses the clock of the latest.
+type ClockSetter interface {
+	SetClock(now func() time.Time)
+}
+
 // New wraps a backend's driver. The Store closes d when it is closed.
 func New(d Driver, opts ...Option) *Store {
-	o := options{touchInterval: 30 * time.Second}
-	s := &Store{d: d, pending: map[string]time.Time{}}
+	o := options{touchInterval: 30 * time.Second, clock: time.Now}
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if o.clock == nil {
+		o.clock = time.Now
+	}
+	s := &Store{d: d, pending: map[string]time.Time{}, clock: o.clock}
+	if cs, ok := d.(ClockSetter); ok {
+		cs.SetClock(o.clock)
 	}
 	s.projects = projects{s, d.Projects()}
 	s.keys = keys{s, d.Keys()}
@@ -165,7 +193,8 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
 }
 
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+// now is the clock's time as backends store it: UTC, in microseconds.
+func (s *Store) now() time.Time { return s.clock().UTC().Truncate(time.Microsecond) }
 
 // projects is the portable Projects.
 type projects struct {
@@ -204,7 +233,7 @@ func (p *projects) Create(ctx context.Context, pr *Project) error {
 	if pr.ID == "" {
 		pr.ID = NewID()
 	}
-	pr.CreatedAt = now()
+	pr.CreatedAt = p.s.now()
 	pr.UpdatedAt = pr.CreatedAt
 	pr.Version = 1
 	return p.d.Create(ctx, pr)
@@ -240,7 +269,7 @@ func (p *projects) Update(ctx context.Context, pr *Project) error {
 	if pr.Version < 1 {
 		return invalid("project %q: update without a version", pr.ID)
 	}
-	pr.UpdatedAt = now()
+	pr.UpdatedAt = p.s.now()
 	return p.d.Update(ctx, pr)
 }
 
@@ -277,15 +306,15 @@ func (k *keys) Create(ctx context.Context, key *Key) error {
 	if err := validKey(key); err != nil {
 		return err
 	}
-	prepKey(key)
+	prepKey(key, k.s.now())
 	return k.d.Create(ctx, key)
 }
 
-func prepKey(key *Key) {
+func prepKey(key *Key, now time.Time) {
 	if key.ID == "" {
 		key.ID = NewID()
 	}
-	key.CreatedAt = now()
+	key.CreatedAt = now
 	key.RevokedAt = time.Time{}
 	key.LastUsedAt = time.Time{}
 	key.ExpiresAt = utc(key.ExpiresAt)
@@ -319,7 +348,7 @@ func (k *keys) Lookup(ctx context.Context, hash string) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !key.Active(time.Now()) {
+	if !key.Active(k.s.clock()) {
 		return nil, fmt.Errorf("key %s: revoked or expired: %w", key.ID, ErrNotFound)
 	}
 	return key, nil
@@ -352,7 +381,7 @@ func (k *keys) Rotate(ctx context.Context, oldID string, next *Key, expires time
 	if err := validKey(next); err != nil {
 		return err
 	}
-	prepKey(next)
+	prepKey(next, k.s.now())
 	return k.d.Rotate(ctx, oldID, next, utc(expires))
 }
 
@@ -388,7 +417,7 @@ func (l *links) Create(ctx context.Context, link *Link) error {
 	if link.ID == "" {
 		link.ID = NewID()
 	}
-	link.CreatedAt = now()
+	link.CreatedAt = l.s.now()
 	link.RevokedAt = time.Time{}
 	link.ExpiresAt = utc(link.ExpiresAt)
 	return l.d.Create(ctx, link)
@@ -415,7 +444,7 @@ func (l *links) Lookup(ctx context.Context, hash string) (*Link, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !link.Active(time.Now()) {
+	if !link.Active(l.s.clock()) {
 		return nil, fmt.Errorf("link %s: revoked or expired: %w", link.ID, ErrNotFound)
 	}
 	return link, nil
@@ -599,7 +628,7 @@ func (l *requestLog) Append(ctx context.Context, entries ...Entry) error {
 			return invalid("request log: entry %d: empty project", i)
 		}
 		if e.Time.IsZero() {
-			e.Time = now()
+			e.Time = l.s.now()
 		}
 		e.Time = utc(e.Time)
 		if j := strings.IndexAny(e.Path, "?#"); j >= 0 {

@@ -56,8 +56,10 @@ type Projects interface {
 	// Update replaces the stored project p.ID if its version is p.Version,
 	// and increments p.Version; otherwise ErrConflict (or ErrNotFound).
 	Update(ctx context.Context, p *Project) error
-	// Delete removes the project, or returns ErrNotFound. Its keys, links,
-	// records and log entries are not removed.
+	// Delete removes the project, or returns ErrNotFound, and in the same
+	// transaction its records (base data and every session's), its share
+	// links and its request-log entries. Keys are left alone: a key may be
+	// scoped to several projects, and its scope keeps naming the id.
 	Delete(ctx context.Context, id string) error
 }
 

@@ -25,13 +25,14 @@ func New(opts ...store.Option) *store.Store {
 
 // NewDriver returns an empty in-memory driver, for wrapping with store.New.
 func NewDriver() store.Driver {
-	return &driver{
-		projects: &projects{m: map[string]*store.Project{}},
-		keys:     &keys{byID: map[string]*store.Key{}, byHash: map[string]string{}},
-		links:    &links{byID: map[string]*store.Link{}, byHash: map[string]string{}},
-		records:  &records{colls: map[collKey]*coll{}},
-		log:      &requestLog{},
+	d := &driver{
+		keys:    &keys{byID: map[string]*store.Key{}, byHash: map[string]string{}},
+		links:   &links{byID: map[string]*store.Link{}, byHash: map[string]string{}},
+		records: &records{colls: map[collKey]*coll{}},
+		log:     &requestLog{},
 	}
+	d.projects = &projects{m: map[string]*store.Project{}, links: d.links, records: d.records, log: d.log}
+	return d
 }
 
 type driver struct {
@@ -49,6 +50,9 @@ func (d *driver) Records() store.Records       { return d.records }
 func (d *driver) RequestLog() store.RequestLog { return d.log }
 func (d *driver) Close() error                 { return nil }
 
+// SetClock makes records stamp their times from now.
+func (d *driver) SetClock(now func() time.Time) { d.records.clock.Store(&now) }
+
 func notFound(what, id string) error { return fmt.Errorf("%s %q: %w", what, id, store.ErrNotFound) }
 func conflict(what, id string) error { return fmt.Errorf("%s %q: %w", what, id, store.ErrConflict) }
 
@@ -57,6 +61,11 @@ func conflict(what, id string) error { return fmt.Errorf("%s %q: %w", what, id, 
 type projects struct {
 	mu sync.RWMutex
 	m  map[string]*store.Project
+	// What Delete removes with a project. Delete locks projects, links,
+	// records and log in that order; nothing else holds two of these locks.
+	links   *links
+	records *records
+	log     *requestLog
 }
 
 func cloneProject(p *store.Project) *store.Project {
@@ -122,7 +131,25 @@ func (ps *projects) Delete(_ context.Context, id string) error {
 	if _, ok := ps.m[id]; !ok {
 		return notFound("project", id)
 	}
+	ps.links.mu.Lock()
+	defer ps.links.mu.Unlock()
+	ps.records.mu.Lock()
+	defer ps.records.mu.Unlock()
+	ps.log.mu.Lock()
+	defer ps.log.mu.Unlock()
 	delete(ps.m, id)
+	for lid, l := range ps.links.byID {
+		if l.Project == id {
+			delete(ps.links.byHash, l.Hash)
+			delete(ps.links.byID, lid)
+		}
+	}
+	for k := range ps.records.colls {
+		if k.project == id {
+			delete(ps.records.colls, k)
+		}
+	}
+	ps.log.entries = slices.DeleteFunc(ps.log.entries, func(e store.Entry) bool { return e.Project == id })
 	return nil
 }
 
@@ -436,10 +463,11 @@ func (rl *requestLog) Prune(_ context.Context, r store.Retention) (int, error) {
 }
 
 var (
-	_ store.Driver     = (*driver)(nil)
-	_ store.Projects   = (*projects)(nil)
-	_ store.Keys       = (*keys)(nil)
-	_ store.Links      = (*links)(nil)
-	_ store.Records    = (*records)(nil)
-	_ store.RequestLog = (*requestLog)(nil)
+	_ store.Driver      = (*driver)(nil)
+	_ store.ClockSetter = (*driver)(nil)
+	_ store.Projects    = (*projects)(nil)
+	_ store.Keys        = (*keys)(nil)
+	_ store.Links       = (*links)(nil)
+	_ store.Records     = (*records)(nil)
+	_ store.RequestLog  = (*requestLog)(nil)
 )

@@ -13,7 +13,7 @@ func TestConformance(t *testing.T) {
 		// Stores over one driver share its maps, like two processes on one database.
 		NewDatabase: func(testing.TB) storetest.Opener {
 			d := memory.NewDriver()
-			return func(testing.TB) *store.Store { return store.New(d) }
+			return func(_ testing.TB, opts ...store.Option) *store.Store { return store.New(d, opts...) }
 		},
 		Shared: true,
 	})
@@ -21,6 +21,6 @@ func TestConformance(t *testing.T) {
 
 func BenchmarkStore(b *testing.B) {
 	storetest.Benchmark(b, storetest.Harness{NewDatabase: func(testing.TB) storetest.Opener {
-		return func(testing.TB) *store.Store { return memory.New() }
+		return func(_ testing.TB, opts ...store.Option) *store.Store { return memory.New(opts...) }
 	}})
 }

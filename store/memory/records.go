@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mockapi-go/mockapi/store"
@@ -51,6 +52,7 @@ func (c *coll) remove(id string) {
 type records struct {
 	mu    sync.RWMutex
 	colls map[collKey]*coll
+	clock atomic.Pointer[func() time.Time] // nil: time.Now
 }
 
 func (rs *records) coll(s store.Scope, collection string, session string, create bool) *coll {
@@ -98,7 +100,13 @@ func (rs *records) write(s store.Scope, collection string, r store.Record) *stor
 	return cloneRecord(&r)
 }
 
-func stamp() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+func (rs *records) stamp() time.Time {
+	now := time.Now
+	if c := rs.clock.Load(); c != nil {
+		now = *c
+	}
+	return now().UTC().Truncate(time.Microsecond)
+}
 
 func (rs *records) Create(_ context.Context, s store.Scope, collection, id string, data json.RawMessage) (*store.Record, error) {
 	rs.mu.Lock()
@@ -106,7 +114,7 @@ func (rs *records) Create(_ context.Context, s store.Scope, collection, id strin
 	if rs.visible(s, collection, id) != nil {
 		return nil, fmt.Errorf("record %s/%s/%s: %w", s.Project, collection, id, store.ErrConflict)
 	}
-	t := stamp()
+	t := rs.stamp()
 	return rs.write(s, collection, store.Record{ID: id, Data: slices.Clone(data), CreatedAt: t, UpdatedAt: t}), nil
 }
 
@@ -127,7 +135,7 @@ func (rs *records) Replace(_ context.Context, s store.Scope, collection, id stri
 	if r == nil {
 		return nil, recNotFound(s, collection, id)
 	}
-	return rs.write(s, collection, store.Record{ID: id, Data: slices.Clone(data), CreatedAt: r.CreatedAt, UpdatedAt: stamp()}), nil
+	return rs.write(s, collection, store.Record{ID: id, Data: slices.Clone(data), CreatedAt: r.CreatedAt, UpdatedAt: rs.stamp()}), nil
 }
 
 func (rs *records) Patch(_ context.Context, s store.Scope, collection, id string, patch json.RawMessage) (*store.Record, error) {
@@ -141,7 +149,7 @@ func (rs *records) Patch(_ context.Context, s store.Scope, collection, id string
 	if err != nil {
 		return nil, err
 	}
-	return rs.write(s, collection, store.Record{ID: id, Data: data, CreatedAt: r.CreatedAt, UpdatedAt: stamp()}), nil
+	return rs.write(s, collection, store.Record{ID: id, Data: data, CreatedAt: r.CreatedAt, UpdatedAt: rs.stamp()}), nil
 }
 
 func (rs *records) Delete(_ context.Context, s store.Scope, collection, id string) error {

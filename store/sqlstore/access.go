@@ -99,8 +99,24 @@ func (ps *projects) Update(ctx context.Context, p *store.Project) error {
 	return fmt.Errorf("update project %q: version %d, stored %d: %w", p.ID, p.Version, v, store.ErrConflict)
 }
 
+// Delete removes the project and, in the same transaction, its records,
+// links and log entries.
 func (ps *projects) Delete(ctx context.Context, id string) error {
-	return ps.db.mustAffect(ctx, "project "+fmt.Sprintf("%q", id), `DELETE FROM projects WHERE id = ?`, id)
+	return ps.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, ps.db.q(`DELETE FROM projects WHERE id = ?`), id)
+		if err != nil {
+			return wrap(err, "delete project %q", id)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("project %q: %w", id, store.ErrNotFound)
+		}
+		for _, table := range []string{"records", "share_links", "request_log"} {
+			if _, err := tx.ExecContext(ctx, ps.db.q(`DELETE FROM `+table+` WHERE project = ?`), id); err != nil {
+				return wrap(err, "delete project %q: %s", id, table)
+			}
+		}
+		return nil
+	})
 }
 
 // mustAffect runs a statement that must change a row, or it is ErrNotFound.

@@ -89,7 +89,7 @@ func (r *records) put(ctx context.Context, q querier, s store.Scope, collection 
 }
 
 func (r *records) Create(ctx context.Context, s store.Scope, collection, id string, data json.RawMessage) (*store.Record, error) {
-	now := fromMicros(nowMicros())
+	now := fromMicros(r.db.nowMicros())
 	rec := &store.Record{ID: id, Data: data, CreatedAt: now, UpdatedAt: now}
 	err := r.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := r.visible(ctx, tx, s, collection, id, true)
@@ -146,7 +146,7 @@ func (r *records) update(ctx context.Context, s store.Scope, collection, id stri
 		if err != nil {
 			return err
 		}
-		out = &store.Record{ID: id, Data: data, CreatedAt: v.CreatedAt, UpdatedAt: fromMicros(nowMicros())}
+		out = &store.Record{ID: id, Data: data, CreatedAt: v.CreatedAt, UpdatedAt: fromMicros(r.db.nowMicros())}
 		return r.put(ctx, tx, s, collection, out)
 	})
 	return out, err

@@ -43,6 +43,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -75,7 +76,16 @@ var postgresDialect = &dialect{
 // db is a connection pool in one dialect.
 type db struct {
 	*sql.DB
-	d *dialect
+	d     *dialect
+	clock atomic.Pointer[func() time.Time] // nil: time.Now
+}
+
+// nowMicros is the clock's time in Unix microseconds.
+func (db *db) nowMicros() int64 {
+	if c := db.clock.Load(); c != nil {
+		return (*c)().UnixMicro()
+	}
+	return time.Now().UnixMicro()
 }
 
 // q rewrites ? placeholders for the dialect.
@@ -133,7 +143,7 @@ func OpenDriver(ctx context.Context, dsn string) (store.Driver, error) {
 		// One writer at a time anyway; a small pool keeps readers concurrent.
 		sqldb.SetMaxOpenConns(8)
 	}
-	conn := &db{sqldb, dl}
+	conn := &db{DB: sqldb, d: dl}
 	if err := migrate(ctx, conn); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("sqlstore: %s %s: %w", dl.name, redact(dsn), err)
@@ -250,11 +260,15 @@ func (d *driver) Records() store.Records       { return &d.records }
 func (d *driver) RequestLog() store.RequestLog { return &d.log }
 func (d *driver) Close() error                 { return d.db.Close() }
 
+// SetClock makes records stamp their times from now.
+func (d *driver) SetClock(now func() time.Time) { d.db.clock.Store(&now) }
+
 var (
-	_ store.Driver     = (*driver)(nil)
-	_ store.Projects   = (*projects)(nil)
-	_ store.Keys       = (*keys)(nil)
-	_ store.Links      = (*links)(nil)
-	_ store.Records    = (*records)(nil)
-	_ store.RequestLog = (*requestLog)(nil)
+	_ store.Driver      = (*driver)(nil)
+	_ store.ClockSetter = (*driver)(nil)
+	_ store.Projects    = (*projects)(nil)
+	_ store.Keys        = (*keys)(nil)
+	_ store.Links       = (*links)(nil)
+	_ store.Records     = (*records)(nil)
+	_ store.RequestLog  = (*requestLog)(nil)
 )

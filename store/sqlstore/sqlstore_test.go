@@ -23,8 +23,8 @@ import (
 var sqliteHarness = storetest.Harness{
 	NewDatabase: func(t testing.TB) storetest.Opener {
 		dsn := "sqlite:" + filepath.Join(t.TempDir(), "state.db")
-		return func(t testing.TB) *store.Store {
-			s, err := sqlstore.Open(context.Background(), dsn)
+		return func(t testing.TB, opts ...store.Option) *store.Store {
+			s, err := sqlstore.Open(context.Background(), dsn, opts...)
 			require.NoError(t, err)
 			return s
 		}
@@ -77,8 +77,8 @@ func postgresHarness(t *testing.T) storetest.Harness {
 	return storetest.Harness{
 		NewDatabase: func(t testing.TB) storetest.Opener {
 			dsn := postgresSchema(t, admin, base)
-			return func(t testing.TB) *store.Store {
-				s, err := sqlstore.Open(context.Background(), dsn)
+			return func(t testing.TB, opts ...store.Option) *store.Store {
+				s, err := sqlstore.Open(context.Background(), dsn, opts...)
 				require.NoError(t, err)
 				return s
 			}
@@ -156,8 +156,8 @@ func BenchmarkPostgres(b *testing.B) {
 	storetest.Benchmark(b, storetest.Harness{
 		NewDatabase: func(t testing.TB) storetest.Opener {
 			dsn := postgresSchema(t, admin, base)
-			return func(t testing.TB) *store.Store {
-				s, err := sqlstore.Open(context.Background(), dsn)
+			return func(t testing.TB, opts ...store.Option) *store.Store {
+				s, err := sqlstore.Open(context.Background(), dsn, opts...)
 				require.NoError(t, err)
 				return s
 			}

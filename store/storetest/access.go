@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -117,6 +118,10 @@ func testProjects(t *testing.T, h Harness) {
 		_, err := s.Projects().Get(ctx(t), p.ID)
 		assert.ErrorIs(t, err, store.ErrNotFound)
 		assert.ErrorIs(t, s.Projects().Delete(ctx(t), p.ID), store.ErrNotFound)
+	})
+	t.Run("DeleteCascades", func(t *testing.T) {
+		t.Parallel()
+		testDeleteCascades(t, h)
 	})
 	t.Run("Invalid", func(t *testing.T) {
 		t.Parallel()
@@ -345,4 +350,80 @@ func testLinks(t *testing.T, h Harness) {
 		_, err = s.Links().Regenerate(ctx(t), "missing", "link-9", "")
 		assert.ErrorIs(t, err, store.ErrNotFound)
 	})
+}
+
+// testDeleteCascades deletes one of two projects that each have records in
+// base and session scopes, links, log entries and keys: the deleted
+// project's records, links and log entries go, its keys stay, and the
+// other project keeps everything.
+func testDeleteCascades(t *testing.T, h Harness) {
+	s := h.open(t)
+	ids := map[string]string{}
+	for _, name := range []string{"gone", "kept"} {
+		p := newProject(name)
+		p.ID = name
+		require.NoError(t, s.Projects().Create(ctx(t), p))
+		for _, sc := range []store.Scope{{Project: name}, {Project: name, Session: "visitor"}} {
+			for _, c := range []string{"pets", "toys"} {
+				_, err := s.Records().Create(ctx(t), sc, c, "", raw(`{"a":1}`))
+				require.NoError(t, err)
+			}
+		}
+		l := &store.Link{Project: name, Hash: "link-" + name}
+		require.NoError(t, s.Links().Create(ctx(t), l))
+		ids[name] = l.ID
+		require.NoError(t, s.RequestLog().Append(ctx(t),
+			store.Entry{Project: name, Operation: "listPets", Status: 200},
+			store.Entry{Project: name, Operation: "getPet", Status: 404, Session: "visitor"}))
+		k := newKey("key-" + name)
+		k.Projects = []string{name}
+		require.NoError(t, s.Keys().Create(ctx(t), k))
+		ids["key-"+name] = k.ID
+	}
+	shared := newKey("key-shared")
+	shared.Projects = []string{"gone", "kept"}
+	require.NoError(t, s.Keys().Create(ctx(t), shared))
+	// Records of a project id with no project: Delete of it fails and
+	// removes nothing.
+	_, err := s.Records().Create(ctx(t), store.Scope{Project: "ghost"}, "pets", "1", raw(`{}`))
+	require.NoError(t, err)
+
+	require.NoError(t, s.Projects().Delete(ctx(t), "gone"))
+	assert.ErrorIs(t, s.Projects().Delete(ctx(t), "ghost"), store.ErrNotFound)
+	assert.Equal(t, 1, count(t, s.Records(), store.Scope{Project: "ghost"}, "pets"), "a failed delete removes nothing")
+
+	for name, want := range map[string]int{"gone": 0, "kept": 1} {
+		for _, sc := range []store.Scope{{Project: name}, {Project: name, Session: "visitor"}} {
+			for _, c := range []string{"pets", "toys"} {
+				visible := want // base record
+				if sc.Session != "" {
+					visible += want // and the session's own
+				}
+				assert.Equal(t, visible, count(t, s.Records(), sc, c), "%s %q %s", name, sc.Session, c)
+			}
+		}
+		ls, err := s.Links().List(ctx(t), name)
+		require.NoError(t, err)
+		assert.Len(t, ls, want, "links of %s", name)
+		_, err = s.Links().Get(ctx(t), ids[name])
+		if want == 0 {
+			assert.ErrorIs(t, err, store.ErrNotFound, "link of %s", name)
+		} else {
+			assert.NoError(t, err, "link of %s", name)
+		}
+		_, err = s.Links().Lookup(ctx(t), "link-"+name)
+		assert.Equal(t, want == 0, errors.Is(err, store.ErrNotFound), "lookup of the link of %s: %v", name, err)
+		es, err := s.RequestLog().Query(ctx(t), store.LogQuery{Project: name})
+		require.NoError(t, err)
+		assert.Len(t, es, 2*want, "log of %s", name)
+		st, err := s.RequestLog().Stats(ctx(t), name, time.Time{}, time.Time{})
+		require.NoError(t, err)
+		assert.Equal(t, 2*want, st.Total, "stats of %s", name)
+		_, err = s.Keys().Get(ctx(t), ids["key-"+name])
+		assert.NoError(t, err, "keys stay: %s", name)
+	}
+	_, err = s.Keys().Lookup(ctx(t), "key-shared")
+	assert.NoError(t, err, "a key scoped to several projects stays")
+	_, err = s.Projects().Get(ctx(t), "kept")
+	assert.NoError(t, err)
 }

@@ -13,8 +13,9 @@ import (
 
 // Benchmark measures the operations on the request path of every backend:
 // key lookup by hash, record create and get, a page of 50 from the middle of
-// a 10,000 and a 100,000-record collection (the two must cost the same), and
-// request-log appends.
+// a 10,000 and a 100,000-record collection (the two must cost the same), a
+// page of 20 sorted by one field and filtered by another and a filtered
+// count in a 10,000-record collection, and request-log appends.
 func Benchmark(b *testing.B, h Harness) {
 	b.Run("KeyLookup", func(b *testing.B) {
 		s := h.open(b)
@@ -76,6 +77,30 @@ func Benchmark(b *testing.B, h Harness) {
 			}
 		})
 	}
+	b.Run("ListSortedFiltered/10k", func(b *testing.B) {
+		s := h.open(b)
+		seed(b, s, "pets", 10_000)
+		q := store.Query{Limit: 20, SortBy: "name", Descending: true, Where: []store.Condition{{Field: "n", Op: store.Lt, Value: 5000}}}
+		b.ReportAllocs()
+		for b.Loop() {
+			p, err := s.Records().List(ctx(b), base, "pets", q)
+			if err != nil || len(p.Records) != 20 {
+				b.Fatal(err, len(p.Records))
+			}
+		}
+	})
+	b.Run("CountFiltered/10k", func(b *testing.B) {
+		s := h.open(b)
+		seed(b, s, "pets", 10_000)
+		q := store.Query{Where: []store.Condition{{Field: "n", Op: store.Gte, Value: 2500}}}
+		b.ReportAllocs()
+		for b.Loop() {
+			n, err := s.Records().Count(ctx(b), base, "pets", q)
+			if err != nil || n != 7500 {
+				b.Fatal(err, n)
+			}
+		}
+	})
 	for _, batch := range []int{1, 100} {
 		b.Run(fmt.Sprintf("LogAppend/batch%d", batch), func(b *testing.B) {
 			s := h.open(b)

@@ -6,7 +6,7 @@
 //
 //	func TestConformance(t *testing.T) {
 //		storetest.Run(t, storetest.Harness{NewDatabase: func(t testing.TB) storetest.Opener {
-//			return func(t testing.TB) *store.Store { return memory.New() }
+//			return func(t testing.TB, opts ...store.Option) *store.Store { return memory.New(opts...) }
 //		}})
 //	}
 package storetest
@@ -20,9 +20,9 @@ import (
 	"github.com/mockapi-go/mockapi/store"
 )
 
-// Opener opens a Store on one database. Each call returns a new, independent
-// Store instance; the suite closes each.
-type Opener func(t testing.TB) *store.Store
+// Opener opens a Store with the options on one database. Each call returns
+// a new, independent Store instance; the suite closes each.
+type Opener func(t testing.TB, opts ...store.Option) *store.Store
 
 // Harness makes stores for the suite.
 type Harness struct {
@@ -36,15 +36,15 @@ type Harness struct {
 }
 
 // open returns a Store on a fresh database, closed when the test ends.
-func (h Harness) open(t testing.TB) *store.Store {
-	return h.opener(t)(t)
+func (h Harness) open(t testing.TB, opts ...store.Option) *store.Store {
+	return h.opener(t)(t, opts...)
 }
 
 // opener returns an Opener whose stores are closed when the test ends.
 func (h Harness) opener(t testing.TB) Opener {
 	open := h.NewDatabase(t)
-	return func(t testing.TB) *store.Store {
-		s := open(t)
+	return func(t testing.TB, opts ...store.Option) *store.Store {
+		s := open(t, opts...)
 		require.NotNil(t, s)
 		t.Cleanup(func() { _ = s.Close() })
 		return s
@@ -56,6 +56,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Projects", func(t *testing.T) { testProjects(t, h) })
 	t.Run("Keys", func(t *testing.T) { testKeys(t, h) })
 	t.Run("Links", func(t *testing.T) { testLinks(t, h) })
+	t.Run("Clock", func(t *testing.T) { testClock(t, h) })
 	t.Run("Records", func(t *testing.T) { testRecords(t, h) })
 	t.Run("Queries", func(t *testing.T) { testQueries(t, h) })
 	t.Run("Sessions", func(t *testing.T) { testSessions(t, h) })
