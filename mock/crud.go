@@ -109,7 +109,7 @@ func canonicalID(kind idKind, v any) (string, any, bool) {
 			if err != nil {
 				return "", nil, false
 			}
-			return strconv.FormatInt(n, 10), n, true
+			return intStoreID(n), n, true
 		}
 		return t, t, true
 	case float64:
@@ -118,12 +118,12 @@ func canonicalID(kind idKind, v any) (string, any, bool) {
 		}
 		n := int64(t)
 		if kind == idInteger {
-			return strconv.FormatInt(n, 10), n, true
+			return intStoreID(n), n, true
 		}
 		return strconv.FormatInt(n, 10), strconv.FormatInt(n, 10), true
 	case int64:
 		if kind == idInteger {
-			return strconv.FormatInt(t, 10), t, true
+			return intStoreID(t), t, true
 		}
 		return strconv.FormatInt(t, 10), strconv.FormatInt(t, 10), true
 	case int:
@@ -225,10 +225,10 @@ func (h *Handler) ensureSeeded(ctx context.Context, res *resource, coll string) 
 func (h *Handler) seedID(f *gofakeit.Faker, res *resource, i int, used map[string]bool) (string, any) {
 	if res.idKind == idInteger {
 		n := i + 1
-		for used[strconv.Itoa(n)] {
+		for used[intStoreID(int64(n))] {
 			n++
 		}
-		return strconv.Itoa(n), int64(n)
+		return intStoreID(int64(n)), int64(n)
 	}
 	if res.idKind == idUUID {
 		return uuidFrom(f), uuidFrom(f)
@@ -286,7 +286,7 @@ func (h *Handler) nextID(ctx context.Context, res *resource, scope store.Scope, 
 		n = max(n, res.seq[key])
 		res.seq[key] = n + 1
 		res.seqMu.Unlock()
-		return strconv.FormatInt(n, 10), n, nil
+		return intStoreID(n), n, nil
 	case idUUID:
 		var b [16]byte
 		_, _ = rand.Read(b[:])
@@ -307,24 +307,34 @@ func (h *Handler) nextID(ctx context.Context, res *resource, scope store.Scope, 
 	return id, id, nil
 }
 
-// highestID finds the largest integer id in a collection.
+// highestID finds the largest integer id in a collection: the last id in
+// store order, since integer ids are stored zero-padded.
 func (h *Handler) highestID(ctx context.Context, res *resource, scope store.Scope, coll string) (int64, error) {
-	if res.IDField != "" {
-		page, err := h.state.records.List(ctx, scope, coll, store.Query{SortBy: res.IDField, Descending: true, Limit: 1})
-		if err != nil {
-			return 0, err
-		}
-		if len(page.Records) == 1 {
-			var obj map[string]any
-			if json.Unmarshal(page.Records[0].Data, &obj) == nil {
-				if f, ok := obj[res.IDField].(float64); ok {
-					return int64(f), nil
-				}
-			}
+	page, err := h.state.records.List(ctx, scope, coll, store.Query{Descending: true, Limit: 1})
+	if err != nil || len(page.Records) == 0 {
+		return 0, err
+	}
+	n, _ := strconv.ParseInt(page.Records[0].ID, 10, 64)
+	return n, nil
+}
+
+// displayID undoes intStoreID for messages.
+func displayID(id string) string {
+	if len(id) == 20 {
+		if n, err := strconv.ParseInt(id, 10, 64); err == nil {
+			return strconv.FormatInt(n, 10)
 		}
 	}
-	n, err := h.state.records.Count(ctx, scope, coll, store.Query{})
-	return int64(n), err
+	return id
+}
+
+// intStoreID is the store id of an integer id: zero-padded, so that the
+// store's id order (the cheap, keyset-paged one) is numeric order.
+func intStoreID(n int64) string {
+	if n < 0 {
+		return fmt.Sprintf("-%019d", -n)
+	}
+	return fmt.Sprintf("%020d", n)
 }
 
 // applyParents copies the parent ids of a nested collection into the
@@ -562,7 +572,7 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request, p *opPlan, ct
 		return
 	}
 	h.stateProblem(w, r, p, problem.New(http.StatusNotFound, problem.CodeNotFound,
-		fmt.Sprintf("no resource with id %q", id)))
+		fmt.Sprintf("no resource with id %q", displayID(id))))
 }
 
 // respondRecord answers with a stored resource, shaped to the chosen
@@ -751,7 +761,7 @@ func (h *Handler) crudCreate(w http.ResponseWriter, r *http.Request, p *opPlan, 
 		sp, status = p.primary, 0
 	}
 	if res.Item != "" {
-		w.Header().Set("Location", strings.TrimSuffix(r.URL.EscapedPath(), "/")+"/"+url.PathEscape(id))
+		w.Header().Set("Location", strings.TrimSuffix(r.URL.EscapedPath(), "/")+"/"+url.PathEscape(scalarString(idv)))
 	}
 	h.respondRecord(w, r, p, res, sp, status, rec, data, faker)
 }

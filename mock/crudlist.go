@@ -138,8 +138,8 @@ func (h *Handler) listRequest(r *http.Request, res *resource, maxItems int) (lis
 	if order == "desc" || order == "descending" {
 		lr.q.Descending = true
 	}
-	if lr.q.SortBy == "" && res.idKind == idInteger && res.IDField != "" {
-		lr.q.SortBy = res.IDField // 1, 2, ... 10, not 1, 10, 2
+	if lr.q.SortBy == res.IDField && res.idKind == idInteger {
+		lr.q.SortBy = "" // the store's id order is numeric (intStoreID) and keyset-paged
 	}
 	if hasPage && !hasLimit {
 		lr.limit = 10 // json-server's page size
