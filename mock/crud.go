@@ -393,7 +393,11 @@ func (h *Handler) shape(s *openapi3.Schema, rec map[string]any, f func() *gofake
 	if s == nil || trusted || h.validFor(s, rec) {
 		return rec
 	}
-	gen := h.generateObject(f(), s)
+	g, _ := h.gen.Value(f(), s, "")
+	gen, ok := g.(map[string]any)
+	if !ok {
+		return g // not an object schema: nothing of rec fits
+	}
 	props := properties(s)
 	closed := s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has
 	out := maps.Clone(gen)
@@ -552,14 +556,31 @@ func (p *opPlan) declaredFor(status int) *statusPlan {
 // other than problem+json, else with a problem document.
 func (h *Handler) stateProblem(w http.ResponseWriter, r *http.Request, p *opPlan, pr problem.Problem) {
 	sp := p.declaredFor(pr.Status)
+	var declared *mediaPlan
+	if sp != nil {
+		if i := slices.IndexFunc(sp.media, func(mp *mediaPlan) bool { return strings.HasSuffix(mp.sub, "problem+json") }); i >= 0 {
+			declared = sp.media[i]
+		}
+	}
 	switch {
-	case sp == nil || slices.ContainsFunc(sp.media, func(mp *mediaPlan) bool { return strings.HasSuffix(mp.sub, "problem+json") }):
+	case sp == nil:
+		problem.Write(w, pr)
+	case declared != nil && (declared.schema == nil || h.validFor(declared.schema, problemValue(pr))):
 		problem.Write(w, pr)
 	case len(sp.media) == 0:
 		w.WriteHeader(pr.Status) // the response declares no body
 	default:
 		h.respondWith(w, r, p, sp, pr.Status, controls{}, nil)
 	}
+}
+
+// problemValue is a problem document as decoded JSON.
+func problemValue(pr problem.Problem) any {
+	var v any
+	if b, err := json.Marshal(pr); err == nil {
+		_ = json.Unmarshal(b, &v)
+	}
+	return v
 }
 
 // notFound answers a request for a resource that does not exist: 404 when
@@ -740,8 +761,14 @@ func (h *Handler) crudCreate(w http.ResponseWriter, r *http.Request, p *opPlan, 
 		if err == nil {
 			break
 		}
-		if !errors.Is(err, store.ErrConflict) || attempt >= 20 {
+		if !errors.Is(err, store.ErrConflict) {
 			h.storeFailed(w, err)
+			return
+		}
+		if attempt >= 8 {
+			// Every id the schema allows is taken (an enum, say): answer
+			// as a stateless mock rather than fail.
+			h.respond(w, r, p, ctl, body)
 			return
 		}
 		if given {

@@ -187,6 +187,10 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 			maxItems = int(*arr.MaxItems)
 		}
 	}
+	if itemS == nil || !isObjectSchema(itemS) {
+		h.respond(w, r, p, controls{}, nil) // this response does not list resources
+		return
+	}
 	lr, pr := h.listRequest(r, res, maxItems)
 	if pr != nil {
 		h.stateProblem(w, r, p, *pr)
