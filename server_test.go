@@ -2,17 +2,13 @@ package mockapi
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -24,6 +20,7 @@ import (
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
 	"github.com/mockapi-go/mockapi/store/sqlstore"
+	"github.com/mockapi-go/mockapi/store/storetest"
 )
 
 const petsSpec = `openapi: 3.0.3
@@ -279,27 +276,14 @@ func TestServerEndToEndSQLiteRestart(t *testing.T) {
 	t.Cleanup(func() { _ = second.Close() })
 }
 
-var pgSeq atomic.Int64
-
 func TestServersSharePostgreSQL(t *testing.T) {
 	dsn := os.Getenv("MOCKAPI_TEST_POSTGRES")
 	if dsn == "" {
 		t.Skip("MOCKAPI_TEST_POSTGRES is not set: two servers on one PostgreSQL database not tested")
 	}
-	admin, err := sql.Open("pgx", dsn)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = admin.Close() })
-	schema := fmt.Sprintf("server_test_%d_%d", os.Getpid(), pgSeq.Add(1))
-	_, err = admin.Exec(`CREATE SCHEMA ` + schema)
-	require.NoError(t, err)
-	t.Cleanup(func() { _, _ = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-	u, err := url.Parse(dsn)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
+	schemaDSN := storetest.PostgresSchema(t, dsn)
 	open := func() *store.Store {
-		st, err := sqlstore.Open(context.Background(), u.String())
+		st, err := sqlstore.Open(context.Background(), schemaDSN)
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = st.Close() })
 		return st

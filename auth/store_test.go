@@ -2,11 +2,8 @@ package auth_test
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -18,6 +15,7 @@ import (
 	"github.com/mockapi-go/mockapi/auth"
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/sqlstore"
+	"github.com/mockapi-go/mockapi/store/storetest"
 )
 
 // twoInstances opens the same database twice, as two servers would.
@@ -33,8 +31,6 @@ func sqliteOpener(t testing.TB) opener {
 	}
 }
 
-var schemaSeq atomic.Int64
-
 // postgresOpener makes a schema for the test, dropped at its end, or skips
 // when MOCKAPI_TEST_POSTGRES names no server.
 func postgresOpener(t testing.TB) opener {
@@ -42,19 +38,7 @@ func postgresOpener(t testing.TB) opener {
 	if base == "" {
 		t.Skip("auth: MOCKAPI_TEST_POSTGRES holds no PostgreSQL DSN; skipping the PostgreSQL case")
 	}
-	admin, err := sql.Open("pgx", base)
-	require.NoError(t, err)
-	t.Cleanup(func() { admin.Close() })
-	schema := fmt.Sprintf("mockapi_auth_test_%d_%d", os.Getpid(), schemaSeq.Add(1))
-	_, err = admin.Exec(`CREATE SCHEMA ` + schema)
-	require.NoError(t, err)
-	t.Cleanup(func() { _, _ = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-	u, err := url.Parse(base)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	dsn := u.String()
+	dsn := storetest.PostgresSchema(t, base)
 	return func(t testing.TB) *store.Store {
 		s, err := sqlstore.Open(context.Background(), dsn, store.WithTouchInterval(0))
 		require.NoError(t, err)

@@ -2,7 +2,6 @@ package mock
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -12,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -23,6 +21,7 @@ import (
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
 	"github.com/mockapi-go/mockapi/store/sqlstore"
+	"github.com/mockapi-go/mockapi/store/storetest"
 )
 
 const crudSpec = `
@@ -264,22 +263,8 @@ func crudStores(t *testing.T) map[string]func(t *testing.T) store.Records {
 	return stores
 }
 
-var pgSchemaSeq atomic.Int64
-
 func postgresRecords(t *testing.T, dsn string) store.Records {
-	admin, err := sql.Open("pgx", dsn)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = admin.Close() })
-	schema := fmt.Sprintf("mock_test_%d_%d", os.Getpid(), pgSchemaSeq.Add(1))
-	_, err = admin.Exec(`CREATE SCHEMA ` + schema)
-	require.NoError(t, err)
-	t.Cleanup(func() { _, _ = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-	u, err := url.Parse(dsn)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	s, err := sqlstore.Open(context.Background(), u.String())
+	s, err := sqlstore.Open(context.Background(), storetest.PostgresSchema(t, dsn))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	return s.Records()

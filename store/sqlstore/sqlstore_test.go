@@ -3,13 +3,10 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -45,38 +42,12 @@ func postgresDSN(t testing.TB) string {
 	return dsn
 }
 
-var schemaSeq atomic.Int64
-
-// postgresSchema makes a fresh schema, dropped when the test ends, and
-// returns a DSN whose search_path points at it.
-func postgresSchema(t testing.TB, admin *sql.DB, base string) string {
-	schema := fmt.Sprintf("mockapi_test_%d_%d", os.Getpid(), schemaSeq.Add(1))
-	_, err := admin.Exec(`CREATE SCHEMA ` + schema)
-	require.NoError(t, err)
-	t.Cleanup(func() { _, _ = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-	u, err := url.Parse(base)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
-// postgresAdmin connects to the test server for making schemas.
-func postgresAdmin(t testing.TB) (*sql.DB, string) {
-	base := postgresDSN(t)
-	admin, err := sql.Open("pgx", base)
-	require.NoError(t, err)
-	t.Cleanup(func() { admin.Close() })
-	return admin, base
-}
-
 // postgresHarness makes a schema per test.
 func postgresHarness(t *testing.T) storetest.Harness {
-	admin, base := postgresAdmin(t)
+	base := postgresDSN(t)
 	return storetest.Harness{
 		NewDatabase: func(t testing.TB) storetest.Opener {
-			dsn := postgresSchema(t, admin, base)
+			dsn := storetest.PostgresSchema(t, base)
 			return func(t testing.TB, opts ...store.Option) *store.Store {
 				s, err := sqlstore.Open(context.Background(), dsn, opts...)
 				require.NoError(t, err)
@@ -98,8 +69,7 @@ func TestConcurrentStart(t *testing.T) {
 	for name, dsn := range map[string]func(t *testing.T) string{
 		"SQLite": func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "state.db") },
 		"Postgres": func(t *testing.T) string {
-			admin, base := postgresAdmin(t)
-			return postgresSchema(t, admin, base)
+			return storetest.PostgresSchema(t, postgresDSN(t))
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -152,10 +122,10 @@ func BenchmarkSQLite(b *testing.B) {
 }
 
 func BenchmarkPostgres(b *testing.B) {
-	admin, base := postgresAdmin(b)
+	base := postgresDSN(b)
 	storetest.Benchmark(b, storetest.Harness{
 		NewDatabase: func(t testing.TB) storetest.Opener {
-			dsn := postgresSchema(t, admin, base)
+			dsn := storetest.PostgresSchema(t, base)
 			return func(t testing.TB, opts ...store.Option) *store.Store {
 				s, err := sqlstore.Open(context.Background(), dsn, opts...)
 				require.NoError(t, err)
