@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mockapi-go/mockapi/auth"
+	"github.com/mockapi-go/mockapi/internal/httpx"
 	"github.com/mockapi-go/mockapi/internal/problem"
 	"github.com/mockapi-go/mockapi/mock"
 	"github.com/mockapi-go/mockapi/openapi"
@@ -329,7 +330,7 @@ func (s *Server) serveProject(w http.ResponseWriter, r *http.Request, id, prefix
 		slot.operation = m.Operation.ID
 	}
 	r = r.WithContext(ctx)
-	sw := &statusWriter{ResponseWriter: w}
+	sw := &httpx.StatusWriter{ResponseWriter: w}
 	c.guarded.ServeHTTP(sw, r)
 	s.rec.Record(store.Entry{
 		Time:      start.UTC(),
@@ -337,7 +338,7 @@ func (s *Server) serveProject(w http.ResponseWriter, r *http.Request, id, prefix
 		Operation: slot.operation,
 		Method:    r.Method,
 		Path:      r.URL.Path, // never the query: it may carry a token
-		Status:    sw.code(),
+		Status:    sw.Status(),
 		Latency:   time.Since(start),
 		KeyID:     slot.keyID,
 		Session:   slot.session,
@@ -358,32 +359,4 @@ func stripPrefix(r *http.Request, prefix string) *http.Request {
 	}
 	r2.URL = &u
 	return r2
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusWriter) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(b)
-}
-
-func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
-func (s *statusWriter) code() int {
-	if s.status == 0 {
-		return http.StatusOK
-	}
-	return s.status
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mockapi-go/mockapi/auth"
+	"github.com/mockapi-go/mockapi/internal/httpx"
 	"github.com/mockapi-go/mockapi/internal/problem"
 	"github.com/mockapi-go/mockapi/mock"
 	"github.com/mockapi-go/mockapi/openapi"
@@ -153,11 +154,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	st := h.state(served, link.Project)
 
-	sw := &statusWriter{ResponseWriter: w}
+	sw := &httpx.StatusWriter{ResponseWriter: w}
 	entry := store.Entry{Time: start, Project: link.Project, Method: r.Method, LinkID: link.ID, Path: "/"}
 	defer func() {
 		if h.o.Record != nil {
-			entry.Status, entry.Latency = sw.code(), time.Since(start)
+			entry.Status, entry.Latency = sw.Status(), time.Since(start)
 			h.o.Record(entry)
 		}
 	}()
@@ -334,35 +335,6 @@ func observe(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// statusWriter notes the status a response was sent with.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	if s.status == 0 && code >= 200 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusWriter) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(b)
-}
-
-func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
-func (s *statusWriter) code() int {
-	if s.status == 0 {
-		return http.StatusOK
-	}
-	return s.status
 }
 
 // servedState is the handler's work for one *Served: the two link policies
