@@ -116,11 +116,7 @@ func canonicalID(kind idKind, v any) (string, any, bool) {
 		if t != math.Trunc(t) || math.Abs(t) > 1<<53 {
 			return "", nil, false
 		}
-		n := int64(t)
-		if kind == idInteger {
-			return intStoreID(n), n, true
-		}
-		return strconv.FormatInt(n, 10), strconv.FormatInt(n, 10), true
+		return canonicalID(kind, int64(t))
 	case int64:
 		if kind == idInteger {
 			return intStoreID(t), t, true
@@ -303,7 +299,7 @@ func (h *Handler) nextID(ctx context.Context, res *resource, scope store.Scope, 
 			}
 		}
 	}
-	id := strings.TrimPrefix(secret.New(""), "")[:16]
+	id := secret.New("")[:16] // 96 random bits: unique enough for a mock's ids
 	return id, id, nil
 }
 
@@ -343,7 +339,7 @@ func (h *Handler) applyParents(res *resource, coll string, obj map[string]any) {
 	if !res.nested {
 		return
 	}
-	props := properties(res.item)
+	props := res.props
 	keySegs := strings.Split(strings.TrimPrefix(res.key, "/"), "/")
 	collSegs := strings.Split(strings.TrimPrefix(coll, "/"), "/")
 	tmplSegs := strings.Split(strings.TrimPrefix(res.Collection, "/"), "/")
@@ -426,9 +422,9 @@ func (h *Handler) shape(s *openapi3.Schema, rec map[string]any, f func() *gofake
 
 // stampTimes sets creation and update timestamps a resource declares as
 // date-time strings to now.
-func stampTimes(item *openapi3.Schema, obj map[string]any, create bool) {
+func stampTimes(props map[string]*openapi3.Schema, obj map[string]any, create bool) {
 	now := time.Now().UTC().Format(time.RFC3339)
-	for name, ps := range properties(item) {
+	for name, ps := range props {
 		if ps.Type == nil || !ps.Type.Is(openapi3.TypeString) || ps.Format != "date-time" {
 			continue
 		}
@@ -540,7 +536,8 @@ func (h *Handler) recordErr(w http.ResponseWriter, r *http.Request, p *opPlan, c
 	h.storeFailed(w, err)
 }
 
-// declared returns the response the operation declares for a status.
+// declaredFor returns the response the operation declares for a status:
+// the exact code, else its range (4XX), else default.
 func (p *opPlan) declaredFor(status int) *statusPlan {
 	if sp := p.byCode[status]; sp != nil {
 		return sp
@@ -702,7 +699,7 @@ func (h *Handler) respondValue(w http.ResponseWriter, r *http.Request, p *opPlan
 // generated values for what the client did not send, the client's values
 // (except read-only ones), the id, the parents' ids and timestamps.
 func (h *Handler) newResource(res *resource, coll string, obj, old map[string]any, idv any, faker func() *gofakeit.Faker) map[string]any {
-	props := properties(res.item)
+	props := res.props
 	out := h.generateObject(faker(), res.item)
 	for k, v := range old {
 		out[k] = v
@@ -717,7 +714,7 @@ func (h *Handler) newResource(res *resource, coll string, obj, old map[string]an
 		out[res.IDField] = idv
 	}
 	h.applyParents(res, coll, out)
-	stampTimes(res.item, out, old == nil)
+	stampTimes(res.props, out, old == nil)
 	shaped := h.shape(res.item, out, faker, false, res.IDField)
 	if m, ok := shaped.(map[string]any); ok {
 		return m
@@ -822,7 +819,7 @@ func (h *Handler) crudReplace(w http.ResponseWriter, r *http.Request, p *opPlan,
 	_ = json.Unmarshal(old.Data, &prev)
 	// A replacement keeps what the client may not set (read-only fields).
 	kept := map[string]any{}
-	for name, ps := range properties(res.item) {
+	for name, ps := range res.props {
 		if v, ok := prev[name]; ok && ps.ReadOnly {
 			kept[name] = v
 		}
@@ -872,7 +869,7 @@ func (h *Handler) crudPatch(w http.ResponseWriter, r *http.Request, p *opPlan, c
 				obj[res.IDField] = v // ids do not change
 			}
 		}
-		stampTimes(res.item, obj, false)
+		stampTimes(res.props, obj, false)
 		raw, _ := json.Marshal(obj)
 		rec, err = h.state.records.Replace(ctx, scope, coll, id, raw)
 	} else {
@@ -882,7 +879,7 @@ func (h *Handler) crudPatch(w http.ResponseWriter, r *http.Request, p *opPlan, c
 			return
 		}
 		delete(obj, res.IDField) // ids do not change
-		stampTimes(res.item, obj, false)
+		stampTimes(res.props, obj, false)
 		raw, _ := json.Marshal(obj)
 		rec, err = h.state.records.Patch(ctx, scope, coll, id, raw)
 	}

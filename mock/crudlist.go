@@ -62,7 +62,7 @@ const maxListLimit = 1000
 
 func (h *Handler) listRequest(r *http.Request, res *resource, maxItems int) (listRequest, *problem.Problem) {
 	lr := listRequest{page: 1, limit: maxListLimit}
-	props := properties(res.item)
+	props := res.props
 	var sortField, order string
 	hasLimit, hasPage := false, false
 	bad := func(name, v string) *problem.Problem {

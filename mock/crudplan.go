@@ -51,9 +51,10 @@ const (
 // resource is a Resource with what serving it needs.
 type resource struct {
 	Resource
-	key      string           // collection template with parameter names erased
-	nested   bool             // the collection path has parameters
-	item     *openapi3.Schema // canonical item schema (a response schema)
+	key      string                      // collection template with parameter names erased
+	nested   bool                        // the collection path has parameters
+	item     *openapi3.Schema            // canonical item schema (a response schema)
+	props    map[string]*openapi3.Schema // properties(item), computed once
 	idSchema *openapi3.Schema
 	idKind   idKind
 	examples []map[string]any // the description's examples of the resource: the first seeds
@@ -199,7 +200,7 @@ func (h *Handler) inferResources() {
 		if item == nil {
 			continue
 		}
-		res := &resource{key: key, item: item, seq: map[string]int64{}}
+		res := &resource{key: key, item: item, props: properties(item), seq: map[string]int64{}}
 		res.Operations = map[string]string{}
 		for _, a := range []string{ActionList, ActionCreate, ActionGet, ActionReplace, ActionPatch, ActionDelete} {
 			m, ok := byAction[a]
