@@ -249,6 +249,16 @@ func (p *projects) Get(ctx context.Context, id string) (*Project, error) {
 	return p.d.Get(ctx, id)
 }
 
+func (p *projects) Version(ctx context.Context, id string) (int64, error) {
+	if err := p.s.check(); err != nil {
+		return 0, err
+	}
+	if id == "" {
+		return 0, invalid("empty project id")
+	}
+	return p.d.Version(ctx, id)
+}
+
 func (p *projects) List(ctx context.Context, f ProjectFilter) ([]*Project, error) {
 	if err := p.s.check(); err != nil {
 		return nil, err

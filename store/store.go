@@ -51,6 +51,10 @@ type Projects interface {
 	Create(ctx context.Context, p *Project) error
 	// Get returns the project with the id, or ErrNotFound.
 	Get(ctx context.Context, id string) (*Project, error)
+	// Version returns the stored Version of the project, or ErrNotFound. It
+	// reads nothing else (no spec), so a server can afford it on every
+	// request to see a change made by another instance.
+	Version(ctx context.Context, id string) (int64, error)
 	// List returns the projects that match f, ordered by id.
 	List(ctx context.Context, f ProjectFilter) ([]*Project, error)
 	// Update replaces the stored project p.ID if its version is p.Version,

@@ -96,6 +96,16 @@ func (ps *projects) Get(_ context.Context, id string) (*store.Project, error) {
 	return cloneProject(p), nil
 }
 
+func (ps *projects) Version(_ context.Context, id string) (int64, error) {
+	ps.mu.RLock()
+	defer ps.mu.RUnlock()
+	p, ok := ps.m[id]
+	if !ok {
+		return 0, notFound("project", id)
+	}
+	return p.Version, nil
+}
+
 func (ps *projects) List(_ context.Context, f store.ProjectFilter) ([]*store.Project, error) {
 	ps.mu.RLock()
 	defer ps.mu.RUnlock()

@@ -60,6 +60,12 @@ func (ps *projects) Get(ctx context.Context, id string) (*store.Project, error) 
 	return p, wrap(err, "project %q", id)
 }
 
+func (ps *projects) Version(ctx context.Context, id string) (int64, error) {
+	var v int64
+	err := ps.db.QueryRowContext(ctx, ps.db.q(`SELECT version FROM projects WHERE id = ?`), id).Scan(&v)
+	return v, wrap(err, "project %q", id)
+}
+
 func (ps *projects) List(ctx context.Context, f store.ProjectFilter) ([]*store.Project, error) {
 	rows, err := ps.db.QueryContext(ctx, ps.db.q(`SELECT `+projectCols+` FROM projects
 		WHERE (? = '' OR owner = ?) AND (? = '' OR team = ?) ORDER BY id`), f.Owner, f.Owner, f.Team, f.Team)

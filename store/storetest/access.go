@@ -104,6 +104,13 @@ func testProjects(t *testing.T, h Harness) {
 		assert.Equal(t, "pets", got.Name)
 		assert.JSONEq(t, `{"seed":7}`, string(got.Settings))
 		assert.EqualValues(t, 2, got.Version)
+		v, err := s.Projects().Version(ctx(t), p.ID)
+		require.NoError(t, err)
+		assert.EqualValues(t, 2, v, "Version reads what Update stored")
+		_, err = s.Projects().Version(ctx(t), "missing")
+		assert.ErrorIs(t, err, store.ErrNotFound)
+		_, err = s.Projects().Version(ctx(t), "")
+		assert.ErrorIs(t, err, store.ErrInvalid)
 
 		missing := newProject("x")
 		missing.ID, missing.Version = "missing", 1
