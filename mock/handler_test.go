@@ -434,25 +434,75 @@ func TestRoutingAnswers(t *testing.T) {
 
 func TestCORS(t *testing.T) {
 	t.Parallel()
-	h := newHandler(t)
-	rec := do(h, "OPTIONS", "/v1/pets", "", "Origin", "https://app.example", "Access-Control-Request-Method", "POST",
-		"Access-Control-Request-Headers", "X-API-Key, Content-Type")
-	assert.Equal(t, 204, rec.Code)
-	assert.Equal(t, "https://app.example", rec.Header().Get("Access-Control-Allow-Origin"))
-	assert.Contains(t, rec.Header().Get("Access-Control-Allow-Methods"), "POST")
-	assert.Equal(t, "X-API-Key, Content-Type", rec.Header().Get("Access-Control-Allow-Headers"))
-
-	rec = do(h, "GET", "/v1/pets", "", "Origin", "https://app.example")
-	assert.Equal(t, 200, rec.Code)
-	assert.Equal(t, "https://app.example", rec.Header().Get("Access-Control-Allow-Origin"))
-
+	const origin = "https://app.example"
+	permissive := newHandler(t)
+	credentialed := newHandler(t, WithCORS(CORS{AllowedOrigins: []string{origin}, AllowCredentials: true}))
 	strict := newHandler(t, WithCORS(CORS{AllowedOrigins: []string{"https://ok.example"}}))
-	rec = do(strict, "GET", "/v1/pets", "", "Origin", "https://evil.example")
-	assert.Empty(t, rec.Header().Get("Access-Control-Allow-Origin"))
-
 	none := newHandler(t, WithoutCORS())
-	rec = do(none, "OPTIONS", "/v1/pets", "", "Origin", "https://app.example", "Access-Control-Request-Method", "GET")
-	assert.Equal(t, 405, rec.Code, "without CORS, OPTIONS is an ordinary request")
+	preflight := []string{"Origin", origin, "Access-Control-Request-Method", "POST",
+		"Access-Control-Request-Headers", "x-api-key, content-type"}
+
+	tests := []struct {
+		name                  string
+		h                     *Handler
+		method, target, body  string
+		headers               []string
+		status                int
+		allowOrigin, creds    string
+		exposeHasStar, allows bool
+	}{
+		{name: "preflight, any origin", h: permissive, method: "OPTIONS", target: "/v1/pets", headers: preflight,
+			status: 204, allowOrigin: "*", allows: true},
+		{name: "answer, any origin", h: permissive, method: "GET", target: "/v1/pets", headers: []string{"Origin", origin},
+			status: 200, allowOrigin: "*", exposeHasStar: true},
+		{name: "unknown path still carries CORS", h: permissive, method: "GET", target: "/nope", headers: []string{"Origin", origin},
+			status: 404, allowOrigin: "*", exposeHasStar: true},
+		{name: "validation error still carries CORS", h: permissive, method: "POST", target: "/v1/pets", body: `{"name": 5}`,
+			headers: []string{"Origin", origin, "Content-Type", "application/json", "X-API-Key", "k"},
+			status:  422, allowOrigin: "*", exposeHasStar: true},
+		{name: "missing credentials still carry CORS", h: permissive, method: "POST", target: "/v1/pets", body: `{"name": "a"}`,
+			headers: []string{"Origin", origin, "Content-Type", "application/json"},
+			status:  401, allowOrigin: "*", exposeHasStar: true},
+		{name: "credentials need a named origin, echoed", h: credentialed, method: "GET", target: "/v1/pets",
+			headers: []string{"Origin", origin}, status: 200, allowOrigin: origin, creds: "true"},
+		{name: "credentialed preflight", h: credentialed, method: "OPTIONS", target: "/v1/pets", headers: preflight,
+			status: 204, allowOrigin: origin, creds: "true", allows: true},
+		{name: "other origin refused", h: strict, method: "GET", target: "/v1/pets", headers: []string{"Origin", "https://evil.example"},
+			status: 200},
+		{name: "refused preflight never reaches the operation", h: strict, method: "OPTIONS", target: "/v1/pets", headers: preflight,
+			status: 204},
+		{name: "without CORS, OPTIONS is an ordinary request", h: none, method: "OPTIONS", target: "/v1/pets", headers: preflight,
+			status: 405},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := do(tc.h, tc.method, tc.target, tc.body, tc.headers...)
+			assert.Equal(t, tc.status, rec.Code, rec.Body.String())
+			hd := rec.Header()
+			assert.Equal(t, tc.allowOrigin, hd.Get("Access-Control-Allow-Origin"))
+			assert.Equal(t, tc.creds, hd.Get("Access-Control-Allow-Credentials"))
+			if tc.allows {
+				assert.Equal(t, "POST", hd.Get("Access-Control-Allow-Methods"))
+				assert.Equal(t, "x-api-key, content-type", hd.Get("Access-Control-Allow-Headers"))
+				assert.NotEmpty(t, hd.Get("Access-Control-Max-Age"))
+			}
+			expose := hd.Get("Access-Control-Expose-Headers")
+			if tc.allowOrigin != "" && tc.method != "OPTIONS" {
+				for _, name := range []string{"Location", "Link", "X-Total-Count", "Retry-After", "Ratelimit-Remaining", "Www-Authenticate"} {
+					assert.Contains(t, expose, name, "exposed by name: credentialed requests take * literally")
+				}
+				assert.Equal(t, tc.exposeHasStar, strings.HasPrefix(expose, "*, "), expose)
+			}
+			if tc.h != none {
+				assert.Contains(t, strings.Join(hd.Values("Vary"), ", "), "Origin")
+			}
+		})
+	}
+
+	doc, err := openapi.Parse(context.Background(), []byte(petSpec))
+	require.NoError(t, err)
+	_, err = New(doc, WithCORS(CORS{AllowCredentials: true}))
+	assert.ErrorContains(t, err, "AllowCredentials needs AllowedOrigins", "credentials for every origin are refused")
 }
 
 func TestDeterminism(t *testing.T) {

@@ -24,6 +24,7 @@ type config struct {
 	maxDelay       time.Duration
 	maxBody        int64
 	cors           *CORS
+	noCORS         bool
 	logger         *slog.Logger
 	maxDepth       int
 	externalValues bool
@@ -41,7 +42,6 @@ func defaultConfig() *config {
 		security:       true,
 		maxDelay:       10 * time.Second,
 		maxBody:        10 << 20,
-		cors:           &CORS{},
 		externalValues: true,
 		project:        "default",
 		seedRecords:    10,
@@ -100,12 +100,13 @@ func WithMaxDelay(d time.Duration) Option { return func(c *config) { c.maxDelay 
 // answered 413.
 func WithMaxBodySize(n int64) Option { return func(c *config) { c.maxBody = n } }
 
-// WithCORS sets the CORS policy. The default, CORS{}, is permissive.
-func WithCORS(p CORS) Option { return func(c *config) { c.cors = &p } }
+// WithCORS sets the CORS policy. The default, CORS{}, lets every origin
+// call without credentials.
+func WithCORS(p CORS) Option { return func(c *config) { c.cors = &p; c.noCORS = false } }
 
 // WithoutCORS sends no CORS headers and leaves OPTIONS requests to the
 // spec.
-func WithoutCORS() Option { return func(c *config) { c.cors = nil } }
+func WithoutCORS() Option { return func(c *config) { c.cors, c.noCORS = nil, true } }
 
 // WithLogger logs every request (method, path, operation, status,
 // duration) at info level. Credentials in the query are redacted.
