@@ -43,13 +43,21 @@ type credential struct {
 	foreign bool
 }
 
-// extract finds the request's key, in order: Authorization: Bearer,
-// X-API-Key, an apidogToken header, query parameter (when query is true)
-// or form field (a body of at most maxBody bytes is looked at; the body
-// stays readable in full for the handler behind). A bearer token that is
-// not shaped like a key is left to an Authenticator when keysOnly is false.
+// extract finds the request's key. A value shaped like a key (KeyPrefix)
+// wins wherever it is, in order: Authorization: Bearer, X-API-Key, an
+// apidogToken header, query parameter (when query is true) or form field
+// (a body of at most maxBody bytes is looked at; the body stays readable
+// in full for the handler behind). So a caller may send its own
+// "Authorization: Bearer <jwt>" for the API it mocks together with a key in
+// X-API-Key or apidogToken, and the key decides.
+//
+// Without a key-shaped value, the first value in X-API-Key or apidogToken
+// is taken as a (malformed) key. An Authorization header that is not a
+// key is foreign: left to an Authenticator, or, when keysOnly is true and
+// nothing else was sent, taken as a malformed key.
 func extract(r *http.Request, query, keysOnly bool, maxBody int64) credential {
 	var c credential
+	var bearer string // an Authorization: Bearer value that is not a key
 	if v := r.Header.Get("Authorization"); v != "" {
 		c.carried = true
 		scheme, tok, _ := strings.Cut(strings.TrimSpace(v), " ")
@@ -57,33 +65,48 @@ func extract(r *http.Request, query, keysOnly bool, maxBody int64) credential {
 		switch {
 		case !strings.EqualFold(scheme, "Bearer"):
 			c.foreign = true
-		case !keysOnly && !strings.HasPrefix(tok, KeyPrefix):
-			c.foreign = true
-		default:
+		case strings.HasPrefix(tok, KeyPrefix):
 			c.token, c.from = tok, sourceBearer
 			return c
+		default:
+			c.foreign, bearer = true, tok
 		}
+	}
+	// other is the first value found outside Authorization that is not
+	// shaped like a key.
+	var other credential
+	take := func(tok string, from source) bool {
+		c.carried = true
+		if strings.HasPrefix(tok, KeyPrefix) {
+			c.token, c.from = tok, from
+			return true
+		}
+		if other.from == sourceNone {
+			other.token, other.from = tok, from
+		}
+		return false
 	}
 	for _, h := range [...]struct {
 		name string
 		from source
 	}{{"X-Api-Key", sourceAPIKey}, {"Apidogtoken", sourceHeader}} {
-		if vs, ok := r.Header[h.name]; ok && len(vs) > 0 {
-			c.carried = true
-			c.token, c.from = strings.TrimSpace(vs[0]), h.from
+		if vs, ok := r.Header[h.name]; ok && len(vs) > 0 && take(strings.TrimSpace(vs[0]), h.from) {
 			return c
 		}
 	}
 	if query && r.URL != nil && r.URL.RawQuery != "" {
-		if tok, ok := queryToken(r.URL.RawQuery); ok {
-			c.carried = true
-			c.token, c.from = tok, sourceQuery
+		if tok, ok := queryToken(r.URL.RawQuery); ok && take(tok, sourceQuery) {
 			return c
 		}
 	}
-	if tok, ok := formToken(r, maxBody); ok {
-		c.carried = true
-		c.token, c.from = tok, sourceForm
+	if tok, ok := formToken(r, maxBody); ok && take(tok, sourceForm) {
+		return c
+	}
+	switch {
+	case other.from != sourceNone:
+		c.token, c.from = other.token, other.from
+	case keysOnly && bearer != "":
+		c.token, c.from, c.foreign = bearer, sourceBearer, false
 	}
 	return c
 }

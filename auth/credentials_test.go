@@ -109,6 +109,28 @@ func TestCredentialLocations(t *testing.T) {
 			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			return r
 		}, 401},
+		{"key in X-API-Key beside the caller's own bearer JWT", noQuery, func() *http.Request {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.Header.Set("Authorization", "Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig")
+			r.Header.Set("X-API-Key", s)
+			return r
+		}, 200},
+		{"key in apidogToken beside a basic Authorization", withQuery, func() *http.Request {
+			r := httptest.NewRequest("GET", "/?apidogToken="+s, nil)
+			r.Header.Set("Authorization", "Basic dXNlcjpwYXNz")
+			return r
+		}, 200},
+		{"key in apidogToken beside the spec's own X-API-Key value", noQuery, func() *http.Request {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.Header.Set("X-API-Key", "spec-own-key-123")
+			r.Header.Set("apidogToken", s)
+			return r
+		}, 200},
+		{"a bearer JWT alone is no key", noQuery, func() *http.Request {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.Header.Set("Authorization", "Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig")
+			return r
+		}, 401},
 		{"json body is not a form", noQuery, func() *http.Request {
 			r := httptest.NewRequest("POST", "/", strings.NewReader(`{"apidogToken":"`+s+`"}`))
 			r.Header.Set("Content-Type", "application/json")

@@ -174,8 +174,12 @@ type compiled struct {
 // (openapi.MatchFrom), so the handler behind does not route again.
 //
 // Requests carrying a key or an Authorization header get
-// "Cache-Control: no-store" and "Referrer-Policy: no-referrer". CORS
-// preflight requests, which never carry credentials, pass as public.
+// "Cache-Control: no-store" and "Referrer-Policy: no-referrer".
+//
+// CORS preflight requests carry no credentials, so a private operation
+// refuses them like any other request: put the CORS layer in front of the
+// guard (mock.CORS.Handler), where preflights are answered and never reach
+// an operation.
 func (g *Guard) Protect(p *Policy) func(http.Handler) http.Handler {
 	c := &compiled{Policy: p, routes: len(p.Operations) > 0 || p.Document != nil}
 	c.limit = p.RateLimit
@@ -266,9 +270,6 @@ func (g *Guard) serve(w http.ResponseWriter, r *http.Request, c *compiled, next 
 	if viaLink && hasOwn && own == store.Private {
 		g.refuse(w, r, c, op, hidden, sourceNone)
 		return
-	}
-	if isPreflight(r) {
-		vis = store.Public
 	}
 
 	cred := extract(r, c.AllowQueryToken, g.authn == nil, g.maxForm)
@@ -501,11 +502,6 @@ func (g *Guard) clientAddr(r *http.Request) netip.Addr {
 		}
 	}
 	return a
-}
-
-func isPreflight(r *http.Request) bool {
-	return r.Method == http.MethodOptions && r.Header.Get("Origin") != "" &&
-		r.Header.Get("Access-Control-Request-Method") != ""
 }
 
 // refuse answers a refused request. Nothing of the request's credentials

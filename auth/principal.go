@@ -24,6 +24,16 @@ const (
 	MethodAuthenticator = "authenticator"
 )
 
+// Admitted reports whether the guard let the caller in on credentials: an
+// API key, the Authenticator's user, or a share link. An anonymous caller of
+// a public operation is not admitted. The mock takes an admitted caller's
+// credentials as the ones the operation declares, so a spec's own security
+// scheme (bearer, an apiKey header of another name) never refuses a caller
+// the guard has let in.
+func (p *Principal) Admitted() bool {
+	return p != nil && (p.Method != "" || p.KeyID != "" || p.UserID != "" || p.LinkID != "")
+}
+
 // InTeam reports whether the principal names the team among its Teams.
 func (p *Principal) InTeam(team string) bool {
 	return team != "" && slices.Contains(p.Teams, team)

@@ -21,6 +21,7 @@ import (
 	"github.com/brianvoe/gofakeit/v6"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/rs/cors"
 
 	"github.com/mockapi-go/mockapi/internal/fake"
 	"github.com/mockapi-go/mockapi/internal/problem"
@@ -39,6 +40,7 @@ type Handler struct {
 	schemaOpts []openapi3.SchemaValidationOption
 	filterOpts *openapi3filter.Options
 	warnings   []openapi.Warning
+	cors       *cors.Cors      // nil: WithoutCORS
 	redact     map[string]bool // query parameter names never logged
 
 	// Stateful CRUD; state is nil with WithoutState.
@@ -61,6 +63,16 @@ func New(doc *openapi.Document, opts ...Option) (*Handler, error) {
 		o(cfg)
 	}
 	h := &Handler{doc: doc, cfg: cfg}
+	if !cfg.noCORS {
+		policy := CORS{}
+		if cfg.cors != nil {
+			policy = *cfg.cors
+		}
+		if err := policy.Validate(); err != nil {
+			return nil, err
+		}
+		h.cors = policy.compile()
+	}
 	h.gen = fake.New(fake.Options{Mode: fake.Response, MaxDepth: cfg.maxDepth})
 	h.schemaOpts = []openapi3.SchemaValidationOption{
 		openapi3.VisitAsResponse(), openapi3.EnableFormatValidation(), openapi3.MultiErrors(),
@@ -132,9 +144,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}()
-	if h.cfg.cors != nil && h.cfg.cors.apply(rec, r) {
-		rec.status = http.StatusNoContent
-		return
+	if h.cors != nil {
+		// Sets the headers of an actual request, or answers a preflight.
+		h.cors.HandlerFunc(rec, r)
+		if isPreflight(r) {
+			return
+		}
 	}
 	if h.cfg.resetPath != "" && r.URL.Path == h.cfg.resetPath {
 		h.serveReset(rec, r)
@@ -183,7 +198,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, m openapi.Match)
 		problem.Write(w, p)
 		return
 	}
-	if h.cfg.security {
+	if h.cfg.security && !admitted(r) {
 		if ok, challenges := securityOK(p.security, r); !ok {
 			for _, c := range challenges {
 				w.Header().Add("WWW-Authenticate", c)

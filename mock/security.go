@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/mockapi-go/mockapi/auth"
 )
 
 // securityAlt is one alternative of a security requirement: every scheme in
@@ -76,6 +78,14 @@ func titleScheme(s string) string {
 		return "Bearer"
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// admitted reports whether an auth.Guard in front of the mock let the
+// caller in on credentials of the platform (a key, a user, a share link):
+// those stand for the credentials the operation declares.
+func admitted(r *http.Request) bool {
+	p, ok := auth.PrincipalFrom(r.Context())
+	return ok && p.Admitted()
 }
 
 // securityOK reports whether some alternative is satisfied, and otherwise
