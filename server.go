@@ -37,8 +37,13 @@ type Options struct {
 	// Empty: "default".
 	DefaultProject string
 	// MockOptions are given to every project's mock handler (seed, latency,
-	// validation...). The Server adds the store and project itself.
+	// validation...). The Server adds the store and project itself, and
+	// WithoutCORS: CORS is the Server's (Options.CORS).
 	MockOptions []mock.Option
+	// CORS is the cross-origin policy of everything but the management
+	// API: projects, the default project and share links, refusals
+	// included. Nil: mock.CORS{}, every origin without credentials.
+	CORS *mock.CORS
 	// Authenticator and Membership let the guard accept the embedding
 	// application's own users (a session cookie, a JWT) and teams.
 	Authenticator auth.Authenticator
@@ -64,9 +69,11 @@ type Server struct {
 	share  *share.Handler
 	rec    *recorder
 	admin  http.Handler
+	mocks  http.Handler // share links and projects, behind the CORS policy
+	cors   func(http.Handler) http.Handler
 	logger *slog.Logger
 
-	mu    sync.Mutex
+	mu    sync.RWMutex
 	cache map[string]*compiled // by project id, for the latest version seen
 	build sync.Mutex           // one compilation at a time
 }
@@ -117,11 +124,18 @@ func New(o Options) (*Server, error) {
 		o.LogQueue = 10000
 	}
 	o.BaseURL = strings.TrimSuffix(o.BaseURL, "/")
+	policy := mock.CORS{}
+	if o.CORS != nil {
+		policy = *o.CORS
+	}
+	if err := policy.Validate(); err != nil {
+		return nil, err
+	}
 	logger := o.Logger
 	if logger == nil {
 		logger = slog.Default()
 	}
-	s := &Server{o: o, st: o.Store, logger: logger, cache: map[string]*compiled{}}
+	s := &Server{o: o, st: o.Store, logger: logger, cache: map[string]*compiled{}, cors: policy.Handler}
 	s.guard = auth.New(auth.Options{Keys: o.Store.Keys(), Authenticator: o.Authenticator,
 		Membership: o.Membership, Logger: logger})
 	s.links = share.NewRegistry(o.Store.Links())
@@ -147,6 +161,7 @@ func New(o Options) (*Server, error) {
 	}
 	s.share = sh
 	s.admin = s.adminHandler()
+	s.mocks = s.cors(http.HandlerFunc(s.serveMocks))
 	return s, nil
 }
 
@@ -164,9 +179,23 @@ func (s *Server) FlushLog() { s.rec.Flush() }
 // name, description and visibility when they differ: what the mock server
 // does with -spec. The description must load.
 func (s *Server) PutProject(ctx context.Context, id, name string, spec []byte, vis store.Visibility) (*store.Project, error) {
-	if _, err := openapi.Parse(ctx, spec, openapi.WithName(id)); err != nil {
+	doc, err := openapi.Parse(ctx, spec, openapi.WithName(id+"."+specFormat(spec)))
+	if err != nil {
 		return nil, err
 	}
+	p, err := s.putProject(ctx, id, name, spec, vis)
+	if err != nil {
+		return nil, err
+	}
+	// The description was parsed above: compile this version from it, so
+	// that the first request does not parse it again.
+	if err := s.prepare(p, doc); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (s *Server) putProject(ctx context.Context, id, name string, spec []byte, vis store.Visibility) (*store.Project, error) {
 	for range 5 {
 		p, err := s.st.Projects().Get(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
@@ -198,49 +227,90 @@ func specFormat(spec []byte) string {
 	return "yaml"
 }
 
-// project returns the compiled current version of a project. The version
-// is read from the store on every call, so a spec replaced through another
-// instance is served from the next request on; compilation happens once per
-// version.
+// project returns the compiled current version of a project. Only the
+// version is read from the store on every call, an indexed read of one
+// integer however large the spec, so a spec or setting replaced through
+// another instance is served from the next request on; the project itself
+// is read and compiled once per version.
 func (s *Server) project(ctx context.Context, id string) (*compiled, error) {
-	p, err := s.st.Projects().Get(ctx, id)
+	v, err := s.st.Projects().Version(ctx, id)
 	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			s.forget(id)
+		}
 		return nil, err
 	}
-	s.mu.Lock()
-	c := s.cache[id]
-	s.mu.Unlock()
-	if c != nil && c.project.Version == p.Version {
+	if c := s.cached(id); c != nil && c.project.Version == v {
 		return c, nil
 	}
 	s.build.Lock()
 	defer s.build.Unlock()
-	s.mu.Lock()
-	c = s.cache[id]
-	s.mu.Unlock()
-	if c != nil && c.project.Version >= p.Version {
+	if c := s.cached(id); c != nil && c.project.Version >= v {
 		return c, nil
 	}
-	c, err = s.compile(ctx, p)
+	p, err := s.st.Projects().Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	s.cache[id] = c
-	s.mu.Unlock()
-	return c, nil
-}
-
-func (s *Server) compile(ctx context.Context, p *store.Project) (*compiled, error) {
 	doc, err := openapi.Parse(ctx, p.Spec, openapi.WithName(p.ID+"."+p.SpecFormat))
 	if err != nil {
 		return nil, fmt.Errorf("mockapi: project %s: %w", p.ID, err)
 	}
-	opts := append(append([]mock.Option{}, s.o.MockOptions...), mock.WithStore(s.st.Records(), p.ID))
+	c, err := s.compile(p, doc)
+	if err != nil {
+		return nil, err
+	}
+	s.keep(c)
+	return c, nil
+}
+
+// prepare compiles a project version from a description already parsed,
+// unless that version or a later one is cached.
+func (s *Server) prepare(p *store.Project, doc *openapi.Document) error {
+	s.build.Lock()
+	defer s.build.Unlock()
+	if c := s.cached(p.ID); c != nil && c.project.Version >= p.Version {
+		return nil
+	}
+	c, err := s.compile(p, doc)
+	if err != nil {
+		return err
+	}
+	s.keep(c)
+	return nil
+}
+
+func (s *Server) cached(id string) *compiled {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.cache[id]
+}
+
+func (s *Server) keep(c *compiled) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old := s.cache[c.project.ID]; old == nil || old.project.Version <= c.project.Version {
+		s.cache[c.project.ID] = c
+	}
+}
+
+func (s *Server) forget(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.cache, id)
+}
+
+func (s *Server) compile(p *store.Project, doc *openapi.Document) (*compiled, error) {
+	opts := append(append([]mock.Option{}, s.o.MockOptions...), mock.WithStore(s.st.Records(), p.ID), mock.WithoutCORS())
 	h, err := mock.New(doc, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("mockapi: project %s: %w", p.ID, err)
 	}
+	// The compiled project keeps no spec bytes: the document is what is
+	// served, and the bytes are read again only to compile a new version.
+	kept := *p
+	kept.Spec = nil
+	p = &kept
 	var set settings
 	if len(p.Settings) > 0 {
 		_ = json.Unmarshal(p.Settings, &set)
@@ -290,12 +360,19 @@ func capture(next http.Handler) http.Handler {
 }
 
 // ServeHTTP routes /_admin/, /s/{token}/, /p/{projectID}/ and, for
-// everything else, the default project.
+// everything else, the default project. Everything but the management API
+// is behind the CORS policy, refusals included.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if path := r.URL.Path; path == "/_admin" || strings.HasPrefix(path, "/_admin/") {
+		s.admin.ServeHTTP(w, r)
+		return
+	}
+	s.mocks.ServeHTTP(w, r)
+}
+
+func (s *Server) serveMocks(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	switch {
-	case path == "/_admin" || strings.HasPrefix(path, "/_admin/"):
-		s.admin.ServeHTTP(w, r)
 	case strings.HasPrefix(path, "/s/"):
 		s.share.ServeHTTP(w, r)
 	case strings.HasPrefix(path, "/p/"):
