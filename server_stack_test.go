@@ -1,0 +1,172 @@
+package mockapi
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mockapi-go/mockapi/store"
+	"github.com/mockapi-go/mockapi/store/memory"
+)
+
+// shopSpec declares its own credentials (a bearer token or an apiKey
+// header that is not the platform's) and an OPTIONS operation.
+const shopSpec = `openapi: 3.0.3
+info: {title: Shop, version: "1"}
+security: [{bearer: []}, {shopKey: []}]
+paths:
+  /orders:
+    get:
+      operationId: listOrders
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Order"}}
+        "401": {description: no credentials}
+    post:
+      operationId: createOrder
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Order"}
+      responses:
+        "201":
+          description: created
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Order"}
+    options:
+      operationId: orderOptions
+      responses:
+        "200":
+          description: the operation, not a preflight answer
+          content:
+            text/plain:
+              schema: {type: string, example: SECRET-OPTIONS-BODY}
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+    shopKey: {type: apiKey, in: header, name: X-Shop-Key}
+  schemas:
+    Order:
+      type: object
+      required: [sku]
+      properties:
+        id: {type: integer, readOnly: true}
+        sku: {type: string}
+`
+
+// stack is a Server with a private shop, a public shop, a key for the
+// private one, a share link to it and a rate-limited project.
+type stack struct {
+	c               *client
+	key, link, slow string
+}
+
+func newStack(t *testing.T) *stack {
+	st := memory.New(store.WithTouchInterval(0))
+	t.Cleanup(func() { _ = st.Close() })
+	_, c := startServer(t, st)
+	c.admin("POST", "/projects", map[string]any{"id": "shop", "name": "Shop", "spec": shopSpec, "visibility": "private"}, 201)
+	c.admin("POST", "/projects", map[string]any{"id": "open", "name": "Open", "spec": shopSpec, "visibility": "public"}, 201)
+	c.admin("POST", "/projects", map[string]any{"id": "slow", "name": "Slow", "spec": shopSpec, "visibility": "public"}, 201)
+	c.admin("PATCH", "/projects/slow", map[string]any{"rate_limit": map[string]any{"requests": 1, "per": "1h"}}, 200)
+	key := c.admin("POST", "/keys", map[string]any{"name": "frontend", "projects": []string{"shop", "open"}}, 201)["key"].(string)
+	link := c.admin("POST", "/projects/shop/links", map[string]any{"require_token": false}, 201)["url"].(string)
+	return &stack{c: c, key: key, link: link}
+}
+
+// Every refusal of the composed stack carries the CORS headers, so a page
+// reads "401, key missing" rather than a CORS failure.
+func TestStackRefusalsCarryCORS(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	const origin = "https://app.example"
+	// The rate-limited project's one request of the hour.
+	status, _, _ := s.c.do("GET", "/p/slow/orders", "", "Authorization", "Bearer eyJ.x")
+	require.Equal(t, 200, status)
+
+	for _, tc := range []struct {
+		name, method, path, body string
+		headers                  []string
+		status                   int
+		code                     string
+	}{
+		{"no such project", "GET", "/p/nope/orders", "", nil, 404, "NOT_FOUND"},
+		{"private project without a key", "GET", "/p/shop/orders", "", nil, 401, "AUTHENTICATION_REQUIRED"},
+		{"a key that does not exist", "GET", "/p/shop/orders", "", []string{"X-API-Key", "mk_nope"}, 401, "INVALID_API_KEY"},
+		{"unknown share link", "GET", "/s/msl_unknownunknownunknownunknown/orders", "", nil, 404, ""},
+		{"rate limited", "GET", "/p/slow/orders", "", []string{"Authorization", "Bearer eyJ.x"}, 429, "RATE_LIMITED"},
+		{"invalid body", "POST", "/p/shop/orders", `{"sku": 5}`, []string{"X-API-Key", s.key}, 422, "VALIDATION_ERROR"},
+		{"unknown path", "GET", "/p/shop/nope", "", []string{"X-API-Key", s.key}, 404, "NOT_FOUND"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, hdr, body := s.c.do(tc.method, tc.path, tc.body, append([]string{"Origin", origin}, tc.headers...)...)
+			require.Equal(t, tc.status, status, string(body))
+			if tc.code != "" {
+				assert.Contains(t, string(body), `"`+tc.code+`"`)
+			}
+			assert.Equal(t, "*", hdr.Get("Access-Control-Allow-Origin"))
+			expose := hdr.Get("Access-Control-Expose-Headers")
+			for _, name := range []string{"Www-Authenticate", "Retry-After", "Ratelimit-Remaining", "Location", "X-Total-Count"} {
+				assert.Contains(t, expose, name)
+			}
+		})
+	}
+}
+
+// A preflight is answered by the CORS layer, in front of the guard: it
+// never reaches an operation, whatever the project's visibility (security
+// M8), while a plain OPTIONS request is an ordinary guarded request.
+func TestStackPreflightNeverReachesAnOperation(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	status, hdr, body := s.c.do("OPTIONS", "/p/shop/orders", "", "Origin", "https://app.example",
+		"Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "x-api-key")
+	assert.Equal(t, 204, status)
+	assert.Empty(t, body)
+	assert.Equal(t, "*", hdr.Get("Access-Control-Allow-Origin"))
+	assert.Equal(t, "x-api-key", hdr.Get("Access-Control-Allow-Headers"))
+
+	status, _, body = s.c.do("OPTIONS", "/p/shop/orders", "", "Origin", "https://app.example")
+	assert.Equal(t, 401, status, "a plain OPTIONS to a private project needs a key")
+	assert.NotContains(t, string(body), "SECRET-OPTIONS-BODY")
+	status, _, body = s.c.do("OPTIONS", "/p/shop/orders", "", "X-API-Key", s.key)
+	assert.Equal(t, 200, status)
+	assert.Contains(t, string(body), "SECRET-OPTIONS-BODY")
+}
+
+// Credentials compose: the platform's key admits a caller that also sends
+// its own Authorization, and a caller the guard admitted is never refused
+// by the spec's own security scheme.
+func TestStackCredentialsCompose(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	for _, tc := range []struct {
+		name    string
+		path    string
+		headers []string
+		status  int
+	}{
+		{"key in X-API-Key with the caller's own bearer JWT", "/p/shop/orders",
+			[]string{"X-API-Key", s.key, "Authorization", "Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln"}, 200},
+		{"key in apidogToken with the caller's own bearer JWT", "/p/shop/orders?apidogToken=" + s.key,
+			[]string{"Authorization", "Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln"}, 200},
+		{"key alone: the spec's bearer scheme does not refuse it", "/p/shop/orders",
+			[]string{"X-API-Key", s.key}, 200},
+		{"key alone on a public project", "/p/open/orders", []string{"Authorization", "Bearer " + s.key}, 200},
+		{"share link alone: the spec's scheme does not refuse the visitor", strings.TrimPrefix(s.link, "") + "orders", nil, 200},
+		{"anonymous on a public project: the spec's own security applies", "/p/open/orders", nil, 401},
+		{"the spec's own apiKey header on a public project", "/p/open/orders", []string{"X-Shop-Key", "abc"}, 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, _, body := s.c.do("GET", tc.path, "", tc.headers...)
+			assert.Equal(t, tc.status, status, string(body))
+		})
+	}
+}
