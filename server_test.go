@@ -16,7 +16,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mockapi-go/mockapi/mock"
-	"github.com/mockapi-go/mockapi/openapi"
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
 	"github.com/mockapi-go/mockapi/store/sqlstore"
@@ -334,36 +333,4 @@ func TestServerDefaultProjectAndAdminOff(t *testing.T) {
 	assert.Equal(t, 404, status, "no admin token: the management API is off")
 	_, err = s.PutProject(context.Background(), "default", "Pets", []byte("not: a spec"), store.Public)
 	assert.Error(t, err)
-}
-
-func BenchmarkServer(b *testing.B) {
-	ctx := context.Background()
-	doc, err := openapi.Parse(ctx, []byte(petsSpec))
-	require.NoError(b, err)
-	bare, err := mock.New(doc, mock.WithSeed(1), mock.WithoutState())
-	require.NoError(b, err)
-	st := memory.New(store.WithTouchInterval(0))
-	defer st.Close()
-	s, err := New(Options{Store: st, MockOptions: []mock.Option{mock.WithSeed(1), mock.WithoutState()}, LogQueue: 1 << 20})
-	require.NoError(b, err)
-	defer s.Close()
-	_, err = s.PutProject(ctx, "default", "Pets", []byte(petsSpec), store.Public)
-	require.NoError(b, err)
-	for _, tc := range []struct {
-		name string
-		h    http.Handler
-		path string
-	}{{"bare-mock", bare, "/pets/1"}, {"server-root", s, "/pets/1"}, {"server-project", s, "/p/default/pets/1"}} {
-		b.Run(tc.name, func(b *testing.B) {
-			req := httptest.NewRequest("GET", tc.path, nil)
-			b.ReportAllocs()
-			for b.Loop() {
-				w := httptest.NewRecorder()
-				tc.h.ServeHTTP(w, req)
-				if w.Code != 200 {
-					b.Fatalf("status %d: %s", w.Code, w.Body)
-				}
-			}
-		})
-	}
 }
