@@ -31,6 +31,7 @@ func exportTemplate(doc *openapi.Document, hidden func(*openapi.Operation) bool)
 		return nil, fmt.Errorf("share: decode description: %w", err)
 	}
 	paths, _ := root["paths"].(map[string]any)
+	removed := false
 	for _, op := range doc.Operations() {
 		if !hidden(op) {
 			continue
@@ -40,8 +41,22 @@ func exportTemplate(doc *openapi.Document, hidden func(*openapi.Operation) bool)
 			continue
 		}
 		delete(item, strings.ToLower(op.Method))
+		removed = true
 		if !hasOperation(item) {
 			delete(paths, op.Key)
+		}
+	}
+	if removed {
+		// Components only hidden operations used go with them.
+		var full map[string]any
+		if err := json.Unmarshal(raw, &full); err != nil {
+			return nil, fmt.Errorf("share: decode description: %w", err)
+		}
+		pruneComponents(root, full)
+	}
+	for k := range root {
+		if strings.HasPrefix(k, "x-") {
+			delete(root, k) // the author's extensions are not the API
 		}
 	}
 	root["servers"] = rewriteServers(doc.T.Servers)
@@ -120,3 +135,80 @@ func renderExport(template []byte, shareURL string) []byte {
 	u, _ := json.Marshal(strings.TrimSuffix(shareURL, "/"))
 	return bytes.ReplaceAll(template, markJSON, u[1:len(u)-1])
 }
+
+// pruneComponents removes from root's components those that the full
+// document reaches from its paths and root no longer does: what only
+// hidden operations used (their schemas, examples with personal data...).
+// Components nothing used stay, as the author wrote them.
+func pruneComponents(root, full map[string]any) {
+	comps, _ := root["components"].(map[string]any)
+	if comps == nil {
+		return
+	}
+	before, after := reachable(full), reachable(root)
+	for section, v := range comps {
+		entries, _ := v.(map[string]any)
+		for name := range entries {
+			ref := "#/components/" + section + "/" + escapePointer(name)
+			if before[ref] && !after[ref] {
+				delete(entries, name)
+			}
+		}
+	}
+	for k := range comps {
+		if strings.HasPrefix(k, "x-") {
+			delete(comps, k)
+		}
+	}
+}
+
+// reachable returns the local component references ("#/components/...")
+// reachable from everything in doc but its components, following
+// references through components.
+func reachable(doc map[string]any) map[string]bool {
+	seen := map[string]bool{}
+	comps, _ := doc["components"].(map[string]any)
+	var queue []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if s, ok := x.(string); ok && k == "$ref" && strings.HasPrefix(s, "#/components/") && !seen[s] {
+					seen[s] = true
+					queue = append(queue, s)
+					continue
+				}
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	for k, v := range doc {
+		if k != "components" {
+			walk(v)
+		}
+	}
+	for len(queue) > 0 {
+		ref := queue[0]
+		queue = queue[1:]
+		parts := strings.SplitN(strings.TrimPrefix(ref, "#/components/"), "/", 3)
+		if len(parts) < 2 {
+			continue
+		}
+		section, _ := comps[parts[0]].(map[string]any)
+		walk(section[unescapePointer(parts[1])])
+	}
+	return seen
+}
+
+var (
+	pointerEscaper   = strings.NewReplacer("~", "~0", "/", "~1")
+	pointerUnescaper = strings.NewReplacer("~1", "/", "~0", "~")
+)
+
+func escapePointer(s string) string   { return pointerEscaper.Replace(s) }
+func unescapePointer(s string) string { return pointerUnescaper.Replace(s) }

@@ -183,12 +183,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	shareURL := h.shareURL(r, token)
 
 	if rest == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-		switch st.describe(r) {
-		case describePage:
-			h.servePage(sw, r, st, link, shareURL)
-			return
-		case describeExport:
-			st.serveExport(sw, shareURL, h.log)
+		if kind := st.describe(r); kind != describeNone {
+			describe := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if kind == describePage {
+					h.servePage(w, r, st, link, shareURL)
+				} else {
+					st.serveExport(w, shareURL, h.log)
+				}
+			})
+			if !link.TokenRequired || kind == describePage {
+				describe(sw, r)
+				return
+			}
+			// A link that requires a key gives its description only with
+			// one, like its operations. Its page, which tells a visitor to
+			// bring a key, is open.
+			st.tokGate(describe).ServeHTTP(sw, r.WithContext(auth.ContextWithLink(ctx, link.ID)))
 			return
 		}
 	}
@@ -208,8 +218,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if u.EscapedPath() != rest {
 		u.RawPath = rest
 	}
+	// RequestURI stays as the client sent it: the mock tells its mount
+	// from it, so the URLs it writes point back inside the link.
 	r2.URL = &u
-	r2.RequestURI = u.RequestURI()
 
 	policy, guarded := st.pub, st.pubHandler
 	if link.TokenRequired {
@@ -343,6 +354,7 @@ type servedState struct {
 	served                 *Served
 	pub, tok               *auth.Policy
 	pubHandler, tokHandler http.Handler
+	tokGate                func(http.Handler) http.Handler // a key allowed for the project
 	rootOp                 bool // GET / is an operation of the API
 
 	pageOnce sync.Once
@@ -406,10 +418,13 @@ func (h *Handler) newState(served *Served, project string) *servedState {
 	}
 	tok.Operations = ops
 	inner := observe(served.Mock)
+	gate := tok
+	gate.Document, gate.Operations = nil, nil
 	st := &servedState{
 		served: served, pub: &pub, tok: &tok,
 		pubHandler: h.o.Guard.Protect(&pub)(inner),
 		tokHandler: h.o.Guard.Protect(&tok)(inner),
+		tokGate:    h.o.Guard.Protect(&gate),
 	}
 	root, _ := http.NewRequest(http.MethodGet, "/", nil)
 	if _, err := served.Document.Router().Find(root); err == nil {

@@ -450,12 +450,21 @@ func TestPageAndExport(t *testing.T) {
 	require.Contains(t, page, "How many pets to return")
 	require.Contains(t, page, "&#34;Rex&#34;", "the example response")
 
+	key := e.key("pets")
 	for _, req := range [][]string{
 		{"/s/" + token + "/?format=openapi"},
 		{"/s/" + token + "/", "Accept", "application/json"},
 	} {
-		status, h, body := e.call("GET", req[0], req[1:]...)
+		status, _, body := e.call("GET", req[0], req[1:]...)
+		require.Equal(t, http.StatusUnauthorized, status, "a link that needs a key gives its description only with one: %s", body)
+		status, h, body := e.call("GET", req[0], append(req[1:], "X-API-Key", key)...)
 		require.Equal(t, http.StatusOK, status, body)
+		// What only hidden operations used goes with them, and so do the
+		// author's own extensions (security M2).
+		require.NotContains(t, body, "ceo-private@example.com")
+		require.NotContains(t, body, `"Stats"`)
+		require.NotContains(t, body, "ops-lead@example.com")
+		require.Contains(t, body, `"NewPet"`, "components the visible operations use stay")
 		require.Equal(t, "application/json", h.Get("Content-Type"))
 		doc, err := openapi.Parse(context.Background(), []byte(body))
 		require.NoError(t, err)
