@@ -332,8 +332,12 @@ func (g *Guard) serve(w http.ResponseWriter, r *http.Request, c *compiled, next 
 			v = g.admit(ctx, c, key, pr)
 		}
 	}
-	if v == forbidden && c.HideProject && c.projectVisibility() == store.Private {
-		v = hidden
+	if c.HideProject && c.projectVisibility() == store.Private && vis != store.Public {
+		switch v {
+		case needAuth, badKey, badCredentials, forbidden:
+			// A 401 would tell as much as a 403 that the project exists.
+			v = hidden
+		}
 	}
 	if v != allow {
 		g.refuse(w, r, c, op, v, cred.from)

@@ -66,9 +66,10 @@ type Policy struct {
 	// RateLimit applies per API key, per share link, per user or per client
 	// address, in that order of preference. Zero: Options.RateLimit.
 	RateLimit Limit
-	// HideProject answers 404 NOT_FOUND instead of 403 FORBIDDEN when a
-	// private project refuses a caller, so the project's existence is not
-	// revealed.
+	// HideProject answers 404 NOT_FOUND instead of 401 or 403 when a
+	// private project refuses a caller (no key, a bad key, a key for other
+	// projects), so the project's existence is not revealed. Its public
+	// operations are still served.
 	HideProject bool
 }
 
