@@ -355,7 +355,7 @@ type servedState struct {
 	pub, tok               *auth.Policy
 	pubHandler, tokHandler http.Handler
 	tokGate                func(http.Handler) http.Handler // a key allowed for the project
-	rootOp                 bool // GET / is an operation of the API
+	rootOp                 bool                            // GET / is an operation of the API
 
 	pageOnce sync.Once
 	page     *pageModel
