@@ -30,10 +30,22 @@
 // then Apidog-style apidogToken in a header, the query string (when
 // Policy.AllowQueryToken) or a form body (urlencoded or multipart; at most
 // Options.MaxFormBytes are read and the body stays readable, unchanged, for
-// the handler behind). A bearer token that is not shaped like a key is left
-// to the Authenticator when there is one. A request that carried a secret
-// is answered with "Cache-Control: no-store" and "Referrer-Policy:
-// no-referrer".
+// the handler behind). The first value shaped like a key ("mk_...") wins
+// wherever it is, so a caller may send the API's own credentials as well
+// ("Authorization: Bearer <jwt>", the spec's own apiKey header) and a key
+// beside them: the key decides. A bearer token that is not shaped like a
+// key is left to the Authenticator when there is one. A request that
+// carried a secret is answered with "Cache-Control: no-store" and
+// "Referrer-Policy: no-referrer".
+//
+// A caller the guard admits on credentials (a key, the Authenticator's user
+// or a share link: Principal.Admitted) is not asked again by the mock for
+// the credentials the operation's security requirement declares; an
+// anonymous caller of a public operation is, as the spec says.
+//
+// CORS preflight requests carry no credentials and are refused like any
+// other request to a private operation: put the CORS layer
+// (mock.CORS.Handler) in front of the guard, where preflights are answered.
 //
 // # Keys
 //

@@ -7,7 +7,8 @@
 //
 // A request is routed with the document's router (openapi.Router), checked
 // for the credentials its security requirement declares (401 with
-// WWW-Authenticate otherwise), validated (400 for parameters, 415 for the
+// WWW-Authenticate otherwise; a caller an auth.Guard in front admitted on
+// credentials of its own passes), validated (400 for parameters, 415 for the
 // content type, 422 for the body, as RFC 9457 application/problem+json with
 // an "errors" array that locates each violation), and then answered:
 //
@@ -24,8 +25,16 @@
 //
 // Control query parameters never reach request validation. HEAD is answered
 // like GET without a body, unknown paths 404 and other methods 405 with
-// Allow. CORS is permissive by default (WithCORS, WithoutCORS); preflight
-// requests are answered without touching the operation.
+// Allow. CORS lets every origin call without credentials by default
+// (WithCORS names origins and allows credentials, WithoutCORS turns it
+// off); preflight requests are answered without touching the operation, and
+// every answer, refusals included, carries the policy's headers. In front of
+// a composed stack (an auth guard, share links) use CORS.Handler as the one
+// CORS layer and give the mock WithoutCORS.
+//
+// URLs the mock writes (Location, Link, envelope links) point inside
+// wherever it is mounted: under http.StripPrefix, the mount is told from
+// the request's RequestURI, which StripPrefix leaves as the client sent it.
 //
 // # Examples are checked, not trusted
 //
