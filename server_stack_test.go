@@ -1,6 +1,9 @@
 package mockapi
 
 import (
+	"net/http/httptest"
+
+	"github.com/mockapi-go/mockapi/mock"
 	"strings"
 	"testing"
 
@@ -169,4 +172,51 @@ func TestStackCredentialsCompose(t *testing.T) {
 			assert.Equal(t, tc.status, status, string(body))
 		})
 	}
+}
+
+// The reset path resets in the caller's scope: a share-link visitor drops
+// only their own writes and never the project's data (security M1); the
+// shared data needs a key.
+func TestStackResetPathScope(t *testing.T) {
+	t.Parallel()
+	st := memory.New(store.WithTouchInterval(0))
+	t.Cleanup(func() { _ = st.Close() })
+	s, err := New(Options{Store: st, AdminToken: adminToken,
+		MockOptions: []mock.Option{mock.WithSeed(1), mock.WithResetPath("/__mock/reset")}})
+	require.NoError(t, err)
+	ts := httptest.NewServer(s)
+	t.Cleanup(func() { ts.Close(); _ = s.Close() })
+	c := &client{t: t, base: ts.URL}
+	c.admin("POST", "/projects", map[string]any{"id": "pets", "name": "Pets", "spec": petsSpec, "visibility": "private"}, 201)
+	c.admin("POST", "/projects", map[string]any{"id": "open", "name": "Open", "spec": petsSpec, "visibility": "public"}, 201)
+	key := c.admin("POST", "/keys", map[string]any{"name": "k", "projects": []string{"pets"}}, 201)["key"].(string)
+	link := c.admin("POST", "/projects/pets/links", map[string]any{"require_token": false}, 201)["url"].(string)
+
+	status, _, body := c.do("POST", "/p/pets/pets", `{"id":500,"name":"Base"}`, "X-API-Key", key)
+	require.Equal(t, 201, status, string(body))
+	visitor := []string{"X-Mock-Session", "v1"}
+	status, _, body = c.do("POST", link+"pets", `{"id":600,"name":"Mine"}`, visitor...)
+	require.Equal(t, 201, status, string(body))
+
+	// The visitor's reset: their write is gone, the project's data is not.
+	status, _, body = c.do("POST", link+"__mock/reset", "", visitor...)
+	require.Equal(t, 204, status, string(body))
+	status, _, _ = c.do("GET", link+"pets/600", "", visitor...)
+	assert.Equal(t, 404, status, "the visitor's own write is reset")
+	status, _, _ = c.do("GET", "/p/pets/pets/500", "", "X-API-Key", key)
+	assert.Equal(t, 200, status, "a link visitor cannot wipe the project")
+	status, _, _ = c.do("GET", link+"pets/500", "", visitor...)
+	assert.Equal(t, 200, status)
+
+	// Anonymous callers of a public project may reset only a session.
+	status, _, _ = c.do("POST", "/p/open/__mock/reset", "")
+	assert.Equal(t, 403, status)
+	status, _, _ = c.do("POST", "/p/open/__mock/reset", "", "X-Mock-Session", "anon")
+	assert.Equal(t, 204, status)
+
+	// A key holder resets the project's data.
+	status, _, _ = c.do("POST", "/p/pets/__mock/reset", "", "X-API-Key", key)
+	require.Equal(t, 204, status)
+	status, _, _ = c.do("GET", "/p/pets/pets/500", "", "X-API-Key", key)
+	assert.Equal(t, 404, status)
 }

@@ -152,7 +152,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if h.cfg.resetPath != "" && r.URL.Path == h.cfg.resetPath {
-		h.serveReset(rec, r)
+		h.serveResetPath(rec, r)
 		return
 	}
 	m, err := h.doc.Match(r)

@@ -145,6 +145,9 @@ func WithSeedRecords(n int) Option { return func(c *config) { c.seedRecords = ma
 func WithSessionCookie(name string) Option { return func(c *config) { c.sessionCookie = name } }
 
 // WithResetPath makes POST requests to path (for example "/__mock/reset")
-// restore the seed data of every collection and drop every session, as
-// Handler.Reset does. Off by default.
+// reset data in the caller's scope: a request in a visitor session drops
+// that session's writes; one without restores the seed data of every
+// collection and drops every session, as Handler.Reset does, when no
+// auth.Guard is in front or the guard admitted the caller by key or as a
+// user (share-link visitors and anonymous callers get 403). Off by default.
 func WithResetPath(path string) Option { return func(c *config) { c.resetPath = path } }
