@@ -2,14 +2,13 @@ package mockapi
 
 import (
 	"net/http/httptest"
-
-	"github.com/mockapi-go/mockapi/mock"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mockapi-go/mockapi/mock"
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
 )
