@@ -836,43 +836,10 @@ func (h *Handler) crudReplace(w http.ResponseWriter, r *http.Request, p *opPlan,
 
 func (h *Handler) crudPatch(w http.ResponseWriter, r *http.Request, p *opPlan, cp *crudPlan, scope store.Scope, coll, id string, ctl controls, body []byte, faker func() *gofakeit.Faker) {
 	res := cp.res
-	ctx := r.Context()
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	var rec *store.Record
-	var err error
-	if mt == "application/json-patch+json" {
-		old, gerr := h.state.records.Get(ctx, scope, coll, id)
-		if gerr != nil {
-			h.recordErr(w, r, p, ctl, body, id, gerr)
-			return
-		}
-		var doc any
-		_ = json.Unmarshal(old.Data, &doc)
-		patched, perr := applyJSONPatch(doc, body)
-		if perr != nil {
-			var pe *patchError
-			status := http.StatusUnprocessableEntity
-			if errors.As(perr, &pe) && pe.conflict {
-				status = http.StatusConflict
-			}
-			h.stateProblem(w, r, p, problem.New(status, problem.CodeValidation, perr.Error()))
-			return
-		}
-		obj, ok := patched.(map[string]any)
-		if !ok {
-			h.stateProblem(w, r, p, problem.New(http.StatusUnprocessableEntity, problem.CodeValidation,
-				"the patched resource is not a JSON object"))
-			return
-		}
-		if res.IDField != "" {
-			if v, has := doc.(map[string]any)[res.IDField]; has {
-				obj[res.IDField] = v // ids do not change
-			}
-		}
-		stampTimes(res.props, obj, false)
-		raw, _ := json.Marshal(obj)
-		rec, err = h.state.records.Replace(ctx, scope, coll, id, raw)
-	} else {
+	jsonPatch := mt == "application/json-patch+json"
+	var merge map[string]any
+	if !jsonPatch {
 		obj, ok := decodeObject(body)
 		if !ok {
 			h.respond(w, r, p, ctl, body)
@@ -880,29 +847,85 @@ func (h *Handler) crudPatch(w http.ResponseWriter, r *http.Request, p *opPlan, c
 		}
 		delete(obj, res.IDField) // ids do not change
 		stampTimes(res.props, obj, false)
-		raw, _ := json.Marshal(obj)
-		rec, err = h.state.records.Patch(ctx, scope, coll, id, raw)
+		merge = obj
 	}
-	if err != nil {
+	var data map[string]any
+	// The patch is applied under the record's lock, so concurrent patches
+	// of one record never lose each other's changes.
+	rec, err := h.state.records.Update(r.Context(), scope, coll, id, func(old json.RawMessage) (json.RawMessage, error) {
+		var doc map[string]any
+		if err := json.Unmarshal(old, &doc); err != nil {
+			return nil, err
+		}
+		limit := patchLimit(len(old), len(body))
+		var obj map[string]any
+		if jsonPatch {
+			patched, err := applyJSONPatch(doc, body, limit)
+			if err != nil {
+				return nil, err
+			}
+			var ok bool
+			if obj, ok = patched.(map[string]any); !ok {
+				return nil, patchErrorf("the patched resource is not a JSON object")
+			}
+			if v, has := doc[res.IDField]; has && res.IDField != "" {
+				obj[res.IDField] = v // ids do not change
+			}
+			stampTimes(res.props, obj, false)
+		} else {
+			raw, _ := json.Marshal(merge)
+			merged, err := store.MergePatch(old, raw)
+			if err != nil {
+				return nil, err
+			}
+			if len(merged) > limit {
+				return nil, patchErrorf("the patched resource would be larger than %d bytes", limit)
+			}
+			if err := json.Unmarshal(merged, &obj); err != nil {
+				return nil, err
+			}
+		}
+		// A patch may leave the resource invalid (a required field removed):
+		// store what the mock will answer from now on.
+		if shaped, ok := h.shape(res.item, obj, faker, false, res.IDField).(map[string]any); ok {
+			obj = shaped
+		}
+		out, err := json.Marshal(obj)
+		if err != nil {
+			return nil, err
+		}
+		if len(out) > limit {
+			return nil, patchErrorf("the patched resource would be larger than %d bytes", limit)
+		}
+		data = obj
+		return out, nil
+	})
+	var pe *patchError
+	switch {
+	case errors.As(err, &pe):
+		status := http.StatusUnprocessableEntity
+		if pe.conflict {
+			status = http.StatusConflict
+		}
+		h.refuse(w, r, p, ctl, body, problem.New(status, problem.CodeValidation, pe.Error()))
+		return
+	case err != nil:
 		h.recordErr(w, r, p, ctl, body, id, err)
 		return
 	}
-	var data map[string]any
-	if err := json.Unmarshal(rec.Data, &data); err != nil {
-		h.storeFailed(w, err)
+	h.respondRecord(w, r, p, res, p.primary, 0, rec, data, faker)
+}
+
+// refuse answers a request the stateful mock will not carry out, with the
+// problem when the operation declares its status (or a range or default
+// response), else as a stateless mock would, storing nothing: the answer
+// never has a status the description does not declare.
+func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, p *opPlan, ctl controls, body []byte, pr problem.Problem) {
+	if p.declaredFor(pr.Status) == nil {
+		h.respond(w, r, p, ctl, body)
 		return
 	}
-	// A patch may leave the resource invalid (a required field removed):
-	// store what the mock will answer from now on.
-	if shaped, ok := h.shape(res.item, data, faker, false, res.IDField).(map[string]any); ok && !maps.EqualFunc(shaped, data, func(a, b any) bool { return jsonEqual(a, b) }) {
-		raw, _ := json.Marshal(shaped)
-		if rec, err = h.state.records.Replace(ctx, scope, coll, id, raw); err != nil {
-			h.recordErr(w, r, p, ctl, body, id, err)
-			return
-		}
-		data = shaped
-	}
-	h.respondRecord(w, r, p, res, p.primary, 0, rec, data, faker)
+	h.stateProblem(w, r, p, pr)
 }
 
 // Reset restores the seed data of every collection and drops every

@@ -617,10 +617,15 @@ func TestJSONPatch(t *testing.T) {
 		{name: "unknown op", patch: `[{"op":"frob","path":"/c"}]`, fails: true},
 		{name: "not an array", patch: `{"op":"add"}`, fails: true},
 		{name: "no value", patch: `[{"op":"add","path":"/c"}]`, fails: true},
+		{name: "copies that double the document", patch: doublings(30), fails: true},
+		{name: "too many operations", patch: "[" + strings.Repeat(`{"op":"test","path":"/c","value":"x"},`, maxPatchOps) + `{"op":"test","path":"/c","value":"x"}]`, fails: true},
+		{name: "many operations", patch: "[" + strings.Repeat(`{"op":"test","path":"/c","value":"x"},`, maxPatchOps-1) + `{"op":"test","path":"/c","value":"x"}]`, want: `{"a":{"b":[1,2]},"c":"x"}`},
+		{name: "big value", patch: `[{"op":"add","path":"/big","value":"` + strings.Repeat("x", maxPatchedBytes) + `"}]`, fails: true},
+		{name: "replace within bounds", patch: "[" + strings.Repeat(`{"op":"replace","path":"/c","value":"`+strings.Repeat("y", 2000)+`"},`, 999) + `{"op":"replace","path":"/c","value":"x"}]`, want: `{"a":{"b":[1,2]},"c":"x"}`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := applyJSONPatch(doc, []byte(tc.patch))
+			got, err := applyJSONPatch(doc, []byte(tc.patch), maxPatchedBytes)
 			if tc.fails {
 				require.Error(t, err)
 				var pe *patchError
@@ -635,6 +640,73 @@ func TestJSONPatch(t *testing.T) {
 	}
 	b, _ := json.Marshal(doc)
 	assert.JSONEq(t, `{"a":{"b":[1,2]},"c":"x"}`, string(b), "the input is not changed")
+}
+
+// doublings is a JSON Patch of n operations that each copy the whole
+// document into itself, doubling it.
+func doublings(n int) string {
+	ops := make([]string, n)
+	for i := range ops {
+		ops[i] = fmt.Sprintf(`{"op":"copy","from":"","path":"/k%d"}`, i)
+	}
+	return "[" + strings.Join(ops, ",") + "]"
+}
+
+func TestCRUDPatchIsBounded(t *testing.T) {
+	h := newCRUD(t)
+	jp := []string{"Content-Type", "application/json-patch+json"}
+	before := call(t, h, "GET", "/api/pets/1", "").Body.String()
+	tests := []struct {
+		name, body string
+		headers    []string
+		want       int
+	}{
+		{"twenty doublings", doublings(20), jp, http.StatusUnprocessableEntity},
+		{"too many operations", "[" + strings.Repeat(`{"op":"test","path":"/name","value":"Rex"},`, maxPatchOps) + `{"op":"test","path":"/name","value":"Rex"}]`, jp, http.StatusUnprocessableEntity},
+		{"a few doublings fit", doublings(3), jp, http.StatusOK},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := call(t, h, "PATCH", "/api/pets/1", tc.body, tc.headers...)
+			require.Equal(t, tc.want, w.Code, w.Body.String())
+			assert.Less(t, w.Body.Len(), maxPatchedBytes)
+			if tc.want != http.StatusOK {
+				assert.JSONEq(t, before, call(t, h, "GET", "/api/pets/1", "").Body.String(), "a refused patch writes nothing")
+			}
+		})
+	}
+}
+
+func TestCRUDConcurrentJSONPatches(t *testing.T) {
+	for name, open := range crudStores(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			doc, err := openapi.Parse(context.Background(), []byte(strings.Replace(crudSpec,
+				"        age: {type: integer, minimum: 0, maximum: 30}\n",
+				"        age: {type: integer, minimum: 0, maximum: 30}\n        tags: {type: object, additionalProperties: {type: integer}}\n", 1)))
+			require.NoError(t, err)
+			h, err := New(doc, WithSeed(1), WithSeedRecords(1), WithStore(open(t), "jp"))
+			require.NoError(t, err)
+			require.Equal(t, 200, call(t, h, "PATCH", "/api/pets/1", `{"tags":{}}`, "Content-Type", "application/merge-patch+json").Code)
+			const workers = 16
+			var wg sync.WaitGroup
+			for i := range workers {
+				wg.Go(func() {
+					// Each adds its own member: with get-then-replace,
+					// concurrent patches overwrote each other's members.
+					body := fmt.Sprintf(`[{"op":"add","path":"/tags/t%d","value":%d}]`, i, i)
+					r := httptest.NewRequest("PATCH", "/api/pets/1", strings.NewReader(body))
+					r.Header.Set("Content-Type", "application/json-patch+json")
+					w := httptest.NewRecorder()
+					h.ServeHTTP(w, r)
+					assert.Equal(t, 200, w.Code, w.Body.String())
+				})
+			}
+			wg.Wait()
+			pet := decode[map[string]any](t, call(t, h, "GET", "/api/pets/1", ""))
+			assert.Len(t, pet["tags"], workers, "every concurrent JSON Patch survives")
+		})
+	}
 }
 
 func TestCRUDHostileInput(t *testing.T) {
