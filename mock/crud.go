@@ -201,7 +201,17 @@ func (h *Handler) ensureSeeded(ctx context.Context, res *resource, coll string) 
 			obj[res.IDField] = idv
 		}
 		h.applyParents(res, coll, obj)
-		data, err := json.Marshal(h.shape(res.item, obj, func() *gofakeit.Faker { return f }, false, res.IDField))
+		shaped := h.shape(res.item, obj, func() *gofakeit.Faker { return f }, false, res.IDField)
+		if m, ok := shaped.(map[string]any); ok && res.IDField != "" {
+			// Shaping may have replaced an id the schema refuses: the
+			// record is stored under the id it shows.
+			if sid, _, ok := canonicalID(res.idKind, m[res.IDField]); ok && sid != id && !used[sid] && !strings.ContainsAny(sid, "/?#") {
+				delete(used, id)
+				id = sid
+				used[id] = true
+			}
+		}
+		data, err := json.Marshal(shaped)
 		if err != nil {
 			return err
 		}
@@ -227,7 +237,8 @@ func (h *Handler) seedID(f *gofakeit.Faker, res *resource, i int, used map[strin
 		return intStoreID(int64(n)), int64(n)
 	}
 	if res.idKind == idUUID {
-		return uuidFrom(f), uuidFrom(f)
+		u := uuidFrom(f) // one draw: the store key and the id shown are one value
+		return u, u
 	}
 	if res.idSchema != nil && constrained(res.idSchema) {
 		for range 8 {

@@ -736,3 +736,75 @@ func TestCRUDHostileInput(t *testing.T) {
 	w := call(t, h, "GET", "/api/pets", "", "X-Mock-Session", long)
 	assert.Equal(t, http.StatusOK, w.Code)
 }
+
+// idSpec has one collection per kind of id.
+const idSpec = `
+openapi: 3.0.3
+info: {title: Ids, version: "1"}
+paths:
+  /ints: {get: {operationId: listInts, responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Int"}}}}}}}}
+  /ints/{id}:
+    get:
+      operationId: getInt
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Int"}}}}
+        "404": {description: not found}
+  /uuids: {get: {operationId: listUUIDs, responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/UUID"}}}}}}}}
+  /uuids/{id}:
+    get:
+      operationId: getUUID
+      parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/UUID"}}}}
+        "404": {description: not found}
+  /strs: {get: {operationId: listStrs, responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Str"}}}}}}}}
+  /strs/{id}:
+    get:
+      operationId: getStr
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Str"}}}}
+        "404": {description: not found}
+  /codes: {get: {operationId: listCodes, responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Code"}}}}}}}}
+  /codes/{id}:
+    get:
+      operationId: getCode
+      parameters: [{name: id, in: path, required: true, schema: {type: string, pattern: "^[A-Z]{3}-[0-9]{4}$"}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Code"}}}}
+        "404": {description: not found}
+components:
+  schemas:
+    Int: {type: object, required: [id, name], properties: {id: {type: integer}, name: {type: string}}}
+    UUID: {type: object, required: [id, name], properties: {id: {type: string, format: uuid}, name: {type: string}}}
+    Str: {type: object, required: [id, name], properties: {id: {type: string}, name: {type: string}}}
+    Code: {type: object, required: [id, name], properties: {id: {type: string, pattern: "^[A-Z]{3}-[0-9]{4}$"}, name: {type: string}}}
+`
+
+func TestCRUDSeedsAreReachableByListedID(t *testing.T) {
+	doc, err := openapi.Parse(context.Background(), []byte(idSpec))
+	require.NoError(t, err)
+	for name, open := range crudStores(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			h, err := New(doc, WithSeed(7), WithSeedRecords(5), WithStore(open(t), "ids"))
+			require.NoError(t, err)
+			for _, coll := range []string{"/ints", "/uuids", "/strs", "/codes"} {
+				t.Run(coll, func(t *testing.T) {
+					listed := decode[[]map[string]any](t, call(t, h, "GET", coll, ""))
+					require.Len(t, listed, 5)
+					for _, rec := range listed {
+						id := fmt.Sprint(rec["id"])
+						if f, ok := rec["id"].(float64); ok {
+							id = fmt.Sprint(int64(f))
+						}
+						w := call(t, h, "GET", coll+"/"+url.PathEscape(id), "")
+						require.Equal(t, 200, w.Code, "GET %s/%s: %s", coll, id, w.Body.String())
+						assert.Equal(t, rec, decode[map[string]any](t, w))
+					}
+				})
+			}
+		})
+	}
+}
