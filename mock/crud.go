@@ -796,7 +796,7 @@ func (h *Handler) crudCreate(w http.ResponseWriter, r *http.Request, p *opPlan, 
 		sp, status = p.primary, 0
 	}
 	if res.Item != "" {
-		w.Header().Set("Location", strings.TrimSuffix(r.URL.EscapedPath(), "/")+"/"+url.PathEscape(scalarString(idv)))
+		w.Header().Set("Location", strings.TrimSuffix(mountedPath(r), "/")+"/"+url.PathEscape(scalarString(idv)))
 	}
 	h.respondRecord(w, r, p, res, sp, status, rec, data, faker)
 }

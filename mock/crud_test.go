@@ -168,6 +168,7 @@ paths:
                   data: {type: array, items: {$ref: "#/components/schemas/Order"}}
                   total: {type: integer}
                   page: {type: integer}
+                  next: {type: string, nullable: true}
     post:
       operationId: createOrder
       requestBody:
@@ -807,4 +808,98 @@ func TestCRUDSeedsAreReachableByListedID(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestMountPrefix(t *testing.T) {
+	tests := []struct {
+		name, requestURI, path, want string
+	}{
+		{"no request uri", "", "/pets", ""},
+		{"not mounted", "/pets?x=1", "/pets", ""},
+		{"strip prefix", "/api/pets?x=1", "/pets", "/api"},
+		{"prefix with slash", "/api/pets", "pets", "/api/"},
+		{"escaped path", "/m/a%20b/pets", "/a b/pets", "/m"},
+		{"absolute form", "http://example.com/m/pets", "/pets", "/m"},
+		{"rewritten path", "/other", "/pets", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.RequestURI = tc.requestURI
+			r.URL.Path, r.URL.RawPath = tc.path, ""
+			assert.Equal(t, tc.want, mountPrefix(r))
+		})
+	}
+}
+
+func TestCRUDURLsPointInsideTheMount(t *testing.T) {
+	h := newCRUD(t)
+	mux := http.NewServeMux()
+	mux.Handle("/mock/", http.StripPrefix("/mock", h))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	send := func(method, path, body string) *http.Response {
+		t.Helper()
+		req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		require.NoError(t, err)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := srv.Client().Do(req)
+		require.NoError(t, err)
+		t.Cleanup(func() { resp.Body.Close() })
+		return resp
+	}
+	read := func(resp *http.Response) map[string]any {
+		t.Helper()
+		var v map[string]any
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&v))
+		return v
+	}
+
+	tests := []struct {
+		name, create, list string
+		envelope           bool
+		link               func(*http.Response, map[string]any) string
+	}{
+		{name: "Location and Link header", create: "/mock/api/pets", list: "/mock/api/pets?_page=1&_limit=2",
+			link: func(resp *http.Response, _ map[string]any) string {
+				for _, l := range strings.Split(resp.Header.Get("Link"), ", ") {
+					if u, ok := strings.CutSuffix(l, `>; rel="next"`); ok {
+						return strings.TrimPrefix(u, "<")
+					}
+				}
+				return ""
+			}},
+		{name: "envelope next", create: "/mock/api/orders", list: "/mock/api/orders?page=1&per_page=2", envelope: true,
+			link: func(_ *http.Response, env map[string]any) string { s, _ := env["next"].(string); return s }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := send("POST", tc.create, `{"name":"Mounted","total":3}`)
+			require.Equal(t, http.StatusCreated, resp.StatusCode)
+			loc := resp.Header.Get("Location")
+			require.True(t, strings.HasPrefix(loc, tc.create+"/"), "Location %q is inside the mount", loc)
+			got := send("GET", loc, "")
+			assert.Equal(t, http.StatusOK, got.StatusCode, "following Location %q", loc)
+
+			resp = send("GET", tc.list, "")
+			require.Equal(t, http.StatusOK, resp.StatusCode)
+			var env map[string]any
+			if tc.envelope {
+				env = read(resp)
+			}
+			next := tc.link(resp, env)
+			require.True(t, strings.HasPrefix(next, "/mock/api/"), "next %q is inside the mount", next)
+			resp = send("GET", next, "")
+			assert.Equal(t, http.StatusOK, resp.StatusCode, "following next %q", next)
+		})
+	}
+
+	// Without a mount, the same URLs are the request's own paths, and every
+	// answer keeps the description's promises.
+	w := call(t, h, "GET", "/api/orders?page=1&per_page=2", "")
+	assert.Equal(t, "/api/orders?page=2&per_page=2", decode[map[string]any](t, w)["next"])
+	w = call(t, h, "GET", "/api/orders?page=9&per_page=2", "")
+	assert.Nil(t, decode[map[string]any](t, w)["next"], "no next page")
 }
