@@ -16,7 +16,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/brianvoe/gofakeit/v6"
@@ -36,12 +35,11 @@ const seedMarkers = "__mockapi_seeded"
 // each other's writes, and nobody else does.
 const SessionHeader = "X-Mock-Session"
 
-// crudState is what the stateful part of a handler owns.
+// crudState is what the stateful part of a handler owns. What it keeps in
+// memory is per resource (see resource.seeded), never per request value.
 type crudState struct {
-	records   store.Records
-	built     time.Time // records written since are known to be shaped
-	seeded    sync.Map  // collection instance -> struct{}
-	seedLocks sync.Map  // collection instance -> *sync.Mutex
+	records store.Records
+	built   time.Time // records written since are known to be shaped
 }
 
 // session returns the visitor session of the request: pinned in the
@@ -75,25 +73,49 @@ func cleanSession(s string) string {
 	return secret.Hash(s)
 }
 
-// collectionName is the store collection of a request: the collection
-// template with the parent parameters' values filled in.
-func collectionName(cp *crudPlan, m openapi.Match) string {
-	if !cp.res.nested {
-		return cp.res.key
+// errNoParent says that a nested collection's parent resource does not
+// exist.
+var errNoParent = errors.New("mock: no such parent resource")
+
+// collection returns the store collection of a request: the collection
+// template with the parent parameters' values filled in. A parent that is
+// itself a resource of the handler is written by its canonical id ("7" for
+// "007") and must exist in the scope: otherwise collection returns the
+// parent's raw id and errNoParent, and nothing is stored for it.
+func (h *Handler) collection(ctx context.Context, scope store.Scope, cp *crudPlan, m openapi.Match) (string, string, error) {
+	res := cp.res
+	if !res.nested {
+		return res.key, "", nil
 	}
 	var b strings.Builder
 	i := 0
-	for seg := range strings.SplitSeq(strings.TrimPrefix(cp.res.key, "/"), "/") {
-		b.WriteByte('/')
-		if seg == "{}" && i < len(cp.parents) {
-			v, _ := m.Param(cp.parents[i])
-			b.WriteString(url.PathEscape(v))
-			i++
+	for seg := range strings.SplitSeq(strings.TrimPrefix(res.key, "/"), "/") {
+		if seg != "{}" || i >= len(cp.parents) {
+			b.WriteByte('/')
+			b.WriteString(seg)
 			continue
 		}
-		b.WriteString(seg)
+		v, _ := m.Param(cp.parents[i])
+		anc := res.ancestors[i]
+		i++
+		if anc == nil {
+			b.WriteByte('/')
+			b.WriteString(url.PathEscape(v))
+			continue
+		}
+		id, idv, ok := canonicalID(anc.idKind, v)
+		if !ok {
+			return "", v, errNoParent
+		}
+		if _, err := h.state.records.Get(ctx, scope, b.String(), id); errors.Is(err, store.ErrNotFound) {
+			return "", v, errNoParent
+		} else if err != nil {
+			return "", v, err
+		}
+		b.WriteByte('/')
+		b.WriteString(url.PathEscape(scalarString(idv)))
 	}
-	return b.String()
+	return b.String(), "", nil
 }
 
 // canonicalID turns an id from a path or a body into the store id and the
@@ -156,29 +178,92 @@ func (h *Handler) generateObject(f *gofakeit.Faker, s *openapi3.Schema) map[stri
 	return map[string]any{}
 }
 
-// ensureSeeded fills a collection with its seed records the first time it
-// is used in this store.
-func (h *Handler) ensureSeeded(ctx context.Context, res *resource, coll string) error {
-	st := h.state
-	if _, ok := st.seeded.Load(coll); ok {
+// maxSeedCollections bounds how many child collections a nested resource
+// seeds: one per seeded parent, so at most this many times the seed count.
+const maxSeedCollections = 100
+
+// seedRecord is one record a collection starts with.
+type seedRecord struct {
+	id   string // store id
+	idv  any    // the id as the record shows it
+	data json.RawMessage
+}
+
+// ensureSeeded fills a resource's collections with their seed records the
+// first time the resource is used in this store: a top-level collection,
+// or for a nested one the child collection of each seeded parent. Nothing
+// it writes depends on a request: parents created later start with empty
+// child collections, and a nested collection whose parent is not a
+// resource of the handler starts empty.
+func (h *Handler) ensureSeeded(ctx context.Context, res *resource) error {
+	if res.seeded.Load() {
 		return nil
 	}
+	for _, anc := range res.ancestors {
+		if anc != nil {
+			if err := h.ensureSeeded(ctx, anc); err != nil {
+				return err
+			}
+		}
+	}
+	st := h.state
 	base := store.Scope{Project: h.cfg.project}
-	if _, err := st.records.Get(ctx, base, seedMarkers, coll); err == nil {
-		st.seeded.Store(coll, struct{}{})
+	if _, err := st.records.Get(ctx, base, seedMarkers, res.key); err == nil {
+		res.seeded.Store(true)
 		return nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	mu, _ := st.seedLocks.LoadOrStore(coll, &sync.Mutex{})
-	mu.(*sync.Mutex).Lock()
-	defer mu.(*sync.Mutex).Unlock()
-	if _, ok := st.seeded.Load(coll); ok {
+	res.seedMu.Lock()
+	defer res.seedMu.Unlock()
+	if res.seeded.Load() {
 		return nil
 	}
+	for _, coll := range h.seedCollections(res) {
+		for _, sr := range h.seedRecords(res, coll) {
+			if _, err := st.records.Create(ctx, base, coll, sr.id, sr.data); err != nil && !errors.Is(err, store.ErrConflict) {
+				return err
+			}
+		}
+	}
+	if _, err := st.records.Create(ctx, base, seedMarkers, res.key, json.RawMessage(`{}`)); err != nil && !errors.Is(err, store.ErrConflict) {
+		return err
+	}
+	res.seeded.Store(true)
+	return nil
+}
+
+// seedCollections lists the collections of a resource that start with
+// seed records: the collection itself, or the child collection of each
+// seed record of its parent resource (at most maxSeedCollections).
+func (h *Handler) seedCollections(res *resource) []string {
+	if !res.nested {
+		return []string{res.key}
+	}
+	if res.parent == nil {
+		return nil
+	}
+	var out []string
+	for _, pc := range h.seedCollections(res.parent) {
+		for _, sr := range h.seedRecords(res.parent, pc) {
+			if len(out) == maxSeedCollections {
+				return out
+			}
+			out = append(out, pc+"/"+url.PathEscape(scalarString(sr.idv))+res.parentSuffix)
+		}
+	}
+	return out
+}
+
+// seedRecords computes the seed records of a collection: the description's
+// examples first, then generated ones. They depend only on the handler's
+// seed, the collection and the position, so a child collection's parents
+// are known without reading the store.
+func (h *Handler) seedRecords(res *resource, coll string) []seedRecord {
 	seed := strconv.FormatInt(h.cfg.seed, 10)
 	used := map[string]bool{}
 	n := h.cfg.seedRecords
+	out := make([]seedRecord, 0, n)
 	for i := 0; i < n; i++ {
 		f := seededFaker(seed, coll, strconv.Itoa(i))
 		var obj map[string]any
@@ -205,25 +290,19 @@ func (h *Handler) ensureSeeded(ctx context.Context, res *resource, coll string) 
 		if m, ok := shaped.(map[string]any); ok && res.IDField != "" {
 			// Shaping may have replaced an id the schema refuses: the
 			// record is stored under the id it shows.
-			if sid, _, ok := canonicalID(res.idKind, m[res.IDField]); ok && sid != id && !used[sid] && !strings.ContainsAny(sid, "/?#") {
+			if sid, sidv, ok := canonicalID(res.idKind, m[res.IDField]); ok && sid != id && !used[sid] && !strings.ContainsAny(sid, "/?#") {
 				delete(used, id)
-				id = sid
+				id, idv = sid, sidv
 				used[id] = true
 			}
 		}
 		data, err := json.Marshal(shaped)
 		if err != nil {
-			return err
+			continue
 		}
-		if _, err := st.records.Create(ctx, base, coll, id, data); err != nil && !errors.Is(err, store.ErrConflict) {
-			return err
-		}
+		out = append(out, seedRecord{id: id, idv: idv, data: data})
 	}
-	if _, err := st.records.Create(ctx, base, seedMarkers, coll, json.RawMessage(`{}`)); err != nil && !errors.Is(err, store.ErrConflict) {
-		return err
-	}
-	st.seeded.Store(coll, struct{}{})
-	return nil
+	return out
 }
 
 // seedID is the id of the i-th seed record: 1, 2, 3... for integer ids,
@@ -473,8 +552,16 @@ func (h *Handler) serveCRUD(w http.ResponseWriter, r *http.Request, p *opPlan, c
 	ctx := r.Context()
 	res := cp.res
 	scope := store.Scope{Project: h.cfg.project, Session: h.session(w, r)}
-	coll := collectionName(cp, m)
-	if err := h.ensureSeeded(ctx, res, coll); err != nil {
+	if err := h.ensureSeeded(ctx, res); err != nil {
+		h.storeFailed(w, err)
+		return
+	}
+	coll, parent, err := h.collection(ctx, scope, cp, m)
+	switch {
+	case errors.Is(err, errNoParent):
+		h.notFound(w, r, p, ctl, body, parent)
+		return
+	case err != nil:
 		h.storeFailed(w, err)
 		return
 	}
@@ -948,15 +1035,15 @@ func (h *Handler) Reset(ctx context.Context) error {
 	if err := h.state.records.Reset(ctx, store.Scope{Project: h.cfg.project}, ""); err != nil {
 		return err
 	}
-	h.state.seeded.Clear()
 	for _, res := range h.resourceList {
+		res.seeded.Store(false)
 		res.seqMu.Lock()
 		clear(res.seq)
 		res.seqMu.Unlock()
 	}
 	for _, res := range h.resourceList {
 		if !res.nested {
-			if err := h.ensureSeeded(ctx, res, res.key); err != nil {
+			if err := h.ensureSeeded(ctx, res); err != nil {
 				return err
 			}
 		}

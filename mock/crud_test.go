@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -447,11 +448,10 @@ func TestCRUDNestedAndEnvelopes(t *testing.T) {
 	assert.Equal(t, 404, call(t, h, "GET", "/api/users/bob/posts/"+id, "").Code, "scoped to the parent")
 	ann := decode[[]map[string]any](t, call(t, h, "GET", "/api/users/ann/posts", ""))
 	bob := decode[[]map[string]any](t, call(t, h, "GET", "/api/users/bob/posts", ""))
-	assert.Len(t, ann, 4)
-	assert.Len(t, bob, 3)
-	for _, p := range bob {
-		assert.Equal(t, "bob", p["userId"])
-	}
+	// /users is no resource of this description, so no parent is known
+	// and nothing is seeded: a read stores nothing for a made-up parent.
+	assert.Len(t, ann, 1)
+	assert.Empty(t, bob)
 
 	// Envelope lists put the items in the array and count them.
 	w = call(t, h, "POST", "/api/orders", `{"total":12.5,"note":"first"}`)
@@ -902,4 +902,142 @@ func TestCRUDURLsPointInsideTheMount(t *testing.T) {
 	assert.Equal(t, "/api/orders?page=2&per_page=2", decode[map[string]any](t, w)["next"])
 	w = call(t, h, "GET", "/api/orders?page=9&per_page=2", "")
 	assert.Nil(t, decode[map[string]any](t, w)["next"], "no next page")
+}
+
+// nestedSpec has posts nested under users, with integer user ids.
+const nestedSpec = `
+openapi: 3.0.3
+info: {title: Blog, version: "1"}
+paths:
+  /users:
+    get:
+      operationId: listUsers
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/User"}}}}}}
+    post:
+      operationId: createUser
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}}
+      responses: {"201": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}}}
+  /users/{userId}:
+    get:
+      operationId: getUser
+      parameters: [{name: userId, in: path, required: true, schema: {type: integer}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}}
+        "404": {description: not found}
+  /users/{userId}/posts:
+    parameters: [{name: userId, in: path, required: true, schema: {type: string}}]
+    get:
+      operationId: listPosts
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Post"}}}}}
+        "404": {description: no such user}
+    post:
+      operationId: createPost
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Post"}}}}
+      responses:
+        "201": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Post"}}}}
+  /users/{userId}/posts/{postId}:
+    parameters:
+      - {name: userId, in: path, required: true, schema: {type: string}}
+      - {name: postId, in: path, required: true, schema: {type: string, format: uuid}}
+    get:
+      operationId: getPost
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Post"}}}}
+        "404": {description: not found}
+components:
+  schemas:
+    User: {type: object, required: [id, name], properties: {id: {type: integer, readOnly: true}, name: {type: string}}}
+    Post: {type: object, required: [id, title], properties: {id: {type: string, format: uuid, readOnly: true}, userId: {type: integer}, title: {type: string}}}
+`
+
+// writeCounter counts the writes that reach a store.
+type writeCounter struct {
+	store.Records
+	writes atomic.Int64
+}
+
+func (c *writeCounter) Create(ctx context.Context, s store.Scope, coll, id string, data json.RawMessage) (*store.Record, error) {
+	c.writes.Add(1)
+	return c.Records.Create(ctx, s, coll, id, data)
+}
+
+func (c *writeCounter) Replace(ctx context.Context, s store.Scope, coll, id string, data json.RawMessage) (*store.Record, error) {
+	c.writes.Add(1)
+	return c.Records.Replace(ctx, s, coll, id, data)
+}
+
+func (c *writeCounter) Patch(ctx context.Context, s store.Scope, coll, id string, patch json.RawMessage) (*store.Record, error) {
+	c.writes.Add(1)
+	return c.Records.Patch(ctx, s, coll, id, patch)
+}
+
+func (c *writeCounter) Update(ctx context.Context, s store.Scope, coll, id string, change func(json.RawMessage) (json.RawMessage, error)) (*store.Record, error) {
+	c.writes.Add(1)
+	return c.Records.Update(ctx, s, coll, id, change)
+}
+
+func TestCRUDReadsNeverWrite(t *testing.T) {
+	doc, err := openapi.Parse(context.Background(), []byte(nestedSpec))
+	require.NoError(t, err)
+	for name, open := range crudStores(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			records := &writeCounter{Records: open(t)}
+			h, err := New(doc, WithSeed(3), WithSeedRecords(4), WithStore(records, "blog"))
+			require.NoError(t, err)
+
+			// Seeded users have seeded posts, reachable by their listed ids.
+			users := decode[[]map[string]any](t, call(t, h, "GET", "/users", ""))
+			require.Len(t, users, 4)
+			for _, u := range users {
+				uid := fmt.Sprint(int64(u["id"].(float64)))
+				posts := decode[[]map[string]any](t, call(t, h, "GET", "/users/"+uid+"/posts", ""))
+				require.Len(t, posts, 4, "user %s has seeded posts", uid)
+				for _, p := range posts {
+					assert.Equal(t, u["id"], p["userId"])
+					w := call(t, h, "GET", "/users/"+uid+"/posts/"+p["id"].(string), "")
+					require.Equal(t, 200, w.Code, w.Body.String())
+					assert.Equal(t, p, decode[map[string]any](t, w))
+				}
+			}
+			// "01" names user 1: one collection per parent, whatever the spelling.
+			assert.Len(t, decode[[]any](t, call(t, h, "GET", "/users/01/posts", "")), 4)
+
+			// Reads with made-up parents answer 404 and store nothing.
+			seeded := records.writes.Load()
+			tests := []struct {
+				name, target string
+				want         int
+			}{
+				{"unknown user", "/users/999/posts", 404},
+				{"not an integer", "/users/abc/posts", 404},
+				{"huge id", "/users/" + strings.Repeat("9", 100_000) + "/posts", 404},
+				{"post under unknown user", "/users/999/posts/" + "00000000-0000-4000-8000-000000000000", 404},
+			}
+			for _, tc := range tests {
+				t.Run(tc.name, func(t *testing.T) {
+					assert.Equal(t, tc.want, call(t, h, "GET", tc.target, "").Code)
+				})
+			}
+			for i := range 200 {
+				require.Equal(t, 404, call(t, h, "GET", fmt.Sprintf("/users/%d/posts", 1000+i), "").Code)
+			}
+			assert.Equal(t, seeded, records.writes.Load(), "reads wrote records")
+
+			// Without a 404 to answer, a made-up parent gets the stateless
+			// answer: still nothing stored.
+			w := call(t, h, "POST", "/users/999/posts", `{"title":"x"}`)
+			assert.Equal(t, 201, w.Code)
+			assert.Equal(t, seeded, records.writes.Load(), "a post for a missing parent was stored")
+
+			// A created user starts with no posts, and can get some.
+			w = call(t, h, "POST", "/users", `{"name":"New"}`)
+			require.Equal(t, 201, w.Code, w.Body.String())
+			uid := fmt.Sprint(int64(decode[map[string]any](t, w)["id"].(float64)))
+			assert.Empty(t, decode[[]any](t, call(t, h, "GET", "/users/"+uid+"/posts", "")))
+			require.Equal(t, 201, call(t, h, "POST", "/users/"+uid+"/posts", `{"title":"First"}`).Code)
+			assert.Len(t, decode[[]any](t, call(t, h, "GET", "/users/"+uid+"/posts", "")), 1)
+		})
+	}
 }
