@@ -621,6 +621,8 @@ func TestJSONPatch(t *testing.T) {
 		{name: "copies that double the document", patch: doublings(30), fails: true},
 		{name: "too many operations", patch: "[" + strings.Repeat(`{"op":"test","path":"/c","value":"x"},`, maxPatchOps) + `{"op":"test","path":"/c","value":"x"}]`, fails: true},
 		{name: "many operations", patch: "[" + strings.Repeat(`{"op":"test","path":"/c","value":"x"},`, maxPatchOps-1) + `{"op":"test","path":"/c","value":"x"}]`, want: `{"a":{"b":[1,2]},"c":"x"}`},
+		{name: "copying a large value back and forth", patch: churn(400), fails: true},
+		{name: "a little churn", patch: churn(5), want: `{"a":{"b":[1,2]},"c":"x","big":"` + strings.Repeat("x", 200_000) + `"}`},
 		{name: "big value", patch: `[{"op":"add","path":"/big","value":"` + strings.Repeat("x", maxPatchedBytes) + `"}]`, fails: true},
 		{name: "replace within bounds", patch: "[" + strings.Repeat(`{"op":"replace","path":"/c","value":"`+strings.Repeat("y", 2000)+`"},`, 999) + `{"op":"replace","path":"/c","value":"x"}]`, want: `{"a":{"b":[1,2]},"c":"x"}`},
 	}
@@ -641,6 +643,16 @@ func TestJSONPatch(t *testing.T) {
 	}
 	b, _ := json.Marshal(doc)
 	assert.JSONEq(t, `{"a":{"b":[1,2]},"c":"x"}`, string(b), "the input is not changed")
+}
+
+// churn is a JSON Patch that adds a 200 kB value, then n times copies it
+// and removes the copy: the document stays small, the work does not.
+func churn(n int) string {
+	ops := []string{`{"op":"add","path":"/big","value":"` + strings.Repeat("x", 200_000) + `"}`}
+	for range n {
+		ops = append(ops, `{"op":"copy","from":"/big","path":"/c2"}`, `{"op":"remove","path":"/c2"}`)
+	}
+	return "[" + strings.Join(ops, ",") + "]"
 }
 
 // doublings is a JSON Patch of n operations that each copy the whole

@@ -25,6 +25,11 @@ const (
 	// whose result is larger than this and than the record and request
 	// together is refused (patchLimit).
 	maxPatchedBytes = 1 << 20
+	// maxPatchWork bounds, in multiples of that limit, the bytes a patch's
+	// operations may add, remove, copy or compare in all, so that a
+	// thousand operations on a large value cannot keep a CPU (and, on the
+	// memory store, the store's lock) busy.
+	maxPatchWork = 8
 )
 
 // patchLimit is the largest patched record a request may produce: 1 MiB,
@@ -66,14 +71,25 @@ func applyJSONPatch(doc any, patch []byte, limit int) (any, error) {
 	}
 	// grow accounts for a value added at a member named key, and fails once
 	// the document is too large.
-	grow := func(i int, key string, v any) error {
-		size += len(key) + 4 + jsonSize(v, limit-size+1)
-		if size > limit {
-			return patchErrorf("operation %d: the patched document would be larger than %d bytes", i, limit)
+	work := 0
+	spend := func(i, n int) error {
+		if work += n; work > maxPatchWork*limit {
+			return patchErrorf("operation %d: the patch handles more than %d bytes in all", i, maxPatchWork*limit)
 		}
 		return nil
 	}
-	shrink := func(key string, v any) { size -= min(size, len(key)+4+jsonSize(v, size)) }
+	grow := func(i int, key string, v any) error {
+		n := len(key) + 4 + jsonSize(v, limit-size+1)
+		if size += n; size > limit {
+			return patchErrorf("operation %d: the patched document would be larger than %d bytes", i, limit)
+		}
+		return spend(i, n)
+	}
+	shrink := func(i int, key string, v any) error {
+		n := min(size, len(key)+4+jsonSize(v, size))
+		size -= n
+		return spend(i, n)
+	}
 	lastKey := func(path []string) string {
 		if len(path) == 0 {
 			return ""
@@ -119,14 +135,18 @@ func applyJSONPatch(doc any, patch []byte, limit int) (any, error) {
 				return nil, patchErrorf("operation %d (add %s): %v", i, *op.Path, err)
 			}
 			if old != nil {
-				shrink(lastKey(path), old)
+				if err := shrink(i, lastKey(path), old); err != nil {
+					return nil, err
+				}
 			}
 		case "remove":
 			var old any
 			if doc, old, err = pointerRemove(doc, path); err != nil {
 				return nil, patchErrorf("operation %d (remove %s): %v", i, *op.Path, err)
 			}
-			shrink(lastKey(path), old)
+			if err := shrink(i, lastKey(path), old); err != nil {
+				return nil, err
+			}
 		case "replace":
 			v, err := value()
 			if err != nil {
@@ -134,7 +154,9 @@ func applyJSONPatch(doc any, patch []byte, limit int) (any, error) {
 			}
 			var old any
 			if doc, old, err = pointerRemove(doc, path); err == nil {
-				shrink(lastKey(path), old)
+				if err := shrink(i, lastKey(path), old); err != nil {
+					return nil, err
+				}
 				if err = grow(i, lastKey(path), v); err != nil {
 					return nil, err
 				}
@@ -154,7 +176,7 @@ func applyJSONPatch(doc any, patch []byte, limit int) (any, error) {
 					return nil, patchErrorf("operation %d: cannot move %s into its own child", i, *op.From)
 				}
 				if doc, v, err = pointerRemove(doc, src); err == nil {
-					shrink(lastKey(src), v)
+					err = shrink(i, lastKey(src), v)
 				}
 			} else {
 				v, err = pointerGet(doc, src)
@@ -175,7 +197,9 @@ func applyJSONPatch(doc any, patch []byte, limit int) (any, error) {
 				return nil, patchErrorf("operation %d (%s %s): %v", i, op.Op, *op.Path, err)
 			}
 			if old != nil {
-				shrink(lastKey(path), old)
+				if err := shrink(i, lastKey(path), old); err != nil {
+					return nil, err
+				}
 			}
 		case "test":
 			want, err := value()
@@ -183,6 +207,11 @@ func applyJSONPatch(doc any, patch []byte, limit int) (any, error) {
 				return nil, err
 			}
 			got, err := pointerGet(doc, path)
+			if err == nil {
+				if err := spend(i, jsonSize(got, limit)); err != nil {
+					return nil, err
+				}
+			}
 			if err != nil || !jsonEqual(got, want) {
 				return nil, &patchError{msg: fmt.Sprintf("operation %d: test of %s failed", i, *op.Path), conflict: true}
 			}
