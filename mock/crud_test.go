@@ -1053,3 +1053,39 @@ func TestCRUDReadsNeverWrite(t *testing.T) {
 		})
 	}
 }
+
+func TestCRUDNextIDCacheIsBounded(t *testing.T) {
+	h := newCRUD(t, WithSeedRecords(1))
+	var pets *resource
+	for _, res := range h.resourceList {
+		if res.key == "/pets" {
+			pets = res
+		}
+	}
+	require.NotNil(t, pets)
+	tests := []struct {
+		name     string
+		sessions int
+	}{
+		{"few sessions", 10},
+		{"more sessions than the cache holds", maxSeqEntries + 10},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var first any
+			for i := range tc.sessions {
+				s := fmt.Sprintf("%s-%d", tc.name, i)
+				w := call(t, h, "POST", "/api/pets", `{"name":"x"}`, "X-Mock-Session", s)
+				require.Equal(t, 201, w.Code)
+				id := decode[map[string]any](t, w)["id"]
+				if i == 0 {
+					first = id
+				}
+				require.Equal(t, first, id, "each session's first pet gets the same id (session %s)", s)
+			}
+			pets.seqMu.Lock()
+			defer pets.seqMu.Unlock()
+			assert.LessOrEqual(t, len(pets.seq), maxSeqEntries)
+		})
+	}
+}

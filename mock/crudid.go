@@ -109,6 +109,11 @@ func formatUUID(b [16]byte) string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
+// maxSeqEntries bounds a resource's cache of next integer ids (one entry
+// per session and collection): past it the cache starts over, and ids are
+// found again from the store (highestID), at one extra query each.
+const maxSeqEntries = 4096
+
 // nextID assigns the id of a created resource.
 func (h *Handler) nextID(ctx context.Context, res *resource, scope store.Scope, coll string, attempt int) (string, any, error) {
 	switch res.idKind {
@@ -125,6 +130,9 @@ func (h *Handler) nextID(ctx context.Context, res *resource, scope store.Scope, 
 			n = max(n, top+1)
 		}
 		res.seqMu.Lock()
+		if _, known := res.seq[key]; !known && len(res.seq) >= maxSeqEntries {
+			clear(res.seq) // a cache: sessions and parents must not grow it without end
+		}
 		n = max(n, res.seq[key])
 		res.seq[key] = n + 1
 		res.seqMu.Unlock()
