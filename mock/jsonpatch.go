@@ -54,8 +54,10 @@ func patchErrorf(format string, args ...any) error {
 
 // applyJSONPatch applies a JSON Patch document to doc (decoded JSON) and
 // returns the result; doc itself is not changed. It refuses a patch of
-// more than maxPatchOps operations, and stops as soon as the document's
-// JSON size would pass limit bytes, so memory stays bounded while it works.
+// more than maxPatchOps operations, stops as soon as the document's JSON
+// size would pass limit bytes (so memory stays bounded while it works, not
+// only at the end), and stops once its operations have handled
+// maxPatchWork times limit bytes in all.
 func applyJSONPatch(doc any, patch []byte, limit int) (any, error) {
 	var ops []patchOp
 	if err := json.Unmarshal(patch, &ops); err != nil {
@@ -69,8 +71,8 @@ func applyJSONPatch(doc any, patch []byte, limit int) (any, error) {
 	if size > limit {
 		return nil, patchErrorf("the document is larger than %d bytes", limit)
 	}
-	// grow accounts for a value added at a member named key, and fails once
-	// the document is too large.
+	// spend counts the bytes the operations handle, and fails past the
+	// work budget.
 	work := 0
 	spend := func(i, n int) error {
 		if work += n; work > maxPatchWork*limit {
@@ -78,6 +80,8 @@ func applyJSONPatch(doc any, patch []byte, limit int) (any, error) {
 		}
 		return nil
 	}
+	// grow accounts for a value added at a member named key, and fails once
+	// the document is too large; shrink for one removed.
 	grow := func(i int, key string, v any) error {
 		n := len(key) + 4 + jsonSize(v, limit-size+1)
 		if size += n; size > limit {
