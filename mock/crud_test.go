@@ -1043,6 +1043,19 @@ func TestCRUDReadsNeverWrite(t *testing.T) {
 			assert.Equal(t, 201, w.Code)
 			assert.Equal(t, seeded, records.writes.Load(), "a post for a missing parent was stored")
 
+			// A nested collection whose parent is no resource (crudSpec has
+			// no /users) starts empty, and reads store nothing either.
+			orphans := &writeCounter{Records: open(t)}
+			o := newCRUD(t, WithStore(orphans, "orphans"))
+			require.Equal(t, 200, call(t, o, "GET", "/api/users/first/posts", "").Code)
+			before := orphans.writes.Load()
+			for i := range 200 {
+				w := call(t, o, "GET", fmt.Sprintf("/api/users/%d%s/posts", i, strings.Repeat("x", 5000)), "")
+				require.Equal(t, 200, w.Code)
+				require.Equal(t, "[]", strings.TrimSpace(w.Body.String()))
+			}
+			assert.Equal(t, before, orphans.writes.Load(), "reads of orphan collections wrote records")
+
 			// A created user starts with no posts, and can get some.
 			w = call(t, h, "POST", "/users", `{"name":"New"}`)
 			require.Equal(t, 201, w.Code, w.Body.String())
