@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -168,6 +169,7 @@ paths:
                   data: {type: array, items: {$ref: "#/components/schemas/Order"}}
                   total: {type: integer}
                   page: {type: integer}
+                  next: {type: string, nullable: true}
     post:
       operationId: createOrder
       requestBody:
@@ -446,11 +448,10 @@ func TestCRUDNestedAndEnvelopes(t *testing.T) {
 	assert.Equal(t, 404, call(t, h, "GET", "/api/users/bob/posts/"+id, "").Code, "scoped to the parent")
 	ann := decode[[]map[string]any](t, call(t, h, "GET", "/api/users/ann/posts", ""))
 	bob := decode[[]map[string]any](t, call(t, h, "GET", "/api/users/bob/posts", ""))
-	assert.Len(t, ann, 4)
-	assert.Len(t, bob, 3)
-	for _, p := range bob {
-		assert.Equal(t, "bob", p["userId"])
-	}
+	// /users is no resource of this description, so no parent is known
+	// and nothing is seeded: a read stores nothing for a made-up parent.
+	assert.Len(t, ann, 1)
+	assert.Empty(t, bob)
 
 	// Envelope lists put the items in the array and count them.
 	w = call(t, h, "POST", "/api/orders", `{"total":12.5,"note":"first"}`)
@@ -617,10 +618,17 @@ func TestJSONPatch(t *testing.T) {
 		{name: "unknown op", patch: `[{"op":"frob","path":"/c"}]`, fails: true},
 		{name: "not an array", patch: `{"op":"add"}`, fails: true},
 		{name: "no value", patch: `[{"op":"add","path":"/c"}]`, fails: true},
+		{name: "copies that double the document", patch: doublings(30), fails: true},
+		{name: "too many operations", patch: "[" + strings.Repeat(`{"op":"test","path":"/c","value":"x"},`, maxPatchOps) + `{"op":"test","path":"/c","value":"x"}]`, fails: true},
+		{name: "many operations", patch: "[" + strings.Repeat(`{"op":"test","path":"/c","value":"x"},`, maxPatchOps-1) + `{"op":"test","path":"/c","value":"x"}]`, want: `{"a":{"b":[1,2]},"c":"x"}`},
+		{name: "copying a large value back and forth", patch: churn(400), fails: true},
+		{name: "a little churn", patch: churn(5), want: `{"a":{"b":[1,2]},"c":"x","big":"` + strings.Repeat("x", 200_000) + `"}`},
+		{name: "big value", patch: `[{"op":"add","path":"/big","value":"` + strings.Repeat("x", maxPatchedBytes) + `"}]`, fails: true},
+		{name: "replace within bounds", patch: "[" + strings.Repeat(`{"op":"replace","path":"/c","value":"`+strings.Repeat("y", 2000)+`"},`, 999) + `{"op":"replace","path":"/c","value":"x"}]`, want: `{"a":{"b":[1,2]},"c":"x"}`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := applyJSONPatch(doc, []byte(tc.patch))
+			got, err := applyJSONPatch(doc, []byte(tc.patch), maxPatchedBytes)
 			if tc.fails {
 				require.Error(t, err)
 				var pe *patchError
@@ -635,6 +643,83 @@ func TestJSONPatch(t *testing.T) {
 	}
 	b, _ := json.Marshal(doc)
 	assert.JSONEq(t, `{"a":{"b":[1,2]},"c":"x"}`, string(b), "the input is not changed")
+}
+
+// churn is a JSON Patch that adds a 200 kB value, then n times copies it
+// and removes the copy: the document stays small, the work does not.
+func churn(n int) string {
+	ops := []string{`{"op":"add","path":"/big","value":"` + strings.Repeat("x", 200_000) + `"}`}
+	for range n {
+		ops = append(ops, `{"op":"copy","from":"/big","path":"/c2"}`, `{"op":"remove","path":"/c2"}`)
+	}
+	return "[" + strings.Join(ops, ",") + "]"
+}
+
+// doublings is a JSON Patch of n operations that each copy the whole
+// document into itself, doubling it.
+func doublings(n int) string {
+	ops := make([]string, n)
+	for i := range ops {
+		ops[i] = fmt.Sprintf(`{"op":"copy","from":"","path":"/k%d"}`, i)
+	}
+	return "[" + strings.Join(ops, ",") + "]"
+}
+
+func TestCRUDPatchIsBounded(t *testing.T) {
+	h := newCRUD(t)
+	jp := []string{"Content-Type", "application/json-patch+json"}
+	before := call(t, h, "GET", "/api/pets/1", "").Body.String()
+	tests := []struct {
+		name, body string
+		headers    []string
+		want       int
+	}{
+		{"twenty doublings", doublings(20), jp, http.StatusUnprocessableEntity},
+		{"too many operations", "[" + strings.Repeat(`{"op":"test","path":"/name","value":"Rex"},`, maxPatchOps) + `{"op":"test","path":"/name","value":"Rex"}]`, jp, http.StatusUnprocessableEntity},
+		{"a few doublings fit", doublings(3), jp, http.StatusOK},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := call(t, h, "PATCH", "/api/pets/1", tc.body, tc.headers...)
+			require.Equal(t, tc.want, w.Code, w.Body.String())
+			assert.Less(t, w.Body.Len(), maxPatchedBytes)
+			if tc.want != http.StatusOK {
+				assert.JSONEq(t, before, call(t, h, "GET", "/api/pets/1", "").Body.String(), "a refused patch writes nothing")
+			}
+		})
+	}
+}
+
+func TestCRUDConcurrentJSONPatches(t *testing.T) {
+	for name, open := range crudStores(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			doc, err := openapi.Parse(context.Background(), []byte(strings.Replace(crudSpec,
+				"        age: {type: integer, minimum: 0, maximum: 30}\n",
+				"        age: {type: integer, minimum: 0, maximum: 30}\n        tags: {type: object, additionalProperties: {type: integer}}\n", 1)))
+			require.NoError(t, err)
+			h, err := New(doc, WithSeed(1), WithSeedRecords(1), WithStore(open(t), "jp"))
+			require.NoError(t, err)
+			require.Equal(t, 200, call(t, h, "PATCH", "/api/pets/1", `{"tags":{}}`, "Content-Type", "application/merge-patch+json").Code)
+			const workers = 16
+			var wg sync.WaitGroup
+			for i := range workers {
+				wg.Go(func() {
+					// Each adds its own member: with get-then-replace,
+					// concurrent patches overwrote each other's members.
+					body := fmt.Sprintf(`[{"op":"add","path":"/tags/t%d","value":%d}]`, i, i)
+					r := httptest.NewRequest("PATCH", "/api/pets/1", strings.NewReader(body))
+					r.Header.Set("Content-Type", "application/json-patch+json")
+					w := httptest.NewRecorder()
+					h.ServeHTTP(w, r)
+					assert.Equal(t, 200, w.Code, w.Body.String())
+				})
+			}
+			wg.Wait()
+			pet := decode[map[string]any](t, call(t, h, "GET", "/api/pets/1", ""))
+			assert.Len(t, pet["tags"], workers, "every concurrent JSON Patch survives")
+		})
+	}
 }
 
 func TestCRUDHostileInput(t *testing.T) {
@@ -663,4 +748,357 @@ func TestCRUDHostileInput(t *testing.T) {
 	long := strings.Repeat("s", 10000)
 	w := call(t, h, "GET", "/api/pets", "", "X-Mock-Session", long)
 	assert.Equal(t, http.StatusOK, w.Code)
+}
+
+// idSpec has one collection per kind of id.
+const idSpec = `
+openapi: 3.0.3
+info: {title: Ids, version: "1"}
+paths:
+  /ints: {get: {operationId: listInts, responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Int"}}}}}}}}
+  /ints/{id}:
+    get:
+      operationId: getInt
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Int"}}}}
+        "404": {description: not found}
+  /uuids: {get: {operationId: listUUIDs, responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/UUID"}}}}}}}}
+  /uuids/{id}:
+    get:
+      operationId: getUUID
+      parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/UUID"}}}}
+        "404": {description: not found}
+  /strs: {get: {operationId: listStrs, responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Str"}}}}}}}}
+  /strs/{id}:
+    get:
+      operationId: getStr
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Str"}}}}
+        "404": {description: not found}
+  /codes: {get: {operationId: listCodes, responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Code"}}}}}}}}
+  /codes/{id}:
+    get:
+      operationId: getCode
+      parameters: [{name: id, in: path, required: true, schema: {type: string, pattern: "^[A-Z]{3}-[0-9]{4}$"}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Code"}}}}
+        "404": {description: not found}
+components:
+  schemas:
+    Int: {type: object, required: [id, name], properties: {id: {type: integer}, name: {type: string}}}
+    UUID: {type: object, required: [id, name], properties: {id: {type: string, format: uuid}, name: {type: string}}}
+    Str: {type: object, required: [id, name], properties: {id: {type: string}, name: {type: string}}}
+    Code: {type: object, required: [id, name], properties: {id: {type: string, pattern: "^[A-Z]{3}-[0-9]{4}$"}, name: {type: string}}}
+`
+
+func TestCRUDSeedsAreReachableByListedID(t *testing.T) {
+	doc, err := openapi.Parse(context.Background(), []byte(idSpec))
+	require.NoError(t, err)
+	for name, open := range crudStores(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			h, err := New(doc, WithSeed(7), WithSeedRecords(5), WithStore(open(t), "ids"))
+			require.NoError(t, err)
+			for _, coll := range []string{"/ints", "/uuids", "/strs", "/codes"} {
+				t.Run(coll, func(t *testing.T) {
+					listed := decode[[]map[string]any](t, call(t, h, "GET", coll, ""))
+					require.Len(t, listed, 5)
+					for _, rec := range listed {
+						id := fmt.Sprint(rec["id"])
+						if f, ok := rec["id"].(float64); ok {
+							id = fmt.Sprint(int64(f))
+						}
+						w := call(t, h, "GET", coll+"/"+url.PathEscape(id), "")
+						require.Equal(t, 200, w.Code, "GET %s/%s: %s", coll, id, w.Body.String())
+						assert.Equal(t, rec, decode[map[string]any](t, w))
+					}
+				})
+			}
+		})
+	}
+}
+
+func TestMountPrefix(t *testing.T) {
+	tests := []struct {
+		name, requestURI, path, want string
+	}{
+		{"no request uri", "", "/pets", ""},
+		{"not mounted", "/pets?x=1", "/pets", ""},
+		{"strip prefix", "/api/pets?x=1", "/pets", "/api"},
+		{"prefix with slash", "/api/pets", "pets", "/api/"},
+		{"escaped path", "/m/a%20b/pets", "/a b/pets", "/m"},
+		{"absolute form", "http://example.com/m/pets", "/pets", "/m"},
+		{"rewritten path", "/other", "/pets", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.RequestURI = tc.requestURI
+			r.URL.Path, r.URL.RawPath = tc.path, ""
+			assert.Equal(t, tc.want, mountPrefix(r))
+		})
+	}
+}
+
+func TestCRUDURLsPointInsideTheMount(t *testing.T) {
+	h := newCRUD(t)
+	mux := http.NewServeMux()
+	mux.Handle("/mock/", http.StripPrefix("/mock", h))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	send := func(method, path, body string) *http.Response {
+		t.Helper()
+		req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		require.NoError(t, err)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := srv.Client().Do(req)
+		require.NoError(t, err)
+		t.Cleanup(func() { resp.Body.Close() })
+		return resp
+	}
+	read := func(resp *http.Response) map[string]any {
+		t.Helper()
+		var v map[string]any
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&v))
+		return v
+	}
+
+	tests := []struct {
+		name, create, list string
+		envelope           bool
+		link               func(*http.Response, map[string]any) string
+	}{
+		{name: "Location and Link header", create: "/mock/api/pets", list: "/mock/api/pets?_page=1&_limit=2",
+			link: func(resp *http.Response, _ map[string]any) string {
+				for _, l := range strings.Split(resp.Header.Get("Link"), ", ") {
+					if u, ok := strings.CutSuffix(l, `>; rel="next"`); ok {
+						return strings.TrimPrefix(u, "<")
+					}
+				}
+				return ""
+			}},
+		{name: "envelope next", create: "/mock/api/orders", list: "/mock/api/orders?page=1&per_page=2", envelope: true,
+			link: func(_ *http.Response, env map[string]any) string { s, _ := env["next"].(string); return s }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := send("POST", tc.create, `{"name":"Mounted","total":3}`)
+			require.Equal(t, http.StatusCreated, resp.StatusCode)
+			loc := resp.Header.Get("Location")
+			require.True(t, strings.HasPrefix(loc, tc.create+"/"), "Location %q is inside the mount", loc)
+			got := send("GET", loc, "")
+			assert.Equal(t, http.StatusOK, got.StatusCode, "following Location %q", loc)
+
+			resp = send("GET", tc.list, "")
+			require.Equal(t, http.StatusOK, resp.StatusCode)
+			var env map[string]any
+			if tc.envelope {
+				env = read(resp)
+			}
+			next := tc.link(resp, env)
+			require.True(t, strings.HasPrefix(next, "/mock/api/"), "next %q is inside the mount", next)
+			resp = send("GET", next, "")
+			assert.Equal(t, http.StatusOK, resp.StatusCode, "following next %q", next)
+		})
+	}
+
+	// Without a mount, the same URLs are the request's own paths, and every
+	// answer keeps the description's promises.
+	w := call(t, h, "GET", "/api/orders?page=1&per_page=2", "")
+	assert.Equal(t, "/api/orders?page=2&per_page=2", decode[map[string]any](t, w)["next"])
+	w = call(t, h, "GET", "/api/orders?page=9&per_page=2", "")
+	assert.Nil(t, decode[map[string]any](t, w)["next"], "no next page")
+}
+
+// nestedSpec has posts nested under users, with integer user ids.
+const nestedSpec = `
+openapi: 3.0.3
+info: {title: Blog, version: "1"}
+paths:
+  /users:
+    get:
+      operationId: listUsers
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/User"}}}}}}
+    post:
+      operationId: createUser
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}}
+      responses: {"201": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}}}
+  /users/{userId}:
+    get:
+      operationId: getUser
+      parameters: [{name: userId, in: path, required: true, schema: {type: integer}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}}
+        "404": {description: not found}
+  /users/{userId}/posts:
+    parameters: [{name: userId, in: path, required: true, schema: {type: string}}]
+    get:
+      operationId: listPosts
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Post"}}}}}
+        "404": {description: no such user}
+    post:
+      operationId: createPost
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Post"}}}}
+      responses:
+        "201": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Post"}}}}
+  /users/{userId}/posts/{postId}:
+    parameters:
+      - {name: userId, in: path, required: true, schema: {type: string}}
+      - {name: postId, in: path, required: true, schema: {type: string, format: uuid}}
+    get:
+      operationId: getPost
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Post"}}}}
+        "404": {description: not found}
+components:
+  schemas:
+    User: {type: object, required: [id, name], properties: {id: {type: integer, readOnly: true}, name: {type: string}}}
+    Post: {type: object, required: [id, title], properties: {id: {type: string, format: uuid, readOnly: true}, userId: {type: integer}, title: {type: string}}}
+`
+
+// writeCounter counts the writes that reach a store.
+type writeCounter struct {
+	store.Records
+	writes atomic.Int64
+}
+
+func (c *writeCounter) Create(ctx context.Context, s store.Scope, coll, id string, data json.RawMessage) (*store.Record, error) {
+	c.writes.Add(1)
+	return c.Records.Create(ctx, s, coll, id, data)
+}
+
+func (c *writeCounter) Replace(ctx context.Context, s store.Scope, coll, id string, data json.RawMessage) (*store.Record, error) {
+	c.writes.Add(1)
+	return c.Records.Replace(ctx, s, coll, id, data)
+}
+
+func (c *writeCounter) Patch(ctx context.Context, s store.Scope, coll, id string, patch json.RawMessage) (*store.Record, error) {
+	c.writes.Add(1)
+	return c.Records.Patch(ctx, s, coll, id, patch)
+}
+
+func (c *writeCounter) Update(ctx context.Context, s store.Scope, coll, id string, change func(json.RawMessage) (json.RawMessage, error)) (*store.Record, error) {
+	c.writes.Add(1)
+	return c.Records.Update(ctx, s, coll, id, change)
+}
+
+func TestCRUDReadsNeverWrite(t *testing.T) {
+	doc, err := openapi.Parse(context.Background(), []byte(nestedSpec))
+	require.NoError(t, err)
+	for name, open := range crudStores(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			records := &writeCounter{Records: open(t)}
+			h, err := New(doc, WithSeed(3), WithSeedRecords(4), WithStore(records, "blog"))
+			require.NoError(t, err)
+
+			// Seeded users have seeded posts, reachable by their listed ids.
+			users := decode[[]map[string]any](t, call(t, h, "GET", "/users", ""))
+			require.Len(t, users, 4)
+			for _, u := range users {
+				uid := fmt.Sprint(int64(u["id"].(float64)))
+				posts := decode[[]map[string]any](t, call(t, h, "GET", "/users/"+uid+"/posts", ""))
+				require.Len(t, posts, 4, "user %s has seeded posts", uid)
+				for _, p := range posts {
+					assert.Equal(t, u["id"], p["userId"])
+					w := call(t, h, "GET", "/users/"+uid+"/posts/"+p["id"].(string), "")
+					require.Equal(t, 200, w.Code, w.Body.String())
+					assert.Equal(t, p, decode[map[string]any](t, w))
+				}
+			}
+			// "01" names user 1: one collection per parent, whatever the spelling.
+			assert.Len(t, decode[[]any](t, call(t, h, "GET", "/users/01/posts", "")), 4)
+
+			// Reads with made-up parents answer 404 and store nothing.
+			seeded := records.writes.Load()
+			tests := []struct {
+				name, target string
+				want         int
+			}{
+				{"unknown user", "/users/999/posts", 404},
+				{"not an integer", "/users/abc/posts", 404},
+				{"huge id", "/users/" + strings.Repeat("9", 100_000) + "/posts", 404},
+				{"post under unknown user", "/users/999/posts/" + "00000000-0000-4000-8000-000000000000", 404},
+			}
+			for _, tc := range tests {
+				t.Run(tc.name, func(t *testing.T) {
+					assert.Equal(t, tc.want, call(t, h, "GET", tc.target, "").Code)
+				})
+			}
+			for i := range 200 {
+				require.Equal(t, 404, call(t, h, "GET", fmt.Sprintf("/users/%d/posts", 1000+i), "").Code)
+			}
+			assert.Equal(t, seeded, records.writes.Load(), "reads wrote records")
+
+			// Without a 404 to answer, a made-up parent gets the stateless
+			// answer: still nothing stored.
+			w := call(t, h, "POST", "/users/999/posts", `{"title":"x"}`)
+			assert.Equal(t, 201, w.Code)
+			assert.Equal(t, seeded, records.writes.Load(), "a post for a missing parent was stored")
+
+			// A nested collection whose parent is no resource (crudSpec has
+			// no /users) starts empty, and reads store nothing either.
+			orphans := &writeCounter{Records: open(t)}
+			o := newCRUD(t, WithStore(orphans, "orphans"))
+			require.Equal(t, 200, call(t, o, "GET", "/api/users/first/posts", "").Code)
+			before := orphans.writes.Load()
+			for i := range 200 {
+				w := call(t, o, "GET", fmt.Sprintf("/api/users/%d%s/posts", i, strings.Repeat("x", 5000)), "")
+				require.Equal(t, 200, w.Code)
+				require.Equal(t, "[]", strings.TrimSpace(w.Body.String()))
+			}
+			assert.Equal(t, before, orphans.writes.Load(), "reads of orphan collections wrote records")
+
+			// A created user starts with no posts, and can get some.
+			w = call(t, h, "POST", "/users", `{"name":"New"}`)
+			require.Equal(t, 201, w.Code, w.Body.String())
+			uid := fmt.Sprint(int64(decode[map[string]any](t, w)["id"].(float64)))
+			assert.Empty(t, decode[[]any](t, call(t, h, "GET", "/users/"+uid+"/posts", "")))
+			require.Equal(t, 201, call(t, h, "POST", "/users/"+uid+"/posts", `{"title":"First"}`).Code)
+			assert.Len(t, decode[[]any](t, call(t, h, "GET", "/users/"+uid+"/posts", "")), 1)
+		})
+	}
+}
+
+func TestCRUDNextIDCacheIsBounded(t *testing.T) {
+	h := newCRUD(t, WithSeedRecords(1))
+	var pets *resource
+	for _, res := range h.resourceList {
+		if res.key == "/pets" {
+			pets = res
+		}
+	}
+	require.NotNil(t, pets)
+	tests := []struct {
+		name     string
+		sessions int
+	}{
+		{"few sessions", 10},
+		{"more sessions than the cache holds", maxSeqEntries + 10},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var first any
+			for i := range tc.sessions {
+				s := fmt.Sprintf("%s-%d", tc.name, i)
+				w := call(t, h, "POST", "/api/pets", `{"name":"x"}`, "X-Mock-Session", s)
+				require.Equal(t, 201, w.Code)
+				id := decode[map[string]any](t, w)["id"]
+				if i == 0 {
+					first = id
+				}
+				require.Equal(t, first, id, "each session's first pet gets the same id (session %s)", s)
+			}
+			pets.seqMu.Lock()
+			defer pets.seqMu.Unlock()
+			assert.LessOrEqual(t, len(pets.seq), maxSeqEntries)
+		})
+	}
 }

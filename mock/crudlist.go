@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -216,9 +217,7 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 	hdr := w.Header()
 	hdr.Set("X-Total-Count", strconv.Itoa(total))
 	if lr.paged && lr.limit > 0 {
-		if link := linkHeader(r, lr, total); link != "" {
-			hdr.Set("Link", link)
-		}
+		hdr.Set("Link", linkHeader(pageLinks(r, lr, total)))
 	}
 	items := make([]any, 0, len(page.Records))
 	for _, rec := range page.Records {
@@ -257,6 +256,7 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 		set(lr.q.Offset, "offset", "skip", "start")
 		if lr.limit > 0 {
 			set((total+lr.limit-1)/lr.limit, "totalpages", "pages", "pagecount", "lastpage")
+			h.setPageLinks(r, s, env, pageLinks(r, lr, total))
 		}
 		if !h.validFor(s, env) {
 			return nil, false
@@ -265,9 +265,12 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 	})
 }
 
-// linkHeader builds an RFC 8288 Link header with first, prev, next and last
-// pages, in the pagination style the request used.
-func linkHeader(r *http.Request, lr listRequest, total int) string {
+// pageLink is one link of a paged listing.
+type pageLink struct{ rel, url string }
+
+// pageLinks are the first, prev, next and last pages of a listing, in the
+// pagination style the request used, as paths inside the handler's mount.
+func pageLinks(r *http.Request, lr listRequest, total int) []pageLink {
 	q := r.URL.Query()
 	at := func(offset int) string {
 		c := url.Values{}
@@ -287,22 +290,79 @@ func linkHeader(r *http.Request, lr listRequest, total int) string {
 		} else if lr.pageName == "" && lr.offsetName == "" {
 			c.Set("_limit", strconv.Itoa(lr.limit))
 		}
-		u := url.URL{Path: r.URL.Path, RawQuery: c.Encode()}
-		return u.String()
+		return mountedPath(r) + "?" + c.Encode()
 	}
 	offset := lr.q.Offset
 	last := 0
 	if total > 0 {
 		last = ((total - 1) / lr.limit) * lr.limit
 	}
-	var links []string
-	links = append(links, fmt.Sprintf(`<%s>; rel="first"`, at(0)))
+	links := []pageLink{{"first", at(0)}}
 	if offset > 0 {
-		links = append(links, fmt.Sprintf(`<%s>; rel="prev"`, at(max(offset-lr.limit, 0))))
+		links = append(links, pageLink{"prev", at(max(offset-lr.limit, 0))})
 	}
 	if offset+lr.limit < total {
-		links = append(links, fmt.Sprintf(`<%s>; rel="next"`, at(offset+lr.limit)))
+		links = append(links, pageLink{"next", at(offset + lr.limit)})
 	}
-	links = append(links, fmt.Sprintf(`<%s>; rel="last"`, at(last)))
-	return strings.Join(links, ", ")
+	return append(links, pageLink{"last", at(last)})
+}
+
+// linkHeader builds an RFC 8288 Link header with first, prev, next and last
+// pages.
+func linkHeader(links []pageLink) string {
+	out := make([]string, len(links))
+	for i, l := range links {
+		out[i] = fmt.Sprintf(`<%s>; rel="%s"`, l.url, l.rel)
+	}
+	return strings.Join(out, ", ")
+}
+
+// linkFields names the envelope properties that hold a page link,
+// normalised as normControl does.
+var linkFields = map[string]string{
+	"first": "first", "firstpage": "first", "firsturl": "first", "firstlink": "first", "firstpageurl": "first",
+	"prev": "prev", "previous": "prev", "prevpage": "prev", "previouspage": "prev", "prevurl": "prev",
+	"previousurl": "prev", "prevlink": "prev", "previouslink": "prev", "prevpageurl": "prev", "previouspageurl": "prev",
+	"next": "next", "nextpage": "next", "nexturl": "next", "nextlink": "next", "nextpageurl": "next",
+	"last": "last", "lastpageurl": "last", "lasturl": "last", "lastlink": "last",
+}
+
+// setPageLinks fills an envelope's string link properties (next, prev,
+// ...) with the listing's own pages, so that a client following them stays
+// inside the mock: the path, or an absolute URL when the schema wants one.
+// A link with no page (no next on the last page) is null when the property
+// allows it, left out when it is optional, and the last page otherwise.
+func (h *Handler) setPageLinks(r *http.Request, s *openapi3.Schema, env map[string]any, links []pageLink) {
+	byRel := map[string]string{}
+	for _, l := range links {
+		byRel[l.rel] = l.url
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	for name, ps := range properties(s) {
+		rel, ok := linkFields[normControl(name)]
+		if !ok || ps.Type == nil || !ps.Type.Is(openapi3.TypeString) {
+			continue
+		}
+		u, ok := byRel[rel]
+		switch {
+		case ok:
+		case ps.Nullable:
+			env[name] = nil
+			continue
+		case !slices.Contains(s.Required, name):
+			delete(env, name)
+			continue
+		default:
+			u = byRel["last"]
+		}
+		for _, v := range []string{u, scheme + "://" + r.Host + u} {
+			if h.validFor(ps, v) {
+				env[name] = v
+				break
+			}
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -59,8 +60,47 @@ type resource struct {
 	idKind   idKind
 	examples []map[string]any // the description's examples of the resource: the first seeds
 
+	// ancestors holds, for each parameter of a nested collection's path,
+	// the resource whose items it names ("/users" for {userId} in
+	// /users/{userId}/posts), or nil when that is not a resource.
+	ancestors []*resource
+	// parent is the last ancestor when the collection is its items' child
+	// collection (parent's item path + parentSuffix), else nil.
+	parent       *resource
+	parentSuffix string
+
+	seedMu sync.Mutex  // held while the resource is seeded
+	seeded atomic.Bool // the seed marker is in the store
+
 	seqMu sync.Mutex
 	seq   map[string]int64 // next integer id per scope and collection instance
+}
+
+// linkParents sets the ancestors and parent of nested resources.
+func linkParents(list []*resource) {
+	byKey := map[string]*resource{}
+	for _, res := range list {
+		byKey[res.key] = res
+	}
+	for _, res := range list {
+		if !res.nested {
+			continue
+		}
+		segs := strings.Split(strings.TrimPrefix(res.key, "/"), "/")
+		last := -1
+		for i, seg := range segs {
+			if seg == "{}" {
+				res.ancestors = append(res.ancestors, byKey["/"+strings.Join(segs[:i], "/")])
+				last = i
+			}
+		}
+		if last >= 0 && res.ancestors[len(res.ancestors)-1] != nil {
+			res.parent = res.ancestors[len(res.ancestors)-1]
+			if rest := segs[last+1:]; len(rest) > 0 {
+				res.parentSuffix = "/" + strings.Join(rest, "/")
+			}
+		}
+	}
 }
 
 // crudPlan is an operation's part in a resource.
@@ -239,6 +279,7 @@ func (h *Handler) inferResources() {
 		res.examples = h.resourceExamples(res, byAction[ActionGet].op, byAction[ActionList].op)
 		h.resourceList = append(h.resourceList, res)
 	}
+	linkParents(h.resourceList)
 }
 
 // itemSchema is the first object schema among the operations' success

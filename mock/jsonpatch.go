@@ -16,6 +16,29 @@ type patchOp struct {
 	Value json.RawMessage `json:"value"`
 }
 
+// Bounds of a PATCH, so that a small request cannot make a huge record
+// (twenty "copy" operations of the whole document double it twenty times).
+const (
+	// maxPatchOps is the most operations a JSON Patch may hold.
+	maxPatchOps = 1000
+	// maxPatchedBytes is the size a patched record may grow to: a patch
+	// whose result is larger than this and than the record and request
+	// together is refused (patchLimit).
+	maxPatchedBytes = 1 << 20
+	// maxPatchWork bounds, in multiples of that limit, the bytes a patch's
+	// operations may add, remove, copy or compare in all, so that a
+	// thousand operations on a large value cannot keep a CPU (and, on the
+	// memory store, the store's lock) busy.
+	maxPatchWork = 8
+)
+
+// patchLimit is the largest patched record a request may produce: 1 MiB,
+// or the record and the request together when they are larger (a record
+// created large may still be patched; it cannot be multiplied).
+func patchLimit(record, request int) int {
+	return max(maxPatchedBytes, record+request)
+}
+
 // patchError is a JSON Patch that cannot be applied; failed "test"
 // operations are conflicts, the rest are invalid patches.
 type patchError struct {
@@ -30,13 +53,53 @@ func patchErrorf(format string, args ...any) error {
 }
 
 // applyJSONPatch applies a JSON Patch document to doc (decoded JSON) and
-// returns the result; doc itself is not changed.
-func applyJSONPatch(doc any, patch []byte) (any, error) {
+// returns the result; doc itself is not changed. It refuses a patch of
+// more than maxPatchOps operations, stops as soon as the document's JSON
+// size would pass limit bytes (so memory stays bounded while it works, not
+// only at the end), and stops once its operations have handled
+// maxPatchWork times limit bytes in all.
+func applyJSONPatch(doc any, patch []byte, limit int) (any, error) {
 	var ops []patchOp
 	if err := json.Unmarshal(patch, &ops); err != nil {
 		return nil, patchErrorf("a JSON Patch is an array of operations: %v", err)
 	}
+	if len(ops) > maxPatchOps {
+		return nil, patchErrorf("a JSON Patch may hold at most %d operations, not %d", maxPatchOps, len(ops))
+	}
 	doc = deepCopy(doc)
+	size := jsonSize(doc, limit)
+	if size > limit {
+		return nil, patchErrorf("the document is larger than %d bytes", limit)
+	}
+	// spend counts the bytes the operations handle, and fails past the
+	// work budget.
+	work := 0
+	spend := func(i, n int) error {
+		if work += n; work > maxPatchWork*limit {
+			return patchErrorf("operation %d: the patch handles more than %d bytes in all", i, maxPatchWork*limit)
+		}
+		return nil
+	}
+	// grow accounts for a value added at a member named key, and fails once
+	// the document is too large; shrink for one removed.
+	grow := func(i int, key string, v any) error {
+		n := len(key) + 4 + jsonSize(v, limit-size+1)
+		if size += n; size > limit {
+			return patchErrorf("operation %d: the patched document would be larger than %d bytes", i, limit)
+		}
+		return spend(i, n)
+	}
+	shrink := func(i int, key string, v any) error {
+		n := min(size, len(key)+4+jsonSize(v, size))
+		size -= n
+		return spend(i, n)
+	}
+	lastKey := func(path []string) string {
+		if len(path) == 0 {
+			return ""
+		}
+		return path[len(path)-1]
+	}
 	for i, op := range ops {
 		if op.Path == nil {
 			return nil, patchErrorf("operation %d (%s) has no path", i, op.Op)
@@ -67,21 +130,41 @@ func applyJSONPatch(doc any, patch []byte) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			doc, err = pointerAdd(doc, path, v)
+			if err := grow(i, lastKey(path), v); err != nil {
+				return nil, err
+			}
+			var old any
+			doc, old, err = pointerAdd(doc, path, v)
 			if err != nil {
 				return nil, patchErrorf("operation %d (add %s): %v", i, *op.Path, err)
 			}
+			if old != nil {
+				if err := shrink(i, lastKey(path), old); err != nil {
+					return nil, err
+				}
+			}
 		case "remove":
-			if doc, _, err = pointerRemove(doc, path); err != nil {
+			var old any
+			if doc, old, err = pointerRemove(doc, path); err != nil {
 				return nil, patchErrorf("operation %d (remove %s): %v", i, *op.Path, err)
+			}
+			if err := shrink(i, lastKey(path), old); err != nil {
+				return nil, err
 			}
 		case "replace":
 			v, err := value()
 			if err != nil {
 				return nil, err
 			}
-			if doc, _, err = pointerRemove(doc, path); err == nil {
-				doc, err = pointerAdd(doc, path, v)
+			var old any
+			if doc, old, err = pointerRemove(doc, path); err == nil {
+				if err := shrink(i, lastKey(path), old); err != nil {
+					return nil, err
+				}
+				if err = grow(i, lastKey(path), v); err != nil {
+					return nil, err
+				}
+				doc, _, err = pointerAdd(doc, path, v)
 			}
 			if err != nil {
 				return nil, patchErrorf("operation %d (replace %s): %v", i, *op.Path, err)
@@ -96,16 +179,31 @@ func applyJSONPatch(doc any, patch []byte) (any, error) {
 				if len(path) > len(src) && reflect.DeepEqual(path[:len(src)], src) {
 					return nil, patchErrorf("operation %d: cannot move %s into its own child", i, *op.From)
 				}
-				doc, v, err = pointerRemove(doc, src)
+				if doc, v, err = pointerRemove(doc, src); err == nil {
+					err = shrink(i, lastKey(src), v)
+				}
 			} else {
 				v, err = pointerGet(doc, src)
-				v = deepCopy(v)
 			}
+			var old any
 			if err == nil {
-				doc, err = pointerAdd(doc, path, v)
+				// Measured before the copy is made: the copy is what could
+				// blow up.
+				if err := grow(i, lastKey(path), v); err != nil {
+					return nil, err
+				}
+				if op.Op == "copy" {
+					v = deepCopy(v)
+				}
+				doc, old, err = pointerAdd(doc, path, v)
 			}
 			if err != nil {
 				return nil, patchErrorf("operation %d (%s %s): %v", i, op.Op, *op.Path, err)
+			}
+			if old != nil {
+				if err := shrink(i, lastKey(path), old); err != nil {
+					return nil, err
+				}
 			}
 		case "test":
 			want, err := value()
@@ -113,6 +211,11 @@ func applyJSONPatch(doc any, patch []byte) (any, error) {
 				return nil, err
 			}
 			got, err := pointerGet(doc, path)
+			if err == nil {
+				if err := spend(i, jsonSize(got, limit)); err != nil {
+					return nil, err
+				}
+			}
 			if err != nil || !jsonEqual(got, want) {
 				return nil, &patchError{msg: fmt.Sprintf("operation %d: test of %s failed", i, *op.Path), conflict: true}
 			}
@@ -177,29 +280,68 @@ func pointerGet(doc any, path []string) (any, error) {
 	return doc, nil
 }
 
-// pointerAdd adds v at path and returns the new document.
-func pointerAdd(doc any, path []string, v any) (any, error) {
+// pointerAdd adds v at path and returns the new document and the value v
+// replaced (an object member or the whole document), or nil.
+func pointerAdd(doc any, path []string, v any) (any, any, error) {
 	if len(path) == 0 {
-		return v, nil
+		return v, doc, nil
 	}
 	parent, err := pointerGet(doc, path[:len(path)-1])
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	last := path[len(path)-1]
 	switch t := parent.(type) {
 	case map[string]any:
+		old := t[last]
 		t[last] = v
-		return doc, nil
+		return doc, old, nil
 	case []any:
 		i, err := arrayIndex(last, len(t), true)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		grown := append(t[:i:i], append([]any{v}, t[i:]...)...)
-		return pointerSet(doc, path[:len(path)-1], grown)
+		doc, err = pointerSet(doc, path[:len(path)-1], grown)
+		return doc, nil, err
 	}
-	return nil, fmt.Errorf("cannot add to a scalar")
+	return nil, nil, fmt.Errorf("cannot add to a scalar")
+}
+
+// jsonSize is about the length of v encoded as JSON (strings without
+// escapes), counted only up to limit: the walk stops once it is passed.
+func jsonSize(v any, limit int) int {
+	n := 0
+	var walk func(v any)
+	walk = func(v any) {
+		if n > limit {
+			return
+		}
+		switch t := v.(type) {
+		case map[string]any:
+			n += 2
+			for k, e := range t {
+				n += len(k) + 4
+				walk(e)
+			}
+		case []any:
+			n += 2
+			for _, e := range t {
+				n++
+				walk(e)
+			}
+		case string:
+			n += len(t) + 2
+		case float64:
+			n += len(strconv.FormatFloat(t, 'g', -1, 64))
+		case bool:
+			n += 5
+		default:
+			n += 4
+		}
+	}
+	walk(v)
+	return n
 }
 
 // pointerRemove removes the value at path and returns the new document and

@@ -136,7 +136,8 @@ func WithStore(records store.Records, project string) Option {
 }
 
 // WithSeedRecords sets how many generated resources each collection starts
-// with (default 10; 0 starts empty).
+// with (default 10; 0 starts empty). A nested collection seeds the child
+// collection of each seeded parent (of at most 100 parents).
 func WithSeedRecords(n int) Option { return func(c *config) { c.seedRecords = max(n, 0) } }
 
 // WithSessionCookie makes the handler give each visitor without a session

@@ -560,6 +560,28 @@ func (r *records) Patch(ctx context.Context, s Scope, collection, id string, pat
 	return r.d.Patch(ctx, s, collection, id, patch)
 }
 
+func (r *records) Update(ctx context.Context, s Scope, collection, id string, change func(json.RawMessage) (json.RawMessage, error)) (*Record, error) {
+	if err := r.check(s, collection, true); err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return nil, invalid("records: %s/%s: empty id", s.Project, collection)
+	}
+	if change == nil {
+		return nil, invalid("records: %s/%s/%s: nil change", s.Project, collection, id)
+	}
+	return r.d.Update(ctx, s, collection, id, func(data json.RawMessage) (json.RawMessage, error) {
+		out, err := change(data)
+		if err != nil {
+			return nil, err
+		}
+		if !isObject(out) {
+			return nil, invalid("records: %s/%s/%s: updated data is not a JSON object", s.Project, collection, id)
+		}
+		return out, nil
+	})
+}
+
 func (r *records) Delete(ctx context.Context, s Scope, collection, id string) error {
 	if err := r.check(s, collection, true); err != nil {
 		return err

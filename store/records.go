@@ -110,6 +110,16 @@ type Records interface {
 	// Patch applies a JSON merge patch (RFC 7396) to a record visible in the
 	// scope and returns the result.
 	Patch(ctx context.Context, s Scope, collection, id string, patch json.RawMessage) (*Record, error)
+	// Update replaces the data of a record visible in the scope with what
+	// change returns for its current data, atomically: no other write to
+	// the record lands between the read change sees and the write of its
+	// result, on every backend (read-modify-write without lost updates,
+	// for changes the store cannot express, such as a JSON Patch). change
+	// is called once, with the record locked, so it must be quick and must
+	// not call the store; its result must be a JSON object (else
+	// ErrInvalid). An error from change aborts the update and is returned
+	// unchanged, so callers can test it with errors.Is or errors.As.
+	Update(ctx context.Context, s Scope, collection, id string, change func(data json.RawMessage) (json.RawMessage, error)) (*Record, error)
 	// Delete removes a record visible in the scope. In a session it hides
 	// the base record from that session only.
 	Delete(ctx context.Context, s Scope, collection, id string) error

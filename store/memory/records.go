@@ -152,6 +152,20 @@ func (rs *records) Patch(_ context.Context, s store.Scope, collection, id string
 	return rs.write(s, collection, store.Record{ID: id, Data: data, CreatedAt: r.CreatedAt, UpdatedAt: rs.stamp()}), nil
 }
 
+func (rs *records) Update(_ context.Context, s store.Scope, collection, id string, change func(json.RawMessage) (json.RawMessage, error)) (*store.Record, error) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	r := rs.visible(s, collection, id)
+	if r == nil {
+		return nil, recNotFound(s, collection, id)
+	}
+	data, err := change(slices.Clone(r.Data))
+	if err != nil {
+		return nil, err
+	}
+	return rs.write(s, collection, store.Record{ID: id, Data: slices.Clone(data), CreatedAt: r.CreatedAt, UpdatedAt: rs.stamp()}), nil
+}
+
 func (rs *records) Delete(_ context.Context, s store.Scope, collection, id string) error {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()

@@ -160,6 +160,10 @@ func (r *records) Patch(ctx context.Context, s store.Scope, collection, id strin
 	return r.update(ctx, s, collection, id, func(doc json.RawMessage) (json.RawMessage, error) { return store.MergePatch(doc, patch) })
 }
 
+func (r *records) Update(ctx context.Context, s store.Scope, collection, id string, change func(json.RawMessage) (json.RawMessage, error)) (*store.Record, error) {
+	return r.update(ctx, s, collection, id, change)
+}
+
 func (r *records) Delete(ctx context.Context, s store.Scope, collection, id string) error {
 	if s.Session == "" {
 		return r.db.mustAffect(ctx, fmt.Sprintf("record %s/%s/%s", s.Project, collection, id),

@@ -79,6 +79,37 @@ func testConcurrency(t *testing.T, h Harness) {
 			assert.Len(t, fields, workers*5, "scope %q: every field survives concurrent merge patches", sc.Session)
 		}
 	})
+	t.Run("UpdateOneRecord", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		r := s.Records()
+		for _, sc := range []store.Scope{base, {Project: base.Project, Session: "visitor"}} {
+			_, err := r.Create(ctx(t), base, "counters", "u-"+sc.Session, raw(`{"n":0}`))
+			require.NoError(t, err)
+			increment := func(data json.RawMessage) (json.RawMessage, error) {
+				var c struct{ N int }
+				if err := json.Unmarshal(data, &c); err != nil {
+					return nil, err
+				}
+				return json.Marshal(map[string]int{"n": c.N + 1})
+			}
+			var wg sync.WaitGroup
+			for range workers {
+				wg.Go(func() {
+					for range 5 {
+						if _, err := r.Update(ctx(t), sc, "counters", "u-"+sc.Session, increment); err != nil {
+							t.Errorf("update: %v", err)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			got, err := r.Get(ctx(t), sc, "counters", "u-"+sc.Session)
+			require.NoError(t, err)
+			assert.JSONEq(t, fmt.Sprintf(`{"n":%d}`, workers*5), string(got.Data), "scope %q: no increment is lost", sc.Session)
+		}
+	})
 	t.Run("SameIDOneWinner", func(t *testing.T) {
 		t.Parallel()
 		s := h.open(t)
@@ -172,8 +203,12 @@ func testClosed(t *testing.T, h Harness) {
 		"touch":    func() error { return s.Keys().Touch(ctx(t), "k", time.Now()) },
 		"links":    func() error { _, err := s.Links().Lookup(ctx(t), "h"); return err },
 		"records":  func() error { _, err := s.Records().Get(ctx(t), base, "pets", "1"); return err },
-		"log":      func() error { return s.RequestLog().Append(ctx(t), store.Entry{Project: "p"}) },
-		"flush":    func() error { return s.Flush(ctx(t)) },
+		"update": func() error {
+			_, err := s.Records().Update(ctx(t), base, "pets", "1", func(d json.RawMessage) (json.RawMessage, error) { return d, nil })
+			return err
+		},
+		"log":   func() error { return s.RequestLog().Append(ctx(t), store.Entry{Project: "p"}) },
+		"flush": func() error { return s.Flush(ctx(t)) },
 	} {
 		assert.ErrorIs(t, call(), store.ErrClosed, name)
 	}

@@ -73,6 +73,49 @@ func testRecords(t *testing.T, h Harness) {
 			assert.ErrorIs(t, call(), store.ErrInvalid, name)
 		}
 	})
+	t.Run("Update", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		r := s.Records()
+		rec, err := r.Create(ctx(t), base, "pets", "1", raw(`{"name":"Rex"}`))
+		require.NoError(t, err)
+		got, err := r.Update(ctx(t), base, "pets", "1", func(data json.RawMessage) (json.RawMessage, error) {
+			assert.JSONEq(t, `{"name":"Rex"}`, string(data), "change sees the stored data")
+			return raw(`{"name":"Max"}`), nil
+		})
+		require.NoError(t, err)
+		assert.JSONEq(t, `{"name":"Max"}`, string(got.Data))
+		assert.True(t, rec.CreatedAt.Equal(got.CreatedAt), "update keeps the creation time")
+
+		refused := fmt.Errorf("refused")
+		tests := []struct {
+			name   string
+			id     string
+			change func(json.RawMessage) (json.RawMessage, error)
+			want   error
+		}{
+			{"missing record", "2", func(d json.RawMessage) (json.RawMessage, error) { return d, nil }, store.ErrNotFound},
+			{"change fails", "1", func(json.RawMessage) (json.RawMessage, error) { return nil, refused }, refused},
+			{"not an object", "1", func(json.RawMessage) (json.RawMessage, error) { return raw(`[1]`), nil }, store.ErrInvalid},
+			{"nil change", "1", nil, store.ErrInvalid},
+			{"empty id", "", func(d json.RawMessage) (json.RawMessage, error) { return d, nil }, store.ErrInvalid},
+		}
+		for _, tc := range tests {
+			_, err := r.Update(ctx(t), base, "pets", tc.id, tc.change)
+			assert.ErrorIs(t, err, tc.want, tc.name)
+		}
+		got, err = r.Get(ctx(t), base, "pets", "1")
+		require.NoError(t, err)
+		assert.JSONEq(t, `{"name":"Max"}`, string(got.Data), "a failed update writes nothing")
+
+		// In a session, an update writes the session's overlay only.
+		sess := store.Scope{Project: base.Project, Session: "s"}
+		_, err = r.Update(ctx(t), sess, "pets", "1", func(json.RawMessage) (json.RawMessage, error) { return raw(`{"name":"Mine"}`), nil })
+		require.NoError(t, err)
+		got, err = r.Get(ctx(t), base, "pets", "1")
+		require.NoError(t, err)
+		assert.JSONEq(t, `{"name":"Max"}`, string(got.Data))
+	})
 	t.Run("MergePatch", func(t *testing.T) {
 		t.Parallel()
 		s := h.open(t)
