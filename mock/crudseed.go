@@ -7,14 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"hash/fnv"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/brianvoe/gofakeit/v6"
 
-	"github.com/mockapi-go/mockapi/internal/problem"
 	"github.com/mockapi-go/mockapi/store"
 )
 
@@ -181,17 +179,4 @@ func (h *Handler) Reset(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-func (h *Handler) serveReset(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		problem.Write(w, problem.New(http.StatusMethodNotAllowed, problem.CodeMethodNotAllowed, "reset with POST"))
-		return
-	}
-	if err := h.Reset(r.Context()); err != nil {
-		h.storeFailed(w, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }
