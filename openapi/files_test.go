@@ -208,3 +208,30 @@ func TestExternalRefsStayInTheDocumentsDirectory(t *testing.T) {
 	}
 	assert.Zero(t, hits.Load(), "a document from bytes fetches no URL")
 }
+
+func TestLoadFSRefsReadRegularFilesOnly(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		ref    string
+		errHas string // "" when the document loads
+	}{
+		{"pet.yaml", ""},
+		{"fifo", "not a regular file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.ref, func(t *testing.T) {
+			t.Parallel()
+			_, file := filesDir(t, strings.ReplaceAll(petsMain, "schemas/pet.yaml", tt.ref))
+			err := within(t, func() error {
+				_, err := LoadFS(context.Background(), os.DirFS(filepath.Dir(file)), "api.yaml")
+				return err
+			})
+			if tt.errHas == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.errHas)
+		})
+	}
+}

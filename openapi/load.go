@@ -173,7 +173,7 @@ func LoadFS(ctx context.Context, fsys fs.FS, name string, opts ...Option) (*Docu
 		if !fs.ValidPath(p) {
 			return nil, fmt.Errorf("external $ref %q leaves the file system", u)
 		}
-		return readLimited(func() (io.ReadCloser, error) { return fsys.Open(p) })
+		return readRegular(fsys, p, MaxDocumentSize)
 	}
 	files, err := fs.Sub(fsys, path.Dir(strings.TrimPrefix(path.Clean(name), "/")))
 	if err != nil {
