@@ -38,6 +38,9 @@
 // query or fragment part ("/?Action=DescribeRegions") route by that part.
 // Requests are accepted both under the servers' base paths and without them.
 //
+// Middleware that needs to know which operation a request hits routes once
+// and stores the result with WithMatch; Document.Match reuses it.
+//
 // # Files a document refers to
 //
 // Relative $refs and the files Document.ReadFile reads (an example's
@@ -46,7 +49,4 @@
 // through its fs.FS only, and only regular files (never a FIFO or a
 // device), bounded by MaxDocumentSize and MaxReferencedFileSize. A document
 // given as bytes (Parse) reads no file and fetches no URL.
-//
-// Middleware that needs to know which operation a request hits routes once
-// and stores the result with WithMatch; Document.Match reuses it.
 package openapi
