@@ -2,7 +2,6 @@ package auth
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -176,7 +175,8 @@ func formToken(r *http.Request, maxBody int64) (string, bool) {
 		return "", false
 	}
 	// Parts wholly inside the peeked bytes are read; a cut part ends the
-	// search with an error.
+	// search with an error. A key field cut by the bound is not seen, as a
+	// cut urlencoded pair is not.
 	mr := multipart.NewReader(bytes.NewReader(data), boundary)
 	for {
 		p, err := mr.NextPart()
@@ -185,8 +185,13 @@ func formToken(r *http.Request, maxBody int64) (string, bool) {
 		}
 		if p.FileName() == "" && strings.EqualFold(p.FormName(), TokenParam) {
 			b, err := io.ReadAll(io.LimitReader(p, maxFieldBytes+1))
-			if err != nil && !errors.Is(err, io.EOF) || len(b) > maxFieldBytes {
-				return "", true // present but unreadable or too long: a malformed key
+			switch {
+			case len(b) > maxFieldBytes:
+				return "", true // too long: a malformed key
+			case err != nil && truncated:
+				return "", false
+			case err != nil:
+				return "", true // present but unreadable: a malformed key
 			}
 			return strings.TrimSpace(string(b)), true
 		}

@@ -187,3 +187,79 @@ func TestBearerForAuthenticator(t *testing.T) {
 		require.Equal(t, want, outcome{w.Code, p.Code}, tok)
 	}
 }
+
+// An apidogToken field in a multipart body is a credential as it is in an
+// urlencoded one, wherever it is among the parts, within MaxFormBytes; the
+// handler behind reads the body unchanged.
+func TestMultipartToken(t *testing.T) {
+	t.Parallel()
+	const bound = 1 << 12
+	e := newEnv(t, auth.Options{MaxFormBytes: bound})
+	s := e.key(t, nil, project)
+	h := e.guard.Protect(&auth.Policy{Project: project, Visibility: store.Private})(bodyEcho)
+
+	type part struct{ name, value, file string }
+	build := func(parts ...part) (string, []byte) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		for _, p := range parts {
+			var w io.Writer
+			var err error
+			if p.file != "" {
+				w, err = mw.CreateFormFile(p.name, p.file)
+			} else {
+				w, err = mw.CreateFormField(p.name)
+			}
+			require.NoError(t, err)
+			_, err = io.WriteString(w, p.value)
+			require.NoError(t, err)
+		}
+		require.NoError(t, mw.Close())
+		return mw.FormDataContentType(), buf.Bytes()
+	}
+	token := part{name: "apidogToken", value: s}
+	// A pad that puts the bound in the middle of the key.
+	_, unpadded := build(part{name: "pad"}, token)
+	cut := bound - bytes.Index(unpadded, []byte(s)) - len(s)/2
+	tests := []struct {
+		name    string
+		parts   []part
+		ct      func(string) string // rewrites the Content-Type; nil keeps it
+		unknown bool                // the request's length is unknown
+		want    outcome
+	}{
+		{"token first", []part{token, {name: "name", value: "Rex"}}, nil, false, ok},
+		{"token after a file", []part{{name: "photo", value: strings.Repeat("x", 3000), file: "a.png"}, token}, nil, false, ok},
+		{"token name in another case", []part{{name: "APIDOGTOKEN", value: s}}, nil, false, ok},
+		{"token padded with spaces", []part{{name: "apidogToken", value: " " + s + "\r\n"}}, nil, false, ok},
+		{"media type in another case", []part{token}, func(ct string) string { return "Multipart/Form-Data" + ct[len("multipart/form-data"):] }, false, ok},
+		{"unknown length", []part{{name: "name", value: "Rex"}, token}, nil, true, ok},
+		{"token past the bound", []part{{name: "pad", value: strings.Repeat("p", bound)}, token}, nil, false, needAuth},
+		{"token cut by the bound", []part{{name: "pad", value: strings.Repeat("p", cut)}, token}, nil, false, needAuth},
+		{"a file named apidogToken is not a key", []part{{name: "apidogToken", value: s, file: "key.txt"}}, nil, false, needAuth},
+		{"no boundary", []part{token}, func(string) string { return "multipart/form-data" }, false, needAuth},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ct, body := build(tt.parts...)
+			if tt.ct != nil {
+				ct = tt.ct(ct)
+			}
+			var rd io.Reader = bytes.NewReader(body)
+			if tt.unknown {
+				rd = io.NopCloser(rd)
+			}
+			r := httptest.NewRequest("POST", "/", rd)
+			if tt.unknown {
+				r.ContentLength = -1
+			}
+			r.Header.Set("Content-Type", ct)
+			w, p := do(t, h, r)
+			require.Equal(t, tt.want, outcome{w.Code, p.Code}, w.Body.String())
+			if tt.want == ok {
+				require.Equal(t, string(body), w.Body.String(), "the handler behind read the whole body, unchanged")
+			}
+		})
+	}
+}

@@ -7,7 +7,8 @@
 //
 // A request is routed with the document's router (openapi.Router), checked
 // for the credentials its security requirement declares (401 with
-// WWW-Authenticate otherwise; a caller an auth.Guard in front admitted on
+// WWW-Authenticate otherwise, its "errors" naming each missing credential
+// where the spec declares it; a caller an auth.Guard in front admitted on
 // credentials of its own passes), validated (400 for parameters, 415 for the
 // content type, 422 for the body, as RFC 9457 application/problem+json with
 // an "errors" array that locates each violation), and then answered:

@@ -205,6 +205,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, m openapi.Match)
 			}
 			pr := problem.New(http.StatusUnauthorized, problem.CodeAuthRequired,
 				"the operation requires credentials the request does not carry")
+			pr.Errors = missingCredentials(p.security, r)
 			h.fail(w, r, p, pr)
 			return
 		}

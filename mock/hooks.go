@@ -123,9 +123,12 @@ func (h *Handler) Check(r *http.Request) *Rejection {
 	}
 	if h.cfg.security && !admitted(r2) {
 		if ok, _ := securityOK(p.security, r2); !ok {
-			const msg = "the operation requires credentials the request does not carry"
-			return &Rejection{Status: http.StatusUnauthorized, Code: problem.CodeAuthRequired, Detail: msg,
-				Violations: []Violation{{In: "header", Name: "Authorization", Message: msg}}}
+			rej := &Rejection{Status: http.StatusUnauthorized, Code: problem.CodeAuthRequired,
+				Detail: "the operation requires credentials the request does not carry"}
+			for _, it := range missingCredentials(p.security, r2) {
+				rej.Violations = append(rej.Violations, Violation{In: it.In, Name: it.Name, Message: it.Message})
+			}
+			return rej
 		}
 	}
 	if h.cfg.validate {

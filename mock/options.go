@@ -116,7 +116,11 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 func WithMaxDepth(n int) Option { return func(c *config) { c.maxDepth = n } }
 
 // WithoutExternalValues stops the handler from reading examples'
-// externalValue files next to the spec.
+// externalValue files. By default they are read with Document.ReadFile:
+// only from the spec's own directory (or fs.FS), only regular files of at
+// most openapi.MaxReferencedFileSize (1 MiB), and never for a spec given as
+// bytes (openapi.Parse, as every upload is): such an example is reported in
+// Warnings and not served.
 func WithoutExternalValues() Option { return func(c *config) { c.externalValues = false } }
 
 // WithoutState makes the handler stateless: every operation is answered

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"mime"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -244,7 +242,7 @@ func (h *Handler) buildMediaType(key, t string, mt *openapi3.MediaType, base str
 			if ref == nil || ref.Value == nil {
 				continue
 			}
-			val, ok := h.exampleValue(ref.Value)
+			val, ok := h.exampleValue(ref.Value, ptr+"/examples/"+escapeToken(n))
 			if !ok {
 				continue
 			}
@@ -279,24 +277,20 @@ func (h *Handler) buildMediaType(key, t string, mt *openapi3.MediaType, base str
 	}
 }
 
-// exampleValue resolves an Example's value, reading externalValue files
-// that sit next to a spec loaded from disk.
-func (h *Handler) exampleValue(ex *openapi3.Example) (any, bool) {
+// exampleValue resolves an Example's value. An externalValue is read with
+// Document.ReadFile: from the spec's own directory only, a regular file of
+// at most openapi.MaxReferencedFileSize bytes, and never for a document
+// given as bytes. One that cannot be read is reported and not served.
+func (h *Handler) exampleValue(ex *openapi3.Example, ptr string) (any, bool) {
 	if ex.Value != nil {
 		return ex.Value, true
 	}
 	if ex.ExternalValue == "" || !h.cfg.externalValues {
 		return nil, false
 	}
-	src := h.doc.Source
-	if strings.Contains(ex.ExternalValue, "://") || filepath.IsAbs(ex.ExternalValue) || src == "" {
-		return nil, false
-	}
-	if st, err := os.Stat(src); err != nil || st.IsDir() {
-		return nil, false
-	}
-	data, err := os.ReadFile(filepath.Join(filepath.Dir(src), filepath.FromSlash(ex.ExternalValue)))
+	data, err := h.doc.ReadFile(ex.ExternalValue)
 	if err != nil {
+		h.warn(ptr+"/externalValue", "externalValue is not read and the example is not served: "+firstLine(err.Error()))
 		return nil, false
 	}
 	var v any

@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/mockapi-go/mockapi/auth"
+	"github.com/mockapi-go/mockapi/internal/problem"
 )
 
 // securityAlt is one alternative of a security requirement: every scheme in
@@ -16,6 +18,7 @@ type securityAlt []securityCheck
 
 type securityCheck struct {
 	name      string
+	kind      string // "apiKey", "http basic", "oauth2", ... for messages
 	in        string // header, query, cookie for apiKey; "" otherwise
 	param     string // the apiKey's parameter name
 	scheme    string // "basic", "bearer", ... for http and oauth2/openIdConnect ("bearer")
@@ -53,12 +56,15 @@ func (h *Handler) buildSecurity(reqs openapi3.SecurityRequirements) []securityAl
 			switch strings.ToLower(s.Type) {
 			case "apikey":
 				c.in, c.param = strings.ToLower(s.In), s.Name
+				c.kind = "apiKey"
 				c.challenge = `ApiKey realm="mock", ` + c.in + `="` + s.Name + `"`
 			case "http":
 				c.scheme = strings.ToLower(s.Scheme)
+				c.kind = "http " + c.scheme
 				c.challenge = titleScheme(c.scheme) + ` realm="mock"`
 			case "oauth2", "openidconnect":
 				c.scheme = "bearer"
+				c.kind = s.Type
 				c.challenge = `Bearer realm="mock"`
 			default:
 				continue // mutualTLS and unknown types: nothing to see in HTTP
@@ -134,4 +140,39 @@ func present(c securityCheck, r *http.Request) bool {
 	}
 	kind, cred, _ := strings.Cut(auth, " ")
 	return strings.EqualFold(kind, c.scheme) && strings.TrimSpace(cred) != ""
+}
+
+// missingCredentials lists, for a request no alternative admits, the
+// credentials each alternative lacks, located where the spec declares them:
+// an apiKey's header, query parameter or cookie, else the Authorization
+// header (http, oauth2 and openIdConnect schemes).
+func missingCredentials(alts []securityAlt, r *http.Request) []problem.Item {
+	var items []problem.Item
+	for i, alt := range alts {
+		for _, c := range alt {
+			if len(items) == maxProblemItems {
+				return items
+			}
+			if present(c, r) {
+				continue
+			}
+			it := problem.Item{In: "header", Name: "Authorization"}
+			if c.in != "" {
+				it.In, it.Name = c.in, c.param
+			}
+			switch {
+			case c.in != "":
+				it.Message = fmt.Sprintf("the %s %q of security scheme %q is missing", c.in, c.param, c.name)
+			case c.scheme == "bearer" || c.scheme == "basic":
+				it.Message = fmt.Sprintf("an Authorization: %s credential (security scheme %q, %s) is missing", titleScheme(c.scheme), c.name, c.kind)
+			default:
+				it.Message = fmt.Sprintf("an Authorization credential (security scheme %q, %s) is missing", c.name, c.kind)
+			}
+			if len(alts) > 1 {
+				it.Message += fmt.Sprintf(" (alternative %d of %d: one is enough)", i+1, len(alts))
+			}
+			items = append(items, it)
+		}
+	}
+	return items
 }

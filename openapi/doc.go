@@ -40,4 +40,13 @@
 //
 // Middleware that needs to know which operation a request hits routes once
 // and stores the result with WithMatch; Document.Match reuses it.
+//
+// # Files a document refers to
+//
+// Relative $refs and the files Document.ReadFile reads (an example's
+// externalValue) never leave the document's own directory: LoadFile reads
+// them through os.Root, so neither ".." nor a symbolic link escapes, LoadFS
+// through its fs.FS only, and only regular files (never a FIFO or a
+// device), bounded by MaxDocumentSize and MaxReferencedFileSize. A document
+// given as bytes (Parse) reads no file and fetches no URL.
 package openapi

@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"fmt"
+	"io/fs"
 	"net/url"
 	"path"
 	"sort"
@@ -26,6 +27,7 @@ type Document struct {
 	ops    []*Operation
 	byID   map[string]*Operation
 	router *Router
+	files  fs.FS // where ReadFile reads: the document's directory; nil for none
 }
 
 // Operation is one method on one path of the document, with everything a

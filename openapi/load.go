@@ -119,14 +119,17 @@ func Parse(ctx context.Context, data []byte, opts ...Option) (*Document, error) 
 	}
 	loader := openapi3.NewLoader()
 	loader.Context = ctx
+	// A document given as bytes (an upload, say) reads no files and no URLs.
+	loader.IsExternalRefsAllowed = false
 	loader.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
 		return nil, fmt.Errorf("external $ref %q: a document given as bytes cannot refer to other files", u)
 	}
-	return load(ctx, data, name, nil, loader, cfg)
+	return load(ctx, data, name, nil, nil, loader, cfg)
 }
 
 // LoadFile loads a document from a file; relative $refs are read from the
-// file's directory.
+// file's directory and cannot leave it (by ".." or by a symbolic link), and
+// http(s) $refs are fetched.
 func LoadFile(ctx context.Context, file string, opts ...Option) (*Document, error) {
 	cfg := newConfig(opts)
 	data, err := readLimited(func() (io.ReadCloser, error) { return os.Open(file) })
@@ -137,11 +140,18 @@ func LoadFile(ctx context.Context, file string, opts ...Option) (*Document, erro
 	if err != nil {
 		return nil, &LoadError{File: file, Err: err}
 	}
+	dir := filepath.Dir(abs)
+	fromDir := fileRefReader(dir)
 	loader := openapi3.NewLoader()
 	loader.Context = ctx
 	loader.IsExternalRefsAllowed = true
-	loader.ReadFromURIFunc = openapi3.ReadFromURIs(openapi3.ReadFromHTTP(cfg.client), openapi3.ReadFromFile)
-	return load(ctx, data, file, &url.URL{Path: filepath.ToSlash(abs)}, loader, cfg)
+	loader.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
+		if u.Scheme == "http" || u.Scheme == "https" {
+			return readHTTP(ctx, cfg.client, u.String())
+		}
+		return fromDir(u)
+	}
+	return load(ctx, data, file, &url.URL{Path: filepath.ToSlash(abs)}, dirFiles(dir), loader, cfg)
 }
 
 // LoadFS loads the document at name in fsys; relative $refs are read from
@@ -163,9 +173,13 @@ func LoadFS(ctx context.Context, fsys fs.FS, name string, opts ...Option) (*Docu
 		if !fs.ValidPath(p) {
 			return nil, fmt.Errorf("external $ref %q leaves the file system", u)
 		}
-		return readLimited(func() (io.ReadCloser, error) { return fsys.Open(p) })
+		return readRegular(fsys, p, MaxDocumentSize)
 	}
-	return load(ctx, data, name, &url.URL{Path: "/" + strings.TrimPrefix(path.Clean(name), "/")}, loader, cfg)
+	files, err := fs.Sub(fsys, path.Dir(strings.TrimPrefix(path.Clean(name), "/")))
+	if err != nil {
+		return nil, &LoadError{File: name, Err: err}
+	}
+	return load(ctx, data, name, &url.URL{Path: "/" + strings.TrimPrefix(path.Clean(name), "/")}, files, loader, cfg)
 }
 
 // LoadURL loads a document over http(s); relative $refs are fetched relative
@@ -176,13 +190,31 @@ func LoadURL(ctx context.Context, rawURL string, opts ...Option) (*Document, err
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, &LoadError{File: rawURL, Err: errors.New("not an http(s) URL")}
 	}
-	data, err := readLimited(func() (io.ReadCloser, error) {
+	data, err := readHTTP(ctx, cfg.client, rawURL)
+	if err != nil {
+		return nil, &LoadError{File: rawURL, Err: err}
+	}
+	loader := openapi3.NewLoader()
+	loader.Context = ctx
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
+		if u.Scheme != "http" && u.Scheme != "https" {
+			return nil, fmt.Errorf("external $ref %q: a document loaded from a URL can refer only to http(s) URLs", u)
+		}
+		return readHTTP(ctx, cfg.client, u.String())
+	}
+	return load(ctx, data, rawURL, u, nil, loader, cfg)
+}
+
+// readHTTP GETs rawURL, reading at most MaxDocumentSize bytes.
+func readHTTP(ctx context.Context, client *http.Client, rawURL string) ([]byte, error) {
+	return readLimited(func() (io.ReadCloser, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 		if err != nil {
 			return nil, err
 		}
 		req.Header.Set("Accept", "application/json, application/yaml;q=0.9, */*;q=0.5")
-		resp, err := cfg.client.Do(req)
+		resp, err := client.Do(req)
 		if err != nil {
 			return nil, err
 		}
@@ -192,14 +224,6 @@ func LoadURL(ctx context.Context, rawURL string, opts ...Option) (*Document, err
 		}
 		return resp.Body, nil
 	})
-	if err != nil {
-		return nil, &LoadError{File: rawURL, Err: err}
-	}
-	loader := openapi3.NewLoader()
-	loader.Context = ctx
-	loader.IsExternalRefsAllowed = true
-	loader.ReadFromURIFunc = openapi3.ReadFromHTTP(cfg.client)
-	return load(ctx, data, rawURL, u, loader, cfg)
 }
 
 // Load loads a document from a location that is an http(s) URL or a file
@@ -240,7 +264,8 @@ func readLimited(open func() (io.ReadCloser, error)) ([]byte, error) {
 
 // load turns raw bytes into a Document. It never panics: a panic inside
 // kin-openapi on a hostile document becomes an error.
-func load(ctx context.Context, data []byte, file string, loc *url.URL, loader *openapi3.Loader, cfg *config) (doc *Document, err error) {
+// files is where ReadFile reads; nil reads nothing.
+func load(ctx context.Context, data []byte, file string, loc *url.URL, files fs.FS, loader *openapi3.Loader, cfg *config) (doc *Document, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			doc = nil
@@ -319,6 +344,7 @@ func load(ctx context.Context, data []byte, file string, loc *url.URL, loader *o
 	if err != nil {
 		return nil, &LoadError{File: file, Err: err}
 	}
+	d.files = files
 	return d, nil
 }
 

@@ -1,0 +1,130 @@
+package mock
+
+import (
+	"bytes"
+	"context"
+	"mime/multipart"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mockapi-go/mockapi/openapi"
+)
+
+func formSpec(schema string) string {
+	return `
+openapi: 3.0.3
+info: {title: forms, version: "1"}
+paths:
+  /upload:
+    post:
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema: ` + schema + `
+          application/x-www-form-urlencoded:
+            schema: ` + schema + `
+      responses:
+        "201":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, required: [ok], properties: {ok: {type: boolean}}}
+`
+}
+
+type formField struct{ name, value, file string }
+
+func multipartRequest(t *testing.T, fields []formField) (string, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for _, f := range fields {
+		if f.file != "" {
+			w, err := mw.CreateFormFile(f.name, f.file)
+			require.NoError(t, err)
+			_, err = w.Write([]byte(f.value))
+			require.NoError(t, err)
+			continue
+		}
+		require.NoError(t, mw.WriteField(f.name, f.value))
+	}
+	require.NoError(t, mw.Close())
+	return mw.FormDataContentType(), buf.String()
+}
+
+// Fields a form's schema does not declare are read alike in multipart and
+// urlencoded bodies: not an error where the schema allows more properties.
+func TestUndeclaredFormFields(t *testing.T) {
+	t.Parallel()
+	const (
+		plain  = `{type: object, required: [name], properties: {name: {type: string}, age: {type: integer}}}`
+		open   = `{type: object, additionalProperties: true, required: [name], properties: {name: {type: string}}}`
+		typed  = `{type: object, additionalProperties: {type: string}, required: [name], properties: {name: {type: string}}}`
+		closed = `{type: object, additionalProperties: false, required: [name], properties: {name: {type: string}}}`
+		allOf  = `{allOf: [{type: object, required: [name], properties: {name: {type: string}}}, {type: object, properties: {age: {type: integer}}}]}`
+	)
+	token := formField{name: "apidogToken", value: "mk_x"}
+	tests := []struct {
+		name      string
+		schema    string
+		fields    []formField
+		multipart int // status for a multipart body
+		form      int // status for the same fields urlencoded; 0: not tried
+	}{
+		{"declared only", plain, []formField{{name: "name", value: "Rex"}}, 201, 201},
+		{"apidogToken field", plain, []formField{{name: "name", value: "Rex"}, token}, 201, 201},
+		{"undeclared file", plain, []formField{{name: "name", value: "Rex"}, {name: "photo", value: "\x89PNG", file: "a.png"}}, 201, 0},
+		{"repeated undeclared field", plain, []formField{token, {name: "name", value: "Rex"}, token}, 201, 201},
+		{"additionalProperties true", open, []formField{{name: "name", value: "Rex"}, token}, 201, 201},
+		{"additionalProperties schema", typed, []formField{{name: "name", value: "Rex"}, token}, 201, 201},
+		{"allOf", allOf, []formField{{name: "name", value: "Rex"}, {name: "age", value: "3"}, token}, 201, 201},
+		{"additionalProperties false", closed, []formField{{name: "name", value: "Rex"}, token}, 422, 0},
+		{"required field missing", plain, []formField{token}, 422, 422},
+		{"declared field of the wrong type", plain, []formField{{name: "name", value: "Rex"}, {name: "age", value: "old"}, token}, 422, 0},
+		{"allOf: declared field of the wrong type", allOf, []formField{{name: "name", value: "Rex"}, {name: "age", value: "old"}}, 422, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			doc, err := openapi.Parse(context.Background(), []byte(formSpec(tt.schema)))
+			require.NoError(t, err)
+			h, err := New(doc, WithoutState(), WithSelfCheck())
+			require.NoError(t, err)
+
+			ct, body := multipartRequest(t, tt.fields)
+			rec := do(h, "POST", "/upload", body, "Content-Type", ct)
+			assert.Equal(t, tt.multipart, rec.Code, "multipart: %s", rec.Body.String())
+			if tt.form == 0 {
+				return
+			}
+			vals := url.Values{}
+			for _, f := range tt.fields {
+				vals.Add(f.name, f.value)
+			}
+			rec = do(h, "POST", "/upload", vals.Encode(), "Content-Type", "application/x-www-form-urlencoded")
+			assert.Equal(t, tt.form, rec.Code, "urlencoded: %s", rec.Body.String())
+		})
+	}
+}
+
+// The body the handler validated is still the body it answers from.
+func TestMultipartBodyStaysReadable(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(formSpec(`{type: object, properties: {name: {type: string}}}`)))
+	require.NoError(t, err)
+	h, err := New(doc, WithoutState())
+	require.NoError(t, err)
+	ct, body := multipartRequest(t, []formField{{name: "name", value: "Rex"}, {name: "apidogToken", value: "mk_x"}})
+	r := httptest.NewRequest("POST", "/upload", strings.NewReader(body))
+	r.Header.Set("Content-Type", ct)
+	require.Nil(t, h.Check(r))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	assert.Equal(t, 201, rec.Code, rec.Body.String())
+}

@@ -1,0 +1,94 @@
+package mock
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mockapi-go/mockapi/internal/problem"
+	"github.com/mockapi-go/mockapi/openapi"
+)
+
+const credentialSpec = `
+openapi: 3.0.3
+info: {title: creds, version: "1"}
+components:
+  securitySchemes:
+    hkey: {type: apiKey, in: header, name: X-API-Key}
+    qkey: {type: apiKey, in: query, name: api_key}
+    ckey: {type: apiKey, in: cookie, name: session}
+    basic: {type: http, scheme: basic}
+    bearer: {type: http, scheme: bearer}
+    oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: "https://a.example/token", scopes: {}}}}
+    oidc: {type: openIdConnect, openIdConnectUrl: "https://a.example/.well-known/openid-configuration"}
+paths:
+  /header: {get: {security: [{hkey: []}], responses: {"204": {description: ok}}}}
+  /query: {get: {security: [{qkey: []}], responses: {"204": {description: ok}}}}
+  /cookie: {get: {security: [{ckey: []}], responses: {"204": {description: ok}}}}
+  /basic: {get: {security: [{basic: []}], responses: {"204": {description: ok}}}}
+  /bearer: {get: {security: [{bearer: []}], responses: {"204": {description: ok}}}}
+  /oauth: {get: {security: [{oauth: []}], responses: {"204": {description: ok}}}}
+  /oidc: {get: {security: [{oidc: []}], responses: {"204": {description: ok}}}}
+  /either: {get: {security: [{hkey: []}, {qkey: []}, {bearer: []}], responses: {"204": {description: ok}}}}
+  /both: {get: {security: [{hkey: [], ckey: []}], responses: {"204": {description: ok}}}}
+`
+
+// A missing credential is named where the spec declares it, in the 401
+// problem and in Check's rejection alike.
+func TestMissingCredentialIsNamed(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(credentialSpec))
+	require.NoError(t, err)
+	h, err := New(doc, WithoutState())
+	require.NoError(t, err)
+
+	type loc struct{ In, Name string }
+	tests := []struct {
+		path    string
+		headers []string
+		want    []loc
+	}{
+		{"/header", nil, []loc{{"header", "X-API-Key"}}},
+		{"/query", nil, []loc{{"query", "api_key"}}},
+		{"/cookie", nil, []loc{{"cookie", "session"}}},
+		{"/basic", nil, []loc{{"header", "Authorization"}}},
+		{"/bearer", []string{"Authorization", "Basic dTpw"}, []loc{{"header", "Authorization"}}},
+		{"/oauth", nil, []loc{{"header", "Authorization"}}},
+		{"/oidc", nil, []loc{{"header", "Authorization"}}},
+		{"/either", nil, []loc{{"header", "X-API-Key"}, {"query", "api_key"}, {"header", "Authorization"}}},
+		{"/both", []string{"X-API-Key", "k"}, []loc{{"cookie", "session"}}},
+		{"/both", nil, []loc{{"cookie", "session"}, {"header", "X-API-Key"}}}, // in scheme-name order
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			t.Parallel()
+			rec := do(h, "GET", tt.path, "", tt.headers...)
+			require.Equal(t, 401, rec.Code, rec.Body.String())
+			var p problem.Problem
+			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &p))
+			assert.Equal(t, problem.CodeAuthRequired, p.Code)
+			var got []loc
+			for _, it := range p.Errors {
+				got = append(got, loc{it.In, it.Name})
+				assert.NotEmpty(t, it.Message)
+			}
+			assert.Equal(t, tt.want, got, "the problem's errors")
+
+			r := httptest.NewRequest("GET", tt.path, nil)
+			for i := 0; i+1 < len(tt.headers); i += 2 {
+				r.Header.Set(tt.headers[i], tt.headers[i+1])
+			}
+			rej := h.Check(r)
+			require.NotNil(t, rej)
+			got = nil
+			for _, v := range rej.Violations {
+				got = append(got, loc{v.In, v.Name})
+			}
+			assert.Equal(t, tt.want, got, "Check's violations: %s", rej)
+		})
+	}
+}

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package openapi
+
+const openNonBlock = 0
