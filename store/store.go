@@ -58,8 +58,10 @@ type Projects interface {
 	Update(ctx context.Context, p *Project) error
 	// Delete removes the project, or returns ErrNotFound, and in the same
 	// transaction its records (base data and every session's), its share
-	// links and its request-log entries. Keys are left alone: a key may be
-	// scoped to several projects, and its scope keeps naming the id.
+	// links and its request-log entries, and takes the id out of every
+	// key's scope, so a project that later reuses the id accepts none of
+	// them. A key scoped to that project alone is revoked (an empty scope
+	// would mean every project).
 	Delete(ctx context.Context, id string) error
 }
 
