@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -693,6 +694,43 @@ func (s *Server) analytics(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// maxLogsResponse bounds the bytes of one page of the logs endpoint: a page
+// ends at limit entries or at this size, whichever comes first, and a Link
+// header (rel="next") continues it.
+const maxLogsResponse = 1 << 20
+
+// logEntryDoc is a request-log entry as the management API shows it.
+type logEntryDoc struct {
+	Time        time.Time `json:"time"`
+	OperationID string    `json:"operation_id,omitempty"`
+	Method      string    `json:"method"`
+	Path        string    `json:"path"`
+	Status      int       `json:"status"`
+	LatencyMS   float64   `json:"latency_ms"`
+	KeyID       string    `json:"key_id,omitempty"`
+	LinkID      string    `json:"link_id,omitempty"`
+	Session     string    `json:"session,omitempty"`
+}
+
+// logCursor is the opaque cursor of the logs endpoint: "micros.id".
+func logCursor(c store.LogCursor) string {
+	return strconv.FormatInt(c.Time.UnixMicro(), 36) + "." + strconv.FormatInt(c.ID, 36)
+}
+
+func parseLogCursor(v string) (store.LogCursor, bool) {
+	t, id, ok := strings.Cut(v, ".")
+	us, err1 := strconv.ParseInt(t, 36, 64)
+	n, err2 := strconv.ParseInt(id, 36, 64)
+	if !ok || err1 != nil || err2 != nil || us <= 0 || n < 0 {
+		return store.LogCursor{}, false
+	}
+	return store.LogCursor{Time: time.UnixMicro(us).UTC(), ID: n}, true
+}
+
+// logs answers a page of a project's request log, newest first, as a JSON
+// array. A page holds at most limit entries (default 100, at most 10000)
+// and about maxLogsResponse bytes; when more remain, a Link header names
+// the next page (?cursor=...).
 func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	limit := 100
@@ -704,31 +742,49 @@ func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
+	var after store.LogCursor
+	if v := r.URL.Query().Get("cursor"); v != "" {
+		c, ok := parseLogCursor(v)
+		if !ok {
+			badRequest(w, "cursor %q is not a cursor from a Link header of this endpoint", v)
+			return
+		}
+		after = c
+	}
 	if _, err := s.st.Projects().Get(r.Context(), id); err != nil {
 		s.storeError(w, "project", err)
 		return
 	}
 	s.rec.Flush()
-	entries, err := s.st.RequestLog().Query(r.Context(), store.LogQuery{Project: id, Limit: limit})
+	entries, err := s.st.RequestLog().Query(r.Context(), store.LogQuery{Project: id, Limit: limit, After: after})
 	if err != nil {
 		s.storeError(w, "logs", err)
 		return
 	}
-	type entry struct {
-		Time        time.Time `json:"time"`
-		OperationID string    `json:"operation_id,omitempty"`
-		Method      string    `json:"method"`
-		Path        string    `json:"path"`
-		Status      int       `json:"status"`
-		LatencyMS   float64   `json:"latency_ms"`
-		KeyID       string    `json:"key_id,omitempty"`
-		LinkID      string    `json:"link_id,omitempty"`
-		Session     string    `json:"session,omitempty"`
-	}
-	out := make([]entry, 0, len(entries))
+	var buf bytes.Buffer
+	buf.WriteByte('[')
+	n := 0
 	for _, e := range entries {
-		out = append(out, entry{Time: e.Time, OperationID: e.Operation, Method: e.Method, Path: e.Path, Status: e.Status,
+		b, err := json.Marshal(logEntryDoc{Time: e.Time, OperationID: e.Operation, Method: e.Method, Path: e.Path, Status: e.Status,
 			LatencyMS: float64(e.Latency.Microseconds()) / 1000, KeyID: e.KeyID, LinkID: e.LinkID, Session: e.Session})
+		if err != nil {
+			continue
+		}
+		if n > 0 && buf.Len()+len(b)+2 > maxLogsResponse {
+			break
+		}
+		if n > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(b)
+		n++
 	}
-	writeJSON(w, http.StatusOK, out)
+	buf.WriteByte(']')
+	if n > 0 && (n < len(entries) || len(entries) == limit) {
+		next := url.Values{"limit": {strconv.Itoa(limit)}, "cursor": {logCursor(entries[n-1].Cursor())}}
+		w.Header().Set("Link", "<"+s.url("/_admin/projects/"+id+"/logs?"+next.Encode())+`>; rel="next"`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(buf.Bytes())
 }

@@ -49,6 +49,18 @@ type Options struct {
 	// LogQueue bounds the queue of request-log entries waiting to be
 	// written (default 10,000). A full queue drops entries and counts them.
 	LogQueue int
+	// LogRetention is how long request-log entries are kept. Zero:
+	// DefaultLogRetention (7 days); negative: no age limit.
+	LogRetention time.Duration
+	// LogMaxEntries bounds each project's request log; its oldest entries
+	// are pruned first. Zero: DefaultLogMaxEntries (100,000); negative: no
+	// count limit.
+	LogMaxEntries int
+	// LogPruneEvery is how often the request log is pruned by LogRetention
+	// and LogMaxEntries; between prunes a project may exceed LogMaxEntries
+	// by what it receives in that time. Zero: DefaultLogPruneEvery (1
+	// minute); negative: never (the log grows without bound).
+	LogPruneEvery time.Duration
 	// Logger receives the server's own warnings. Nil: slog.Default().
 	Logger *slog.Logger
 }
@@ -125,7 +137,11 @@ func New(o Options) (*Server, error) {
 	s.guard = auth.New(auth.Options{Keys: o.Store.Keys(), Authenticator: o.Authenticator,
 		Membership: o.Membership, Logger: logger})
 	s.links = share.NewRegistry(o.Store.Links())
-	s.rec = newRecorder(o.Store.RequestLog(), o.LogQueue, logger)
+	s.rec = newRecorder(o.Store.RequestLog(), o.LogQueue, logger, retention{
+		maxAge:     orDefault(o.LogRetention, DefaultLogRetention),
+		maxEntries: orDefault(o.LogMaxEntries, DefaultLogMaxEntries),
+		every:      orDefault(o.LogPruneEvery, DefaultLogPruneEvery),
+	})
 	sh, err := share.NewHandler(share.Options{
 		Registry: s.links,
 		Guard:    s.guard,

@@ -1,0 +1,133 @@
+package mockapi
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mockapi-go/mockapi/store"
+	"github.com/mockapi-go/mockapi/store/memory"
+)
+
+// startWith starts a Server on a fresh memory store with o (Store and,
+// when empty, AdminToken filled in).
+func startWith(t *testing.T, o Options) (*Server, *client, *store.Store) {
+	t.Helper()
+	st := memory.New(store.WithTouchInterval(0))
+	t.Cleanup(func() { _ = st.Close() })
+	o.Store = st
+	if o.AdminToken == "" {
+		o.AdminToken = adminToken
+	}
+	s, err := New(o)
+	require.NoError(t, err)
+	ts := httptest.NewServer(s)
+	t.Cleanup(func() {
+		ts.Close()
+		require.NoError(t, s.Close())
+	})
+	return s, &client{t: t, base: ts.URL}, st
+}
+
+// logCount is how many entries the store holds for a project.
+func logCount(t *testing.T, st *store.Store, project string) int {
+	t.Helper()
+	es, err := st.RequestLog().Query(context.Background(), store.LogQuery{Project: project, Limit: 10000})
+	require.NoError(t, err)
+	return len(es)
+}
+
+// H1: anonymous requests with huge paths to a private project must not
+// grow the log by their size, and the logs endpoint must not answer
+// megabytes.
+func TestRequestLogBoundsAnonymousPaths(t *testing.T) {
+	s, c, st := startWith(t, Options{})
+	c.admin("POST", "/projects", map[string]any{"id": "priv", "name": "Private", "spec": petsSpec, "visibility": "private"}, 201)
+	huge := "/p/priv/" + strings.Repeat("a", 512<<10)
+	for range 20 {
+		status, _, _ := c.do("GET", huge, "")
+		require.Equal(t, http.StatusUnauthorized, status)
+	}
+	s.FlushLog()
+	es, err := st.RequestLog().Query(context.Background(), store.LogQuery{Project: "priv", Limit: 100})
+	require.NoError(t, err)
+	require.Len(t, es, 20)
+	for _, e := range es {
+		assert.LessOrEqual(t, len(e.Path), store.MaxLogPath)
+		assert.True(t, strings.HasSuffix(e.Path, store.TruncatedMark))
+	}
+	status, _, body := c.do("GET", "/_admin/projects/priv/logs?limit=200", "", "Authorization", "Bearer "+adminToken)
+	require.Equal(t, http.StatusOK, status)
+	assert.Less(t, len(body), 20*(store.MaxLogPath+300), "the answer is bounded by the stored paths")
+}
+
+// H1: the logs endpoint pages by bytes as well as by count, and its
+// cursor walks the whole log without repeating or skipping entries.
+func TestLogsPageByBytes(t *testing.T) {
+	_, c, st := startWith(t, Options{})
+	c.admin("POST", "/projects", map[string]any{"id": "big", "name": "Big", "spec": petsSpec}, 201)
+	const total = 2500
+	at := time.Now().Add(-time.Hour).UTC()
+	batch := make([]store.Entry, total)
+	for i := range batch {
+		batch[i] = store.Entry{Time: at, Project: "big", Method: "GET", Status: 200,
+			Path: "/" + strings.Repeat("x", store.MaxLogPath)} // clipped to MaxLogPath
+	}
+	require.NoError(t, st.RequestLog().Append(context.Background(), batch...))
+
+	seen := 0
+	next := "/_admin/projects/big/logs?limit=10000"
+	pages := 0
+	for next != "" && pages < 20 {
+		status, hdr, body := c.do("GET", next, "", "Authorization", "Bearer "+adminToken)
+		require.Equal(t, http.StatusOK, status, string(body))
+		assert.LessOrEqual(t, len(body), maxLogsResponse, "a page is at most maxLogsResponse bytes")
+		var page []map[string]any
+		require.NoError(t, json.Unmarshal(body, &page))
+		require.NotEmpty(t, page)
+		seen += len(page)
+		pages++
+		next = ""
+		if link := hdr.Get("Link"); link != "" {
+			require.Contains(t, link, `rel="next"`)
+			next = link[strings.Index(link, "<")+1 : strings.Index(link, ">")]
+		}
+	}
+	assert.Equal(t, total, seen, "every entry once")
+	assert.Greater(t, pages, 1, "the log was cut by size, not by limit")
+
+	status, _, _ := c.do("GET", "/_admin/projects/big/logs?cursor=nonsense", "", "Authorization", "Bearer "+adminToken)
+	assert.Equal(t, http.StatusBadRequest, status)
+}
+
+// H1: the recorder prunes the log by count per project and by age,
+// without anyone calling Prune.
+func TestRecorderPrunes(t *testing.T) {
+	s, c, st := startWith(t, Options{LogMaxEntries: 5, LogRetention: time.Hour, LogPruneEvery: 20 * time.Millisecond})
+	for _, id := range []string{"one", "two"} {
+		c.admin("POST", "/projects", map[string]any{"id": id, "name": id, "spec": petsSpec, "visibility": "private"}, 201)
+	}
+	old := store.Entry{Time: time.Now().Add(-2 * time.Hour), Project: "two", Method: "GET", Path: "/old", Status: 200}
+	require.NoError(t, st.RequestLog().Append(context.Background(), old))
+	for range 12 {
+		status, _, _ := c.do("GET", "/p/one/pets", "")
+		require.Equal(t, http.StatusUnauthorized, status)
+	}
+	s.FlushLog()
+	require.Eventually(t, func() bool { return logCount(t, st, "one") == 5 && logCount(t, st, "two") == 0 },
+		5*time.Second, 20*time.Millisecond, "the log keeps 5 entries per project and nothing older than an hour")
+}
+
+func TestRetentionDefaults(t *testing.T) {
+	s, _, _ := startWith(t, Options{})
+	assert.Equal(t, retention{maxAge: 7 * 24 * time.Hour, maxEntries: 100_000, every: time.Minute}, s.rec.retention)
+	s, _, _ = startWith(t, Options{LogRetention: -1, LogMaxEntries: -1, LogPruneEvery: -1})
+	assert.Equal(t, retention{maxAge: -1, maxEntries: -1, every: -1}, s.rec.retention, "negative turns a bound off")
+}
