@@ -131,3 +131,18 @@ func TestRetentionDefaults(t *testing.T) {
 	s, _, _ = startWith(t, Options{LogRetention: -1, LogMaxEntries: -1, LogPruneEvery: -1})
 	assert.Equal(t, retention{maxAge: -1, maxEntries: -1, every: -1}, s.rec.retention, "negative turns a bound off")
 }
+
+// M3, through the whole stack: a list-valued x-mock-visibility in a public
+// project keeps anonymous callers out.
+func TestMalformedVisibilityIsPrivate(t *testing.T) {
+	_, c, _ := startWith(t, Options{})
+	for _, value := range []string{"[public]", "{a: public}"} {
+		spec := strings.Replace(petsSpec, "operationId: listPets", "operationId: listPets\n      x-mock-visibility: "+value, 1)
+		c.admin("POST", "/projects", map[string]any{"id": "pub", "name": "Pub", "spec": spec, "visibility": "public"}, 201)
+		status, _, body := c.do("GET", "/p/pub/pets", "")
+		assert.Equal(t, http.StatusUnauthorized, status, "%s: %s", value, body)
+		status, _, _ = c.do("GET", "/p/pub/pets/1", "")
+		assert.Equal(t, http.StatusOK, status, "other operations keep the project's visibility")
+		c.admin("DELETE", "/projects/pub", nil, 204)
+	}
+}
