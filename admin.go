@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -91,6 +92,9 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if tooLarge(w, err) {
+			return false
+		}
 		if errors.Is(err, io.EOF) {
 			badRequest(w, "the request needs a JSON body")
 		} else {
@@ -98,6 +102,17 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		}
 		return false
 	}
+	return true
+}
+
+// tooLarge answers 413 when err says the body passed maxAdminBody.
+func tooLarge(w http.ResponseWriter, err error) bool {
+	var mbe *http.MaxBytesError
+	if !errors.As(err, &mbe) {
+		return false
+	}
+	problem.Write(w, problem.New(http.StatusRequestEntityTooLarge, problem.CodeValidation,
+		fmt.Sprintf("the request body is larger than %d bytes", mbe.Limit)))
 	return true
 }
 
@@ -170,16 +185,36 @@ func parseVisibility(v string) (store.Visibility, bool) {
 
 // loadSpec checks that a description loads and returns the located error
 // as a 422 answer when it does not.
-func loadSpec(w http.ResponseWriter, r *http.Request, spec []byte) bool {
+func loadSpec(w http.ResponseWriter, r *http.Request, spec []byte) (*openapi.Document, bool) {
 	if len(bytes.TrimSpace(spec)) == 0 {
 		unprocessable(w, "spec is empty")
-		return false
+		return nil, false
 	}
-	if _, err := openapi.Parse(r.Context(), spec, openapi.WithName("spec")); err != nil {
+	doc, err := openapi.Parse(r.Context(), spec, openapi.WithName("spec"))
+	if err != nil {
 		unprocessable(w, err.Error())
-		return false
+		return nil, false
 	}
-	return true
+	return doc, true
+}
+
+// checkOverrides refuses operation visibility overrides that name
+// operations doc does not have: keyed by operationId, they would silently
+// stop applying (a private operation renamed in a new spec would fall back
+// to the project's visibility).
+func checkOverrides(doc *openapi.Document, over map[string]store.Visibility) error {
+	var stale []string
+	for op := range over {
+		if doc.Operation(op) == nil {
+			stale = append(stale, strconv.Quote(op))
+		}
+	}
+	if len(stale) == 0 {
+		return nil
+	}
+	slices.Sort(stale)
+	return fmt.Errorf("operation_visibility names operations the spec does not have: %s; "+
+		"set them to \"inherit\" (PATCH operation_visibility) before the spec drops or renames them", strings.Join(stale, ", "))
 }
 
 func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
@@ -206,12 +241,14 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
 		unprocessable(w, "name is required")
 		return
 	}
-	if strings.ContainsAny(in.ID, "/?#% ") {
-		unprocessable(w, "id may not contain /, ?, #, % or spaces")
-		return
+	if in.ID != "" {
+		if err := store.ValidProjectID(in.ID); err != nil {
+			unprocessable(w, err.Error())
+			return
+		}
 	}
 	spec := []byte(in.Spec)
-	if !loadSpec(w, r, spec) {
+	if _, ok := loadSpec(w, r, spec); !ok {
 		return
 	}
 	p := &store.Project{ID: in.ID, Name: in.Name, Spec: spec, SpecFormat: specFormat(spec), Visibility: vis, Owner: in.Owner, Team: in.Team}
@@ -275,16 +312,27 @@ func (s *Server) updateProject(w http.ResponseWriter, r *http.Request, change fu
 
 func (s *Server) patchProject(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		Name                *string           `json:"name"`
-		Visibility          *string           `json:"visibility"`
-		OperationVisibility map[string]string `json:"operation_visibility"`
-		AllowQueryToken     *bool             `json:"allow_query_token"`
-		RateLimit           json.RawMessage   `json:"rate_limit"`
-		Owner               *string           `json:"owner"`
-		Team                *string           `json:"team"`
+		Name                *string         `json:"name"`
+		Visibility          *string         `json:"visibility"`
+		OperationVisibility json.RawMessage `json:"operation_visibility"`
+		AllowQueryToken     *bool           `json:"allow_query_token"`
+		RateLimit           json.RawMessage `json:"rate_limit"`
+		Owner               *string         `json:"owner"`
+		Team                *string         `json:"team"`
 	}
 	if !readJSON(w, r, &in) {
 		return
+	}
+	// operation_visibility: null or {} clears every override; otherwise
+	// the entries are merged ("inherit" or "" removes one).
+	var overrides map[string]string
+	clearOverrides := false
+	if len(in.OperationVisibility) > 0 {
+		if err := json.Unmarshal(in.OperationVisibility, &overrides); err != nil {
+			badRequest(w, "operation_visibility: %v", err)
+			return
+		}
+		clearOverrides = len(overrides) == 0
 	}
 	var limit *rateLimitDoc
 	clearLimit := false
@@ -317,7 +365,10 @@ func (s *Server) patchProject(w http.ResponseWriter, r *http.Request) {
 			}
 			p.Visibility = vis
 		}
-		if in.OperationVisibility != nil {
+		if clearOverrides {
+			p.OperationVisibility = nil
+		}
+		if len(overrides) > 0 {
 			doc, err := openapi.Parse(r.Context(), p.Spec, openapi.WithName(p.ID))
 			if err != nil {
 				return err
@@ -325,19 +376,25 @@ func (s *Server) patchProject(w http.ResponseWriter, r *http.Request) {
 			if p.OperationVisibility == nil {
 				p.OperationVisibility = map[string]store.Visibility{}
 			}
-			for op, v := range in.OperationVisibility {
-				if doc.Operation(op) == nil {
-					return fmt.Errorf("operation_visibility: the project has no operation %q", op)
-				}
+			for op, v := range overrides {
 				if v == string(auth.Inherit) || v == "" {
 					delete(p.OperationVisibility, op)
 					continue
+				}
+				if doc.Operation(op) == nil {
+					return fmt.Errorf("operation_visibility: the project has no operation %q", op)
 				}
 				vis, ok := parseVisibility(v)
 				if !ok {
 					return fmt.Errorf("operation_visibility: %q for %s is not public, private, authenticated or inherit", v, op)
 				}
 				p.OperationVisibility[op] = vis
+			}
+			if err := checkOverrides(doc, p.OperationVisibility); err != nil {
+				return err
+			}
+			if len(p.OperationVisibility) == 0 {
+				p.OperationVisibility = nil
 			}
 		}
 		if in.Owner != nil {
@@ -370,6 +427,9 @@ func (s *Server) patchProject(w http.ResponseWriter, r *http.Request) {
 func (s *Server) putSpec(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
+		if tooLarge(w, err) {
+			return
+		}
 		badRequest(w, "reading the spec: %v", err)
 		return
 	}
@@ -383,10 +443,14 @@ func (s *Server) putSpec(w http.ResponseWriter, r *http.Request) {
 	if json.Unmarshal(body, &wrapped) == nil && wrapped.Spec != nil && wrapped.OpenAPI == nil && wrapped.Swagger == nil {
 		body = []byte(*wrapped.Spec)
 	}
-	if !loadSpec(w, r, body) {
+	doc, ok := loadSpec(w, r, body)
+	if !ok {
 		return
 	}
 	s.updateProject(w, r, func(p *store.Project) error {
+		if err := checkOverrides(doc, p.OperationVisibility); err != nil {
+			return err
+		}
 		p.Spec, p.SpecFormat = body, specFormat(body)
 		return nil
 	})
@@ -671,21 +735,27 @@ func (s *Server) analytics(w http.ResponseWriter, r *http.Request) {
 		ByDay          []day          `json:"requests_by_day"`
 		Top            []endpoint     `json:"top_endpoints"`
 		ByStatus       map[string]int `json:"by_status"`
+		PageViews      int            `json:"page_views"`
 		Dropped        int64          `json:"dropped_log_entries"`
 		FailedToRecord int64          `json:"failed_log_entries"`
 	}{Total: st.Total, Period: period, ByDay: []day{}, Top: []endpoint{}, ByStatus: map[string]int{},
-		Dropped: s.rec.dropped.Load(), FailedToRecord: s.rec.failed.Load()}
+		PageViews: st.PageViews, Dropped: s.rec.dropped.Load(), FailedToRecord: s.rec.failed.Load()}
 	for _, dc := range st.ByDay {
 		out.ByDay = append(out.ByDay, day{Date: dc.Day.Format("2006-01-02"), Count: dc.Count})
 	}
 	for _, op := range st.TopOperations {
 		e := endpoint{OperationID: op.Operation, Count: op.Count, AvgMS: float64(op.AvgLatency.Microseconds()) / 1000}
+		if op.Operation == "" {
+			continue // not an endpoint: page views are counted apart
+		}
 		if o := c.doc.Operation(op.Operation); o != nil {
+			// As the request log writes paths: as requested, base path included.
 			e.Method, e.Path = o.Method, o.Path
+			if len(o.BasePaths) > 0 {
+				e.Path = o.BasePaths[0] + o.Path
+			}
 		}
-		if op.Operation != "" {
-			out.Unique++
-		}
+		out.Unique++
 		out.Top = append(out.Top, e)
 	}
 	for class, n := range st.ByStatusClass {

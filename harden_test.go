@@ -146,3 +146,109 @@ func TestMalformedVisibilityIsPrivate(t *testing.T) {
 		c.admin("DELETE", "/projects/pub", nil, 204)
 	}
 }
+
+// M4: a private override keyed by operationId must not lapse when a new
+// spec renames the operation; refusing the spec (or the PATCH) names the
+// stale ids.
+func TestOverridesRefuseRenames(t *testing.T) {
+	_, c, _ := startWith(t, Options{})
+	c.admin("POST", "/projects", map[string]any{"id": "pets", "name": "Pets", "spec": petsSpec, "visibility": "public"}, 201)
+	c.admin("PATCH", "/projects/pets", map[string]any{"operation_visibility": map[string]string{"getPet": "private"}}, 200)
+	status, _, _ := c.do("GET", "/p/pets/pets/1", "")
+	require.Equal(t, http.StatusUnauthorized, status)
+
+	renamed := strings.Replace(petsSpec, "operationId: getPet", "operationId: fetchPet", 1)
+	for _, tc := range []struct {
+		name   string
+		method string
+		path   string
+		body   any
+	}{
+		{"spec replaced, wrapped", "PUT", "/projects/pets/spec", map[string]any{"spec": renamed}},
+		{"PATCH naming a missing operation", "PATCH", "/projects/pets", map[string]any{"operation_visibility": map[string]string{"fetchPet": "private"}}},
+	} {
+		p := c.admin(tc.method, tc.path, tc.body, http.StatusUnprocessableEntity)
+		want := `"getPet"` // the stale override
+		if tc.method == "PATCH" {
+			want = `"fetchPet"` // the missing operation
+		}
+		assert.Contains(t, p["detail"], want, tc.name)
+		status, _, _ = c.do("GET", "/p/pets/pets/1", "")
+		assert.Equal(t, http.StatusUnauthorized, status, "%s: the override still applies", tc.name)
+	}
+
+	// Clearing the override first lets the rename through.
+	c.admin("PATCH", "/projects/pets", map[string]any{"operation_visibility": map[string]string{"getPet": "inherit"}}, 200)
+	c.admin("PUT", "/projects/pets/spec", map[string]any{"spec": renamed}, 200)
+}
+
+// Composed stack: operation_visibility null or {} clears every override.
+func TestPatchClearsOverrides(t *testing.T) {
+	_, c, _ := startWith(t, Options{})
+	c.admin("POST", "/projects", map[string]any{"id": "pets", "name": "Pets", "spec": petsSpec, "visibility": "public"}, 201)
+	for _, clear := range []string{`null`, `{}`} {
+		c.admin("PATCH", "/projects/pets", map[string]any{"operation_visibility": map[string]string{"getPet": "private", "listPets": "private"}}, 200)
+		status, _, body := c.do("PATCH", "/_admin/projects/pets", `{"operation_visibility": `+clear+`}`, "Authorization", "Bearer "+adminToken)
+		require.Equal(t, http.StatusOK, status, string(body))
+		var p map[string]any
+		require.NoError(t, json.Unmarshal(body, &p))
+		assert.NotContains(t, p, "operation_visibility", clear)
+		status, _, _ = c.do("GET", "/p/pets/pets/1", "")
+		assert.Equal(t, http.StatusOK, status, clear)
+	}
+}
+
+// Composed stack: a management body over the limit is 413, not 400.
+func TestAdminBodyTooLarge(t *testing.T) {
+	_, c, _ := startWith(t, Options{})
+	c.admin("POST", "/projects", map[string]any{"id": "pets", "name": "Pets", "spec": petsSpec}, 201)
+	big := `{"name": "` + strings.Repeat("a", maxAdminBody) + `"}`
+	for _, tc := range []struct{ method, path string }{
+		{"POST", "/_admin/projects"},
+		{"PATCH", "/_admin/projects/pets"},
+		{"PUT", "/_admin/projects/pets/spec"},
+	} {
+		status, _, body := c.do(tc.method, tc.path, big, "Authorization", "Bearer "+adminToken)
+		assert.Equal(t, http.StatusRequestEntityTooLarge, status, "%s %s: %.200s", tc.method, tc.path, body)
+	}
+}
+
+// L6: project ids are [A-Za-z0-9_-]{1,64}; /p/../a served the project "..".
+func TestProjectIDs(t *testing.T) {
+	_, c, _ := startWith(t, Options{})
+	for _, id := range []string{"..", ".", "a.b", "a\x00b", "a\nb", "a\tb", strings.Repeat("a", 65), "é"} {
+		p := c.admin("POST", "/projects", map[string]any{"id": id, "name": "x", "spec": petsSpec, "visibility": "public"}, http.StatusUnprocessableEntity)
+		assert.Contains(t, p["detail"], "project id", "%q", id)
+	}
+	c.admin("POST", "/projects", map[string]any{"id": "Ok_id-1", "name": "x", "spec": petsSpec, "visibility": "public"}, 201)
+	status, _, _ := c.do("GET", "/p/../pets", "")
+	assert.NotEqual(t, http.StatusOK, status)
+}
+
+// Composed stack: analytics have no empty row; share-page visits are page
+// views; endpoint paths are written as the log writes them (base path
+// included).
+func TestAnalyticsPageViewsAndPaths(t *testing.T) {
+	s, c, st := startWith(t, Options{})
+	spec := strings.Replace(petsSpec, "paths:", "servers: [{url: /v1}]\npaths:", 1)
+	c.admin("POST", "/projects", map[string]any{"id": "pets", "name": "Pets", "spec": spec, "visibility": "public"}, 201)
+	status, _, body := c.do("GET", "/p/pets/v1/pets/1", "")
+	require.Equal(t, http.StatusOK, status, string(body))
+	require.NoError(t, st.RequestLog().Append(context.Background(),
+		store.Entry{Project: "pets", Method: "GET", Path: "/", LinkID: "l1", Status: 200},
+		store.Entry{Project: "pets", Method: "GET", Path: "/", LinkID: "l1", Status: 200}))
+	s.FlushLog()
+	a := c.admin("GET", "/projects/pets/analytics", nil, 200)
+	assert.Equal(t, float64(2), a["page_views"])
+	top := a["top_endpoints"].([]any)
+	require.Len(t, top, 1, "no row without an operation")
+	row := top[0].(map[string]any)
+	assert.Equal(t, "getPet", row["operation_id"])
+	status, _, body = c.do("GET", "/_admin/projects/pets/logs", "", "Authorization", "Bearer "+adminToken)
+	require.Equal(t, http.StatusOK, status)
+	var logs []map[string]any
+	require.NoError(t, json.Unmarshal(body, &logs))
+	require.NotEmpty(t, logs)
+	assert.Equal(t, "/v1/pets/1", logs[len(logs)-1]["path"])
+	assert.Equal(t, "/v1/pets/{petId}", row["path"], "the same form as the log's paths")
+}

@@ -178,9 +178,11 @@ func (s *Server) FlushLog() { s.rec.Flush() }
 
 // PutProject creates the project id from a description, or updates its
 // name, description and visibility when they differ: what the mock server
-// does with -spec. The description must load.
+// does with -spec. The description must load, and must still have every
+// operation the project's visibility overrides name.
 func (s *Server) PutProject(ctx context.Context, id, name string, spec []byte, vis store.Visibility) (*store.Project, error) {
-	if _, err := openapi.Parse(ctx, spec, openapi.WithName(id)); err != nil {
+	doc, err := openapi.Parse(ctx, spec, openapi.WithName(id))
+	if err != nil {
 		return nil, err
 	}
 	for range 5 {
@@ -197,6 +199,9 @@ func (s *Server) PutProject(ctx context.Context, id, name string, spec []byte, v
 		}
 		if bytes.Equal(p.Spec, spec) && p.Name == name && p.Visibility == vis {
 			return p, nil
+		}
+		if err := checkOverrides(doc, p.OperationVisibility); err != nil {
+			return nil, fmt.Errorf("mockapi: project %s: %w", id, err)
 		}
 		p.Name, p.Spec, p.SpecFormat, p.Visibility = name, spec, specFormat(spec), vis
 		if err = s.st.Projects().Update(ctx, p); errors.Is(err, store.ErrConflict) {

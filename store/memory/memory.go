@@ -435,6 +435,12 @@ func (rl *requestLog) Stats(_ context.Context, project string, since, until time
 		st.Total++
 		days[e.Time.UTC().Truncate(24*time.Hour)]++
 		st.ByStatusClass[e.Status/100]++
+		if e.Operation == "" {
+			if e.LinkID != "" {
+				st.PageViews++
+			}
+			continue
+		}
 		a := ops[e.Operation]
 		if a == nil {
 			a = &agg{}

@@ -133,7 +133,14 @@ func (l *requestLog) Stats(ctx context.Context, project string, since, until tim
 			st.ByDay = append(st.ByDay, store.DayCount{Day: fromMicros(day * microsPerDay), Count: n})
 		}
 		rows.Close()
-		rows, err = tx.QueryContext(ctx, l.db.q(`SELECT operation, COUNT(*) AS n, SUM(latency) FROM request_log`+where+`
+		and := " WHERE "
+		if where != "" {
+			and = where + " AND "
+		}
+		if err := tx.QueryRowContext(ctx, l.db.q(`SELECT COUNT(*) FROM request_log`+and+`operation = '' AND link_id <> ''`), args...).Scan(&st.PageViews); err != nil {
+			return wrap(err, "log stats")
+		}
+		rows, err = tx.QueryContext(ctx, l.db.q(`SELECT operation, COUNT(*) AS n, SUM(latency) FROM request_log`+and+`operation <> ''
 			GROUP BY operation ORDER BY n DESC, operation LIMIT 10`), args...)
 		if err != nil {
 			return wrap(err, "log stats")

@@ -86,6 +86,20 @@ func testRequestLog(t *testing.T, h Harness) {
 			{Operation: "createPet", Count: 1, AvgLatency: 50 * time.Millisecond},
 		}, st.TopOperations)
 		assert.Equal(t, map[int]int{2: 3, 4: 1, 5: 1}, st.ByStatusClass)
+		assert.Zero(t, st.PageViews)
+
+		// Share-page visits (a link, no operation) are page views, and
+		// entries without an operation are no row of TopOperations.
+		require.NoError(t, l.Append(ctx(t),
+			store.Entry{Time: day, Project: "p3", Method: "GET", Path: "/", LinkID: "l1", Status: 200},
+			store.Entry{Time: day, Project: "p3", Method: "GET", Path: "/", LinkID: "l1", Status: 200},
+			store.Entry{Time: day, Project: "p3", Method: "GET", Path: "/nowhere", Status: 404},
+			store.Entry{Time: day, Project: "p3", Operation: "listPets", Method: "GET", Path: "/pets", LinkID: "l1", Status: 200}))
+		st, err = l.Stats(ctx(t), "p3", time.Time{}, time.Time{})
+		require.NoError(t, err)
+		assert.Equal(t, 4, st.Total)
+		assert.Equal(t, 2, st.PageViews)
+		assert.Equal(t, []store.OperationStats{{Operation: "listPets", Count: 1}}, st.TopOperations)
 
 		st, err = l.Stats(ctx(t), "p1", day.Add(24*time.Hour), day.Add(48*time.Hour))
 		require.NoError(t, err)
