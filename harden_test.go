@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mockapi-go/mockapi/auth"
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
 )
@@ -251,4 +252,36 @@ func TestAnalyticsPageViewsAndPaths(t *testing.T) {
 	require.NotEmpty(t, logs)
 	assert.Equal(t, "/v1/pets/1", logs[len(logs)-1]["path"])
 	assert.Equal(t, "/v1/pets/{petId}", row["path"], "the same form as the log's paths")
+}
+
+// L2: rotation dropped expires_at, and an expired key could be rotated
+// into one that never expires.
+func TestRotationKeepsExpiry(t *testing.T) {
+	_, c, st := startWith(t, Options{})
+	expires := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
+	k := c.admin("POST", "/keys", map[string]any{"name": "ci", "expires_at": expires}, 201)
+	next := c.admin("POST", "/keys/"+k["id"].(string)+"/rotate", nil, 201)
+	require.Contains(t, next, "expires_at", "the successor keeps the expiry")
+	got, err := time.Parse(time.RFC3339Nano, next["expires_at"].(string))
+	require.NoError(t, err)
+	assert.WithinDuration(t, expires, got, time.Millisecond)
+
+	for _, tc := range []struct {
+		name string
+		key  func() string
+	}{
+		{"expired", func() string {
+			_, old := auth.NewKey("old")
+			old.ExpiresAt = time.Now().Add(-time.Minute)
+			require.NoError(t, st.Keys().Create(context.Background(), old))
+			return old.ID
+		}},
+		{"revoked", func() string {
+			k := c.admin("POST", "/keys", map[string]any{"name": "gone"}, 201)
+			c.admin("DELETE", "/keys/"+k["id"].(string), nil, 204)
+			return k["id"].(string)
+		}},
+	} {
+		c.admin("POST", "/keys/"+tc.key()+"/rotate", nil, http.StatusNotFound)
+	}
 }

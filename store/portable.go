@@ -410,7 +410,17 @@ func (k *keys) Rotate(ctx context.Context, oldID string, next *Key, expires time
 	if err := validKey(next); err != nil {
 		return err
 	}
+	old, err := k.d.Get(ctx, oldID)
+	if err != nil {
+		return err
+	}
+	if !old.Active(k.s.clock()) {
+		return fmt.Errorf("rotate key %s: revoked or expired: %w", oldID, ErrNotFound)
+	}
 	prepKey(next, k.s.now())
+	if !old.ExpiresAt.IsZero() && (next.ExpiresAt.IsZero() || next.ExpiresAt.After(old.ExpiresAt)) {
+		next.ExpiresAt = old.ExpiresAt // rotation never extends a key's life
+	}
 	return k.d.Rotate(ctx, oldID, next, utc(expires))
 }
 

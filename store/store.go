@@ -108,7 +108,9 @@ type Keys interface {
 	Revoke(ctx context.Context, id string, at time.Time) error
 	// Rotate creates next and, in the same transaction, makes the old key
 	// expire at expires (a zero time revokes it at once). next inherits
-	// nothing; the caller copies name, owner and scope.
+	// nothing; the caller copies name, owner and scope. Through a Store, a
+	// revoked or expired old key is ErrNotFound, and next expires no later
+	// than the old key: rotation never extends a key's life.
 	Rotate(ctx context.Context, oldID string, next *Key, expires time.Time) error
 	// Touch records that the key was used at the time. Backends store the
 	// later of the stored and given time. Through a Store, touches are

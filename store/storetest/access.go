@@ -292,6 +292,46 @@ func testKeys(t *testing.T, h Harness) {
 			})
 		}
 	})
+	t.Run("RotateKeepsExpiry", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		now := time.Now().UTC()
+		for _, tc := range []struct {
+			name    string
+			old     func(k *store.Key)
+			next    time.Time // the successor's own ExpiresAt
+			wantErr error
+			want    time.Time // the successor's expiry
+		}{
+			{"expiry kept", func(k *store.Key) { k.ExpiresAt = now.Add(time.Hour) }, time.Time{}, nil, now.Add(time.Hour)},
+			{"never extended", func(k *store.Key) { k.ExpiresAt = now.Add(time.Hour) }, now.Add(48 * time.Hour), nil, now.Add(time.Hour)},
+			{"shorter kept", func(k *store.Key) { k.ExpiresAt = now.Add(time.Hour) }, now.Add(time.Minute), nil, now.Add(time.Minute)},
+			{"no expiry", func(k *store.Key) {}, time.Time{}, nil, time.Time{}},
+			{"expired", func(k *store.Key) { k.ExpiresAt = now.Add(-time.Minute) }, time.Time{}, store.ErrNotFound, time.Time{}},
+		} {
+			old := newKey("hash-old-" + tc.name)
+			tc.old(old)
+			require.NoError(t, s.Keys().Create(ctx(t), old), tc.name)
+			next := newKey("hash-next-" + tc.name)
+			next.ExpiresAt = tc.next
+			err := s.Keys().Rotate(ctx(t), old.ID, next, time.Time{})
+			if tc.wantErr != nil {
+				assert.ErrorIs(t, err, tc.wantErr, tc.name)
+				_, err = s.Keys().Lookup(ctx(t), next.Hash)
+				assert.ErrorIs(t, err, store.ErrNotFound, "%s: nothing created", tc.name)
+				continue
+			}
+			require.NoError(t, err, tc.name)
+			got, err := s.Keys().Get(ctx(t), next.ID)
+			require.NoError(t, err, tc.name)
+			assert.WithinDuration(t, tc.want, got.ExpiresAt, time.Millisecond, tc.name)
+			assert.Equal(t, tc.want.IsZero(), got.ExpiresAt.IsZero(), tc.name)
+		}
+		revoked := newKey("hash-revoked")
+		require.NoError(t, s.Keys().Create(ctx(t), revoked))
+		require.NoError(t, s.Keys().Revoke(ctx(t), revoked.ID, time.Now()))
+		assert.ErrorIs(t, s.Keys().Rotate(ctx(t), revoked.ID, newKey("hash-from-revoked"), time.Time{}), store.ErrNotFound)
+	})
 	t.Run("TouchCoalesced", func(t *testing.T) {
 		t.Parallel()
 		s := h.open(t)
