@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,8 @@ import (
 	"github.com/mockapi-go/mockapi/auth"
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
+	"github.com/mockapi-go/mockapi/store/sqlstore"
+	"github.com/mockapi-go/mockapi/store/storetest"
 )
 
 // startWith starts a Server on a fresh memory store with o (Store and,
@@ -283,5 +286,33 @@ func TestRotationKeepsExpiry(t *testing.T) {
 		}},
 	} {
 		c.admin("POST", "/keys/"+tc.key()+"/rotate", nil, http.StatusNotFound)
+	}
+}
+
+// L4: a NUL in a JSON string reached PostgreSQL, and its raw error
+// ("unsupported Unicode escape sequence") reached the anonymous caller with
+// a 500. It is a client error now, on every backend, with no database text.
+func TestNULInBodyIsClientError(t *testing.T) {
+	stores := map[string]func(t *testing.T) *store.Store{
+		"memory": func(t *testing.T) *store.Store { return memory.New() },
+	}
+	if dsn := os.Getenv("MOCKAPI_TEST_POSTGRES"); dsn != "" {
+		stores["postgres"] = func(t *testing.T) *store.Store {
+			st, err := sqlstore.Open(context.Background(), storetest.PostgresSchema(t, dsn))
+			require.NoError(t, err)
+			return st
+		}
+	}
+	for name, open := range stores {
+		t.Run(name, func(t *testing.T) {
+			st := open(t)
+			t.Cleanup(func() { _ = st.Close() })
+			_, c := startServer(t, st)
+			c.admin("POST", "/projects", map[string]any{"id": "pets", "name": "Pets", "spec": petsSpec, "visibility": "public"}, 201)
+			status, _, body := c.do("POST", "/p/pets/pets", `{"id":78,"name":"a\u0000b"}`)
+			assert.Equal(t, http.StatusBadRequest, status, string(body))
+			assert.NotContains(t, string(body), "unsupported Unicode")
+			assert.NotContains(t, string(body), "sqlstore")
+		})
 	}
 }

@@ -532,6 +532,9 @@ func (r *records) check(s Scope, collection string, needCollection bool) error {
 	if needCollection && collection == "" {
 		return invalid("records: project %q: empty collection", s.Project)
 	}
+	if !validText(s.Project) || !validText(s.Session) || !validText(collection) {
+		return invalid("records: project, session or collection is not valid UTF-8 text without NUL")
+	}
 	return nil
 }
 
@@ -540,12 +543,44 @@ func isObject(data json.RawMessage) bool {
 	return json.Unmarshal(data, &m) == nil && m != nil
 }
 
+// checkData refuses a record body no backend can keep alike: one that is
+// not a JSON object, or that holds a NUL character (\u0000), which
+// PostgreSQL's jsonb rejects while the other backends would store it.
+func checkData(data json.RawMessage, what string, args ...any) error {
+	if !isObject(data) {
+		return invalid("records: %s: %s is not a JSON object", fmt.Sprintf("%s/%s/%s", args...), what)
+	}
+	if hasNULEscape(data) {
+		return invalid("records: %s: %s holds a NUL character (\\u0000), which the store does not keep", fmt.Sprintf("%s/%s/%s", args...), what)
+	}
+	return nil
+}
+
+// hasNULEscape reports whether JSON text holds the escape \u0000 (a raw
+// NUL byte is not valid JSON). An escaped backslash followed by "u0000" is
+// not one.
+func hasNULEscape(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		if i+5 < len(b) && b[i+1] == 'u' && string(b[i+2:i+6]) == "0000" {
+			return true
+		}
+		i++ // the escaped character
+	}
+	return false
+}
+
 func (r *records) Create(ctx context.Context, s Scope, collection, id string, data json.RawMessage) (*Record, error) {
 	if err := r.check(s, collection, true); err != nil {
 		return nil, err
 	}
-	if !isObject(data) {
-		return nil, invalid("records: %s/%s: data is not a JSON object", s.Project, collection)
+	if !validText(id) {
+		return nil, invalid("records: %s/%s: id is not valid UTF-8 text without NUL", s.Project, collection)
+	}
+	if err := checkData(data, "data", s.Project, collection, id); err != nil {
+		return nil, err
 	}
 	if id == "" {
 		id = NewID()
@@ -557,8 +592,8 @@ func (r *records) Get(ctx context.Context, s Scope, collection, id string) (*Rec
 	if err := r.check(s, collection, true); err != nil {
 		return nil, err
 	}
-	if id == "" {
-		return nil, invalid("records: %s/%s: empty id", s.Project, collection)
+	if id == "" || !validText(id) {
+		return nil, invalid("records: %s/%s: empty id or one that is not valid UTF-8 text without NUL", s.Project, collection)
 	}
 	return r.d.Get(ctx, s, collection, id)
 }
@@ -567,11 +602,11 @@ func (r *records) Replace(ctx context.Context, s Scope, collection, id string, d
 	if err := r.check(s, collection, true); err != nil {
 		return nil, err
 	}
-	if id == "" {
-		return nil, invalid("records: %s/%s: empty id", s.Project, collection)
+	if id == "" || !validText(id) {
+		return nil, invalid("records: %s/%s: empty id or one that is not valid UTF-8 text without NUL", s.Project, collection)
 	}
-	if !isObject(data) {
-		return nil, invalid("records: %s/%s/%s: data is not a JSON object", s.Project, collection, id)
+	if err := checkData(data, "data", s.Project, collection, id); err != nil {
+		return nil, err
 	}
 	return r.d.Replace(ctx, s, collection, id, data)
 }
@@ -580,11 +615,11 @@ func (r *records) Patch(ctx context.Context, s Scope, collection, id string, pat
 	if err := r.check(s, collection, true); err != nil {
 		return nil, err
 	}
-	if id == "" {
-		return nil, invalid("records: %s/%s: empty id", s.Project, collection)
+	if id == "" || !validText(id) {
+		return nil, invalid("records: %s/%s: empty id or one that is not valid UTF-8 text without NUL", s.Project, collection)
 	}
-	if !isObject(patch) {
-		return nil, invalid("records: %s/%s/%s: merge patch is not a JSON object", s.Project, collection, id)
+	if err := checkData(patch, "merge patch", s.Project, collection, id); err != nil {
+		return nil, err
 	}
 	return r.d.Patch(ctx, s, collection, id, patch)
 }
@@ -593,8 +628,8 @@ func (r *records) Delete(ctx context.Context, s Scope, collection, id string) er
 	if err := r.check(s, collection, true); err != nil {
 		return err
 	}
-	if id == "" {
-		return invalid("records: %s/%s: empty id", s.Project, collection)
+	if id == "" || !validText(id) {
+		return invalid("records: %s/%s: empty id or one that is not valid UTF-8 text without NUL", s.Project, collection)
 	}
 	return r.d.Delete(ctx, s, collection, id)
 }
