@@ -316,3 +316,28 @@ func TestNULInBodyIsClientError(t *testing.T) {
 		})
 	}
 }
+
+// L5: New refuses an admin token with fewer than 128 bits.
+func TestNewRefusesWeakAdminToken(t *testing.T) {
+	st := memory.New()
+	t.Cleanup(func() { _ = st.Close() })
+	for _, tc := range []struct {
+		token string
+		ok    bool
+	}{
+		{"secret", false},
+		{"test-admin-token", false},
+		{"0123456789abcdef0123456789abcde", false},
+		{"", true}, // the management API is off
+		{adminToken, true},
+	} {
+		s, err := New(Options{Store: st, AdminToken: tc.token})
+		if !tc.ok {
+			require.Error(t, err, tc.token)
+			assert.Contains(t, err.Error(), "AdminToken", tc.token)
+			continue
+		}
+		require.NoError(t, err, tc.token)
+		require.NoError(t, s.Close())
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/mockapi-go/mockapi/auth"
 	"github.com/mockapi-go/mockapi/internal/httpx"
 	"github.com/mockapi-go/mockapi/internal/problem"
+	"github.com/mockapi-go/mockapi/internal/secret"
 	"github.com/mockapi-go/mockapi/mock"
 	"github.com/mockapi-go/mockapi/openapi"
 	"github.com/mockapi-go/mockapi/share"
@@ -27,8 +28,9 @@ type Options struct {
 	// log. Several Servers on one PostgreSQL store serve the same projects.
 	Store *store.Store
 	// AdminToken protects the management API under /_admin/ (sent as
-	// "Authorization: Bearer <token>"). Empty: the management API is off
-	// and answers 404.
+	// "Authorization: Bearer <token>"). New refuses a token with fewer than
+	// 128 bits of entropy (fewer than 22 random base64 characters or 32 hex
+	// digits). Empty: the management API is off and answers 404.
 	AdminToken string
 	// BaseURL ("https://mock.example.com") makes invoke and share URLs
 	// absolute. Empty: they are paths.
@@ -121,6 +123,11 @@ func (r *rateLimitDoc) limit() (auth.Limit, error) {
 func New(o Options) (*Server, error) {
 	if o.Store == nil {
 		return nil, errors.New("mockapi: Options.Store is required")
+	}
+	if o.AdminToken != "" {
+		if err := secret.CheckStrength(o.AdminToken); err != nil {
+			return nil, fmt.Errorf("mockapi: Options.AdminToken: %w", err)
+		}
 	}
 	if o.DefaultProject == "" {
 		o.DefaultProject = "default"
