@@ -233,14 +233,18 @@ func TestProjectIDs(t *testing.T) {
 // views; endpoint paths are written as the log writes them (base path
 // included).
 func TestAnalyticsPageViewsAndPaths(t *testing.T) {
-	s, c, st := startWith(t, Options{})
+	s, c, _ := startWith(t, Options{})
 	spec := strings.Replace(petsSpec, "paths:", "servers: [{url: /v1}]\npaths:", 1)
 	c.admin("POST", "/projects", map[string]any{"id": "pets", "name": "Pets", "spec": spec, "visibility": "public"}, 201)
 	status, _, body := c.do("GET", "/p/pets/v1/pets/1", "")
 	require.Equal(t, http.StatusOK, status, string(body))
-	require.NoError(t, st.RequestLog().Append(context.Background(),
-		store.Entry{Project: "pets", Method: "GET", Path: "/", LinkID: "l1", Status: 200},
-		store.Entry{Project: "pets", Method: "GET", Path: "/", LinkID: "l1", Status: 200}))
+	link := c.admin("POST", "/projects/pets/links", map[string]any{"require_token": false}, 201)
+	for range 2 {
+		status, _, body = c.do("GET", link["url"].(string), "", "Accept", "text/html")
+		require.Equal(t, http.StatusOK, status, string(body))
+	}
+	status, _, _ = c.do("GET", link["url"].(string)+"nowhere", "")
+	require.Equal(t, http.StatusNotFound, status)
 	s.FlushLog()
 	a := c.admin("GET", "/projects/pets/analytics", nil, 200)
 	assert.Equal(t, float64(2), a["page_views"])

@@ -191,8 +191,9 @@ type Stats struct {
 	// TopOperations lists operations by descending count (ties by name), at
 	// most ten. Entries without an operation are not among them.
 	TopOperations []OperationStats
-	// PageViews counts entries with a LinkID and no Operation: visits of a
-	// share link's project page or export, not calls of the API.
+	// PageViews counts entries with a LinkID, no Operation and the Path
+	// "/": visits of a share link's project page or export, not calls of
+	// the API.
 	PageViews int
 	// ByStatusClass counts entries by status/100: 2 for 2xx, 4 for 4xx, ...
 	ByStatusClass map[int]int

@@ -436,7 +436,7 @@ func (rl *requestLog) Stats(_ context.Context, project string, since, until time
 		days[e.Time.UTC().Truncate(24*time.Hour)]++
 		st.ByStatusClass[e.Status/100]++
 		if e.Operation == "" {
-			if e.LinkID != "" {
+			if e.LinkID != "" && e.Path == "/" {
 				st.PageViews++
 			}
 			continue

@@ -137,7 +137,7 @@ func (l *requestLog) Stats(ctx context.Context, project string, since, until tim
 		if where != "" {
 			and = where + " AND "
 		}
-		if err := tx.QueryRowContext(ctx, l.db.q(`SELECT COUNT(*) FROM request_log`+and+`operation = '' AND link_id <> ''`), args...).Scan(&st.PageViews); err != nil {
+		if err := tx.QueryRowContext(ctx, l.db.q(`SELECT COUNT(*) FROM request_log`+and+`operation = '' AND link_id <> '' AND path = '/'`), args...).Scan(&st.PageViews); err != nil {
 			return wrap(err, "log stats")
 		}
 		rows, err = tx.QueryContext(ctx, l.db.q(`SELECT operation, COUNT(*) AS n, SUM(latency) FROM request_log`+and+`operation <> ''

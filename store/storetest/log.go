@@ -94,11 +94,12 @@ func testRequestLog(t *testing.T, h Harness) {
 			store.Entry{Time: day, Project: "p3", Method: "GET", Path: "/", LinkID: "l1", Status: 200},
 			store.Entry{Time: day, Project: "p3", Method: "GET", Path: "/", LinkID: "l1", Status: 200},
 			store.Entry{Time: day, Project: "p3", Method: "GET", Path: "/nowhere", Status: 404},
+			store.Entry{Time: day, Project: "p3", Method: "GET", Path: "/nowhere", LinkID: "l1", Status: 404},
 			store.Entry{Time: day, Project: "p3", Operation: "listPets", Method: "GET", Path: "/pets", LinkID: "l1", Status: 200}))
 		st, err = l.Stats(ctx(t), "p3", time.Time{}, time.Time{})
 		require.NoError(t, err)
-		assert.Equal(t, 4, st.Total)
-		assert.Equal(t, 2, st.PageViews)
+		assert.Equal(t, 5, st.Total)
+		assert.Equal(t, 2, st.PageViews, "an unmatched path through a link is no page view")
 		assert.Equal(t, []store.OperationStats{{Operation: "listPets", Count: 1}}, st.TopOperations)
 
 		st, err = l.Stats(ctx(t), "p1", day.Add(24*time.Hour), day.Add(48*time.Hour))
