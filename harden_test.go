@@ -345,3 +345,26 @@ func TestNewRefusesWeakAdminToken(t *testing.T) {
 		require.NoError(t, s.Close())
 	}
 }
+
+// M4 for PutProject (the mock server's -spec) and for overrides already
+// stale in the store: both are refused, naming the stale ids.
+func TestOverridesRefuseRenamesPutProjectAndPatch(t *testing.T) {
+	s, c, st := startWith(t, Options{})
+	ctx := context.Background()
+	_, err := s.PutProject(ctx, "pets", "Pets", []byte(petsSpec), store.Public)
+	require.NoError(t, err)
+	c.admin("PATCH", "/projects/pets", map[string]any{"operation_visibility": map[string]string{"getPet": "private"}}, 200)
+	renamed := strings.Replace(petsSpec, "operationId: getPet", "operationId: fetchPet", 1)
+	_, err = s.PutProject(ctx, "pets", "Pets", []byte(renamed), store.Public)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `"getPet"`)
+
+	// An override stale in the store (written before this check existed).
+	p, err := st.Projects().Get(ctx, "pets")
+	require.NoError(t, err)
+	p.OperationVisibility["ghostOp"] = store.Private
+	require.NoError(t, st.Projects().Update(ctx, p))
+	d := c.admin("PATCH", "/projects/pets", map[string]any{"operation_visibility": map[string]string{"listPets": "public"}}, 422)
+	assert.Contains(t, d["detail"], `"ghostOp"`)
+	c.admin("PATCH", "/projects/pets", map[string]any{"operation_visibility": map[string]string{"ghostOp": "inherit", "listPets": "public"}}, 200)
+}
