@@ -134,8 +134,8 @@ func parseLogCursor(v string) (store.LogCursor, bool) {
 
 // logs answers a page of a project's request log, newest first, as a JSON
 // array. A page holds at most limit entries (default 100, at most 10000)
-// and about maxLogsResponse bytes; when more remain, a Link header names
-// the next page (?cursor=...).
+// and about maxLogsResponse bytes; when more may remain (the page was
+// cut), a Link header names the next page (?cursor=...).
 func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	limit := 100
