@@ -22,5 +22,14 @@
 //   - examples/mockserver is the command users start first.
 //
 // See the README for the two commands that start the mock server and run
-// the tests.
+// the tests, and SECURITY.md for who may do what and what is bounded.
+//
+// # The request log
+//
+// A Server records every request to a project (method, path without the
+// query, status, latency, key, link, session) for the management API's
+// logs and analytics. Every field is bounded by the store (a path to 1
+// KiB), and the Server prunes the log in the background: entries older
+// than Options.LogRetention (7 days) and all but each project's newest
+// Options.LogMaxEntries (100,000), every Options.LogPruneEvery (1 minute).
 package mockapi

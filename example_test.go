@@ -32,7 +32,7 @@ paths:
 func ExampleServer() {
 	st := memory.New()
 	defer st.Close()
-	srv, err := mockapi.New(mockapi.Options{Store: st, AdminToken: "admin-secret"})
+	srv, err := mockapi.New(mockapi.Options{Store: st, AdminToken: "5f0c9e2b7a4d4e1c8b3a6f9d2e7c1b40"})
 	if err != nil {
 		panic(err)
 	}
@@ -53,7 +53,7 @@ func ExampleServer() {
 		b, _ := io.ReadAll(resp.Body)
 		return fmt.Sprintf("%d %s", resp.StatusCode, b)
 	}
-	admin := []string{"Authorization", "Bearer admin-secret", "Content-Type", "application/json"}
+	admin := []string{"Authorization", "Bearer 5f0c9e2b7a4d4e1c8b3a6f9d2e7c1b40", "Content-Type", "application/json"}
 	fmt.Println(call("POST", "/_admin/projects", fmt.Sprintf(`{"id":"hello","name":"Hello","visibility":"private","spec":%q}`, spec), admin...)[:3])
 	fmt.Println(call("GET", "/p/hello/hello", "")[:3])
 

@@ -15,6 +15,7 @@ import (
 	"github.com/mockapi-go/mockapi/auth"
 	"github.com/mockapi-go/mockapi/internal/httpx"
 	"github.com/mockapi-go/mockapi/internal/problem"
+	"github.com/mockapi-go/mockapi/internal/secret"
 	"github.com/mockapi-go/mockapi/mock"
 	"github.com/mockapi-go/mockapi/openapi"
 	"github.com/mockapi-go/mockapi/share"
@@ -27,8 +28,9 @@ type Options struct {
 	// log. Several Servers on one PostgreSQL store serve the same projects.
 	Store *store.Store
 	// AdminToken protects the management API under /_admin/ (sent as
-	// "Authorization: Bearer <token>"). Empty: the management API is off
-	// and answers 404.
+	// "Authorization: Bearer <token>"). New refuses a token with fewer than
+	// 128 bits of entropy (fewer than 22 random base64 characters or 32 hex
+	// digits). Empty: the management API is off and answers 404.
 	AdminToken string
 	// BaseURL ("https://mock.example.com") makes invoke and share URLs
 	// absolute. Empty: they are paths.
@@ -54,6 +56,18 @@ type Options struct {
 	// LogQueue bounds the queue of request-log entries waiting to be
 	// written (default 10,000). A full queue drops entries and counts them.
 	LogQueue int
+	// LogRetention is how long request-log entries are kept. Zero:
+	// DefaultLogRetention (7 days); negative: no age limit.
+	LogRetention time.Duration
+	// LogMaxEntries bounds each project's request log; its oldest entries
+	// are pruned first. Zero: DefaultLogMaxEntries (100,000); negative: no
+	// count limit.
+	LogMaxEntries int
+	// LogPruneEvery is how often the request log is pruned by LogRetention
+	// and LogMaxEntries; between prunes a project may exceed LogMaxEntries
+	// by what it receives in that time. Zero: DefaultLogPruneEvery (1
+	// minute); negative: never (the log grows without bound).
+	LogPruneEvery time.Duration
 	// Logger receives the server's own warnings. Nil: slog.Default().
 	Logger *slog.Logger
 }
@@ -117,6 +131,11 @@ func New(o Options) (*Server, error) {
 	if o.Store == nil {
 		return nil, errors.New("mockapi: Options.Store is required")
 	}
+	if o.AdminToken != "" {
+		if err := secret.CheckStrength(o.AdminToken); err != nil {
+			return nil, fmt.Errorf("mockapi: Options.AdminToken: %w", err)
+		}
+	}
 	if o.DefaultProject == "" {
 		o.DefaultProject = "default"
 	}
@@ -139,7 +158,11 @@ func New(o Options) (*Server, error) {
 	s.guard = auth.New(auth.Options{Keys: o.Store.Keys(), Authenticator: o.Authenticator,
 		Membership: o.Membership, Logger: logger})
 	s.links = share.NewRegistry(o.Store.Links())
-	s.rec = newRecorder(o.Store.RequestLog(), o.LogQueue, logger)
+	s.rec = newRecorder(o.Store.RequestLog(), o.LogQueue, logger, retention{
+		maxAge:     orDefault(o.LogRetention, DefaultLogRetention),
+		maxEntries: orDefault(o.LogMaxEntries, DefaultLogMaxEntries),
+		every:      orDefault(o.LogPruneEvery, DefaultLogPruneEvery),
+	})
 	sh, err := share.NewHandler(share.Options{
 		Registry: s.links,
 		Guard:    s.guard,
@@ -177,13 +200,14 @@ func (s *Server) FlushLog() { s.rec.Flush() }
 
 // PutProject creates the project id from a description, or updates its
 // name, description and visibility when they differ: what the mock server
-// does with -spec. The description must load.
+// does with -spec. The description must load, and must still have every
+// operation the project's visibility overrides name.
 func (s *Server) PutProject(ctx context.Context, id, name string, spec []byte, vis store.Visibility) (*store.Project, error) {
 	doc, err := openapi.Parse(ctx, spec, openapi.WithName(id+"."+specFormat(spec)))
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.putProject(ctx, id, name, spec, vis)
+	p, err := s.putProject(ctx, id, name, spec, vis, doc)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +219,7 @@ func (s *Server) PutProject(ctx context.Context, id, name string, spec []byte, v
 	return p, nil
 }
 
-func (s *Server) putProject(ctx context.Context, id, name string, spec []byte, vis store.Visibility) (*store.Project, error) {
+func (s *Server) putProject(ctx context.Context, id, name string, spec []byte, vis store.Visibility, doc *openapi.Document) (*store.Project, error) {
 	for range 5 {
 		p, err := s.st.Projects().Get(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
@@ -210,6 +234,9 @@ func (s *Server) putProject(ctx context.Context, id, name string, spec []byte, v
 		}
 		if bytes.Equal(p.Spec, spec) && p.Name == name && p.Visibility == vis {
 			return p, nil
+		}
+		if err := checkOverrides(doc, p.OperationVisibility); err != nil {
+			return nil, fmt.Errorf("mockapi: project %s: %w", id, err)
 		}
 		p.Name, p.Spec, p.SpecFormat, p.Visibility = name, spec, specFormat(spec), vis
 		if err = s.st.Projects().Update(ctx, p); errors.Is(err, store.ErrConflict) {

@@ -67,7 +67,7 @@ components:
         name: {type: string}
 `
 
-const adminToken = "test-admin-token"
+const adminToken = "test-admin-token-0123456789abcdefghij"
 
 // client drives a Server over HTTP like any user would.
 type client struct {

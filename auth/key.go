@@ -110,19 +110,26 @@ func HashKey(s string) string {
 	return string(out[:])
 }
 
-// RotateKey makes a successor of the key oldID with the same name, owner and
-// scope, stores it, and lets the old key work for grace more (zero or less:
-// the old key stops at once). It returns the new secret, shown once.
+// RotateKey makes a successor of the key oldID with the same name, owner,
+// scope and expiry, stores it, and lets the old key work for grace more
+// (zero or less: the old key stops at once; never past its own expiry). A
+// revoked or expired key cannot be rotated: store.ErrNotFound. It returns
+// the new secret, shown once.
 func RotateKey(ctx context.Context, keys store.Keys, oldID string, grace time.Duration) (string, *store.Key, error) {
 	old, err := keys.Get(ctx, oldID)
 	if err != nil {
 		return "", nil, fmt.Errorf("auth: rotate key %s: %w", oldID, err)
 	}
+	now := time.Now()
+	if !old.Active(now) {
+		return "", nil, fmt.Errorf("auth: rotate key %s: revoked or expired: %w", oldID, store.ErrNotFound)
+	}
 	s, next := NewKey(old.Name, old.Projects...)
 	next.Owner = old.Owner
+	next.ExpiresAt = old.ExpiresAt // the new key ends when the old one would have
 	var expires time.Time
 	if grace > 0 {
-		expires = time.Now().Add(grace)
+		expires = now.Add(grace)
 	}
 	if err := keys.Rotate(ctx, oldID, next, expires); err != nil {
 		return "", nil, fmt.Errorf("auth: rotate key %s: %w", oldID, err)

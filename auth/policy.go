@@ -101,11 +101,27 @@ func (p *Policy) ownVisibility(op *openapi.Operation) (store.Visibility, bool) {
 	if op.Operation == nil {
 		return "", false
 	}
-	if s, ok := op.Operation.Extensions[ExtensionVisibility].(string); ok && !isInherit(s) {
-		v, _ := parseVisibility(s)
-		return v, true
+	raw, present := op.Operation.Extensions[ExtensionVisibility]
+	if !present {
+		return "", false
 	}
-	return "", false
+	return extensionVisibility(raw)
+}
+
+// extensionVisibility reads a present x-mock-visibility value, as decoded
+// from JSON or YAML. "inherit" or "" defers; any other value that is not a
+// visibility, including null, a list, an object, a number or a boolean,
+// fails closed: private.
+func extensionVisibility(raw any) (store.Visibility, bool) {
+	s, ok := raw.(string)
+	if !ok {
+		return store.Private, true
+	}
+	if isInherit(s) {
+		return "", false
+	}
+	v, _ := parseVisibility(s)
+	return v, true
 }
 
 func isInherit(s string) bool { return s == "" || strings.EqualFold(s, string(Inherit)) }

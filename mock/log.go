@@ -11,7 +11,9 @@ import (
 )
 
 // log writes one request line. Query parameters that carry credentials are
-// redacted; headers are never logged.
+// redacted, matched case-insensitively: the names the handler knows (its
+// list and the document's query API keys) and any name that looks like a
+// credential (secretName). Headers are never logged.
 func (h *Handler) log(r *http.Request, op *openapi.Operation, status int, d time.Duration) {
 	attrs := []slog.Attr{
 		slog.String("method", r.Method),
@@ -37,9 +39,38 @@ func (h *Handler) redactedTarget(u *url.URL) string {
 		return p + "?REDACTED"
 	}
 	for k := range q {
-		if h.redact[strings.ToLower(k)] {
+		if name := strings.ToLower(k); h.redact[name] || secretName(name) {
 			q[k] = []string{"REDACTED"}
 		}
 	}
 	return p + "?" + q.Encode()
+}
+
+// secretParts mark a query parameter as a credential when the lower-cased
+// name contains one ("X-API-Key", "client_secret", "apidogToken",
+// "sessionId"); secretWords when one is a whole word of it, between '-',
+// '_' or '.' ("key", "sig"): short words that other names contain.
+var (
+	secretParts = []string{"token", "secret", "passw", "apikey", "api_key", "api-key", "auth", "credential",
+		"signature", "session", "jwt", "bearer", "cookie", "private"}
+	secretWords = []string{"key", "sig", "pwd", "pass", "code"}
+)
+
+// secretName reports whether a lower-cased query parameter name looks like
+// it carries a credential. It errs on the side of redacting: a log line
+// loses a harmless value rather than keeping a secret.
+func secretName(name string) bool {
+	for _, part := range secretParts {
+		if strings.Contains(name, part) {
+			return true
+		}
+	}
+	for _, word := range strings.FieldsFunc(name, func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
+		for _, w := range secretWords {
+			if word == w {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Store groups the concerns of one backend and owns its connection. It is
@@ -202,10 +204,32 @@ type projects struct {
 	d Projects
 }
 
+// MaxProjectID is the longest project id.
+const MaxProjectID = 64
+
+// ValidProjectID says whether id may name a project: 1 to MaxProjectID
+// ASCII letters, digits, '-' and '_'. Ids are path segments (/p/{id}/) and
+// log fields, so nothing else (no dots, slashes, control characters) is
+// accepted. The error is ErrInvalid and names what is wrong.
+func ValidProjectID(id string) error {
+	if id == "" || len(id) > MaxProjectID {
+		return invalid("project id %q: want 1 to %d characters", clip(id, 80), MaxProjectID)
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return invalid("project id %q: only letters, digits, '-' and '_' are allowed", clip(id, 80))
+		}
+	}
+	return nil
+}
+
 func validProject(p *Project) error {
 	switch {
 	case p == nil:
 		return invalid("nil project")
+	case p.ID != "" && ValidProjectID(p.ID) != nil:
+		return ValidProjectID(p.ID)
 	case p.Name == "":
 		return invalid("project %q: empty name", p.ID)
 	case !p.Visibility.valid():
@@ -243,8 +267,8 @@ func (p *projects) Get(ctx context.Context, id string) (*Project, error) {
 	if err := p.s.check(); err != nil {
 		return nil, err
 	}
-	if id == "" {
-		return nil, invalid("empty project id")
+	if err := ValidProjectID(id); err != nil {
+		return nil, err
 	}
 	return p.d.Get(ctx, id)
 }
@@ -305,6 +329,11 @@ func validKey(k *Key) error {
 		return invalid("nil key")
 	case k.Hash == "":
 		return invalid("key %q: empty hash", k.ID)
+	}
+	for _, p := range k.Projects {
+		if err := ValidProjectID(p); err != nil {
+			return fmt.Errorf("key %q: scope: %w", k.ID, err)
+		}
 	}
 	return nil
 }
@@ -391,7 +420,17 @@ func (k *keys) Rotate(ctx context.Context, oldID string, next *Key, expires time
 	if err := validKey(next); err != nil {
 		return err
 	}
+	old, err := k.d.Get(ctx, oldID)
+	if err != nil {
+		return err
+	}
+	if !old.Active(k.s.clock()) {
+		return fmt.Errorf("rotate key %s: revoked or expired: %w", oldID, ErrNotFound)
+	}
 	prepKey(next, k.s.now())
+	if !old.ExpiresAt.IsZero() && (next.ExpiresAt.IsZero() || next.ExpiresAt.After(old.ExpiresAt)) {
+		next.ExpiresAt = old.ExpiresAt // rotation never extends a key's life
+	}
 	return k.d.Rotate(ctx, oldID, next, utc(expires))
 }
 
@@ -419,8 +458,8 @@ func (l *links) Create(ctx context.Context, link *Link) error {
 	switch {
 	case link == nil:
 		return invalid("nil link")
-	case link.Project == "":
-		return invalid("link %q: empty project", link.ID)
+	case ValidProjectID(link.Project) != nil:
+		return fmt.Errorf("link %q: %w", link.ID, ValidProjectID(link.Project))
 	case link.Hash == "":
 		return invalid("link %q: empty hash", link.ID)
 	}
@@ -503,6 +542,9 @@ func (r *records) check(s Scope, collection string, needCollection bool) error {
 	if needCollection && collection == "" {
 		return invalid("records: project %q: empty collection", s.Project)
 	}
+	if !validText(s.Project) || !validText(s.Session) || !validText(collection) {
+		return invalid("records: project, session or collection is not valid UTF-8 text without NUL")
+	}
 	return nil
 }
 
@@ -511,12 +553,44 @@ func isObject(data json.RawMessage) bool {
 	return json.Unmarshal(data, &m) == nil && m != nil
 }
 
+// checkData refuses a record body no backend can keep alike: one that is
+// not a JSON object, or that holds a NUL character (\u0000), which
+// PostgreSQL's jsonb rejects while the other backends would store it.
+func checkData(data json.RawMessage, what string, args ...any) error {
+	if !isObject(data) {
+		return invalid("records: %s: %s is not a JSON object", fmt.Sprintf("%s/%s/%s", args...), what)
+	}
+	if hasNULEscape(data) {
+		return invalid("records: %s: %s holds a NUL character (\\u0000), which the store does not keep", fmt.Sprintf("%s/%s/%s", args...), what)
+	}
+	return nil
+}
+
+// hasNULEscape reports whether JSON text holds the escape \u0000 (a raw
+// NUL byte is not valid JSON). An escaped backslash followed by "u0000" is
+// not one.
+func hasNULEscape(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		if i+5 < len(b) && b[i+1] == 'u' && string(b[i+2:i+6]) == "0000" {
+			return true
+		}
+		i++ // the escaped character
+	}
+	return false
+}
+
 func (r *records) Create(ctx context.Context, s Scope, collection, id string, data json.RawMessage) (*Record, error) {
 	if err := r.check(s, collection, true); err != nil {
 		return nil, err
 	}
-	if !isObject(data) {
-		return nil, invalid("records: %s/%s: data is not a JSON object", s.Project, collection)
+	if !validText(id) {
+		return nil, invalid("records: %s/%s: id is not valid UTF-8 text without NUL", s.Project, collection)
+	}
+	if err := checkData(data, "data", s.Project, collection, id); err != nil {
+		return nil, err
 	}
 	if id == "" {
 		id = NewID()
@@ -528,8 +602,8 @@ func (r *records) Get(ctx context.Context, s Scope, collection, id string) (*Rec
 	if err := r.check(s, collection, true); err != nil {
 		return nil, err
 	}
-	if id == "" {
-		return nil, invalid("records: %s/%s: empty id", s.Project, collection)
+	if id == "" || !validText(id) {
+		return nil, invalid("records: %s/%s: empty id or one that is not valid UTF-8 text without NUL", s.Project, collection)
 	}
 	return r.d.Get(ctx, s, collection, id)
 }
@@ -538,11 +612,11 @@ func (r *records) Replace(ctx context.Context, s Scope, collection, id string, d
 	if err := r.check(s, collection, true); err != nil {
 		return nil, err
 	}
-	if id == "" {
-		return nil, invalid("records: %s/%s: empty id", s.Project, collection)
+	if id == "" || !validText(id) {
+		return nil, invalid("records: %s/%s: empty id or one that is not valid UTF-8 text without NUL", s.Project, collection)
 	}
-	if !isObject(data) {
-		return nil, invalid("records: %s/%s/%s: data is not a JSON object", s.Project, collection, id)
+	if err := checkData(data, "data", s.Project, collection, id); err != nil {
+		return nil, err
 	}
 	return r.d.Replace(ctx, s, collection, id, data)
 }
@@ -551,11 +625,11 @@ func (r *records) Patch(ctx context.Context, s Scope, collection, id string, pat
 	if err := r.check(s, collection, true); err != nil {
 		return nil, err
 	}
-	if id == "" {
-		return nil, invalid("records: %s/%s: empty id", s.Project, collection)
+	if id == "" || !validText(id) {
+		return nil, invalid("records: %s/%s: empty id or one that is not valid UTF-8 text without NUL", s.Project, collection)
 	}
-	if !isObject(patch) {
-		return nil, invalid("records: %s/%s/%s: merge patch is not a JSON object", s.Project, collection, id)
+	if err := checkData(patch, "merge patch", s.Project, collection, id); err != nil {
+		return nil, err
 	}
 	return r.d.Patch(ctx, s, collection, id, patch)
 }
@@ -586,8 +660,8 @@ func (r *records) Delete(ctx context.Context, s Scope, collection, id string) er
 	if err := r.check(s, collection, true); err != nil {
 		return err
 	}
-	if id == "" {
-		return invalid("records: %s/%s: empty id", s.Project, collection)
+	if id == "" || !validText(id) {
+		return invalid("records: %s/%s: empty id or one that is not valid UTF-8 text without NUL", s.Project, collection)
 	}
 	return r.d.Delete(ctx, s, collection, id)
 }
@@ -666,10 +740,46 @@ func (l *requestLog) Append(ctx context.Context, entries ...Entry) error {
 		if j := strings.IndexAny(e.Path, "?#"); j >= 0 {
 			e.Path = e.Path[:j]
 		}
+		e.Path = clip(e.Path, MaxLogPath)
+		e.Project = clip(e.Project, MaxLogField)
+		e.Operation = clip(e.Operation, MaxLogField)
+		e.Method = clip(e.Method, MaxLogField)
+		e.KeyID = clip(e.KeyID, MaxLogField)
+		e.LinkID = clip(e.LinkID, MaxLogField)
+		e.Session = clip(e.Session, MaxLogField)
 		e.ID = 0
 		clean[i] = e
 	}
 	return l.d.Append(ctx, clean...)
+}
+
+// clip makes s safe to store and at most n bytes long: invalid UTF-8 and
+// control characters become U+FFFD, and a longer text is cut at a rune
+// boundary and ends with TruncatedMark.
+func clip(s string, n int) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || unicode.IsControl(r) {
+			clean = false
+			break
+		}
+	}
+	if !clean {
+		s = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) {
+				return utf8.RuneError
+			}
+			return r
+		}, strings.ToValidUTF8(s, string(utf8.RuneError)))
+	}
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len(TruncatedMark)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + TruncatedMark
 }
 
 func (l *requestLog) Query(ctx context.Context, q LogQuery) ([]Entry, error) {
@@ -682,7 +792,7 @@ func (l *requestLog) Query(ctx context.Context, q LogQuery) ([]Entry, error) {
 	case q.Limit == 0:
 		q.Limit = 100
 	}
-	q.Since, q.Until = utc(q.Since), utc(q.Until)
+	q.Since, q.Until, q.After.Time = utc(q.Since), utc(q.Until), utc(q.After.Time)
 	return l.d.Query(ctx, q)
 }
 
@@ -708,6 +818,11 @@ func (l *requestLog) Prune(ctx context.Context, r Retention) (int, error) {
 	}
 	if r.Before.IsZero() && r.Keep == 0 {
 		return 0, invalid("request log: prune: neither a time nor a count")
+	}
+	if r.Project != "" {
+		if err := ValidProjectID(r.Project); err != nil {
+			return 0, fmt.Errorf("request log: prune: %w", err)
+		}
 	}
 	r.Before = utc(r.Before)
 	return l.d.Prune(ctx, r)

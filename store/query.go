@@ -200,8 +200,12 @@ func checkQuery(q *Query) error {
 		if err := validField("filter", k); err != nil {
 			return err
 		}
-		if _, err := json.Marshal(v); err != nil {
+		b, err := json.Marshal(v)
+		if err != nil {
 			return invalid("filter %q: %v", k, err)
+		}
+		if hasNULEscape(b) {
+			return invalid("filter %q: a NUL character (\\u0000) matches nothing the store keeps", k)
 		}
 	}
 	if len(q.Where) > 0 {

@@ -62,8 +62,10 @@ type Projects interface {
 	Update(ctx context.Context, p *Project) error
 	// Delete removes the project, or returns ErrNotFound, and in the same
 	// transaction its records (base data and every session's), its share
-	// links and its request-log entries. Keys are left alone: a key may be
-	// scoped to several projects, and its scope keeps naming the id.
+	// links and its request-log entries, and takes the id out of every
+	// key's scope, so a project that later reuses the id accepts none of
+	// them. A key scoped to that project alone is revoked (an empty scope
+	// would mean every project).
 	Delete(ctx context.Context, id string) error
 }
 
@@ -110,7 +112,9 @@ type Keys interface {
 	Revoke(ctx context.Context, id string, at time.Time) error
 	// Rotate creates next and, in the same transaction, makes the old key
 	// expire at expires (a zero time revokes it at once). next inherits
-	// nothing; the caller copies name, owner and scope.
+	// nothing; the caller copies name, owner and scope. Through a Store, a
+	// revoked or expired old key is ErrNotFound, and next expires no later
+	// than the old key: rotation never extends a key's life.
 	Rotate(ctx context.Context, oldID string, next *Key, expires time.Time) error
 	// Touch records that the key was used at the time. Backends store the
 	// later of the stored and given time. Through a Store, touches are

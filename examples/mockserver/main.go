@@ -22,8 +22,16 @@
 //	-store DSN        where projects, keys, links, data and logs live: "memory" (default),
 //	                  sqlite:PATH (an embedded file that survives restarts) or
 //	                  postgres://... (several instances share one state)
-//	-admin-token T    the management API's token (or $MOCKAPI_ADMIN_TOKEN); when neither is
-//	                  given a random one is generated and printed once at start-up
+//	-admin-token-file PATH  read the management API's token from a file (or set
+//	                  $MOCKAPI_ADMIN_TOKEN); when neither is given a random one is
+//	                  generated and written once to stderr. At least 128 bits:
+//	                  22 random base64 characters or 32 hex digits
+//	-admin-token T    the token on the command line: works, but every user of
+//	                  the machine sees it in ps, so it warns
+//	-max-delay D      the longest delay a client may ask for (Prefer: delay=...; default 10s)
+//	-read-header-timeout, -read-timeout, -write-timeout, -idle-timeout D
+//	                  the HTTP server's timeouts (10s, 1m, max-delay + latency + 30s, 2m)
+//	-max-header-bytes N  the largest request head (default 64 KiB)
 //	-visibility V     visibility of the default project: public (default), private, authenticated
 //	-warnings         log every problem found in the spec (default: the first 10 and a count)
 //
@@ -86,10 +94,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		resetPath  = fs.String("reset", "", "a path (e.g. /__mock/reset) where POST restores the seed data")
 		routes     = fs.Bool("routes", false, "print one line per operation (METHOD PATH operationId [crud:ACTION]) and exit")
 		dsn        = fs.String("store", "memory", "store: memory, sqlite:PATH or postgres://...")
-		adminTok   = fs.String("admin-token", "", "management API token (default $MOCKAPI_ADMIN_TOKEN, else generated and printed)")
+		adminTok   = fs.String("admin-token", "", "management API token; visible to ps: prefer -admin-token-file or $MOCKAPI_ADMIN_TOKEN")
+		adminFile  = fs.String("admin-token-file", "", "file holding the management API token (default $MOCKAPI_ADMIN_TOKEN, else generated and written to stderr)")
+		maxDelay   = fs.Duration("max-delay", 10*time.Second, "the longest response delay a client may ask for (Prefer: delay=...)")
+		limits     = serverLimits{}
 		visibility = fs.String("visibility", "public", "visibility of the default project: public, private or authenticated")
 		warnings   = fs.Bool("warnings", false, "log every problem found in the spec (default: the first 10 and a count)")
 	)
+	limits.flags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -114,7 +126,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	}
 
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	opts := []mock.Option{mock.WithLogger(logger), mock.WithSeedRecords(*seedN)}
+	if *maxDelay < 0 {
+		fmt.Fprintf(stderr, "mockserver: -max-delay %v is negative\n", *maxDelay)
+		return 2
+	}
+	opts := []mock.Option{mock.WithLogger(logger), mock.WithSeedRecords(*seedN), mock.WithMaxDelay(*maxDelay)}
+	slowest := *maxDelay // the longest a response may be held back
 	if *stateless {
 		opts = append(opts, mock.WithoutState())
 	}
@@ -140,6 +157,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 			return 2
 		}
 		opts = append(opts, mock.WithLatency(lo, hi))
+		slowest += hi
+	}
+	if err := limits.check(slowest); err != nil {
+		fmt.Fprintf(stderr, "mockserver: %v\n", err)
+		return 2
+	}
+	token, generated, err := adminToken(*adminTok, *adminFile, os.Getenv("MOCKAPI_ADMIN_TOKEN"))
+	if err != nil {
+		fmt.Fprintf(stderr, "mockserver: %v\n", err)
+		return 2
+	}
+	if *adminTok != "" {
+		logger.Warn("-admin-token is visible to every user of this machine (ps, /proc); prefer -admin-token-file or $MOCKAPI_ADMIN_TOKEN")
 	}
 	h, err := mock.New(doc, opts...)
 	if err != nil {
@@ -170,14 +200,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		return 1
 	}
 	defer st.Close()
-	token := *adminTok
-	if token == "" {
-		token = os.Getenv("MOCKAPI_ADMIN_TOKEN")
-	}
-	generated := token == ""
-	if generated {
-		token = secret.New("adm_")
-	}
 	server, err := mockapi.New(mockapi.Options{Store: st, AdminToken: token, MockOptions: opts, Logger: logger})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -205,15 +227,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		fmt.Fprintf(stderr, "mockserver: %v\n", err)
 		return 1
 	}
-	srv := &http.Server{
-		Handler:           server,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	srv := limits.server(server)
+	srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
 	fmt.Fprintf(stdout, "mockserver: serving %q (%d operations) on http://%s\n", name, len(doc.Operations()), ln.Addr())
 	printRoutes(stdout, h, "  ")
 	if generated {
-		fmt.Fprintf(stdout, "mockserver: management API at http://%s/_admin/ with admin token %s (shown once; set -admin-token or MOCKAPI_ADMIN_TOKEN to choose it)\n", ln.Addr(), token)
+		// stderr, not stdout: stdout is often kept in build logs. Once,
+		// and never through the logger or the request log.
+		fmt.Fprintf(stderr, "mockserver: management API at http://%s/_admin/ with admin token %s (shown once; use -admin-token-file or $MOCKAPI_ADMIN_TOKEN to choose it)\n", ln.Addr(), token)
 	}
 
 	errc := make(chan error, 1)
@@ -312,4 +333,76 @@ func parseLatency(s string) (time.Duration, time.Duration, error) {
 		return 0, 0, fmt.Errorf("%q: want MIN-MAX with 0 <= MIN <= MAX", s)
 	}
 	return min, max, nil
+}
+
+// adminToken picks the management API's token: from the file, else the
+// flag, else the environment, else a generated one (generated is then
+// true). A chosen token must have 128 bits (secret.CheckStrength).
+func adminToken(flagValue, file, env string) (token string, generated bool, err error) {
+	switch {
+	case file != "" && flagValue != "":
+		return "", false, errors.New("-admin-token and -admin-token-file: give one")
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", false, fmt.Errorf("-admin-token-file: %w", err)
+		}
+		token = strings.TrimSpace(string(b))
+		if token == "" {
+			return "", false, fmt.Errorf("-admin-token-file %s is empty", file)
+		}
+	case flagValue != "":
+		token = flagValue
+	default:
+		token = strings.TrimSpace(env)
+	}
+	if token == "" {
+		return secret.New("adm_"), true, nil
+	}
+	if err := secret.CheckStrength(token); err != nil {
+		return "", false, fmt.Errorf("admin token refused: %w", err)
+	}
+	return token, false, nil
+}
+
+// serverLimits are the HTTP server's timeouts and head size, each a flag.
+type serverLimits struct {
+	readHeader, read, write, idle time.Duration
+	maxHeaderBytes                int
+}
+
+func (l *serverLimits) flags(fs *flag.FlagSet) {
+	fs.DurationVar(&l.readHeader, "read-header-timeout", 10*time.Second, "time to read a request's head")
+	fs.DurationVar(&l.read, "read-timeout", time.Minute, "time to read a whole request, body included")
+	fs.DurationVar(&l.write, "write-timeout", 0, "time to write a response (0: -max-delay + the -latency maximum + 30s)")
+	fs.DurationVar(&l.idle, "idle-timeout", 2*time.Minute, "how long an idle keep-alive connection stays open")
+	fs.IntVar(&l.maxHeaderBytes, "max-header-bytes", 64<<10, "the largest request head (request line and headers) in bytes")
+}
+
+// check fills in the write timeout and refuses limits that are off, or a
+// write timeout that would cut the slowest response the mock may give.
+func (l *serverLimits) check(slowest time.Duration) error {
+	if l.write == 0 {
+		l.write = slowest + 30*time.Second
+	}
+	switch {
+	case l.readHeader <= 0 || l.read <= 0 || l.idle <= 0 || l.write < 0:
+		return errors.New("-read-header-timeout, -read-timeout and -idle-timeout must be positive, -write-timeout not negative")
+	case l.write <= slowest:
+		return fmt.Errorf("-write-timeout %v must exceed the longest delay a response may have (%v: -max-delay plus the -latency maximum)", l.write, slowest)
+	case l.maxHeaderBytes < 4<<10:
+		return fmt.Errorf("-max-header-bytes %d is under 4096", l.maxHeaderBytes)
+	}
+	return nil
+}
+
+func (l *serverLimits) server(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: l.readHeader,
+		ReadTimeout:       l.read,
+		WriteTimeout:      l.write,
+		IdleTimeout:       l.idle,
+		MaxHeaderBytes:    l.maxHeaderBytes,
+	}
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -149,6 +151,13 @@ func TestServesAndShutsDown(t *testing.T) {
 // address and a function that stops it.
 func start(t *testing.T, args ...string) (string, *syncBuffer, func()) {
 	t.Helper()
+	addr, out, _, stop := startErr(t, args...)
+	return addr, out, stop
+}
+
+// startErr is start that also returns what the server writes to stderr.
+func startErr(t *testing.T, args ...string) (string, *syncBuffer, *syncBuffer, func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errb syncBuffer
 	ready := make(chan string, 1)
@@ -156,7 +165,7 @@ func start(t *testing.T, args ...string) (string, *syncBuffer, func()) {
 	go func() { done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), &out, &errb, ready) }()
 	select {
 	case addr := <-ready:
-		return addr, &out, func() {
+		return addr, &out, &errb, func() {
 			cancel()
 			select {
 			case code := <-done:
@@ -170,14 +179,15 @@ func start(t *testing.T, args ...string) (string, *syncBuffer, func()) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("server did not start")
 	}
-	return "", nil, nil
+	return "", nil, nil, nil
 }
 
 func TestStoreSurvivesRestartAndAdminToken(t *testing.T) {
 	t.Parallel()
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "mock.db")
-	addr, out, stop := start(t, "-store", dsn)
-	assert.Regexp(t, `admin token adm_[A-Za-z0-9_-]{27}`, out.String(), "a generated admin token is printed once")
+	addr, out, errb, stop := startErr(t, "-store", dsn)
+	assert.Regexp(t, `admin token adm_[A-Za-z0-9_-]{27}`, errb.String(), "a generated admin token is written once, to stderr")
+	assert.NotContains(t, out.String(), "adm_", "never to stdout")
 	post, err := http.NewRequest("POST", "http://"+addr+"/v1/pets", strings.NewReader(`{"name":"Persisted","species":"cat"}`))
 	require.NoError(t, err)
 	post.Header.Set("Content-Type", "application/json")
@@ -189,9 +199,11 @@ func TestStoreSurvivesRestartAndAdminToken(t *testing.T) {
 	loc := resp.Header.Get("Location")
 	stop()
 
-	addr, out, stop = start(t, "-store", dsn, "-admin-token", "chosen-token")
+	tokenFile := filepath.Join(t.TempDir(), "admin-token")
+	require.NoError(t, os.WriteFile(tokenFile, []byte(chosenToken+"\n"), 0o600))
+	addr, out, errb, stop = startErr(t, "-store", dsn, "-admin-token-file", tokenFile)
 	defer stop()
-	assert.NotContains(t, out.String(), "admin token", "a chosen token is not printed")
+	assert.NotContains(t, out.String()+errb.String(), "admin token", "a chosen token is not printed")
 	resp, err = http.Get("http://" + addr + loc)
 	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
@@ -200,11 +212,120 @@ func TestStoreSurvivesRestartAndAdminToken(t *testing.T) {
 	assert.Contains(t, string(body), "Persisted")
 
 	req, _ := http.NewRequest("GET", "http://"+addr+"/_admin/projects", nil)
-	req.Header.Set("Authorization", "Bearer chosen-token")
+	req.Header.Set("Authorization", "Bearer "+chosenToken)
 	resp, err = http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	body, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Contains(t, string(body), `"id":"default"`)
+}
+
+const chosenToken = "chosen-token-5f0c9e2b7a4d4e1c8b3a"
+
+// L5: the admin token comes from a file or the environment; on the command
+// line it works but warns (ps shows it); a weak one is refused.
+func TestAdminTokenSources(t *testing.T) {
+	dir := t.TempDir()
+	file := func(content string) string {
+		f := filepath.Join(dir, fmt.Sprint(len(content), "-token"))
+		require.NoError(t, os.WriteFile(f, []byte(content), 0o600))
+		return f
+	}
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		env     string
+		code    int    // exit code when it does not start
+		stderr  string // expected on stderr
+		bearer  string // a token the started server accepts
+		warning bool
+	}{
+		{name: "file", args: []string{"-admin-token-file", file(chosenToken + "\n")}, bearer: chosenToken},
+		{name: "environment", env: chosenToken, bearer: chosenToken},
+		{name: "flag warns", args: []string{"-admin-token", chosenToken}, bearer: chosenToken, warning: true},
+		{name: "weak flag", args: []string{"-admin-token", "secret123"}, code: 2, stderr: "128 bits"},
+		{name: "weak file", args: []string{"-admin-token-file", file("hunter2")}, code: 2, stderr: "128 bits"},
+		{name: "weak environment", env: "test-admin-token", code: 2, stderr: "128 bits"},
+		{name: "empty file", args: []string{"-admin-token-file", file(" \n")}, code: 2, stderr: "empty"},
+		{name: "both", args: []string{"-admin-token", chosenToken, "-admin-token-file", file(chosenToken)}, code: 2, stderr: "give one"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("MOCKAPI_ADMIN_TOKEN", tc.env)
+			if tc.code != 0 {
+				var out, errb syncBuffer
+				code := run(context.Background(), append([]string{"-addr", "127.0.0.1:0"}, tc.args...), &out, &errb, nil)
+				assert.Equal(t, tc.code, code)
+				assert.Contains(t, errb.String(), tc.stderr)
+				return
+			}
+			addr, _, errb, stop := startErr(t, tc.args...)
+			defer stop()
+			req, _ := http.NewRequest("GET", "http://"+addr+"/_admin/projects", nil)
+			req.Header.Set("Authorization", "Bearer "+tc.bearer)
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, 200, resp.StatusCode)
+			assert.Equal(t, tc.warning, strings.Contains(errb.String(), "visible to every user"), errb.String())
+			assert.NotContains(t, errb.String(), tc.bearer, "a chosen token is never written out")
+		})
+	}
+}
+
+// M5: the HTTP server has every timeout and a head limit, each a flag; a
+// write timeout that would cut the slowest allowed response is refused.
+func TestServerLimits(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"write timeout under max delay", []string{"-max-delay", "20s", "-write-timeout", "15s"}, 2, "-write-timeout"},
+		{"write timeout under delay plus latency", []string{"-max-delay", "10s", "-latency", "5s-10s", "-write-timeout", "19s"}, 2, "-write-timeout"},
+		{"tiny head", []string{"-max-header-bytes", "100"}, 2, "-max-header-bytes"},
+		{"zero read timeout", []string{"-read-timeout", "0"}, 2, "positive"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb syncBuffer
+			code := run(context.Background(), append([]string{"-addr", "127.0.0.1:0"}, tc.args...), &out, &errb, nil)
+			assert.Equal(t, tc.code, code)
+			assert.Contains(t, errb.String(), tc.want)
+		})
+	}
+
+	l := serverLimits{readHeader: time.Second, read: 2 * time.Second, idle: 3 * time.Second, maxHeaderBytes: 8 << 10}
+	require.NoError(t, l.check(10*time.Second))
+	srv := l.server(http.NotFoundHandler())
+	assert.Equal(t, time.Second, srv.ReadHeaderTimeout)
+	assert.Equal(t, 2*time.Second, srv.ReadTimeout)
+	assert.Equal(t, 40*time.Second, srv.WriteTimeout, "by default 30s above the slowest response")
+	assert.Equal(t, 3*time.Second, srv.IdleTimeout)
+	assert.Equal(t, 8<<10, srv.MaxHeaderBytes)
+}
+
+// M5: a client that sends its head slowly (slowloris) is cut off, and a
+// head over -max-header-bytes is refused.
+func TestSlowAndLargeHeads(t *testing.T) {
+	t.Parallel()
+	addr, _, stop := start(t, "-read-header-timeout", "300ms", "-max-header-bytes", "8192")
+	defer stop()
+	conn, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.Write([]byte("GET /v1/pets HTTP/1.1\r\nHost: x\r\n"))
+	require.NoError(t, err)
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(5*time.Second)))
+	began := time.Now()
+	_, err = io.ReadAll(conn) // the server closes the connection
+	require.NoError(t, err)
+	assert.Less(t, time.Since(began), 4*time.Second, "the half-sent head is cut off by the read-header timeout")
+
+	req, _ := http.NewRequest("GET", "http://"+addr+"/v1/pets/"+strings.Repeat("a", 16<<10), nil)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusRequestHeaderFieldsTooLarge, resp.StatusCode)
 }

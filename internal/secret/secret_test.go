@@ -33,3 +33,30 @@ func TestHashAndEqual(t *testing.T) {
 	assert.False(t, Equal(a, a[:len(a)-1]))
 	assert.False(t, Equal("", a))
 }
+
+// L5: a chosen admin token needs 128 bits.
+func TestCheckStrength(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		token string
+		ok    bool
+	}{
+		{"", false},
+		{"test-admin-token", false},
+		{"my-admin-token", false},
+		{strings.Repeat("a", 64), false},
+		{"0123456789abcdef0123456789abcde", false}, // 31 hex digits
+		{"0123456789abcdef0123456789abcdef", true}, // 32
+		{"Zm9vYmFyYmF6cXV4cXV1e", false},           // 21 base64 characters: 126 bits
+		{"Zm9vYmFyYmF6cXV4cXV1eA", true},           // 22: 132
+		{New("adm_"), true},
+		{"correct horse battery staple", true},
+	} {
+		err := CheckStrength(tc.token)
+		if tc.ok {
+			assert.NoError(t, err, "%q: %.0f bits", tc.token, Bits(tc.token))
+		} else {
+			assert.Error(t, err, "%q: %.0f bits", tc.token, Bits(tc.token))
+		}
+	}
+}

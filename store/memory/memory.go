@@ -31,7 +31,7 @@ func NewDriver() store.Driver {
 		records: &records{colls: map[collKey]*coll{}},
 		log:     &requestLog{},
 	}
-	d.projects = &projects{m: map[string]*store.Project{}, links: d.links, records: d.records, log: d.log}
+	d.projects = &projects{m: map[string]*store.Project{}, keys: d.keys, links: d.links, records: d.records, log: d.log}
 	return d
 }
 
@@ -61,8 +61,10 @@ func conflict(what, id string) error { return fmt.Errorf("%s %q: %w", what, id, 
 type projects struct {
 	mu sync.RWMutex
 	m  map[string]*store.Project
-	// What Delete removes with a project. Delete locks projects, links,
-	// records and log in that order; nothing else holds two of these locks.
+	// What Delete removes with a project. Delete locks projects, keys,
+	// links, records and log in that order; nothing else holds two of these
+	// locks.
+	keys    *keys
 	links   *links
 	records *records
 	log     *requestLog
@@ -141,6 +143,8 @@ func (ps *projects) Delete(_ context.Context, id string) error {
 	if _, ok := ps.m[id]; !ok {
 		return notFound("project", id)
 	}
+	ps.keys.mu.Lock()
+	defer ps.keys.mu.Unlock()
 	ps.links.mu.Lock()
 	defer ps.links.mu.Unlock()
 	ps.records.mu.Lock()
@@ -148,6 +152,16 @@ func (ps *projects) Delete(_ context.Context, id string) error {
 	ps.log.mu.Lock()
 	defer ps.log.mu.Unlock()
 	delete(ps.m, id)
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	for _, k := range ps.keys.byID {
+		if k.Allows(id) && len(k.Projects) > 0 {
+			k.Projects = slices.DeleteFunc(slices.Clone(k.Projects), func(p string) bool { return p == id })
+			if len(k.Projects) == 0 && k.RevokedAt.IsZero() {
+				k.Projects = []string{id} // an empty scope would mean every project
+				k.RevokedAt = now
+			}
+		}
+	}
 	for lid, l := range ps.links.byID {
 		if l.Project == id {
 			delete(ps.links.byHash, l.Hash)
@@ -409,7 +423,8 @@ func match(q store.LogQuery, e store.Entry) bool {
 	eq := func(want, got string) bool { return want == "" || want == got }
 	return eq(q.Project, e.Project) && eq(q.Operation, e.Operation) && eq(q.KeyID, e.KeyID) &&
 		eq(q.LinkID, e.LinkID) && eq(q.Session, e.Session) &&
-		(q.Since.IsZero() || !e.Time.Before(q.Since)) && (q.Until.IsZero() || e.Time.Before(q.Until))
+		(q.Since.IsZero() || !e.Time.Before(q.Since)) && (q.Until.IsZero() || e.Time.Before(q.Until)) &&
+		(q.After.Time.IsZero() || e.Time.Before(q.After.Time) || (e.Time.Equal(q.After.Time) && e.ID < q.After.ID))
 }
 
 func (rl *requestLog) Stats(_ context.Context, project string, since, until time.Time) (*store.Stats, error) {
@@ -430,6 +445,12 @@ func (rl *requestLog) Stats(_ context.Context, project string, since, until time
 		st.Total++
 		days[e.Time.UTC().Truncate(24*time.Hour)]++
 		st.ByStatusClass[e.Status/100]++
+		if e.Operation == "" {
+			if e.LinkID != "" && e.Path == "/" {
+				st.PageViews++
+			}
+			continue
+		}
 		a := ops[e.Operation]
 		if a == nil {
 			a = &agg{}
@@ -457,17 +478,25 @@ func (rl *requestLog) Prune(_ context.Context, r store.Retention) (int, error) {
 	rl.mu.Lock()
 	defer rl.mu.Unlock()
 	before := len(rl.entries)
+	in := func(e store.Entry) bool { return r.Project == "" || e.Project == r.Project }
 	if !r.Before.IsZero() {
-		rl.entries = slices.DeleteFunc(rl.entries, func(e store.Entry) bool { return e.Time.Before(r.Before) })
+		rl.entries = slices.DeleteFunc(rl.entries, func(e store.Entry) bool { return in(e) && e.Time.Before(r.Before) })
 	}
-	if r.Keep > 0 && len(rl.entries) > r.Keep {
-		sorted := slices.Clone(rl.entries)
-		slices.SortFunc(sorted, newestFirst)
-		keep := map[int64]bool{}
-		for _, e := range sorted[:r.Keep] {
-			keep[e.ID] = true
+	if r.Keep > 0 {
+		var sorted []store.Entry
+		for _, e := range rl.entries {
+			if in(e) {
+				sorted = append(sorted, e)
+			}
 		}
-		rl.entries = slices.DeleteFunc(rl.entries, func(e store.Entry) bool { return !keep[e.ID] })
+		if len(sorted) > r.Keep {
+			slices.SortFunc(sorted, newestFirst)
+			drop := map[int64]bool{}
+			for _, e := range sorted[r.Keep:] {
+				drop[e.ID] = true
+			}
+			rl.entries = slices.DeleteFunc(rl.entries, func(e store.Entry) bool { return drop[e.ID] })
+		}
 	}
 	return before - len(rl.entries), nil
 }

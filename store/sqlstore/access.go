@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/mockapi-go/mockapi/store"
@@ -121,8 +122,59 @@ func (ps *projects) Delete(ctx context.Context, id string) error {
 				return wrap(err, "delete project %q: %s", id, table)
 			}
 		}
-		return nil
+		return unscopeKeys(ctx, tx, ps.db, id)
 	})
+}
+
+// unscopeKeys removes a deleted project from the scopes of the keys that
+// name it, so a new project reusing the id does not accept them. A key
+// scoped to that project alone is revoked: an empty scope would mean every
+// project.
+func unscopeKeys(ctx context.Context, tx *sql.Tx, db *db, project string) error {
+	// LIKE only narrows the rows ('_' is a wildcard); the scope is decoded
+	// and checked below.
+	rows, err := tx.QueryContext(ctx, db.q(`SELECT id, projects, revoked_at FROM api_keys WHERE projects LIKE ?`), `%"`+project+`"%`)
+	if err != nil {
+		return wrap(err, "delete project %q: keys", project)
+	}
+	type change struct {
+		id, scope string
+		revoked   int64
+	}
+	var changes []change
+	for rows.Next() {
+		var (
+			id, scope string
+			revoked   int64
+			projects  []string
+		)
+		if err := rows.Scan(&id, &scope, &revoked); err != nil {
+			rows.Close()
+			return wrap(err, "delete project %q: keys", project)
+		}
+		if json.Unmarshal([]byte(scope), &projects) != nil || !slices.Contains(projects, project) {
+			continue
+		}
+		kept := slices.DeleteFunc(projects, func(p string) bool { return p == project })
+		if len(kept) == 0 {
+			kept = []string{project} // an empty scope would mean every project
+			if revoked == 0 {
+				revoked = nowMicros()
+			}
+		}
+		b, _ := json.Marshal(kept)
+		changes = append(changes, change{id, string(b), revoked})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return wrap(err, "delete project %q: keys", project)
+	}
+	for _, c := range changes {
+		if _, err := tx.ExecContext(ctx, db.q(`UPDATE api_keys SET projects = ?, revoked_at = ? WHERE id = ?`), c.scope, c.revoked, c.id); err != nil {
+			return wrap(err, "delete project %q: key %q", project, c.id)
+		}
+	}
+	return nil
 }
 
 // mustAffect runs a statement that must change a row, or it is ErrNotFound.

@@ -66,6 +66,11 @@ func logWhere(q store.LogQuery) (string, []any) {
 		conds = append(conds, "time < ?")
 		args = append(args, micros(q.Until))
 	}
+	if !q.After.Time.IsZero() {
+		t := micros(q.After.Time)
+		conds = append(conds, "(time < ? OR (time = ? AND id < ?))")
+		args = append(args, t, t, q.After.ID)
+	}
 	if len(conds) == 0 {
 		return "", nil
 	}
@@ -128,7 +133,14 @@ func (l *requestLog) Stats(ctx context.Context, project string, since, until tim
 			st.ByDay = append(st.ByDay, store.DayCount{Day: fromMicros(day * microsPerDay), Count: n})
 		}
 		rows.Close()
-		rows, err = tx.QueryContext(ctx, l.db.q(`SELECT operation, COUNT(*) AS n, SUM(latency) FROM request_log`+where+`
+		and := " WHERE "
+		if where != "" {
+			and = where + " AND "
+		}
+		if err := tx.QueryRowContext(ctx, l.db.q(`SELECT COUNT(*) FROM request_log`+and+`operation = '' AND link_id <> '' AND path = '/'`), args...).Scan(&st.PageViews); err != nil {
+			return wrap(err, "log stats")
+		}
+		rows, err = tx.QueryContext(ctx, l.db.q(`SELECT operation, COUNT(*) AS n, SUM(latency) FROM request_log`+and+`operation <> ''
 			GROUP BY operation ORDER BY n DESC, operation LIMIT 10`), args...)
 		if err != nil {
 			return wrap(err, "log stats")
@@ -160,9 +172,13 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func (l *requestLog) Prune(ctx context.Context, r store.Retention) (int, error) {
 	removed := 0
+	scope, scopeArgs := "", []any(nil)
+	if r.Project != "" {
+		scope, scopeArgs = "project = ? AND ", []any{r.Project}
+	}
 	err := l.db.inTx(ctx, func(tx *sql.Tx) error {
 		if !r.Before.IsZero() {
-			res, err := tx.ExecContext(ctx, l.db.q(`DELETE FROM request_log WHERE time < ?`), micros(r.Before))
+			res, err := tx.ExecContext(ctx, l.db.q(`DELETE FROM request_log WHERE `+scope+`time < ?`), append(scopeArgs, micros(r.Before))...)
 			if err != nil {
 				return wrap(err, "prune log")
 			}
@@ -172,14 +188,20 @@ func (l *requestLog) Prune(ctx context.Context, r store.Retention) (int, error) 
 		if r.Keep > 0 {
 			// The Keep-th newest entry is the oldest one that stays.
 			var t, id int64
-			err := tx.QueryRowContext(ctx, l.db.q(`SELECT time, id FROM request_log ORDER BY time DESC, id DESC LIMIT 1 OFFSET ?`), r.Keep-1).Scan(&t, &id)
+			where := ""
+			if r.Project != "" {
+				where = " WHERE project = ?"
+			}
+			err := tx.QueryRowContext(ctx, l.db.q(`SELECT time, id FROM request_log`+where+` ORDER BY time DESC, id DESC LIMIT 1 OFFSET ?`),
+				append(slices.Clone(scopeArgs), r.Keep-1)...).Scan(&t, &id)
 			if err == sql.ErrNoRows {
 				return nil
 			}
 			if err != nil {
 				return wrap(err, "prune log")
 			}
-			res, err := tx.ExecContext(ctx, l.db.q(`DELETE FROM request_log WHERE time < ? OR (time = ? AND id < ?)`), t, t, id)
+			res, err := tx.ExecContext(ctx, l.db.q(`DELETE FROM request_log WHERE `+scope+`(time < ? OR (time = ? AND id < ?))`),
+				append(slices.Clone(scopeArgs), t, t, id)...)
 			if err != nil {
 				return wrap(err, "prune log")
 			}

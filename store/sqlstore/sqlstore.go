@@ -189,7 +189,30 @@ func isUnique(err error) bool {
 	return errors.As(err, &pe) && pe.Code == "23505"
 }
 
-// wrap turns a unique violation into ErrConflict and names what failed.
+// isUnstorable reports a PostgreSQL data exception caused by the value
+// stored: a character the encoding cannot hold (NUL in text, \u0000 in
+// jsonb) or a malformed value.
+func isUnstorable(err error) bool {
+	switch pgCode(err) {
+	case "22P05", // untranslatable_character: \u0000 in jsonb
+		"22021", // character_not_in_repertoire: NUL or invalid UTF-8 in text
+		"22P02", // invalid_text_representation
+		"22025": // invalid_escape_sequence
+		return true
+	}
+	return false
+}
+
+func pgCode(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
+}
+
+// wrap turns a unique violation into ErrConflict, a value the database
+// cannot store into ErrInvalid, and names what failed.
 func wrap(err error, what string, args ...any) error {
 	if err == nil {
 		return nil
@@ -200,6 +223,10 @@ func wrap(err error, what string, args ...any) error {
 		return fmt.Errorf("%s: %w (%v)", where, store.ErrConflict, err)
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("%s: %w", where, store.ErrNotFound)
+	case isUnstorable(err):
+		// The value, not the database, is at fault; the raw message (which
+		// may quote the value) stays out of the error callers may show.
+		return fmt.Errorf("%s: %w: a value the database cannot store (SQLSTATE %s)", where, store.ErrInvalid, pgCode(err))
 	}
 	return fmt.Errorf("sqlstore: %s: %w", where, err)
 }

@@ -135,3 +135,27 @@ func BenchmarkPostgres(b *testing.B) {
 		Shared: true,
 	})
 }
+
+// L4: a value PostgreSQL cannot store (NUL in text) is ErrInvalid, and the
+// error carries no raw database message that a handler might show.
+func TestPostgresUnstorableIsInvalid(t *testing.T) {
+	dsn := storetest.PostgresSchema(t, postgresDSN(t))
+	s, err := sqlstore.Open(context.Background(), dsn)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	for _, tc := range []struct {
+		name string
+		call func() error
+	}{
+		{"NUL in a link's name", func() error {
+			return s.Links().Create(context.Background(), &store.Link{Project: "p", Hash: "h1", Name: "a\x00b"})
+		}},
+		{"NUL in a key's name", func() error {
+			return s.Keys().Create(context.Background(), &store.Key{Hash: "h2", Name: "a\x00b"})
+		}},
+	} {
+		err := tc.call()
+		require.ErrorIs(t, err, store.ErrInvalid, tc.name)
+		require.NotContains(t, err.Error(), "invalid byte sequence", tc.name)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -148,6 +149,38 @@ func testProjects(t *testing.T, h Harness) {
 		_, err := s.Projects().Get(ctx(t), "")
 		assert.ErrorIs(t, err, store.ErrInvalid)
 	})
+	t.Run("IDs", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		for _, tc := range []struct {
+			id string
+			ok bool
+		}{
+			{"pets", true}, {"Pets_v2-beta", true}, {strings.Repeat("a", 64), true},
+			{"..", false}, {".", false}, {"a/b", false}, {"a\x00b", false}, {"a\nb", false}, {"a b", false},
+			{"a.b", false}, {"%2e%2e", false}, {"é", false}, {strings.Repeat("a", 65), false},
+		} {
+			p := newProject("p")
+			p.ID = tc.id
+			err := s.Projects().Create(ctx(t), p)
+			_, getErr := s.Projects().Get(ctx(t), tc.id)
+			linkErr := s.Links().Create(ctx(t), &store.Link{Project: tc.id, Hash: "h-" + fmt.Sprint(len(tc.id)) + tc.id})
+			k := newKey("key-" + tc.id)
+			k.Projects = []string{tc.id}
+			keyErr := s.Keys().Create(ctx(t), k)
+			if tc.ok {
+				assert.NoError(t, err, "%q", tc.id)
+				assert.NoError(t, getErr, "%q", tc.id)
+				assert.NoError(t, linkErr, "%q", tc.id)
+				assert.NoError(t, keyErr, "%q", tc.id)
+				continue
+			}
+			assert.ErrorIs(t, err, store.ErrInvalid, "create %q", tc.id)
+			assert.ErrorIs(t, getErr, store.ErrInvalid, "get %q", tc.id)
+			assert.ErrorIs(t, linkErr, store.ErrInvalid, "a link to %q", tc.id)
+			assert.ErrorIs(t, keyErr, store.ErrInvalid, "a key scoped to %q", tc.id)
+		}
+	})
 }
 
 func newKey(hash string) *store.Key {
@@ -266,6 +299,46 @@ func testKeys(t *testing.T, h Harness) {
 			})
 		}
 	})
+	t.Run("RotateKeepsExpiry", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		now := time.Now().UTC()
+		for _, tc := range []struct {
+			name    string
+			old     func(k *store.Key)
+			next    time.Time // the successor's own ExpiresAt
+			wantErr error
+			want    time.Time // the successor's expiry
+		}{
+			{"expiry kept", func(k *store.Key) { k.ExpiresAt = now.Add(time.Hour) }, time.Time{}, nil, now.Add(time.Hour)},
+			{"never extended", func(k *store.Key) { k.ExpiresAt = now.Add(time.Hour) }, now.Add(48 * time.Hour), nil, now.Add(time.Hour)},
+			{"shorter kept", func(k *store.Key) { k.ExpiresAt = now.Add(time.Hour) }, now.Add(time.Minute), nil, now.Add(time.Minute)},
+			{"no expiry", func(k *store.Key) {}, time.Time{}, nil, time.Time{}},
+			{"expired", func(k *store.Key) { k.ExpiresAt = now.Add(-time.Minute) }, time.Time{}, store.ErrNotFound, time.Time{}},
+		} {
+			old := newKey("hash-old-" + tc.name)
+			tc.old(old)
+			require.NoError(t, s.Keys().Create(ctx(t), old), tc.name)
+			next := newKey("hash-next-" + tc.name)
+			next.ExpiresAt = tc.next
+			err := s.Keys().Rotate(ctx(t), old.ID, next, time.Time{})
+			if tc.wantErr != nil {
+				assert.ErrorIs(t, err, tc.wantErr, tc.name)
+				_, err = s.Keys().Lookup(ctx(t), next.Hash)
+				assert.ErrorIs(t, err, store.ErrNotFound, "%s: nothing created", tc.name)
+				continue
+			}
+			require.NoError(t, err, tc.name)
+			got, err := s.Keys().Get(ctx(t), next.ID)
+			require.NoError(t, err, tc.name)
+			assert.WithinDuration(t, tc.want, got.ExpiresAt, time.Millisecond, tc.name)
+			assert.Equal(t, tc.want.IsZero(), got.ExpiresAt.IsZero(), tc.name)
+		}
+		revoked := newKey("hash-revoked")
+		require.NoError(t, s.Keys().Create(ctx(t), revoked))
+		require.NoError(t, s.Keys().Revoke(ctx(t), revoked.ID, time.Now()))
+		assert.ErrorIs(t, s.Keys().Rotate(ctx(t), revoked.ID, newKey("hash-from-revoked"), time.Time{}), store.ErrNotFound)
+	})
 	t.Run("TouchCoalesced", func(t *testing.T) {
 		t.Parallel()
 		s := h.open(t)
@@ -361,8 +434,9 @@ func testLinks(t *testing.T, h Harness) {
 
 // testDeleteCascades deletes one of two projects that each have records in
 // base and session scopes, links, log entries and keys: the deleted
-// project's records, links and log entries go, its keys stay, and the
-// other project keeps everything.
+// project's records, links and log entries go, its keys no longer name it
+// (a key scoped to it alone is revoked), and the other project keeps
+// everything. A new project that reuses the id accepts none of the old keys.
 func testDeleteCascades(t *testing.T, h Harness) {
 	s := h.open(t)
 	ids := map[string]string{}
@@ -429,8 +503,25 @@ func testDeleteCascades(t *testing.T, h Harness) {
 		_, err = s.Keys().Get(ctx(t), ids["key-"+name])
 		assert.NoError(t, err, "keys stay: %s", name)
 	}
-	_, err = s.Keys().Lookup(ctx(t), "key-shared")
-	assert.NoError(t, err, "a key scoped to several projects stays")
+	k, err := s.Keys().Lookup(ctx(t), "key-shared")
+	require.NoError(t, err, "a key scoped to several projects stays")
+	assert.Equal(t, []string{"kept"}, k.Projects, "the deleted project leaves the key's scope")
+	_, err = s.Keys().Lookup(ctx(t), "key-kept")
+	assert.NoError(t, err)
+	_, err = s.Keys().Lookup(ctx(t), "key-gone")
+	assert.ErrorIs(t, err, store.ErrNotFound, "a key scoped to the deleted project alone is revoked, not opened to every project")
+	gone, err := s.Keys().Get(ctx(t), ids["key-gone"])
+	require.NoError(t, err)
+	assert.False(t, gone.Allows("kept"), "the revoked key's scope is not widened")
 	_, err = s.Projects().Get(ctx(t), "kept")
 	assert.NoError(t, err)
+
+	reused := newProject("reused")
+	reused.ID = "gone"
+	require.NoError(t, s.Projects().Create(ctx(t), reused))
+	k, err = s.Keys().Lookup(ctx(t), "key-shared")
+	require.NoError(t, err)
+	assert.False(t, k.Allows("gone"), "a project reusing the id does not accept the old keys")
+	_, err = s.Keys().Lookup(ctx(t), "key-gone")
+	assert.ErrorIs(t, err, store.ErrNotFound)
 }

@@ -1,8 +1,10 @@
 package storetest
 
 import (
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -84,6 +86,21 @@ func testRequestLog(t *testing.T, h Harness) {
 			{Operation: "createPet", Count: 1, AvgLatency: 50 * time.Millisecond},
 		}, st.TopOperations)
 		assert.Equal(t, map[int]int{2: 3, 4: 1, 5: 1}, st.ByStatusClass)
+		assert.Zero(t, st.PageViews)
+
+		// Share-page visits (a link, no operation) are page views, and
+		// entries without an operation are no row of TopOperations.
+		require.NoError(t, l.Append(ctx(t),
+			store.Entry{Time: day, Project: "p3", Method: "GET", Path: "/", LinkID: "l1", Status: 200},
+			store.Entry{Time: day, Project: "p3", Method: "GET", Path: "/", LinkID: "l1", Status: 200},
+			store.Entry{Time: day, Project: "p3", Method: "GET", Path: "/nowhere", Status: 404},
+			store.Entry{Time: day, Project: "p3", Method: "GET", Path: "/nowhere", LinkID: "l1", Status: 404},
+			store.Entry{Time: day, Project: "p3", Operation: "listPets", Method: "GET", Path: "/pets", LinkID: "l1", Status: 200}))
+		st, err = l.Stats(ctx(t), "p3", time.Time{}, time.Time{})
+		require.NoError(t, err)
+		assert.Equal(t, 5, st.Total)
+		assert.Equal(t, 2, st.PageViews, "an unmatched path through a link is no page view")
+		assert.Equal(t, []store.OperationStats{{Operation: "listPets", Count: 1}}, st.TopOperations)
 
 		st, err = l.Stats(ctx(t), "p1", day.Add(24*time.Hour), day.Add(48*time.Hour))
 		require.NoError(t, err)
@@ -107,6 +124,8 @@ func testRequestLog(t *testing.T, h Harness) {
 			{"by count", store.Retention{Keep: 2}, 4, []string{"other", "getPet"}},
 			{"both", store.Retention{Before: day.Add(time.Hour), Keep: 4}, 2, []string{"other", "getPet", "createPet", "getPet"}},
 			{"nothing old", store.Retention{Before: day}, 0, []string{"other", "getPet", "createPet", "getPet", "listPets", "listPets"}},
+			{"by count per project", store.Retention{Project: "p1", Keep: 1}, 4, []string{"other", "getPet"}},
+			{"by age per project", store.Retention{Project: "p2", Before: day.Add(72 * time.Hour)}, 1, []string{"getPet", "createPet", "getPet", "listPets", "listPets"}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				s := h.open(t)
@@ -127,5 +146,72 @@ func testRequestLog(t *testing.T, h Harness) {
 		s := h.open(t)
 		_, err := s.RequestLog().Prune(ctx(t), store.Retention{})
 		assert.ErrorIs(t, err, store.ErrInvalid, "a rule that keeps everything is a mistake")
+	})
+	t.Run("Bounds", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		l := s.RequestLog()
+		huge := "/" + strings.Repeat("a", 1<<20)
+		for _, tc := range []struct {
+			name string
+			e    store.Entry
+			want func(t *testing.T, e store.Entry)
+		}{
+			{"a 1 MiB path", store.Entry{Project: "p1", Method: "GET", Path: huge, Status: 401}, func(t *testing.T, e store.Entry) {
+				assert.LessOrEqual(t, len(e.Path), store.MaxLogPath)
+				assert.True(t, strings.HasSuffix(e.Path, store.TruncatedMark), "a cut path says so")
+				assert.True(t, strings.HasPrefix(e.Path, "/aaaa"))
+			}},
+			{"every text field", store.Entry{Project: "p1", Method: strings.Repeat("M", 5000), Path: "/",
+				Operation: strings.Repeat("o", 5000), KeyID: strings.Repeat("k", 5000), LinkID: strings.Repeat("l", 5000),
+				Session: strings.Repeat("s", 5000)}, func(t *testing.T, e store.Entry) {
+				for _, f := range []string{e.Method, e.Operation, e.KeyID, e.LinkID, e.Session} {
+					assert.LessOrEqual(t, len(f), store.MaxLogField)
+					assert.True(t, strings.HasSuffix(f, store.TruncatedMark))
+				}
+			}},
+			{"a cut between the bytes of a rune", store.Entry{Project: "p1", Method: "GET", Path: "/" + strings.Repeat("é", 2000)}, func(t *testing.T, e store.Entry) {
+				assert.True(t, utf8.ValidString(e.Path))
+				assert.LessOrEqual(t, len(e.Path), store.MaxLogPath)
+			}},
+			{"NUL, control characters and invalid UTF-8", store.Entry{Project: "p1", Method: "GET", Path: "/a\x00b\x1b[2J\xff", Session: "s\x00"}, func(t *testing.T, e store.Entry) {
+				assert.Equal(t, "/a\uFFFDb\uFFFD[2J\uFFFD", e.Path)
+				assert.Equal(t, "s\uFFFD", e.Session)
+			}},
+		} {
+			require.NoError(t, l.Append(ctx(t), tc.e), tc.name)
+			got, err := l.Query(ctx(t), store.LogQuery{Project: "p1", Limit: 1})
+			require.NoError(t, err, tc.name)
+			require.Len(t, got, 1, tc.name)
+			t.Run(tc.name, func(t *testing.T) { tc.want(t, got[0]) })
+		}
+	})
+	t.Run("Paging", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		l := s.RequestLog()
+		same := day.Add(time.Hour)
+		batch := []store.Entry{
+			{Time: day, Project: "p1", Method: "GET", Path: "/0"},
+			{Time: same, Project: "p1", Method: "GET", Path: "/1"},
+			{Time: same, Project: "p1", Method: "GET", Path: "/2"},
+			{Time: same, Project: "p1", Method: "GET", Path: "/3"},
+			{Time: day.Add(2 * time.Hour), Project: "p1", Method: "GET", Path: "/4"},
+		}
+		require.NoError(t, l.Append(ctx(t), batch...))
+		var paths []string
+		q := store.LogQuery{Project: "p1", Limit: 2}
+		for range 10 {
+			page, err := l.Query(ctx(t), q)
+			require.NoError(t, err)
+			if len(page) == 0 {
+				break
+			}
+			for _, e := range page {
+				paths = append(paths, e.Path)
+			}
+			q.After = page[len(page)-1].Cursor()
+		}
+		assert.Equal(t, []string{"/4", "/3", "/2", "/1", "/0"}, paths, "pages neither repeat nor skip entries of one time")
 	})
 }

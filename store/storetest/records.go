@@ -16,6 +16,34 @@ var base = store.Scope{Project: "p1"}
 func raw(s string) json.RawMessage { return json.RawMessage(s) }
 
 func testRecords(t *testing.T, h Harness) {
+	t.Run("NUL", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		r := s.Records()
+		_, err := r.Create(ctx(t), base, "pets", "ok", raw(`{"name":"back\\u0000slash"}`))
+		require.NoError(t, err, "an escaped backslash before u0000 is no NUL")
+		for _, tc := range []struct {
+			name string
+			call func() error
+		}{
+			{"create", func() error { _, err := r.Create(ctx(t), base, "pets", "", raw(`{"name":"a\u0000b"}`)); return err }},
+			{"replace", func() error { _, err := r.Replace(ctx(t), base, "pets", "ok", raw(`{"name":"\u0000"}`)); return err }},
+			{"patch", func() error { _, err := r.Patch(ctx(t), base, "pets", "ok", raw(`{"\u0000":1}`)); return err }},
+			{"id", func() error { _, err := r.Get(ctx(t), base, "pets", "a\x00"); return err }},
+			{"collection", func() error { _, err := r.Create(ctx(t), base, "pe\x00ts", "", raw(`{}`)); return err }},
+			{"filter", func() error {
+				_, err := r.List(ctx(t), base, "pets", store.Query{Filter: map[string]any{"name": "a\x00"}})
+				return err
+			}},
+		} {
+			err := tc.call()
+			require.ErrorIs(t, err, store.ErrInvalid, tc.name)
+			assert.NotContains(t, err.Error(), "unsupported Unicode", "%s: no raw database error", tc.name)
+		}
+		got, err := r.Get(ctx(t), base, "pets", "ok")
+		require.NoError(t, err)
+		assert.JSONEq(t, `{"name":"back\\u0000slash"}`, string(got.Data), "a refused write changes nothing")
+	})
 	t.Run("CRUD", func(t *testing.T) {
 		t.Parallel()
 		s := h.open(t)

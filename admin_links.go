@@ -1,0 +1,97 @@
+package mockapi
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/mockapi-go/mockapi/share"
+	"github.com/mockapi-go/mockapi/store"
+)
+
+// linkDoc is a share link as the management API shows it.
+type linkDoc struct {
+	ID           string     `json:"id"`
+	Project      string     `json:"project"`
+	Token        string     `json:"token,omitempty"` // only when created or regenerated
+	URL          string     `json:"url,omitempty"`   // idem
+	Prefix       string     `json:"prefix"`
+	Name         string     `json:"name,omitempty"`
+	RequireToken bool       `json:"require_token"`
+	CreatedAt    time.Time  `json:"created_at"`
+	ExpiresAt    *time.Time `json:"expires_at,omitempty"`
+	RevokedAt    *time.Time `json:"revoked_at,omitempty"`
+}
+
+func (s *Server) newLinkDoc(l *store.Link, token string) linkDoc {
+	d := linkDoc{ID: l.ID, Project: l.Project, Token: token, Prefix: l.Prefix, Name: l.Name, RequireToken: l.TokenRequired,
+		CreatedAt: l.CreatedAt, ExpiresAt: timePtr(l.ExpiresAt), RevokedAt: timePtr(l.RevokedAt)}
+	if token != "" {
+		d.URL = s.url("/s/" + token + "/")
+	}
+	return d
+}
+
+func (s *Server) createLink(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		RequireToken bool       `json:"require_token"`
+		ExpiresAt    *time.Time `json:"expires_at"`
+		Name         string     `json:"name"`
+	}
+	if r.ContentLength != 0 && !readJSON(w, r, &in) {
+		return
+	}
+	id := r.PathValue("id")
+	if _, err := s.st.Projects().Get(r.Context(), id); err != nil {
+		s.storeError(w, "project", err)
+		return
+	}
+	var expires time.Time
+	if in.ExpiresAt != nil {
+		if !in.ExpiresAt.After(time.Now()) {
+			unprocessable(w, "expires_at is in the past")
+			return
+		}
+		expires = *in.ExpiresAt
+	}
+	token, l, err := s.links.Create(r.Context(), id, share.LinkOptions{TokenRequired: in.RequireToken, ExpiresAt: expires, Name: in.Name})
+	if err != nil {
+		s.storeError(w, "link", err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, s.newLinkDoc(l, token))
+}
+
+func (s *Server) listLinks(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if _, err := s.st.Projects().Get(r.Context(), id); err != nil {
+		s.storeError(w, "project", err)
+		return
+	}
+	links, err := s.links.List(r.Context(), id)
+	if err != nil {
+		s.storeError(w, "links", err)
+		return
+	}
+	out := make([]linkDoc, 0, len(links))
+	for _, l := range links {
+		out = append(out, s.newLinkDoc(l, ""))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) revokeLink(w http.ResponseWriter, r *http.Request) {
+	if err := s.links.Revoke(r.Context(), r.PathValue("id")); err != nil {
+		s.storeError(w, "link", err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) regenerateLink(w http.ResponseWriter, r *http.Request) {
+	token, l, err := s.links.Regenerate(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.storeError(w, "link", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.newLinkDoc(l, token))
+}
