@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -108,13 +109,23 @@ func (h *Handler) collection(ctx context.Context, scope store.Scope, cp *crudPla
 	return b.String(), "", nil
 }
 
-func (h *Handler) storeFailed(w http.ResponseWriter, err error) {
+func (h *Handler) storeFailed(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, store.ErrInvalid) {
 		problem.Write(w, problem.New(http.StatusBadRequest, problem.CodeValidation, err.Error()))
 		return
 	}
-	problem.Write(w, problem.New(http.StatusInternalServerError, problem.CodeMockFailure,
-		"the mock's store failed: "+err.Error()))
+	// The store's own words (a database's error text) are for the
+	// operator's log, never for the client (security L4).
+	h.internalError(w, r, "the mock's store failed", err)
+}
+
+// internalError answers 500 with a fixed message and logs the cause, when
+// the handler has a logger.
+func (h *Handler) internalError(w http.ResponseWriter, r *http.Request, msg string, err error) {
+	if h.cfg.logger != nil {
+		h.cfg.logger.LogAttrs(r.Context(), slog.LevelError, "mock: "+msg, slog.String("error", err.Error()))
+	}
+	problem.Write(w, problem.New(http.StatusInternalServerError, problem.CodeMockFailure, msg))
 }
 
 // serveCRUD answers a stateful operation from the store.
@@ -123,7 +134,7 @@ func (h *Handler) serveCRUD(w http.ResponseWriter, r *http.Request, p *opPlan, c
 	res := cp.res
 	scope := store.Scope{Project: h.cfg.project, Session: h.session(w, r)}
 	if err := h.ensureSeeded(ctx, res); err != nil {
-		h.storeFailed(w, err)
+		h.storeFailed(w, r, err)
 		return
 	}
 	coll, parent, err := h.collection(ctx, scope, cp, m)
@@ -132,7 +143,7 @@ func (h *Handler) serveCRUD(w http.ResponseWriter, r *http.Request, p *opPlan, c
 		h.notFound(w, r, p, ctl, body, parent)
 		return
 	case err != nil:
-		h.storeFailed(w, err)
+		h.storeFailed(w, r, err)
 		return
 	}
 	var f *gofakeit.Faker
@@ -201,7 +212,7 @@ func (h *Handler) recordErr(w http.ResponseWriter, r *http.Request, p *opPlan, c
 		h.notFound(w, r, p, ctl, body, id)
 		return
 	}
-	h.storeFailed(w, err)
+	h.storeFailed(w, r, err)
 }
 
 // declaredFor returns the response the operation declares for a status:
@@ -266,7 +277,7 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request, p *opPlan, ct
 func (h *Handler) respondRecord(w http.ResponseWriter, r *http.Request, p *opPlan, res *resource, sp *statusPlan, status int, rec *store.Record, data map[string]any, faker func() *gofakeit.Faker) {
 	if data == nil {
 		if err := json.Unmarshal(rec.Data, &data); err != nil {
-			h.storeFailed(w, err)
+			h.storeFailed(w, r, err)
 			return
 		}
 	}
@@ -298,7 +309,7 @@ func (h *Handler) respondValue(w http.ResponseWriter, r *http.Request, p *opPlan
 	}
 	out, err := render(mp, v, nil)
 	if err != nil {
-		problem.Write(w, problem.New(http.StatusInternalServerError, problem.CodeMockFailure, err.Error()))
+		h.internalError(w, r, "the mock could not encode the answer", err)
 		return
 	}
 	if h.cfg.selfCheck {

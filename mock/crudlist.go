@@ -206,12 +206,12 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 		page = &store.Page{}
 	}
 	if err != nil {
-		h.storeFailed(w, err)
+		h.storeFailed(w, r, err)
 		return
 	}
 	total, err := h.state.records.Count(ctx, scope, coll, lr.q)
 	if err != nil {
-		h.storeFailed(w, err)
+		h.storeFailed(w, r, err)
 		return
 	}
 	hdr := w.Header()

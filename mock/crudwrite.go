@@ -48,14 +48,14 @@ func (h *Handler) crudCreate(w http.ResponseWriter, r *http.Request, p *opPlan, 
 		if !given {
 			var err error
 			if id, idv, err = h.nextID(r.Context(), res, scope, coll, attempt); err != nil {
-				h.storeFailed(w, err)
+				h.storeFailed(w, r, err)
 				return
 			}
 		}
 		data = h.newResource(res, coll, obj, nil, idv, faker)
 		raw, err := json.Marshal(data)
 		if err != nil {
-			h.storeFailed(w, err)
+			h.storeFailed(w, r, err)
 			return
 		}
 		rec, err = h.state.records.Create(r.Context(), scope, coll, id, raw)
@@ -63,7 +63,7 @@ func (h *Handler) crudCreate(w http.ResponseWriter, r *http.Request, p *opPlan, 
 			break
 		}
 		if !errors.Is(err, store.ErrConflict) {
-			h.storeFailed(w, err)
+			h.storeFailed(w, r, err)
 			return
 		}
 		if attempt >= 8 {

@@ -27,7 +27,7 @@ func (h *Handler) serveResetPath(w http.ResponseWriter, r *http.Request) {
 	}
 	if session := existingSession(h, r); session != "" {
 		if err := h.state.records.DeleteSession(r.Context(), h.cfg.project, session); err != nil {
-			h.storeFailed(w, err)
+			h.storeFailed(w, r, err)
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
@@ -39,7 +39,7 @@ func (h *Handler) serveResetPath(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.Reset(r.Context()); err != nil {
-		h.storeFailed(w, err)
+		h.storeFailed(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
