@@ -133,13 +133,17 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	spec := []byte(in.Spec)
-	if _, ok := loadSpec(w, r, spec); !ok {
+	doc, ok := loadSpec(w, r, spec)
+	if !ok {
 		return
 	}
 	p := &store.Project{ID: in.ID, Name: in.Name, Spec: spec, SpecFormat: specFormat(spec), Visibility: vis, Owner: in.Owner, Team: in.Team}
 	if err := s.st.Projects().Create(r.Context(), p); err != nil {
 		s.storeError(w, "project", err)
 		return
+	}
+	if err := s.prepare(p, doc); err != nil {
+		s.logger.Warn("mockapi: compiling a project failed", "project", p.ID, "err", err)
 	}
 	w.Header().Set("Location", "/_admin/projects/"+p.ID)
 	writeJSON(w, http.StatusCreated, s.projectDoc(r, p))
@@ -168,8 +172,9 @@ func (s *Server) getProject(w http.ResponseWriter, r *http.Request) {
 }
 
 // updateProject applies change to the stored project, retrying when
-// another writer got there first.
-func (s *Server) updateProject(w http.ResponseWriter, r *http.Request, change func(*store.Project) error) {
+// another writer got there first. A new spec's parsed document, when
+// given, is compiled at once, so that nothing parses it again.
+func (s *Server) updateProject(w http.ResponseWriter, r *http.Request, doc *openapi.Document, change func(*store.Project) error) {
 	id := r.PathValue("id")
 	for range 5 {
 		p, err := s.st.Projects().Get(r.Context(), id)
@@ -188,6 +193,11 @@ func (s *Server) updateProject(w http.ResponseWriter, r *http.Request, change fu
 		if err != nil {
 			s.storeError(w, "project", err)
 			return
+		}
+		if doc != nil {
+			if err := s.prepare(p, doc); err != nil {
+				s.logger.Warn("mockapi: compiling a project failed", "project", p.ID, "err", err)
+			}
 		}
 		writeJSON(w, http.StatusOK, s.projectDoc(r, p))
 		return
@@ -236,7 +246,7 @@ func (s *Server) patchProject(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	s.updateProject(w, r, func(p *store.Project) error {
+	s.updateProject(w, r, nil, func(p *store.Project) error {
 		if in.Name != nil {
 			if strings.TrimSpace(*in.Name) == "" {
 				return errors.New("name may not be empty")
@@ -254,7 +264,7 @@ func (s *Server) patchProject(w http.ResponseWriter, r *http.Request) {
 			p.OperationVisibility = nil
 		}
 		if len(overrides) > 0 {
-			doc, err := openapi.Parse(r.Context(), p.Spec, openapi.WithName(p.ID))
+			doc, err := s.document(r.Context(), p)
 			if err != nil {
 				return err
 			}
@@ -332,7 +342,7 @@ func (s *Server) putSpec(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.updateProject(w, r, func(p *store.Project) error {
+	s.updateProject(w, r, doc, func(p *store.Project) error {
 		if err := checkOverrides(doc, p.OperationVisibility); err != nil {
 			return err
 		}

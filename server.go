@@ -3,6 +3,7 @@ package mockapi
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -87,16 +88,17 @@ type Server struct {
 	cors   func(http.Handler) http.Handler
 	logger *slog.Logger
 
-	mu    sync.RWMutex
-	cache map[string]*compiled // by project id, for the latest version seen
-	build sync.Mutex           // one compilation at a time
+	mu     sync.RWMutex
+	cache  map[string]*compiled // by project id, for the latest version seen
+	builds sync.Map             // project id -> *sync.Mutex: one compilation at a time per project
 }
 
 var _ http.Handler = (*Server)(nil)
 
 // compiled is one project version made ready to serve.
 type compiled struct {
-	project *store.Project
+	project *store.Project // without its Spec
+	specSum [sha256.Size]byte
 	doc     *openapi.Document
 	mock    *mock.Handler
 	policy  *auth.Policy
@@ -270,8 +272,8 @@ func (s *Server) project(ctx context.Context, id string) (*compiled, error) {
 	if c := s.cached(id); c != nil && c.project.Version == v {
 		return c, nil
 	}
-	s.build.Lock()
-	defer s.build.Unlock()
+	unlock := s.building(id)
+	defer unlock()
 	if c := s.cached(id); c != nil && c.project.Version >= v {
 		return c, nil
 	}
@@ -279,9 +281,9 @@ func (s *Server) project(ctx context.Context, id string) (*compiled, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := openapi.Parse(ctx, p.Spec, openapi.WithName(p.ID+"."+p.SpecFormat))
+	doc, err := s.document(ctx, p)
 	if err != nil {
-		return nil, fmt.Errorf("mockapi: project %s: %w", p.ID, err)
+		return nil, err
 	}
 	c, err := s.compile(p, doc)
 	if err != nil {
@@ -291,11 +293,34 @@ func (s *Server) project(ctx context.Context, id string) (*compiled, error) {
 	return c, nil
 }
 
+// document returns the parsed description of a stored project: the cached
+// one when the spec is the one the cached version was compiled from (a
+// change of visibility or settings parses nothing), else a new parse.
+func (s *Server) document(ctx context.Context, p *store.Project) (*openapi.Document, error) {
+	if c := s.cached(p.ID); c != nil && c.specSum == sha256.Sum256(p.Spec) {
+		return c.doc, nil
+	}
+	doc, err := openapi.Parse(ctx, p.Spec, openapi.WithName(p.ID+"."+p.SpecFormat))
+	if err != nil {
+		return nil, fmt.Errorf("mockapi: project %s: %w", p.ID, err)
+	}
+	return doc, nil
+}
+
+// building serialises the compilation of one project; other projects
+// compile at the same time. It returns the unlock function.
+func (s *Server) building(id string) func() {
+	v, _ := s.builds.LoadOrStore(id, &sync.Mutex{})
+	mu := v.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
+}
+
 // prepare compiles a project version from a description already parsed,
 // unless that version or a later one is cached.
 func (s *Server) prepare(p *store.Project, doc *openapi.Document) error {
-	s.build.Lock()
-	defer s.build.Unlock()
+	unlock := s.building(p.ID)
+	defer unlock()
 	if c := s.cached(p.ID); c != nil && c.project.Version >= p.Version {
 		return nil
 	}
@@ -327,14 +352,24 @@ func (s *Server) forget(id string) {
 	delete(s.cache, id)
 }
 
+// compile makes a project version ready to serve. The mock handler of the
+// cached version is kept when the spec is the same: only the policy
+// changes with visibility and settings.
 func (s *Server) compile(p *store.Project, doc *openapi.Document) (*compiled, error) {
-	opts := append(append([]mock.Option{}, s.o.MockOptions...), mock.WithStore(s.st.Records(), p.ID), mock.WithoutCORS())
-	h, err := mock.New(doc, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("mockapi: project %s: %w", p.ID, err)
+	sum := sha256.Sum256(p.Spec)
+	var h *mock.Handler
+	if old := s.cached(p.ID); old != nil && old.specSum == sum && old.doc == doc {
+		h = old.mock
+	} else {
+		opts := append(append([]mock.Option{}, s.o.MockOptions...), mock.WithStore(s.st.Records(), p.ID), mock.WithoutCORS())
+		var err error
+		if h, err = mock.New(doc, opts...); err != nil {
+			return nil, fmt.Errorf("mockapi: project %s: %w", p.ID, err)
+		}
 	}
-	// The compiled project keeps no spec bytes: the document is what is
-	// served, and the bytes are read again only to compile a new version.
+	// The compiled project keeps no spec bytes, only their digest: the
+	// document is what is served, and the bytes are read again only to
+	// compile a new version.
 	kept := *p
 	kept.Spec = nil
 	p = &kept
@@ -354,7 +389,7 @@ func (s *Server) compile(p *store.Project, doc *openapi.Document) (*compiled, er
 		RateLimit:       limit,
 		HideProject:     s.o.HideProjects,
 	}
-	c := &compiled{project: p, doc: doc, mock: h, policy: policy}
+	c := &compiled{project: p, specSum: sum, doc: doc, mock: h, policy: policy}
 	c.guarded = s.guard.Protect(policy)(capture(h))
 	c.served = &share.Served{Project: p, Document: doc, Mock: h, Policy: policy}
 	return c, nil

@@ -219,3 +219,39 @@ func TestStackResetPathScope(t *testing.T) {
 	status, _, _ = c.do("GET", "/p/pets/pets/500", "", "X-API-Key", key)
 	assert.Equal(t, 404, status)
 }
+
+// A spec is parsed once per version: PutProject and the management API
+// compile what they parsed to check it, and a change of visibility or
+// settings keeps the parsed document and the mock handler.
+func TestStackParsesOncePerSpec(t *testing.T) {
+	t.Parallel()
+	st := memory.New(store.WithTouchInterval(0))
+	t.Cleanup(func() { _ = st.Close() })
+	s, c := startServer(t, st)
+
+	p, err := s.PutProject(t.Context(), "default", "Pets", []byte(petsSpec), store.Public)
+	require.NoError(t, err)
+	first := s.cached("default")
+	require.NotNil(t, first, "PutProject compiled what it parsed")
+	assert.Equal(t, p.Version, first.project.Version)
+	assert.Nil(t, first.project.Spec, "the cache keeps no spec bytes")
+
+	c.admin("POST", "/projects", map[string]any{"id": "shop", "name": "Shop", "spec": shopSpec, "visibility": "private"}, 201)
+	created := s.cached("shop")
+	require.NotNil(t, created, "creating through the API compiled the checked spec")
+
+	c.admin("PATCH", "/projects/shop", map[string]any{"visibility": "public", "rate_limit": map[string]any{"requests": 5, "per": "1m"}}, 200)
+	status, _, _ := c.do("GET", "/p/shop/orders", "", "Authorization", "Bearer eyJ.x")
+	require.Equal(t, 200, status)
+	patched := s.cached("shop")
+	require.Greater(t, patched.project.Version, created.project.Version)
+	assert.Same(t, created.doc, patched.doc, "a settings change parses nothing")
+	assert.Same(t, created.mock, patched.mock, "and keeps the mock handler")
+	assert.Equal(t, store.Public, patched.policy.Visibility)
+
+	c.admin("PUT", "/projects/shop/spec", map[string]any{"spec": petsSpec}, 200)
+	replaced := s.cached("shop")
+	require.Greater(t, replaced.project.Version, patched.project.Version, "the new spec was compiled before the answer")
+	assert.NotSame(t, patched.doc, replaced.doc)
+	assert.NotNil(t, replaced.doc.Operation("getPet"))
+}
