@@ -202,12 +202,20 @@ func (s *Server) FlushLog() { s.rec.Flush() }
 
 // PutProject creates the project id from a description, or updates its
 // name, description and visibility when they differ: what the mock server
-// does with -spec. The description must load, and must still have every
+// does with -spec. An empty name is the description's title. The spec is
+// one document: a description written over several files is refused with
+// openapi.ErrExternalRef, and openapi.Bundle makes it one. The description must load, and must still have every
 // operation the project's visibility overrides name.
 func (s *Server) PutProject(ctx context.Context, id, name string, spec []byte, vis store.Visibility) (*store.Project, error) {
 	doc, err := openapi.Parse(ctx, spec, openapi.WithName(id+"."+specFormat(spec)))
 	if err != nil {
 		return nil, err
+	}
+	if name == "" {
+		name = id
+		if doc.T.Info != nil && doc.T.Info.Title != "" {
+			name = doc.T.Info.Title
+		}
 	}
 	p, err := s.putProject(ctx, id, name, spec, vis, doc)
 	if err != nil {
@@ -219,6 +227,17 @@ func (s *Server) PutProject(ctx context.Context, id, name string, spec []byte, v
 		return nil, err
 	}
 	return p, nil
+}
+
+// Mock returns the mock handler serving the current version of a project,
+// compiled once per version as requests are: for its Warnings, Document or
+// Action, or to Reset it. An unknown project is store.ErrNotFound.
+func (s *Server) Mock(ctx context.Context, id string) (*mock.Handler, error) {
+	c, err := s.project(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return c.mock, nil
 }
 
 func (s *Server) putProject(ctx context.Context, id, name string, spec []byte, vis store.Visibility, doc *openapi.Document) (*store.Project, error) {

@@ -235,3 +235,45 @@ func TestLoadFSRefsReadRegularFilesOnly(t *testing.T) {
 		})
 	}
 }
+
+// A description over several files is refused as bytes with
+// ErrExternalRef, and Bundle makes it one document that Parse loads with
+// no files around, answering the same schema.
+func TestBundle(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "schemas"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "api.yaml"), []byte(`openapi: 3.0.3
+info: {title: Multi, version: "1"}
+paths:
+  /pets/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "schemas/pet.yaml"}
+`), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "schemas", "pet.yaml"), []byte("type: object\nrequired: [name]\nproperties:\n  name: {type: string, example: Rex}\n"), 0o644))
+
+	raw, err := os.ReadFile(filepath.Join(dir, "api.yaml"))
+	require.NoError(t, err)
+	_, err = Parse(t.Context(), raw)
+	require.ErrorIs(t, err, ErrExternalRef)
+
+	bundled, err := Bundle(t.Context(), filepath.Join(dir, "api.yaml"))
+	require.NoError(t, err)
+	assert.NotContains(t, string(bundled), "pet.yaml\"", "no file is referred to any more")
+	doc, err := Parse(t.Context(), bundled)
+	require.NoError(t, err)
+	op := doc.Operations()[0]
+	schema := op.Operation.Responses.Status(200).Value.Content.Get("application/json").Schema.Value
+	require.NotNil(t, schema)
+	assert.Equal(t, []string{"name"}, schema.Required)
+	assert.Equal(t, "Rex", schema.Properties["name"].Value.Example)
+
+	_, err = Bundle(t.Context(), filepath.Join(dir, "missing.yaml"))
+	assert.Error(t, err)
+}

@@ -81,6 +81,9 @@ func (e *LoadError) Unwrap() error { return e.Err }
 var (
 	ErrNotAPI      = errors.New("not an OpenAPI or Swagger description")
 	ErrUnsupported = errors.New("unsupported OpenAPI version")
+	// ErrExternalRef: a document given as bytes refers to other files;
+	// Bundle makes one self-contained document of it.
+	ErrExternalRef = errors.New("a document given as bytes cannot refer to other files")
 )
 
 // Warning is a problem the loader found and tolerated.
@@ -122,7 +125,7 @@ func Parse(ctx context.Context, data []byte, opts ...Option) (*Document, error) 
 	// A document given as bytes (an upload, say) reads no files and no URLs.
 	loader.IsExternalRefsAllowed = false
 	loader.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
-		return nil, fmt.Errorf("external $ref %q: a document given as bytes cannot refer to other files", u)
+		return nil, fmt.Errorf("external $ref %q: %w", u, ErrExternalRef)
 	}
 	return load(ctx, data, name, nil, nil, loader, cfg)
 }
@@ -224,6 +227,26 @@ func readHTTP(ctx context.Context, client *http.Client, rawURL string) ([]byte, 
 		}
 		return resp.Body, nil
 	})
+}
+
+// Bundle loads the document at a location (a file path or an http(s) URL,
+// as Load) and returns it as one self-contained JSON document: every
+// external $ref is moved into components and referred to from there, so
+// that Parse loads the result with no files around. It is how a
+// description written over several files is stored, or uploaded, as one.
+// The result is the repaired document the loader serves.
+func Bundle(ctx context.Context, location string, opts ...Option) ([]byte, error) {
+	doc, err := Load(ctx, location, opts...)
+	if err != nil {
+		return nil, err
+	}
+	// doc is this function's own: internalising changes it in place.
+	doc.T.InternalizeRefs(ctx, nil)
+	out, err := json.Marshal(doc.T)
+	if err != nil {
+		return nil, &LoadError{File: location, Err: fmt.Errorf("bundling: %w", err)}
+	}
+	return out, nil
 }
 
 // Load loads a document from a location that is an http(s) URL or a file

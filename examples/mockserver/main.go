@@ -53,6 +53,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -113,18 +114,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		return 2
 	}
 
-	var doc *openapi.Document
-	var err error
-	if *spec == "" {
-		doc, err = openapi.Parse(ctx, sample, openapi.WithName("sample.yaml"))
-	} else {
-		doc, err = openapi.Load(ctx, *spec)
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	if *maxDelay < 0 {
 		fmt.Fprintf(stderr, "mockserver: -max-delay %v is negative\n", *maxDelay)
@@ -171,22 +160,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	if *adminTok != "" {
 		logger.Warn("-admin-token is visible to every user of this machine (ps, /proc); prefer -admin-token-file or $MOCKAPI_ADMIN_TOKEN")
 	}
-	h, err := mock.New(doc, opts...)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
 	if *routes {
+		doc, err := loadDoc(ctx, *spec)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		h, err := mock.New(doc, opts...)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
 		printRoutes(stdout, h, "")
 		return 0
-	}
-	problems := append(doc.Warnings, h.Warnings()...)
-	for i, w := range problems {
-		if i == 10 && !*warnings {
-			logger.Warn("spec", "more", len(problems)-10, "hint", "-warnings lists them all")
-			break
-		}
-		logger.Warn("spec", "problem", w.String())
 	}
 
 	vis := store.Visibility(*visibility)
@@ -206,21 +192,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		return 1
 	}
 	defer server.Close()
-	name := doc.Source
-	if doc.T.Info != nil && doc.T.Info.Title != "" {
-		name = doc.T.Info.Title
-	}
-	specBytes := sample
-	if *spec != "" {
-		if specBytes, err = readSpec(ctx, *spec); err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
-		}
-	}
-	if _, err := server.PutProject(ctx, "default", name, specBytes, vis); err != nil {
-		fmt.Fprintf(stderr, "mockserver: %v\n", err)
+	// The description is parsed once, by the Server, which serves what it
+	// parsed; the mock server reads its warnings and routes from there.
+	h, err := putDefault(ctx, server, *spec, vis)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
 		return 1
 	}
+	doc := h.Document()
+	name := doc.T.Info.Title
+	problems := append(doc.Warnings, h.Warnings()...)
+	for i, w := range problems {
+		if i == 10 && !*warnings {
+			logger.Warn("spec", "more", len(problems)-10, "hint", "-warnings lists them all")
+			break
+		}
+		logger.Warn("spec", "problem", w.String())
+	}
+	// Loading a big description leaves garbage several times the size of
+	// what is kept: give it back to the system once, before serving.
+	debug.FreeOSMemory()
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -257,6 +248,41 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	<-errc
 	fmt.Fprintln(stdout, "mockserver: stopped")
 	return 0
+}
+
+// loadDoc loads the description a -spec flag names, or the sample API.
+func loadDoc(ctx context.Context, location string) (*openapi.Document, error) {
+	if location == "" {
+		return openapi.Parse(ctx, sample, openapi.WithName("sample.yaml"))
+	}
+	return openapi.Load(ctx, location)
+}
+
+// putDefault makes the description the server's default project and
+// returns its mock handler. A description written over several files is
+// bundled into one document first (openapi.Bundle): the project keeps one.
+func putDefault(ctx context.Context, server *mockapi.Server, location string, vis store.Visibility) (*mock.Handler, error) {
+	spec := sample
+	if location != "" {
+		var err error
+		if spec, err = readSpec(ctx, location); err != nil {
+			return nil, err
+		}
+	}
+	_, err := server.PutProject(ctx, "default", "", spec, vis)
+	if errors.Is(err, openapi.ErrExternalRef) {
+		if spec, err = openapi.Bundle(ctx, location); err == nil {
+			_, err = server.PutProject(ctx, "default", "", spec, vis)
+		}
+	}
+	if le := (*openapi.LoadError)(nil); errors.As(err, &le) && location != "" {
+		le.File = location // the located error names the file the user gave
+		return nil, le
+	}
+	if err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
+	}
+	return server.Mock(ctx, "default")
 }
 
 // openStore opens the store a DSN names: "memory" or "" for the in-memory

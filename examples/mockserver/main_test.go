@@ -329,3 +329,33 @@ func TestSlowAndLargeHeads(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusRequestHeaderFieldsTooLarge, resp.StatusCode)
 }
+
+// A description written over several files is served: the server keeps it
+// bundled into one document, with the answers its files describe.
+func TestServesMultiFileSpec(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "schemas"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "api.yaml"), []byte(`openapi: 3.0.3
+info: {title: Multi, version: "1"}
+paths:
+  /status:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "schemas/status.yaml"}
+`), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "schemas", "status.yaml"),
+		[]byte("type: object\nrequired: [state]\nproperties:\n  state: {type: string, enum: [green]}\n"), 0o644))
+	addr, out, stop := start(t, "-spec", filepath.Join(dir, "api.yaml"))
+	defer stop()
+	assert.Contains(t, out.String(), `serving "Multi" (1 operations)`)
+	resp, err := http.Get("http://" + addr + "/status")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.JSONEq(t, `{"state":"green"}`, string(body))
+}
