@@ -26,6 +26,8 @@ func appendJSON(b []byte, v any) ([]byte, bool) {
 		return strconv.AppendInt(b, int64(t), 10), true
 	case float64:
 		return appendFloat(b, t)
+	case json.RawMessage:
+		return append(b, t...), true // valid JSON, checked by whoever made it
 	case json.Number:
 		if t == "" {
 			return append(b, '0'), true
