@@ -129,6 +129,25 @@ func TestRecorderPrunes(t *testing.T) {
 		5*time.Second, 20*time.Millisecond, "the log keeps 5 entries per project and nothing older than an hour")
 }
 
+// H1, at any rate: a project that receives many entries between two timed
+// prunes is pruned as it goes, so the log never holds much more than its
+// bound (a memory store holds it in memory).
+func TestRecorderPrunesUnderLoad(t *testing.T) {
+	s, c, st := startWith(t, Options{LogMaxEntries: 40, LogPruneEvery: time.Hour})
+	c.admin("POST", "/projects", map[string]any{"id": "busy", "name": "Busy", "spec": petsSpec, "visibility": "public"}, 201)
+	most := 0
+	for i := range 400 {
+		status, _, _ := c.do("GET", "/p/busy/pets", "")
+		require.Equal(t, http.StatusOK, status)
+		if i%20 == 19 {
+			s.FlushLog()
+			most = max(most, logCount(t, st, "busy"))
+		}
+	}
+	assert.LessOrEqual(t, most, 50, "never more than 1.25 times the bound, with no timed prune in sight")
+	assert.GreaterOrEqual(t, most, 40)
+}
+
 func TestRetentionDefaults(t *testing.T) {
 	s, _, _ := startWith(t, Options{})
 	assert.Equal(t, retention{maxAge: 7 * 24 * time.Hour, maxEntries: 100_000, every: time.Minute}, s.rec.retention)

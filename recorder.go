@@ -83,7 +83,7 @@ func (r *recorder) loop() {
 		defer pt.Stop()
 		pruneTick = pt.C
 	}
-	grown := map[string]bool{} // projects with entries since the last prune
+	grown := map[string]int{} // entries per project since its last prune
 	batch := make([]store.Entry, 0, recordBatch)
 	flush := func() {
 		if len(batch) == 0 {
@@ -96,9 +96,20 @@ func (r *recorder) loop() {
 		}
 		cancel()
 		for _, e := range batch {
-			grown[e.Project] = true
+			grown[e.Project]++
 		}
 		batch = batch[:0]
+		// A project that received a quarter of its bound since its last
+		// prune is pruned now, whatever the rate: the log stays within
+		// 1.25 times the bound, not the bound plus a minute of traffic.
+		if limit := r.retention.maxEntries; limit > 0 && r.retention.every > 0 {
+			for project, n := range grown {
+				if n >= max(limit/4, 1) {
+					r.pruneProject(project)
+					delete(grown, project)
+				}
+			}
+		}
 	}
 	drain := func() {
 		for {
@@ -140,7 +151,7 @@ func (r *recorder) loop() {
 // prune removes the entries the retention rule no longer keeps: by age
 // across the whole log, by count for each project that has grown since
 // the last prune (the others have not).
-func (r *recorder) prune(grown map[string]bool) {
+func (r *recorder) prune(grown map[string]int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if r.retention.maxAge > 0 {
@@ -154,11 +165,18 @@ func (r *recorder) prune(grown map[string]bool) {
 		return
 	}
 	for project := range grown {
-		n, err := r.log.Prune(ctx, store.Retention{Project: project, Keep: r.retention.maxEntries})
-		r.pruned.Add(int64(n))
-		if err != nil {
-			r.logger.Warn("request log: prune by count failed", "project", project, "err", err)
-		}
+		r.pruneProject(project)
+	}
+}
+
+// pruneProject keeps the project's newest maxEntries entries.
+func (r *recorder) pruneProject(project string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	n, err := r.log.Prune(ctx, store.Retention{Project: project, Keep: r.retention.maxEntries})
+	r.pruned.Add(int64(n))
+	if err != nil {
+		r.logger.Warn("request log: prune by count failed", "project", project, "err", err)
 	}
 }
 

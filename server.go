@@ -65,8 +65,9 @@ type Options struct {
 	// count limit.
 	LogMaxEntries int
 	// LogPruneEvery is how often the request log is pruned by LogRetention
-	// and LogMaxEntries; between prunes a project may exceed LogMaxEntries
-	// by what it receives in that time. Zero: DefaultLogPruneEvery (1
+	// and LogMaxEntries; a project that receives a quarter of LogMaxEntries
+	// sooner is pruned then, so it never holds more than 1.25 times
+	// LogMaxEntries. Zero: DefaultLogPruneEvery (1
 	// minute); negative: never (the log grows without bound).
 	LogPruneEvery time.Duration
 	// Logger receives the server's own warnings. Nil: slog.Default().

@@ -114,7 +114,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		return 2
 	}
 
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	logOut := newBufferedLog(stderr, 100*time.Millisecond)
+	defer logOut.Close()
+	logger := slog.New(slog.NewTextHandler(logOut, nil))
 	if *maxDelay < 0 {
 		fmt.Fprintf(stderr, "mockserver: -max-delay %v is negative\n", *maxDelay)
 		return 2
@@ -186,7 +188,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		return 1
 	}
 	defer st.Close()
-	server, err := mockapi.New(mockapi.Options{Store: st, AdminToken: token, MockOptions: opts, Logger: logger})
+	o := mockapi.Options{Store: st, AdminToken: token, MockOptions: opts, Logger: logger}
+	if *dsn == "" || *dsn == "memory" {
+		o.LogMaxEntries = memoryLogEntries // the memory store keeps its log in RAM
+	}
+	server, err := mockapi.New(o)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
@@ -228,6 +234,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		fmt.Fprintf(stderr, "mockserver: management API at http://%s/_admin/ with admin token %s (shown once; use -admin-token-file or $MOCKAPI_ADMIN_TOKEN to choose it)\n", ln.Addr(), token)
 	}
 
+	logOut.flush() // what start-up had to say, before the first request
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if ready != nil {
@@ -284,6 +291,10 @@ func putDefault(ctx context.Context, server *mockapi.Server, location string, vi
 	}
 	return server.Mock(ctx, "default")
 }
+
+// memoryLogEntries bounds each project's request log on the memory store,
+// where it takes memory rather than disk: about 2.5 MB.
+const memoryLogEntries = 10_000
 
 // openStore opens the store a DSN names: "memory" or "" for the in-memory
 // store, otherwise sqlstore.Open (sqlite:PATH, file:PATH, postgres://...).
