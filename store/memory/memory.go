@@ -483,19 +483,24 @@ func (rl *requestLog) Prune(_ context.Context, r store.Retention) (int, error) {
 		rl.entries = slices.DeleteFunc(rl.entries, func(e store.Entry) bool { return in(e) && e.Time.Before(r.Before) })
 	}
 	if r.Keep > 0 {
-		var sorted []store.Entry
+		// Sort only (time, id) keys, not whole entries, and drop what is
+		// older than the Keep-th newest key.
+		type key struct {
+			t  time.Time
+			id int64
+		}
+		var keys []key
 		for _, e := range rl.entries {
 			if in(e) {
-				sorted = append(sorted, e)
+				keys = append(keys, key{e.Time, e.ID})
 			}
 		}
-		if len(sorted) > r.Keep {
-			slices.SortFunc(sorted, newestFirst)
-			drop := map[int64]bool{}
-			for _, e := range sorted[r.Keep:] {
-				drop[e.ID] = true
-			}
-			rl.entries = slices.DeleteFunc(rl.entries, func(e store.Entry) bool { return drop[e.ID] })
+		if len(keys) > r.Keep {
+			slices.SortFunc(keys, func(a, b key) int { return cmp.Or(b.t.Compare(a.t), cmp.Compare(b.id, a.id)) })
+			last := keys[r.Keep-1] // the oldest entry kept
+			rl.entries = slices.DeleteFunc(rl.entries, func(e store.Entry) bool {
+				return in(e) && cmp.Or(e.Time.Compare(last.t), cmp.Compare(e.ID, last.id)) < 0
+			})
 		}
 	}
 	return before - len(rl.entries), nil
