@@ -255,3 +255,31 @@ func TestStackParsesOncePerSpec(t *testing.T) {
 	assert.NotSame(t, patched.doc, replaced.doc)
 	assert.NotNil(t, replaced.doc.Operation("getPet"))
 }
+
+// URLs the mock writes point inside the mount it was called through:
+// follow a 201's Location under /p/{id}/ and through a share link, and
+// reach the new record.
+func TestStackLocationInsideTheMount(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	s.c.admin("POST", "/projects", map[string]any{"id": "zoo", "name": "Zoo", "spec": petsSpec, "visibility": "private"}, 201)
+	key := s.c.admin("POST", "/keys", map[string]any{"name": "zoo", "projects": []string{"zoo"}}, 201)["key"].(string)
+	link := s.c.admin("POST", "/projects/zoo/links", map[string]any{"require_token": false}, 201)["url"].(string)
+	for _, tc := range []struct {
+		name, base string
+		headers    []string
+	}{
+		{"project", "/p/zoo/", []string{"X-API-Key", key}},
+		{"share link", link, []string{"X-Mock-Session", "visitor-7"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, hdr, body := s.c.do("POST", tc.base+"pets", `{"id":900,"name":"Bella"}`, tc.headers...)
+			require.Equal(t, 201, status, string(body))
+			loc := hdr.Get("Location")
+			assert.True(t, strings.HasPrefix(loc, tc.base+"pets/"), "Location %q is inside %s", loc, tc.base)
+			status, _, body = s.c.do("GET", loc, "", tc.headers...)
+			assert.Equal(t, 200, status, "following Location reaches the record: %s", body)
+			assert.Contains(t, string(body), `"Bella"`)
+		})
+	}
+}
