@@ -3,6 +3,7 @@ package mock
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -96,4 +97,39 @@ func runSpecOnce(t *testing.T, data []byte) {
 			t.Fatalf("%s %s: %s", op.Method, req.URL, rec.Body.String())
 		}
 	}
+}
+
+// FuzzJSONPatch applies hostile JSON Patches (RFC 6902) to a record: the
+// patch may be refused, never panic, and a result is never larger than
+// the limit however the operations copy and move (security H2).
+func FuzzJSONPatch(f *testing.F) {
+	for _, s := range []struct{ doc, patch string }{
+		{`{"a":1}`, `[{"op":"add","path":"/b","value":2}]`},
+		{`{"a":{"b":[1,2]}}`, `[{"op":"copy","from":"/a","path":"/c"},{"op":"move","from":"/c/b","path":"/d"}]`},
+		{`{"x":"aaaaaaaa"}`, `[{"op":"copy","from":"","path":"/y"},{"op":"copy","from":"","path":"/z"},{"op":"copy","from":"","path":"/w"}]`},
+		{`{"a":[1]}`, `[{"op":"add","path":"/a/-","value":{"k":[1,2,3]}},{"op":"test","path":"/a/0","value":1},{"op":"remove","path":"/a/0"}]`},
+		{`{"~":{"/":1}}`, `[{"op":"replace","path":"/~0/~1","value":null}]`},
+		{`{}`, `[{"op":"add","path":"/a/b/c","value":1}]`},
+		{`{}`, `not json`},
+	} {
+		f.Add([]byte(s.doc), []byte(s.patch))
+	}
+	const limit = 4096
+	f.Fuzz(func(t *testing.T, doc, patch []byte) {
+		var v any
+		if json.Unmarshal(doc, &v) != nil || len(doc) > limit {
+			return
+		}
+		out, err := applyJSONPatch(v, patch, limit)
+		if err != nil {
+			return
+		}
+		b, err := json.Marshal(out)
+		if err != nil {
+			t.Fatalf("a patched document does not encode: %v", err)
+		}
+		if len(b) > 2*limit {
+			t.Fatalf("a patched document of %d bytes passed a limit of %d", len(b), limit)
+		}
+	})
 }
