@@ -37,16 +37,10 @@ type crudState struct {
 // context, sent in the X-Mock-Session header or the session cookie, or a
 // new cookie session when the handler hands them out.
 func (h *Handler) session(w http.ResponseWriter, r *http.Request) string {
-	if s, ok := SessionFrom(r.Context()); ok {
-		return cleanSession(s)
-	}
-	if s := r.Header.Get(SessionHeader); s != "" {
-		return cleanSession(s)
+	if s := h.existingSession(r); s != "" {
+		return s
 	}
 	if name := h.cfg.sessionCookie; name != "" {
-		if c, err := r.Cookie(name); err == nil && c.Value != "" {
-			return cleanSession(c.Value)
-		}
 		id := secret.New("")
 		http.SetCookie(w, &http.Cookie{Name: name, Value: id, Path: "/", HttpOnly: true,
 			SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})

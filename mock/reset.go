@@ -25,7 +25,7 @@ func (h *Handler) serveResetPath(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	if session := existingSession(h, r); session != "" {
+	if session := h.existingSession(r); session != "" {
 		if err := h.state.records.DeleteSession(r.Context(), h.cfg.project, session); err != nil {
 			h.storeFailed(w, r, err)
 			return
@@ -47,7 +47,7 @@ func (h *Handler) serveResetPath(w http.ResponseWriter, r *http.Request) {
 
 // existingSession is the request's visitor session, without handing out a
 // new cookie: "" when it has none.
-func existingSession(h *Handler, r *http.Request) string {
+func (h *Handler) existingSession(r *http.Request) string {
 	if s, ok := SessionFrom(r.Context()); ok {
 		return cleanSession(s)
 	}
