@@ -211,7 +211,7 @@ func (c *ctx) hintString(h hint) string {
 	f := c.f
 	switch h {
 	case hEmail:
-		return strings.ToLower(f.Email())
+		return c.email()
 	case hFirstName:
 		return f.FirstName()
 	case hLastName:
@@ -273,7 +273,7 @@ func (c *ctx) hintString(h hint) string {
 	case hPassword:
 		return f.Password(true, true, true, false, false, 12)
 	case hDomain:
-		return f.DomainName()
+		return c.domain()
 	case hWord:
 		return titleCase(f.Adjective() + " " + f.Noun())
 	case hLat:

@@ -147,7 +147,7 @@ func (c *ctx) formatString(sp *strSpec, h hint) (string, bool) {
 	case "duration":
 		s = fmt.Sprintf("P%dDT%dH%dM", f.Rand.Intn(30), f.Rand.Intn(24), f.Rand.Intn(60))
 	case "email", "idn-email":
-		s = strings.ToLower(f.Email())
+		s = c.email()
 		if !sp.fits(s) && sp.maxL >= 3 {
 			s = c.shortEmail(sp)
 		}
@@ -161,7 +161,7 @@ func (c *ctx) formatString(sp *strSpec, h hint) (string, bool) {
 	case "uri-template":
 		s = c.url() + "/{id}"
 	case "hostname", "idn-hostname":
-		s = f.DomainName()
+		s = c.domain()
 	case "ipv4":
 		s = f.IPv4Address()
 	case "ipv6":
@@ -282,9 +282,42 @@ func (c *ctx) hex(n int) string {
 
 var tlds = []string{"com", "org", "net", "io", "dev"}
 
+// url is an absolute https URL whose host is an RFC 1123 name and whose
+// path is one plain segment: gofakeit's words may hold spaces or
+// apostrophes ("careenough of"), which no URI parser takes.
 func (c *ctx) url() string {
+	return "https://www." + c.domain() + "/" + label(c.f.Noun(), "page")
+}
+
+// domain is an RFC 1123 host name of two words and a common TLD.
+func (c *ctx) domain() string {
 	f := c.f
-	return "https://www." + strings.ToLower(f.Noun()) + strings.ToLower(f.Adjective()) + "." + tlds[f.Rand.Intn(len(tlds))] + "/" + strings.ToLower(f.Noun())
+	return label(f.Noun()+f.Adjective(), "example") + "." + tlds[f.Rand.Intn(len(tlds))]
+}
+
+// email is an addr-spec net/mail parses: a plain local part at domain().
+func (c *ctx) email() string {
+	f := c.f
+	return label(f.FirstName(), "user") + "." + label(f.LastName(), "name") + "@" + c.domain()
+}
+
+// label keeps the ASCII letters and digits of s, lower-cased, at most 40
+// of them: a host-name label or a path segment that needs no escaping.
+// An empty result is def.
+func label(s, def string) string {
+	b := make([]byte, 0, min(len(s), 40))
+	for i := 0; i < len(s) && len(b) < 40; i++ {
+		switch ch := s[i]; {
+		case ch >= 'a' && ch <= 'z', ch >= '0' && ch <= '9':
+			b = append(b, ch)
+		case ch >= 'A' && ch <= 'Z':
+			b = append(b, ch+'a'-'A')
+		}
+	}
+	if len(b) == 0 {
+		return def
+	}
+	return string(b)
 }
 
 // word returns a realistic lowercase word.
