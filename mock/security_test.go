@@ -92,3 +92,48 @@ func TestMissingCredentialIsNamed(t *testing.T) {
 		})
 	}
 }
+
+// A requirement naming a scheme the spec never declares is the spec's
+// mistake: it is reported as a warning and not checked, so requests are
+// answered instead of refused (#15); declared schemes beside it still are.
+func TestUndeclaredSecuritySchemeIsNotTheClientsFault(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: s, version: "1"}
+security: [{nope: []}]
+components:
+  securitySchemes:
+    hkey: {type: apiKey, in: header, name: X-Key}
+paths:
+  /open: {get: {responses: {"204": {description: ok}}}}
+  /mixed: {get: {security: [{nope: [], hkey: []}], responses: {"204": {description: ok}}}}
+`))
+	require.NoError(t, err)
+	var warned int
+	for _, w := range doc.Warnings {
+		if w.Pointer == "/security/0/nope" || w.Pointer == "/paths/~1mixed/get/security/0/nope" {
+			warned++
+		}
+	}
+	assert.Equal(t, 2, warned, "%v", doc.Warnings)
+	h, err := New(doc)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		path   string
+		header []string
+		want   int
+	}{
+		{"/open", nil, 204},
+		{"/mixed", nil, 401},
+		{"/mixed", []string{"X-Key", "k"}, 204},
+	} {
+		r := httptest.NewRequest("GET", tc.path, nil)
+		if tc.header != nil {
+			r.Header.Set(tc.header[0], tc.header[1])
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		assert.Equal(t, tc.want, w.Code, "%s %v: %s", tc.path, tc.header, w.Body)
+	}
+}

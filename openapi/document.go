@@ -3,8 +3,10 @@ package openapi
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/url"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -112,6 +114,7 @@ func newDocument(t *openapi3.T, source, version string, warnings []Warning) (*Do
 	if t.Paths == nil {
 		t.Paths = openapi3.NewPaths()
 	}
+	d.Warnings = append(d.Warnings, dropUndeclaredSchemes(t)...)
 	keys := t.Paths.InMatchingOrder()
 	sort.Strings(keys)
 	derived := map[*Operation]bool{}
@@ -382,4 +385,44 @@ func deriveID(method, tmpl string, conds []Condition) string {
 		b.WriteString("Root")
 	}
 	return b.String()
+}
+
+// dropUndeclaredSchemes removes from every security requirement the schemes
+// components.securitySchemes does not declare. No client can know how to
+// satisfy them, so the spec's mistake must not refuse its requests: an
+// alternative left with no scheme is satisfied by anyone.
+func dropUndeclaredSchemes(t *openapi3.T) []Warning {
+	declared := func(name string) bool {
+		return t.Components != nil && t.Components.SecuritySchemes[name] != nil
+	}
+	var warnings []Warning
+	clean := func(reqs openapi3.SecurityRequirements, ptr string) {
+		for i, req := range reqs {
+			for _, name := range slices.Sorted(maps.Keys(req)) {
+				if !declared(name) {
+					delete(req, name)
+					warnings = append(warnings, Warning{
+						Pointer: fmt.Sprintf("%s/%d/%s", ptr, i, escapeToken(name)),
+						Message: fmt.Sprintf("security scheme %q is not declared in components.securitySchemes: it is not checked", name),
+					})
+				}
+			}
+		}
+	}
+	clean(t.Security, "/security")
+	if t.Paths == nil {
+		return warnings
+	}
+	for _, key := range t.Paths.InMatchingOrder() {
+		item := t.Paths.Value(key)
+		if item == nil {
+			continue
+		}
+		for method, op := range item.Operations() {
+			if op != nil && op.Security != nil {
+				clean(*op.Security, "/paths/"+escapeToken(key)+"/"+strings.ToLower(method)+"/security")
+			}
+		}
+	}
+	return warnings
 }
