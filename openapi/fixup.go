@@ -377,20 +377,27 @@ func (f *fixer) fix31(s map[string]any, ptr string) {
 	if n, ok := s["nullable"]; ok {
 		delete(s, "nullable")
 		if n == true {
+			added := false
 			switch t := s["type"].(type) {
 			case string:
 				if t != "null" {
-					s["type"] = []any{t, "null"}
+					s["type"], added = []any{t, "null"}, true
 				}
 			case []any:
 				if !containsValue(t, "null") {
-					s["type"] = append(t, "null")
+					s["type"], added = append(t, "null"), true
 				}
 			}
 			if enum, ok := s["enum"].([]any); ok && !containsValue(enum, nil) {
-				s["enum"] = append(enum, nil)
+				s["enum"], added = append(enum, nil), true
 			}
-			f.note("nullable: true in an OpenAPI 3.1 document read as a \"null\" type", ptr)
+			if added {
+				// Liberal in what is accepted: a request may send null.
+				// Conservative in what is sent: a 3.1 validator ignores
+				// nullable, so the mock never answers null for it.
+				s[NullableMark] = true
+			}
+			f.note("nullable: true in an OpenAPI 3.1 document read as a \"null\" type for requests; answers never send null for it", ptr)
 		}
 	}
 	for _, pair := range [][2]string{{"exclusiveMinimum", "minimum"}, {"exclusiveMaximum", "maximum"}} {
@@ -762,3 +769,8 @@ func jsonTypeName(v any) string {
 	}
 	return fmt.Sprintf("%T", v)
 }
+
+// NullableMark is the extension the loader sets on a 3.1 schema whose
+// "nullable: true" it read as a "null" type: requests may send null, and a
+// mock never answers null for it, since 3.1 validators ignore nullable.
+const NullableMark = "x-mockapi-nullable"

@@ -129,10 +129,13 @@ func (g *Generator) analyze(s *openapi3.Schema) *info {
 	in.needCheck = len(in.checks) > 0 || len(in.nots) > 0 || (flat.If != nil && flat.If.Value != nil)
 
 	// types
+	markedNull := (nullMarked(s) || nullMarked(flat)) && g.opts.Mode != Request
 	if !flat.Type.IsEmpty() {
 		for _, t := range flat.Type.Slice() {
 			if t == openapi3.TypeNull {
-				in.nullOK = true
+				// A null the loader added for a 3.1 "nullable" is for
+				// requests: an answer never holds it.
+				in.nullOK = !markedNull
 				continue
 			}
 			in.types = append(in.types, t)
@@ -147,6 +150,9 @@ func (g *Generator) analyze(s *openapi3.Schema) *info {
 		in.constOK = s.VisitJSON(flat.Const, g.vopts...) == nil
 	}
 	for _, e := range flat.Enum {
+		if e == nil && markedNull {
+			continue
+		}
 		if s.VisitJSON(deepCopy(e), g.vopts...) == nil && g.validNormalized(s, e) {
 			in.enum = append(in.enum, e)
 		}
@@ -829,4 +835,14 @@ func deepCopy(v any) any {
 		return cp
 	}
 	return v
+}
+
+// nullMarked reports whether the loader added the schema's null type for a
+// 3.1 "nullable" (openapi.NullableMark).
+func nullMarked(s *openapi3.Schema) bool {
+	if s == nil {
+		return false
+	}
+	v, ok := s.Extensions["x-mockapi-nullable"]
+	return ok && v == true
 }
