@@ -7,7 +7,10 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // ErrNotFound is returned by Router.Find when no path template matches.
@@ -191,13 +194,17 @@ func (n *node) insert(tmpl string, op *Operation) string {
 		cur.leaf = &leaf{methods: map[string][]*endpoint{}}
 	}
 	eps := cur.leaf.methods[op.Method]
+	warning := ""
 	for _, e := range eps {
 		if len(e.op.Conditions) == 0 && len(op.Conditions) == 0 {
-			return fmt.Sprintf("%s %s: same route as %s (%s); the first one answers", op.Method, op.Key, e.op.Key, e.op.ID)
+			if e.op == op || e.op.Key == op.Key {
+				return fmt.Sprintf("%s %s: same route as %s (%s); the first one answers", op.Method, op.Key, e.op.Key, e.op.ID)
+			}
+			warning = fmt.Sprintf("%s %s: same route as %s (%s); a request goes to the first whose path parameters accept it", op.Method, op.Key, e.op.Key, e.op.ID)
 		}
 	}
 	cur.leaf.methods[op.Method] = append(eps, &endpoint{op: op, names: names})
-	return ""
+	return warning
 }
 
 // finish orders children and precomputes the Allow lists.
@@ -346,7 +353,7 @@ func (r *Router) find(root *node, req *http.Request, p string) (Match, error) {
 	if eps == nil && req.Method == http.MethodHead {
 		eps = found.methods[http.MethodGet]
 	}
-	ep, err := pick(eps, req)
+	ep, err := pick(eps, req, s.found)
 	if err != nil {
 		return Match{}, err
 	}
@@ -358,22 +365,34 @@ func (r *Router) find(root *node, req *http.Request, p string) (Match, error) {
 	return m, nil
 }
 
-// pick chooses among endpoints for one method by their query conditions.
-func pick(eps []*endpoint, req *http.Request) (*endpoint, error) {
+// pick chooses among endpoints for one method by their query conditions
+// and, among templates that match at the same level (/countries/{code2}
+// and /countries/{name}), by what their path parameters accept: the first
+// whose parameter schemas take the values, else the first in order.
+func pick(eps []*endpoint, req *http.Request, vals []string) (*endpoint, error) {
 	if len(eps) == 1 && len(eps[0].op.Conditions) == 0 {
 		return eps[0], nil
 	}
 	var q url.Values
+	var first *endpoint
 	for _, ep := range eps {
-		if len(ep.op.Conditions) == 0 {
+		if len(ep.op.Conditions) > 0 {
+			if q == nil {
+				q = req.URL.Query()
+			}
+			if !conditionsHold(ep.op.Conditions, q, req.Header) {
+				continue
+			}
+		}
+		if first == nil {
+			first = ep
+		}
+		if acceptsPath(ep, vals) {
 			return ep, nil
 		}
-		if q == nil {
-			q = req.URL.Query()
-		}
-		if conditionsHold(ep.op.Conditions, q, req.Header) {
-			return ep, nil
-		}
+	}
+	if first != nil {
+		return first, nil
 	}
 	expected := make([]string, 0, len(eps))
 	for _, ep := range eps {
@@ -571,4 +590,50 @@ func (d *Document) Match(req *http.Request) (Match, error) {
 		return m, nil
 	}
 	return d.router.Find(req)
+}
+
+// acceptsPath reports whether the endpoint's path parameter schemas accept
+// the values matched for them (type, length, pattern, format, enum). A
+// parameter without a schema accepts anything.
+func acceptsPath(ep *endpoint, vals []string) bool {
+	for i, name := range ep.names {
+		if i >= len(vals) || name == "" {
+			continue
+		}
+		p := ep.op.Parameters.GetByInAndName(openapi3.ParameterInPath, name)
+		if p == nil || p.Schema == nil || p.Schema.Value == nil {
+			continue
+		}
+		if !acceptsValue(p.Schema.Value, vals[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// acceptsValue checks a path value, read as its schema's type, against the
+// schema, formats included.
+func acceptsValue(s *openapi3.Schema, raw string) bool {
+	var v any = raw
+	switch {
+	case s.Type.Is(openapi3.TypeInteger):
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return false
+		}
+		v = float64(n)
+	case s.Type.Is(openapi3.TypeNumber):
+		f, err := strconv.ParseFloat(raw, 64)
+		if err != nil {
+			return false
+		}
+		v = f
+	case s.Type.Is(openapi3.TypeBoolean):
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return false
+		}
+		v = b
+	}
+	return s.VisitJSON(v, openapi3.EnableFormatValidation(), openapi3.SetSchemaRegexCompiler(RegexCompiler)) == nil
 }

@@ -205,7 +205,7 @@ paths:
 	for _, w := range doc.Warnings {
 		msgs = append(msgs, w.Message)
 	}
-	assert.Contains(t, msgs, "GET /a/{y}: same route as /a/{x} (one); the first one answers")
+	assert.Contains(t, msgs, "GET /a/{y}: same route as /a/{x} (one); a request goes to the first whose path parameters accept it")
 }
 
 func TestRouterHostileBacktracking(t *testing.T) {
@@ -231,4 +231,55 @@ func TestRouterHostileBacktracking(t *testing.T) {
 	}
 	_, err := doc.Router().Find(httptest.NewRequest("GET", target+"/nomatch", nil))
 	assert.True(t, errors.Is(err, ErrNotFound))
+}
+
+// Templates that match at the same level are told apart by what their
+// path parameters accept (#15): a value is routed to the sibling whose
+// schema takes it, and only when none or several do, to the first.
+func TestOverlappingTemplatesRouteByParameters(t *testing.T) {
+	t.Parallel()
+	doc, err := Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: countries, version: "1"}
+paths:
+  /countries/{code2}:
+    get:
+      operationId: byCode2
+      parameters: [{name: code2, in: path, required: true, schema: {type: string, minLength: 2, maxLength: 2}}]
+      responses: {"200": {description: ok}}
+  /countries/{code3}:
+    get:
+      operationId: byCode3
+      parameters: [{name: code3, in: path, required: true, schema: {type: string, minLength: 3, maxLength: 3}}]
+      responses: {"200": {description: ok}}
+  /countries/{id}:
+    get:
+      operationId: byNumber
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses: {"200": {description: ok}}
+  /countries/{guid}:
+    get:
+      operationId: byGUID
+      parameters: [{name: guid, in: path, required: true, schema: {type: string, format: uuid, pattern: "^[0-9a-f-]{36}$"}}]
+      responses: {"200": {description: ok}}
+  /countries/{countryName}:
+    get:
+      operationId: byName
+      parameters: [{name: countryName, in: path, required: true, schema: {type: string, minLength: 4, pattern: "^[A-Za-z ]+$"}}]
+      responses: {"200": {description: ok}}
+`))
+	require.NoError(t, err)
+	for path, want := range map[string]string{
+		"/countries/fr":   "byCode2",
+		"/countries/fra":  "byCode3",
+		"/countries/250":  "byCode3", // three characters: code3 is declared first
+		"/countries/2500": "byNumber",
+		"/countries/3f2504e0-4f89-41d3-9a0c-0305e82c3301": "byGUID",
+		"/countries/France": "byName",
+		"/countries/x":      "byCode2", // nothing accepts it: the first
+	} {
+		m, err := doc.Match(httptest.NewRequest("GET", path, nil))
+		require.NoError(t, err, path)
+		assert.Equal(t, want, m.Operation.ID, path)
+	}
 }
