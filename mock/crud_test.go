@@ -1102,3 +1102,58 @@ func TestCRUDNextIDCacheIsBounded(t *testing.T) {
 		})
 	}
 }
+
+// POST stores what the client sent plus what the server assigns (the id,
+// readOnly fields, timestamps, declared defaults); it never invents an
+// optional field the client left out, so a create-then-read round trip
+// shows what was sent (#15).
+func TestCRUDCreateStoresWhatWasSent(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: sent, version: "1"}
+paths:
+  /notes:
+    post:
+      requestBody: {required: true, content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}
+      responses: {"201": {description: created, content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}}
+  /notes/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}}
+components:
+  schemas:
+    Note:
+      type: object
+      required: [id, text, createdAt]
+      properties:
+        id: {type: integer, readOnly: true}
+        text: {type: string}
+        color: {type: string, default: yellow}
+        pinned: {type: boolean}
+        tags: {type: array, items: {type: string}}
+        author: {type: string}
+        createdAt: {type: string, format: date-time, readOnly: true}
+        revision: {type: integer, readOnly: true}
+`))
+	require.NoError(t, err)
+	for seed := range int64(20) {
+		h, err := New(doc, WithSeed(seed), WithSeedRecords(0))
+		require.NoError(t, err)
+		w := call(t, h, "POST", "/notes", `{"text":"buy milk","pinned":true}`)
+		require.Equal(t, 201, w.Code, w.Body.String())
+		var created map[string]any
+		require.NoError(t, json.Unmarshal(w.Body.Bytes(), &created))
+		assert.Equal(t, "buy milk", created["text"])
+		assert.Equal(t, true, created["pinned"])
+		assert.Equal(t, "yellow", created["color"], "a declared default is applied")
+		assert.NotNil(t, created["id"])
+		assert.NotNil(t, created["createdAt"])
+		for _, invented := range []string{"tags", "author"} {
+			assert.NotContains(t, created, invented, "seed %d: an optional field the client left out was made up", seed)
+		}
+		r := call(t, h, "GET", w.Header().Get("Location"), "")
+		require.Equal(t, 200, r.Code)
+		assert.JSONEq(t, w.Body.String(), r.Body.String(), "the read shows what the create answered")
+	}
+}

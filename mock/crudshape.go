@@ -174,7 +174,23 @@ func (h *Handler) fit(s *openapi3.Schema, res *resource, rec map[string]any, tru
 // (except read-only ones), the id, the parents' ids and timestamps.
 func (h *Handler) newResource(res *resource, coll string, obj, old map[string]any, idv any, faker func() *gofakeit.Faker) map[string]any {
 	props := res.props
-	out := h.generateObject(faker(), res.item)
+	// Only what the server assigns is made up: required fields the client
+	// may not send (readOnly ones), other readOnly fields, and declared
+	// defaults. An optional field the client left out stays out, so a
+	// create-then-read shows what was sent.
+	gen := h.generateObject(faker(), res.item)
+	required := requiredOf(res.item)
+	out := make(map[string]any, len(gen))
+	for k, v := range gen {
+		if ps := props[k]; required[k] || ps != nil && ps.ReadOnly {
+			out[k] = v
+		}
+	}
+	for k, ps := range props {
+		if _, ok := out[k]; !ok && ps.Default != nil {
+			out[k] = deepCopy(ps.Default) // never shared with the description
+		}
+	}
 	for k, v := range old {
 		out[k] = v
 	}
@@ -193,5 +209,27 @@ func (h *Handler) newResource(res *resource, coll string, obj, old map[string]an
 	if m, ok := shaped.(map[string]any); ok {
 		return m
 	}
+	return out
+}
+
+// requiredOf is the set of properties an object schema requires, allOf
+// parts included.
+func requiredOf(s *openapi3.Schema) map[string]bool {
+	out := map[string]bool{}
+	var walk func(s *openapi3.Schema, depth int)
+	walk = func(s *openapi3.Schema, depth int) {
+		if s == nil || depth > 8 {
+			return
+		}
+		for _, name := range s.Required {
+			out[name] = true
+		}
+		for _, sub := range s.AllOf {
+			if sub != nil {
+				walk(sub.Value, depth+1)
+			}
+		}
+	}
+	walk(s, 0)
 	return out
 }
