@@ -128,7 +128,7 @@ func (h *Handler) seedRecords(res *resource, coll string) []seedRecord {
 		}
 		if obj == nil || id == "" {
 			if obj == nil {
-				obj = h.generateObject(f, res.item)
+				obj = h.generateVaried(f, res.item)
 			}
 			id, idv = h.seedID(f, res, i, used)
 		}

@@ -15,9 +15,19 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// generateObject generates a value of an object schema.
+// generateObject generates a value of an object schema, with the schema's
+// examples where it gives them.
 func (h *Handler) generateObject(f *gofakeit.Faker, s *openapi3.Schema) map[string]any {
-	v, _ := h.gen.Value(f, s, "")
+	return objectOf(h.gen.Value(f, s, ""))
+}
+
+// generateVaried generates a value of an object schema with variety: the
+// records a collection is seeded with differ from one another.
+func (h *Handler) generateVaried(f *gofakeit.Faker, s *openapi3.Schema) map[string]any {
+	return objectOf(h.genDynamic.Value(f, s, ""))
+}
+
+func objectOf(v any, _ error) map[string]any {
 	if m, ok := v.(map[string]any); ok {
 		return m
 	}

@@ -36,7 +36,8 @@ type Handler struct {
 	doc        *openapi.Document
 	cfg        *config
 	plans      map[*openapi.Operation]*opPlan
-	gen        *fake.Generator
+	gen        *fake.Generator // static: a schema's example every time
+	genDynamic *fake.Generator // dynamic answers and seed records: variety
 	schemaOpts []openapi3.SchemaValidationOption
 	filterOpts *openapi3filter.Options
 	warnings   []openapi.Warning
@@ -73,7 +74,10 @@ func New(doc *openapi.Document, opts ...Option) (*Handler, error) {
 		}
 		h.cors = policy.compile()
 	}
-	h.gen = fake.New(fake.Options{Mode: fake.Response, MaxDepth: cfg.maxDepth})
+	// Static answers show the author's examples every time; dynamic ones
+	// and the records a collection is seeded with vary.
+	h.gen = fake.New(fake.Options{Mode: fake.Response, MaxDepth: cfg.maxDepth, Examples: true})
+	h.genDynamic = fake.New(fake.Options{Mode: fake.Response, MaxDepth: cfg.maxDepth})
 	h.schemaOpts = []openapi3.SchemaValidationOption{
 		openapi3.VisitAsResponse(), openapi3.EnableFormatValidation(), openapi3.MultiErrors(),
 		openapi3.SetSchemaRegexCompiler(openapi.RegexCompiler),
@@ -395,7 +399,11 @@ func (h *Handler) body(mp *mediaPlan, ctl controls, faker func() *gofakeit.Faker
 		}
 		return []byte("{}"), nil, nil
 	}
-	v, err := h.gen.Value(faker(), mp.schema, "")
+	gen := h.gen
+	if dynamic {
+		gen = h.genDynamic
+	}
+	v, err := gen.Value(faker(), mp.schema, "")
 	if err != nil && v == nil {
 		// v is non-nil for a schema that no value satisfies (a required
 		// self-reference, allOf with additionalProperties: false): the

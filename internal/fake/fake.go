@@ -52,6 +52,12 @@ type Options struct {
 	// top-level object looks most realistic); deeper, each one is included
 	// with probability 0.7.
 	Optional func(f *gofakeit.Faker, parent *openapi3.Schema, prop string, depth int) bool
+	// Examples makes a schema that gives an example (example, examples or
+	// default) answer its first one every time: a static mock shows the
+	// author's values, never "ok" once and a random word the next time.
+	// False: an example is one candidate among generated values, for
+	// variety.
+	Examples bool
 }
 
 // Generator generates fake values for schemas. It is safe for concurrent use;
@@ -405,8 +411,13 @@ func (g *Generator) passes(in *info, v any) bool {
 
 func (c *ctx) genFlat(in *info, s *openapi3.Schema, name, refName string, depth int) (any, error) {
 	fs := in.flat
-	if len(in.examples) > 0 && c.chance(0.3) {
-		return deepCopy(in.examples[c.intn(len(in.examples))]), nil
+	if len(in.examples) > 0 {
+		if c.g.opts.Examples {
+			return deepCopy(in.examples[0]), nil
+		}
+		if c.chance(0.3) {
+			return deepCopy(in.examples[c.intn(len(in.examples))]), nil
+		}
 	}
 	if in.hasConst {
 		if !in.constOK {
