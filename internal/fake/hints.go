@@ -3,6 +3,7 @@ package fake
 import (
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -156,6 +157,10 @@ func computeHint(name string) hint {
 		return hMoney
 	case strings.HasSuffix(n, "count") || strings.HasSuffix(n, "quantity"):
 		return hCount
+	case strings.HasSuffix(name, "Year") || strings.HasSuffix(lower, "_year"):
+		return hYear
+	case strings.HasSuffix(n, "percent") || strings.HasSuffix(n, "percentage"):
+		return hPercent
 	case strings.HasSuffix(n, "description") || strings.HasSuffix(n, "message") || strings.HasSuffix(n, "comment"):
 		return hText
 	case strings.HasSuffix(n, "name"):
@@ -174,6 +179,9 @@ func computeHint(name string) hint {
 	return hNone
 }
 
+// thisYear bounds generated years: a year field never lies in the future.
+var thisYear = time.Now().Year()
+
 // hintRange is the realistic numeric range for a hint.
 func hintRange(h hint, integer bool) numRange {
 	switch h {
@@ -190,7 +198,7 @@ func hintRange(h hint, integer bool) numRange {
 	case hLng:
 		return numRange{-180, 180, 6}
 	case hYear:
-		return numRange{1990, 2030, 0}
+		return numRange{1970, float64(thisYear), 0}
 	case hRating:
 		return numRange{1, 5, 1}
 	case hPercent:
@@ -283,7 +291,7 @@ func (c *ctx) hintString(h hint) string {
 	case hAge:
 		return fmt.Sprint(18 + f.Rand.Intn(70))
 	case hYear:
-		return fmt.Sprint(1990 + f.Rand.Intn(40))
+		return fmt.Sprint(1970 + f.Rand.Intn(thisYear-1970+1))
 	}
 	return ""
 }

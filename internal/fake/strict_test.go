@@ -83,3 +83,46 @@ func TestFormatsPassStrictChecks(t *testing.T) {
 		})
 	}
 }
+
+// Where the schema is silent, hinted numbers are plausible: a year is
+// never in the future nor before 1970, an age within 0..120, a percentage
+// within 0..100, coordinates in range; schema bounds still win.
+func TestPlausibleNumbers(t *testing.T) {
+	integer := &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeInteger}}
+	number := &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeNumber}}
+	yearStr := &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}, Pattern: `^\d{4}$`}
+	bounded := &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeInteger}, Min: openapi3.Float64Ptr(3000), Max: openapi3.Float64Ptr(3001)}
+	obj := &openapi3.Schema{
+		Type:     &openapi3.Types{openapi3.TypeObject},
+		Required: []string{"year", "releaseYear", "age", "percent", "latitude", "longitude", "yearText", "boundedYear"},
+		Properties: openapi3.Schemas{
+			"year": {Value: integer}, "releaseYear": {Value: integer}, "age": {Value: integer},
+			"percent": {Value: number}, "latitude": {Value: number}, "longitude": {Value: number},
+			"yearText": {Value: yearStr}, "boundedYear": {Value: bounded},
+		},
+	}
+	g := New(Options{})
+	for seed := int64(1); seed <= 200; seed++ {
+		v, err := g.Value(gofakeit.New(seed), obj, "")
+		require.NoError(t, err)
+		m := v.(map[string]any)
+		num := func(k string) float64 {
+			switch x := m[k].(type) {
+			case int64:
+				return float64(x)
+			case float64:
+				return x
+			}
+			t.Fatalf("%s is %T", k, m[k])
+			return 0
+		}
+		for _, k := range []string{"year", "releaseYear"} {
+			assert.True(t, num(k) >= 1970 && num(k) <= float64(thisYear), "seed %d: %s %v", seed, k, m[k])
+		}
+		assert.True(t, num("age") >= 0 && num("age") <= 120)
+		assert.True(t, num("percent") >= 0 && num("percent") <= 100)
+		assert.True(t, num("latitude") >= -90 && num("latitude") <= 90)
+		assert.True(t, num("longitude") >= -180 && num("longitude") <= 180)
+		assert.True(t, num("boundedYear") >= 3000, "schema bounds win over the hint")
+	}
+}
