@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/brianvoe/gofakeit/v6"
 	"github.com/getkin/kin-openapi/openapi3"
@@ -550,8 +549,9 @@ func TestUnsatisfiable(t *testing.T) {
 	for _, mode := range []Mode{Response, Request} {
 		g := New(Options{Mode: mode})
 		for name, c := range cases {
+			// It must end: the generator's depth and work bounds stop it
+			// (speed lives in benchmarks, not in a wall-clock assertion).
 			t.Run(name, func(t *testing.T) {
-				start := time.Now()
 				for seed := int64(1); seed <= 20; seed++ {
 					v, err := g.Value(gofakeit.New(seed), c.s, "")
 					require.Error(t, err)
@@ -565,7 +565,6 @@ func TestUnsatisfiable(t *testing.T) {
 					// would be no error).
 					require.Error(t, validate(c.s, roundTrip(t, v), mode, c.js2020), "seed %d value %s", seed, jsonKey(v))
 				}
-				require.Less(t, time.Since(start), 2*time.Second)
 			})
 		}
 	}
