@@ -122,27 +122,29 @@ func Open(ctx context.Context, dsn string, opts ...store.Option) (*store.Store, 
 
 // OpenDriver is Open without the portable layer, for wrapping with store.New.
 func OpenDriver(ctx context.Context, dsn string) (store.Driver, error) {
+	source, pl, err := splitPool(dsn)
+	if err != nil {
+		return nil, err
+	}
 	var (
-		dl         *dialect
-		driverName string
-		source     string
+		dl    *dialect
+		sqldb *sql.DB
 	)
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		dl, driverName, source = postgresDialect, "pgx", dsn
+		dl = postgresDialect
+		if sqldb, err = openPostgres(source); err != nil {
+			return nil, err
+		}
 	case strings.HasPrefix(dsn, "sqlite:"), strings.HasPrefix(dsn, "file:"):
-		dl, driverName, source = sqliteDialect, "sqlite", sqliteSource(dsn)
+		dl = sqliteDialect
+		if sqldb, err = sql.Open("sqlite", sqliteSource(source)); err != nil {
+			return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
+		}
 	default:
 		return nil, fmt.Errorf("sqlstore: DSN %q: want sqlite:PATH, file:PATH or postgres://: %w", redact(dsn), store.ErrInvalid)
 	}
-	sqldb, err := sql.Open(driverName, source)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: open %s: %w", dl.name, err)
-	}
-	if dl == sqliteDialect {
-		// One writer at a time anyway; a small pool keeps readers concurrent.
-		sqldb.SetMaxOpenConns(8)
-	}
+	pl.apply(sqldb)
 	conn := &db{DB: sqldb, d: dl}
 	if err := migrate(ctx, conn); err != nil {
 		sqldb.Close()
