@@ -138,9 +138,11 @@ func OpenDriver(ctx context.Context, dsn string) (store.Driver, error) {
 		}
 	case strings.HasPrefix(dsn, "sqlite:"), strings.HasPrefix(dsn, "file:"):
 		dl = sqliteDialect
-		if sqldb, err = sql.Open("sqlite", sqliteSource(source)); err != nil {
+		c, err := sqlite.NewConnector(sqliteSource(source))
+		if err != nil {
 			return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
 		}
+		sqldb = sql.OpenDB(stmtCacheConnector{c})
 	default:
 		return nil, fmt.Errorf("sqlstore: DSN %q: want sqlite:PATH, file:PATH or postgres://: %w", redact(dsn), store.ErrInvalid)
 	}
