@@ -250,3 +250,31 @@ func TestOpenPoolSettings(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 }
+
+// A database made before record_counts existed gets its counts from its
+// records when it is migrated.
+func TestMigrateCounts(t *testing.T) {
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "state.db")
+	s, err := sqlstore.Open(t.Context(), dsn)
+	require.NoError(t, err)
+	scope := store.Scope{Project: "p"}
+	for range 3 {
+		_, err := s.Records().Create(t.Context(), scope, "pets", "", []byte(`{}`))
+		require.NoError(t, err)
+	}
+	_, err = s.Records().Create(t.Context(), store.Scope{Project: "p", Session: "s"}, "pets", "", []byte(`{}`))
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	db, err := sql.Open("sqlite", rawDSN(dsn))
+	require.NoError(t, err)
+	_, err = db.Exec(`DROP TABLE record_counts; DELETE FROM schema_migrations WHERE version = 3`)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	s, err = sqlstore.Open(t.Context(), dsn)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	n, err := s.Records().Count(t.Context(), scope, "pets", store.Query{})
+	require.NoError(t, err)
+	require.Equal(t, 3, n)
+}
