@@ -38,8 +38,10 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	sqldriver "database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -207,6 +209,47 @@ func isUnstorable(err error) bool {
 	return false
 }
 
+// isUnavailable reports an error that says the database cannot serve the
+// call now rather than that the call is wrong: the context ended (most
+// often while waiting for a connection or a lock), the connection broke,
+// SQLite is busy or locked past its busy timeout, PostgreSQL lacks
+// resources, is shutting down or unreachable, or aborted the transaction
+// for a serialization failure or a deadlock.
+func isUnavailable(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
+		errors.Is(err, sqldriver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) {
+		return true
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
+			return true
+		}
+		return false
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	code := pgCode(err)
+	switch {
+	case code == "":
+		return false
+	case strings.HasPrefix(code, "08"), // connection_exception
+		strings.HasPrefix(code, "53"),                     // insufficient_resources
+		code == "57P01", code == "57P02", code == "57P03", // shutdown, cannot_connect_now
+		code == "57014",                  // query_canceled (statement_timeout)
+		code == "40001", code == "40P01": // serialization_failure, deadlock_detected
+		return true
+	}
+	return false
+}
+
 func pgCode(err error) string {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
@@ -227,6 +270,8 @@ func wrap(err error, what string, args ...any) error {
 		return fmt.Errorf("%s: %w (%v)", where, store.ErrConflict, err)
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("%s: %w", where, store.ErrNotFound)
+	case isUnavailable(err):
+		return fmt.Errorf("sqlstore: %s: %w (%w)", where, store.ErrUnavailable, err)
 	case isUnstorable(err):
 		// The value, not the database, is at fault; the raw message (which
 		// may quote the value) stays out of the error callers may show.
@@ -257,7 +302,7 @@ func nowMicros() int64 { return time.Now().UnixMicro() }
 func (db *db) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("sqlstore: begin: %w", err)
+		return wrap(err, "begin")
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()

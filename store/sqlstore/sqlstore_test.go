@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -277,4 +278,34 @@ func TestMigrateCounts(t *testing.T) {
 	n, err := s.Records().Count(t.Context(), scope, "pets", store.Query{})
 	require.NoError(t, err)
 	require.Equal(t, 3, n)
+}
+
+// A call whose deadline passes while it waits for a connection fails with
+// ErrUnavailable, which servers answer with 503 and Retry-After.
+func TestPoolWaitIsUnavailable(t *testing.T) {
+	s, err := sqlstore.Open(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "state.db")+"?pool_max_conns=1")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	scope := store.Scope{Project: "p"}
+	_, err = s.Records().Create(t.Context(), scope, "pets", "1", []byte(`{}`))
+	require.NoError(t, err)
+	held, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error)
+	go func() {
+		_, err := s.Records().Update(t.Context(), scope, "pets", "1", func(data json.RawMessage) (json.RawMessage, error) {
+			close(held) // the only connection is in this transaction
+			<-release
+			return data, nil
+		})
+		done <- err
+	}()
+	<-held
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	_, err = s.Records().Get(ctx, scope, "pets", "1")
+	require.ErrorIs(t, err, store.ErrUnavailable)
+	close(release)
+	require.NoError(t, <-done)
+	_, err = s.Records().Get(t.Context(), scope, "pets", "1")
+	require.NoError(t, err, "the pool serves again")
 }
