@@ -221,7 +221,7 @@ func (env *loadEnv) run(b *testing.B, storeName, op, pg string, writers bool, do
 	}
 	var peak atomic.Int64
 	if pg != "" {
-		db, err := sql.Open("pgx", pg)
+		db, err := sql.Open("pgx", strings.Split(pg, "&pool_")[0])
 		require.NoError(b, err)
 		defer db.Close()
 		wg.Go(func() {
