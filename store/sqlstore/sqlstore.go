@@ -6,9 +6,32 @@
 //	s, err := sqlstore.Open(ctx, "sqlite:/var/lib/mockapi/state.db")
 //	s, err := sqlstore.Open(ctx, "postgres://mockapi@db/mockapi")
 //
+// # Connection pool
+//
+// A store opens at most a few connections per core: 2 per GOMAXPROCS, at
+// least 4 and at most 16, so that several instances share one PostgreSQL
+// server within its default max_connections (100). Idle connections stay
+// open (for 5 minutes), so a burst reuses them. A call that finds every
+// connection busy waits for one as long as its context allows; when the
+// context ends first it fails with [store.ErrUnavailable], which servers
+// answer with 503 and Retry-After. Connections PostgreSQL refuses for want
+// of slots ("too many clients") are retried the same way. The DSN's query
+// sets the pool, with pgxpool's names, on both dialects (the driver never
+// sees them):
+//
+//	pool_max_conns=N              connections at most, busy or idle
+//	pool_max_conn_idle_time=5m    close a connection idle that long (0: never)
+//	pool_max_conn_lifetime=1h     close a connection that old (0: never, the default)
+//
+//	postgres://mockapi@db/mockapi?pool_max_conns=8
+//	sqlite:/var/lib/mockapi/state.db?pool_max_conns=4
+//
+// Statements are prepared once per connection: by pgx's statement cache on
+// PostgreSQL, and on SQLite by this package (up to 128 per connection).
+//
 // # SQLite
 //
-// The database runs in WAL mode with a busy timeout, so concurrent
+// The database runs in WAL mode with a busy timeout (10 s), so concurrent
 // goroutines (and processes) wait for each other instead of failing; write
 // transactions begin IMMEDIATE, so they never fail on a lock upgrade.
 //
@@ -22,7 +45,10 @@
 // PostgreSQL, equality conditions are jsonb containment tests that a GIN
 // index (jsonb_path_ops) on the data can serve. A listing sorted by a field
 // computes the sort key of every matching record of the collection and
-// sorts them, O(n log n) per page; Count reads every matching record. That
+// sorts them, O(n log n) per page; Count with a selection reads every
+// matching record, while an unfiltered Count (the total beside every list
+// page) reads one row of record_counts, kept by each write in its own
+// transaction (plus the session's own rows in a session). That
 // is meant for mock data sets (thousands to a few hundred thousand records
 // per collection), not for analytics. Field names and values are always
 // bind parameters, never SQL text.
@@ -112,7 +138,8 @@ func (db *db) q(query string) string {
 // Open connects to the database the DSN names, migrates its schema and
 // returns a Store that owns the connection:
 //
-//   - sqlite:PATH or file:PATH (SQLite; query parameters pass to the driver)
+//   - sqlite:PATH or file:PATH (SQLite; query parameters other than the
+//     pool settings pass to the driver)
 //   - postgres://... or postgresql://... (PostgreSQL)
 func Open(ctx context.Context, dsn string, opts ...store.Option) (*store.Store, error) {
 	d, err := OpenDriver(ctx, dsn)
