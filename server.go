@@ -477,8 +477,11 @@ func (s *Server) serveProject(w http.ResponseWriter, r *http.Request, id, prefix
 			return
 		}
 		// Once per burst: a database that is down fails every request.
-		if ok, held := s.loadFailures.Allow(id, time.Now()); ok {
-			s.logger.Warn("mockapi: loading a project failed", "project", id, "err", err, "suppressed", held)
+		// A client that went away ended the store call itself: no news.
+		if r.Context().Err() == nil {
+			if ok, held := s.loadFailures.Allow(id, time.Now()); ok {
+				s.logger.Warn("mockapi: loading a project failed", "project", id, "err", err, "suppressed", held)
+			}
 		}
 		w.Header().Set("Retry-After", "1")
 		problem.Write(w, problem.New(http.StatusServiceUnavailable, problem.CodeUnavailable, "the project cannot be loaded now"))

@@ -117,8 +117,11 @@ func (h *Handler) storeFailed(w http.ResponseWriter, r *http.Request, err error)
 	}
 	if errors.Is(err, store.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) {
 		// Busy or unreachable: the client may retry; the cause is for
-		// the operator's log.
-		h.logFailure(r, "the mock's store is unavailable", err)
+		// the operator's log, unless the client went away (the store
+		// call ended with its request).
+		if r.Context().Err() == nil {
+			h.logFailure(r, "the mock's store is unavailable", err)
+		}
 		w.Header().Set("Retry-After", "1")
 		problem.Write(w, problem.New(http.StatusServiceUnavailable, problem.CodeUnavailable, "the mock's store is busy; retry shortly"))
 		return
