@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -221,7 +222,7 @@ func (env *loadEnv) run(b *testing.B, storeName, op, pg string, writers bool, do
 	}
 	var peak atomic.Int64
 	if pg != "" {
-		db, err := sql.Open("pgx", strings.Split(pg, "&pool_")[0])
+		db, err := sql.Open("pgx", withoutPoolSettings(b, pg))
 		require.NoError(b, err)
 		defer db.Close()
 		wg.Go(func() {
@@ -265,4 +266,19 @@ func (env *loadEnv) run(b *testing.B, storeName, op, pg string, writers bool, do
 	if n := fails.Load() + writeFails.Load(); n > 0 {
 		b.Errorf("%d of %d requests failed (%d background creates)", n, b.N, writeFails.Load())
 	}
+}
+
+// withoutPoolSettings drops sqlstore's pool_ settings from a DSN for a
+// plain pgx connection, which would send them to the server.
+func withoutPoolSettings(b *testing.B, dsn string) string {
+	u, err := url.Parse(dsn)
+	require.NoError(b, err)
+	q := u.Query()
+	for k := range q {
+		if strings.HasPrefix(k, "pool_") {
+			q.Del(k)
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }
