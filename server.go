@@ -16,6 +16,7 @@ import (
 	"github.com/mockapi-go/mockapi/auth"
 	"github.com/mockapi-go/mockapi/internal/httpx"
 	"github.com/mockapi-go/mockapi/internal/problem"
+	"github.com/mockapi-go/mockapi/internal/ratelog"
 	"github.com/mockapi-go/mockapi/internal/secret"
 	"github.com/mockapi-go/mockapi/mock"
 	"github.com/mockapi-go/mockapi/openapi"
@@ -92,6 +93,8 @@ type Server struct {
 	mu     sync.RWMutex
 	cache  map[string]*compiled // by project id, for the latest version seen
 	builds sync.Map             // project id -> *sync.Mutex: one compilation at a time per project
+
+	loadFailures ratelog.Limiter[string] // by project id
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -473,7 +476,14 @@ func (s *Server) serveProject(w http.ResponseWriter, r *http.Request, id, prefix
 			problem.Write(w, problem.New(http.StatusNotFound, problem.CodeNotFound, "no project here"))
 			return
 		}
-		s.logger.Warn("mockapi: loading a project failed", "project", id, "err", err)
+		// Once per burst: a database that is down fails every request.
+		// A client that went away ended the store call itself: no news.
+		if r.Context().Err() == nil {
+			if ok, held := s.loadFailures.Allow(id, time.Now()); ok {
+				s.logger.Warn("mockapi: loading a project failed", "project", id, "err", err, "suppressed", held)
+			}
+		}
+		w.Header().Set("Retry-After", "1")
 		problem.Write(w, problem.New(http.StatusServiceUnavailable, problem.CodeUnavailable, "the project cannot be loaded now"))
 		return
 	}

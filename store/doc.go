@@ -32,5 +32,6 @@
 // # Errors
 //
 // Errors wrap one of the sentinel values [ErrNotFound], [ErrConflict],
-// [ErrInvalid] and [ErrClosed]; test them with [errors.Is].
+// [ErrInvalid], [ErrClosed] and [ErrUnavailable] (the database cannot serve
+// the call now; retry later); test them with [errors.Is].
 package store

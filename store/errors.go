@@ -15,4 +15,9 @@ var (
 	ErrInvalid = errors.New("store: invalid argument")
 	// ErrClosed: the Store has been closed.
 	ErrClosed = errors.New("store: closed")
+	// ErrUnavailable: the database could not serve the call now (busy,
+	// out of connections, unreachable, or the caller's deadline passed
+	// while the call waited); the same call may succeed later. Servers
+	// answer it with 503 and Retry-After.
+	ErrUnavailable = errors.New("store: unavailable")
 )

@@ -117,7 +117,7 @@ func (ps *projects) Delete(ctx context.Context, id string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("project %q: %w", id, store.ErrNotFound)
 		}
-		for _, table := range []string{"records", "share_links", "request_log"} {
+		for _, table := range []string{"records", "record_counts", "share_links", "request_log"} {
 			if _, err := tx.ExecContext(ctx, ps.db.q(`DELETE FROM `+table+` WHERE project = ?`), id); err != nil {
 				return wrap(err, "delete project %q: %s", id, table)
 			}

@@ -84,6 +84,20 @@ var migrations = []func(d *dialect) []string{
 		// index update (batched by GIN's pending list).
 		return []string{`CREATE INDEX records_data ON records USING GIN (data jsonb_path_ops)`}
 	},
+	func(d *dialect) []string {
+		// The number of base records per collection, kept by every write
+		// in its own transaction, so that an unfiltered Count (the total
+		// of every list page) reads one row instead of the collection.
+		return []string{
+			`CREATE TABLE record_counts (
+				project TEXT NOT NULL,
+				collection TEXT NOT NULL,
+				n BIGINT NOT NULL,
+				PRIMARY KEY (project, collection))`,
+			`INSERT INTO record_counts (project, collection, n)
+				SELECT project, collection, COUNT(*) FROM records WHERE session = '' AND NOT deleted GROUP BY project, collection`,
+		}
+	},
 }
 
 // migrate applies the migrations the database lacks, holding a lock that

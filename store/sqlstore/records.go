@@ -12,7 +12,10 @@ import (
 // Records live in one table keyed by (project, collection, session, id):
 // session '' is base data, any other session is that visitor's overlay, where
 // deleted marks a tombstone over a base record. Listings read the primary
-// key in order, so a page costs O(page).
+// key in order, so a page costs O(page). record_counts holds the number of
+// base records of each collection, changed in the transaction of every
+// write that adds or removes one, so that an unfiltered Count costs one
+// row in the base scope and O(overlay) in a session.
 
 type records struct{ db *db }
 
@@ -108,16 +111,30 @@ func (r *records) Create(ctx context.Context, s store.Scope, collection, id stri
 			if n, _ := res.RowsAffected(); n == 0 {
 				return recordErr(s, collection, id, store.ErrConflict)
 			}
-			return nil
+			return r.addCount(ctx, tx, s, collection, 1)
 		}
 		_, err = tx.ExecContext(ctx, r.db.q(`INSERT INTO records (project, collection, session, id, data, deleted, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), s.Project, collection, s.Session, id, string(data), false, micros(now), micros(now))
-		return wrap(err, "record %s/%s/%s", s.Project, collection, id)
+		if err != nil {
+			return wrap(err, "record %s/%s/%s", s.Project, collection, id)
+		}
+		return r.addCount(ctx, tx, s, collection, 1)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return rec, nil
+}
+
+// addCount adds delta to the count of base records of a collection, when
+// the scope is the base scope.
+func (r *records) addCount(ctx context.Context, q querier, s store.Scope, collection string, delta int) error {
+	if s.Session != "" {
+		return nil
+	}
+	_, err := q.ExecContext(ctx, r.db.q(`INSERT INTO record_counts (project, collection, n) VALUES (?, ?, ?)
+		ON CONFLICT (project, collection) DO UPDATE SET n = record_counts.n + excluded.n`), s.Project, collection, delta)
+	return wrap(err, "count %s/%s", s.Project, collection)
 }
 
 func (r *records) Get(ctx context.Context, s store.Scope, collection, id string) (*store.Record, error) {
@@ -166,8 +183,17 @@ func (r *records) Update(ctx context.Context, s store.Scope, collection, id stri
 
 func (r *records) Delete(ctx context.Context, s store.Scope, collection, id string) error {
 	if s.Session == "" {
-		return r.db.mustAffect(ctx, fmt.Sprintf("record %s/%s/%s", s.Project, collection, id),
-			`DELETE FROM records WHERE project = ? AND collection = ? AND session = '' AND id = ?`, s.Project, collection, id)
+		return r.db.inTx(ctx, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, r.db.q(`DELETE FROM records WHERE project = ? AND collection = ? AND session = '' AND id = ?`),
+				s.Project, collection, id)
+			if err != nil {
+				return wrap(err, "record %s/%s/%s", s.Project, collection, id)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return recordErr(s, collection, id, store.ErrNotFound)
+			}
+			return r.addCount(ctx, tx, s, collection, -1)
+		})
 	}
 	return r.db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := r.visible(ctx, tx, s, collection, id, true)
@@ -236,6 +262,9 @@ func (r *records) List(ctx context.Context, s store.Scope, collection string, q 
 }
 
 func (r *records) Count(ctx context.Context, s store.Scope, collection string, q store.Query) (int, error) {
+	if len(q.Filter) == 0 && len(q.Where) == 0 && q.Search == "" {
+		return r.countAll(ctx, s, collection)
+	}
 	var b sqlb
 	b.w("SELECT COUNT(*) FROM (")
 	r.listSQL(&b, s, collection, store.Query{Filter: q.Filter, Where: q.Where, Search: q.Search}, nil, 0)
@@ -245,15 +274,39 @@ func (r *records) Count(ctx context.Context, s store.Scope, collection string, q
 	return n, wrap(err, "count %s/%s", s.Project, collection)
 }
 
+// countAll counts the records the scope sees: the base count, plus, in a
+// session, its own records that hide no base record, less its tombstones
+// over base records that still exist.
+func (r *records) countAll(ctx context.Context, s store.Scope, collection string) (int, error) {
+	query := `SELECT COALESCE((SELECT n FROM record_counts WHERE project = ? AND collection = ?), 0)`
+	args := []any{s.Project, collection}
+	if s.Session != "" {
+		const overlay = `(SELECT COUNT(*) FROM records o WHERE o.project = ? AND o.collection = ? AND o.session = ? AND %s
+			AND %s (SELECT 1 FROM records b WHERE b.project = o.project AND b.collection = o.collection AND b.session = '' AND b.id = o.id))`
+		query += ` + ` + fmt.Sprintf(overlay, "NOT o.deleted", "NOT EXISTS") + ` - ` + fmt.Sprintf(overlay, "o.deleted", "EXISTS")
+		args = append(args, s.Project, collection, s.Session, s.Project, collection, s.Session)
+	}
+	var n int
+	err := r.db.QueryRowContext(ctx, r.db.q(query), args...).Scan(&n)
+	return n, wrap(err, "count %s/%s", s.Project, collection)
+}
+
 func (r *records) Reset(ctx context.Context, s store.Scope, collection string) error {
 	query := `DELETE FROM records WHERE project = ? AND (? = '' OR collection = ?)`
 	args := []any{s.Project, collection, collection}
 	if s.Session != "" {
 		query += ` AND session = ?`
 		args = append(args, s.Session)
+		_, err := r.db.ExecContext(ctx, r.db.q(query), args...)
+		return wrap(err, "reset %s/%s", s.Project, collection)
 	}
-	_, err := r.db.ExecContext(ctx, r.db.q(query), args...)
-	return wrap(err, "reset %s/%s", s.Project, collection)
+	return r.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, r.db.q(query), args...); err != nil {
+			return wrap(err, "reset %s/%s", s.Project, collection)
+		}
+		_, err := tx.ExecContext(ctx, r.db.q(`DELETE FROM record_counts WHERE project = ? AND (? = '' OR collection = ?)`), args...)
+		return wrap(err, "reset %s/%s", s.Project, collection)
+	})
 }
 
 func (r *records) DeleteSession(ctx context.Context, project, session string) error {

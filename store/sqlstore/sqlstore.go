@@ -6,9 +6,32 @@
 //	s, err := sqlstore.Open(ctx, "sqlite:/var/lib/mockapi/state.db")
 //	s, err := sqlstore.Open(ctx, "postgres://mockapi@db/mockapi")
 //
+// # Connection pool
+//
+// A store opens at most a few connections per core: 2 per GOMAXPROCS, at
+// least 4 and at most 16, so that several instances share one PostgreSQL
+// server within its default max_connections (100). Idle connections stay
+// open (for 5 minutes), so a burst reuses them. A call that finds every
+// connection busy waits for one as long as its context allows; when the
+// context ends first it fails with [store.ErrUnavailable], which servers
+// answer with 503 and Retry-After. Connections PostgreSQL refuses for want
+// of slots ("too many clients") are retried the same way. The DSN's query
+// sets the pool, with pgxpool's names, on both dialects (the driver never
+// sees them):
+//
+//	pool_max_conns=N              connections at most, busy or idle
+//	pool_max_conn_idle_time=5m    close a connection idle that long (0: never)
+//	pool_max_conn_lifetime=1h     close a connection that old (0: never, the default)
+//
+//	postgres://mockapi@db/mockapi?pool_max_conns=8
+//	sqlite:/var/lib/mockapi/state.db?pool_max_conns=4
+//
+// Statements are prepared once per connection: by pgx's statement cache on
+// PostgreSQL, and on SQLite by this package (up to 128 per connection).
+//
 // # SQLite
 //
-// The database runs in WAL mode with a busy timeout, so concurrent
+// The database runs in WAL mode with a busy timeout (10 s), so concurrent
 // goroutines (and processes) wait for each other instead of failing; write
 // transactions begin IMMEDIATE, so they never fail on a lock upgrade.
 //
@@ -22,7 +45,10 @@
 // PostgreSQL, equality conditions are jsonb containment tests that a GIN
 // index (jsonb_path_ops) on the data can serve. A listing sorted by a field
 // computes the sort key of every matching record of the collection and
-// sorts them, O(n log n) per page; Count reads every matching record. That
+// sorts them, O(n log n) per page; Count with a selection reads every
+// matching record, while an unfiltered Count (the total beside every list
+// page) reads one row of record_counts, kept by each write in its own
+// transaction (plus the session's own rows in a session). That
 // is meant for mock data sets (thousands to a few hundred thousand records
 // per collection), not for analytics. Field names and values are always
 // bind parameters, never SQL text.
@@ -38,8 +64,10 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	sqldriver "database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -110,7 +138,8 @@ func (db *db) q(query string) string {
 // Open connects to the database the DSN names, migrates its schema and
 // returns a Store that owns the connection:
 //
-//   - sqlite:PATH or file:PATH (SQLite; query parameters pass to the driver)
+//   - sqlite:PATH or file:PATH (SQLite; query parameters other than the
+//     pool settings pass to the driver)
 //   - postgres://... or postgresql://... (PostgreSQL)
 func Open(ctx context.Context, dsn string, opts ...store.Option) (*store.Store, error) {
 	d, err := OpenDriver(ctx, dsn)
@@ -122,27 +151,31 @@ func Open(ctx context.Context, dsn string, opts ...store.Option) (*store.Store, 
 
 // OpenDriver is Open without the portable layer, for wrapping with store.New.
 func OpenDriver(ctx context.Context, dsn string) (store.Driver, error) {
+	source, pl, err := splitPool(dsn)
+	if err != nil {
+		return nil, err
+	}
 	var (
-		dl         *dialect
-		driverName string
-		source     string
+		dl    *dialect
+		sqldb *sql.DB
 	)
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		dl, driverName, source = postgresDialect, "pgx", dsn
+		dl = postgresDialect
+		if sqldb, err = openPostgres(source); err != nil {
+			return nil, err
+		}
 	case strings.HasPrefix(dsn, "sqlite:"), strings.HasPrefix(dsn, "file:"):
-		dl, driverName, source = sqliteDialect, "sqlite", sqliteSource(dsn)
+		dl = sqliteDialect
+		c, err := sqlite.NewConnector(sqliteSource(source))
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
+		}
+		sqldb = sql.OpenDB(stmtCacheConnector{c})
 	default:
 		return nil, fmt.Errorf("sqlstore: DSN %q: want sqlite:PATH, file:PATH or postgres://: %w", redact(dsn), store.ErrInvalid)
 	}
-	sqldb, err := sql.Open(driverName, source)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: open %s: %w", dl.name, err)
-	}
-	if dl == sqliteDialect {
-		// One writer at a time anyway; a small pool keeps readers concurrent.
-		sqldb.SetMaxOpenConns(8)
-	}
+	pl.apply(sqldb)
 	conn := &db{DB: sqldb, d: dl}
 	if err := migrate(ctx, conn); err != nil {
 		sqldb.Close()
@@ -203,6 +236,47 @@ func isUnstorable(err error) bool {
 	return false
 }
 
+// isUnavailable reports an error that says the database cannot serve the
+// call now rather than that the call is wrong: the context ended (most
+// often while waiting for a connection or a lock), the connection broke,
+// SQLite is busy or locked past its busy timeout, PostgreSQL lacks
+// resources, is shutting down or unreachable, or aborted the transaction
+// for a serialization failure or a deadlock.
+func isUnavailable(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
+		errors.Is(err, sqldriver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) {
+		return true
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
+			return true
+		}
+		return false
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	code := pgCode(err)
+	switch {
+	case code == "":
+		return false
+	case strings.HasPrefix(code, "08"), // connection_exception
+		strings.HasPrefix(code, "53"),                     // insufficient_resources
+		code == "57P01", code == "57P02", code == "57P03", // shutdown, cannot_connect_now
+		code == "57014",                  // query_canceled (statement_timeout)
+		code == "40001", code == "40P01": // serialization_failure, deadlock_detected
+		return true
+	}
+	return false
+}
+
 func pgCode(err error) string {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
@@ -223,6 +297,8 @@ func wrap(err error, what string, args ...any) error {
 		return fmt.Errorf("%s: %w (%v)", where, store.ErrConflict, err)
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("%s: %w", where, store.ErrNotFound)
+	case isUnavailable(err):
+		return fmt.Errorf("sqlstore: %s: %w (%w)", where, store.ErrUnavailable, err)
 	case isUnstorable(err):
 		// The value, not the database, is at fault; the raw message (which
 		// may quote the value) stays out of the error callers may show.
@@ -253,7 +329,7 @@ func nowMicros() int64 { return time.Now().UnixMicro() }
 func (db *db) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("sqlstore: begin: %w", err)
+		return wrap(err, "begin")
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()

@@ -3,11 +3,14 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -158,4 +161,151 @@ func TestPostgresUnstorableIsInvalid(t *testing.T) {
 		require.ErrorIs(t, err, store.ErrInvalid, tc.name)
 		require.NotContains(t, err.Error(), "invalid byte sequence", tc.name)
 	}
+}
+
+// The pool is bounded: with pool_max_conns=2, many concurrent requests all
+// succeed, waiting for a connection within their deadline, and PostgreSQL
+// never sees more than two connections from the store.
+func TestPoolBound(t *testing.T) {
+	for name, dsn := range map[string]func(t *testing.T) string{
+		"SQLite": func(t *testing.T) string {
+			return "sqlite:" + filepath.Join(t.TempDir(), "state.db") + "?pool_max_conns=2"
+		},
+		"Postgres": func(t *testing.T) string {
+			return storetest.PostgresSchema(t, postgresDSN(t)) + "&application_name=mockapi_pool_test&pool_max_conns=2"
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dsn := dsn(t)
+			s, err := sqlstore.Open(t.Context(), dsn)
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = s.Close() })
+			scope := store.Scope{Project: "p"}
+			_, err = s.Records().Create(t.Context(), scope, "pets", "1", []byte(`{"name":"Rex"}`))
+			require.NoError(t, err)
+			var peak atomic.Int64
+			stop := make(chan struct{})
+			var sampler sync.WaitGroup
+			if name == "Postgres" {
+				admin, err := sql.Open("pgx", postgresDSN(t))
+				require.NoError(t, err)
+				defer admin.Close()
+				sampler.Go(func() {
+					for {
+						var n int64
+						if admin.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE application_name = 'mockapi_pool_test'`).Scan(&n) == nil && n > peak.Load() {
+							peak.Store(n)
+						}
+						select {
+						case <-stop:
+							return
+						case <-time.After(5 * time.Millisecond):
+						}
+					}
+				})
+			}
+			var wg sync.WaitGroup
+			errs := make([]error, 64)
+			for i := range errs {
+				wg.Go(func() {
+					ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+					defer cancel()
+					for j := range 20 {
+						if j%5 == 0 {
+							if _, err := s.Records().Create(ctx, scope, "pets", "", []byte(`{"name":"Max"}`)); err != nil {
+								errs[i] = err
+								return
+							}
+						}
+						if _, err := s.Records().Get(ctx, scope, "pets", "1"); err != nil {
+							errs[i] = err
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			close(stop)
+			sampler.Wait()
+			for _, err := range errs {
+				require.NoError(t, err)
+			}
+			n, err := s.Records().Count(t.Context(), scope, "pets", store.Query{})
+			require.NoError(t, err)
+			require.Equal(t, 1+64*4, n, "every create counted")
+			require.LessOrEqual(t, peak.Load(), int64(2), "connections PostgreSQL saw")
+			if name == "Postgres" {
+				require.Positive(t, peak.Load(), "the sampler saw the store's connections")
+			}
+		})
+	}
+}
+
+func TestOpenPoolSettings(t *testing.T) {
+	dir := t.TempDir()
+	for _, bad := range []string{"pool_max_conns=0", "pool_max_conns=x", "pool_max_conn_idle_time=soon", "pool_max_conn_lifetime=-1s"} {
+		_, err := sqlstore.Open(t.Context(), "sqlite:"+filepath.Join(dir, "bad.db")+"?"+bad)
+		require.ErrorIs(t, err, store.ErrInvalid, bad)
+	}
+	s, err := sqlstore.Open(t.Context(), "sqlite:"+filepath.Join(dir, "ok.db")+"?pool_max_conns=3&pool_max_conn_idle_time=1m&pool_max_conn_lifetime=1h")
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+}
+
+// A database made before record_counts existed gets its counts from its
+// records when it is migrated.
+func TestMigrateCounts(t *testing.T) {
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "state.db")
+	s, err := sqlstore.Open(t.Context(), dsn)
+	require.NoError(t, err)
+	scope := store.Scope{Project: "p"}
+	for range 3 {
+		_, err := s.Records().Create(t.Context(), scope, "pets", "", []byte(`{}`))
+		require.NoError(t, err)
+	}
+	_, err = s.Records().Create(t.Context(), store.Scope{Project: "p", Session: "s"}, "pets", "", []byte(`{}`))
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	db, err := sql.Open("sqlite", rawDSN(dsn))
+	require.NoError(t, err)
+	_, err = db.Exec(`DROP TABLE record_counts; DELETE FROM schema_migrations WHERE version = 3`)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	s, err = sqlstore.Open(t.Context(), dsn)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	n, err := s.Records().Count(t.Context(), scope, "pets", store.Query{})
+	require.NoError(t, err)
+	require.Equal(t, 3, n)
+}
+
+// A call whose deadline passes while it waits for a connection fails with
+// ErrUnavailable, which servers answer with 503 and Retry-After.
+func TestPoolWaitIsUnavailable(t *testing.T) {
+	s, err := sqlstore.Open(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "state.db")+"?pool_max_conns=1")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	scope := store.Scope{Project: "p"}
+	_, err = s.Records().Create(t.Context(), scope, "pets", "1", []byte(`{}`))
+	require.NoError(t, err)
+	held, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error)
+	go func() {
+		_, err := s.Records().Update(t.Context(), scope, "pets", "1", func(data json.RawMessage) (json.RawMessage, error) {
+			close(held) // the only connection is in this transaction
+			<-release
+			return data, nil
+		})
+		done <- err
+	}()
+	<-held
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	_, err = s.Records().Get(ctx, scope, "pets", "1")
+	require.ErrorIs(t, err, store.ErrUnavailable)
+	close(release)
+	require.NoError(t, <-done)
+	_, err = s.Records().Get(t.Context(), scope, "pets", "1")
+	require.NoError(t, err, "the pool serves again")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -20,7 +21,7 @@ var schemaSeq atomic.Int64
 // database of its own on one shared server.
 func PostgresSchema(t testing.TB, base string) string {
 	t.Helper()
-	admin, err := sql.Open("pgx", base)
+	admin, err := sql.Open("pgx", withoutPool(base))
 	require.NoError(t, err)
 	schema := fmt.Sprintf("mockapi_test_%d_%d", os.Getpid(), schemaSeq.Add(1))
 	_, err = admin.Exec(`CREATE SCHEMA ` + schema)
@@ -33,6 +34,23 @@ func PostgresSchema(t testing.TB, base string) string {
 	require.NoError(t, err)
 	q := u.Query()
 	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// withoutPool drops sqlstore's pool settings (pool_max_conns, ...) from a
+// DSN, which the pgx driver alone would send to the server as settings.
+func withoutPool(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	q := u.Query()
+	for k := range q {
+		if strings.HasPrefix(k, "pool_") {
+			q.Del(k)
+		}
+	}
 	u.RawQuery = q.Encode()
 	return u.String()
 }

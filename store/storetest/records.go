@@ -16,6 +16,65 @@ var base = store.Scope{Project: "p1"}
 func raw(s string) json.RawMessage { return json.RawMessage(s) }
 
 func testRecords(t *testing.T, h Harness) {
+	t.Run("CountFollowsWrites", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		r := s.Records()
+		sess := store.Scope{Project: base.Project, Session: "s1"}
+		create := func(sc store.Scope, coll, id string) {
+			t.Helper()
+			_, err := r.Create(ctx(t), sc, coll, id, raw(`{"name":"x"}`))
+			require.NoError(t, err)
+		}
+		for _, id := range []string{"1", "2", "3"} {
+			create(base, "pets", id)
+		}
+		create(base, "toys", "1")
+		require.Equal(t, 3, count(t, r, base, "pets"))
+		require.Equal(t, 3, count(t, r, sess, "pets"), "a session sees base data")
+		_, err := r.Create(ctx(t), base, "pets", "1", raw(`{}`))
+		require.ErrorIs(t, err, store.ErrConflict)
+		require.ErrorIs(t, r.Delete(ctx(t), base, "pets", "9"), store.ErrNotFound)
+		_, err = r.Replace(ctx(t), base, "pets", "1", raw(`{"name":"y"}`))
+		require.NoError(t, err)
+		require.Equal(t, 3, count(t, r, base, "pets"), "failed writes and replaces count nothing")
+
+		create(sess, "pets", "4")                                   // only in the session
+		_, err = r.Patch(ctx(t), sess, "pets", "2", raw(`{"a":1}`)) // overlays a base record
+		require.NoError(t, err)
+		require.NoError(t, r.Delete(ctx(t), sess, "pets", "3")) // hides a base record
+		require.Equal(t, 3, count(t, r, sess, "pets"))
+		require.Equal(t, 3, count(t, r, base, "pets"), "session writes leave base data alone")
+
+		require.NoError(t, r.Delete(ctx(t), base, "pets", "3")) // under the session's tombstone
+		require.NoError(t, r.Delete(ctx(t), base, "pets", "1"))
+		require.Equal(t, 1, count(t, r, base, "pets"))
+		require.Equal(t, 2, count(t, r, sess, "pets"), "2 (overlaid) and 4")
+		create(base, "pets", "5")
+		require.Equal(t, 2, count(t, r, base, "pets"))
+		require.Equal(t, 3, count(t, r, sess, "pets"))
+
+		require.NoError(t, r.Reset(ctx(t), sess, "pets"))
+		require.Equal(t, 2, count(t, r, sess, "pets"), "the session sees base data again")
+		require.NoError(t, r.Reset(ctx(t), base, "pets"))
+		require.Equal(t, 0, count(t, r, base, "pets"))
+		require.Equal(t, 1, count(t, r, base, "toys"), "reset of one collection")
+		create(base, "pets", "6")
+		require.Equal(t, 1, count(t, r, base, "pets"))
+		require.NoError(t, r.Reset(ctx(t), base, ""))
+		require.Equal(t, 0, count(t, r, base, "pets"))
+		require.Equal(t, 0, count(t, r, base, "toys"))
+
+		// A deleted project takes its records, and so its counts, along.
+		p := &store.Project{Name: "P", Visibility: store.Public}
+		require.NoError(t, s.Projects().Create(ctx(t), p))
+		ps := store.Scope{Project: p.ID}
+		create(ps, "pets", "1")
+		require.NoError(t, s.Projects().Delete(ctx(t), p.ID))
+		require.Equal(t, 0, count(t, r, ps, "pets"))
+		create(ps, "pets", "1")
+		require.Equal(t, 1, count(t, r, ps, "pets"))
+	})
 	t.Run("NUL", func(t *testing.T) {
 		t.Parallel()
 		s := h.open(t)
