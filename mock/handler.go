@@ -37,8 +37,11 @@ type Handler struct {
 	cfg        *config
 	plans      map[*openapi.Operation]*opPlan
 	gen        *fake.Generator
-	schemaOpts []openapi3.SchemaValidationOption
+	checks     *schemaChecker // response values: examples, records, self-checks
+	reqChecks  *schemaChecker // request bodies, as openapi3filter checks them
 	filterOpts *openapi3filter.Options
+	fastOpts   *openapi3filter.Options // filterOpts keeping the decoded body
+	spec30     *openapi3.T             // the document labelled 3.0 (see validateRequest)
 	warnings   []openapi.Warning
 	cors       *cors.Cors      // nil: WithoutCORS
 	redact     map[string]bool // query parameter names never logged
@@ -74,13 +77,11 @@ func New(doc *openapi.Document, opts ...Option) (*Handler, error) {
 		h.cors = policy.compile()
 	}
 	h.gen = fake.New(fake.Options{Mode: fake.Response, MaxDepth: cfg.maxDepth})
-	h.schemaOpts = []openapi3.SchemaValidationOption{
+	// The options a client of the mock would validate a response with.
+	h.checks = newSchemaChecker(doc.T.IsOpenAPI31OrLater(),
 		openapi3.VisitAsResponse(), openapi3.EnableFormatValidation(), openapi3.MultiErrors(),
-		openapi3.SetSchemaRegexCompiler(openapi.RegexCompiler),
-	}
-	if doc.T.IsOpenAPI31OrLater() {
-		h.schemaOpts = append(h.schemaOpts, openapi3.EnableJSONSchema2020())
-	}
+		openapi3.SetSchemaRegexCompiler(openapi.RegexCompiler))
+	v31 := doc.T.IsOpenAPI31OrLater()
 	h.filterOpts = &openapi3filter.Options{
 		MultiError:          true,
 		SkipSettingDefaults: true,
@@ -88,6 +89,17 @@ func New(doc *openapi.Document, opts ...Option) (*Handler, error) {
 		// Credentials are checked for presence by the handler itself (and
 		// for real by the auth package); the filter must not reject them.
 		AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { return nil },
+	}
+	// The options openapi3filter gives VisitJSON for a request body.
+	h.reqChecks = newSchemaChecker(v31, openapi3.VisitAsRequest(), openapi3.MultiErrors(),
+		openapi3.SetSchemaRegexCompiler(openapi.RegexCompiler))
+	if v31 {
+		fast := *h.filterOpts
+		fast.KeepValidatedValue = true
+		h.fastOpts = &fast
+		t := *doc.T
+		t.OpenAPI = "3.0.3"
+		h.spec30 = &t
 	}
 	h.redact = map[string]bool{"apidogtoken": true, "api_key": true, "apikey": true, "key": true,
 		"token": true, "access_token": true, "password": true, "secret": true}

@@ -21,7 +21,8 @@ import (
 type opPlan struct {
 	op       *openapi.Operation
 	route    *routers.Route
-	statuses []*statusPlan // in declared order: explicit codes ascending, ranges, default
+	route30  *routers.Route // 3.1 only: route under the document labelled 3.0 (acceptsFast)
+	statuses []*statusPlan  // in declared order: explicit codes ascending, ranges, default
 	byCode   map[int]*statusPlan
 	byRange  [6]*statusPlan // "1XX" .. "5XX"
 	def      *statusPlan
@@ -83,12 +84,34 @@ func (h *Handler) buildPlans() {
 	}
 }
 
+// sameVerdictParams reports an operation whose parameters all have schemas
+// that sameVerdictParam accepts.
+func sameVerdictParams(op *openapi.Operation) bool {
+	var params openapi3.Parameters
+	if op.PathItem != nil {
+		params = append(params, op.PathItem.Parameters...)
+	}
+	params = append(params, op.Operation.Parameters...)
+	for _, ref := range params {
+		if ref == nil || ref.Value == nil || ref.Value.Schema == nil || len(ref.Value.Content) != 0 ||
+			!sameVerdictParam(ref.Value.Schema.Value) {
+			return false
+		}
+	}
+	return true
+}
+
 func (h *Handler) buildPlan(op *openapi.Operation) *opPlan {
 	p := &opPlan{
 		op:       op,
 		byCode:   map[int]*statusPlan{},
 		route:    &routers.Route{Spec: h.doc.T, Path: op.Key, PathItem: op.PathItem, Method: op.Method, Operation: op.Operation},
 		declared: "",
+	}
+	if h.spec30 != nil && sameVerdictParams(op) {
+		r30 := *p.route
+		r30.Spec = h.spec30
+		p.route30 = &r30
 	}
 	responses := op.Responses()
 	keys := make([]string, 0, responses.Len())
@@ -336,7 +359,7 @@ func (h *Handler) checkValue(s *openapi3.Schema, v any) (err error) {
 			v = rt
 		}
 	}
-	return s.VisitJSON(v, h.schemaOpts...)
+	return h.checks.validate(s, v)
 }
 
 func isEmptyValue(v any) bool {
