@@ -22,6 +22,7 @@ type opPlan struct {
 	op       *openapi.Operation
 	route    *routers.Route
 	route30  *routers.Route // 3.1 only: route under the document labelled 3.0 (acceptsFast)
+	fastReq  bool           // route30 judges this operation's parameters as route does
 	statuses []*statusPlan  // in declared order: explicit codes ascending, ranges, default
 	byCode   map[int]*statusPlan
 	byRange  [6]*statusPlan // "1XX" .. "5XX"
@@ -108,10 +109,11 @@ func (h *Handler) buildPlan(op *openapi.Operation) *opPlan {
 		route:    &routers.Route{Spec: h.doc.T, Path: op.Key, PathItem: op.PathItem, Method: op.Method, Operation: op.Operation},
 		declared: "",
 	}
-	if h.spec30 != nil && sameVerdictParams(op) {
+	if h.spec30 != nil {
 		r30 := *p.route
 		r30.Spec = h.spec30
 		p.route30 = &r30
+		p.fastReq = sameVerdictParams(op)
 	}
 	responses := op.Responses()
 	keys := make([]string, 0, responses.Len())

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"testing"
@@ -127,7 +128,7 @@ func TestSchemaCheckerSameVerdicts(t *testing.T) {
 		h, err := New(doc, WithSeed(3), WithoutState())
 		require.NoError(t, err, name)
 		for _, s := range corpusSchemas(doc) {
-			for _, c := range []*schemaChecker{h.checks, h.reqChecks} {
+			for _, c := range []*schemaChecker{h.checks, h.reqChecks, h.respChecks} {
 				modes[c.check(s).mode]++
 				for _, v := range probeValues(h, s, 6) {
 					v = roundTrip(v)
@@ -197,7 +198,7 @@ func TestFastRequestSameVerdicts(t *testing.T) {
 		client := newSpecClient(doc, 5)
 		for _, op := range doc.Operations() {
 			p := h.plans[op]
-			if p.route30 == nil {
+			if !p.fastReq {
 				continue
 			}
 			fast++
@@ -223,7 +224,7 @@ func TestFastRequestSameVerdicts(t *testing.T) {
 					continue
 				}
 				slow := *p
-				slow.route30 = nil
+				slow.fastReq = false
 				want := h.validateRequest(req.Context(), &slow, mk(), m) == nil
 				got := h.validateRequest(req.Context(), p, mk(), m) == nil
 				compared++
@@ -285,4 +286,28 @@ func requestVariants(u *url.URL, body []byte) []requestVariant {
 		}
 	}
 	return out
+}
+
+// TestSelfCheck31 shows the self-check on a 3.1 document passing the
+// mock's own answers and still catching a body that breaks the schema.
+func TestSelfCheck31(t *testing.T) {
+	t.Parallel()
+	for _, v := range twinVersions {
+		h, err := New(twinDoc(t, v), WithSeed(1), WithSelfCheck())
+		require.NoError(t, err)
+		for _, target := range []string{"/items?_limit=2", "/items/0b5c4ad1-0c1e-4f59-a7e4-2f0d61e0c0de"} {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, httptest.NewRequest("GET", target, nil))
+			assert.Contains(t, []int{200, 404}, w.Code, "%s %s: %s", v, target, w.Body.String())
+		}
+		m, err := h.Document().Match(httptest.NewRequest("GET", "/items", nil))
+		require.NoError(t, err)
+		p := h.plans[m.Operation]
+		mp := p.byCode[200].media[0]
+		r := httptest.NewRequest("GET", "/items", nil)
+		assert.Nil(t, h.selfCheck(r, p, 200, mp, []byte(`{"data":[],"total":0}`)), v)
+		for _, bad := range []string{`{"data":[{"name":"x"}],"total":1}`, `{"data":[],"total":-1}`, `[]`, `{`} {
+			assert.NotNil(t, h.selfCheck(r, p, 200, mp, []byte(bad)), "%s: %s", v, bad)
+		}
+	}
 }

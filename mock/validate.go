@@ -21,7 +21,7 @@ const maxProblemItems = 50
 // validateRequest checks parameters, content type and body against the
 // operation. It returns nil or a problem with status 400, 415 or 422.
 func (h *Handler) validateRequest(ctx context.Context, p *opPlan, r *http.Request, m openapi.Match) *problem.Problem {
-	if p.route30 != nil && h.acceptsFast(ctx, p, r, m) {
+	if p.fastReq && h.acceptsFast(ctx, p, r, m) {
 		return nil
 	}
 	input := &openapi3filter.RequestValidationInput{
@@ -73,7 +73,7 @@ func (h *Handler) validateRequest(ctx context.Context, p *opPlan, r *http.Reques
 // The request goes through openapi3filter on route30, the operation under
 // the document labelled 3.0, so that it runs kin's own validator; the
 // decoded body is then checked by reqChecks, which gives the 3.1 verdict
-// with a validator compiled once. An operation has a route30 only when its
+// with a validator compiled once. This is done only for operations whose
 // parameter schemas get the same verdicts from both validators
 // (sameVerdictParam). When either check rejects, validateRequest asks
 // openapi3filter on the real route, whose verdict and errors stand.
