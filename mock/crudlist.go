@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -184,17 +185,8 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 			schema, rawJSON = mp.schema, mp.kind == renderJSON
 		}
 	}
-	itemS, prop := listItems(schema)
-	maxItems := 0
-	if schema != nil {
-		arr := schema
-		if prop != "" {
-			arr = properties(schema)[prop]
-		}
-		if arr != nil && arr.MaxItems != nil {
-			maxItems = int(*arr.MaxItems)
-		}
-	}
+	ls := h.listShapeOf(schema)
+	itemS, prop, maxItems := ls.items, ls.prop, ls.maxItems
 	if itemS == nil || !isObjectSchema(itemS) {
 		h.respond(w, r, p, controls{}, nil) // this response does not list resources
 		return
@@ -223,10 +215,15 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 	}
 	hdr := w.Header()
 	hdr.Set("X-Total-Count", strconv.Itoa(total))
+	var links []pageLink
+	if lr.limit > 0 {
+		links = pageLinks(r, lr, total)
+	}
 	if lr.paged && lr.limit > 0 {
-		hdr.Set("Link", linkHeader(pageLinks(r, lr, total)))
+		hdr.Set("Link", linkHeader(links))
 	}
 	items := make([]any, 0, len(page.Records))
+	allRaw := true // every item is a record as stored, valid by construction
 	for _, rec := range page.Records {
 		// A record written since this handler was built was shaped to the
 		// item schema then: as JSON it goes out as stored, not decoded and
@@ -236,6 +233,7 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 			items = append(items, json.RawMessage(rec.Data))
 			continue
 		}
+		allRaw = false
 		var data map[string]any
 		if json.Unmarshal(rec.Data, &data) != nil {
 			continue
@@ -249,9 +247,9 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 		if prop == "" {
 			return items, true
 		}
-		env := h.generateObject(faker(), s)
+		env := h.generateObject(faker(), ls.skeleton)
 		env[prop] = items
-		props := properties(s)
+		props := ls.props
 		set := func(v int, names ...string) {
 			for name, ps := range props {
 				if ps.Type == nil || !(ps.Type.Is(openapi3.TypeInteger) || ps.Type.Is(openapi3.TypeNumber)) {
@@ -270,13 +268,81 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 		set(lr.q.Offset, "offset", "skip", "start")
 		if lr.limit > 0 {
 			set((total+lr.limit-1)/lr.limit, "totalpages", "pages", "pagecount", "lastpage")
-			h.setPageLinks(r, s, env, pageLinks(r, lr, total))
+			h.setPageLinks(r, s, env, links)
+		}
+		if allRaw && ls.splits {
+			// The items are valid and within maxItems (lr.limit): the
+			// envelope is valid if it is with no items.
+			env[prop] = []any{}
+			ok := h.validFor(s, env)
+			env[prop] = items
+			return env, ok
 		}
 		if !h.validFor(s, env) {
 			return nil, false
 		}
 		return env, true
 	})
+}
+
+// listShape is what a list response's schema says about the listing,
+// worked out once per schema (listShapeOf).
+type listShape struct {
+	items    *openapi3.Schema // the item schema, nil when the schema lists nothing
+	prop     string           // the envelope's array property, "" for a bare array
+	maxItems int              // the array's maxItems, 0 for none
+	props    map[string]*openapi3.Schema
+	splits   bool             // envelopeSplits
+	skeleton *openapi3.Schema // the envelope with an empty array: what is generated around the items
+}
+
+func (h *Handler) listShapeOf(s *openapi3.Schema) *listShape {
+	if s == nil {
+		return &listShape{}
+	}
+	if ls, ok := h.listShapes.Load(s); ok {
+		return ls.(*listShape)
+	}
+	ls := &listShape{skeleton: s}
+	ls.items, ls.prop = listItems(s)
+	arr := s
+	if ls.prop != "" {
+		ls.props = properties(s)
+		arr = ls.props[ls.prop]
+		ls.splits = envelopeSplits(s, ls.prop)
+	}
+	if arr != nil && arr.MaxItems != nil {
+		ls.maxItems = int(*arr.MaxItems)
+	}
+	if ls.splits {
+		// Generating the envelope would generate items only to drop them.
+		sk := *s
+		sk.Properties = maps.Clone(s.Properties)
+		none := uint64(0)
+		sk.Properties[ls.prop] = &openapi3.SchemaRef{Value: &openapi3.Schema{
+			Type: &openapi3.Types{openapi3.TypeArray}, Items: arr.Items, MaxItems: &none}}
+		ls.skeleton = &sk
+	}
+	v, _ := h.listShapes.LoadOrStore(s, ls)
+	return v.(*listShape)
+}
+
+// envelopeSplits reports an envelope schema s whose validity, for a value
+// whose array property prop holds valid items no more than maxItems, is
+// the validity of the same value with no items: nothing in s or in the
+// array's schema looks at the items together or at prop's value from
+// elsewhere.
+func envelopeSplits(s *openapi3.Schema, prop string) bool {
+	if len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) != 0 || s.Not != nil || s.If != nil || s.Then != nil || s.Else != nil ||
+		len(s.Enum) != 0 || s.Const != nil || len(s.DependentSchemas) != 0 || len(s.PatternProperties) != 0 ||
+		s.UnevaluatedProperties.Has != nil || s.UnevaluatedProperties.Schema != nil || s.Properties[prop] == nil {
+		return false
+	}
+	a := s.Properties[prop].Value
+	return a != nil && a.Type != nil && a.Type.Is(openapi3.TypeArray) && a.MinItems == 0 && !a.UniqueItems &&
+		len(a.AllOf)+len(a.AnyOf)+len(a.OneOf) == 0 && a.Not == nil && a.If == nil && a.Then == nil && a.Else == nil &&
+		len(a.Enum) == 0 && a.Const == nil && a.Contains == nil && len(a.PrefixItems) == 0 &&
+		a.UnevaluatedItems.Has == nil && a.UnevaluatedItems.Schema == nil && !a.Nullable
 }
 
 // pageLink is one link of a paged listing.

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/brianvoe/gofakeit/v6"
@@ -44,6 +45,7 @@ type Handler struct {
 	filterOpts *openapi3filter.Options
 	fastOpts   *openapi3filter.Options // filterOpts keeping the decoded body
 	spec30     *openapi3.T             // the document labelled 3.0 (see validateRequest)
+	listShapes sync.Map                // *openapi3.Schema -> *listShape
 	warnings   []openapi.Warning
 	cors       *cors.Cors      // nil: WithoutCORS
 	redact     map[string]bool // query parameter names never logged
