@@ -352,32 +352,66 @@ type pageLink struct{ rel, url string }
 // pagination style the request used, as paths inside the handler's mount.
 func pageLinks(r *http.Request, lr listRequest, total int) []pageLink {
 	q := r.URL.Query()
+	// The page's own parameter (k1, set per link) and the page size (k2),
+	// the rest of the query as the client sent it: url.Values.Encode's
+	// output, without a copy of the query per link.
+	k1, k2 := "_page", ""
+	switch {
+	case lr.pageName != "":
+		k1 = lr.pageName
+	case lr.offsetName != "":
+		k1 = lr.offsetName
+	}
+	if lr.sizeName != "" {
+		k2 = lr.sizeName
+	} else if lr.pageName == "" && lr.offsetName == "" {
+		k2 = "_limit"
+	}
+	keys := make([]string, 0, len(q)+2)
+	for k := range q {
+		keys = append(keys, k)
+	}
+	for _, k := range []string{k1, k2} {
+		if _, ok := q[k]; !ok && k != "" {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	base := mountedPath(r) + "?"
+	size := strconv.Itoa(lr.limit)
 	at := func(offset int) string {
-		c := url.Values{}
-		for k, v := range q {
-			c[k] = v
+		v := offset
+		if k1 != lr.offsetName || lr.pageName != "" {
+			v = offset/lr.limit + 1
 		}
-		switch {
-		case lr.pageName != "":
-			c.Set(lr.pageName, strconv.Itoa(offset/lr.limit+1))
-		case lr.offsetName != "":
-			c.Set(lr.offsetName, strconv.Itoa(offset))
-		default:
-			c.Set("_page", strconv.Itoa(offset/lr.limit+1))
+		var b strings.Builder
+		b.WriteString(base)
+		for i, k := range keys {
+			vals := q[k]
+			switch k {
+			case k2:
+				vals = []string{size}
+			case k1:
+				vals = []string{strconv.Itoa(v)}
+			}
+			for j, val := range vals {
+				if i > 0 || j > 0 {
+					b.WriteByte('&')
+				}
+				b.WriteString(url.QueryEscape(k))
+				b.WriteByte('=')
+				b.WriteString(url.QueryEscape(val))
+			}
 		}
-		if lr.sizeName != "" {
-			c.Set(lr.sizeName, strconv.Itoa(lr.limit))
-		} else if lr.pageName == "" && lr.offsetName == "" {
-			c.Set("_limit", strconv.Itoa(lr.limit))
-		}
-		return mountedPath(r) + "?" + c.Encode()
+		return b.String()
 	}
 	offset := lr.q.Offset
 	last := 0
 	if total > 0 {
 		last = ((total - 1) / lr.limit) * lr.limit
 	}
-	links := []pageLink{{"first", at(0)}}
+	links := make([]pageLink, 0, 4)
+	links = append(links, pageLink{"first", at(0)})
 	if offset > 0 {
 		links = append(links, pageLink{"prev", at(max(offset-lr.limit, 0))})
 	}
@@ -390,11 +424,18 @@ func pageLinks(r *http.Request, lr listRequest, total int) []pageLink {
 // linkHeader builds an RFC 8288 Link header with first, prev, next and last
 // pages.
 func linkHeader(links []pageLink) string {
-	out := make([]string, len(links))
+	var b strings.Builder
 	for i, l := range links {
-		out[i] = fmt.Sprintf(`<%s>; rel="%s"`, l.url, l.rel)
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('<')
+		b.WriteString(l.url)
+		b.WriteString(`>; rel="`)
+		b.WriteString(l.rel)
+		b.WriteByte('"')
 	}
-	return strings.Join(out, ", ")
+	return b.String()
 }
 
 // linkFields names the envelope properties that hold a page link,

@@ -354,7 +354,14 @@ func (h *Handler) checkValue(s *openapi3.Schema, v any) (err error) {
 			err = fmt.Errorf("validator failed: %v", r)
 		}
 	}()
-	// Round-trip through JSON so numbers and maps look as they do on the wire.
+	// Round-trip through JSON so numbers and maps look as they do on the
+	// wire; scalars need only their numbers made float64.
+	switch t := v.(type) {
+	case nil, string, bool, float64:
+		return h.checks.validate(s, v)
+	case int:
+		return h.checks.validate(s, float64(t))
+	}
 	if b, jerr := json.Marshal(v); jerr == nil {
 		var rt any
 		if json.Unmarshal(b, &rt) == nil {
