@@ -88,6 +88,11 @@ func (c *schemaChecker) check(s *openapi3.Schema) *schemaCheck {
 // compileCheck makes the decision kin-openapi's useJSONSchema2020 makes on
 // every call (openapi3/schema_jsonschema_validator.go, v0.152).
 func compileCheck(s *openapi3.Schema) *schemaCheck {
+	if sameVerdictParam(s) {
+		// A primitive both validators judge alike: kin's own is the
+		// quicker (no big.Rat per number).
+		return &schemaCheck{mode: checkVisit}
+	}
 	features := walkSchemas(s, has2020Keyword)
 	// kin's own validator with 2020-12 settings differs from it without
 	// them in one way: "nullable" is ignored. Such a schema stays with kin.
