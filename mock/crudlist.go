@@ -64,6 +64,7 @@ type listRequest struct {
 	paged              bool // the client asked for a page
 	pageName, sizeName string
 	offsetName         string
+	query              url.Values // the request's, parsed once
 }
 
 const maxListLimit = 1000
@@ -78,7 +79,8 @@ func (h *Handler) listRequest(r *http.Request, res *resource, maxItems int) (lis
 			fmt.Sprintf("query parameter %s=%q is not a non-negative integer", name, v))
 		return &p
 	}
-	for name, vals := range r.URL.Query() {
+	lr.query = r.URL.Query()
+	for name, vals := range lr.query {
 		if len(vals) == 0 {
 			continue
 		}
@@ -351,7 +353,10 @@ type pageLink struct{ rel, url string }
 // pageLinks are the first, prev, next and last pages of a listing, in the
 // pagination style the request used, as paths inside the handler's mount.
 func pageLinks(r *http.Request, lr listRequest, total int) []pageLink {
-	q := r.URL.Query()
+	q := lr.query
+	if q == nil {
+		q = r.URL.Query()
+	}
 	// The page's own parameter (k1, set per link) and the page size (k2),
 	// the rest of the query as the client sent it: url.Values.Encode's
 	// output, without a copy of the query per link.
@@ -379,12 +384,19 @@ func pageLinks(r *http.Request, lr listRequest, total int) []pageLink {
 	slices.Sort(keys)
 	base := mountedPath(r) + "?"
 	size := strconv.Itoa(lr.limit)
+	n := len(base) + 2*len(k1) + len(k2) + len(size) + 24
+	for k, vals := range q {
+		for _, v := range vals {
+			n += len(k) + len(v) + 2
+		}
+	}
 	at := func(offset int) string {
 		v := offset
 		if k1 != lr.offsetName || lr.pageName != "" {
 			v = offset/lr.limit + 1
 		}
 		var b strings.Builder
+		b.Grow(n)
 		b.WriteString(base)
 		for i, k := range keys {
 			vals := q[k]
@@ -425,6 +437,11 @@ func pageLinks(r *http.Request, lr listRequest, total int) []pageLink {
 // pages.
 func linkHeader(links []pageLink) string {
 	var b strings.Builder
+	n := 0
+	for _, l := range links {
+		n += len(l.url) + len(l.rel) + 12
+	}
+	b.Grow(n)
 	for i, l := range links {
 		if i > 0 {
 			b.WriteString(", ")
