@@ -230,7 +230,10 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 		// A record written since this handler was built was shaped to the
 		// item schema then: as JSON it goes out as stored, not decoded and
 		// encoded again.
-		trusted := itemS == res.item && !rec.UpdatedAt.Before(h.state.built)
+		if itemS == res.item {
+			rec = h.reshapeStored(ctx, scope, coll, res, rec, faker)
+		}
+		trusted := itemS == res.item && h.trusted(rec)
 		if trusted && rawJSON && isJSONObject(rec.Data) {
 			items = append(items, json.RawMessage(rec.Data))
 			continue
