@@ -85,6 +85,37 @@ func (h *Handler) buildPlans() {
 	}
 }
 
+// anyJSONBody returns op, or a copy of it whose JSON request bodies accept
+// any value: on route30, openapi3filter checks a request's parameters,
+// content type and presence of a body and decodes it, and acceptsFast
+// checks the body against its real schema (reqChecks). JSON decoding does
+// not depend on the schema; other media types keep theirs.
+func anyJSONBody(op *openapi3.Operation) *openapi3.Operation {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return op
+	}
+	rb := *op.RequestBody.Value
+	rb.Content = make(openapi3.Content, len(op.RequestBody.Value.Content))
+	changed := false
+	for name, mt := range op.RequestBody.Value.Content {
+		media := strings.ToLower(strings.TrimSpace(strings.Split(name, ";")[0]))
+		if mt != nil && mt.Schema != nil && mt.Schema.Value != nil && (media == "application/json" || strings.HasSuffix(media, "+json")) &&
+			(mt.Schema.Value.Type == nil || !mt.Schema.Value.Type.Includes(openapi3.TypeString)) {
+			// (a string schema may be binary, which kin reads as bytes)
+			c := *mt
+			c.Schema = &openapi3.SchemaRef{Value: &openapi3.Schema{}}
+			mt, changed = &c, true
+		}
+		rb.Content[name] = mt
+	}
+	if !changed {
+		return op
+	}
+	out := *op
+	out.RequestBody = &openapi3.RequestBodyRef{Value: &rb}
+	return &out
+}
+
 // sameVerdictParams reports an operation whose parameters all have schemas
 // that sameVerdictParam accepts.
 func sameVerdictParams(op *openapi.Operation) bool {
@@ -112,6 +143,7 @@ func (h *Handler) buildPlan(op *openapi.Operation) *opPlan {
 	if h.spec30 != nil {
 		r30 := *p.route
 		r30.Spec = h.spec30
+		r30.Operation = anyJSONBody(op.Operation)
 		p.route30 = &r30
 		p.fastReq = sameVerdictParams(op)
 	}
