@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"mime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
@@ -386,13 +388,11 @@ func (h *Handler) checkValue(s *openapi3.Schema, v any) (err error) {
 			err = fmt.Errorf("validator failed: %v", r)
 		}
 	}()
-	// Round-trip through JSON so numbers and maps look as they do on the
-	// wire; scalars need only their numbers made float64.
-	switch t := v.(type) {
-	case nil, string, bool, float64:
-		return h.checks.validate(s, v)
-	case int:
-		return h.checks.validate(s, float64(t))
+	// Numbers and maps must look as they do on the wire: a value made of
+	// JSON's own types only needs its integers made float64, anything else
+	// goes through JSON and back.
+	if w, ok := wireValue(v); ok {
+		return h.checks.validate(s, w)
 	}
 	if b, jerr := json.Marshal(v); jerr == nil {
 		var rt any
@@ -401,6 +401,70 @@ func (h *Handler) checkValue(s *openapi3.Schema, v any) (err error) {
 		}
 	}
 	return h.checks.validate(s, v)
+}
+
+// wireValue returns v as decoding its JSON would give it, when v holds
+// nothing but nil, bool, float64, valid UTF-8 strings, int, int64, []any
+// and map[string]any: the integers become float64, in copies of the
+// slices and maps that hold them. It reports false for anything else.
+func wireValue(v any) (any, bool) {
+	w, _, ok := wire(v)
+	return w, ok
+}
+
+func wire(v any) (out any, changed, ok bool) {
+	switch t := v.(type) {
+	case nil, bool:
+		return v, false, true
+	case float64:
+		return v, false, !math.IsInf(t, 0) && !math.IsNaN(t)
+	case string:
+		return v, false, utf8.ValidString(t)
+	case int:
+		return float64(t), true, true
+	case int64:
+		return float64(t), true, true
+	case []any:
+		var cp []any
+		for i, e := range t {
+			w, ch, ok := wire(e)
+			if !ok {
+				return nil, false, false
+			}
+			if ch && cp == nil {
+				cp = slices.Clone(t)
+			}
+			if cp != nil {
+				cp[i] = w
+			}
+		}
+		if cp != nil {
+			return cp, true, true
+		}
+		return v, false, true
+	case map[string]any:
+		if t == nil {
+			return v, false, true
+		}
+		var cp map[string]any
+		for k, e := range t {
+			w, ch, ok := wire(e)
+			if !ok || !utf8.ValidString(k) {
+				return nil, false, false
+			}
+			if ch {
+				if cp == nil {
+					cp = maps.Clone(t)
+				}
+				cp[k] = w
+			}
+		}
+		if cp != nil {
+			return cp, true, true
+		}
+		return v, false, true
+	}
+	return nil, false, false
 }
 
 func isEmptyValue(v any) bool {

@@ -311,3 +311,19 @@ func TestSelfCheck31(t *testing.T) {
 		}
 	}
 }
+
+// TestWireValue shows wireValue giving what a JSON round trip gives.
+func TestWireValue(t *testing.T) {
+	t.Parallel()
+	for _, v := range []any{nil, true, 1.5, "é", 7, int64(1) << 60,
+		[]any{1, "x", []any{2}}, map[string]any{"a": 1, "b": map[string]any{"c": []any{int64(3), nil}}, "d": "x"},
+		map[string]any{}, []any{}} {
+		got, ok := wireValue(v)
+		require.True(t, ok, "%v", v)
+		assert.Equal(t, roundTrip(v), got, "%v", v)
+	}
+	for _, v := range []any{"\xff", json.RawMessage(`{}`), struct{}{}, []any{uint8(1)}, map[string]any{"a": []string{}}} {
+		_, ok := wireValue(v)
+		assert.False(t, ok, "%v", v)
+	}
+}
