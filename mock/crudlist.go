@@ -224,8 +224,9 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 	if lr.paged && lr.limit > 0 {
 		hdr.Set("Link", linkHeader(links))
 	}
-	items := make([]any, 0, len(page.Records))
-	allRaw := true // every item is a record as stored, valid by construction
+	var raw [][]byte // the records, while every one goes out as stored
+	var items []any  // the items, once one does not
+	allRaw := true   // every item is a record as stored, valid by construction
 	for _, rec := range page.Records {
 		// A record written since this handler was built was shaped to the
 		// item schema then: as JSON it goes out as stored, not decoded and
@@ -235,25 +236,39 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 		}
 		trusted := itemS == res.item && h.trusted(rec)
 		if trusted && rawJSON && isJSONObject(rec.Data) {
-			items = append(items, json.RawMessage(rec.Data))
+			if allRaw {
+				raw = append(raw, rec.Data)
+			} else {
+				items = append(items, json.RawMessage(rec.Data))
+			}
 			continue
 		}
-		allRaw = false
+		if allRaw {
+			allRaw = false
+			items = make([]any, 0, len(page.Records))
+			for _, d := range raw {
+				items = append(items, json.RawMessage(d))
+			}
+		}
 		var data map[string]any
 		if json.Unmarshal(rec.Data, &data) != nil {
 			continue
 		}
 		items = append(items, h.shape(itemS, data, faker, trusted, res.IDField))
 	}
+	var list any = items
+	if allRaw {
+		list = joinRaw(raw) // the page as one JSON array
+	}
 	h.respondValue(w, r, p, sp, 0, faker, func(s *openapi3.Schema) (any, bool) {
 		if s != schema || itemS == nil {
 			return nil, false
 		}
 		if prop == "" {
-			return items, true
+			return list, true
 		}
 		env := h.generateObject(faker(), ls.skeleton)
-		env[prop] = items
+		env[prop] = list
 		props := ls.props
 		set := func(v int, names ...string) {
 			for name, ps := range props {
@@ -280,7 +295,7 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 			// envelope is valid if it is with no items.
 			env[prop] = []any{}
 			ok := h.validFor(s, env)
-			env[prop] = items
+			env[prop] = list
 			return env, ok
 		}
 		if !h.validFor(s, env) {
@@ -506,6 +521,23 @@ func (h *Handler) setPageLinks(r *http.Request, s *openapi3.Schema, env map[stri
 			}
 		}
 	}
+}
+
+// joinRaw makes one JSON array of JSON values.
+func joinRaw(vals [][]byte) json.RawMessage {
+	n := 2 + len(vals)
+	for _, v := range vals {
+		n += len(v)
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '[')
+	for i, v := range vals {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, v...)
+	}
+	return append(b, ']')
 }
 
 // isJSONObject is a cheap sanity check of stored data, which the store
