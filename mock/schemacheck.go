@@ -9,6 +9,7 @@ import (
 	"math"
 	"regexp"
 	"sync"
+	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -31,6 +32,8 @@ type schemaChecker struct {
 	plain []openapi3.SchemaValidationOption // opts without EnableJSONSchema2020
 	v31   bool
 	cache sync.Map // *openapi3.Schema -> *schemaCheck
+
+	compiles atomic.Int64 // decisions made (compileCheck calls), for tests
 }
 
 // checkMode is the validator VisitJSON settles on for one schema.
@@ -43,6 +46,7 @@ const (
 )
 
 type schemaCheck struct {
+	once     sync.Once // compileCheck runs once per schema, even when first uses race
 	mode     checkMode
 	compiled *jsonschema.Schema
 }
@@ -77,55 +81,62 @@ func (c *schemaChecker) validate(s *openapi3.Schema, v any) (err error) {
 	return s.VisitJSON(v, c.opts...)
 }
 
+// check returns the decision for s, made on first use. The cache holds the
+// schemas of one document, which the handler's checks are only given.
 func (c *schemaChecker) check(s *openapi3.Schema) *schemaCheck {
-	if sc, ok := c.cache.Load(s); ok {
-		return sc.(*schemaCheck)
+	v, ok := c.cache.Load(s)
+	if !ok {
+		v, _ = c.cache.LoadOrStore(s, &schemaCheck{})
 	}
-	sc, _ := c.cache.LoadOrStore(s, compileCheck(s))
-	return sc.(*schemaCheck)
+	sc := v.(*schemaCheck)
+	sc.once.Do(func() {
+		c.compiles.Add(1)
+		sc.mode, sc.compiled = compileCheck(s)
+	})
+	return sc
 }
 
 // compileCheck makes the decision kin-openapi's useJSONSchema2020 makes on
 // every call (openapi3/schema_jsonschema_validator.go, v0.152).
-func compileCheck(s *openapi3.Schema) *schemaCheck {
+func compileCheck(s *openapi3.Schema) (checkMode, *jsonschema.Schema) {
 	if sameVerdictParam(s) {
 		// A primitive both validators judge alike: kin's own is the
 		// quicker (no big.Rat per number).
-		return &schemaCheck{mode: checkVisit}
+		return checkVisit, nil
 	}
 	features := walkSchemas(s, has2020Keyword)
 	// kin's own validator with 2020-12 settings differs from it without
 	// them in one way: "nullable" is ignored. Such a schema stays with kin.
-	visit := &schemaCheck{mode: checkVisit}
+	visit := checkVisit
 	if walkSchemas(s, func(s *openapi3.Schema) bool { return s.Nullable }) {
-		visit = &schemaCheck{mode: checkKin}
+		visit = checkKin
 	}
 	b, err := json.Marshal(s)
 	if err != nil {
-		return &schemaCheck{mode: checkKin}
+		return checkKin, nil
 	}
 	var doc any
 	if err := json.Unmarshal(b, &doc); err != nil {
-		return &schemaCheck{mode: checkKin}
+		return checkKin, nil
 	}
 	refs := hasComponentRef(doc)
 	if refs {
 		if features {
 			// kin copies the targets into $defs first: left to kin.
-			return &schemaCheck{mode: checkKin}
+			return checkKin, nil
 		}
-		return visit // kin compiles, then uses its own validator
+		return visit, nil // kin compiles, then uses its own validator
 	}
 	compiled, err := compileSchema(doc)
 	switch {
 	case errors.Is(err, errNeedsKin):
-		return &schemaCheck{mode: checkKin}
+		return checkKin, nil
 	case err != nil && features:
-		return &schemaCheck{mode: checkKin}
+		return checkKin, nil
 	case err != nil:
-		return visit
+		return visit, nil
 	}
-	return &schemaCheck{mode: checkCompiled, compiled: compiled}
+	return checkCompiled, compiled
 }
 
 var errNeedsKin = errors.New("left to kin-openapi")

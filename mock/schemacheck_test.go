@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/brianvoe/gofakeit/v6"
@@ -326,4 +327,49 @@ func TestWireValue(t *testing.T) {
 		_, ok := wireValue(v)
 		assert.False(t, ok, "%v", v)
 	}
+}
+
+// TestCompiledOnce shows each schema's check decided (and compiled) once:
+// concurrent first requests included, later requests compile nothing.
+func TestCompiledOnce(t *testing.T) {
+	t.Parallel()
+	h, err := New(twinDoc(t, "3.1.0"), WithSeed(1), WithSelfCheck())
+	require.NoError(t, err)
+	compiles := func() (n int64, schemas int) {
+		for _, c := range []*schemaChecker{h.checks, h.reqChecks, h.respChecks} {
+			n += c.compiles.Load()
+			c.cache.Range(func(any, any) bool { schemas++; return true })
+		}
+		return n, schemas
+	}
+	round := func() {
+		done := make(chan struct{})
+		for i := 0; i < 8; i++ {
+			go func() {
+				defer func() { done <- struct{}{} }()
+				for _, rq := range []struct{ method, target, body string }{
+					{"POST", "/items", `{"name":"Rex","status":"sold"}`},
+					{"POST", "/items", `{"name":"","status":"bogus"}`},
+					{"GET", "/items?_limit=3", ""},
+					{"GET", "/items?_limit=x", ""},
+				} {
+					r := httptest.NewRequest(rq.method, rq.target, strings.NewReader(rq.body))
+					if rq.body != "" {
+						r.Header.Set("Content-Type", "application/json")
+					}
+					h.ServeHTTP(httptest.NewRecorder(), r)
+				}
+			}()
+		}
+		for i := 0; i < 8; i++ {
+			<-done
+		}
+	}
+	round()
+	first, schemas := compiles()
+	require.Positive(t, first)
+	assert.Equal(t, int64(schemas), first, "one decision per schema")
+	round()
+	again, _ := compiles()
+	assert.Equal(t, first, again, "nothing compiled after first use")
 }
