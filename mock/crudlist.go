@@ -269,26 +269,29 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 		}
 		env := h.generateObject(faker(), ls.skeleton)
 		env[prop] = list
-		props := ls.props
-		set := func(v int, names ...string) {
-			for name, ps := range props {
-				if ps.Type == nil || !(ps.Type.Is(openapi3.TypeInteger) || ps.Type.Is(openapi3.TypeNumber)) {
+		for _, c := range ls.counters {
+			var v int
+			switch c.count {
+			case countTotal:
+				v = total
+			case countPage:
+				v = lr.page
+			case countLimit:
+				v = lr.limit
+			case countOffset:
+				v = lr.q.Offset
+			case countPages:
+				if lr.limit == 0 {
 					continue
 				}
-				for _, n := range names {
-					if normControl(name) == n && h.validFor(ps, v) {
-						env[name] = v
-					}
-				}
+				v = (total + lr.limit - 1) / lr.limit
+			}
+			if h.validFor(c.schema, v) {
+				env[c.name] = v
 			}
 		}
-		set(total, "total", "totalcount", "count", "totalitems", "totalelements", "totalresults", "totalrecords", "numfound")
-		set(lr.page, "page", "currentpage", "pagenumber")
-		set(lr.limit, "perpage", "pagesize", "limit", "size")
-		set(lr.q.Offset, "offset", "skip", "start")
 		if lr.limit > 0 {
-			set((total+lr.limit-1)/lr.limit, "totalpages", "pages", "pagecount", "lastpage")
-			h.setPageLinks(r, s, env, links)
+			h.setPageLinks(r, s, ls.props, env, links)
 		}
 		if allRaw && ls.splits {
 			// The items are valid and within maxItems (lr.limit): the
@@ -314,6 +317,35 @@ type listShape struct {
 	props    map[string]*openapi3.Schema
 	splits   bool             // envelopeSplits
 	skeleton *openapi3.Schema // the envelope with an empty array: what is generated around the items
+	counters []counterField   // the envelope's numeric properties that count the listing
+}
+
+// counterField is an envelope property set to one of the listing's counts.
+type counterField struct {
+	name   string
+	schema *openapi3.Schema
+	count  listCount
+}
+
+type listCount uint8
+
+const (
+	countTotal listCount = iota
+	countPage
+	countLimit
+	countOffset
+	countPages
+)
+
+// countNames names the envelope properties of each count, normalised as
+// normControl does.
+var countNames = map[string]listCount{
+	"total": countTotal, "totalcount": countTotal, "count": countTotal, "totalitems": countTotal,
+	"totalelements": countTotal, "totalresults": countTotal, "totalrecords": countTotal, "numfound": countTotal,
+	"page": countPage, "currentpage": countPage, "pagenumber": countPage,
+	"perpage": countLimit, "pagesize": countLimit, "limit": countLimit, "size": countLimit,
+	"offset": countOffset, "skip": countOffset, "start": countOffset,
+	"totalpages": countPages, "pages": countPages, "pagecount": countPages, "lastpage": countPages,
 }
 
 func (h *Handler) listShapeOf(s *openapi3.Schema) *listShape {
@@ -333,6 +365,15 @@ func (h *Handler) listShapeOf(s *openapi3.Schema) *listShape {
 	}
 	if arr != nil && arr.MaxItems != nil {
 		ls.maxItems = int(*arr.MaxItems)
+	}
+	for _, name := range slices.Sorted(maps.Keys(ls.props)) {
+		ps := ls.props[name]
+		if ps.Type == nil || !(ps.Type.Is(openapi3.TypeInteger) || ps.Type.Is(openapi3.TypeNumber)) {
+			continue
+		}
+		if c, ok := countNames[normControl(name)]; ok {
+			ls.counters = append(ls.counters, counterField{name, ps, c})
+		}
 	}
 	if ls.splits {
 		// Generating the envelope would generate items only to drop them.
@@ -488,7 +529,7 @@ var linkFields = map[string]string{
 // inside the mock: the path, or an absolute URL when the schema wants one.
 // A link with no page (no next on the last page) is null when the property
 // allows it, left out when it is optional, and the last page otherwise.
-func (h *Handler) setPageLinks(r *http.Request, s *openapi3.Schema, env map[string]any, links []pageLink) {
+func (h *Handler) setPageLinks(r *http.Request, s *openapi3.Schema, props map[string]*openapi3.Schema, env map[string]any, links []pageLink) {
 	byRel := map[string]string{}
 	for _, l := range links {
 		byRel[l.rel] = l.url
@@ -497,7 +538,7 @@ func (h *Handler) setPageLinks(r *http.Request, s *openapi3.Schema, env map[stri
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	for name, ps := range properties(s) {
+	for name, ps := range props {
 		rel, ok := linkFields[normControl(name)]
 		if !ok || ps.Type == nil || !ps.Type.Is(openapi3.TypeString) {
 			continue
