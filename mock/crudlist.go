@@ -267,29 +267,48 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 		if prop == "" {
 			return list, true
 		}
-		env := h.generateObject(faker(), ls.skeleton)
-		env[prop] = list
-		for _, c := range ls.counters {
-			var v int
-			switch c.count {
-			case countTotal:
-				v = total
-			case countPage:
-				v = lr.page
-			case countLimit:
-				v = lr.limit
-			case countOffset:
-				v = lr.q.Offset
-			case countPages:
-				if lr.limit == 0 {
-					continue
+		// counts sets the envelope's counts; it reports false when one of
+		// them is not valid for its property (and is left out).
+		counts := func(env map[string]any) bool {
+			all := true
+			for _, c := range ls.counters {
+				var v int
+				switch c.count {
+				case countTotal:
+					v = total
+				case countPage:
+					v = lr.page
+				case countLimit:
+					v = lr.limit
+				case countOffset:
+					v = lr.q.Offset
+				case countPages:
+					if lr.limit == 0 {
+						continue
+					}
+					v = (total + lr.limit - 1) / lr.limit
 				}
-				v = (total + lr.limit - 1) / lr.limit
+				if h.validFor(c.schema, v) {
+					env[c.name] = v
+				} else {
+					all = false
+				}
 			}
-			if h.validFor(c.schema, v) {
-				env[c.name] = v
+			return all
+		}
+		if allRaw && ls.splits && ls.countsOnly {
+			// Nothing to generate: the items and the counts are the
+			// whole envelope, when that is valid.
+			env := make(map[string]any, len(ls.props))
+			env[prop] = []any{}
+			if counts(env) && h.validFor(s, env) {
+				env[prop] = list
+				return env, true
 			}
 		}
+		env := h.generateObject(faker(), ls.skeleton)
+		env[prop] = list
+		counts(env)
 		if lr.limit > 0 {
 			h.setPageLinks(r, s, ls.props, env, links)
 		}
@@ -318,6 +337,9 @@ type listShape struct {
 	splits   bool             // envelopeSplits
 	skeleton *openapi3.Schema // the envelope with an empty array: what is generated around the items
 	counters []counterField   // the envelope's numeric properties that count the listing
+	// countsOnly: the envelope's properties are the items and counters
+	// only, so nothing of it needs generating.
+	countsOnly bool
 }
 
 // counterField is an envelope property set to one of the listing's counts.
@@ -375,6 +397,7 @@ func (h *Handler) listShapeOf(s *openapi3.Schema) *listShape {
 			ls.counters = append(ls.counters, counterField{name, ps, c})
 		}
 	}
+	ls.countsOnly = ls.prop != "" && len(ls.props) == len(ls.counters)+1
 	if ls.splits {
 		// Generating the envelope would generate items only to drop them.
 		sk := *s
