@@ -376,8 +376,20 @@ func (h *Handler) buildExample(mp *mediaPlan, name string, value any, ptr string
 	return ep
 }
 
-func (h *Handler) validFor(s *openapi3.Schema, v any) bool {
-	return s == nil || h.checkValue(s, v) == nil
+func (h *Handler) validFor(s *openapi3.Schema, v any) (ok bool) {
+	if s == nil {
+		return true
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			ok = false
+		}
+	}()
+	w, isWire := wireValue(v)
+	if !isWire {
+		return h.checkValue(s, v) == nil
+	}
+	return h.checks.valid(s, w)
 }
 
 // checkValue validates v as a response value of schema s, the way a client

@@ -81,8 +81,19 @@ func (c *schemaChecker) validate(s *openapi3.Schema, v any) (err error) {
 	return s.VisitJSON(v, c.opts...)
 }
 
-// check returns the decision for s, made on first use. The cache holds the
-// schemas of one document, which the handler's checks are only given.
+// valid reports whether validate would return nil, without asking
+// VisitJSON for the error of a rejected value (which on 3.1 compiles).
+func (c *schemaChecker) valid(s *openapi3.Schema, v any) bool {
+	if s != nil && c.v31 {
+		if sc := c.check(s); sc.mode == checkCompiled {
+			return sc.compiled.Validate(v) == nil
+		}
+	}
+	return c.validate(s, v) == nil
+}
+
+// check returns the decision for s, made on first use. The cache only ever
+// holds the handler's document's schemas: it checks against no others.
 func (c *schemaChecker) check(s *openapi3.Schema) *schemaCheck {
 	v, ok := c.cache.Load(s)
 	if !ok {

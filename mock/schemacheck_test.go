@@ -137,6 +137,7 @@ func TestSchemaCheckerSameVerdicts(t *testing.T) {
 					got := validateSafe(c, s, v) == nil
 					compared++
 					assert.Equal(t, want, got, "%s: %v against %s", name, v, schemaJSON(s))
+					assert.Equal(t, want, validSafe(c, s, v), "valid: %s: %v against %s", name, v, schemaJSON(s))
 				}
 			}
 		}
@@ -174,6 +175,15 @@ func validateSafe(c *schemaChecker, s *openapi3.Schema, v any) (err error) {
 		}
 	}()
 	return c.validate(s, v)
+}
+
+func validSafe(c *schemaChecker, s *openapi3.Schema, v any) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			ok = false
+		}
+	}()
+	return c.valid(s, v)
 }
 
 var errPanic = io.ErrUnexpectedEOF
