@@ -49,6 +49,9 @@ type schemaCheck struct {
 	once     sync.Once // compileCheck runs once per schema, even when first uses race
 	mode     checkMode
 	compiled *jsonschema.Schema
+	// primitive: checkVisit chosen for speed (sameVerdictParam), where
+	// kin would use its compiled validator: same verdicts, other errors.
+	primitive bool
 }
 
 func newSchemaChecker(v31 bool, opts ...openapi3.SchemaValidationOption) *schemaChecker {
@@ -103,6 +106,7 @@ func (c *schemaChecker) check(s *openapi3.Schema) *schemaCheck {
 	sc.once.Do(func() {
 		c.compiles.Add(1)
 		sc.mode, sc.compiled = compileCheck(s)
+		sc.primitive = sameVerdictParam(s)
 	})
 	return sc
 }

@@ -21,18 +21,23 @@ const maxProblemItems = 50
 // validateRequest checks parameters, content type and body against the
 // operation. It returns nil or a problem with status 400, 415 or 422.
 func (h *Handler) validateRequest(ctx context.Context, p *opPlan, r *http.Request, m openapi.Match) *problem.Problem {
-	if p.fastReq && h.acceptsFast(ctx, p, r, m) {
-		return nil
+	var err error
+	if p.fastReq {
+		var ok bool
+		if ok, err = h.acceptsFast(ctx, p, r, m); ok {
+			return nil
+		}
 	}
-	input := &openapi3filter.RequestValidationInput{
-		Request:    r,
-		PathParams: m.Params(),
-		Route:      p.route,
-		Options:    h.filterOpts,
-	}
-	err := safeValidateRequest(ctx, input)
 	if err == nil {
-		return nil
+		input := &openapi3filter.RequestValidationInput{
+			Request:    r,
+			PathParams: m.Params(),
+			Route:      p.route,
+			Options:    h.filterOpts,
+		}
+		if err = safeValidateRequest(ctx, input); err == nil {
+			return nil
+		}
 	}
 	status := http.StatusBadRequest
 	var items []problem.Item
@@ -75,9 +80,11 @@ func (h *Handler) validateRequest(ctx context.Context, p *opPlan, r *http.Reques
 // decoded body is then checked by reqChecks, which gives the 3.1 verdict
 // with a validator compiled once. This is done only for operations whose
 // parameter schemas get the same verdicts from both validators
-// (sameVerdictParam). When either check rejects, validateRequest asks
+// (sameVerdictParam). When kin's own validator rejects the body (a schema
+// with component $refs), its error is returned as openapi3filter would
+// return it on the real route. When either check rejects, validateRequest asks
 // openapi3filter on the real route, whose verdict and errors stand.
-func (h *Handler) acceptsFast(ctx context.Context, p *opPlan, r *http.Request, m openapi.Match) bool {
+func (h *Handler) acceptsFast(ctx context.Context, p *opPlan, r *http.Request, m openapi.Match) (bool, error) {
 	input := &openapi3filter.RequestValidationInput{
 		Request:    r,
 		PathParams: m.Params(),
@@ -85,21 +92,41 @@ func (h *Handler) acceptsFast(ctx context.Context, p *opPlan, r *http.Request, m
 		Options:    h.fastOpts,
 	}
 	if safeValidateRequest(ctx, input) != nil {
-		return false
+		return false, nil
 	}
 	vb, ok := r.Body.(interface{ ValidatedValue() any })
 	if !ok {
-		return true // no body, or no schema to check it against
+		return true, nil // no body, or no schema to check it against
 	}
 	rb := p.route.Operation.RequestBody
 	if rb == nil || rb.Value == nil {
-		return false
+		return false, nil
 	}
 	mt := rb.Value.Content.Get(r.Header.Get("Content-Type"))
 	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
-		return false
+		return false, nil
 	}
-	return h.reqChecks.validate(mt.Schema.Value, vb.ValidatedValue()) == nil
+	s, v := mt.Schema.Value, vb.ValidatedValue()
+	if sc := h.reqChecks.check(s); sc.mode != checkVisit || sc.primitive {
+		return h.reqChecks.validate(s, v) == nil, nil
+	}
+	// kin's own validator judges this body on the real route too, after
+	// compiling a validator it does not use: its error, without that.
+	serr := s.VisitJSON(v, h.reqChecks.plain...)
+	if serr == nil {
+		return true, nil
+	}
+	id := strings.TrimSpace(mt.Schema.Ref)
+	if id == "" {
+		id = strings.TrimSpace(s.Title)
+	}
+	if id != "" {
+		id = " " + id
+	}
+	input.Route = p.route
+	input.Options = h.filterOpts
+	return false, openapi3.MultiError{&openapi3filter.RequestError{
+		Input: input, RequestBody: rb.Value, Reason: "doesn't match schema" + id, Err: serr}}
 }
 
 // sameVerdictParam reports a parameter schema that kin-openapi's own
