@@ -201,6 +201,7 @@ func (h *Handler) serveCRUD(w http.ResponseWriter, r *http.Request, p *opPlan, c
 			h.recordErr(w, r, p, ctl, body, id, err)
 			return
 		}
+		rec = h.reshapeStored(ctx, scope, coll, res, rec, faker)
 		h.respondRecord(w, r, p, res, p.primary, 0, rec, nil, faker)
 	case ActionCreate:
 		h.crudCreate(w, r, p, cp, scope, coll, ctl, body, faker)
@@ -305,7 +306,7 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request, p *opPlan, ct
 // respondRecord answers with a stored resource, shaped to the chosen
 // response's schema.
 func (h *Handler) respondRecord(w http.ResponseWriter, r *http.Request, p *opPlan, res *resource, sp *statusPlan, status int, rec *store.Record, data map[string]any, faker func() *gofakeit.Faker) {
-	trusted := !rec.UpdatedAt.Before(h.state.built)
+	trusted := h.trusted(rec)
 	if data == nil && trusted && sp != nil && isJSONObject(rec.Data) {
 		// Written since this handler was built, so shaped to the item
 		// schema then: as JSON it goes out as stored.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -63,6 +64,7 @@ type listRequest struct {
 	paged              bool // the client asked for a page
 	pageName, sizeName string
 	offsetName         string
+	query              url.Values // the request's, parsed once
 }
 
 const maxListLimit = 1000
@@ -77,7 +79,8 @@ func (h *Handler) listRequest(r *http.Request, res *resource, maxItems int) (lis
 			fmt.Sprintf("query parameter %s=%q is not a non-negative integer", name, v))
 		return &p
 	}
-	for name, vals := range r.URL.Query() {
+	lr.query = r.URL.Query()
+	for name, vals := range lr.query {
 		if len(vals) == 0 {
 			continue
 		}
@@ -184,17 +187,8 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 			schema, rawJSON = mp.schema, mp.kind == renderJSON
 		}
 	}
-	itemS, prop := listItems(schema)
-	maxItems := 0
-	if schema != nil {
-		arr := schema
-		if prop != "" {
-			arr = properties(schema)[prop]
-		}
-		if arr != nil && arr.MaxItems != nil {
-			maxItems = int(*arr.MaxItems)
-		}
-	}
+	ls := h.listShapeOf(schema)
+	itemS, prop, maxItems := ls.items, ls.prop, ls.maxItems
 	if itemS == nil || !isObjectSchema(itemS) {
 		h.respond(w, r, p, controls{}, nil) // this response does not list resources
 		return
@@ -223,18 +217,38 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 	}
 	hdr := w.Header()
 	hdr.Set("X-Total-Count", strconv.Itoa(total))
-	if lr.paged && lr.limit > 0 {
-		hdr.Set("Link", linkHeader(pageLinks(r, lr, total)))
+	var links []pageLink
+	if lr.limit > 0 {
+		links = pageLinks(r, lr, total)
 	}
-	items := make([]any, 0, len(page.Records))
+	if lr.paged && lr.limit > 0 {
+		hdr.Set("Link", linkHeader(links))
+	}
+	var raw [][]byte // the records, while every one goes out as stored
+	var items []any  // the items, once one does not
+	allRaw := true   // every item is a record as stored, valid by construction
 	for _, rec := range page.Records {
 		// A record written since this handler was built was shaped to the
 		// item schema then: as JSON it goes out as stored, not decoded and
 		// encoded again.
-		trusted := itemS == res.item && !rec.UpdatedAt.Before(h.state.built)
+		if itemS == res.item {
+			rec = h.reshapeStored(ctx, scope, coll, res, rec, faker)
+		}
+		trusted := itemS == res.item && h.trusted(rec)
 		if trusted && rawJSON && isJSONObject(rec.Data) {
-			items = append(items, json.RawMessage(rec.Data))
+			if allRaw {
+				raw = append(raw, rec.Data)
+			} else {
+				items = append(items, json.RawMessage(rec.Data))
+			}
 			continue
+		}
+		if allRaw {
+			allRaw = false
+			items = make([]any, 0, len(page.Records))
+			for _, d := range raw {
+				items = append(items, json.RawMessage(d))
+			}
 		}
 		var data map[string]any
 		if json.Unmarshal(rec.Data, &data) != nil {
@@ -242,35 +256,69 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 		}
 		items = append(items, h.shape(itemS, data, faker, trusted, res.IDField))
 	}
+	var list any = items
+	if allRaw {
+		list = joinRaw(raw) // the page as one JSON array
+	}
 	h.respondValue(w, r, p, sp, 0, faker, func(s *openapi3.Schema) (any, bool) {
 		if s != schema || itemS == nil {
 			return nil, false
 		}
 		if prop == "" {
-			return items, true
+			return list, true
 		}
-		env := h.generateObject(faker(), s)
-		env[prop] = items
-		props := properties(s)
-		set := func(v int, names ...string) {
-			for name, ps := range props {
-				if ps.Type == nil || !(ps.Type.Is(openapi3.TypeInteger) || ps.Type.Is(openapi3.TypeNumber)) {
-					continue
-				}
-				for _, n := range names {
-					if normControl(name) == n && h.validFor(ps, v) {
-						env[name] = v
+		// counts sets the envelope's counts; it reports false when one of
+		// them is not valid for its property (and is left out).
+		counts := func(env map[string]any) bool {
+			all := true
+			for _, c := range ls.counters {
+				var v int
+				switch c.count {
+				case countTotal:
+					v = total
+				case countPage:
+					v = lr.page
+				case countLimit:
+					v = lr.limit
+				case countOffset:
+					v = lr.q.Offset
+				case countPages:
+					if lr.limit == 0 {
+						continue
 					}
+					v = (total + lr.limit - 1) / lr.limit
+				}
+				if h.validFor(c.schema, v) {
+					env[c.name] = v
+				} else {
+					all = false
 				}
 			}
+			return all
 		}
-		set(total, "total", "totalcount", "count", "totalitems", "totalelements", "totalresults", "totalrecords", "numfound")
-		set(lr.page, "page", "currentpage", "pagenumber")
-		set(lr.limit, "perpage", "pagesize", "limit", "size")
-		set(lr.q.Offset, "offset", "skip", "start")
+		if allRaw && ls.splits && ls.countsOnly {
+			// Nothing to generate: the items and the counts are the
+			// whole envelope, when that is valid.
+			env := make(map[string]any, len(ls.props))
+			env[prop] = []any{}
+			if counts(env) && h.validFor(s, env) {
+				env[prop] = list
+				return env, true
+			}
+		}
+		env := h.generateObject(faker(), ls.skeleton)
+		env[prop] = list
+		counts(env)
 		if lr.limit > 0 {
-			set((total+lr.limit-1)/lr.limit, "totalpages", "pages", "pagecount", "lastpage")
-			h.setPageLinks(r, s, env, pageLinks(r, lr, total))
+			h.setPageLinks(r, s, ls.props, env, links)
+		}
+		if allRaw && ls.splits {
+			// The items are valid and within maxItems (lr.limit): the
+			// envelope is valid if it is with no items.
+			env[prop] = []any{}
+			ok := h.validFor(s, env)
+			env[prop] = list
+			return env, ok
 		}
 		if !h.validFor(s, env) {
 			return nil, false
@@ -279,39 +327,185 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 	})
 }
 
+// listShape is what a list response's schema says about the listing,
+// worked out once per schema (listShapeOf).
+type listShape struct {
+	items    *openapi3.Schema // the item schema, nil when the schema lists nothing
+	prop     string           // the envelope's array property, "" for a bare array
+	maxItems int              // the array's maxItems, 0 for none
+	props    map[string]*openapi3.Schema
+	splits   bool             // envelopeSplits
+	skeleton *openapi3.Schema // the envelope with an empty array: what is generated around the items
+	counters []counterField   // the envelope's numeric properties that count the listing
+	// countsOnly: the envelope's properties are the items and counters
+	// only, so nothing of it needs generating.
+	countsOnly bool
+}
+
+// counterField is an envelope property set to one of the listing's counts.
+type counterField struct {
+	name   string
+	schema *openapi3.Schema
+	count  listCount
+}
+
+type listCount uint8
+
+const (
+	countTotal listCount = iota
+	countPage
+	countLimit
+	countOffset
+	countPages
+)
+
+// countNames names the envelope properties of each count, normalised as
+// normControl does.
+var countNames = map[string]listCount{
+	"total": countTotal, "totalcount": countTotal, "count": countTotal, "totalitems": countTotal,
+	"totalelements": countTotal, "totalresults": countTotal, "totalrecords": countTotal, "numfound": countTotal,
+	"page": countPage, "currentpage": countPage, "pagenumber": countPage,
+	"perpage": countLimit, "pagesize": countLimit, "limit": countLimit, "size": countLimit,
+	"offset": countOffset, "skip": countOffset, "start": countOffset,
+	"totalpages": countPages, "pages": countPages, "pagecount": countPages, "lastpage": countPages,
+}
+
+func (h *Handler) listShapeOf(s *openapi3.Schema) *listShape {
+	if s == nil {
+		return &listShape{}
+	}
+	if ls, ok := h.listShapes.Load(s); ok {
+		return ls.(*listShape)
+	}
+	ls := &listShape{skeleton: s}
+	ls.items, ls.prop = listItems(s)
+	arr := s
+	if ls.prop != "" {
+		ls.props = properties(s)
+		arr = ls.props[ls.prop]
+		ls.splits = envelopeSplits(s, ls.prop)
+	}
+	if arr != nil && arr.MaxItems != nil {
+		ls.maxItems = int(*arr.MaxItems)
+	}
+	for _, name := range slices.Sorted(maps.Keys(ls.props)) {
+		ps := ls.props[name]
+		if ps.Type == nil || !(ps.Type.Is(openapi3.TypeInteger) || ps.Type.Is(openapi3.TypeNumber)) {
+			continue
+		}
+		if c, ok := countNames[normControl(name)]; ok {
+			ls.counters = append(ls.counters, counterField{name, ps, c})
+		}
+	}
+	ls.countsOnly = ls.prop != "" && len(ls.props) == len(ls.counters)+1
+	if ls.splits {
+		// Generating the envelope would generate items only to drop them.
+		sk := *s
+		sk.Properties = maps.Clone(s.Properties)
+		none := uint64(0)
+		sk.Properties[ls.prop] = &openapi3.SchemaRef{Value: &openapi3.Schema{
+			Type: &openapi3.Types{openapi3.TypeArray}, Items: arr.Items, MaxItems: &none}}
+		ls.skeleton = &sk
+	}
+	v, _ := h.listShapes.LoadOrStore(s, ls)
+	return v.(*listShape)
+}
+
+// envelopeSplits reports an envelope schema s whose validity, for a value
+// whose array property prop holds valid items no more than maxItems, is
+// the validity of the same value with no items: nothing in s or in the
+// array's schema looks at the items together or at prop's value from
+// elsewhere.
+func envelopeSplits(s *openapi3.Schema, prop string) bool {
+	if len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) != 0 || s.Not != nil || s.If != nil || s.Then != nil || s.Else != nil ||
+		len(s.Enum) != 0 || s.Const != nil || len(s.DependentSchemas) != 0 || len(s.PatternProperties) != 0 ||
+		s.UnevaluatedProperties.Has != nil || s.UnevaluatedProperties.Schema != nil || s.Properties[prop] == nil {
+		return false
+	}
+	a := s.Properties[prop].Value
+	return a != nil && a.Type != nil && a.Type.Is(openapi3.TypeArray) && a.MinItems == 0 && !a.UniqueItems &&
+		len(a.AllOf)+len(a.AnyOf)+len(a.OneOf) == 0 && a.Not == nil && a.If == nil && a.Then == nil && a.Else == nil &&
+		len(a.Enum) == 0 && a.Const == nil && a.Contains == nil && len(a.PrefixItems) == 0 &&
+		a.UnevaluatedItems.Has == nil && a.UnevaluatedItems.Schema == nil && !a.Nullable
+}
+
 // pageLink is one link of a paged listing.
 type pageLink struct{ rel, url string }
 
 // pageLinks are the first, prev, next and last pages of a listing, in the
 // pagination style the request used, as paths inside the handler's mount.
 func pageLinks(r *http.Request, lr listRequest, total int) []pageLink {
-	q := r.URL.Query()
+	q := lr.query
+	if q == nil {
+		q = r.URL.Query()
+	}
+	// The page's own parameter (k1, set per link) and the page size (k2),
+	// the rest of the query as the client sent it: url.Values.Encode's
+	// output, without a copy of the query per link.
+	k1, k2 := "_page", ""
+	switch {
+	case lr.pageName != "":
+		k1 = lr.pageName
+	case lr.offsetName != "":
+		k1 = lr.offsetName
+	}
+	if lr.sizeName != "" {
+		k2 = lr.sizeName
+	} else if lr.pageName == "" && lr.offsetName == "" {
+		k2 = "_limit"
+	}
+	keys := make([]string, 0, len(q)+2)
+	for k := range q {
+		keys = append(keys, k)
+	}
+	for _, k := range []string{k1, k2} {
+		if _, ok := q[k]; !ok && k != "" {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	base := mountedPath(r) + "?"
+	size := strconv.Itoa(lr.limit)
+	n := len(base) + 2*len(k1) + len(k2) + len(size) + 24
+	for k, vals := range q {
+		for _, v := range vals {
+			n += len(k) + len(v) + 2
+		}
+	}
 	at := func(offset int) string {
-		c := url.Values{}
-		for k, v := range q {
-			c[k] = v
+		v := offset
+		if k1 != lr.offsetName || lr.pageName != "" {
+			v = offset/lr.limit + 1
 		}
-		switch {
-		case lr.pageName != "":
-			c.Set(lr.pageName, strconv.Itoa(offset/lr.limit+1))
-		case lr.offsetName != "":
-			c.Set(lr.offsetName, strconv.Itoa(offset))
-		default:
-			c.Set("_page", strconv.Itoa(offset/lr.limit+1))
+		var b strings.Builder
+		b.Grow(n)
+		b.WriteString(base)
+		for i, k := range keys {
+			vals := q[k]
+			switch k {
+			case k2:
+				vals = []string{size}
+			case k1:
+				vals = []string{strconv.Itoa(v)}
+			}
+			for j, val := range vals {
+				if i > 0 || j > 0 {
+					b.WriteByte('&')
+				}
+				b.WriteString(url.QueryEscape(k))
+				b.WriteByte('=')
+				b.WriteString(url.QueryEscape(val))
+			}
 		}
-		if lr.sizeName != "" {
-			c.Set(lr.sizeName, strconv.Itoa(lr.limit))
-		} else if lr.pageName == "" && lr.offsetName == "" {
-			c.Set("_limit", strconv.Itoa(lr.limit))
-		}
-		return mountedPath(r) + "?" + c.Encode()
+		return b.String()
 	}
 	offset := lr.q.Offset
 	last := 0
 	if total > 0 {
 		last = ((total - 1) / lr.limit) * lr.limit
 	}
-	links := []pageLink{{"first", at(0)}}
+	links := make([]pageLink, 0, 4)
+	links = append(links, pageLink{"first", at(0)})
 	if offset > 0 {
 		links = append(links, pageLink{"prev", at(max(offset-lr.limit, 0))})
 	}
@@ -324,11 +518,23 @@ func pageLinks(r *http.Request, lr listRequest, total int) []pageLink {
 // linkHeader builds an RFC 8288 Link header with first, prev, next and last
 // pages.
 func linkHeader(links []pageLink) string {
-	out := make([]string, len(links))
-	for i, l := range links {
-		out[i] = fmt.Sprintf(`<%s>; rel="%s"`, l.url, l.rel)
+	var b strings.Builder
+	n := 0
+	for _, l := range links {
+		n += len(l.url) + len(l.rel) + 12
 	}
-	return strings.Join(out, ", ")
+	b.Grow(n)
+	for i, l := range links {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('<')
+		b.WriteString(l.url)
+		b.WriteString(`>; rel="`)
+		b.WriteString(l.rel)
+		b.WriteByte('"')
+	}
+	return b.String()
 }
 
 // linkFields names the envelope properties that hold a page link,
@@ -346,7 +552,7 @@ var linkFields = map[string]string{
 // inside the mock: the path, or an absolute URL when the schema wants one.
 // A link with no page (no next on the last page) is null when the property
 // allows it, left out when it is optional, and the last page otherwise.
-func (h *Handler) setPageLinks(r *http.Request, s *openapi3.Schema, env map[string]any, links []pageLink) {
+func (h *Handler) setPageLinks(r *http.Request, s *openapi3.Schema, props map[string]*openapi3.Schema, env map[string]any, links []pageLink) {
 	byRel := map[string]string{}
 	for _, l := range links {
 		byRel[l.rel] = l.url
@@ -355,7 +561,7 @@ func (h *Handler) setPageLinks(r *http.Request, s *openapi3.Schema, env map[stri
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	for name, ps := range properties(s) {
+	for name, ps := range props {
 		rel, ok := linkFields[normControl(name)]
 		if !ok || ps.Type == nil || !ps.Type.Is(openapi3.TypeString) {
 			continue
@@ -379,6 +585,23 @@ func (h *Handler) setPageLinks(r *http.Request, s *openapi3.Schema, env map[stri
 			}
 		}
 	}
+}
+
+// joinRaw makes one JSON array of JSON values.
+func joinRaw(vals [][]byte) json.RawMessage {
+	n := 2 + len(vals)
+	for _, v := range vals {
+		n += len(v)
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '[')
+	for i, v := range vals {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, v...)
+	}
+	return append(b, ']')
 }
 
 // isJSONObject is a cheap sanity check of stored data, which the store

@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"mime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
@@ -21,7 +23,9 @@ import (
 type opPlan struct {
 	op       *openapi.Operation
 	route    *routers.Route
-	statuses []*statusPlan // in declared order: explicit codes ascending, ranges, default
+	route30  *routers.Route // 3.1 only: route under the document labelled 3.0 (acceptsFast)
+	fastReq  bool           // route30 judges this operation's parameters as route does
+	statuses []*statusPlan  // in declared order: explicit codes ascending, ranges, default
 	byCode   map[int]*statusPlan
 	byRange  [6]*statusPlan // "1XX" .. "5XX"
 	def      *statusPlan
@@ -83,12 +87,67 @@ func (h *Handler) buildPlans() {
 	}
 }
 
+// anyJSONBody returns op, or a copy of it whose JSON request bodies accept
+// any value: on route30, openapi3filter checks a request's parameters,
+// content type and presence of a body and decodes it, and acceptsFast
+// checks the body against its real schema (reqChecks). JSON decoding does
+// not depend on the schema; other media types keep theirs.
+func anyJSONBody(op *openapi3.Operation) *openapi3.Operation {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return op
+	}
+	rb := *op.RequestBody.Value
+	rb.Content = make(openapi3.Content, len(op.RequestBody.Value.Content))
+	changed := false
+	for name, mt := range op.RequestBody.Value.Content {
+		media := strings.ToLower(strings.TrimSpace(strings.Split(name, ";")[0]))
+		if mt != nil && mt.Schema != nil && mt.Schema.Value != nil && (media == "application/json" || strings.HasSuffix(media, "+json")) &&
+			(mt.Schema.Value.Type == nil || !mt.Schema.Value.Type.Includes(openapi3.TypeString)) {
+			// (a string schema may be binary, which kin reads as bytes)
+			c := *mt
+			c.Schema = &openapi3.SchemaRef{Value: &openapi3.Schema{}}
+			mt, changed = &c, true
+		}
+		rb.Content[name] = mt
+	}
+	if !changed {
+		return op
+	}
+	out := *op
+	out.RequestBody = &openapi3.RequestBodyRef{Value: &rb}
+	return &out
+}
+
+// sameVerdictParams reports an operation whose parameters all have schemas
+// that sameVerdictParam accepts.
+func sameVerdictParams(op *openapi.Operation) bool {
+	var params openapi3.Parameters
+	if op.PathItem != nil {
+		params = append(params, op.PathItem.Parameters...)
+	}
+	params = append(params, op.Operation.Parameters...)
+	for _, ref := range params {
+		if ref == nil || ref.Value == nil || ref.Value.Schema == nil || len(ref.Value.Content) != 0 ||
+			!sameVerdictParam(ref.Value.Schema.Value) {
+			return false
+		}
+	}
+	return true
+}
+
 func (h *Handler) buildPlan(op *openapi.Operation) *opPlan {
 	p := &opPlan{
 		op:       op,
 		byCode:   map[int]*statusPlan{},
 		route:    &routers.Route{Spec: h.doc.T, Path: op.Key, PathItem: op.PathItem, Method: op.Method, Operation: op.Operation},
 		declared: "",
+	}
+	if h.spec30 != nil {
+		r30 := *p.route
+		r30.Spec = h.spec30
+		r30.Operation = anyJSONBody(op.Operation)
+		p.route30 = &r30
+		p.fastReq = sameVerdictParams(op)
 	}
 	responses := op.Responses()
 	keys := make([]string, 0, responses.Len())
@@ -317,8 +376,20 @@ func (h *Handler) buildExample(mp *mediaPlan, name string, value any, ptr string
 	return ep
 }
 
-func (h *Handler) validFor(s *openapi3.Schema, v any) bool {
-	return s == nil || h.checkValue(s, v) == nil
+func (h *Handler) validFor(s *openapi3.Schema, v any) (ok bool) {
+	if s == nil {
+		return true
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			ok = false
+		}
+	}()
+	w, isWire := wireValue(v)
+	if !isWire {
+		return h.checkValue(s, v) == nil
+	}
+	return h.checks.valid(s, w)
 }
 
 // checkValue validates v as a response value of schema s, the way a client
@@ -329,14 +400,83 @@ func (h *Handler) checkValue(s *openapi3.Schema, v any) (err error) {
 			err = fmt.Errorf("validator failed: %v", r)
 		}
 	}()
-	// Round-trip through JSON so numbers and maps look as they do on the wire.
+	// Numbers and maps must look as they do on the wire: a value made of
+	// JSON's own types only needs its integers made float64, anything else
+	// goes through JSON and back.
+	if w, ok := wireValue(v); ok {
+		return h.checks.validate(s, w)
+	}
 	if b, jerr := json.Marshal(v); jerr == nil {
 		var rt any
 		if json.Unmarshal(b, &rt) == nil {
 			v = rt
 		}
 	}
-	return s.VisitJSON(v, h.schemaOpts...)
+	return h.checks.validate(s, v)
+}
+
+// wireValue returns v as decoding its JSON would give it, when v holds
+// nothing but nil, bool, float64, valid UTF-8 strings, int, int64, []any
+// and map[string]any: the integers become float64, in copies of the
+// slices and maps that hold them. It reports false for anything else.
+func wireValue(v any) (any, bool) {
+	w, _, ok := wire(v)
+	return w, ok
+}
+
+func wire(v any) (out any, changed, ok bool) {
+	switch t := v.(type) {
+	case nil, bool:
+		return v, false, true
+	case float64:
+		return v, false, !math.IsInf(t, 0) && !math.IsNaN(t)
+	case string:
+		return v, false, utf8.ValidString(t)
+	case int:
+		return float64(t), true, true
+	case int64:
+		return float64(t), true, true
+	case []any:
+		var cp []any
+		for i, e := range t {
+			w, ch, ok := wire(e)
+			if !ok {
+				return nil, false, false
+			}
+			if ch && cp == nil {
+				cp = slices.Clone(t)
+			}
+			if cp != nil {
+				cp[i] = w
+			}
+		}
+		if cp != nil {
+			return cp, true, true
+		}
+		return v, false, true
+	case map[string]any:
+		if t == nil {
+			return v, false, true
+		}
+		var cp map[string]any
+		for k, e := range t {
+			w, ch, ok := wire(e)
+			if !ok || !utf8.ValidString(k) {
+				return nil, false, false
+			}
+			if ch {
+				if cp == nil {
+					cp = maps.Clone(t)
+				}
+				cp[k] = w
+			}
+		}
+		if cp != nil {
+			return cp, true, true
+		}
+		return v, false, true
+	}
+	return nil, false, false
 }
 
 func isEmptyValue(v any) bool {

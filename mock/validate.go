@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -20,15 +21,23 @@ const maxProblemItems = 50
 // validateRequest checks parameters, content type and body against the
 // operation. It returns nil or a problem with status 400, 415 or 422.
 func (h *Handler) validateRequest(ctx context.Context, p *opPlan, r *http.Request, m openapi.Match) *problem.Problem {
-	input := &openapi3filter.RequestValidationInput{
-		Request:    r,
-		PathParams: m.Params(),
-		Route:      p.route,
-		Options:    h.filterOpts,
+	var err error
+	if p.fastReq {
+		var ok bool
+		if ok, err = h.acceptsFast(ctx, p, r, m); ok {
+			return nil
+		}
 	}
-	err := safeValidateRequest(ctx, input)
 	if err == nil {
-		return nil
+		input := &openapi3filter.RequestValidationInput{
+			Request:    r,
+			PathParams: m.Params(),
+			Route:      p.route,
+			Options:    h.filterOpts,
+		}
+		if err = safeValidateRequest(ctx, input); err == nil {
+			return nil
+		}
 	}
 	status := http.StatusBadRequest
 	var items []problem.Item
@@ -60,6 +69,98 @@ func (h *Handler) validateRequest(ctx context.Context, p *opPlan, r *http.Reques
 	}
 	pr.Errors = items
 	return &pr
+}
+
+// acceptsFast reports that openapi3filter would accept a request to an
+// OpenAPI 3.1 operation, without the JSON Schema compilation it makes for
+// every parameter and body it checks (issue #22).
+//
+// The request goes through openapi3filter on route30, the operation under
+// the document labelled 3.0, so that it runs kin's own validator; the
+// decoded body is then checked by reqChecks, which gives the 3.1 verdict
+// with a validator compiled once. This is done only for operations whose
+// parameter schemas get the same verdicts from both validators
+// (sameVerdictParam). When kin's own validator rejects the body (a schema
+// with component $refs), its error is returned as openapi3filter would
+// return it on the real route. When either check rejects, validateRequest asks
+// openapi3filter on the real route, whose verdict and errors stand.
+func (h *Handler) acceptsFast(ctx context.Context, p *opPlan, r *http.Request, m openapi.Match) (bool, error) {
+	input := &openapi3filter.RequestValidationInput{
+		Request:    r,
+		PathParams: m.Params(),
+		Route:      p.route30,
+		Options:    h.fastOpts,
+	}
+	if safeValidateRequest(ctx, input) != nil {
+		return false, nil
+	}
+	vb, ok := r.Body.(interface{ ValidatedValue() any })
+	if !ok {
+		return true, nil // no body, or no schema to check it against
+	}
+	rb := p.route.Operation.RequestBody
+	if rb == nil || rb.Value == nil {
+		return false, nil
+	}
+	mt := rb.Value.Content.Get(r.Header.Get("Content-Type"))
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+		return false, nil
+	}
+	s, v := mt.Schema.Value, vb.ValidatedValue()
+	if sc := h.reqChecks.check(s); sc.mode != checkVisit || sc.primitive {
+		return h.reqChecks.validate(s, v) == nil, nil
+	}
+	// kin's own validator judges this body on the real route too, after
+	// compiling a validator it does not use: its error, without that.
+	serr := s.VisitJSON(v, h.reqChecks.plain...)
+	if serr == nil {
+		return true, nil
+	}
+	id := strings.TrimSpace(mt.Schema.Ref)
+	if id == "" {
+		id = strings.TrimSpace(s.Title)
+	}
+	if id != "" {
+		id = " " + id
+	}
+	input.Route = p.route
+	input.Options = h.filterOpts
+	return false, openapi3.MultiError{&openapi3filter.RequestError{
+		Input: input, RequestBody: rb.Value, Reason: "doesn't match schema" + id, Err: serr}}
+}
+
+// sameVerdictParam reports a parameter schema that kin-openapi's own
+// validator and the JSON Schema 2020-12 one judge alike: one primitive
+// type (or an array of them) with bounds, lengths, a pattern, a format
+// or, for strings, an enum.
+func sameVerdictParam(s *openapi3.Schema) bool {
+	if s == nil || s.Nullable || s.Type == nil || len(s.Type.Slice()) != 1 ||
+		s.ExclusiveMin.IsSet() || s.ExclusiveMax.IsSet() || s.MultipleOf != nil || s.UniqueItems ||
+		s.Const != nil || len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) != 0 || s.Not != nil ||
+		s.If != nil || s.Then != nil || s.Else != nil || len(s.Properties) != 0 ||
+		s.AdditionalProperties.Has != nil || s.AdditionalProperties.Schema != nil ||
+		len(s.PrefixItems) != 0 || s.Contains != nil || len(s.PatternProperties) != 0 ||
+		s.PropertyNames != nil || len(s.Defs) != 0 || s.ContentSchema != nil ||
+		len(s.DependentRequired) != 0 || len(s.DependentSchemas) != 0 ||
+		s.UnevaluatedItems.Has != nil || s.UnevaluatedItems.Schema != nil ||
+		s.UnevaluatedProperties.Has != nil || s.UnevaluatedProperties.Schema != nil {
+		return false
+	}
+	if s.Pattern != "" {
+		if _, err := regexp.Compile(s.Pattern); err != nil {
+			return false
+		}
+	}
+	switch t := s.Type.Slice()[0]; t {
+	case openapi3.TypeString:
+		return s.Format != "regex"
+	case openapi3.TypeBoolean, openapi3.TypeInteger, openapi3.TypeNumber:
+		return len(s.Enum) == 0 && (t != openapi3.TypeNumber || s.Format == "" || s.Format == "float" || s.Format == "double")
+	case openapi3.TypeArray:
+		return len(s.Enum) == 0 && s.Items != nil && s.Items.Value != nil &&
+			s.Items.Value.Type != nil && !s.Items.Value.Type.Is(openapi3.TypeArray) && sameVerdictParam(s.Items.Value)
+	}
+	return false
 }
 
 // undecodable reports a failure of the validator rather than of the
