@@ -19,7 +19,11 @@ type recorder struct {
 	log       store.RequestLog
 	logger    *slog.Logger
 	retention retention
-	queue     chan store.Entry
+	size      int // the most entries waiting to be written
+	mu        sync.Mutex
+	pending   []store.Entry // waiting to be written, in arrival order
+	closed    bool
+	ready     chan struct{} // wakes the loop when a batch is waiting
 	dropped   atomic.Int64
 	failed    atomic.Int64
 	pruned    atomic.Int64
@@ -52,25 +56,41 @@ const (
 )
 
 func newRecorder(log store.RequestLog, size int, logger *slog.Logger, keep retention) *recorder {
-	r := &recorder{log: log, logger: logger, retention: keep, queue: make(chan store.Entry, size),
+	r := &recorder{log: log, logger: logger, retention: keep, size: size, ready: make(chan struct{}, 1),
 		flushes: make(chan chan struct{}), stop: make(chan struct{}), done: make(chan struct{})}
 	go r.loop()
 	return r
 }
 
-// Record queues e, or counts it as dropped when the queue is full.
+// Record queues e, or counts it as dropped when the queue is full. It
+// takes a lock for an append and wakes the writer only once a batch is
+// waiting, not for every entry: the request path stays cheap.
 func (r *recorder) Record(e store.Entry) {
-	select {
-	case <-r.stop:
+	r.mu.Lock()
+	if r.closed || len(r.pending) >= r.size {
+		r.mu.Unlock()
 		r.dropped.Add(1)
 		return
-	default:
 	}
-	select {
-	case r.queue <- e:
-	default:
-		r.dropped.Add(1)
+	r.pending = append(r.pending, e)
+	n := len(r.pending)
+	r.mu.Unlock()
+	if n == recordBatch {
+		select {
+		case r.ready <- struct{}{}:
+		default:
+		}
 	}
+}
+
+// take hands the loop what is waiting, leaving spare, emptied, in its
+// place.
+func (r *recorder) take(spare []store.Entry) []store.Entry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.pending
+	r.pending = spare[:0]
+	return out
 }
 
 func (r *recorder) loop() {
@@ -84,21 +104,17 @@ func (r *recorder) loop() {
 		pruneTick = pt.C
 	}
 	grown := map[string]int{} // entries per project since its last prune
-	batch := make([]store.Entry, 0, recordBatch)
-	flush := func() {
-		if len(batch) == 0 {
-			return
-		}
+	var spare []store.Entry
+	write := func(batch []store.Entry) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
 		if err := r.log.Append(ctx, batch...); err != nil {
 			r.failed.Add(int64(len(batch)))
 			r.logger.Warn("request log: append failed", "entries", len(batch), "err", err)
 		}
-		cancel()
 		for _, e := range batch {
 			grown[e.Project]++
 		}
-		batch = batch[:0]
 		// A project that received a quarter of its bound since its last
 		// prune is pruned now, whatever the rate: the log stays within
 		// 1.25 times the bound, not the bound plus a minute of traffic.
@@ -111,27 +127,24 @@ func (r *recorder) loop() {
 			}
 		}
 	}
-	drain := func() {
-		for {
-			select {
-			case e := <-r.queue:
-				batch = append(batch, e)
-				if len(batch) == recordBatch {
-					flush()
-				}
-			default:
-				flush()
-				return
-			}
+	// flush writes everything waiting, in batches of recordBatch.
+	flush := func() {
+		taken := r.take(spare)
+		for rest := taken; len(rest) > 0; {
+			n := min(len(rest), recordBatch)
+			write(rest[:n])
+			rest = rest[n:]
+		}
+		clear(taken) // no strings kept alive by a spare buffer
+		spare = taken[:0]
+		if cap(spare) > 4*recordBatch {
+			spare = nil // a burst's buffer is not kept for ever
 		}
 	}
 	for {
 		select {
-		case e := <-r.queue:
-			batch = append(batch, e)
-			if len(batch) == recordBatch {
-				flush()
-			}
+		case <-r.ready:
+			flush()
 		case <-t.C:
 			flush()
 		case <-pruneTick:
@@ -139,10 +152,13 @@ func (r *recorder) loop() {
 			r.prune(grown)
 			clear(grown)
 		case ack := <-r.flushes:
-			drain()
+			flush()
 			close(ack)
 		case <-r.stop:
-			drain()
+			r.mu.Lock()
+			r.closed = true
+			r.mu.Unlock()
+			flush()
 			return
 		}
 	}
