@@ -18,30 +18,45 @@ import (
 	"github.com/mockapi-go/mockapi/store/memory"
 )
 
-// failingRecords is a store whose reads fail with a database's own words.
-type failingRecords struct{ store.Records }
-
-var errDatabase = errors.New(`pq: could not connect to "db.internal:5432" as user "mock" with password=hunter2`)
-
-func (failingRecords) List(context.Context, store.Scope, string, store.Query) (*store.Page, error) {
-	return nil, errDatabase
+// failingRecords is a store whose reads fail with err, in a database's
+// own words.
+type failingRecords struct {
+	store.Records
+	err error
 }
-func (failingRecords) Get(context.Context, store.Scope, string, string) (*store.Record, error) {
-	return nil, errDatabase
+
+func (f failingRecords) List(context.Context, store.Scope, string, store.Query) (*store.Page, error) {
+	return nil, f.err
+}
+func (f failingRecords) Get(context.Context, store.Scope, string, string) (*store.Record, error) {
+	return nil, f.err
+}
+
+var (
+	errDatabase = errors.New(`pq: could not connect to "db.internal:5432" as user "mock" with password=hunter2`)
+	errBusy     = fmt.Errorf("sqlstore: list p/pets: %w (FATAL: sorry, too many clients already at db.internal)", store.ErrUnavailable)
+)
+
+// failingHandler is the CRUD mock over a store whose reads fail with err,
+// logging into the returned buffer.
+func failingHandler(t *testing.T, err error) (*Handler, *bytes.Buffer) {
+	t.Helper()
+	st := memory.New(store.WithTouchInterval(0))
+	t.Cleanup(func() { _ = st.Close() })
+	doc, perr := openapi.Parse(context.Background(), []byte(crudSpec))
+	require.NoError(t, perr)
+	var logs bytes.Buffer
+	h, herr := New(doc, WithSeed(1), WithStore(failingRecords{st.Records(), err}, "p"),
+		WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	require.NoError(t, herr)
+	return h, &logs
 }
 
 // A store failure is a fixed 500 for the client; its text goes only to
 // the operator's log (security L4).
 func TestStoreFailureTextStaysInTheLog(t *testing.T) {
 	t.Parallel()
-	st := memory.New(store.WithTouchInterval(0))
-	t.Cleanup(func() { _ = st.Close() })
-	doc, err := openapi.Parse(context.Background(), []byte(crudSpec))
-	require.NoError(t, err)
-	var logs bytes.Buffer
-	h, err := New(doc, WithSeed(1), WithStore(failingRecords{st.Records()}, "p"),
-		WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
-	require.NoError(t, err)
+	h, logs := failingHandler(t, errDatabase)
 	for _, target := range []string{"/pets", "/pets/1"} {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, httptest.NewRequest("GET", target, nil))
@@ -53,30 +68,11 @@ func TestStoreFailureTextStaysInTheLog(t *testing.T) {
 	assert.Contains(t, logs.String(), "db.internal:5432", "the operator sees the cause")
 }
 
-// busyRecords is a store whose database is out of connections.
-type busyRecords struct{ store.Records }
-
-var errBusy = fmt.Errorf("sqlstore: list p/pets: %w (FATAL: sorry, too many clients already at db.internal)", store.ErrUnavailable)
-
-func (busyRecords) List(context.Context, store.Scope, string, store.Query) (*store.Page, error) {
-	return nil, errBusy
-}
-func (busyRecords) Get(context.Context, store.Scope, string, string) (*store.Record, error) {
-	return nil, errBusy
-}
-
 // A store that cannot serve now is a 503 with Retry-After and no
 // database detail; the log has the cause once per burst, not per request.
 func TestStoreUnavailableIs503(t *testing.T) {
 	t.Parallel()
-	st := memory.New(store.WithTouchInterval(0))
-	t.Cleanup(func() { _ = st.Close() })
-	doc, err := openapi.Parse(context.Background(), []byte(crudSpec))
-	require.NoError(t, err)
-	var logs bytes.Buffer
-	h, err := New(doc, WithSeed(1), WithStore(busyRecords{st.Records()}, "p"),
-		WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
-	require.NoError(t, err)
+	h, logs := failingHandler(t, errBusy)
 	for range 50 {
 		for _, target := range []string{"/pets", "/pets/1"} {
 			w := httptest.NewRecorder()
