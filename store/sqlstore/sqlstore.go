@@ -177,7 +177,18 @@ func OpenDriver(ctx context.Context, dsn string) (store.Driver, error) {
 	}
 	pl.apply(sqldb)
 	conn := &db{DB: sqldb, d: dl}
-	if err := migrate(ctx, conn); err != nil {
+	err = migrate(ctx, conn)
+	// Processes opening a new SQLite file together race to switch it to
+	// WAL, which SQLite refuses at once (no busy timeout applies): wait a
+	// little and try again, as a busy writer would.
+	for try := 1; err != nil && dl != postgresDialect && isSQLiteBusy(err) && try <= 50; try++ {
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(min(try, 10)) * 10 * time.Millisecond):
+		}
+		err = migrate(ctx, conn)
+	}
+	if err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("sqlstore: %s %s: %w", dl.name, redact(dsn), err)
 	}
@@ -220,6 +231,12 @@ func isUnique(err error) bool {
 	}
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// isSQLiteBusy reports SQLITE_BUSY or SQLITE_LOCKED.
+func isSQLiteBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && (se.Code()&0xff == 5 || se.Code()&0xff == 6)
 }
 
 // isUnstorable reports a PostgreSQL data exception caused by the value
