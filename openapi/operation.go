@@ -83,9 +83,14 @@ func (o *Operation) Extension(name string) (any, bool) {
 	return v, ok
 }
 
-// Extensions returns the operation's x- extensions, by name. The map is a
-// copy; the values are shared with the document and must not be modified.
-func (o *Operation) Extensions() map[string]any { return maps.Clone(o.kin().Extensions) }
+// Extensions returns the operation's x- extensions, by name, never nil.
+// The map is a copy; the values are shared with the document and must not
+// be modified.
+func (o *Operation) Extensions() map[string]any {
+	out := make(map[string]any, len(o.kin().Extensions))
+	maps.Copy(out, o.kin().Extensions)
+	return out
+}
 
 // Parameters returns the operation's effective parameters: the path
 // item's merged with the operation's own (the operation's win on the same
