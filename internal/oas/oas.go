@@ -19,6 +19,11 @@ import (
 	"github.com/mockapi-go/mockapi/internal/pattern"
 )
 
+// NullableMark is the extension the loader sets on a 3.1 schema whose
+// "nullable: true" it read as a "null" type: requests may send null, and a
+// mock never answers null for it, since 3.1 validators ignore nullable.
+const NullableMark = "x-mockapi-nullable"
+
 // RegexCompiler is the regular-expression compiler given to kin-openapi:
 // ECMAScript patterns RE2 cannot compile are translated or approximated
 // instead of failing.
