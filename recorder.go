@@ -156,7 +156,22 @@ func (r *recorder) loop() {
 			spare = nil // a burst's buffer is not kept for ever
 		}
 	}
+	stop := func() {
+		r.mu.Lock()
+		r.closed = true
+		r.mu.Unlock()
+		base, stopping = r.final, true
+		flush()
+	}
 	for {
+		// Shutdown comes first: once it is called, what is queued is
+		// written under its context, not in one more ordinary batch.
+		select {
+		case <-r.stop:
+			stop()
+			return
+		default:
+		}
 		select {
 		case <-r.ready:
 			flush()
@@ -170,11 +185,7 @@ func (r *recorder) loop() {
 			flush()
 			close(ack)
 		case <-r.stop:
-			r.mu.Lock()
-			r.closed = true
-			r.mu.Unlock()
-			base, stopping = r.final, true
-			flush()
+			stop()
 			return
 		}
 	}
