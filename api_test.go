@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/mockapi-go/mockapi/auth"
 	"github.com/mockapi-go/mockapi/mock"
 	"github.com/mockapi-go/mockapi/share"
 	"github.com/mockapi-go/mockapi/store"
@@ -72,7 +71,7 @@ func TestGoAPIValidation(t *testing.T) {
 	t.Cleanup(func() { _ = st.Close() })
 	s := newTestServer(t, st, nil)
 	ctx := t.Context()
-	_, err := s.CreateProject(ctx, NewProject{ID: "pets", Name: "Pets", Spec: []byte(petsSpec)})
+	created, err := s.CreateProject(ctx, NewProject{ID: "pets", Name: "Pets", Spec: []byte(petsSpec)})
 	require.NoError(t, err)
 
 	for _, tc := range []struct {
@@ -142,7 +141,7 @@ func TestGoAPIValidation(t *testing.T) {
 	ps, err := s.ListProjects(ctx, store.ProjectFilter{})
 	require.NoError(t, err)
 	assert.Len(t, ps, 1, "nothing refused was stored")
-	assert.EqualValues(t, 1, ps[0].Version, "nothing refused was updated")
+	assert.Equal(t, created.Version, ps[0].Version, "nothing refused was updated")
 }
 
 // Missing things are ErrNotFound and taken ids ErrConflict, whichever
@@ -389,5 +388,17 @@ func TestDeletionSeenByEveryInstance(t *testing.T) {
 		require.NoError(t, err)
 		return keys[0].Projects
 	}())
-	_ = auth.Inherit
+
+	// Deleted and created again through a, with no request to b between:
+	// b must not take the new project for the one it compiled, though it
+	// only reads the version.
+	require.Equal(t, 401, get(b, "/p/pets/pets").Code)
+	require.NoError(t, a.DeleteProject(ctx, "pets"))
+	_, err = a.CreateProject(ctx, NewProject{ID: "pets", Name: "Pets", Spec: []byte(petsSpec), Visibility: store.Public})
+	require.NoError(t, err)
+	assert.Equal(t, 200, get(b, "/p/pets/pets").Code, "the new project, public, is served as such")
+	require.NoError(t, a.DeleteProject(ctx, "pets"))
+	_, err = a.CreateProject(ctx, NewProject{ID: "pets", Name: "Pets", Spec: []byte(petsSpec), Visibility: store.Private})
+	require.NoError(t, err)
+	assert.Equal(t, 401, get(b, "/p/pets/pets").Code, "and private again")
 }

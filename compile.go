@@ -139,14 +139,11 @@ func (s *Server) document(ctx context.Context, p *store.Project) (*openapi.Docum
 }
 
 // prepare compiles a project version from a description already parsed,
-// unless that version or a later one is cached.
+// unless that version is cached.
 func (s *Server) prepare(p *store.Project, doc *openapi.Document) error {
 	_, err := s.fly(p.ID, p.Version, func() (*compiled, error) {
 		if c, err, ok := s.lookup(p.ID, p.Version); ok {
 			return c, err
-		}
-		if c := s.cached(p.ID); c != nil && c.project.Version > p.Version {
-			return c, nil // a later version is served already
 		}
 		return s.compileAndKeep(p, doc)
 	})
@@ -167,9 +164,7 @@ func (s *Server) compileAndKeep(p *store.Project, doc *openapi.Document) (*compi
 func (s *Server) fail(p *store.Project, err error) error {
 	pe := &ProjectError{Project: p.ID, Version: p.Version, Err: err}
 	s.comp.mu.Lock()
-	if old := s.comp.failed[p.ID]; old == nil || old.Version <= p.Version {
-		s.comp.failed[p.ID] = pe
-	}
+	s.comp.failed[p.ID] = pe
 	s.comp.mu.Unlock()
 	s.logger.Error("mockapi: a project cannot be served until it is updated", "project", p.ID, "version", p.Version, "err", err)
 	return pe
@@ -181,15 +176,16 @@ func (s *Server) cached(id string) *compiled {
 	return s.comp.cache[id]
 }
 
+// keep makes c the cached version of its project. The latest compiled
+// wins, not the highest version: versions of a project deleted and created
+// again elsewhere need not grow (the store makes them, on clocks that may
+// differ), and a version older than the stored one is only compiled again
+// at the next request.
 func (s *Server) keep(c *compiled) {
 	s.comp.mu.Lock()
 	defer s.comp.mu.Unlock()
-	if old := s.comp.cache[c.project.ID]; old == nil || old.project.Version <= c.project.Version {
-		s.comp.cache[c.project.ID] = c
-	}
-	if f := s.comp.failed[c.project.ID]; f != nil && f.Version <= c.project.Version {
-		delete(s.comp.failed, c.project.ID)
-	}
+	s.comp.cache[c.project.ID] = c
+	delete(s.comp.failed, c.project.ID)
 }
 
 // forget drops what is cached for a project that no longer exists.

@@ -149,13 +149,14 @@ func ExampleServer_UpdateProject() {
 	defer st.Close()
 	srv, _ := mockapi.New(mockapi.Options{Store: st})
 	defer srv.Close()
-	if _, err := srv.PutProject(ctx, "hello", "Hello", []byte(spec), store.Public); err != nil {
+	created, err := srv.PutProject(ctx, "hello", "Hello", []byte(spec), store.Public)
+	if err != nil {
 		panic(err)
 	}
 
 	allow := true
 	p, err := srv.UpdateProject(ctx, "hello", mockapi.ProjectUpdate{AllowQueryToken: &allow})
-	fmt.Println(p.Settings.AllowQueryToken, p.Version, err)
+	fmt.Println(p.Settings.AllowQueryToken, p.Version-created.Version, err)
 
 	everyone := store.Visibility("everyone")
 	_, err = srv.UpdateProject(ctx, "hello", mockapi.ProjectUpdate{Visibility: &everyone})
@@ -167,7 +168,7 @@ func ExampleServer_UpdateProject() {
 	_, err = srv.UpdateProject(ctx, "goodbye", mockapi.ProjectUpdate{AllowQueryToken: &allow})
 	fmt.Println(errors.Is(err, mockapi.ErrNotFound))
 	// Output:
-	// true 2 <nil>
+	// true 1 <nil>
 	// visibility: "everyone" is not private, public or authenticated
 	// true
 }
