@@ -402,3 +402,24 @@ func TestDeletionSeenByEveryInstance(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 401, get(b, "/p/pets/pets").Code, "and private again")
 }
+
+// Shutdown, Close and FlushLog may be called in any order and again: only
+// the first stop does anything.
+func TestShutdownIsIdempotent(t *testing.T) {
+	t.Parallel()
+	st := memory.New()
+	t.Cleanup(func() { _ = st.Close() })
+	s, err := New(Options{Store: st})
+	require.NoError(t, err)
+	_, err = s.PutProject(t.Context(), "default", "Pets", []byte(petsSpec), store.Public)
+	require.NoError(t, err)
+	require.Equal(t, 200, get(s, "/pets").Code)
+	require.NoError(t, s.FlushLog(t.Context()))
+	require.NoError(t, s.Shutdown(t.Context()))
+	assert.NoError(t, s.Shutdown(t.Context()))
+	assert.NoError(t, s.Close())
+	assert.NoError(t, s.FlushLog(t.Context()), "nothing left to wait for")
+	es, err := st.RequestLog().Query(t.Context(), store.LogQuery{Project: "default", Limit: 10})
+	require.NoError(t, err)
+	assert.Len(t, es, 1)
+}

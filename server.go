@@ -73,7 +73,15 @@ type Options struct {
 
 // Server hosts many mock projects, each at /p/{projectID}/, the default
 // project at the root, share links at /s/{token}/, and the management API
-// at /_admin/. It is an http.Handler; Close it when done.
+// at /_admin/. It is an http.Handler; Shutdown (or Close) it when done.
+//
+// Its methods are also the management API in Go: projects
+// (CreateProject, PutProject, Project, ListProjects, UpdateProject,
+// SetSpec, DeleteProject, ResetProject), keys (CreateKey, ListKeys,
+// RevokeKey, RotateKey) and share links (CreateLink, ListLinks,
+// RevokeLink, RegenerateLink). They are safe for concurrent use, and
+// what one Server writes, every Server on the same store serves from its
+// next request.
 type Server struct {
 	o      Options
 	st     *store.Store
