@@ -69,7 +69,7 @@ func (s *Server) project(ctx context.Context, id string) (*compiled, error) {
 	if c, err, ok := s.lookup(id, v); ok {
 		return c, err
 	}
-	return s.fly(id, v, func() (*compiled, error) {
+	return s.fly(ctx, id, v, func() (*compiled, error) {
 		// The version may have moved on since it was read: compile what is
 		// stored now, under the version it has.
 		p, err := s.st.Projects().Get(context.WithoutCancel(ctx), id)
@@ -102,14 +102,18 @@ func (s *Server) lookup(id string, v int64) (*compiled, error, bool) {
 }
 
 // fly runs build once for the (project, version), however many callers
-// ask at once; the others wait for its result.
-func (s *Server) fly(id string, v int64, build func() (*compiled, error)) (*compiled, error) {
+// ask at once; the others wait for its result, or until their ctx ends.
+func (s *Server) fly(ctx context.Context, id string, v int64, build func() (*compiled, error)) (*compiled, error) {
 	key := id + "@" + strconv.FormatInt(v, 10)
 	s.comp.mu.Lock()
 	if f, ok := s.comp.flights[key]; ok {
 		s.comp.mu.Unlock()
-		<-f.done
-		return f.c, f.err
+		select {
+		case <-f.done:
+			return f.c, f.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	f := &flight{done: make(chan struct{})}
 	s.comp.flights[key] = f
@@ -141,7 +145,7 @@ func (s *Server) document(ctx context.Context, p *store.Project) (*openapi.Docum
 // prepare compiles a project version from a description already parsed,
 // unless that version is cached.
 func (s *Server) prepare(p *store.Project, doc *openapi.Document) error {
-	_, err := s.fly(p.ID, p.Version, func() (*compiled, error) {
+	_, err := s.fly(context.Background(), p.ID, p.Version, func() (*compiled, error) {
 		if c, err, ok := s.lookup(p.ID, p.Version); ok {
 			return c, err
 		}
