@@ -3,6 +3,7 @@ package mockapi
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http/httptest"
 	"path/filepath"
@@ -422,4 +423,56 @@ func TestShutdownIsIdempotent(t *testing.T) {
 	es, err := st.RequestLog().Query(t.Context(), store.LogQuery{Project: "default", Limit: 10})
 	require.NoError(t, err)
 	assert.Len(t, es, 1)
+}
+
+// The management API answers the Go API's errors with the statuses it
+// always had: 400 for JSON it cannot read, 422 for a *ValidationError, 404
+// for ErrNotFound, 409 for ErrConflict; and it takes settings on create.
+func TestAdminMapsGoAPIErrors(t *testing.T) {
+	t.Parallel()
+	_, c, st := startWith(t, Options{})
+	created := c.admin("POST", "/projects", map[string]any{"id": "pets", "name": "Pets", "spec": petsSpec,
+		"allow_query_token": true, "rate_limit": map[string]any{"requests": 3, "per": "1m"}}, 201)
+	assert.Equal(t, true, created["allow_query_token"])
+	assert.Equal(t, map[string]any{"requests": float64(3), "per": "1m"}, created["rate_limit"])
+
+	for _, tc := range []struct {
+		name, method, path, body string
+		status                   int
+		code                     string
+	}{
+		{"not JSON", "POST", "/_admin/projects", `{"name":`, 400, "VALIDATION_ERROR"},
+		{"unknown field", "POST", "/_admin/projects", `{"nom":"x"}`, 400, "VALIDATION_ERROR"},
+		{"bad rate limit on create", "POST", "/_admin/projects", `{"name":"x","spec":"openapi: 3.0.3","rate_limit":{"requests":1,"per":"soon"}}`, 422, "VALIDATION_ERROR"},
+		{"bad visibility", "PATCH", "/_admin/projects/pets", `{"visibility":"everyone"}`, 422, "VALIDATION_ERROR"},
+		{"zero rate limit", "PATCH", "/_admin/projects/pets", `{"rate_limit":{"requests":0,"per":"1m"}}`, 422, "VALIDATION_ERROR"},
+		{"taken id", "POST", "/_admin/projects", `{"id":"pets","name":"x","spec":` + jsonString(petsSpec) + `}`, 409, "CONFLICT"},
+		{"missing project", "PATCH", "/_admin/projects/ghost", `{"name":"x"}`, 404, "NOT_FOUND"},
+		{"missing key", "POST", "/_admin/keys/ghost/rotate", ``, 404, "NOT_FOUND"},
+		{"missing link", "POST", "/_admin/links/ghost/regenerate", ``, 404, "NOT_FOUND"},
+		{"key for a missing project", "POST", "/_admin/keys", `{"name":"k","projects":["ghost"]}`, 422, "VALIDATION_ERROR"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, hdr, body := c.do(tc.method, tc.path, tc.body, "Authorization", "Bearer "+adminToken)
+			assert.Equal(t, tc.status, status, string(body))
+			assert.Equal(t, "application/problem+json", hdr.Get("Content-Type"))
+			assert.Contains(t, string(body), `"code":"`+tc.code+`"`)
+		})
+	}
+
+	// A project the Server cannot serve says why, to the admin only.
+	p, err := st.Projects().Get(t.Context(), "pets")
+	require.NoError(t, err)
+	p.Settings = []byte(`{"rate_limit":{"requests":3,"per":"a minute"}}`)
+	require.NoError(t, st.Projects().Update(t.Context(), p))
+	got := c.admin("GET", "/projects/pets", nil, 200)
+	assert.Contains(t, got["error"], `"a minute"`)
+	status, _, body := c.do("GET", "/p/pets/pets", "")
+	assert.Equal(t, 500, status)
+	assert.NotContains(t, string(body), "a minute")
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
