@@ -192,7 +192,7 @@ func TestCorpusResponsesValidate(t *testing.T) {
 			h, err := New(doc, WithSeed(7), WithoutValidation(), WithoutSecurity())
 			require.NoError(t, err)
 			for _, op := range doc.Operations() {
-				p := h.plans[op]
+				p := h.plan(op)
 				for _, sp := range p.statuses {
 					code := sp.code
 					if code == 0 {

@@ -59,7 +59,7 @@ type resource struct {
 	props    map[string]*openapi3.Schema // properties(item), computed once
 	idSchema *openapi3.Schema
 	idKind   idKind
-	examples []map[string]any // the description's examples of the resource: the first seeds
+	examples func() []map[string]any // the description's examples of the resource, the first seeds: found when first seeded
 
 	// ancestors holds, for each parameter of a nested collection's path,
 	// the resource whose items it names ("/users" for {userId} in
@@ -277,7 +277,8 @@ func (h *Handler) inferResources() {
 			res.idSchema = itemParamSchema
 		}
 		res.idKind = kindOfID(res.idSchema)
-		res.examples = h.resourceExamples(res, byAction[ActionGet].op, byAction[ActionList].op)
+		get, list := byAction[ActionGet].op, byAction[ActionList].op
+		res.examples = sync.OnceValue(func() []map[string]any { return h.resourceExamples(res, get, list) })
 		h.resourceList = append(h.resourceList, res)
 	}
 	linkParents(h.resourceList)
@@ -485,8 +486,11 @@ func (h *Handler) resourceExamples(res *resource, get, list *openapi.Operation) 
 		out = append(out, obj)
 	}
 	values := func(op *openapi.Operation) []any {
-		p := h.plans[op]
-		if op == nil || p == nil || p.primary == nil {
+		if op == nil {
+			return nil
+		}
+		p := h.plan(op)
+		if p == nil || p.primary == nil {
 			return nil
 		}
 		var vs []any
@@ -511,7 +515,7 @@ func (h *Handler) resourceExamples(res *resource, get, list *openapi.Operation) 
 	}
 	for _, v := range values(list) {
 		if m, ok := v.(map[string]any); ok {
-			_, prop := listItems(h.plans[list].primary.media[0].schema)
+			_, prop := listItems(h.plan(list).primary.media[0].schema)
 			v = m[prop]
 		}
 		if arr, ok := v.([]any); ok {

@@ -115,13 +115,14 @@ func (h *Handler) seedRecords(res *resource, coll string) []seedRecord {
 	used := map[string]bool{}
 	n := h.cfg.seedRecords
 	out := make([]seedRecord, 0, n)
+	examples := res.examples()
 	for i := 0; i < n; i++ {
 		f := seededFaker(seed, coll, strconv.Itoa(i))
 		var obj map[string]any
 		var id string
 		var idv any
-		if i < len(res.examples) {
-			obj = deepCopy(res.examples[i]).(map[string]any)
+		if i < len(examples) {
+			obj = deepCopy(examples[i]).(map[string]any)
 			if res.IDField != "" {
 				id, idv, _ = canonicalID(res.idKind, obj[res.IDField])
 			}

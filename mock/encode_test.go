@@ -51,7 +51,7 @@ func TestAppendJSONOnGeneratedValues(t *testing.T) {
 		h, err := New(doc, WithSeed(1))
 		require.NoError(t, err)
 		for _, op := range doc.Operations() {
-			for _, sp := range h.plans[op].statuses {
+			for _, sp := range h.plan(op).statuses {
 				for _, mp := range sp.media {
 					if mp.schema == nil {
 						continue

@@ -38,12 +38,12 @@ import (
 type Handler struct {
 	doc        *openapi.Document
 	cfg        *config
-	plans      map[*openapi.Operation]*opPlan
-	gen        *fake.Generator // static: a schema's example every time
-	genDynamic *fake.Generator // dynamic answers and seed records: variety
-	checks     *schemaChecker  // response values: examples, records, self-checks
-	reqChecks  *schemaChecker  // request bodies, as openapi3filter checks them
-	respChecks *schemaChecker  // response bodies, as selfCheck's openapi3filter checks them
+	plans      map[*openapi.Operation]*planSlot // read-only after New; see plan
+	gen        *fake.Generator                  // static: a schema's example every time
+	genDynamic *fake.Generator                  // dynamic answers and seed records: variety
+	checks     *schemaChecker                   // response values: examples, records, self-checks
+	reqChecks  *schemaChecker                   // request bodies, as openapi3filter checks them
+	respChecks *schemaChecker                   // response bodies, as selfCheck's openapi3filter checks them
 	filterOpts *openapi3filter.Options
 	fastOpts   *openapi3filter.Options // filterOpts keeping the decoded body
 	spec30     *openapi3.T             // the document labelled 3.0 (see validateRequest)
@@ -120,7 +120,7 @@ func New(doc *openapi.Document, opts ...Option) (*Handler, error) {
 			}
 		}
 	}
-	h.buildPlans()
+	h.preparePlans()
 	if !cfg.stateless {
 		records := cfg.records
 		if records == nil {
@@ -134,13 +134,30 @@ func New(doc *openapi.Document, opts ...Option) (*Handler, error) {
 
 // Warnings returns the problems found while compiling the document: mainly
 // examples that contradict their schema and are therefore not served.
-func (h *Handler) Warnings() []openapi.Warning { return h.warnings }
+// Operations are compiled on first use; Warnings compiles those not
+// compiled yet, so its first call on a large description takes the time
+// New saved (call it in the background to have the list early).
+func (h *Handler) Warnings() []openapi.Warning {
+	h.compileAll()
+	var out []openapi.Warning
+	for _, op := range h.doc.Operations() {
+		out = append(out, h.plans[op].warnings...)
+	}
+	out = append(out, h.warnings...)
+	if len(out) > maxWarnings {
+		out = out[:maxWarnings]
+	}
+	return out
+}
+
+// maxWarnings bounds the list Warnings returns.
+const maxWarnings = 10000
 
 // Document returns the document the handler serves.
 func (h *Handler) Document() *openapi.Document { return h.doc }
 
 func (h *Handler) warn(ptr, msg string) {
-	if len(h.warnings) < 10000 {
+	if len(h.warnings) < maxWarnings {
 		h.warnings = append(h.warnings, openapi.Warning{Pointer: ptr, Message: msg})
 	}
 }
@@ -205,7 +222,7 @@ func writeRouteError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, m openapi.Match) {
-	p := h.plans[m.Operation]
+	p := h.plan(m.Operation)
 	ctl, query, stripped := readControls(r)
 	if stripped {
 		r2 := r.Clone(r.Context())

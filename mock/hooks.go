@@ -104,7 +104,7 @@ func (h *Handler) Check(r *http.Request) *Rejection {
 		writeRouteError(cw, r, err)
 		return rejectionOf(cw.body.Bytes(), "route")
 	}
-	p := h.plans[m.Operation]
+	p := h.plan(m.Operation)
 	if p == nil {
 		return &Rejection{Status: http.StatusNotFound, Code: problem.CodeNotFound,
 			Detail: "the operation is not one of this handler's document"}
@@ -148,7 +148,7 @@ func (h *Handler) Check(r *http.Request) *Rejection {
 // empty body is accepted for any declared status. It returns nil when the
 // response keeps the contract.
 func (h *Handler) CheckResponse(op *openapi.Operation, status int, contentType string, body []byte) []Violation {
-	p := h.plans[op]
+	p := h.plan(op)
 	if p == nil {
 		return []Violation{{Message: "the operation is not one of this handler's document"}}
 	}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -80,11 +81,56 @@ type examplePlan struct {
 	length  []string // len(encoded) as a header value, shared read-only
 }
 
-// buildPlans compiles every operation and validates every example once.
-func (h *Handler) buildPlans() {
-	h.plans = make(map[*openapi.Operation]*opPlan, len(h.doc.Operations()))
+// planSlot holds an operation's plan, compiled when the operation is first
+// needed: a description of a thousand operations costs at start only the
+// slots, and an example is checked against its schema when its operation
+// is compiled, before it can be served.
+type planSlot struct {
+	once     sync.Once
+	plan     *opPlan
+	warnings []openapi.Warning // what compiling the operation found
+}
+
+// planBuild compiles one operation; it collects the warnings compiling it
+// finds, so that Warnings lists them in the document's order whichever
+// operation was compiled first.
+type planBuild struct {
+	*Handler
+	warnings []openapi.Warning
+}
+
+func (h *planBuild) warn(ptr, msg string) {
+	h.warnings = append(h.warnings, openapi.Warning{Pointer: ptr, Message: msg})
+}
+
+// preparePlans makes an empty slot for every operation; nothing is
+// compiled yet.
+func (h *Handler) preparePlans() {
+	h.plans = make(map[*openapi.Operation]*planSlot, len(h.doc.Operations()))
 	for _, op := range h.doc.Operations() {
-		h.plans[op] = h.buildPlan(op)
+		h.plans[op] = &planSlot{}
+	}
+}
+
+// plan returns op's plan, compiling it on first use (once, however many
+// requests race for it); nil for an operation of another document.
+func (h *Handler) plan(op *openapi.Operation) *opPlan {
+	s := h.plans[op]
+	if s == nil {
+		return nil
+	}
+	s.once.Do(func() {
+		b := &planBuild{Handler: h}
+		s.plan = b.buildPlan(op)
+		s.warnings = b.warnings
+	})
+	return s.plan
+}
+
+// compileAll compiles every operation not compiled yet.
+func (h *Handler) compileAll() {
+	for _, op := range h.doc.Operations() {
+		h.plan(op)
 	}
 }
 
@@ -136,7 +182,7 @@ func sameVerdictParams(item *openapi3.PathItem, op *openapi3.Operation) bool {
 	return true
 }
 
-func (h *Handler) buildPlan(op *openapi.Operation) *opPlan {
+func (h *planBuild) buildPlan(op *openapi.Operation) *opPlan {
 	spec, kop := h.doc.Kin(), op.Kin()
 	item := spec.Paths.Value(op.Key)
 	p := &opPlan{
@@ -224,7 +270,7 @@ func statusOrder(key string) int {
 	return 9000
 }
 
-func (h *Handler) buildHeaders(headers openapi3.Headers) []headerPlan {
+func (h *planBuild) buildHeaders(headers openapi3.Headers) []headerPlan {
 	names := slices.Sorted(maps.Keys(headers))
 	var out []headerPlan
 	for _, n := range names {
@@ -244,7 +290,7 @@ func (h *Handler) buildHeaders(headers openapi3.Headers) []headerPlan {
 	return out
 }
 
-func (h *Handler) buildMedia(content openapi3.Content, base string) []*mediaPlan {
+func (h *planBuild) buildMedia(content openapi3.Content, base string) []*mediaPlan {
 	types := make([]string, 0, len(content))
 	for t := range content {
 		types = append(types, t)
@@ -273,7 +319,7 @@ func (h *Handler) buildMedia(content openapi3.Content, base string) []*mediaPlan
 	return out
 }
 
-func (h *Handler) buildMediaType(key, t string, mt *openapi3.MediaType, base string) *mediaPlan {
+func (h *planBuild) buildMediaType(key, t string, mt *openapi3.MediaType, base string) *mediaPlan {
 	{
 		mp := &mediaPlan{declared: key, byName: map[string]*examplePlan{}}
 		parsed, _, err := mime.ParseMediaType(t)
@@ -343,7 +389,7 @@ func (h *Handler) buildMediaType(key, t string, mt *openapi3.MediaType, base str
 // Document.ReadFile: from the spec's own directory only, a regular file of
 // at most openapi.MaxReferencedFileSize bytes, and never for a document
 // given as bytes. One that cannot be read is reported and not served.
-func (h *Handler) exampleValue(ex *openapi3.Example, ptr string) (any, bool) {
+func (h *planBuild) exampleValue(ex *openapi3.Example, ptr string) (any, bool) {
 	if ex.Value != nil {
 		return ex.Value, true
 	}
@@ -362,7 +408,7 @@ func (h *Handler) exampleValue(ex *openapi3.Example, ptr string) (any, bool) {
 	return string(data), true
 }
 
-func (h *Handler) buildExample(mp *mediaPlan, name string, value any, ptr string) *examplePlan {
+func (h *planBuild) buildExample(mp *mediaPlan, name string, value any, ptr string) *examplePlan {
 	ep := &examplePlan{name: name, value: value, valid: true}
 	if mp.schema != nil {
 		if err := h.checkValue(mp.schema, value); err != nil {

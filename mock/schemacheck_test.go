@@ -212,7 +212,7 @@ func TestFastRequestSameVerdicts(t *testing.T) {
 		require.NoError(t, err, name)
 		client := newSpecClient(doc, 5)
 		for _, op := range doc.Operations() {
-			p := h.plans[op]
+			p := h.plan(op)
 			if !p.fastReq {
 				continue
 			}
@@ -338,7 +338,7 @@ func TestSelfCheck31(t *testing.T) {
 		}
 		m, err := h.Document().Match(httptest.NewRequest("GET", "/items", nil))
 		require.NoError(t, err)
-		p := h.plans[m.Operation]
+		p := h.plan(m.Operation)
 		mp := p.byCode[200].media[0]
 		r := httptest.NewRequest("GET", "/items", nil)
 		assert.Nil(t, h.selfCheck(r, p, 200, mp, []byte(`{"data":[],"total":0}`)), v)
