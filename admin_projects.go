@@ -43,7 +43,7 @@ func (s *Server) projectDoc(r *http.Request, p *Project) projectDoc {
 	c, err := s.project(r.Context(), p.ID)
 	if err == nil {
 		d.Operations = len(c.doc.Operations())
-		d.Warnings = len(c.doc.Warnings) + len(c.mock.Warnings())
+		d.Warnings = len(c.doc.Warnings()) + len(c.mock.Warnings())
 	} else if pe := (*ProjectError)(nil); errors.As(err, &pe) {
 		d.Error = pe.Err.Error()
 	}

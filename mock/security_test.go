@@ -111,12 +111,12 @@ paths:
 `))
 	require.NoError(t, err)
 	var warned int
-	for _, w := range doc.Warnings {
+	for _, w := range doc.Warnings() {
 		if w.Pointer == "/security/0/nope" || w.Pointer == "/paths/~1mixed/get/security/0/nope" {
 			warned++
 		}
 	}
-	assert.Equal(t, 2, warned, "%v", doc.Warnings)
+	assert.Equal(t, 2, warned, "%v", doc.Warnings())
 	h, err := New(doc)
 	require.NoError(t, err)
 	for _, tc := range []struct {

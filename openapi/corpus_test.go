@@ -120,7 +120,7 @@ func TestCorpusLoadsAndRoutesBack(t *testing.T) {
 			}
 			require.NoError(t, err)
 			shadowed := map[string]bool{}
-			for _, w := range doc.Warnings {
+			for _, w := range doc.Warnings() {
 				if route, _, found := strings.Cut(w.Message, ": same route as "); found {
 					shadowed[route] = true // "GET /v1/{name}:cancel"
 				}

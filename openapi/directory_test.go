@@ -222,7 +222,7 @@ func checkDirectoryFile(t *testing.T, file, rel string, stats *directoryStats) {
 
 	shadowed := map[string]bool{}
 	kinds := map[string]bool{}
-	for _, w := range doc.Warnings {
+	for _, w := range doc.Warnings() {
 		kinds[warningKind(w.Message)] = true
 		if route, _, found := strings.Cut(w.Message, ": same route as "); found {
 			shadowed[route] = true // "GET /v1/{name}:cancel"

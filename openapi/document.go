@@ -22,9 +22,10 @@ type Document struct {
 	Source string
 	// Version is the OpenAPI version the author wrote: "2.0", "3.0.3",
 	// "3.1.0", ... (the API's own version is Info().Version).
-	Version string
-	// Warnings are the problems tolerated while loading.
-	Warnings []Warning
+	Version    string
+	fixes      []Warning        // repairs made before kin-openapi read the document
+	validation func() []Warning // the document-wide validation, run on the first Warnings call; nil for none
+	indexed    []Warning        // found while indexing operations and routes
 
 	t      *openapi3.T // Swagger 2.0 converted to 3.0; never mutated after loading
 	ops    []*Operation
@@ -71,6 +72,24 @@ type Condition struct {
 // String is "GET /pets/{petId}".
 func (o *Operation) String() string { return o.Method + " " + o.Key }
 
+// Warnings returns the problems tolerated while loading: repairs, what
+// kin-openapi's validation of the whole document reports (unless Strict
+// made them errors), and what indexing found (duplicate operation ids,
+// undeclared security schemes, conflicting routes).
+//
+// The document-wide validation only produces warnings, so it is not run
+// while loading: it runs on the first call of Warnings, which on a large
+// description takes a while (about a tenth of a second for GitHub's).
+// Call it in the background to have the list early; later calls return
+// the same list at once. It is safe for concurrent use.
+func (d *Document) Warnings() []Warning {
+	out := slices.Clone(d.fixes)
+	if d.validation != nil {
+		out = append(out, d.validation()...)
+	}
+	return append(out, d.indexed...)
+}
+
 // Operations returns every operation in path then method order.
 func (d *Document) Operations() []*Operation { return d.ops }
 
@@ -94,12 +113,12 @@ func (d *Document) Kin() *openapi3.T { return d.t }
 
 var methodOrder = map[string]int{"GET": 0, "HEAD": 1, "POST": 2, "PUT": 3, "PATCH": 4, "DELETE": 5, "OPTIONS": 6, "TRACE": 7, "QUERY": 8}
 
-func newDocument(t *openapi3.T, source, version string, warnings []Warning) (*Document, error) {
-	d := &Document{t: t, Source: source, Version: version, Warnings: warnings, byID: map[string]*Operation{}}
+func newDocument(t *openapi3.T, source, version string) (*Document, error) {
+	d := &Document{t: t, Source: source, Version: version, byID: map[string]*Operation{}}
 	if t.Paths == nil {
 		t.Paths = openapi3.NewPaths()
 	}
-	d.Warnings = append(d.Warnings, dropUndeclaredSchemes(t)...)
+	d.indexed = append(d.indexed, dropUndeclaredSchemes(t)...)
 	keys := t.Paths.InMatchingOrder()
 	sort.Strings(keys)
 	derived := map[*Operation]bool{}
@@ -138,7 +157,7 @@ func newDocument(t *openapi3.T, source, version string, warnings []Warning) (*Do
 					}
 				}
 				if !pass {
-					d.Warnings = append(d.Warnings, Warning{
+					d.indexed = append(d.indexed, Warning{
 						Pointer: "/paths/" + escapeToken(o.Key) + "/" + strings.ToLower(o.Method) + "/operationId",
 						Message: fmt.Sprintf("operationId %q is used more than once; this operation is indexed as %q", base, o.ID)})
 				}
@@ -149,7 +168,7 @@ func newDocument(t *openapi3.T, source, version string, warnings []Warning) (*Do
 	r, problems := newRouter(d.ops)
 	r.doc = d
 	d.router = r
-	d.Warnings = append(d.Warnings, problems...)
+	d.indexed = append(d.indexed, problems...)
 	return d, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi2"
@@ -349,23 +350,31 @@ func load(ctx context.Context, data []byte, file string, loc *url.URL, files fs.
 	}
 	js = nil
 
-	problems := validate(ctx, t, cfg.strict)
-	for _, p := range problems {
-		p.Line = raw.line(p.Pointer)
-		warnings = append(warnings, p)
-	}
-	if cfg.strict && len(problems) > 0 {
-		msgs := make([]string, 0, len(problems))
-		for _, p := range problems {
-			msgs = append(msgs, p.String())
+	// The validation only warns, unless Strict: it runs when the warnings
+	// are first asked for, on the document as kin-openapi read it (indexing
+	// gives a document without paths an empty set of them).
+	vt := *t
+	validation := sync.OnceValue(func() []Warning {
+		problems := validate(context.WithoutCancel(ctx), &vt, cfg.strict)
+		for i := range problems {
+			problems[i].Line = raw.line(problems[i].Pointer)
 		}
-		return nil, &LoadError{File: file, Err: fmt.Errorf("%d validation problem(s):\n  %s", len(problems), strings.Join(msgs, "\n  "))}
+		return problems
+	})
+	if cfg.strict {
+		if problems := validation(); len(problems) > 0 {
+			msgs := make([]string, 0, len(problems))
+			for _, p := range problems {
+				msgs = append(msgs, p.String())
+			}
+			return nil, &LoadError{File: file, Err: fmt.Errorf("%d validation problem(s):\n  %s", len(problems), strings.Join(msgs, "\n  "))}
+		}
 	}
-	d, err := newDocument(t, file, version, warnings)
+	d, err := newDocument(t, file, version)
 	if err != nil {
 		return nil, &LoadError{File: file, Err: err}
 	}
-	d.files = files
+	d.fixes, d.validation, d.files = warnings, validation, files
 	return d, nil
 }
 

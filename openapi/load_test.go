@@ -205,7 +205,7 @@ components:
 	assert.Equal(t, "2024-01-02", pet.Properties["born"].Value.Example, "YAML timestamps stay strings")
 
 	var msgs []string
-	for _, w := range doc.Warnings {
+	for _, w := range doc.Warnings() {
 		msgs = append(msgs, w.String())
 	}
 	all := strings.Join(msgs, "\n")
@@ -543,7 +543,7 @@ definitions:
 			doc, err := Parse(context.Background(), []byte(tt.spec))
 			require.NoError(t, err)
 			var msgs []string
-			for _, w := range doc.Warnings {
+			for _, w := range doc.Warnings() {
 				msgs = append(msgs, w.Message)
 			}
 			assert.Contains(t, strings.Join(msgs, "\n"), tt.warning)

@@ -234,7 +234,7 @@ paths:
 	require.NoError(t, err)
 	assert.Equal(t, "one", m.Operation.ID)
 	var msgs []string
-	for _, w := range doc.Warnings {
+	for _, w := range doc.Warnings() {
 		msgs = append(msgs, w.Message)
 	}
 	assert.Contains(t, msgs, "GET /a/{y}: same route as /a/{x} (one); a request goes to the first whose path parameters accept it")

@@ -216,14 +216,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	}
 	doc := h.Document()
 	name := doc.Info().Title
-	problems := append(doc.Warnings, h.Warnings()...)
-	for i, w := range problems {
-		if i == 10 && !*warnings {
-			logger.Warn("spec", "more", len(problems)-10, "hint", "-warnings lists them all")
-			break
-		}
-		logger.Warn("spec", "problem", w.String())
-	}
 	// Loading a big description leaves garbage several times the size of
 	// what is kept: give it back to the system once, before serving.
 	debug.FreeOSMemory()
@@ -246,6 +238,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	logOut.flush() // what start-up had to say, before the first request
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	// The spec's problems are found by the document-wide validation and by
+	// compiling every operation, which the server otherwise does on first
+	// use: listed in the background, they do not hold the first answer.
+	warned := make(chan struct{})
+	go func() {
+		defer close(warned)
+		logWarnings(logger, doc, h, *warnings)
+		debug.FreeOSMemory() // compiling every operation left garbage too
+	}()
+	defer func() { <-warned }()
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -270,6 +272,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	}
 	fmt.Fprintln(stdout, "mockserver: stopped")
 	return 0
+}
+
+// logWarnings logs the problems found in the spec: the first ten and a
+// count, or all of them.
+func logWarnings(logger *slog.Logger, doc *openapi.Document, h *mock.Handler, all bool) {
+	problems := append(doc.Warnings(), h.Warnings()...)
+	for i, w := range problems {
+		if i == 10 && !all {
+			logger.Warn("spec", "more", len(problems)-10, "hint", "-warnings lists them all")
+			break
+		}
+		logger.Warn("spec", "problem", w.String())
+	}
 }
 
 // loadDoc loads the description a -spec flag names, or the sample API.
