@@ -541,7 +541,7 @@ func (g *Guard) refuse(w http.ResponseWriter, r *http.Request, c *compiled, op *
 			slog.String("project", c.Project),
 			slog.String("method", r.Method),
 			slog.Int("status", p.Status),
-			slog.String("code", p.Code),
+			slog.String("code", string(p.Code)),
 			slog.String("credential", from.String()),
 		}
 		if op != nil {

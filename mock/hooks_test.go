@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mockapi-go/mockapi/mock/problem"
 )
 
 // Check rejects exactly what ServeHTTP rejects, with the same status, and
@@ -19,7 +21,8 @@ func TestCheckAgreesWithServeHTTP(t *testing.T) {
 		name, method, target, body string
 		headers                    []string
 		status                     int // 0: not rejected
-		in, param                  string
+		in                         problem.Location
+		param                      string
 	}{
 		{name: "valid", method: "GET", target: "/v1/pets?limit=3", status: 0},
 		{name: "control params stripped", method: "GET", target: "/v1/pets?__code=200&limit=2", status: 0},
@@ -68,11 +71,12 @@ func TestCheckResponse(t *testing.T) {
 	h := newHandler(t)
 	list, get, del := h.doc.Operation("listPets"), h.doc.Operation("getPet"), h.doc.Operation("deletePet")
 	tests := []struct {
-		name        string
-		status      int
-		ct, body    string
-		in, pointer string
-		contains    string
+		name     string
+		status   int
+		ct, body string
+		in       problem.Location
+		pointer  string
+		contains string
 	}{
 		{name: "valid", status: 200, ct: "application/json", body: `[{"id":1,"name":"Rex"}]`},
 		{name: "default covers 500", status: 500, ct: "application/json", body: `{"code":1}`},
@@ -100,7 +104,7 @@ func TestCheckResponse(t *testing.T) {
 	t.Run("undeclared status", func(t *testing.T) {
 		vs := h.CheckResponse(get, 404, "", nil)
 		require.Len(t, vs, 1)
-		assert.Equal(t, "status", vs[0].In)
+		assert.Equal(t, problem.InStatus, vs[0].In)
 		assert.Contains(t, vs[0].Message, "it declares 200")
 	})
 	t.Run("body where none is declared", func(t *testing.T) {
