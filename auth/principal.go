@@ -11,17 +11,21 @@ type Principal struct {
 	KeyID  string   // the API key's id, when authenticated by key
 	UserID string   // the user, from the Authenticator (or the key's owner)
 	Teams  []string // the user's teams, as far as the Authenticator knows them
-	// Method says how the caller authenticated: "key", "authenticator", or
-	// "" for an anonymous caller of a public operation.
-	Method string
+	// Method says how the caller authenticated: MethodKey,
+	// MethodAuthenticator, or "" for an anonymous caller of a public
+	// operation.
+	Method Method
 	// LinkID is the share link the request came through (ContextWithLink).
 	LinkID string
 }
 
+// Method is how a caller authenticated, in Principal.Method.
+type Method string
+
 // Authentication methods in Principal.Method.
 const (
-	MethodKey           = "key"
-	MethodAuthenticator = "authenticator"
+	MethodKey           Method = "key"           // an API key from the Keys store
+	MethodAuthenticator Method = "authenticator" // the application's Authenticator
 )
 
 // Admitted reports whether the guard let the caller in on credentials: an

@@ -311,14 +311,14 @@ func decode[T any](t *testing.T, w *httptest.ResponseRecorder) T {
 
 func TestCRUDInference(t *testing.T) {
 	h := newCRUD(t)
-	got := map[string]string{}
+	got := map[string]Action{}
 	for _, op := range h.Document().Operations() {
 		got[op.ID] = h.Action(op.ID)
 	}
-	assert.Equal(t, map[string]string{
-		"listPets": "list", "createPet": "create", "getPet": "get", "replacePet": "replace", "patchPet": "patch", "deletePet": "delete",
-		"listPosts": "list", "createPost": "create", "getPost": "get",
-		"listOrders": "list", "createOrder": "create", "getOrder": "get",
+	assert.Equal(t, map[string]Action{
+		"listPets": ActionList, "createPet": ActionCreate, "getPet": ActionGet, "replacePet": ActionReplace, "patchPet": ActionPatch, "deletePet": ActionDelete,
+		"listPosts": ActionList, "createPost": ActionCreate, "getPost": ActionGet,
+		"listOrders": ActionList, "createOrder": ActionCreate, "getOrder": ActionGet,
 		"stats": "", "postStats": "",
 	}, got)
 	byColl := map[string]Resource{}
