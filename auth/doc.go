@@ -50,7 +50,7 @@
 // # Keys
 //
 // NewKey makes keys "mk_" + 160 random bits + a checksum, in base64url.
-// ParseKey rejects a typo offline; only the SHA-256 hash (HashKey) and a
+// CheckKey rejects a typo offline; only the SHA-256 hash (HashKey) and a
 // seven-character prefix are stored, and the secret is shown once. Keys can
 // be scoped to projects, expire, be revoked and be rotated with a grace
 // period (RotateKey). The guard looks the key up on every request, so a

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/stretchr/testify/assert"
@@ -1155,5 +1156,26 @@ components:
 		r := call(t, h, "GET", w.Header().Get("Location"), "")
 		require.Equal(t, 200, r.Code)
 		assert.JSONEq(t, w.Body.String(), r.Body.String(), "the read shows what the create answered")
+	}
+}
+
+// WithClock stamps creation times, so a stateful answer is reproducible.
+func TestCRUDWithClock(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		at   time.Time
+	}{
+		{"in the past", time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)},
+		{"in another zone", time.Date(2030, 12, 31, 23, 0, 0, 0, time.FixedZone("east", 5*3600))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newCRUD(t, WithClock(func() time.Time { return tt.at }))
+			w := call(t, h, "POST", "/api/pets", `{"name":"Bella","status":"sold","age":4}`)
+			require.Equal(t, 201, w.Code, w.Body.String())
+			assert.Equal(t, tt.at.UTC().Format(time.RFC3339), decode[map[string]any](t, w)["createdAt"])
+		})
 	}
 }

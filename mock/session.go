@@ -27,7 +27,10 @@ func SessionFrom(ctx context.Context) (string, bool) {
 }
 
 // SessionHeader carries a visitor session: requests with the same value see
-// each other's writes, and nobody else does.
+// each other's writes, and nobody else does. It takes precedence over the
+// session cookie, here and behind share links (package share reads the same
+// header), so clients on another origin, where the cookie is not sent,
+// keep their writes across requests.
 const SessionHeader = "X-Mock-Session"
 
 // session returns the visitor session of the request: pinned in the
