@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -136,6 +137,44 @@ func (h *Handler) CheckResponse(op *openapi.Operation, status int, contentType s
 		out = append(out, Violation{In: "body", Schema: at, Message: firstLine(e.Error())})
 	}
 	return out
+}
+
+// Example returns the response example named name for the operation's
+// status, as ServeHTTP sends it for "Prefer: code=status, example=name":
+// the body encoded for its media type (an externalValue read as the
+// handler reads it, none under WithoutExternalValues) and its Content-Type.
+// The status is looked up as the operation declares it (the exact code,
+// its range, default); the media types are searched JSON first, then by
+// name. The example is returned as written even when it contradicts its
+// schema (the handler warns about those, see Warnings): hold it to the
+// contract with CheckResponse. The error says what the response has
+// instead; it is the way package mocktest answers a stub with an example.
+func (h *Handler) Example(op *openapi.Operation, status int, name string) (body []byte, contentType string, err error) {
+	p := h.plans[op]
+	if p == nil {
+		return nil, "", errors.New("the operation is not one of this handler's document")
+	}
+	var sp *statusPlan
+	if status >= 100 && status <= 599 {
+		sp = p.declaredFor(status)
+	}
+	if sp == nil {
+		return nil, "", fmt.Errorf("%s does not declare status %d; it declares %s", op.ID, status, p.declared)
+	}
+	var names []string
+	for _, mp := range sp.media {
+		if ep := mp.byName[name]; ep != nil && ep.encoded != nil {
+			return slices.Clone(ep.encoded), mp.contentType, nil
+		}
+		for _, ep := range mp.examples {
+			names = append(names, ep.name)
+		}
+	}
+	if len(names) == 0 {
+		return nil, "", fmt.Errorf("the %s response of %s has no named examples", sp.key, op.ID)
+	}
+	slices.Sort(names)
+	return nil, "", fmt.Errorf("the %s response of %s has no example %q; it has %s", sp.key, op.ID, name, strings.Join(slices.Compact(names), ", "))
 }
 
 // mediaFor finds the declared media type that covers contentType; an empty
