@@ -60,7 +60,8 @@
 //
 // # Answers
 //
-// Refusals are RFC 9457 problem documents with a stable code:
+// Refusals are RFC 9457 problem documents with a stable code (typed
+// constants in package mock/problem, such as problem.CodeRateLimited):
 //
 //   - 401 AUTHENTICATION_REQUIRED: no credentials where they are needed
 //     (with WWW-Authenticate);
@@ -86,4 +87,13 @@
 // A request marked with ContextWithLink carries the link in its principal,
 // is limited per link, and never reaches an operation whose own visibility
 // is private (404).
+//
+// # Compatibility
+//
+// For v1, NewGuard and Options (fields are only added, each with a zero
+// value that keeps today's behaviour), Guard's middleware, Policy,
+// Principal and the Method constants, the context helpers, the key format
+// (NewKey, CheckKey, HashKey, RotateKey, KeyPrefix) and the problem codes
+// (package mock/problem) are stable. The text of details and log lines is
+// not.
 package auth

@@ -58,4 +58,12 @@
 //
 // The page, the description and the guard middleware are prepared once per
 // [Served] value, which the host caches per project version.
+//
+// # Compatibility
+//
+// For v1, NewRegistry and its options, Registry's methods, NewHandler and
+// Options (fields are only added, each zero value keeping today's
+// behaviour), the token format (TokenPrefix, CheckToken), the visitor
+// session (mock.SessionHeader, the cookie) and the problem codes (package
+// mock/problem) are stable. The HTML of the project page is not.
 package share
