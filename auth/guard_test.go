@@ -285,7 +285,7 @@ func TestPrincipal(t *testing.T) {
 	}
 }
 
-func TestNewKeyAndParseKey(t *testing.T) {
+func TestNewKeyAndCheckKey(t *testing.T) {
 	t.Parallel()
 	s, k := auth.NewKey("ci", "p1", "p2")
 	require.NoError(t, auth.CheckKey(s))

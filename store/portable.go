@@ -259,8 +259,27 @@ func (p *projects) Create(ctx context.Context, pr *Project) error {
 	}
 	pr.CreatedAt = p.s.now()
 	pr.UpdatedAt = pr.CreatedAt
-	pr.Version = 1
+	pr.Version = firstVersion(pr.CreatedAt)
 	return p.d.Create(ctx, pr)
+}
+
+// lastFirstVersion is the latest firstVersion handed out in this process.
+var lastFirstVersion atomic.Int64
+
+// firstVersion is the Version of a project created at t: its time in
+// microseconds, and above any first version this process gave before. A
+// project deleted and created again under the same id so starts at a
+// version the earlier one did not reach (it would take an update per
+// microsecond), and a Server that compares versions only, on any
+// instance, sees the new project as new.
+func firstVersion(t time.Time) int64 {
+	for {
+		last := lastFirstVersion.Load()
+		v := max(t.UnixMicro(), last+1, 1)
+		if lastFirstVersion.CompareAndSwap(last, v) {
+			return v
+		}
+	}
 }
 
 func (p *projects) Get(ctx context.Context, id string) (*Project, error) {

@@ -133,7 +133,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	m, err := s.doc.Match(r)
 	if err == nil {
-		r = r.WithContext(openapi.WithMatch(r.Context(), m))
+		r = r.WithContext(openapi.ContextWithMatch(r.Context(), m))
 		c.Operation = m.Operation.ID
 		c.PathParams = m.Params()
 	}
