@@ -77,14 +77,14 @@
 // # Rate limits
 //
 // A token bucket per project and caller: the API key, else the share link
-// (ContextWithLink), else the user, else the client address (IPv6 by /64).
+// (ContextWithLinkID), else the user, else the client address (IPv6 by /64).
 // Limited responses carry RateLimit-Policy and RateLimit fields (IETF
 // httpapi draft). Buckets of idle callers are reclaimed by a goroutine that
 // Guard.Close stops.
 //
 // # Share links
 //
-// A request marked with ContextWithLink carries the link in its principal,
+// A request marked with ContextWithLinkID carries the link in its principal,
 // is limited per link, and never reaches an operation whose own visibility
 // is private (404).
 //

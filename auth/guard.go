@@ -249,7 +249,7 @@ const (
 func (g *Guard) serve(w http.ResponseWriter, r *http.Request, c *compiled, next http.Handler) {
 	ctx := r.Context()
 	now := g.now()
-	linkID, viaLink := LinkFrom(ctx)
+	linkID, viaLink := LinkIDFrom(ctx)
 
 	// Which operation, when the policy has rules for operations.
 	var op *openapi.Operation

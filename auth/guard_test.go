@@ -266,7 +266,7 @@ func TestPrincipal(t *testing.T) {
 		{"bad key on a public operation", func(r *http.Request) { r.Header.Set("X-API-Key", "mk_nope") }, auth.Principal{}},
 		{"session", func(r *http.Request) { r.Header.Set("X-User", "bob"); r.Header.Set("X-Teams", "t") },
 			auth.Principal{UserID: "bob", Teams: []string{"t"}, Method: "authenticator"}},
-		{"link", func(r *http.Request) { *r = *r.WithContext(auth.ContextWithLink(r.Context(), "link-9")) },
+		{"link", func(r *http.Request) { *r = *r.WithContext(auth.ContextWithLinkID(r.Context(), "link-9")) },
 			auth.Principal{LinkID: "link-9"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

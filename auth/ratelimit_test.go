@@ -39,7 +39,7 @@ func withKey(s string) func(*http.Request) {
 }
 func fromAddr(a string) func(*http.Request) { return func(r *http.Request) { r.RemoteAddr = a } }
 func viaLink(id string) func(*http.Request) {
-	return func(r *http.Request) { *r = *r.WithContext(auth.ContextWithLink(r.Context(), id)) }
+	return func(r *http.Request) { *r = *r.WithContext(auth.ContextWithLinkID(r.Context(), id)) }
 }
 
 func TestRateLimit(t *testing.T) {

@@ -31,7 +31,7 @@
 //     project policy's), and per key for visitors with their own key.
 //
 // The request's context carries the link ([LinkFrom], and
-// auth.ContextWithLink for the guard), and a visitor session for the mock
+// auth.ContextWithLinkID for the guard), and a visitor session for the mock
 // (mock.ContextWithSession): "link:{link id}:{visitor}", where the visitor
 // is the X-Mock-Session header or else a random id kept in an HttpOnly,
 // SameSite=Lax cookie scoped to the link's path. Visitors' writes therefore

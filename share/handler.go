@@ -193,7 +193,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			// A link that requires a key gives its description only with
 			// one, like its operations. Its page, which tells a visitor to
 			// bring a key, is open.
-			st.tokGate(describe).ServeHTTP(sw, r.WithContext(auth.ContextWithLink(ctx, link.ID)))
+			st.tokGate(describe).ServeHTTP(sw, r.WithContext(auth.ContextWithLinkID(ctx, link.ID)))
 			return
 		}
 	}
@@ -234,7 +234,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var seen principalSeen
 	ctx = context.WithValue(ctx, linkKey{}, link)
-	ctx = auth.ContextWithLink(ctx, link.ID)
+	ctx = auth.ContextWithLinkID(ctx, link.ID)
 	ctx = mock.ContextWithSession(ctx, session)
 	ctx = context.WithValue(ctx, principalSeenKey{}, &seen)
 	guarded.ServeHTTP(sw, r2.WithContext(ctx))
