@@ -424,7 +424,7 @@ func TestContractCheckOfTheClient(t *testing.T) {
 	}
 }
 
-func TestRespondFuncAnswersAreCheckedWhenSent(t *testing.T) {
+func TestReplyFuncAnswersAreCheckedWhenSent(t *testing.T) {
 	t.Parallel()
 	for _, off := range []bool{false, true} {
 		f := newFake(t)
