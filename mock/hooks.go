@@ -151,7 +151,7 @@ func (h *Handler) CheckResponse(op *openapi.Operation, status int, contentType s
 // contract with CheckResponse. The error says what the response has
 // instead; it is the way package mocktest answers a stub with an example.
 func (h *Handler) Example(op *openapi.Operation, status int, name string) (body []byte, contentType string, err error) {
-	p := h.plans[op]
+	p := h.plan(op)
 	if p == nil {
 		return nil, "", errors.New("the operation is not one of this handler's document")
 	}

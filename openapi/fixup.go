@@ -504,6 +504,12 @@ func checkRefs(d *rawDoc, file string) error {
 		}
 		switch t := v.(type) {
 		case map[string]any:
+			if p, ok := t["pattern"].(string); ok {
+				if d.patterns == nil {
+					d.patterns = map[string]bool{}
+				}
+				d.patterns[p] = true
+			}
 			if ref, ok := t["$ref"].(string); ok && strings.HasPrefix(ref, "#") {
 				if _, found := resolveLocal(d.root, ref); !found {
 					at := ptr + "/$ref"

@@ -31,6 +31,8 @@ type rawDoc struct {
 	node *yaml.Node
 	// data is the original input, for locating lines in JSON lazily.
 	data []byte
+	// patterns are the schemas' patterns, found by checkRefs.
+	patterns map[string]bool
 }
 
 // looksJSON reports whether data starts like a JSON document.

@@ -42,6 +42,19 @@ func validate(ctx context.Context, t *openapi3.T, strict bool) []Warning {
 	return out
 }
 
+// warmPatterns compiles each pattern with the loader's regular expression
+// compiler into kin-openapi's process-wide cache of compiled patterns, as
+// validating the whole document did when it ran while loading. kin's value
+// validators look a pattern up there first, and some of them (response
+// validation in openapi3filter) are never given a compiler: without the
+// cache they would fail on the ECMAScript patterns real descriptions hold.
+func warmPatterns(ctx context.Context, patterns map[string]bool) {
+	for p := range patterns {
+		s := openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}, Pattern: p}
+		_ = s.Validate(ctx, openapi3.SetRegexCompiler(oas.RegexCompiler))
+	}
+}
+
 func safeValidate(ctx context.Context, t *openapi3.T, opts []openapi3.ValidationOption) (err error) {
 	defer func() {
 		if r := recover(); r != nil {

@@ -80,3 +80,24 @@ func TestStrictValidatesWhileLoading(t *testing.T) {
 	require.ErrorAs(t, err, &le)
 	assert.Contains(t, le.Error(), "validation problem")
 }
+
+// TestPatternsCompiledWhileLoading: kin-openapi's validators that are given
+// no regular expression compiler (openapi3filter's response validation)
+// still read a description's ECMAScript patterns once it is loaded, though
+// the document-wide validation that used to compile them now waits for
+// Warnings.
+func TestPatternsCompiledWhileLoading(t *testing.T) {
+	pattern := `^(?!foo)[a-z]+$` // ECMAScript lookahead: not RE2
+	doc, err := Parse(context.Background(), []byte(`openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Code: {type: string, pattern: '`+pattern+`'}
+`))
+	require.NoError(t, err)
+	s := doc.Kin().Components.Schemas["Code"].Value
+	require.Equal(t, pattern, s.Pattern)
+	assert.NoError(t, s.VisitJSON("bar"))
+	assert.Error(t, s.VisitJSON("foobar"))
+}
