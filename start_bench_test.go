@@ -121,15 +121,17 @@ func kinLoad(tb testing.TB, spec []byte) {
 //
 //   - first-answer: from the bytes in memory to the first answer (a GET
 //     without parameters) of a Server with the default store and options;
+//
 //   - first-call: one call of an operation not compiled yet, on a server
 //     that has answered its first request (every operation in turn);
+//
 //   - memory: a fresh process (this test binary again) that starts and
 //     answers once reports its peak RSS (peak-MB) and its RSS after the
 //     answer (first-MB), then after calling every operation once (all-MB),
 //     then after 20,000 more calls of one route (steady-MB); the same for
 //     kin's plain loader alone gives x-kin-peak.
 //
-//	MOCKAPI_BIG_SPECS=api.github.com.json go test -run '^$' -bench BenchmarkStart -benchtime 3x .
+//     MOCKAPI_BIG_SPECS=api.github.com.json go test -run '^$' -bench BenchmarkStart -benchtime 3x .
 func BenchmarkStart(b *testing.B) {
 	for name, file := range bigSpecs(b) {
 		spec, err := os.ReadFile(file)
