@@ -496,6 +496,9 @@ var nameMaps = map[string]bool{"properties": true, "patternProperties": true, "$
 // checkRefs verifies that every local $ref points at something, and returns a
 // located error for the first one that does not.
 func checkRefs(d *rawDoc, file string) error {
+	if !refsBroken(d) {
+		return nil
+	}
 	var bad *LoadError
 	var walk func(v any, ptr string, parentKey string, depth int)
 	walk = func(v any, ptr string, parentKey string, depth int) {
@@ -504,12 +507,6 @@ func checkRefs(d *rawDoc, file string) error {
 		}
 		switch t := v.(type) {
 		case map[string]any:
-			if p, ok := t["pattern"].(string); ok {
-				if d.patterns == nil {
-					d.patterns = map[string]bool{}
-				}
-				d.patterns[p] = true
-			}
 			if ref, ok := t["$ref"].(string); ok && strings.HasPrefix(ref, "#") {
 				if _, found := resolveLocal(d.root, ref); !found {
 					at := ptr + "/$ref"
@@ -536,6 +533,50 @@ func checkRefs(d *rawDoc, file string) error {
 		return bad
 	}
 	return nil
+}
+
+// refsBroken walks the document as checkRefs does, in no particular order
+// and without building pointers, and reports whether a local $ref leads
+// nowhere; only then does checkRefs pay for the walk in key order that
+// locates the first one. It also collects the schemas' patterns.
+func refsBroken(d *rawDoc) bool {
+	broken := false
+	resolved := map[string]bool{}
+	var walk func(v any, parentKey string, depth int)
+	walk = func(v any, parentKey string, depth int) {
+		if depth > maxDepth {
+			return
+		}
+		switch t := v.(type) {
+		case map[string]any:
+			if p, ok := t["pattern"].(string); ok {
+				if d.patterns == nil {
+					d.patterns = map[string]bool{}
+				}
+				d.patterns[p] = true
+			}
+			if ref, ok := t["$ref"].(string); ok && strings.HasPrefix(ref, "#") && !broken && !resolved[ref] {
+				if _, found := resolveLocal(d.root, ref); found {
+					resolved[ref] = true
+				} else {
+					broken = true
+				}
+			}
+			names := nameMaps[parentKey]
+			for k, e := range t {
+				if !names && (valueKeys[k] || strings.HasPrefix(k, "x-")) {
+					continue
+				}
+				walk(e, k, depth+1)
+			}
+		case []any:
+			for _, e := range t {
+				walk(e, "", depth+1)
+			}
+		}
+	}
+	walk(d.root, "", 0)
+	return broken
 }
 
 // resolveLocal resolves "#/a/b" in the raw document, also when the fragment
