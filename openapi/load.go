@@ -357,8 +357,12 @@ func load(ctx context.Context, data []byte, file string, loc *url.URL, files fs.
 	vt := *t
 	validation := sync.OnceValue(func() []Warning {
 		problems := validate(context.WithoutCancel(ctx), &vt, cfg.strict)
-		for i := range problems {
-			problems[i].Line = raw.line(problems[i].Pointer)
+		pointers := make([]string, len(problems))
+		for i, p := range problems {
+			pointers[i] = p.Pointer
+		}
+		for i, line := range raw.lines(pointers) {
+			problems[i].Line = line
 		}
 		return problems
 	})

@@ -219,19 +219,7 @@ func (d *rawDoc) line(pointer string) int {
 		if len(d.data) == 0 {
 			return 0
 		}
-		if bytes.IndexByte(d.data, '\n') < 0 {
-			// Minified JSON (all of APIs.guru): every value is on line 1, and
-			// parsing 45 MB again as YAML to learn that costs seconds.
-			return 1
-		}
-		// JSON input was decoded without positions; YAML can read JSON and
-		// keeps them. Only paid for when an error needs a line.
-		var node yaml.Node
-		if err := yaml.Unmarshal(d.data, &node); err != nil || len(node.Content) == 0 {
-			d.data = nil
-			return 0
-		}
-		d.node = node.Content[0]
+		return d.lines([]string{pointer})[0]
 	}
 	n := d.node
 	for _, tok := range splitPointer(pointer) {
@@ -262,6 +250,143 @@ func (d *rawDoc) line(pointer string) int {
 		}
 	}
 	return n.Line
+}
+
+// lines returns the 1-based line of the value at each JSON pointer, as line
+// does, in one pass over a JSON input.
+func (d *rawDoc) lines(pointers []string) []int {
+	out := make([]int, len(pointers))
+	if d.node != nil || len(d.data) == 0 {
+		for i, p := range pointers {
+			out[i] = d.line(p)
+		}
+		return out
+	}
+	if bytes.IndexByte(d.data, '\n') < 0 {
+		// Minified JSON (all of APIs.guru): every value is on line 1.
+		for i, p := range pointers {
+			if p != "" {
+				out[i] = 1
+			}
+		}
+		return out
+	}
+	// JSON input was decoded without positions: scan it again, only when a
+	// problem needs a line. (Reading it as YAML, which keeps positions,
+	// took seconds and a node tree many times the input on GitHub's 13 MB.)
+	located := jsonLines(d.data, pointers)
+	for i, p := range pointers {
+		if p != "" {
+			out[i] = located[i]
+		}
+	}
+	return out
+}
+
+// lineNode is a JSON pointer token on the way to a pointer jsonLines
+// looks for, with the line where its value starts once the scan met it.
+type lineNode struct {
+	kids map[string]*lineNode
+	line int
+}
+
+// jsonLines scans JSON data once and returns, for each pointer, the line
+// where its value starts or, when the document has no such value, where
+// the deepest value on its way starts.
+func jsonLines(data []byte, pointers []string) []int {
+	root := &lineNode{}
+	for _, p := range pointers {
+		n := root
+		for _, tok := range splitPointer(p) {
+			if n.kids == nil {
+				n.kids = map[string]*lineNode{}
+			}
+			c := n.kids[tok]
+			if c == nil {
+				c = &lineNode{}
+				n.kids[tok] = c
+			}
+			n = c
+		}
+	}
+	pos, line := 0, 1
+	lineAt := func(off int) int { // the line of the first value byte at or after off
+		for off < len(data) && strings.IndexByte(" \t\r\n:,", data[off]) >= 0 {
+			off++
+		}
+		line += bytes.Count(data[pos:off], []byte{'\n'})
+		pos = off
+		return line
+	}
+	type frame struct {
+		node    *lineNode // nil: no pointer goes through this value
+		array   bool
+		index   int
+		key     string
+		wantKey bool
+	}
+	var stack []frame
+	next := func() { // a value of the innermost container is complete
+		if len(stack) > 0 {
+			f := &stack[len(stack)-1]
+			if f.array {
+				f.index++
+			} else {
+				f.wantKey = true
+			}
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	for {
+		off := int(dec.InputOffset())
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			next()
+			continue
+		}
+		if len(stack) > 0 && stack[len(stack)-1].wantKey {
+			f := &stack[len(stack)-1]
+			f.key, _ = tok.(string)
+			f.wantKey = false
+			continue
+		}
+		n := root
+		if len(stack) > 0 {
+			n = nil
+			if f := stack[len(stack)-1]; f.node != nil {
+				if f.array {
+					n = f.node.kids[strconv.Itoa(f.index)]
+				} else {
+					n = f.node.kids[f.key]
+				}
+			}
+		}
+		if n != nil && n.line == 0 {
+			n.line = lineAt(off)
+		}
+		if d, ok := tok.(json.Delim); ok {
+			stack = append(stack, frame{node: n, array: d == '[', wantKey: d == '{'})
+			continue
+		}
+		next()
+	}
+	out := make([]int, len(pointers))
+	for i, p := range pointers {
+		n := root
+		out[i] = n.line
+		for _, tok := range splitPointer(p) {
+			if n = n.kids[tok]; n == nil || n.line == 0 {
+				break
+			}
+			out[i] = n.line
+		}
+	}
+	return out
 }
 
 // splitPointer splits a JSON pointer ("/paths/~1pets/get") into its unescaped
