@@ -57,12 +57,14 @@ func bigSpecs(tb testing.TB) map[string]string {
 	return out
 }
 
-// startSpec is what a process serving a description does before its
-// first answer: a Server on the memory store with the default options,
-// the description put as its default project.
+// startSpec is what examples/mockserver does before its first answer: a
+// Server on the memory store with the default options (and mockserver's
+// bound on the request log kept in memory), the description put as its
+// default project.
 func startSpec(tb testing.TB, spec []byte) (*Server, *mock.Handler) {
 	ctx := context.Background()
-	s, err := New(Options{Store: memory.New(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, err := New(Options{Store: memory.New(), LogMaxEntries: 10_000,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	require.NoError(tb, err)
 	_, err = s.PutProject(ctx, "default", "", spec, store.Public)
 	require.NoError(tb, err)
