@@ -15,7 +15,7 @@ import (
 
 // gatedLog is a request log whose Append waits for the test to open it.
 type gatedLog struct {
-	store.RequestLog
+	requestLog
 	gate chan struct{}
 	mu   sync.Mutex
 	got  []store.Entry

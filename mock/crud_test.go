@@ -247,10 +247,10 @@ components:
 
 // crudStores are the backends every stateful test runs on: memory, SQLite,
 // and PostgreSQL when MOCKAPI_TEST_POSTGRES names a server.
-func crudStores(t *testing.T) map[string]func(t *testing.T) store.Records {
-	stores := map[string]func(t *testing.T) store.Records{
-		"memory": func(t *testing.T) store.Records { return memory.New(store.WithTouchInterval(0)).Records() },
-		"sqlite": func(t *testing.T) store.Records {
+func crudStores(t *testing.T) map[string]func(t *testing.T) *store.Records {
+	stores := map[string]func(t *testing.T) *store.Records{
+		"memory": func(t *testing.T) *store.Records { return memory.New(store.WithTouchInterval(0)).Records() },
+		"sqlite": func(t *testing.T) *store.Records {
 			s, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "mock.db"))
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = s.Close() })
@@ -258,14 +258,14 @@ func crudStores(t *testing.T) map[string]func(t *testing.T) store.Records {
 		},
 	}
 	if dsn := os.Getenv("MOCKAPI_TEST_POSTGRES"); dsn != "" {
-		stores["postgres"] = func(t *testing.T) store.Records { return postgresRecords(t, dsn) }
+		stores["postgres"] = func(t *testing.T) *store.Records { return postgresRecords(t, dsn) }
 	} else {
 		t.Log("MOCKAPI_TEST_POSTGRES is not set: the PostgreSQL runs are skipped")
 	}
 	return stores
 }
 
-func postgresRecords(t *testing.T, dsn string) store.Records {
+func postgresRecords(t *testing.T, dsn string) *store.Records {
 	s, err := sqlstore.Open(context.Background(), storetest.PostgresSchema(t, dsn))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
@@ -965,7 +965,7 @@ components:
 
 // writeCounter counts the writes that reach a store.
 type writeCounter struct {
-	store.Records
+	*store.Records
 	writes atomic.Int64
 }
 

@@ -10,26 +10,34 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/mockapi-go/mockapi/store/driver"
 )
 
 // Store groups the concerns of one backend and owns its connection. It is
 // safe for concurrent use. Create one with New (backends do: memory.New,
-// sqlstore.Open) and Close it when done.
+// sqlite.Open, postgres.Open) and Close it when done.
 type Store struct {
-	d      Driver
+	d      driver.Driver
 	closed atomic.Bool
 	clock  func() time.Time
 
-	projects projects
-	keys     keys
-	links    links
-	records  records
-	log      requestLog
+	projects Projects
+	keys     Keys
+	links    Links
+	records  Records
+	log      RequestLog
 
-	touchMu sync.Mutex
-	pending map[string]time.Time // key id -> latest last-used not yet written
-	stop    chan struct{}
-	done    chan struct{}
+	closeOnce sync.Once
+	closeErr  error
+
+	touchMu       sync.Mutex
+	pending       map[string]time.Time // key id -> latest last-used not yet written
+	touchInterval time.Duration
+	flushing      bool // the flush goroutine has started
+	stopped       bool // Close has begun: no flush goroutine starts any more
+	stop          chan struct{}
+	done          chan struct{}
 }
 
 // Option configures a Store.
@@ -49,23 +57,19 @@ func WithTouchInterval(d time.Duration) Option {
 // WithClock makes the Store read the time from now instead of time.Now:
 // for the times it stamps (CreatedAt, UpdatedAt, log entries without a
 // time), for the expiry checks of Keys.Lookup and Links.Lookup, and,
-// through ClockSetter, for the times the backend stamps. now must be safe
-// for concurrent use. Tests use it to expire keys and links without
-// sleeping.
+// through driver.ClockSetter, for the times the backend stamps. now must
+// be safe for concurrent use. Tests use it to expire keys and links
+// without sleeping.
 func WithClock(now func() time.Time) Option {
 	return func(o *options) { o.clock = now }
 }
 
-// ClockSetter is implemented by drivers that stamp times themselves (such
-// as records' CreatedAt and UpdatedAt). New hands them the Store's clock
-// (time.Now unless WithClock says otherwise) before any other call; a
-// driver shared by several Stores uses the clock of the latest.
-type ClockSetter interface {
-	SetClock(now func() time.Time)
-}
-
 // New wraps a backend's driver. The Store closes d when it is closed.
-func New(d Driver, opts ...Option) *Store {
+//
+// New starts no goroutine: the one that writes coalesced key last-used
+// times (see WithTouchInterval) starts with the first Keys.Touch, and
+// Close stops it.
+func New(d driver.Driver, opts ...Option) *Store {
 	o := options{touchInterval: 30 * time.Second, clock: time.Now}
 	for _, opt := range opts {
 		opt(&o)
@@ -73,53 +77,53 @@ func New(d Driver, opts ...Option) *Store {
 	if o.clock == nil {
 		o.clock = time.Now
 	}
-	s := &Store{d: d, pending: map[string]time.Time{}, clock: o.clock}
-	if cs, ok := d.(ClockSetter); ok {
+	s := &Store{d: d, pending: map[string]time.Time{}, clock: o.clock, touchInterval: o.touchInterval}
+	if cs, ok := d.(driver.ClockSetter); ok {
 		cs.SetClock(o.clock)
 	}
-	s.projects = projects{s, d.Projects()}
-	s.keys = keys{s, d.Keys()}
-	s.links = links{s, d.Links()}
-	s.records = records{s, d.Records()}
-	s.log = requestLog{s, d.RequestLog()}
-	if o.touchInterval > 0 {
-		s.stop, s.done = make(chan struct{}), make(chan struct{})
-		go s.flushLoop(o.touchInterval)
-	}
+	s.projects = Projects{s, d.Projects()}
+	s.keys = Keys{s, d.Keys()}
+	s.links = Links{s, d.Links()}
+	s.records = Records{s, d.Records()}
+	s.log = RequestLog{s, d.RequestLog()}
 	return s
 }
 
 // Projects returns the store's projects.
-func (s *Store) Projects() Projects { return &s.projects }
+func (s *Store) Projects() *Projects { return &s.projects }
 
 // Keys returns the store's API keys.
-func (s *Store) Keys() Keys { return &s.keys }
+func (s *Store) Keys() *Keys { return &s.keys }
 
 // Links returns the store's share links.
-func (s *Store) Links() Links { return &s.links }
+func (s *Store) Links() *Links { return &s.links }
 
 // Records returns the store's CRUD records.
-func (s *Store) Records() Records { return &s.records }
+func (s *Store) Records() *Records { return &s.records }
 
 // RequestLog returns the store's request log.
-func (s *Store) RequestLog() RequestLog { return &s.log }
+func (s *Store) RequestLog() *RequestLog { return &s.log }
 
-// Close writes pending last-used times and closes the backend. Calls after
-// Close return ErrClosed; closing twice is ErrClosed.
+// Close writes pending last-used times, stops the flush goroutine if one
+// runs, and closes the backend. Calls after Close return ErrClosed. Close
+// is idempotent: later calls do nothing and return what the first
+// returned.
 func (s *Store) Close() error {
-	if s.closed.Swap(true) {
-		return ErrClosed
-	}
-	if s.stop != nil {
-		close(s.stop)
-		<-s.done
-	}
-	ferr := s.flush(context.Background())
-	cerr := s.d.Close()
-	if ferr != nil {
-		return ferr
-	}
-	return cerr
+	s.closeOnce.Do(func() {
+		s.closed.Store(true)
+		s.touchMu.Lock()
+		s.stopped = true
+		flushing := s.flushing
+		s.touchMu.Unlock()
+		if flushing {
+			close(s.stop)
+			<-s.done
+		}
+		ferr := s.flush(context.Background())
+		cerr := s.d.Close()
+		s.closeErr = errors.Join(ferr, cerr)
+	})
+	return s.closeErr
 }
 
 // Flush writes the key last-used times that Touch has coalesced so far.
@@ -152,7 +156,9 @@ func (s *Store) flush(ctx context.Context) error {
 	var first error
 	for id, at := range batch {
 		if err := s.keys.d.Touch(ctx, id, at); err != nil && !isNotFound(err) {
-			s.touch(id, at) // keep it for the next flush
+			s.touchMu.Lock()
+			s.pend(id, at) // keep it for the next flush
+			s.touchMu.Unlock()
 			if first == nil {
 				first = err
 			}
@@ -161,12 +167,24 @@ func (s *Store) flush(ctx context.Context) error {
 	return first
 }
 
+// touch coalesces a last-used time and starts the flush goroutine the
+// first time one is pending, unless the Store is closing.
 func (s *Store) touch(id string, at time.Time) {
 	s.touchMu.Lock()
+	defer s.touchMu.Unlock()
+	s.pend(id, at)
+	if s.touchInterval > 0 && !s.flushing && !s.stopped {
+		s.flushing = true
+		s.stop, s.done = make(chan struct{}), make(chan struct{})
+		go s.flushLoop(s.touchInterval)
+	}
+}
+
+// pend records a last-used time; touchMu is held.
+func (s *Store) pend(id string, at time.Time) {
 	if cur, ok := s.pending[id]; !ok || at.After(cur) {
 		s.pending[id] = at
 	}
-	s.touchMu.Unlock()
 }
 
 func (s *Store) check() error {
@@ -193,11 +211,3 @@ func invalid(format string, args ...any) error {
 
 // now is the clock's time as backends store it: UTC, in microseconds.
 func (s *Store) now() time.Time { return s.clock().UTC().Truncate(time.Microsecond) }
-
-var (
-	_ Projects   = (*projects)(nil)
-	_ Keys       = (*keys)(nil)
-	_ Links      = (*links)(nil)
-	_ Records    = (*records)(nil)
-	_ RequestLog = (*requestLog)(nil)
-)

@@ -2,32 +2,23 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"github.com/mockapi-go/mockapi/store/driver"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Entry is one request-log entry. Path holds no query string, so secrets
-// sent as query parameters are never logged.
-//
-// Through a Store, every text field is bounded before a backend sees it, so
-// an anonymous caller cannot make one entry large: Path to MaxLogPath bytes,
-// the other fields to MaxLogField bytes; a longer value is cut at a UTF-8
-// boundary and ends with TruncatedMark. Invalid UTF-8 and control characters
-// (NUL included, which PostgreSQL cannot store in text) become U+FFFD.
-type Entry struct {
-	ID        int64 // assigned by the store
-	Time      time.Time
-	Project   string
-	Operation string
-	Method    string
-	Path      string
-	Status    int
-	Latency   time.Duration
-	KeyID     string
-	LinkID    string
-	Session   string
-}
+// sent as query parameters are never logged. RequestLog.Append bounds
+// every text field before a backend sees it (see MaxLogPath).
+type Entry = driver.Entry
 
-// Bounds of a request-log entry's fields; see Entry.
+// Bounds of a request-log entry's fields: Path is cut to MaxLogPath bytes,
+// the other fields to MaxLogField bytes, at a UTF-8 boundary, and a cut
+// value ends with TruncatedMark. Invalid UTF-8 and control characters (NUL
+// included, which PostgreSQL cannot store in text) become U+FFFD.
 const (
 	MaxLogPath    = 1024
 	MaxLogField   = 128
@@ -36,78 +27,139 @@ const (
 
 // LogCursor is a position in the newest-first order of the request log:
 // the Time and ID of an entry.
-type LogCursor struct {
-	Time time.Time
-	ID   int64
-}
-
-// Cursor is the position of e, to continue a listing after it.
-func (e Entry) Cursor() LogCursor { return LogCursor{Time: e.Time, ID: e.ID} }
+type LogCursor = driver.LogCursor
 
 // LogQuery selects request-log entries; zero fields match everything.
-type LogQuery struct {
-	Project   string
-	Operation string
-	KeyID     string
-	LinkID    string
-	Session   string
-	Since     time.Time // inclusive
-	Until     time.Time // exclusive
-	// Limit caps the result, newest first; zero means 100. At most 10000.
-	Limit int
-	// After continues a listing: only entries older than the position (an
-	// earlier Time, or the same Time and a smaller ID) match. Zero: from
-	// the newest.
-	After LogCursor
-}
+// See driver.LogQuery.
+type LogQuery = driver.LogQuery
 
-// Stats aggregates the entries of one project over a period.
-type Stats struct {
-	Total int
-	// ByDay counts entries per UTC day, oldest first, days without entries left out.
-	ByDay []DayCount
-	// TopOperations lists operations by descending count (ties by name), at
-	// most ten. Entries without an operation are not among them.
-	TopOperations []OperationStats
-	// PageViews counts entries with a LinkID, no Operation and the Path
-	// "/": visits of a share link's project page or export, not calls of
-	// the API.
-	PageViews int
-	// ByStatusClass counts entries by status/100: 2 for 2xx, 4 for 4xx, ...
-	ByStatusClass map[int]int
-}
+// Stats aggregates the entries of one project over a period; see
+// driver.Stats.
+type Stats = driver.Stats
 
 // DayCount is the number of entries on one UTC day.
-type DayCount struct {
-	Day   time.Time // midnight UTC
-	Count int
-}
+type DayCount = driver.DayCount
 
 // OperationStats is the count and mean latency of one operation.
-type OperationStats struct {
-	Operation  string
-	Count      int
-	AvgLatency time.Duration
+type OperationStats = driver.OperationStats
+
+// Retention says which entries RequestLog.Prune removes; see
+// driver.Retention.
+type Retention = driver.Retention
+
+// RequestLog is the portable RequestLog: see [Store.RequestLog].
+type RequestLog struct {
+	s *Store
+	d driver.RequestLog
 }
 
-// Retention says which entries Prune removes: those older than Before (when
-// not zero), then all but the newest Keep (when Keep > 0). When Project is
-// set, only that project's entries are considered, so Keep is a per-project
-// bound.
-type Retention struct {
-	Project string
-	Before  time.Time
-	Keep    int
+// Append stores entries in one batch.
+func (l *RequestLog) Append(ctx context.Context, entries ...Entry) error {
+	if err := l.s.check(); err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	clean := make([]Entry, len(entries))
+	for i, e := range entries {
+		if e.Project == "" {
+			return invalid("request log: entry %d: empty project", i)
+		}
+		if e.Time.IsZero() {
+			e.Time = l.s.now()
+		}
+		e.Time = utc(e.Time)
+		if j := strings.IndexAny(e.Path, "?#"); j >= 0 {
+			e.Path = e.Path[:j]
+		}
+		e.Path = clip(e.Path, MaxLogPath)
+		e.Project = clip(e.Project, MaxLogField)
+		e.Operation = clip(e.Operation, MaxLogField)
+		e.Method = clip(e.Method, MaxLogField)
+		e.KeyID = clip(e.KeyID, MaxLogField)
+		e.LinkID = clip(e.LinkID, MaxLogField)
+		e.Session = clip(e.Session, MaxLogField)
+		e.ID = 0
+		clean[i] = e
+	}
+	return l.d.Append(ctx, clean...)
 }
 
-// RequestLog stores the requests the mock answered.
-type RequestLog interface {
-	// Append stores entries in one batch.
-	Append(ctx context.Context, entries ...Entry) error
-	// Query returns matching entries, newest first.
-	Query(ctx context.Context, q LogQuery) ([]Entry, error)
-	// Stats aggregates a project's entries in [since, until).
-	Stats(ctx context.Context, project string, since, until time.Time) (*Stats, error)
-	// Prune removes entries by the retention rule and says how many.
-	Prune(ctx context.Context, r Retention) (int, error)
+// clip makes s safe to store and at most n bytes long: invalid UTF-8 and
+// control characters become U+FFFD, and a longer text is cut at a rune
+// boundary and ends with TruncatedMark.
+func clip(s string, n int) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || unicode.IsControl(r) {
+			clean = false
+			break
+		}
+	}
+	if !clean {
+		s = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) {
+				return utf8.RuneError
+			}
+			return r
+		}, strings.ToValidUTF8(s, string(utf8.RuneError)))
+	}
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len(TruncatedMark)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + TruncatedMark
+}
+
+// Query returns matching entries, newest first.
+func (l *RequestLog) Query(ctx context.Context, q LogQuery) ([]Entry, error) {
+	if err := l.s.check(); err != nil {
+		return nil, err
+	}
+	switch {
+	case q.Limit < 0 || q.Limit > 10000:
+		return nil, invalid("request log: limit %d not in 0..10000", q.Limit)
+	case q.Limit == 0:
+		q.Limit = 100
+	}
+	q.Since, q.Until, q.After.Time = utc(q.Since), utc(q.Until), utc(q.After.Time)
+	return l.d.Query(ctx, q)
+}
+
+// Stats aggregates a project's entries in [since, until).
+func (l *RequestLog) Stats(ctx context.Context, project string, since, until time.Time) (*Stats, error) {
+	if err := l.s.check(); err != nil {
+		return nil, err
+	}
+	if project == "" {
+		return nil, invalid("request log: stats: empty project")
+	}
+	if !since.IsZero() && !until.IsZero() && !since.Before(until) {
+		return nil, invalid("request log: stats: since %v not before until %v", since, until)
+	}
+	return l.d.Stats(ctx, project, utc(since), utc(until))
+}
+
+// Prune removes entries by the retention rule and says how many.
+func (l *RequestLog) Prune(ctx context.Context, r Retention) (int, error) {
+	if err := l.s.check(); err != nil {
+		return 0, err
+	}
+	if r.Keep < 0 {
+		return 0, invalid("request log: prune: negative keep %d", r.Keep)
+	}
+	if r.Before.IsZero() && r.Keep == 0 {
+		return 0, invalid("request log: prune: neither a time nor a count")
+	}
+	if r.Project != "" {
+		if err := ValidProjectID(r.Project); err != nil {
+			return 0, fmt.Errorf("request log: prune: %w", err)
+		}
+	}
+	r.Before = utc(r.Before)
+	return l.d.Prune(ctx, r)
 }

@@ -11,6 +11,7 @@ import (
 	"modernc.org/sqlite"
 
 	"github.com/mockapi-go/mockapi/store"
+	"github.com/mockapi-go/mockapi/store/driver"
 )
 
 // Selecting and sorting records by their JSON fields happens in SQL: SQLite
@@ -47,7 +48,7 @@ func (b *sqlb) w(s string, args ...any) *sqlb {
 }
 
 // sortCols are the columns a sorted listing orders by: the sort key of
-// store.SortKey (rank, number, string) and the id.
+// driver.SortKey (rank, number, string) and the id.
 const sortCols = "rk, nk, sk, id"
 
 // typ writes the JSON type of a top-level field of data, in the dialect's
@@ -220,11 +221,11 @@ func scalarCondition(field string, v any) (store.Condition, bool) {
 	return store.Condition{}, false
 }
 
-// sortKey writes the columns rk, nk and sk: the store.SortKey of the
+// sortKey writes the columns rk, nk and sk: the driver.SortKey of the
 // field, with the rank of a missing field lowest when descending so that
 // those records still come last.
 func (r *records) sortKey(b *sqlb, field string, desc bool) {
-	missing := store.RankMissing
+	missing := driver.RankMissing
 	if desc {
 		missing = 0
 	}
@@ -232,7 +233,7 @@ func (r *records) sortKey(b *sqlb, field string, desc bool) {
 	r.typ(b, field)
 	if r.db.d == postgresDialect {
 		b.w(fmt.Sprintf(` WHEN 'boolean' THEN %d WHEN 'number' THEN %d WHEN 'string' THEN %d WHEN 'array' THEN %d WHEN 'object' THEN %d ELSE %d END AS rk, `,
-			store.RankBool, store.RankNumber, store.RankString, store.RankComposite, store.RankComposite, missing))
+			driver.RankBool, driver.RankNumber, driver.RankString, driver.RankComposite, driver.RankComposite, missing))
 		b.w("CASE ")
 		r.typ(b, field)
 		b.w(" WHEN 'number' THEN ")
@@ -249,7 +250,7 @@ func (r *records) sortKey(b *sqlb, field string, desc bool) {
 	}
 	b.w(fmt.Sprintf(` WHEN 'true' THEN %d WHEN 'false' THEN %d WHEN 'integer' THEN %d WHEN 'real' THEN %d WHEN 'text' THEN %d
 		WHEN 'array' THEN %d WHEN 'object' THEN %d ELSE %d END AS rk, `,
-		store.RankBool, store.RankBool, store.RankNumber, store.RankNumber, store.RankString, store.RankComposite, store.RankComposite, missing))
+		driver.RankBool, driver.RankBool, driver.RankNumber, driver.RankNumber, driver.RankString, driver.RankComposite, driver.RankComposite, missing))
 	b.w("CASE ")
 	r.typ(b, field)
 	b.w(" WHEN 'true' THEN 1 WHEN 'integer' THEN ")
@@ -274,7 +275,7 @@ func (r *records) sortKey(b *sqlb, field string, desc bool) {
 // by a field computes the sort key of every matching record of the
 // collection and sorts them: O(n log n) per page; the keyset only saves
 // returning rows.
-func (r *records) listSQL(b *sqlb, s store.Scope, collection string, q store.Query, after *store.Keyset, limit int) {
+func (r *records) listSQL(b *sqlb, s store.Scope, collection string, q store.Query, after *driver.Keyset, limit int) {
 	sorted := q.SortBy != ""
 	dir, cmpOp := "ASC", ">"
 	if q.Descending {
@@ -312,7 +313,7 @@ func (r *records) listSQL(b *sqlb, s store.Scope, collection string, q store.Que
 			b.w(") p")
 			if after != nil {
 				rank := after.Key.Rank
-				if q.Descending && rank == store.RankMissing {
+				if q.Descending && rank == driver.RankMissing {
 					rank = 0
 				}
 				b.w(" WHERE ("+sortCols+") "+cmpOp+" (?, ?, ?, ?)", rank, after.Key.Num, after.Key.Str, after.ID)

@@ -79,6 +79,7 @@ import (
 	"modernc.org/sqlite"
 
 	"github.com/mockapi-go/mockapi/store"
+	"github.com/mockapi-go/mockapi/store/driver"
 )
 
 // dialect holds what differs between SQLite and PostgreSQL.
@@ -150,7 +151,7 @@ func Open(ctx context.Context, dsn string, opts ...store.Option) (*store.Store, 
 }
 
 // OpenDriver is Open without the portable layer, for wrapping with store.New.
-func OpenDriver(ctx context.Context, dsn string) (store.Driver, error) {
+func OpenDriver(ctx context.Context, dsn string) (driver.Driver, error) {
 	source, pl, err := splitPool(dsn)
 	if err != nil {
 		return nil, err
@@ -360,7 +361,7 @@ func (db *db) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 
 // driver
 
-type driver struct {
+type backend struct {
 	db       *db
 	projects projects
 	keys     keys
@@ -369,26 +370,26 @@ type driver struct {
 	log      requestLog
 }
 
-func newDriver(db *db) *driver {
-	return &driver{db: db, projects: projects{db}, keys: keys{db}, links: links{db}, records: records{db}, log: requestLog{db}}
+func newDriver(db *db) *backend {
+	return &backend{db: db, projects: projects{db}, keys: keys{db}, links: links{db}, records: records{db}, log: requestLog{db}}
 }
 
-func (d *driver) Projects() store.Projects     { return &d.projects }
-func (d *driver) Keys() store.Keys             { return &d.keys }
-func (d *driver) Links() store.Links           { return &d.links }
-func (d *driver) Records() store.Records       { return &d.records }
-func (d *driver) RequestLog() store.RequestLog { return &d.log }
-func (d *driver) Close() error                 { return d.db.Close() }
+func (d *backend) Projects() driver.Projects     { return &d.projects }
+func (d *backend) Keys() driver.Keys             { return &d.keys }
+func (d *backend) Links() driver.Links           { return &d.links }
+func (d *backend) Records() driver.Records       { return &d.records }
+func (d *backend) RequestLog() driver.RequestLog { return &d.log }
+func (d *backend) Close() error                  { return d.db.Close() }
 
 // SetClock makes records stamp their times from now.
-func (d *driver) SetClock(now func() time.Time) { d.db.clock.Store(&now) }
+func (d *backend) SetClock(now func() time.Time) { d.db.clock.Store(&now) }
 
 var (
-	_ store.Driver      = (*driver)(nil)
-	_ store.ClockSetter = (*driver)(nil)
-	_ store.Projects    = (*projects)(nil)
-	_ store.Keys        = (*keys)(nil)
-	_ store.Links       = (*links)(nil)
-	_ store.Records     = (*records)(nil)
-	_ store.RequestLog  = (*requestLog)(nil)
+	_ driver.Driver      = (*backend)(nil)
+	_ driver.ClockSetter = (*backend)(nil)
+	_ driver.Projects    = (*projects)(nil)
+	_ driver.Keys        = (*keys)(nil)
+	_ driver.Links       = (*links)(nil)
+	_ driver.Records     = (*records)(nil)
+	_ driver.RequestLog  = (*requestLog)(nil)
 )

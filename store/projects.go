@@ -2,12 +2,32 @@ package store
 
 import (
 	"context"
+	"github.com/mockapi-go/mockapi/store/driver"
 )
 
-// projects is the portable Projects.
-type projects struct {
+// Visibility says who may call a project's mock (or one of its operations).
+type Visibility = driver.Visibility
+
+// Visibilities.
+const (
+	Private       = driver.Private       // only the owner and team, with credentials
+	Public        = driver.Public        // anyone
+	Authenticated = driver.Authenticated // anyone with a valid key
+)
+
+// Project is an API description and the settings mockapi serves it with:
+// name, raw spec and its format, visibility (per project and per
+// operation), owner, team, settings, and the Version that Update checks.
+// Its fields are documented on driver.Project.
+type Project = driver.Project
+
+// ProjectFilter narrows Projects.List; empty fields match everything.
+type ProjectFilter = driver.ProjectFilter
+
+// Projects is the portable Projects: see [Store.Projects].
+type Projects struct {
 	s *Store
-	d Projects
+	d driver.Projects
 }
 
 // MaxProjectID is the longest project id.
@@ -30,6 +50,10 @@ func ValidProjectID(id string) error {
 	return nil
 }
 
+func validVisibility(v Visibility) bool {
+	return v == Private || v == Public || v == Authenticated
+}
+
 func validProject(p *Project) error {
 	switch {
 	case p == nil:
@@ -38,7 +62,7 @@ func validProject(p *Project) error {
 		return ValidProjectID(p.ID)
 	case p.Name == "":
 		return invalid("project %q: empty name", p.ID)
-	case !p.Visibility.valid():
+	case !validVisibility(p.Visibility):
 		return invalid("project %q: visibility %q is not private, public or authenticated", p.ID, p.Visibility)
 	case p.SpecFormat != "" && p.SpecFormat != "json" && p.SpecFormat != "yaml":
 		return invalid("project %q: spec format %q is not json or yaml", p.ID, p.SpecFormat)
@@ -46,14 +70,15 @@ func validProject(p *Project) error {
 		return invalid("project %q: settings are not a JSON object", p.ID)
 	}
 	for op, v := range p.OperationVisibility {
-		if !v.valid() {
+		if !validVisibility(v) {
 			return invalid("project %q: operation %q: visibility %q is not private, public or authenticated", p.ID, op, v)
 		}
 	}
 	return nil
 }
 
-func (p *projects) Create(ctx context.Context, pr *Project) error {
+// Create stores p, setting its Version to 1. A duplicate ID is ErrConflict.
+func (p *Projects) Create(ctx context.Context, pr *Project) error {
 	if err := p.s.check(); err != nil {
 		return err
 	}
@@ -69,7 +94,8 @@ func (p *projects) Create(ctx context.Context, pr *Project) error {
 	return p.d.Create(ctx, pr)
 }
 
-func (p *projects) Get(ctx context.Context, id string) (*Project, error) {
+// Get returns the project with the id, or ErrNotFound.
+func (p *Projects) Get(ctx context.Context, id string) (*Project, error) {
 	if err := p.s.check(); err != nil {
 		return nil, err
 	}
@@ -79,7 +105,10 @@ func (p *projects) Get(ctx context.Context, id string) (*Project, error) {
 	return p.d.Get(ctx, id)
 }
 
-func (p *projects) Version(ctx context.Context, id string) (int64, error) {
+// Version returns the stored Version of the project, or ErrNotFound. It
+// reads nothing else (no spec), so a server can afford it on every
+// request to see a change made by another instance.
+func (p *Projects) Version(ctx context.Context, id string) (int64, error) {
 	if err := p.s.check(); err != nil {
 		return 0, err
 	}
@@ -89,14 +118,17 @@ func (p *projects) Version(ctx context.Context, id string) (int64, error) {
 	return p.d.Version(ctx, id)
 }
 
-func (p *projects) List(ctx context.Context, f ProjectFilter) ([]*Project, error) {
+// List returns the projects that match f, ordered by id.
+func (p *Projects) List(ctx context.Context, f ProjectFilter) ([]*Project, error) {
 	if err := p.s.check(); err != nil {
 		return nil, err
 	}
 	return p.d.List(ctx, f)
 }
 
-func (p *projects) Update(ctx context.Context, pr *Project) error {
+// Update replaces the stored project p.ID if its version is p.Version,
+// and increments p.Version; otherwise ErrConflict (or ErrNotFound).
+func (p *Projects) Update(ctx context.Context, pr *Project) error {
 	if err := p.s.check(); err != nil {
 		return err
 	}
@@ -113,7 +145,13 @@ func (p *projects) Update(ctx context.Context, pr *Project) error {
 	return p.d.Update(ctx, pr)
 }
 
-func (p *projects) Delete(ctx context.Context, id string) error {
+// Delete removes the project, or returns ErrNotFound, and in the same
+// transaction its records (base data and every session's), its share
+// links and its request-log entries, and takes the id out of every
+// key's scope, so a project that later reuses the id accepts none of
+// them. A key scoped to that project alone is revoked (an empty scope
+// would mean every project).
+func (p *Projects) Delete(ctx context.Context, id string) error {
 	if err := p.s.check(); err != nil {
 		return err
 	}

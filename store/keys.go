@@ -3,13 +3,19 @@ package store
 import (
 	"context"
 	"fmt"
+	"github.com/mockapi-go/mockapi/store/driver"
 	"time"
 )
 
-// keys is the portable Keys.
-type keys struct {
+// Key is an API key. The secret itself is never stored: only its hash and a
+// short prefix that lets people recognise the key in a list. Its fields
+// (scope, expiry, revocation, last use) are documented on driver.Key.
+type Key = driver.Key
+
+// Keys is the portable Keys: see [Store.Keys].
+type Keys struct {
 	s *Store
-	d Keys
+	d driver.Keys
 }
 
 func validKey(k *Key) error {
@@ -27,7 +33,8 @@ func validKey(k *Key) error {
 	return nil
 }
 
-func (k *keys) Create(ctx context.Context, key *Key) error {
+// Create stores k. A duplicate ID or Hash is ErrConflict.
+func (k *Keys) Create(ctx context.Context, key *Key) error {
 	if err := k.s.check(); err != nil {
 		return err
 	}
@@ -55,7 +62,8 @@ func utc(t time.Time) time.Time {
 	return t.UTC().Truncate(time.Microsecond)
 }
 
-func (k *keys) Get(ctx context.Context, id string) (*Key, error) {
+// Get returns the key with the id, in any state, or ErrNotFound.
+func (k *Keys) Get(ctx context.Context, id string) (*Key, error) {
 	if err := k.s.check(); err != nil {
 		return nil, err
 	}
@@ -65,7 +73,9 @@ func (k *keys) Get(ctx context.Context, id string) (*Key, error) {
 	return k.d.Get(ctx, id)
 }
 
-func (k *keys) Lookup(ctx context.Context, hash string) (*Key, error) {
+// Lookup returns the key with the hash. A revoked or
+// expired key is ErrNotFound, on every instance sharing the database.
+func (k *Keys) Lookup(ctx context.Context, hash string) (*Key, error) {
 	if err := k.s.check(); err != nil {
 		return nil, err
 	}
@@ -82,14 +92,18 @@ func (k *keys) Lookup(ctx context.Context, hash string) (*Key, error) {
 	return key, nil
 }
 
-func (k *keys) List(ctx context.Context, owner string) ([]*Key, error) {
+// List returns the keys of an owner (all keys when owner is empty),
+// ordered by creation time then id.
+func (k *Keys) List(ctx context.Context, owner string) ([]*Key, error) {
 	if err := k.s.check(); err != nil {
 		return nil, err
 	}
 	return k.d.List(ctx, owner)
 }
 
-func (k *keys) Revoke(ctx context.Context, id string, at time.Time) error {
+// Revoke marks the key revoked at the time; revoking twice keeps the
+// first time. An unknown id is ErrNotFound.
+func (k *Keys) Revoke(ctx context.Context, id string, at time.Time) error {
 	if err := k.s.check(); err != nil {
 		return err
 	}
@@ -99,7 +113,12 @@ func (k *keys) Revoke(ctx context.Context, id string, at time.Time) error {
 	return k.d.Revoke(ctx, id, utc(at))
 }
 
-func (k *keys) Rotate(ctx context.Context, oldID string, next *Key, expires time.Time) error {
+// Rotate creates next and, in the same transaction, makes the old key
+// expire at expires (a zero time revokes it at once). next inherits
+// nothing; the caller copies name, owner and scope. A
+// revoked or expired old key is ErrNotFound, and next expires no later
+// than the old key: rotation never extends a key's life.
+func (k *Keys) Rotate(ctx context.Context, oldID string, next *Key, expires time.Time) error {
 	if err := k.s.check(); err != nil {
 		return err
 	}
@@ -123,7 +142,10 @@ func (k *keys) Rotate(ctx context.Context, oldID string, next *Key, expires time
 	return k.d.Rotate(ctx, oldID, next, utc(expires))
 }
 
-func (k *keys) Touch(ctx context.Context, id string, at time.Time) error {
+// Touch records that the key was used at the time. Backends store the
+// later of the stored and given time. Touches are
+// coalesced in memory and written at most once per key per flush.
+func (k *Keys) Touch(ctx context.Context, id string, at time.Time) error {
 	if err := k.s.check(); err != nil {
 		return err
 	}

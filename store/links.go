@@ -3,16 +3,23 @@ package store
 import (
 	"context"
 	"fmt"
+	"github.com/mockapi-go/mockapi/store/driver"
 	"time"
 )
 
-// links is the portable Links.
-type links struct {
+// Link is a share link: a token that opens one project's mock to
+// visitors, stored as the token's hash. Its fields are documented on
+// driver.Link.
+type Link = driver.Link
+
+// Links is the portable Links: see [Store.Links].
+type Links struct {
 	s *Store
-	d Links
+	d driver.Links
 }
 
-func (l *links) Create(ctx context.Context, link *Link) error {
+// Create stores l. A duplicate ID or Hash is ErrConflict.
+func (l *Links) Create(ctx context.Context, link *Link) error {
 	if err := l.s.check(); err != nil {
 		return err
 	}
@@ -33,7 +40,8 @@ func (l *links) Create(ctx context.Context, link *Link) error {
 	return l.d.Create(ctx, link)
 }
 
-func (l *links) Get(ctx context.Context, id string) (*Link, error) {
+// Get returns the link with the id, in any state, or ErrNotFound.
+func (l *Links) Get(ctx context.Context, id string) (*Link, error) {
 	if err := l.s.check(); err != nil {
 		return nil, err
 	}
@@ -43,7 +51,9 @@ func (l *links) Get(ctx context.Context, id string) (*Link, error) {
 	return l.d.Get(ctx, id)
 }
 
-func (l *links) Lookup(ctx context.Context, hash string) (*Link, error) {
+// Lookup returns the link with the hash. A revoked or
+// expired link is ErrNotFound.
+func (l *Links) Lookup(ctx context.Context, hash string) (*Link, error) {
 	if err := l.s.check(); err != nil {
 		return nil, err
 	}
@@ -60,14 +70,18 @@ func (l *links) Lookup(ctx context.Context, hash string) (*Link, error) {
 	return link, nil
 }
 
-func (l *links) List(ctx context.Context, project string) ([]*Link, error) {
+// List returns the links of a project (all when project is empty),
+// ordered by creation time then id.
+func (l *Links) List(ctx context.Context, project string) ([]*Link, error) {
 	if err := l.s.check(); err != nil {
 		return nil, err
 	}
 	return l.d.List(ctx, project)
 }
 
-func (l *links) Revoke(ctx context.Context, id string, at time.Time) error {
+// Revoke marks the link revoked at the time; revoking twice keeps the
+// first time.
+func (l *Links) Revoke(ctx context.Context, id string, at time.Time) error {
 	if err := l.s.check(); err != nil {
 		return err
 	}
@@ -77,7 +91,10 @@ func (l *links) Revoke(ctx context.Context, id string, at time.Time) error {
 	return l.d.Revoke(ctx, id, utc(at))
 }
 
-func (l *links) Regenerate(ctx context.Context, id, hash, prefix string) (*Link, error) {
+// Regenerate replaces the link's hash and prefix in one step: from its
+// return on, the old token finds nothing. A revoked link is ErrNotFound;
+// a hash already in use is ErrConflict.
+func (l *Links) Regenerate(ctx context.Context, id, hash, prefix string) (*Link, error) {
 	if err := l.s.check(); err != nil {
 		return nil, err
 	}
