@@ -11,7 +11,7 @@ import (
 
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
-	"github.com/mockapi-go/mockapi/store/sqlstore"
+	"github.com/mockapi-go/mockapi/store/sqlstore/sqlite"
 )
 
 // benchProject is the project the CRUD benchmarks keep their records under.
@@ -27,7 +27,7 @@ var crudBenchStores = []struct {
 		return memory.New(store.WithTouchInterval(0)).Records()
 	}},
 	{"sqlite", func(b *testing.B) *store.Records {
-		s, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(b.TempDir(), "b.db"))
+		s, err := sqlite.Open(context.Background(), "sqlite:"+filepath.Join(b.TempDir(), "b.db"))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -21,7 +21,8 @@ import (
 	"github.com/mockapi-go/mockapi/openapi"
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
-	"github.com/mockapi-go/mockapi/store/sqlstore"
+	"github.com/mockapi-go/mockapi/store/sqlstore/postgres"
+	"github.com/mockapi-go/mockapi/store/sqlstore/sqlite"
 	"github.com/mockapi-go/mockapi/store/storetest"
 )
 
@@ -251,7 +252,7 @@ func crudStores(t *testing.T) map[string]func(t *testing.T) *store.Records {
 	stores := map[string]func(t *testing.T) *store.Records{
 		"memory": func(t *testing.T) *store.Records { return memory.New(store.WithTouchInterval(0)).Records() },
 		"sqlite": func(t *testing.T) *store.Records {
-			s, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "mock.db"))
+			s, err := sqlite.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "mock.db"))
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = s.Close() })
 			return s.Records()
@@ -266,7 +267,7 @@ func crudStores(t *testing.T) map[string]func(t *testing.T) *store.Records {
 }
 
 func postgresRecords(t *testing.T, dsn string) *store.Records {
-	s, err := sqlstore.Open(context.Background(), storetest.PostgresSchema(t, dsn))
+	s, err := postgres.Open(context.Background(), storetest.PostgresSchema(t, dsn))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	return s.Records()
@@ -533,7 +534,7 @@ func TestCRUDReset(t *testing.T) {
 }
 
 func TestCRUDPersistsAcrossHandlers(t *testing.T) {
-	s, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "p.db"))
+	s, err := sqlite.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "p.db"))
 	require.NoError(t, err)
 	defer s.Close()
 	first := newCRUD(t, WithStore(s.Records(), "p"))
