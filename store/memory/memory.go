@@ -4,6 +4,14 @@
 //
 //	s := memory.New()
 //	defer s.Close()
+//
+// New starts no goroutine; closing the Store is only needed to write key
+// last-used times that are still pending, and is harmless twice.
+//
+// # Compatibility
+//
+// New and NewDriver keep their signatures through v1; the driver keeps
+// passing store/storetest.
 package memory
 
 import (
