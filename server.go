@@ -217,8 +217,8 @@ func (s *Server) PutProject(ctx context.Context, id, name string, spec []byte, v
 	}
 	if name == "" {
 		name = id
-		if doc.T.Info != nil && doc.T.Info.Title != "" {
-			name = doc.T.Info.Title
+		if t := doc.Info().Title; t != "" {
+			name = t
 		}
 	}
 	p, err := s.putProject(ctx, id, name, spec, vis, doc)
@@ -495,7 +495,7 @@ func (s *Server) serveProject(w http.ResponseWriter, r *http.Request, id, prefix
 	// Route once, here: the log needs the operation even when the guard
 	// refuses the request, and the guard and mock reuse the match.
 	if m, err := c.doc.Match(r); err == nil {
-		ctx = openapi.WithMatch(ctx, m)
+		ctx = openapi.ContextWithMatch(ctx, m)
 		slot.operation = m.Operation.ID
 	}
 	r = r.WithContext(ctx)

@@ -22,8 +22,8 @@
 // private; a public operation in a private project is open. A setting that
 // is not a visibility fails closed: private. The guard routes a request to
 // its operation only when the policy has such rules, reusing a match already
-// in the context (openapi.MatchFrom) and leaving its own there for the
-// handler behind.
+// in the context (openapi.MatchFrom) when the policy's Document made it,
+// and leaving its own there for the handler behind.
 //
 // # Credentials
 //

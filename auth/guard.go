@@ -232,10 +232,7 @@ func (g *Guard) warnUnknown(p *Policy) {
 		return
 	}
 	for _, op := range p.Document.Operations() {
-		if op.Operation == nil {
-			continue
-		}
-		if raw, ok := op.Operation.Extensions[ExtensionVisibility]; ok {
+		if raw, ok := op.Extension(ExtensionVisibility); ok {
 			if s, isStr := raw.(string); !isStr || bad(s) {
 				g.log.Warn("auth: "+ExtensionVisibility+" is not public, private, authenticated or inherit; treated as private",
 					"project", p.Project, "operation", op.ID)
@@ -265,12 +262,13 @@ func (g *Guard) serve(w http.ResponseWriter, r *http.Request, c *compiled, next 
 	// Which operation, when the policy has rules for operations.
 	var op *openapi.Operation
 	if c.routes {
-		if m, ok := openapi.MatchFrom(ctx); ok && m.Operation != nil {
+		if m, ok := openapi.MatchFrom(ctx); ok && m.Operation != nil && (c.Document == nil || m.Document() == c.Document) {
 			op = m.Operation
 		} else if c.Document != nil {
+			// No match, or one another document made: route here.
 			if m, err := c.Document.Router().Find(r); err == nil {
 				op = m.Operation
-				ctx = openapi.WithMatch(ctx, m)
+				ctx = openapi.ContextWithMatch(ctx, m)
 			}
 		}
 	}

@@ -55,7 +55,7 @@ type Policy struct {
 	Operations map[string]store.Visibility
 	// Document routes requests to their operations for per-operation rules
 	// and x-mock-visibility; nil: only a match already in the request's
-	// context (openapi.WithMatch) is used.
+	// context (openapi.ContextWithMatch) is used.
 	Document *openapi.Document
 	// Owner is the user id of the project's owner; Team the team whose
 	// members may call the private project. Empty: nobody by that route.
@@ -98,10 +98,7 @@ func (p *Policy) ownVisibility(op *openapi.Operation) (store.Visibility, bool) {
 		v, _ = parseVisibility(string(v))
 		return v, true
 	}
-	if op.Operation == nil {
-		return "", false
-	}
-	raw, present := op.Operation.Extensions[ExtensionVisibility]
+	raw, present := op.Extension(ExtensionVisibility)
 	if !present {
 		return "", false
 	}

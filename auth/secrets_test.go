@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mockapi-go/mockapi/auth"
@@ -176,4 +177,51 @@ func TestMatchInContext(t *testing.T) {
 	w, _ := do(t, h, httptest.NewRequest("GET", "/spec-public", nil))
 	require.Equal(t, 200, w.Code)
 	require.Equal(t, "specPublic", got)
+}
+
+// A match another document made (another API, or another version of this
+// one) does not decide the visibility: the guard routes against its own
+// document and leaves that match for the handler behind.
+func TestForeignMatchIsRoutedAgain(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, auth.Options{})
+	doc := loadDoc(t, matrixSpec)
+	foreign := loadDoc(t, `
+openapi: 3.0.3
+info: {title: Foreign, version: "2"}
+paths:
+  /spec-private:
+    get: {operationId: foreignPublic, x-mock-visibility: public, responses: {"200": {description: ok}}}
+  /spec-public:
+    get: {operationId: foreignPrivate, x-mock-visibility: private, responses: {"200": {description: ok}}}
+`)
+	var got openapi.Match
+	h := e.guard.Protect(&auth.Policy{Project: project, Visibility: store.Public, Document: doc})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			got, _ = openapi.MatchFrom(r.Context())
+		}))
+	tests := []struct {
+		path   string
+		want   outcome
+		wantOp string
+	}{
+		{"/spec-private", needAuth, ""},
+		{"/spec-public", ok, "specPublic"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			got = openapi.Match{}
+			r := httptest.NewRequest("GET", tt.path, nil)
+			m, err := foreign.Match(r)
+			require.NoError(t, err)
+			r = r.WithContext(openapi.ContextWithMatch(r.Context(), m))
+			w, p := do(t, h, r)
+			require.Equal(t, tt.want, outcome{w.Code, p.Code})
+			if tt.wantOp != "" {
+				require.NotNil(t, got.Operation)
+				assert.Equal(t, tt.wantOp, got.Operation.ID)
+				assert.Same(t, doc, got.Document())
+			}
+		})
+	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mockapi-go/mockapi/internal/fake"
+	"github.com/mockapi-go/mockapi/internal/oas"
 	"github.com/mockapi-go/mockapi/openapi"
 )
 
@@ -55,7 +56,7 @@ func (c *specClient) request(op *openapi.Operation) (*http.Request, bool) {
 	hdr := http.Header{}
 	var cookies []*http.Cookie
 	params := map[string]string{}
-	for _, pr := range op.Parameters {
+	for _, pr := range oas.Parameters(c.doc.Kin().Paths.Value(op.Key), op.Kin()) {
 		if pr == nil || pr.Value == nil {
 			continue
 		}
@@ -121,7 +122,8 @@ func (c *specClient) request(op *openapi.Operation) (*http.Request, bool) {
 		tmpl = tmpl[j+1:]
 	}
 	var body []byte
-	if rb := op.RequestBody(); rb != nil && len(rb.Content) > 0 {
+	if ref := op.Kin().RequestBody; ref != nil && ref.Value != nil && len(ref.Value.Content) > 0 {
+		rb := ref.Value
 		ct, mt := pickRequestMedia(rb.Content)
 		if mt == nil {
 			if rb.Required {
@@ -173,11 +175,12 @@ func (c *specClient) request(op *openapi.Operation) (*http.Request, bool) {
 
 // credentials satisfies the first alternative of the security requirement.
 func (c *specClient) credentials(op *openapi.Operation, req *http.Request) {
-	if len(op.Security) == 0 || c.doc.T.Components == nil {
+	security := oas.Security(c.doc.Kin(), op.Kin())
+	if len(security) == 0 || c.doc.Kin().Components == nil {
 		return
 	}
-	for name := range op.Security[0] {
-		ref := c.doc.T.Components.SecuritySchemes[name]
+	for name := range security[0] {
+		ref := c.doc.Kin().Components.SecuritySchemes[name]
 		if ref == nil || ref.Value == nil {
 			continue
 		}

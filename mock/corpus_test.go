@@ -25,6 +25,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mockapi-go/mockapi/internal/fake"
+	"github.com/mockapi-go/mockapi/internal/oas"
 	"github.com/mockapi-go/mockapi/openapi"
 )
 
@@ -103,14 +104,14 @@ func validateResponse(t *testing.T, doc *openapi.Document, op *openapi.Operation
 		// declared with an array schema cannot validate in any mock.
 		return false
 	}
-	route := &routers.Route{Spec: doc.T, Path: op.Key, PathItem: op.PathItem, Method: op.Method, Operation: op.Operation}
+	route := &routers.Route{Spec: doc.Kin(), Path: op.Key, PathItem: doc.Kin().Paths.Value(op.Key), Method: op.Method, Operation: op.Kin()}
 	input := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, Route: route},
 		Status:                 rec.Code,
 		Header:                 rec.Header(),
 		Body:                   io.NopCloser(strings.NewReader(rec.Body.String())),
 		Options: &openapi3filter.Options{
-			MultiError: true, IncludeResponseStatus: true, RegexCompiler: openapi.RegexCompiler,
+			MultiError: true, IncludeResponseStatus: true, RegexCompiler: oas.RegexCompiler,
 		},
 	}
 	input.Options.SchemaValidationOptions = []openapi3.SchemaValidationOption{openapi3.EnableFormatValidation()}
@@ -118,7 +119,7 @@ func validateResponse(t *testing.T, doc *openapi.Document, op *openapi.Operation
 	if err != nil && strings.Contains(err.Error(), "unsupported content type") {
 		return false
 	}
-	if err != nil && doc.T.IsOpenAPI31OrLater() && schema != nil && strings.Contains(err.Error(), "missing propert") {
+	if err != nil && doc.Kin().IsOpenAPI31OrLater() && schema != nil && strings.Contains(err.Error(), "missing propert") {
 		// kin's JSON Schema 2020-12 validator ignores writeOnly, so it wants
 		// required writeOnly properties in responses, which OpenAPI says are
 		// not sent. kin's own validator applies response semantics: ask it.
@@ -141,9 +142,9 @@ func unsatisfiable(h *Handler, schema *openapi3.Schema) bool {
 
 // responseSchema returns the schema declared for status and content type.
 func responseSchema(op *openapi.Operation, status int, contentType string) *openapi3.Schema {
-	ref := op.Responses().Status(status)
+	ref := oas.Responses(op.Kin()).Status(status)
 	if ref == nil {
-		ref = op.Responses().Default()
+		ref = oas.Responses(op.Kin()).Default()
 	}
 	if ref == nil || ref.Value == nil {
 		return nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/mockapi-go/mockapi/internal/oas"
 	"github.com/mockapi-go/mockapi/openapi"
 )
 
@@ -135,7 +136,7 @@ func pureParam(seg string) (string, bool) {
 // crudExtension reads x-mock-crud: false or "none" switches inference off
 // for the operation, an action name declares it.
 func crudExtension(op *openapi.Operation) (action string, set bool) {
-	v, ok := op.Extensions()["x-mock-crud"]
+	v, ok := op.Extension("x-mock-crud")
 	if !ok {
 		return "", false
 	}
@@ -265,7 +266,7 @@ func (h *Handler) inferResources() {
 		for _, a := range []string{ActionGet, ActionReplace, ActionPatch, ActionDelete} {
 			if m, ok := byAction[a]; ok {
 				itemParam = m.itemParam
-				if p := m.op.Parameters.GetByInAndName("path", itemParam); p != nil && p.Schema != nil {
+				if p := oas.Parameters(h.doc.Kin().Paths.Value(m.op.Key), m.op.Kin()).GetByInAndName("path", itemParam); p != nil && p.Schema != nil {
 					itemParamSchema = p.Schema.Value
 				}
 				break
@@ -309,10 +310,7 @@ func (h *Handler) itemSchema(ops ...*openapi.Operation) *openapi3.Schema {
 
 // successSchema is the JSON schema of the operation's lowest 2xx response.
 func successSchema(op *openapi.Operation) *openapi3.Schema {
-	responses := op.Responses()
-	if responses == nil {
-		return nil
-	}
+	responses := oas.Responses(op.Kin())
 	best := 0
 	var schema *openapi3.Schema
 	for key, ref := range responses.Map() {

@@ -52,7 +52,7 @@
 // (JSON Schema 2020-12) included, but each schema's validator is compiled
 // at most once per handler, on first use, and 3.1 requests and responses
 // are checked as fast as 3.0 ones. Patterns are matched with ECMAScript
-// semantics (openapi.RegexCompiler) throughout. Stateful records are
+// semantics throughout, as the loader reads them. Stateful records are
 // validated when written: a record written since the handler was built is
 // served as stored, a list page as the stored records joined; one written
 // under an older description is checked and reshaped when first read, and

@@ -26,6 +26,7 @@ import (
 	"github.com/rs/cors"
 
 	"github.com/mockapi-go/mockapi/internal/fake"
+	"github.com/mockapi-go/mockapi/internal/oas"
 	"github.com/mockapi-go/mockapi/internal/problem"
 	"github.com/mockapi-go/mockapi/openapi"
 	"github.com/mockapi-go/mockapi/store"
@@ -63,7 +64,7 @@ var _ http.Handler = (*Handler)(nil)
 // statuses, media types, examples (each checked against its schema) and
 // security requirements.
 func New(doc *openapi.Document, opts ...Option) (*Handler, error) {
-	if doc == nil || doc.T == nil {
+	if doc == nil || doc.Kin() == nil {
 		return nil, errors.New("mock: nil document")
 	}
 	cfg := defaultConfig()
@@ -86,34 +87,34 @@ func New(doc *openapi.Document, opts ...Option) (*Handler, error) {
 	h.gen = fake.New(fake.Options{Mode: fake.Response, MaxDepth: cfg.maxDepth, Examples: true})
 	h.genDynamic = fake.New(fake.Options{Mode: fake.Response, MaxDepth: cfg.maxDepth})
 	// The options a client of the mock would validate a response with.
-	h.checks = newSchemaChecker(doc.T.IsOpenAPI31OrLater(),
+	h.checks = newSchemaChecker(doc.Kin().IsOpenAPI31OrLater(),
 		openapi3.VisitAsResponse(), openapi3.EnableFormatValidation(), openapi3.MultiErrors(),
-		openapi3.SetSchemaRegexCompiler(openapi.RegexCompiler))
-	v31 := doc.T.IsOpenAPI31OrLater()
+		openapi3.SetSchemaRegexCompiler(oas.RegexCompiler))
+	v31 := doc.Kin().IsOpenAPI31OrLater()
 	h.filterOpts = &openapi3filter.Options{
 		MultiError:          true,
 		SkipSettingDefaults: true,
-		RegexCompiler:       openapi.RegexCompiler,
+		RegexCompiler:       oas.RegexCompiler,
 		// Credentials are checked for presence by the handler itself (and
 		// for real by the auth package); the filter must not reject them.
 		AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { return nil },
 	}
 	// The options openapi3filter gives VisitJSON for a request body.
 	h.reqChecks = newSchemaChecker(v31, openapi3.VisitAsRequest(), openapi3.MultiErrors(),
-		openapi3.SetSchemaRegexCompiler(openapi.RegexCompiler))
+		openapi3.SetSchemaRegexCompiler(oas.RegexCompiler))
 	h.respChecks = newSchemaChecker(v31, openapi3.MultiErrors(), openapi3.VisitAsResponse())
 	if v31 {
 		fast := *h.filterOpts
 		fast.KeepValidatedValue = true
 		h.fastOpts = &fast
-		t := *doc.T
+		t := *doc.Kin()
 		t.OpenAPI = "3.0.3"
 		h.spec30 = &t
 	}
 	h.redact = map[string]bool{"apidogtoken": true, "api_key": true, "apikey": true, "key": true,
 		"token": true, "access_token": true, "password": true, "secret": true}
-	if doc.T.Components != nil {
-		for _, s := range doc.T.Components.SecuritySchemes {
+	if c := doc.Kin().Components; c != nil {
+		for _, s := range c.SecuritySchemes {
 			if s != nil && s.Value != nil && strings.EqualFold(s.Value.In, "query") {
 				h.redact[strings.ToLower(s.Value.Name)] = true
 			}
@@ -542,7 +543,7 @@ func (h *Handler) selfCheck(r *http.Request, p *opPlan, status int, mp *mediaPla
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, Route: p.route, Options: h.filterOpts},
 		Status:                 status,
 		Header:                 hdr,
-		Options:                &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true, RegexCompiler: openapi.RegexCompiler},
+		Options:                &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true, RegexCompiler: oas.RegexCompiler},
 	}
 	input.SetBodyBytes(out)
 	if err := openapi3filter.ValidateResponse(r.Context(), input); err != nil {
@@ -560,7 +561,7 @@ func (h *Handler) selfCheck(r *http.Request, p *opPlan, status int, mp *mediaPla
 // respChecks. A rejection is judged again by openapi3filter on the real
 // route.
 func (h *Handler) responseFast(r *http.Request, p *opPlan, status int, hdr http.Header, out []byte) bool {
-	opts := &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true, RegexCompiler: openapi.RegexCompiler, ExcludeResponseBody: true}
+	opts := &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true, RegexCompiler: oas.RegexCompiler, ExcludeResponseBody: true}
 	input := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, Route: p.route30, Options: h.filterOpts},
 		Status:                 status,

@@ -89,7 +89,8 @@ func (r *Rejection) Error() string {
 // when ServeHTTP would answer from the spec, else the rejection ServeHTTP
 // would send. A CORS preflight the handler answers itself is never
 // rejected. The body of r is read and replaced, so r can still be served;
-// a match stored with openapi.WithMatch is reused.
+// a match stored with openapi.ContextWithMatch is reused when the handler's
+// own document made it.
 //
 // Check lets a layer over the handler (mock/mocktest) answer some requests
 // itself and still hold them to the contract.

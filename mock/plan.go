@@ -15,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 
+	"github.com/mockapi-go/mockapi/internal/oas"
 	"github.com/mockapi-go/mockapi/openapi"
 )
 
@@ -120,12 +121,12 @@ func anyJSONBody(op *openapi3.Operation) *openapi3.Operation {
 
 // sameVerdictParams reports an operation whose parameters all have schemas
 // that sameVerdictParam accepts.
-func sameVerdictParams(op *openapi.Operation) bool {
+func sameVerdictParams(item *openapi3.PathItem, op *openapi3.Operation) bool {
 	var params openapi3.Parameters
-	if op.PathItem != nil {
-		params = append(params, op.PathItem.Parameters...)
+	if item != nil {
+		params = append(params, item.Parameters...)
 	}
-	params = append(params, op.Operation.Parameters...)
+	params = append(params, op.Parameters...)
 	for _, ref := range params {
 		if ref == nil || ref.Value == nil || ref.Value.Schema == nil || len(ref.Value.Content) != 0 ||
 			!sameVerdictParam(ref.Value.Schema.Value) {
@@ -136,20 +137,22 @@ func sameVerdictParams(op *openapi.Operation) bool {
 }
 
 func (h *Handler) buildPlan(op *openapi.Operation) *opPlan {
+	spec, kop := h.doc.Kin(), op.Kin()
+	item := spec.Paths.Value(op.Key)
 	p := &opPlan{
 		op:       op,
 		byCode:   map[int]*statusPlan{},
-		route:    &routers.Route{Spec: h.doc.T, Path: op.Key, PathItem: op.PathItem, Method: op.Method, Operation: op.Operation},
+		route:    &routers.Route{Spec: spec, Path: op.Key, PathItem: item, Method: op.Method, Operation: kop},
 		declared: "",
 	}
 	if h.spec30 != nil {
 		r30 := *p.route
 		r30.Spec = h.spec30
-		r30.Operation = anyJSONBody(op.Operation)
+		r30.Operation = anyJSONBody(kop)
 		p.route30 = &r30
-		p.fastReq = sameVerdictParams(op)
+		p.fastReq = sameVerdictParams(item, kop)
 	}
-	responses := op.Responses()
+	responses := oas.Responses(kop)
 	keys := make([]string, 0, responses.Len())
 	for k := range responses.Map() {
 		keys = append(keys, k)
@@ -203,7 +206,7 @@ func (h *Handler) buildPlan(op *openapi.Operation) *opPlan {
 	if p.primary == nil && len(p.statuses) > 0 {
 		p.primary = p.statuses[0]
 	}
-	p.security = h.buildSecurity(op.Security)
+	p.security = h.buildSecurity(oas.Security(spec, kop))
 	return p
 }
 

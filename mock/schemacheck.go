@@ -14,7 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/mockapi-go/mockapi/openapi"
+	"github.com/mockapi-go/mockapi/internal/oas"
 )
 
 // schemaChecker validates values against schemas with a fixed set of
@@ -158,7 +158,7 @@ var errNeedsKin = errors.New("left to kin-openapi")
 
 // compileSchema compiles a schema document as kin-openapi does: draft
 // 2020-12, kin's format validators asserted. Patterns are matched by
-// openapi.RegexCompiler; a pattern Go's regexp cannot compile fails the
+// the compiler the loader gives kin-openapi; a pattern Go's regexp cannot compile fails the
 // compilation, as it does in kin.
 func compileSchema(doc any) (*jsonschema.Schema, error) {
 	formats := map[string]struct{}{}
@@ -175,7 +175,7 @@ func compileSchema(doc any) (*jsonschema.Schema, error) {
 	compiler := jsonschema.NewCompiler()
 	compiler.DefaultDraft(jsonschema.Draft2020)
 	compiler.UseRegexpEngine(func(expr string) (jsonschema.Regexp, error) {
-		m, err := openapi.RegexCompiler(expr)
+		m, err := oas.RegexCompiler(expr)
 		if err != nil {
 			return nil, err
 		}

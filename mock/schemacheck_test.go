@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mockapi-go/mockapi/internal/oas"
 	"github.com/mockapi-go/mockapi/internal/problem"
 	"github.com/mockapi-go/mockapi/openapi"
 )
@@ -33,23 +34,23 @@ func corpusSchemas(doc *openapi.Document) []*openapi3.Schema {
 			out = append(out, ref.Value)
 		}
 	}
-	if c := doc.T.Components; c != nil {
+	if c := doc.Kin().Components; c != nil {
 		for _, ref := range c.Schemas {
 			add(ref)
 		}
 	}
 	for _, op := range doc.Operations() {
-		for _, p := range op.Operation.Parameters {
+		for _, p := range op.Kin().Parameters {
 			if p != nil && p.Value != nil {
 				add(p.Value.Schema)
 			}
 		}
-		if rb := op.Operation.RequestBody; rb != nil && rb.Value != nil {
+		if rb := op.Kin().RequestBody; rb != nil && rb.Value != nil {
 			for _, mt := range rb.Value.Content {
 				add(mt.Schema)
 			}
 		}
-		for _, r := range op.Responses().Map() {
+		for _, r := range oas.Responses(op.Kin()).Map() {
 			if r != nil && r.Value != nil {
 				for _, mt := range r.Value.Content {
 					add(mt.Schema)
@@ -125,7 +126,7 @@ func TestSchemaCheckerSameVerdicts(t *testing.T) {
 	compared, v31docs := 0, 0
 	modes := map[checkMode]int{}
 	for name, doc := range docs {
-		if !doc.T.IsOpenAPI31OrLater() {
+		if !doc.Kin().IsOpenAPI31OrLater() {
 			continue
 		}
 		v31docs++
@@ -204,7 +205,7 @@ func TestFastRequestSameVerdicts(t *testing.T) {
 	t.Parallel()
 	compared, fast, accepted := 0, 0, 0
 	for name, doc := range corpusDocs(t) {
-		if !doc.T.IsOpenAPI31OrLater() {
+		if !doc.Kin().IsOpenAPI31OrLater() {
 			continue
 		}
 		h, err := New(doc, WithSeed(3), WithoutState())

@@ -32,8 +32,8 @@ func (h *Handler) buildSecurity(reqs openapi3.SecurityRequirements) []securityAl
 		return nil
 	}
 	var schemes openapi3.SecuritySchemes
-	if h.doc.T.Components != nil {
-		schemes = h.doc.T.Components.SecuritySchemes
+	if c := h.doc.Kin().Components; c != nil {
+		schemes = c.SecuritySchemes
 	}
 	var alts []securityAlt
 	for _, req := range reqs {

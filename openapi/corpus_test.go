@@ -60,7 +60,7 @@ func corpusFiles(t testing.TB) []string {
 // exampleValue is a path parameter value that cannot collide with a literal
 // segment of the corpus.
 func exampleValue(op *Operation, name string) string {
-	for _, p := range op.Parameters {
+	for _, p := range op.params {
 		if p == nil || p.Value == nil || p.Value.In != "path" || p.Value.Name != name || p.Value.Schema == nil || p.Value.Schema.Value == nil {
 			continue
 		}

@@ -20,12 +20,12 @@
 //
 // # Normalised
 //
-// Servers are reduced to their path part (ServerPath): variables take their
-// defaults, scheme and host are dropped, a server such as "{Endpoint}" with
-// no usable default is the root. Operation and path-item servers override the
-// document's. Each Operation carries its effective parameters, security
-// requirement and base paths; an operation without an operationId gets a
-// stable derived one.
+// Servers are reduced to their path part (Operation.BasePaths): variables
+// take their defaults, scheme and host are dropped, a server such as
+// "{Endpoint}" with no usable default is the root. Operation and path-item
+// servers override the document's. Each Operation carries its effective
+// parameters, security requirement and base paths; an operation without an
+// operationId gets a stable derived one.
 //
 // # Routing
 //
@@ -39,7 +39,10 @@
 // Requests are accepted both under the servers' base paths and without them.
 //
 // Middleware that needs to know which operation a request hits routes once
-// and stores the result with WithMatch; Document.Match reuses it.
+// and stores the result with ContextWithMatch; Document.Match reuses it. A
+// Match remembers the Document that made it: a match from another document,
+// or from an earlier load of the same one, is never reused, so a stage
+// serving one version of an API cannot act on a match made for another.
 //
 // # Files a document refers to
 //
@@ -49,4 +52,21 @@
 // through its fs.FS only, and only regular files (never a FIFO or a
 // device), bounded by MaxDocumentSize and MaxReferencedFileSize. A document
 // given as bytes (Parse) reads no file and fetches no URL.
+//
+// # Compatibility
+//
+// From v1 on, everything this package exports keeps its meaning and its
+// signature: the loaders and their options, Document, Operation and their
+// accessors (which return plain Go values and copies, never a shared
+// object), Router, Match and the context helpers, the errors and Warning.
+// No type of kin-openapi, the library the loader is built on, appears in
+// any of them, so a kin-openapi upgrade cannot break a caller.
+//
+// The exceptions are the two escape hatches, Document.Kin and
+// Operation.Kin, which return the kin-openapi objects for what the accessors
+// do not offer (schemas, say). They are outside the compatibility promise:
+// their types change whenever kin-openapi changes its own. What they return
+// is shared by every handler built from the document and must be treated as
+// read-only; the mock's generator and validators rely on its schemas never
+// changing.
 package openapi

@@ -5,27 +5,28 @@ import (
 	"io/fs"
 	"maps"
 	"net/url"
-	"path"
 	"slices"
 	"sort"
 	"strings"
 	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/mockapi-go/mockapi/internal/oas"
 )
 
 // Document is a loaded, normalised and indexed API description. It is
 // read-only after loading and safe for concurrent use.
 type Document struct {
-	// T is the kin-openapi document (Swagger 2.0 converted to 3.0).
-	T *openapi3.T
 	// Source names where the document came from: a path, a URL or a name.
 	Source string
-	// Version is the version the author wrote: "2.0", "3.0.3", "3.1.0", ...
+	// Version is the OpenAPI version the author wrote: "2.0", "3.0.3",
+	// "3.1.0", ... (the API's own version is Info().Version).
 	Version string
 	// Warnings are the problems tolerated while loading.
 	Warnings []Warning
 
+	t      *openapi3.T // Swagger 2.0 converted to 3.0; never mutated after loading
 	ops    []*Operation
 	byID   map[string]*Operation
 	router *Router
@@ -34,6 +35,8 @@ type Document struct {
 
 // Operation is one method on one path of the document, with everything a
 // handler needs resolved: effective parameters, security and base paths.
+// Its accessors return copies: changing what they return changes nothing
+// in the document.
 type Operation struct {
 	// ID is the operationId, or a stable one derived from method and path
 	// ("getUsersById") when the document has none; unique in the document.
@@ -50,15 +53,10 @@ type Operation struct {
 	// BasePaths are the path parts of the servers that apply, normalised:
 	// "" for the root, else "/v1" style, never with a trailing slash.
 	BasePaths []string
-	// Parameters are the path-level parameters merged with the
-	// operation's own (the operation's win on the same name and location).
-	Parameters openapi3.Parameters
-	// Security is the requirement in force: the operation's own, or the
-	// document's. An empty, non-nil list means explicitly none.
-	Security openapi3.SecurityRequirements
-	// Operation and PathItem are the kin-openapi objects.
-	Operation *openapi3.Operation
-	PathItem  *openapi3.PathItem
+
+	op       *openapi3.Operation
+	params   openapi3.Parameters           // path-level merged with the operation's own
+	security openapi3.SecurityRequirements // the operation's own, or the document's
 }
 
 // Condition is a discriminating value carried in a path key: "Action" must be
@@ -68,31 +66,6 @@ type Condition struct {
 	Name     string
 	Value    string // "" means the name only has to be present
 	InHeader bool   // also satisfied by a header of that name
-}
-
-// Summary returns the operation's summary.
-func (o *Operation) Summary() string { return o.Operation.Summary }
-
-// Tags returns the operation's tags.
-func (o *Operation) Tags() []string { return o.Operation.Tags }
-
-// Extensions returns the operation's x- extensions.
-func (o *Operation) Extensions() map[string]any { return o.Operation.Extensions }
-
-// RequestBody returns the resolved request body, or nil.
-func (o *Operation) RequestBody() *openapi3.RequestBody {
-	if o.Operation.RequestBody == nil {
-		return nil
-	}
-	return o.Operation.RequestBody.Value
-}
-
-// Responses returns the operation's responses (never nil).
-func (o *Operation) Responses() *openapi3.Responses {
-	if o.Operation.Responses == nil {
-		return openapi3.NewResponses()
-	}
-	return o.Operation.Responses
 }
 
 // String is "GET /pets/{petId}".
@@ -107,10 +80,22 @@ func (d *Document) Operation(id string) *Operation { return d.byID[id] }
 // Router returns the document's router.
 func (d *Document) Router() *Router { return d.router }
 
+// Kin returns the kin-openapi document the Document was built from
+// (Swagger 2.0 converted to 3.0), for what the Document's own accessors do
+// not offer.
+//
+// Kin is outside the v1 compatibility promise: its type follows
+// kin-openapi, which is not at v1 and changes between minor versions. The
+// document is shared by everything built from the Document and must be
+// treated as read-only: the mock's generator and validators rely on its
+// schemas never changing. Kin returns nil for a Document not made by this
+// package's loaders.
+func (d *Document) Kin() *openapi3.T { return d.t }
+
 var methodOrder = map[string]int{"GET": 0, "HEAD": 1, "POST": 2, "PUT": 3, "PATCH": 4, "DELETE": 5, "OPTIONS": 6, "TRACE": 7, "QUERY": 8}
 
 func newDocument(t *openapi3.T, source, version string, warnings []Warning) (*Document, error) {
-	d := &Document{T: t, Source: source, Version: version, Warnings: warnings, byID: map[string]*Operation{}}
+	d := &Document{t: t, Source: source, Version: version, Warnings: warnings, byID: map[string]*Operation{}}
 	if t.Paths == nil {
 		t.Paths = openapi3.NewPaths()
 	}
@@ -128,14 +113,8 @@ func newDocument(t *openapi3.T, source, version string, warnings []Warning) (*Do
 			op := item.GetOperation(method)
 			o := &Operation{
 				ID: op.OperationID, Method: method, Path: tmpl, Key: key, Conditions: conds,
-				Operation: op, PathItem: item,
-				Parameters: mergeParameters(item.Parameters, op.Parameters),
-				BasePaths:  basePaths(derefServers(op.Servers), item.Servers, t.Servers),
-			}
-			if op.Security != nil {
-				o.Security = *op.Security
-			} else {
-				o.Security = t.Security
+				BasePaths: basePaths(derefServers(op.Servers), item.Servers, t.Servers),
+				op:        op, params: oas.Parameters(item, op), security: oas.Security(t, op),
 			}
 			if o.ID == "" {
 				o.ID = deriveID(method, tmpl, conds)
@@ -168,6 +147,7 @@ func newDocument(t *openapi3.T, source, version string, warnings []Warning) (*Do
 		}
 	}
 	r, problems := newRouter(d.ops)
+	r.doc = d
 	d.router = r
 	d.Warnings = append(d.Warnings, problems...)
 	return d, nil
@@ -235,29 +215,6 @@ func splitKey(key string) (string, []Condition) {
 	return tmpl, conds
 }
 
-// mergeParameters gives the operation's parameters precedence over the path
-// item's parameters with the same name and location.
-func mergeParameters(pathLevel, opLevel openapi3.Parameters) openapi3.Parameters {
-	if len(pathLevel) == 0 {
-		return opLevel
-	}
-	out := make(openapi3.Parameters, 0, len(pathLevel)+len(opLevel))
-	seen := map[string]bool{}
-	for _, p := range opLevel {
-		if p != nil && p.Value != nil {
-			seen[p.Value.In+"\x00"+p.Value.Name] = true
-		}
-		out = append(out, p)
-	}
-	for _, p := range pathLevel {
-		if p != nil && p.Value != nil && seen[p.Value.In+"\x00"+p.Value.Name] {
-			continue
-		}
-		out = append(out, p)
-	}
-	return out
-}
-
 func derefServers(s *openapi3.Servers) openapi3.Servers {
 	if s == nil {
 		return nil
@@ -284,7 +241,7 @@ func basePaths(lists ...openapi3.Servers) []string {
 		if s == nil {
 			continue
 		}
-		p := ServerPath(s)
+		p := oas.ServerPath(s)
 		if !seen[p] {
 			seen[p] = true
 			out = append(out, p)
@@ -294,59 +251,6 @@ func basePaths(lists ...openapi3.Servers) []string {
 		return []string{""}
 	}
 	return out
-}
-
-// ServerPath reduces a server to the path part a mock routes under: variables
-// take their defaults (a default may hold "/"), a variable with no usable
-// default is empty, and scheme and host are dropped. The result is "" for the
-// root or "/a/b" without a trailing slash.
-func ServerPath(s *openapi3.Server) string {
-	u := s.URL
-	for i := 0; i < 64 && strings.Contains(u, "{"); i++ {
-		start := strings.Index(u, "{")
-		end := strings.Index(u[start:], "}")
-		if end < 0 {
-			break
-		}
-		name := u[start+1 : start+end]
-		val := ""
-		if v := s.Variables[name]; v != nil {
-			val = v.Default
-			if val == "" && len(v.Enum) > 0 {
-				val = v.Enum[0]
-			}
-		}
-		u = u[:start] + val + u[start+end+1:]
-	}
-	p := u
-	if i := strings.Index(u, "://"); i >= 0 {
-		rest := u[i+3:]
-		if j := strings.IndexByte(rest, '/'); j >= 0 {
-			p = rest[j:]
-		} else {
-			p = ""
-		}
-	} else if !strings.HasPrefix(u, "/") {
-		// "api.example.com/v1" or "localhost:8080/v1": a host without a
-		// scheme. "v1/api" is a relative path.
-		first, rest, _ := strings.Cut(u, "/")
-		if strings.ContainsAny(first, ".:") || first == "localhost" {
-			p = "/" + rest
-		} else {
-			p = "/" + u
-		}
-	}
-	if i := strings.IndexAny(p, "?#"); i >= 0 {
-		p = p[:i]
-	}
-	if unescaped, err := url.PathUnescape(p); err == nil {
-		p = unescaped
-	}
-	p = path.Clean("/" + p)
-	if p == "/" {
-		return ""
-	}
-	return p
 }
 
 // deriveID makes an operation id from method and path: GET /users/{id}/posts

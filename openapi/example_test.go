@@ -80,7 +80,8 @@ paths:
 		panic(err)
 	}
 	op := doc.Operation("getThings")
-	schema := op.Responses().Status(200).Value.Content.Get("application/json").Schema.Value
+	// Schemas are reached through the kin-openapi escape hatch (read-only).
+	schema := op.Kin().Responses.Status(200).Value.Content.Get("application/json").Schema.Value
 	fmt.Println(op.ID, schema.Properties["name"].Value.Type.Slice())
 	// Output:
 	// getThings [string]
@@ -115,9 +116,87 @@ func ExampleDocument_Match() {
 	if err != nil {
 		panic(err)
 	}
-	req = req.WithContext(openapi.WithMatch(req.Context(), m))
+	req = req.WithContext(openapi.ContextWithMatch(req.Context(), m))
 	again, _ := doc.Match(req)
 	fmt.Println(again.Operation.ID)
+
+	// A match another document made is not reused: the request is routed
+	// again against this one.
+	other, err := openapi.Parse(context.Background(), []byte(petstore))
+	if err != nil {
+		panic(err)
+	}
+	mine, _ := other.Match(req)
+	fmt.Println(mine.Document() == other, mine.Document() == doc)
 	// Output:
 	// getPet
+	// true false
+}
+
+func ExampleOperation() {
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: Pets, version: "2.1"}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: X-API-Key}
+security: [{key: []}]
+paths:
+  /pets/{petId}:
+    parameters: [{name: petId, in: path, required: true, schema: {type: string}}]
+    put:
+      operationId: putPet
+      summary: Replace a pet
+      tags: [pets]
+      deprecated: true
+      x-mock-visibility: public
+      parameters: [{name: dryRun, in: query, schema: {type: boolean}}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: {type: object}}}
+      responses:
+        "200": {description: replaced, content: {application/json: {schema: {type: object}}}}
+        4XX: {description: refused}
+        default: {description: failed}
+`))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(doc.Info().Title, doc.Info().Version)
+	op := doc.Operation("putPet")
+	fmt.Println(op, op.Summary(), op.Tags(), op.Deprecated())
+	for _, p := range op.Parameters() {
+		fmt.Println(p.In, p.Name, p.Required)
+	}
+	fmt.Println(op.Security())
+	fmt.Println(op.RequestBody().Required, op.RequestBody().ContentTypes)
+	for _, r := range op.Responses() {
+		fmt.Println(r.Status, r.Description, r.ContentTypes)
+	}
+	v, _ := op.Extension("x-mock-visibility")
+	fmt.Println(v)
+	// Output:
+	// Pets 2.1
+	// PUT /pets/{petId} Replace a pet [pets] true
+	// query dryRun false
+	// path petId true
+	// [map[key:[]]]
+	// true [application/json]
+	// 200 replaced [application/json]
+	// 4XX refused []
+	// default failed []
+	// public
+}
+
+func ExampleDocument_Kin() {
+	doc, err := openapi.Parse(context.Background(), []byte(petstore))
+	if err != nil {
+		panic(err)
+	}
+	// The kin-openapi document, for what Document does not offer. It is
+	// outside the v1 compatibility promise and must not be modified.
+	t := doc.Kin()
+	fmt.Println(t.OpenAPI, t.Servers[0].URL)
+	// Output:
+	// 3.1.0 https://api.example.com/{version}
 }

@@ -269,7 +269,7 @@ paths:
 	doc, err := Parse(t.Context(), bundled)
 	require.NoError(t, err)
 	op := doc.Operations()[0]
-	schema := op.Operation.Responses.Status(200).Value.Content.Get("application/json").Schema.Value
+	schema := op.Kin().Responses.Status(200).Value.Content.Get("application/json").Schema.Value
 	require.NotNil(t, schema)
 	assert.Equal(t, []string{"name"}, schema.Required)
 	assert.Equal(t, "Rex", schema.Properties["name"].Value.Example)

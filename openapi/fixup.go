@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/mockapi-go/mockapi/internal/oas"
 )
 
 // schemaKeywords are the keys a schema object may carry that kin-openapi
@@ -395,7 +397,7 @@ func (f *fixer) fix31(s map[string]any, ptr string) {
 				// Liberal in what is accepted: a request may send null.
 				// Conservative in what is sent: a 3.1 validator ignores
 				// nullable, so the mock never answers null for it.
-				s[NullableMark] = true
+				s[oas.NullableMark] = true
 			}
 			f.note("nullable: true in an OpenAPI 3.1 document read as a \"null\" type for requests; answers never send null for it", ptr)
 		}
@@ -769,8 +771,3 @@ func jsonTypeName(v any) string {
 	}
 	return fmt.Sprintf("%T", v)
 }
-
-// NullableMark is the extension the loader sets on a 3.1 schema whose
-// "nullable: true" it read as a "null" type: requests may send null, and a
-// mock never answers null for it, since 3.1 validators ignore nullable.
-const NullableMark = "x-mockapi-nullable"

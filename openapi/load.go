@@ -19,8 +19,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
-
-	"github.com/mockapi-go/mockapi/internal/pattern"
 )
 
 // MaxDocumentSize is the largest document the loader reads (64 MiB); the
@@ -241,8 +239,8 @@ func Bundle(ctx context.Context, location string, opts ...Option) ([]byte, error
 		return nil, err
 	}
 	// doc is this function's own: internalising changes it in place.
-	doc.T.InternalizeRefs(ctx, nil)
-	out, err := json.Marshal(doc.T)
+	doc.t.InternalizeRefs(ctx, nil)
+	out, err := json.Marshal(doc.t)
 	if err != nil {
 		return nil, &LoadError{File: location, Err: fmt.Errorf("bundling: %w", err)}
 	}
@@ -413,12 +411,4 @@ func firstFrames(stack []byte) string {
 		lines = lines[:20]
 	}
 	return strings.Join(lines, "\n")
-}
-
-// RegexCompiler is the regular-expression compiler the package gives
-// kin-openapi: ECMAScript patterns RE2 cannot compile are translated or
-// approximated instead of failing.
-func RegexCompiler(expr string) (openapi3.RegexMatcher, error) {
-	re, _ := pattern.Compile(expr)
-	return re, nil
 }

@@ -46,7 +46,7 @@ func petSchemaOf(t *testing.T, doc *Document) *openapi3.Schema {
 	t.Helper()
 	op := doc.Operation("getPet")
 	require.NotNil(t, op)
-	s := op.Responses().Status(200).Value.Content.Get("application/json").Schema
+	s := op.Kin().Responses.Status(200).Value.Content.Get("application/json").Schema
 	require.NotNil(t, s)
 	require.NotNil(t, s.Value)
 	return s.Value
@@ -111,7 +111,7 @@ func TestParseRejectsExternalRefs(t *testing.T) {
 func TestParseJSONAndYAMLAgree(t *testing.T) {
 	t.Parallel()
 	yamlDoc := loadString(t, routingSpec)
-	js, err := yamlDoc.T.MarshalJSON()
+	js, err := yamlDoc.Kin().MarshalJSON()
 	require.NoError(t, err)
 	jsonDoc, err := Parse(context.Background(), js)
 	require.NoError(t, err)
@@ -151,7 +151,7 @@ definitions:
 	require.NotNil(t, op)
 	assert.Equal(t, []string{"/v1"}, op.BasePaths)
 	require.NotNil(t, op.RequestBody())
-	assert.NotNil(t, op.RequestBody().Content.Get("application/json"))
+	assert.NotNil(t, op.Kin().RequestBody.Value.Content.Get("application/json"))
 	m, err := doc.Router().Find(httptest.NewRequest("POST", "/v1/pets", nil))
 	require.NoError(t, err)
 	assert.Equal(t, "addPet", m.Operation.ID)
@@ -191,7 +191,7 @@ components:
 `)
 	op := doc.Operation("listPets")
 	require.NotNil(t, op, "path item ref inlined")
-	pet := doc.T.Components.Schemas["Pet"].Value
+	pet := doc.Kin().Components.Schemas["Pet"].Value
 	assert.Equal(t, []any{map[string]any{"age": float64(20)}, map[string]any{"age": float64(1)}}, pet.Examples)
 	assert.NotContains(t, pet.Extensions, "example-note")
 	assert.Contains(t, pet.Extensions, "x-keep")
@@ -229,7 +229,7 @@ components:
       exclusiveMaximum: 10
       const: 5
 `)
-	n := doc.T.Components.Schemas["N"].Value
+	n := doc.Kin().Components.Schemas["N"].Value
 	require.NotNil(t, n.Max)
 	assert.Equal(t, 10.0, *n.Max)
 	require.NotNil(t, n.ExclusiveMax.Bool)
@@ -237,36 +237,6 @@ components:
 	assert.True(t, n.Nullable)
 	assert.True(t, n.Type.Is("integer"))
 	assert.Equal(t, []any{float64(5)}, n.Enum)
-}
-
-func TestServerPath(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		url  string
-		vars map[string]*openapi3.ServerVariable
-		want string
-	}{
-		{"https://api.example.com/v1", nil, "/v1"},
-		{"https://api.example.com/v1/", nil, "/v1"},
-		{"https://api.example.com", nil, ""},
-		{"/", nil, ""},
-		{"/api", nil, "/api"},
-		{"v2", nil, "/v2"},
-		{"api.example.com/v3", nil, "/v3"},
-		{"localhost:8080/base", nil, "/base"},
-		{"{Endpoint}", map[string]*openapi3.ServerVariable{"Endpoint": {Default: ""}}, ""},
-		{"{Endpoint}", nil, ""},
-		{"https://{host}/{basePath}", map[string]*openapi3.ServerVariable{
-			"host": {Default: "example.com"}, "basePath": {Default: "api/v2"}}, "/api/v2"},
-		{"{scheme}://x.io/{ver}/", map[string]*openapi3.ServerVariable{
-			"scheme": {Default: "https"}, "ver": {Enum: []string{"v9"}}}, "/v9"},
-		{"https://x.io/a%20b", nil, "/a b"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.url, func(t *testing.T) {
-			assert.Equal(t, tt.want, ServerPath(&openapi3.Server{URL: tt.url, Variables: tt.vars}))
-		})
-	}
 }
 
 func TestDerivedAndDuplicateIDs(t *testing.T) {
@@ -386,7 +356,7 @@ components:
     Slug: {type: string, pattern: "^(?!-)[a-z\\u00e9-]+$"}
 `))
 	require.NoError(t, err)
-	assert.NotNil(t, doc.T.Components.Schemas["Slug"])
+	assert.NotNil(t, doc.Kin().Components.Schemas["Slug"])
 }
 
 func TestAliasBombFails(t *testing.T) {
@@ -413,7 +383,7 @@ func TestLenientRepairs(t *testing.T) {
 	const head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
 	schema := func(t *testing.T, doc *Document, name string) *openapi3.Schema {
 		t.Helper()
-		ref := doc.T.Components.Schemas[name]
+		ref := doc.Kin().Components.Schemas[name]
 		require.NotNil(t, ref, name)
 		require.NotNil(t, ref.Value, name)
 		return ref.Value
@@ -422,7 +392,7 @@ func TestLenientRepairs(t *testing.T) {
 		t.Helper()
 		op := doc.Operation(id)
 		require.NotNil(t, op)
-		r := op.Responses().Status(status)
+		r := op.Kin().Responses.Status(status)
 		require.NotNil(t, r)
 		require.NotNil(t, r.Value)
 		mt := r.Value.Content.Get("application/json")
@@ -488,7 +458,7 @@ components:
     BadRequest: {description: Bad request}
 `, warning: "response $ref to a schema redirected to the response of the same name",
 			check: func(t *testing.T, doc *Document) {
-				r := doc.Operation("a").Responses().Status(400)
+				r := doc.Operation("a").Kin().Responses.Status(400)
 				require.NotNil(t, r)
 				assert.Equal(t, "Bad request", *r.Value.Description)
 			}},
@@ -531,7 +501,7 @@ components:
           content: {application/json: {schema: {type: object, properties: {id: {type: string}}}}}
 `, warning: "schema $ref to a parameter read as a $ref to its schema",
 			check: func(t *testing.T, doc *Document) {
-				p := doc.Operation("list").Parameters[0].Value.Schema.Value
+				p := doc.Operation("list").params[0].Value.Schema.Value
 				assert.Equal(t, []any{"x", "y"}, p.Items.Value.Enum)
 				assert.Contains(t, jsonSchema(t, doc, "list", 200).Properties, "id")
 			}},
@@ -548,9 +518,9 @@ components:
     Limit: {type: integer}
 `, warning: "parameter $ref to a schema dropped",
 			check: func(t *testing.T, doc *Document) {
-				params := doc.Operation("a").Parameters
+				params := doc.Operation("a").Parameters()
 				require.Len(t, params, 1)
-				assert.Equal(t, "q", params[0].Value.Name)
+				assert.Equal(t, "q", params[0].Name)
 			}},
 		{name: "top-level definitions left over from Swagger 2.0", spec: head + `paths:
   /a:

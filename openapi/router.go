@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/mockapi-go/mockapi/internal/oas"
 )
 
 // ErrNotFound is returned by Router.Find when no path template matches.
@@ -39,12 +41,19 @@ func (e *ConditionError) Error() string {
 	return "openapi: the path has operations only for " + strings.Join(e.Expected, ", ")
 }
 
-// Match is the result of routing a request.
+// Match is the result of routing a request. It remembers the document
+// whose router made it, so that a Match meant for another document (or for
+// another version of the same API) is never taken for one of its own.
 type Match struct {
 	Operation *Operation
+	doc       *Document
 	names     []string
 	values    []string
 }
+
+// Document returns the document whose router made the match; nil for a
+// Match not made by a Router.
+func (m Match) Document() *Document { return m.doc }
 
 // Param returns the percent-decoded value of the path parameter name.
 func (m Match) Param(name string) (string, bool) {
@@ -69,6 +78,7 @@ func (m Match) Params() map[string]string {
 // number of path segments, not with the number of operations. It is
 // read-only after construction and safe for concurrent use.
 type Router struct {
+	doc  *Document
 	root *node // templates under their servers' base paths
 	bare *node // the same templates without base paths, tried second; nil when all base paths are ""
 }
@@ -357,7 +367,7 @@ func (r *Router) find(root *node, req *http.Request, p string) (Match, error) {
 	if err != nil {
 		return Match{}, err
 	}
-	m := Match{Operation: ep.op, names: ep.names}
+	m := Match{Operation: ep.op, doc: r.doc, names: ep.names}
 	if len(s.found) > 0 {
 		m.values = make([]string, len(s.found))
 		copy(m.values, s.found)
@@ -571,22 +581,25 @@ func (s *searcher) matchFrom(parts []segPart, seg string) bool {
 
 type matchKey struct{}
 
-// WithMatch returns a context carrying m, so that later stages (auth, share,
-// the mock handler) reuse one routing result instead of routing again.
-func WithMatch(ctx context.Context, m Match) context.Context {
+// ContextWithMatch returns a context carrying m, so that later stages
+// (auth, share, the mock handler) reuse one routing result instead of
+// routing again.
+func ContextWithMatch(ctx context.Context, m Match) context.Context {
 	return context.WithValue(ctx, matchKey{}, m)
 }
 
-// MatchFrom returns the match stored by WithMatch.
+// MatchFrom returns the match stored by ContextWithMatch.
 func MatchFrom(ctx context.Context) (Match, bool) {
 	m, ok := ctx.Value(matchKey{}).(Match)
 	return m, ok
 }
 
 // Match routes the request, reusing a match already stored in its context
-// by WithMatch.
+// by ContextWithMatch when this document made it. A match made by another
+// document, or by another Document of the same API (a reload, a new
+// version), is ignored and the request routed again.
 func (d *Document) Match(req *http.Request) (Match, error) {
-	if m, ok := MatchFrom(req.Context()); ok && m.Operation != nil {
+	if m, ok := MatchFrom(req.Context()); ok && m.Operation != nil && m.doc == d {
 		return m, nil
 	}
 	return d.router.Find(req)
@@ -600,7 +613,7 @@ func acceptsPath(ep *endpoint, vals []string) bool {
 		if i >= len(vals) || name == "" {
 			continue
 		}
-		p := ep.op.Parameters.GetByInAndName(openapi3.ParameterInPath, name)
+		p := ep.op.params.GetByInAndName(openapi3.ParameterInPath, name)
 		if p == nil || p.Schema == nil || p.Schema.Value == nil {
 			continue
 		}
@@ -635,5 +648,5 @@ func acceptsValue(s *openapi3.Schema, raw string) bool {
 		}
 		v = b
 	}
-	return s.VisitJSON(v, openapi3.EnableFormatValidation(), openapi3.SetSchemaRegexCompiler(RegexCompiler)) == nil
+	return s.VisitJSON(v, openapi3.EnableFormatValidation(), openapi3.SetSchemaRegexCompiler(oas.RegexCompiler)) == nil
 }

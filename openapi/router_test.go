@@ -180,11 +180,43 @@ func TestMatchReusesContext(t *testing.T) {
 	require.NoError(t, err)
 	// A stored match wins over the path: proof that no second routing happens.
 	other := doc.Operation("getMe")
-	req = req.WithContext(WithMatch(req.Context(), Match{Operation: other}))
+	req = req.WithContext(ContextWithMatch(req.Context(), Match{Operation: other, doc: doc}))
 	again, err := doc.Match(req)
 	require.NoError(t, err)
 	assert.Equal(t, "getUser", m.Operation.ID)
 	assert.Same(t, other, again.Operation)
+	assert.Same(t, doc, again.Document())
+}
+
+// A match another document made, or one not made by a router at all, is
+// never taken for the document's own: the request is routed again.
+func TestMatchIgnoresForeignMatches(t *testing.T) {
+	t.Parallel()
+	doc := loadString(t, routingSpec)
+	sameSpec := loadString(t, routingSpec) // a reload: same API, another Document
+	foreign, err := sameSpec.Match(httptest.NewRequest("GET", "/v1/users/me", nil))
+	require.NoError(t, err)
+	require.Same(t, sameSpec, foreign.Document())
+	tests := []struct {
+		name   string
+		stored Match
+	}{
+		{"from another document", foreign},
+		{"built by hand", Match{Operation: doc.Operation("getMe")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest("GET", "/v1/users/42", nil)
+			req = req.WithContext(ContextWithMatch(req.Context(), tt.stored))
+			m, err := doc.Match(req)
+			require.NoError(t, err)
+			assert.Same(t, doc.Operation("getUser"), m.Operation)
+			assert.Same(t, doc, m.Document())
+			v, ok := m.Param("id")
+			assert.True(t, ok)
+			assert.Equal(t, "42", v)
+		})
+	}
 }
 
 func TestRouterSameRouteWarns(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/mockapi-go/mockapi/internal/oas"
 )
 
 // maxWarnings bounds how many validation problems are kept: a hostile or
@@ -19,7 +21,7 @@ const maxWarnings = 500
 func validate(ctx context.Context, t *openapi3.T, strict bool) []Warning {
 	opts := []openapi3.ValidationOption{
 		openapi3.EnableMultiError(),
-		openapi3.SetRegexCompiler(RegexCompiler),
+		openapi3.SetRegexCompiler(oas.RegexCompiler),
 	}
 	if !strict {
 		opts = append(opts, openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation())

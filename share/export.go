@@ -8,6 +8,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/mockapi-go/mockapi/internal/oas"
 	"github.com/mockapi-go/mockapi/openapi"
 )
 
@@ -22,7 +23,7 @@ const serverMark = "\x00mockapi-share-url\x00"
 // the base path the mock routes that server under. The cached document is
 // not changed: the JSON is decoded into fresh values and edited there.
 func exportTemplate(doc *openapi.Document, hidden func(*openapi.Operation) bool) ([]byte, error) {
-	raw, err := json.Marshal(doc.T)
+	raw, err := json.Marshal(doc.Kin())
 	if err != nil {
 		return nil, fmt.Errorf("share: encode description: %w", err)
 	}
@@ -59,10 +60,10 @@ func exportTemplate(doc *openapi.Document, hidden func(*openapi.Operation) bool)
 			delete(root, k) // the author's extensions are not the API
 		}
 	}
-	root["servers"] = rewriteServers(doc.T.Servers)
+	root["servers"] = rewriteServers(doc.Kin().Servers)
 	for key, v := range paths {
 		item, _ := v.(map[string]any)
-		pi := doc.T.Paths.Value(key)
+		pi := doc.Kin().Paths.Value(key)
 		if item == nil || pi == nil {
 			continue
 		}
@@ -106,7 +107,7 @@ func rewriteServers(servers openapi3.Servers) []any {
 		if s == nil {
 			continue
 		}
-		p := openapi.ServerPath(s)
+		p := oas.ServerPath(s)
 		if seen[p] {
 			continue
 		}

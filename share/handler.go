@@ -235,7 +235,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				"no path of the API description matches "+rest))
 			return
 		}
-		ctx = openapi.WithMatch(ctx, m)
+		ctx = openapi.ContextWithMatch(ctx, m)
 	}
 	var seen principalSeen
 	ctx = context.WithValue(ctx, linkKey{}, link)
@@ -511,7 +511,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, st *servedSt
 	st.pageOnce.Do(func() { st.page = buildPage(st.served.Document, st.hidden) })
 	v := &pageView{
 		pageModel: st.page, ShareURL: shareURL, OpenAPIURL: shareURL + "?format=openapi",
-		TokenRequired: link.TokenRequired, Name: st.served.Document.T.Info.Title,
+		TokenRequired: link.TokenRequired, Name: st.served.Document.Info().Title,
 	}
 	if p := st.served.Project; p != nil && p.Name != "" {
 		v.Name = p.Name

@@ -469,7 +469,7 @@ func TestPageAndExport(t *testing.T) {
 		require.Equal(t, "application/json", h.Get("Content-Type"))
 		doc, err := openapi.Parse(context.Background(), []byte(body))
 		require.NoError(t, err)
-		require.Equal(t, strings.TrimSuffix(shareURL, "/")+"/v1", doc.T.Servers[0].URL)
+		require.Equal(t, strings.TrimSuffix(shareURL, "/")+"/v1", doc.Kin().Servers[0].URL)
 		var ids []string
 		for _, op := range doc.Operations() {
 			ids = append(ids, op.ID)
@@ -477,6 +477,6 @@ func TestPageAndExport(t *testing.T) {
 		require.ElementsMatch(t, []string{"listPets", "createPet", "getPet", "health"}, ids)
 	}
 	// The cached document is untouched.
-	require.Equal(t, "https://api.example.com/v1", e.doc.T.Servers[0].URL)
+	require.Equal(t, "https://api.example.com/v1", e.doc.Kin().Servers[0].URL)
 	require.NotNil(t, e.doc.Operation("deletePet"))
 }

@@ -19,14 +19,14 @@ func loadPets(t *testing.T) *openapi.Document {
 }
 
 func hiddenByExtension(op *openapi.Operation) bool {
-	v, _ := op.Operation.Extensions["x-mock-visibility"].(string)
+	v, _ := op.Kin().Extensions["x-mock-visibility"].(string)
 	return v == "private"
 }
 
 func TestExportDropsHiddenAndRewritesServers(t *testing.T) {
 	t.Parallel()
 	doc := loadPets(t)
-	before, err := json.Marshal(doc.T)
+	before, err := json.Marshal(doc.Kin())
 	require.NoError(t, err)
 
 	tmpl, err := exportTemplate(doc, hiddenByExtension)
@@ -48,7 +48,7 @@ func TestExportDropsHiddenAndRewritesServers(t *testing.T) {
 	require.NotContains(t, string(out), "example.com")
 	require.NotContains(t, string(out), serverMark)
 
-	after, err := json.Marshal(doc.T)
+	after, err := json.Marshal(doc.Kin())
 	require.NoError(t, err)
 	require.Equal(t, string(before), string(after), "the cached document must not change")
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/mockapi-go/mockapi/internal/fake"
+	"github.com/mockapi-go/mockapi/internal/oas"
 	"github.com/mockapi-go/mockapi/mock"
 	"github.com/mockapi-go/mockapi/openapi"
 )
@@ -54,9 +55,8 @@ type pageParam struct {
 // visitor's or the owner's data.
 func buildPage(doc *openapi.Document, hidden func(*openapi.Operation) bool) *pageModel {
 	pm := &pageModel{}
-	if info := doc.T.Info; info != nil {
-		pm.Title, pm.Version, pm.Description = info.Title, info.Version, info.Description
-	}
+	info := doc.Info()
+	pm.Title, pm.Version, pm.Description = info.Title, info.Version, info.Description
 	preview, err := mock.New(doc, mock.WithoutValidation(), mock.WithoutSecurity(), mock.WithoutCORS(), mock.WithSeed(1))
 	if err != nil {
 		preview = nil
@@ -69,7 +69,7 @@ func buildPage(doc *openapi.Document, hidden func(*openapi.Operation) bool) *pag
 		f := gofakeit.New(1)
 		po := pageOp{
 			ID: op.ID, Method: op.Method, Summary: op.Summary(),
-			Description: op.Operation.Description, Deprecated: op.Operation.Deprecated,
+			Description: op.Description(), Deprecated: op.Deprecated(),
 		}
 		base := ""
 		if len(op.BasePaths) > 0 {
@@ -81,7 +81,7 @@ func buildPage(doc *openapi.Document, hidden func(*openapi.Operation) bool) *pag
 		for _, c := range op.Conditions {
 			query.Set(c.Name, c.Value)
 		}
-		for _, pr := range op.Parameters {
+		for _, pr := range oas.Parameters(doc.Kin().Paths.Value(op.Key), op.Kin()) {
 			if pr == nil || pr.Value == nil {
 				continue
 			}
@@ -102,8 +102,8 @@ func buildPage(doc *openapi.Document, hidden func(*openapi.Operation) bool) *pag
 			target += "?" + query.Encode()
 		}
 		po.target = target
-		if rb := op.RequestBody(); rb != nil {
-			po.bodyType, po.body = requestBody(gen, f, rb)
+		if rb := op.Kin().RequestBody; rb != nil && rb.Value != nil {
+			po.bodyType, po.body = requestBody(gen, f, rb.Value)
 		}
 		if preview != nil {
 			po.ExampleStatus, po.ExampleType, po.Example = exampleResponse(preview, op.Method, target, po.bodyType, po.body)

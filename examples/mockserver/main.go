@@ -207,7 +207,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		return 1
 	}
 	doc := h.Document()
-	name := doc.T.Info.Title
+	name := doc.Info().Title
 	problems := append(doc.Warnings, h.Warnings()...)
 	for i, w := range problems {
 		if i == 10 && !*warnings {

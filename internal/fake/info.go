@@ -2,6 +2,7 @@ package fake
 
 import (
 	"encoding/json"
+	"github.com/mockapi-go/mockapi/internal/oas"
 	"github.com/mockapi-go/mockapi/internal/pattern"
 	"maps"
 	"math"
@@ -838,11 +839,11 @@ func deepCopy(v any) any {
 }
 
 // nullMarked reports whether the loader added the schema's null type for a
-// 3.1 "nullable" (openapi.NullableMark).
+// 3.1 "nullable" (oas.NullableMark).
 func nullMarked(s *openapi3.Schema) bool {
 	if s == nil {
 		return false
 	}
-	v, ok := s.Extensions["x-mockapi-nullable"]
+	v, ok := s.Extensions[oas.NullableMark]
 	return ok && v == true
 }

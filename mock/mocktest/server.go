@@ -115,7 +115,7 @@ func load(spec any, opts []openapi.Option) (*openapi.Document, error) {
 	ctx := context.Background()
 	switch v := spec.(type) {
 	case *openapi.Document:
-		if v == nil || v.T == nil {
+		if v == nil || v.Kin() == nil {
 			return nil, errors.New("nil *openapi.Document")
 		}
 		return v, nil
@@ -165,7 +165,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	m, err := s.doc.Match(r)
 	if err == nil {
-		r = r.WithContext(openapi.WithMatch(r.Context(), m))
+		r = r.WithContext(openapi.ContextWithMatch(r.Context(), m))
 		c.Operation = m.Operation.ID
 		c.PathParams = m.Params()
 	}

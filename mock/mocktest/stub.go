@@ -15,6 +15,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/mockapi-go/mockapi/internal/oas"
 	"github.com/mockapi-go/mockapi/openapi"
 )
 
@@ -433,7 +434,7 @@ func (s *Server) write(w *recorder, r *http.Request, op *openapi.Operation, rp *
 // declaredResponse is the response the operation declares for status: the
 // exact code, its range ("4XX"), or default; nil when none.
 func declaredResponse(op *openapi.Operation, status int) *openapi3.Response {
-	rs := op.Responses()
+	rs := oas.Responses(op.Kin())
 	for _, key := range []string{strconv.Itoa(status), fmt.Sprintf("%dXX", status/100), fmt.Sprintf("%dxx", status/100), "default"} {
 		if ref := rs.Value(key); ref != nil && ref.Value != nil {
 			return ref.Value
