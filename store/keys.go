@@ -12,7 +12,8 @@ import (
 // (scope, expiry, revocation, last use) are documented on driver.Key.
 type Key = driver.Key
 
-// Keys is the portable Keys: see [Store.Keys].
+// Keys stores API keys: the type a Store's Keys returns, over any backend.
+// It is safe for concurrent use.
 type Keys struct {
 	s *Store
 	d driver.Keys
@@ -142,9 +143,10 @@ func (k *Keys) Rotate(ctx context.Context, oldID string, next *Key, expires time
 	return k.d.Rotate(ctx, oldID, next, utc(expires))
 }
 
-// Touch records that the key was used at the time. Backends store the
-// later of the stored and given time. Touches are
-// coalesced in memory and written at most once per key per flush.
+// Touch records that the key was used at the time; the stored time is the
+// later of the stored and given ones. Touches are coalesced in memory and
+// written at most once per key per flush: every WithTouchInterval (by a
+// goroutine the first Touch starts), on Store.Flush and on Store.Close.
 func (k *Keys) Touch(ctx context.Context, id string, at time.Time) error {
 	if err := k.s.check(); err != nil {
 		return err

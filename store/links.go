@@ -12,7 +12,8 @@ import (
 // driver.Link.
 type Link = driver.Link
 
-// Links is the portable Links: see [Store.Links].
+// Links stores share links: the type a Store's Links returns, over any
+// backend. It is safe for concurrent use.
 type Links struct {
 	s *Store
 	d driver.Links

@@ -24,7 +24,8 @@ type Project = driver.Project
 // ProjectFilter narrows Projects.List; empty fields match everything.
 type ProjectFilter = driver.ProjectFilter
 
-// Projects is the portable Projects: see [Store.Projects].
+// Projects stores API projects: the type a Store's Projects returns, over
+// any backend. It is safe for concurrent use.
 type Projects struct {
 	s *Store
 	d driver.Projects

@@ -43,7 +43,12 @@ const (
 // continues it (Query.After), empty on the last page.
 type Page = driver.Page
 
-// Records is the portable Records: see [Store.Records].
+// Records stores JSON documents in named collections per project: the type
+// a Store's Records returns, over any backend. It is safe for concurrent
+// use. Listings are ordered by record id (or Query.SortBy) and paged by
+// keyset, so a page ordered by id costs O(page) on every backend, not
+// O(collection), when the query selects nothing (no Filter, Where or
+// Search); see each backend for the cost of the others.
 type Records struct {
 	s *Store
 	d driver.Records

@@ -47,7 +47,8 @@ type OperationStats = driver.OperationStats
 // driver.Retention.
 type Retention = driver.Retention
 
-// RequestLog is the portable RequestLog: see [Store.RequestLog].
+// RequestLog stores the requests the mock answered: the type a Store's
+// RequestLog returns, over any backend. It is safe for concurrent use.
 type RequestLog struct {
 	s *Store
 	d driver.RequestLog
