@@ -5,8 +5,9 @@
 //	s := memory.New()
 //	defer s.Close()
 //
-// New starts no goroutine; closing the Store is only needed to write key
-// last-used times that are still pending, and is harmless twice.
+// New starts no goroutine: a Store that never records a key's use needs
+// no Close. The first Keys.Touch starts the goroutine that writes
+// last-used times, which Close stops; closing twice is harmless.
 //
 // # Compatibility
 //
