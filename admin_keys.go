@@ -1,12 +1,10 @@
 package mockapi
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
-	"github.com/mockapi-go/mockapi/auth"
 	"github.com/mockapi-go/mockapi/store"
 )
 
@@ -49,35 +47,22 @@ func (s *Server) createKey(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &in) {
 		return
 	}
-	for _, id := range in.Projects {
-		if _, err := s.st.Projects().Get(r.Context(), id); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				unprocessable(w, fmt.Sprintf("projects: no project %q", id))
-				return
-			}
-			s.storeError(w, "project", err)
-			return
-		}
-	}
-	secretKey, k := auth.NewKey(in.Name, in.Projects...)
+	nk := NewKey{Name: in.Name, Projects: in.Projects}
 	if in.ExpiresAt != nil {
-		if !in.ExpiresAt.After(time.Now()) {
-			unprocessable(w, "expires_at is in the past")
-			return
-		}
-		k.ExpiresAt = in.ExpiresAt.UTC()
+		nk.ExpiresAt = *in.ExpiresAt
 	}
-	if err := s.st.Keys().Create(r.Context(), k); err != nil {
-		s.storeError(w, "key", err)
+	secretKey, k, err := s.CreateKey(r.Context(), nk)
+	if err != nil {
+		s.apiError(w, "key", err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, newKeyDoc(k, secretKey))
 }
 
 func (s *Server) listKeys(w http.ResponseWriter, r *http.Request) {
-	keys, err := s.st.Keys().List(r.Context(), "")
+	keys, err := s.ListKeys(r.Context(), "")
 	if err != nil {
-		s.storeError(w, "keys", err)
+		s.apiError(w, "keys", err)
 		return
 	}
 	out := make([]keyDoc, 0, len(keys))
@@ -88,8 +73,8 @@ func (s *Server) listKeys(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) revokeKey(w http.ResponseWriter, r *http.Request) {
-	if err := s.st.Keys().Revoke(r.Context(), r.PathValue("id"), time.Now()); err != nil {
-		s.storeError(w, "key", err)
+	if err := s.RevokeKey(r.Context(), r.PathValue("id")); err != nil {
+		s.apiError(w, "key", err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -111,9 +96,9 @@ func (s *Server) rotateKey(w http.ResponseWriter, r *http.Request) {
 		}
 		grace = d
 	}
-	secretKey, k, err := auth.RotateKey(r.Context(), s.st.Keys(), r.PathValue("id"), grace)
+	secretKey, k, err := s.RotateKey(r.Context(), r.PathValue("id"), grace)
 	if err != nil {
-		s.storeError(w, "key", err)
+		s.apiError(w, "key", err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, newKeyDoc(k, secretKey))

@@ -26,7 +26,7 @@ func (s *Server) newLinkDoc(l *store.Link, token string) linkDoc {
 	d := linkDoc{ID: l.ID, Project: l.Project, Token: token, Prefix: l.Prefix, Name: l.Name, RequireToken: l.TokenRequired,
 		CreatedAt: l.CreatedAt, ExpiresAt: timePtr(l.ExpiresAt), RevokedAt: timePtr(l.RevokedAt)}
 	if token != "" {
-		d.URL = s.url("/s/" + token + "/")
+		d.URL = s.ShareURL(token)
 	}
 	return d
 }
@@ -40,36 +40,22 @@ func (s *Server) createLink(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength != 0 && !readJSON(w, r, &in) {
 		return
 	}
-	id := r.PathValue("id")
-	if _, err := s.st.Projects().Get(r.Context(), id); err != nil {
-		s.storeError(w, "project", err)
-		return
-	}
-	var expires time.Time
+	o := share.LinkOptions{TokenRequired: in.RequireToken, Name: in.Name}
 	if in.ExpiresAt != nil {
-		if !in.ExpiresAt.After(time.Now()) {
-			unprocessable(w, "expires_at is in the past")
-			return
-		}
-		expires = *in.ExpiresAt
+		o.ExpiresAt = *in.ExpiresAt
 	}
-	token, l, err := s.links.Create(r.Context(), id, share.LinkOptions{TokenRequired: in.RequireToken, ExpiresAt: expires, Name: in.Name})
+	token, l, err := s.CreateLink(r.Context(), r.PathValue("id"), o)
 	if err != nil {
-		s.storeError(w, "link", err)
+		s.apiError(w, "link", err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, s.newLinkDoc(l, token))
 }
 
 func (s *Server) listLinks(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if _, err := s.st.Projects().Get(r.Context(), id); err != nil {
-		s.storeError(w, "project", err)
-		return
-	}
-	links, err := s.links.List(r.Context(), id)
+	links, err := s.ListLinks(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.storeError(w, "links", err)
+		s.apiError(w, "links", err)
 		return
 	}
 	out := make([]linkDoc, 0, len(links))
@@ -80,17 +66,17 @@ func (s *Server) listLinks(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) revokeLink(w http.ResponseWriter, r *http.Request) {
-	if err := s.links.Revoke(r.Context(), r.PathValue("id")); err != nil {
-		s.storeError(w, "link", err)
+	if err := s.RevokeLink(r.Context(), r.PathValue("id")); err != nil {
+		s.apiError(w, "link", err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) regenerateLink(w http.ResponseWriter, r *http.Request) {
-	token, l, err := s.links.Regenerate(r.Context(), r.PathValue("id"))
+	token, l, err := s.RegenerateLink(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.storeError(w, "link", err)
+		s.apiError(w, "link", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, s.newLinkDoc(l, token))

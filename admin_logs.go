@@ -45,7 +45,7 @@ func (s *Server) analytics(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, "project", err)
 		return
 	}
-	s.rec.Flush()
+	_ = s.rec.FlushContext(r.Context())
 	now := time.Now().UTC()
 	st, err := s.st.RequestLog().Stats(r.Context(), id, now.Add(-d), now.Add(time.Second))
 	if err != nil {
@@ -160,7 +160,7 @@ func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, "project", err)
 		return
 	}
-	s.rec.Flush()
+	_ = s.rec.FlushContext(r.Context())
 	entries, err := s.st.RequestLog().Query(r.Context(), store.LogQuery{Project: id, Limit: limit, After: after})
 	if err != nil {
 		s.storeError(w, "logs", err)

@@ -24,6 +24,30 @@
 // See the README for the two commands that start the mock server and run
 // the tests, and SECURITY.md for who may do what and what is bounded.
 //
+// # Managing projects from Go
+//
+// The Server's methods (CreateProject, UpdateProject, SetSpec,
+// DeleteProject, CreateKey, RotateKey, CreateLink, ...) are the management
+// API without HTTP: the handlers under /_admin/ only translate JSON to
+// them. Input they refuse is a *ValidationError naming the field; missing
+// things are ErrNotFound and taken ids ErrConflict. A project's settings
+// are a typed Settings, whose every zero value is the default and means
+// what the zero value of the auth.Policy field it sets means: a key in the
+// apidogToken query parameter, for one, is accepted only where
+// Settings.AllowQueryToken says so.
+//
+// # Compatibility
+//
+// For v1 this package keeps stable: Options and its documented zero
+// values; New, ServeHTTP, Shutdown, Close and FlushLog; the Go API's
+// methods, their input types (NewProject, ProjectUpdate, NewKey, Settings,
+// RateLimit) and the errors they return (ValidationError, ProjectError,
+// ErrNotFound, ErrConflict); the routes, JSON fields, statuses and problem
+// codes of the management API; and the JSON form in which Settings are
+// stored. New fields may be added to the structs and new methods to the
+// Server; the text of error messages and the layout of log lines may
+// change.
+//
 // # The request log
 //
 // A Server records every request to a project (method, path without the

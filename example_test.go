@@ -2,13 +2,16 @@ package mockapi_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/mockapi-go/mockapi"
+	"github.com/mockapi-go/mockapi/share"
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
 )
@@ -81,4 +84,119 @@ func ExampleServer_PutProject() {
 	srv.ServeHTTP(w, httptest.NewRequest("GET", "/hello", nil))
 	fmt.Println(w.Code, w.Body.String())
 	// Output: 200 {"msg":"hi"}
+}
+
+// Projects, keys and share links are made from Go with the same checks
+// as the management API: a private project with a rate limit, a key for
+// it, and a share link.
+func ExampleServer_CreateProject() {
+	ctx := context.Background()
+	st := memory.New()
+	defer st.Close()
+	srv, err := mockapi.New(mockapi.Options{Store: st})
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+
+	p, err := srv.CreateProject(ctx, mockapi.NewProject{
+		ID:         "hello",
+		Name:       "Hello",
+		Spec:       []byte(spec),
+		Visibility: store.Private,
+		Settings:   mockapi.Settings{RateLimit: mockapi.RateLimit{Requests: 100, Per: time.Minute}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(p.ID, p.Visibility, p.Settings.RateLimit.Requests, srv.InvokeURL(p.ID))
+
+	secret, key, err := srv.CreateKey(ctx, mockapi.NewKey{Name: "ci", Projects: []string{"hello"}})
+	if err != nil {
+		panic(err)
+	}
+	token, _, err := srv.CreateLink(ctx, "hello", share.LinkOptions{Name: "demo"})
+	if err != nil {
+		panic(err)
+	}
+
+	get := func(path string, header ...string) int {
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", path, nil)
+		for i := 0; i+1 < len(header); i += 2 {
+			r.Header.Set(header[i], header[i+1])
+		}
+		srv.ServeHTTP(w, r)
+		return w.Code
+	}
+	fmt.Println(get("/p/hello/hello"), get("/p/hello/hello", "X-API-Key", secret), get(srv.ShareURL(token)+"hello"))
+
+	if err := srv.RevokeKey(ctx, key.ID); err != nil {
+		panic(err)
+	}
+	fmt.Println(get("/p/hello/hello", "X-API-Key", secret))
+	// Output:
+	// hello private 100 /p/hello/
+	// 401 200 200
+	// 401
+}
+
+// Refused input is a *ValidationError naming the field; a missing project
+// is ErrNotFound.
+func ExampleServer_UpdateProject() {
+	ctx := context.Background()
+	st := memory.New()
+	defer st.Close()
+	srv, _ := mockapi.New(mockapi.Options{Store: st})
+	defer srv.Close()
+	created, err := srv.PutProject(ctx, "hello", "Hello", []byte(spec), store.Public)
+	if err != nil {
+		panic(err)
+	}
+
+	allow := true
+	p, err := srv.UpdateProject(ctx, "hello", mockapi.ProjectUpdate{AllowQueryToken: &allow})
+	fmt.Println(p.Settings.AllowQueryToken, p.Version-created.Version, err)
+
+	everyone := store.Visibility("everyone")
+	_, err = srv.UpdateProject(ctx, "hello", mockapi.ProjectUpdate{Visibility: &everyone})
+	var invalid *mockapi.ValidationError
+	if errors.As(err, &invalid) {
+		fmt.Println(invalid.Field+":", invalid.Reason)
+	}
+
+	_, err = srv.UpdateProject(ctx, "goodbye", mockapi.ProjectUpdate{AllowQueryToken: &allow})
+	fmt.Println(errors.Is(err, mockapi.ErrNotFound))
+	// Output:
+	// true 1 <nil>
+	// visibility: "everyone" is not private, public or authenticated
+	// true
+}
+
+// Shutdown follows http.Server.Shutdown, within the same deadline: the
+// request log is written before the program exits.
+func ExampleServer_Shutdown() {
+	st := memory.New()
+	defer st.Close()
+	srv, _ := mockapi.New(mockapi.Options{Store: st})
+	if _, err := srv.PutProject(context.Background(), "default", "Hello", []byte(spec), store.Public); err != nil {
+		panic(err)
+	}
+	hs := httptest.NewServer(srv) // or an *http.Server of your own
+	resp, err := http.Get(hs.URL + "/hello")
+	if err != nil {
+		panic(err)
+	}
+	resp.Body.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	hs.Close() // http.Server.Shutdown(ctx): no request in flight
+	fmt.Println(srv.Shutdown(ctx))
+
+	entries, _ := st.RequestLog().Query(context.Background(), store.LogQuery{Project: "default", Limit: 10})
+	fmt.Println(len(entries), entries[0].Path, entries[0].Status)
+	// Output:
+	// <nil>
+	// 1 /hello 200
 }

@@ -59,7 +59,7 @@ func TestRequestLogBoundsAnonymousPaths(t *testing.T) {
 		status, _, _ := c.do("GET", huge, "")
 		require.Equal(t, http.StatusUnauthorized, status)
 	}
-	s.FlushLog()
+	require.NoError(t, s.FlushLog(t.Context()))
 	es, err := st.RequestLog().Query(context.Background(), store.LogQuery{Project: "priv", Limit: 100})
 	require.NoError(t, err)
 	require.Len(t, es, 20)
@@ -124,7 +124,7 @@ func TestRecorderPrunes(t *testing.T) {
 		status, _, _ := c.do("GET", "/p/one/pets", "")
 		require.Equal(t, http.StatusUnauthorized, status)
 	}
-	s.FlushLog()
+	require.NoError(t, s.FlushLog(t.Context()))
 	require.Eventually(t, func() bool { return logCount(t, st, "one") == 5 && logCount(t, st, "two") == 0 },
 		5*time.Second, 20*time.Millisecond, "the log keeps 5 entries per project and nothing older than an hour")
 }
@@ -140,7 +140,7 @@ func TestRecorderPrunesUnderLoad(t *testing.T) {
 		status, _, _ := c.do("GET", "/p/busy/pets", "")
 		require.Equal(t, http.StatusOK, status)
 		if i%20 == 19 {
-			s.FlushLog()
+			require.NoError(t, s.FlushLog(t.Context()))
 			most = max(most, logCount(t, st, "busy"))
 		}
 	}
@@ -264,7 +264,7 @@ func TestAnalyticsPageViewsAndPaths(t *testing.T) {
 	}
 	status, _, _ = c.do("GET", link["url"].(string)+"nowhere", "")
 	require.Equal(t, http.StatusNotFound, status)
-	s.FlushLog()
+	require.NoError(t, s.FlushLog(t.Context()))
 	a := c.admin("GET", "/projects/pets/analytics", nil, 200)
 	assert.Equal(t, float64(2), a["page_views"])
 	top := a["top_endpoints"].([]any)

@@ -2,6 +2,7 @@ package mockapi
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -38,6 +39,8 @@ type recorder struct {
 	stop      chan struct{}
 	done      chan struct{}
 	once      sync.Once
+	final     context.Context // Shutdown's, for the last flush; set before stop closes
+	cut       atomic.Bool     // the last flush ran out of time
 }
 
 // retention is how the recorder bounds the request log: entries older than
@@ -112,12 +115,24 @@ func (r *recorder) loop() {
 	}
 	grown := map[string]int{} // entries per project since its last prune
 	var spare []store.Entry
+	base, stopping := context.Background(), false
 	write := func(batch []store.Entry) {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if base.Err() != nil {
+			r.dropped.Add(int64(len(batch)))
+			r.cut.Store(true)
+			return
+		}
+		ctx, cancel := context.WithTimeout(base, 10*time.Second)
 		defer cancel()
 		if err := r.log.Append(ctx, batch...); err != nil {
 			r.failed.Add(int64(len(batch)))
 			r.logger.Warn("request log: append failed", "entries", len(batch), "err", err)
+			if base.Err() != nil {
+				r.cut.Store(true)
+			}
+		}
+		if stopping {
+			return // pruning waits for the next start
 		}
 		for _, e := range batch {
 			grown[e.Project]++
@@ -148,7 +163,22 @@ func (r *recorder) loop() {
 			spare = nil // a burst's buffer is not kept for ever
 		}
 	}
+	stop := func() {
+		r.mu.Lock()
+		r.closed = true
+		r.mu.Unlock()
+		base, stopping = r.final, true
+		flush()
+	}
 	for {
+		// Shutdown comes first: once it is called, what is queued is
+		// written under its context, not in one more ordinary batch.
+		select {
+		case <-r.stop:
+			stop()
+			return
+		default:
+		}
 		select {
 		case <-r.ready:
 			flush()
@@ -162,10 +192,7 @@ func (r *recorder) loop() {
 			flush()
 			close(ack)
 		case <-r.stop:
-			r.mu.Lock()
-			r.closed = true
-			r.mu.Unlock()
-			flush()
+			stop()
 			return
 		}
 	}
@@ -203,21 +230,51 @@ func (r *recorder) pruneProject(project string) {
 	}
 }
 
-// Flush waits until every entry queued before the call is in the store.
-func (r *recorder) Flush() {
+// FlushContext waits until every entry queued before the call is in the
+// store, or ctx ends. After Shutdown it returns at once.
+func (r *recorder) FlushContext(ctx context.Context) error {
 	ack := make(chan struct{})
 	select {
 	case r.flushes <- ack:
-		<-ack
 	case <-r.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-ack:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
-// Close writes what is queued and stops the goroutine.
-func (r *recorder) Close() {
-	r.once.Do(func() { close(r.stop) })
-	<-r.done
+// Flush is FlushContext without a deadline.
+func (r *recorder) Flush() { _ = r.FlushContext(context.Background()) }
+
+// Shutdown writes what is queued, within ctx, and stops the goroutine.
+// Entries ctx leaves no time for are counted as dropped, and ctx's error
+// is returned. Shutting down again returns nil.
+func (r *recorder) Shutdown(ctx context.Context) error {
+	first := false
+	r.once.Do(func() {
+		first = true
+		r.final = ctx
+		close(r.stop)
+	})
+	if !first {
+		<-r.done
+		return nil
+	}
+	<-r.done // the final flush gives up when ctx ends
+	if r.cut.Load() {
+		return fmt.Errorf("mockapi: request log: entries left unwritten at shutdown: %w", context.Cause(ctx))
+	}
+	return nil
 }
+
+// Close is Shutdown without a deadline.
+func (r *recorder) Close() { _ = r.Shutdown(context.Background()) }
 
 // orDefault is v, or def when v is zero.
 func orDefault[T int | time.Duration](v, def T) T {

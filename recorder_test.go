@@ -57,3 +57,82 @@ func TestRecorderBoundsAndOrder(t *testing.T) {
 	r.Record(store.Entry{})
 	assert.Equal(t, dropped+1, r.dropped.Load(), "after Close, an entry is counted as dropped")
 }
+
+// heldLog is a request log whose Append says it started and waits for the
+// test to release it, or for its context to end.
+type heldLog struct {
+	requestLog
+	entered chan struct{}
+	release chan struct{}
+	mu      sync.Mutex
+	got     int
+}
+
+func (h *heldLog) Append(ctx context.Context, es ...store.Entry) error {
+	select {
+	case h.entered <- struct{}{}:
+	default:
+	}
+	select {
+	case <-h.release:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.got += len(es)
+	return nil
+}
+
+// Shutdown writes what is queued within its context: entries it leaves
+// no time for are counted as dropped and reported, never waited for; a
+// second Shutdown, and Flush after it, return at once.
+func TestRecorderShutdownHonoursContext(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		expired  bool
+		written  int
+		dropped  int64
+		wantFail bool
+	}{
+		{"time enough: everything is written", false, 2, 0, false},
+		{"no time left: the rest is dropped and reported", true, 1, 1, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			lg := &heldLog{entered: make(chan struct{}, 1), release: make(chan struct{})}
+			r := newRecorder(lg, 10, slog.New(slog.NewTextHandler(io.Discard, nil)), retention{})
+			r.Record(store.Entry{Status: 1})
+			flushed := make(chan error, 1)
+			go func() { flushed <- r.FlushContext(context.Background()) }()
+			<-lg.entered // the first entry is with the store, held
+			r.Record(store.Entry{Status: 2})
+
+			ctx, cancel := context.WithCancel(context.Background())
+			if tc.expired {
+				cancel()
+			} else {
+				defer cancel()
+			}
+			done := make(chan error, 1)
+			go func() { done <- r.Shutdown(ctx) }()
+			<-r.stop // Shutdown has begun before the store lets go
+			close(lg.release)
+			err := <-done
+			require.NoError(t, <-flushed)
+			if tc.wantFail {
+				assert.ErrorIs(t, err, context.Canceled)
+			} else {
+				assert.NoError(t, err)
+			}
+			lg.mu.Lock()
+			assert.Equal(t, tc.written, lg.got)
+			lg.mu.Unlock()
+			assert.Equal(t, tc.dropped, r.dropped.Load())
+
+			assert.NoError(t, r.Shutdown(context.Background()), "a second Shutdown")
+			assert.NoError(t, r.FlushContext(context.Background()), "Flush after Shutdown")
+		})
+	}
+}

@@ -1,16 +1,12 @@
 package mockapi
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mockapi-go/mockapi/auth"
@@ -77,7 +73,15 @@ type Options struct {
 
 // Server hosts many mock projects, each at /p/{projectID}/, the default
 // project at the root, share links at /s/{token}/, and the management API
-// at /_admin/. It is an http.Handler; Close it when done.
+// at /_admin/. It is an http.Handler; Shutdown (or Close) it when done.
+//
+// Its methods are also the management API in Go: projects
+// (CreateProject, PutProject, Project, ListProjects, UpdateProject,
+// SetSpec, DeleteProject, ResetProject), keys (CreateKey, ListKeys,
+// RevokeKey, RotateKey) and share links (CreateLink, ListLinks,
+// RevokeLink, RegenerateLink). They are safe for concurrent use, and
+// what one Server writes, every Server on the same store serves from its
+// next request.
 type Server struct {
 	o      Options
 	st     *store.Store
@@ -90,47 +94,13 @@ type Server struct {
 	cors   func(http.Handler) http.Handler
 	logger *slog.Logger
 
-	mu     sync.RWMutex
-	cache  map[string]*compiled // by project id, for the latest version seen
-	builds sync.Map             // project id -> *sync.Mutex: one compilation at a time per project
+	comp compiler
+	now  func() time.Time
 
 	loadFailures ratelog.Limiter[string] // by project id
 }
 
 var _ http.Handler = (*Server)(nil)
-
-// compiled is one project version made ready to serve.
-type compiled struct {
-	project *store.Project // without its Spec
-	specSum [sha256.Size]byte
-	doc     *openapi.Document
-	mock    *mock.Handler
-	policy  *auth.Policy
-	guarded http.Handler // guard, then the mock
-	served  *share.Served
-}
-
-// settings are the project settings kept in store.Project.Settings.
-type settings struct {
-	AllowQueryToken *bool         `json:"allow_query_token,omitempty"`
-	RateLimit       *rateLimitDoc `json:"rate_limit,omitempty"`
-}
-
-type rateLimitDoc struct {
-	Requests int    `json:"requests"`
-	Per      string `json:"per"`
-}
-
-func (r *rateLimitDoc) limit() (auth.Limit, error) {
-	if r == nil {
-		return auth.Limit{}, nil
-	}
-	per, err := time.ParseDuration(r.Per)
-	if err != nil || per <= 0 || r.Requests <= 0 {
-		return auth.Limit{}, fmt.Errorf("rate_limit needs requests > 0 and a positive duration in per (\"1m\"), got %d per %q", r.Requests, r.Per)
-	}
-	return auth.Limit{Requests: r.Requests, Per: per, Burst: r.Requests}, nil
-}
 
 // New returns a Server over o.Store.
 func New(o Options) (*Server, error) {
@@ -160,7 +130,7 @@ func New(o Options) (*Server, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	s := &Server{o: o, st: o.Store, logger: logger, cache: map[string]*compiled{}, cors: policy.Handler}
+	s := &Server{o: o, st: o.Store, logger: logger, comp: newCompiler(), now: time.Now, cors: policy.Handler}
 	s.guard = auth.New(auth.Options{Keys: o.Store.Keys(), Authenticator: o.Authenticator,
 		Membership: o.Membership, Logger: logger})
 	s.links = share.NewRegistry(o.Store.Links())
@@ -194,228 +164,33 @@ func New(o Options) (*Server, error) {
 	return s, nil
 }
 
-// Close stops the server's background work and writes the request-log
-// entries still queued. It does not close the store.
-func (s *Server) Close() error {
-	s.rec.Close()
-	return s.guard.Close()
+// Shutdown stops the Server's background work and writes the request-log
+// entries still queued, within ctx: when ctx ends first, Shutdown returns
+// its error and the entries not yet written are counted as dropped. Call it
+// after http.Server.Shutdown, once no request is in flight. It does not
+// close the store. Calling it again returns nil.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.rec.Shutdown(ctx)
+	return errors.Join(err, s.guard.Close())
 }
 
-// FlushLog waits until every request-log entry queued so far is stored.
-func (s *Server) FlushLog() { s.rec.Flush() }
+// Close is Shutdown without a deadline. It is idempotent.
+func (s *Server) Close() error { return s.Shutdown(context.Background()) }
 
-// PutProject creates the project id from a description, or updates its
-// name, description and visibility when they differ: what the mock server
-// does with -spec. An empty name is the description's title. The spec is
-// one document: a description written over several files is refused with
-// openapi.ErrExternalRef, and openapi.Bundle makes it one. The description must load, and must still have every
-// operation the project's visibility overrides name.
-func (s *Server) PutProject(ctx context.Context, id, name string, spec []byte, vis store.Visibility) (*store.Project, error) {
-	doc, err := openapi.Parse(ctx, spec, openapi.WithName(id+"."+specFormat(spec)))
-	if err != nil {
-		return nil, err
-	}
-	if name == "" {
-		name = id
-		if t := doc.Info().Title; t != "" {
-			name = t
-		}
-	}
-	p, err := s.putProject(ctx, id, name, spec, vis, doc)
-	if err != nil {
-		return nil, err
-	}
-	// The description was parsed above: compile this version from it, so
-	// that the first request does not parse it again.
-	if err := s.prepare(p, doc); err != nil {
-		return nil, err
-	}
-	return p, nil
-}
+// FlushLog waits until every request-log entry queued so far is stored, or
+// ctx ends (its error is returned). After Shutdown it returns at once.
+func (s *Server) FlushLog(ctx context.Context) error { return s.rec.FlushContext(ctx) }
 
 // Mock returns the mock handler serving the current version of a project,
 // compiled once per version as requests are: for its Warnings, Document or
-// Action, or to Reset it. An unknown project is store.ErrNotFound.
+// Action, or to Reset it. An unknown project is ErrNotFound; a stored
+// version that cannot be served is a *ProjectError.
 func (s *Server) Mock(ctx context.Context, id string) (*mock.Handler, error) {
 	c, err := s.project(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	return c.mock, nil
-}
-
-func (s *Server) putProject(ctx context.Context, id, name string, spec []byte, vis store.Visibility, doc *openapi.Document) (*store.Project, error) {
-	for range 5 {
-		p, err := s.st.Projects().Get(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			p = &store.Project{ID: id, Name: name, Spec: spec, SpecFormat: specFormat(spec), Visibility: vis}
-			if err = s.st.Projects().Create(ctx, p); errors.Is(err, store.ErrConflict) {
-				continue
-			}
-			return p, err
-		}
-		if err != nil {
-			return nil, err
-		}
-		if bytes.Equal(p.Spec, spec) && p.Name == name && p.Visibility == vis {
-			return p, nil
-		}
-		if err := checkOverrides(doc, p.OperationVisibility); err != nil {
-			return nil, fmt.Errorf("mockapi: project %s: %w", id, err)
-		}
-		p.Name, p.Spec, p.SpecFormat, p.Visibility = name, spec, specFormat(spec), vis
-		if err = s.st.Projects().Update(ctx, p); errors.Is(err, store.ErrConflict) {
-			continue
-		}
-		return p, err
-	}
-	return nil, fmt.Errorf("mockapi: project %s: %w", id, store.ErrConflict)
-}
-
-func specFormat(spec []byte) string {
-	if b := bytes.TrimSpace(spec); len(b) > 0 && b[0] == '{' {
-		return "json"
-	}
-	return "yaml"
-}
-
-// project returns the compiled current version of a project. Only the
-// version is read from the store on every call, an indexed read of one
-// integer however large the spec, so a spec or setting replaced through
-// another instance is served from the next request on; the project itself
-// is read and compiled once per version.
-func (s *Server) project(ctx context.Context, id string) (*compiled, error) {
-	v, err := s.st.Projects().Version(ctx, id)
-	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			s.forget(id)
-		}
-		return nil, err
-	}
-	if c := s.cached(id); c != nil && c.project.Version == v {
-		return c, nil
-	}
-	unlock := s.building(id)
-	defer unlock()
-	if c := s.cached(id); c != nil && c.project.Version >= v {
-		return c, nil
-	}
-	p, err := s.st.Projects().Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	doc, err := s.document(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.compile(p, doc)
-	if err != nil {
-		return nil, err
-	}
-	s.keep(c)
-	return c, nil
-}
-
-// document returns the parsed description of a stored project: the cached
-// one when the spec is the one the cached version was compiled from (a
-// change of visibility or settings parses nothing), else a new parse.
-func (s *Server) document(ctx context.Context, p *store.Project) (*openapi.Document, error) {
-	if c := s.cached(p.ID); c != nil && c.specSum == sha256.Sum256(p.Spec) {
-		return c.doc, nil
-	}
-	doc, err := openapi.Parse(ctx, p.Spec, openapi.WithName(p.ID+"."+p.SpecFormat))
-	if err != nil {
-		return nil, fmt.Errorf("mockapi: project %s: %w", p.ID, err)
-	}
-	return doc, nil
-}
-
-// building serialises the compilation of one project; other projects
-// compile at the same time. It returns the unlock function.
-func (s *Server) building(id string) func() {
-	v, _ := s.builds.LoadOrStore(id, &sync.Mutex{})
-	mu := v.(*sync.Mutex)
-	mu.Lock()
-	return mu.Unlock
-}
-
-// prepare compiles a project version from a description already parsed,
-// unless that version or a later one is cached.
-func (s *Server) prepare(p *store.Project, doc *openapi.Document) error {
-	unlock := s.building(p.ID)
-	defer unlock()
-	if c := s.cached(p.ID); c != nil && c.project.Version >= p.Version {
-		return nil
-	}
-	c, err := s.compile(p, doc)
-	if err != nil {
-		return err
-	}
-	s.keep(c)
-	return nil
-}
-
-func (s *Server) cached(id string) *compiled {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.cache[id]
-}
-
-func (s *Server) keep(c *compiled) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if old := s.cache[c.project.ID]; old == nil || old.project.Version <= c.project.Version {
-		s.cache[c.project.ID] = c
-	}
-}
-
-func (s *Server) forget(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.cache, id)
-}
-
-// compile makes a project version ready to serve. The mock handler of the
-// cached version is kept when the spec is the same: only the policy
-// changes with visibility and settings.
-func (s *Server) compile(p *store.Project, doc *openapi.Document) (*compiled, error) {
-	sum := sha256.Sum256(p.Spec)
-	var h *mock.Handler
-	if old := s.cached(p.ID); old != nil && old.specSum == sum && old.doc == doc {
-		h = old.mock
-	} else {
-		opts := append(append([]mock.Option{}, s.o.MockOptions...), mock.WithStore(s.st.Records(), p.ID), mock.WithoutCORS())
-		var err error
-		if h, err = mock.New(doc, opts...); err != nil {
-			return nil, fmt.Errorf("mockapi: project %s: %w", p.ID, err)
-		}
-	}
-	// The compiled project keeps no spec bytes, only their digest: the
-	// document is what is served, and the bytes are read again only to
-	// compile a new version.
-	kept := *p
-	kept.Spec = nil
-	p = &kept
-	var set settings
-	if len(p.Settings) > 0 {
-		_ = json.Unmarshal(p.Settings, &set)
-	}
-	limit, _ := set.RateLimit.limit()
-	policy := &auth.Policy{
-		Project:         p.ID,
-		Visibility:      p.Visibility,
-		Operations:      p.OperationVisibility,
-		Document:        doc,
-		Owner:           p.Owner,
-		Team:            p.Team,
-		AllowQueryToken: set.AllowQueryToken == nil || *set.AllowQueryToken,
-		RateLimit:       limit,
-		HideProject:     s.o.HideProjects,
-	}
-	c := &compiled{project: p, specSum: sum, doc: doc, mock: h, policy: policy}
-	c.guarded = s.guard.Protect(policy)(capture(h))
-	c.served = &share.Served{Project: p, Document: doc, Mock: h, Policy: policy}
-	return c, nil
 }
 
 // logSlot is filled in, inside the guard, with what only the inside knows.
@@ -474,6 +249,13 @@ func (s *Server) serveProject(w http.ResponseWriter, r *http.Request, id, prefix
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrInvalid) {
 			problem.Write(w, problem.New(http.StatusNotFound, problem.CodeNotFound, "no project here"))
+			return
+		}
+		if pe := (*ProjectError)(nil); errors.As(err, &pe) {
+			// Logged once, when this version failed to compile. Nothing of
+			// the cause is told: it may quote the private description.
+			problem.Write(w, problem.New(http.StatusInternalServerError, problem.CodeMockFailure,
+				"this project cannot be served: its stored description or settings are not valid; an update through the management API repairs it"))
 			return
 		}
 		// Once per burst: a database that is down fails every request.

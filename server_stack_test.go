@@ -74,7 +74,7 @@ func newStack(t *testing.T) *stack {
 	st := memory.New(store.WithTouchInterval(0))
 	t.Cleanup(func() { _ = st.Close() })
 	_, c := startServer(t, st)
-	c.admin("POST", "/projects", map[string]any{"id": "shop", "name": "Shop", "spec": shopSpec, "visibility": "private"}, 201)
+	c.admin("POST", "/projects", map[string]any{"id": "shop", "name": "Shop", "spec": shopSpec, "visibility": "private", "allow_query_token": true}, 201)
 	c.admin("POST", "/projects", map[string]any{"id": "open", "name": "Open", "spec": shopSpec, "visibility": "public"}, 201)
 	c.admin("POST", "/projects", map[string]any{"id": "slow", "name": "Slow", "spec": shopSpec, "visibility": "public"}, 201)
 	c.admin("PATCH", "/projects/slow", map[string]any{"rate_limit": map[string]any{"requests": 1, "per": "1h"}}, 200)

@@ -165,6 +165,13 @@ func runEndToEnd(t *testing.T, c *client, restart func() *client) {
 	require.Equal(t, 200, status, string(body))
 	status, _, body = c.do("POST", "/p/pets/pets", `{"id":77,"name":"Bella"}`, "X-API-Key", secretKey)
 	require.Equal(t, 201, status, string(body))
+	// A key in the query is refused until the project allows it: URLs
+	// end up in logs and histories.
+	assert.Equal(t, false, p["allow_query_token"])
+	status, _, _ = c.do("GET", "/p/pets/pets/77?apidogToken="+secretKey, "")
+	assert.Equal(t, 401, status)
+	patched := c.admin("PATCH", "/projects/pets", map[string]any{"allow_query_token": true}, 200)
+	assert.Equal(t, true, patched["allow_query_token"])
 	status, _, body = c.do("GET", "/p/pets/pets/77?apidogToken="+secretKey, "")
 	require.Equal(t, 200, status, string(body))
 	assert.Contains(t, string(body), "Bella")

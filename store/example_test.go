@@ -52,12 +52,12 @@ func Example_optimisticConcurrency() {
 	b, _ := s.Projects().Get(ctx, p.ID)
 
 	a.Visibility = store.Public
-	fmt.Println(s.Projects().Update(ctx, a), a.Version)
+	fmt.Println(s.Projects().Update(ctx, a), a.Version-p.Version)
 	b.Name = "renamed"
 	err := s.Projects().Update(ctx, b)
 	fmt.Println(errors.Is(err, store.ErrConflict))
 	// Output:
-	// <nil> 2
+	// <nil> 1
 	// true
 }
 

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"github.com/mockapi-go/mockapi/store/driver"
+	"sync/atomic"
+	"time"
 )
 
 // Visibility says who may call a project's mock (or one of its operations).
@@ -78,7 +80,9 @@ func validProject(p *Project) error {
 	return nil
 }
 
-// Create stores p, setting its Version to 1. A duplicate ID is ErrConflict.
+// Create stores p, setting its Version to its first: its creation time in
+// microseconds, above any version a deleted project of the same id
+// reached. A duplicate ID is ErrConflict.
 func (p *Projects) Create(ctx context.Context, pr *Project) error {
 	if err := p.s.check(); err != nil {
 		return err
@@ -91,8 +95,27 @@ func (p *Projects) Create(ctx context.Context, pr *Project) error {
 	}
 	pr.CreatedAt = p.s.now()
 	pr.UpdatedAt = pr.CreatedAt
-	pr.Version = 1
+	pr.Version = firstVersion(pr.CreatedAt)
 	return p.d.Create(ctx, pr)
+}
+
+// lastFirstVersion is the latest firstVersion handed out in this process.
+var lastFirstVersion atomic.Int64
+
+// firstVersion is the Version of a project created at t: its time in
+// microseconds, and above any first version this process gave before. A
+// project deleted and created again under the same id so starts at a
+// version the earlier one did not reach (it would take an update per
+// microsecond), and a Server that compares versions only, on any
+// instance, sees the new project as new.
+func firstVersion(t time.Time) int64 {
+	for {
+		last := lastFirstVersion.Load()
+		v := max(t.UnixMicro(), last+1, 1)
+		if lastFirstVersion.CompareAndSwap(last, v) {
+			return v
+		}
+	}
 }
 
 // Get returns the project with the id, or ErrNotFound.

@@ -102,6 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		limits     = serverLimits{}
 		visibility = fs.String("visibility", "public", "visibility of the default project: public, private or authenticated")
 		warnings   = fs.Bool("warnings", false, "log every problem found in the spec (default: the first 10 and a count)")
+		queryToken = fs.Bool("allow-query-token", false, "accept an API key in the apidogToken query parameter on the default project (keys in URLs end up in logs)")
 	)
 	limits.flags(fs)
 	if err := fs.Parse(args); err != nil {
@@ -198,6 +199,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
+	// Close is the fallback for the early returns; a normal stop calls
+	// Shutdown below, within the same deadline as the HTTP server.
 	defer server.Close()
 	// The description is parsed once, by the Server, which serves what it
 	// parsed; the mock server reads its warnings and routes from there.
@@ -205,6 +208,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
+	}
+	if isSet(fs, "allow-query-token") {
+		if _, err := server.UpdateProject(ctx, "default", mockapi.ProjectUpdate{AllowQueryToken: queryToken}); err != nil {
+			fmt.Fprintf(stderr, "mockserver: -allow-query-token: %v\n", err)
+			return 1
+		}
 	}
 	doc := h.Document()
 	name := doc.Info().Title
@@ -249,11 +258,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	// First the HTTP server (no request in flight), then the mock server
+	// (its request log written), both within the one deadline.
 	if err := srv.Shutdown(shutdown); err != nil {
 		fmt.Fprintf(stderr, "mockserver: shutdown: %v\n", err)
 		return 1
 	}
 	<-errc
+	if err := server.Shutdown(shutdown); err != nil {
+		fmt.Fprintf(stderr, "mockserver: shutdown: %v\n", err)
+		return 1
+	}
 	fmt.Fprintln(stdout, "mockserver: stopped")
 	return 0
 }

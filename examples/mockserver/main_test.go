@@ -219,6 +219,16 @@ func TestStoreSurvivesRestartAndAdminToken(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Contains(t, string(body), `"id":"default"`)
+
+	// The request log of the first run was written at shutdown.
+	req, _ = http.NewRequest("GET", "http://"+addr+"/_admin/projects/default/logs", nil)
+	req.Header.Set("Authorization", "Bearer "+chosenToken)
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Contains(t, string(body), `"method":"POST","path":"/v1/pets","status":201`)
 }
 
 const chosenToken = "chosen-token-5f0c9e2b7a4d4e1c8b3a"
@@ -358,4 +368,38 @@ paths:
 	body, _ := io.ReadAll(resp.Body)
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.JSONEq(t, `{"state":"green"}`, string(body))
+}
+
+// -allow-query-token opts the default project in to keys in the
+// apidogToken query parameter; without it they are refused.
+func TestAllowQueryTokenFlag(t *testing.T) {
+	t.Parallel()
+	tokenFile := filepath.Join(t.TempDir(), "admin-token")
+	require.NoError(t, os.WriteFile(tokenFile, []byte(chosenToken), 0o600))
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		status int
+	}{
+		{"off by default", nil, 401},
+		{"on with the flag", []string{"-allow-query-token"}, 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			addr, _, stop := start(t, append([]string{"-visibility", "private", "-admin-token-file", tokenFile}, tc.args...)...)
+			defer stop()
+			req, _ := http.NewRequest("POST", "http://"+addr+"/_admin/keys", strings.NewReader(`{"name":"k"}`))
+			req.Header.Set("Authorization", "Bearer "+chosenToken)
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			var key struct{ Key string }
+			require.NoError(t, json.NewDecoder(resp.Body).Decode(&key))
+			resp.Body.Close()
+			require.NotEmpty(t, key.Key)
+			resp, err = http.Get("http://" + addr + "/v1/pets?apidogToken=" + key.Key)
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, tc.status, resp.StatusCode)
+		})
+	}
 }

@@ -29,8 +29,11 @@ type Project struct {
 	Owner, Team         string
 	// Settings is a JSON object of project settings; nil means none.
 	Settings json.RawMessage
-	// Version increases by one on every successful update; Update refuses a
-	// project whose Version is not the stored one with ErrConflict.
+	// Version is set by Create and increases by one on every successful
+	// update; Update refuses a project whose Version is not the stored one
+	// with ErrConflict. A project created again under the id of a deleted
+	// one starts above any version the deleted one reached, so a version
+	// names one state of one project.
 	Version   int64
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -44,7 +47,8 @@ type ProjectFilter struct {
 
 // Projects stores API projects.
 type Projects interface {
-	// Create stores p, setting its Version to 1. A duplicate ID is ErrConflict.
+	// Create stores p, setting its Version to its first (through a Store,
+	// its creation time in microseconds). A duplicate ID is ErrConflict.
 	Create(ctx context.Context, p *Project) error
 	// Get returns the project with the id, or ErrNotFound.
 	Get(ctx context.Context, id string) (*Project, error)

@@ -149,6 +149,8 @@ func testConcurrency(t *testing.T, h Harness) {
 // settings.n times times with read-modify-update retried on ErrConflict,
 // spread over the stores, then checks that no increment was lost.
 func increment(t *testing.T, stores []*store.Store, id string, workers, times int) {
+	first, err := stores[0].Projects().Version(ctx(t), id)
+	require.NoError(t, err)
 	var wg sync.WaitGroup
 	for w := range workers {
 		ps := stores[w%len(stores)].Projects()
@@ -186,7 +188,7 @@ func increment(t *testing.T, stores []*store.Store, id string, workers, times in
 	p, err := stores[0].Projects().Get(ctx(t), id)
 	require.NoError(t, err)
 	assert.JSONEq(t, fmt.Sprintf(`{"n":%d}`, workers*times), string(p.Settings))
-	assert.EqualValues(t, 1+workers*times, p.Version)
+	assert.Equal(t, first+int64(workers*times), p.Version)
 }
 
 func testClosed(t *testing.T, h Harness) {

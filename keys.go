@@ -1,0 +1,71 @@
+package mockapi
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/mockapi-go/mockapi/auth"
+	"github.com/mockapi-go/mockapi/store"
+)
+
+// NewKey is what CreateKey needs.
+type NewKey struct {
+	// Name labels the key in lists.
+	Name string
+	// Owner is who the key belongs to (ListKeys filters by it).
+	Owner string
+	// Projects the key may call; each must exist. Empty: every project.
+	Projects []string
+	// ExpiresAt ends the key; it must be in the future. Zero: never.
+	ExpiresAt time.Time
+}
+
+// CreateKey makes an API key and returns its secret, shown this once:
+// the store keeps only its hash. A project in the scope that does not
+// exist, or an expiry not in the future, is a *ValidationError.
+func (s *Server) CreateKey(ctx context.Context, in NewKey) (secret string, k *store.Key, err error) {
+	for _, id := range in.Projects {
+		if err := s.exists(ctx, id); err != nil {
+			if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrInvalid) {
+				return "", nil, invalidf("projects", err, "no project %q", id)
+			}
+			return "", nil, err
+		}
+	}
+	if !in.ExpiresAt.IsZero() && !in.ExpiresAt.After(s.now()) {
+		return "", nil, invalidf("expires_at", nil, "is in the past")
+	}
+	secret, k = auth.NewKey(in.Name, in.Projects...)
+	k.Owner = in.Owner
+	if !in.ExpiresAt.IsZero() {
+		k.ExpiresAt = in.ExpiresAt.UTC()
+	}
+	if err := s.st.Keys().Create(ctx, k); err != nil {
+		return "", nil, err
+	}
+	return secret, k, nil
+}
+
+// ListKeys returns the keys of an owner, every key when owner is empty,
+// oldest first. A key's secret is never among what is returned.
+func (s *Server) ListKeys(ctx context.Context, owner string) ([]*store.Key, error) {
+	return s.st.Keys().List(ctx, owner)
+}
+
+// RevokeKey revokes a key at once, on every instance sharing the store;
+// revoking twice keeps the first time. An unknown key is ErrNotFound.
+func (s *Server) RevokeKey(ctx context.Context, id string) error {
+	return s.st.Keys().Revoke(ctx, id, s.now())
+}
+
+// RotateKey replaces a key with a new one of the same name, owner, scope
+// and expiry, and returns the new secret. The old key keeps working for
+// grace (zero: it is revoked at once). A revoked or expired key is
+// ErrNotFound; a negative grace is a *ValidationError.
+func (s *Server) RotateKey(ctx context.Context, id string, grace time.Duration) (secret string, k *store.Key, err error) {
+	if grace < 0 {
+		return "", nil, invalidf("grace", nil, "%v is negative", grace)
+	}
+	return auth.RotateKey(ctx, s.st.Keys(), id, grace)
+}

@@ -1,0 +1,141 @@
+package mockapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mockapi-go/mockapi/auth"
+)
+
+// Settings are a project's settings. Every field's zero value is the
+// default, and it means the same as the zero value of the auth.Policy
+// field it sets. The store keeps them as the JSON object
+// {"allow_query_token": true, "rate_limit": {"requests": 100, "per": "1m"}}
+// (store.Project.Settings); write them through the Server, which checks
+// them, rather than into the store.
+type Settings struct {
+	// AllowQueryToken accepts an API key in the apidogToken query
+	// parameter, as Apidog's own mock does. Off (the zero value, as
+	// auth.Policy.AllowQueryToken): a key is accepted in a header or a
+	// form body only, never in a URL, which proxies, access logs and
+	// browser histories keep.
+	AllowQueryToken bool
+	// RateLimit bounds the requests each caller (key, user, or address)
+	// makes to the project. Zero: no limit.
+	RateLimit RateLimit
+}
+
+// RateLimit is Requests per Per for each caller, with a burst of Requests.
+// The zero RateLimit is no limit; otherwise both fields are positive.
+type RateLimit struct {
+	Requests int
+	Per      time.Duration
+}
+
+// IsZero reports whether r is no limit.
+func (r RateLimit) IsZero() bool { return r == RateLimit{} }
+
+// Validate refuses a limit with one field set and not the other, or a
+// negative one.
+func (r RateLimit) Validate() error {
+	if r.IsZero() {
+		return nil
+	}
+	if r.Requests <= 0 || r.Per <= 0 {
+		return invalidf("rate_limit", nil, "needs requests > 0 and a positive duration in per (\"1m\"), got %d per %v", r.Requests, r.Per)
+	}
+	return nil
+}
+
+// Validate reports the first setting out of range as a *ValidationError.
+func (s Settings) Validate() error { return s.RateLimit.Validate() }
+
+func (r RateLimit) limit() auth.Limit {
+	if r.IsZero() {
+		return auth.Limit{}
+	}
+	return auth.Limit{Requests: r.Requests, Per: r.Per, Burst: r.Requests}
+}
+
+// rateLimitDoc is a RateLimit as JSON: per is a Go duration ("1m").
+type rateLimitDoc struct {
+	Requests int    `json:"requests"`
+	Per      string `json:"per"`
+}
+
+func (r RateLimit) doc() *rateLimitDoc {
+	if r.IsZero() {
+		return nil
+	}
+	return &rateLimitDoc{Requests: r.Requests, Per: shortDuration(r.Per)}
+}
+
+// rateLimit reads and checks a rate_limit object.
+func (d *rateLimitDoc) rateLimit() (RateLimit, error) {
+	per, err := time.ParseDuration(d.Per)
+	if err != nil {
+		return RateLimit{}, invalidf("rate_limit", err, "needs requests > 0 and a positive duration in per (\"1m\"), got %d per %q", d.Requests, d.Per)
+	}
+	r := RateLimit{Requests: d.Requests, Per: per}
+	if r.IsZero() {
+		return RateLimit{}, invalidf("rate_limit", nil, "needs requests > 0 and a positive duration in per (\"1m\"); null removes the limit")
+	}
+	return r, r.Validate()
+}
+
+// shortDuration writes d as people do: "1m", not "1m0s".
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// settingsDoc is how Settings are stored.
+type settingsDoc struct {
+	AllowQueryToken bool          `json:"allow_query_token,omitempty"`
+	RateLimit       *rateLimitDoc `json:"rate_limit,omitempty"`
+}
+
+// encodeSettings is the stored form of s; nil when every setting is the
+// default.
+func encodeSettings(s Settings) ([]byte, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if s == (Settings{}) {
+		return nil, nil
+	}
+	return json.Marshal(settingsDoc{AllowQueryToken: s.AllowQueryToken, RateLimit: s.RateLimit.doc()})
+}
+
+// decodeSettings reads stored settings strictly: a blob that is not an
+// object of known, valid settings is an error, never the defaults, so a
+// project is not served without a limit it was given.
+func decodeSettings(b []byte) (Settings, error) {
+	if len(bytes.TrimSpace(b)) == 0 || string(bytes.TrimSpace(b)) == "null" {
+		return Settings{}, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var d settingsDoc
+	if err := dec.Decode(&d); err != nil {
+		return Settings{}, fmt.Errorf("stored settings: %w", err)
+	}
+	s := Settings{AllowQueryToken: d.AllowQueryToken}
+	if d.RateLimit != nil {
+		r, err := d.RateLimit.rateLimit()
+		if err != nil {
+			return Settings{}, fmt.Errorf("stored settings: %w", err)
+		}
+		s.RateLimit = r
+	}
+	return s, nil
+}
