@@ -73,7 +73,7 @@ func Example_composeByHand() {
 	if err != nil {
 		panic(err)
 	}
-	guard := auth.New(auth.Options{Keys: st.Keys()})
+	guard := auth.NewGuard(auth.Options{Keys: st.Keys()})
 	defer guard.Close()
 	policy := &auth.Policy{Project: "pets", Visibility: store.Private, Document: doc}
 
@@ -132,7 +132,7 @@ func Example_composeByHand() {
 
 	// A link visitor's writes are theirs alone: the session header keeps
 	// them across requests (a browser keeps the link's cookie instead).
-	visitor := []string{share.SessionHeader, "visitor-1"}
+	visitor := []string{mock.SessionHeader, "visitor-1"}
 	resp = call("POST", "/api/s/"+token+"/pets", `{"name":"Tom"}`, visitor...)
 	loc = resp.Header.Get("Location")
 	fmt.Println(resp.StatusCode, strings.Replace(loc, token, "<token>", 1))

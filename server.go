@@ -131,7 +131,7 @@ func New(o Options) (*Server, error) {
 		logger = slog.Default()
 	}
 	s := &Server{o: o, st: o.Store, logger: logger, comp: newCompiler(), now: time.Now, cors: policy.Handler}
-	s.guard = auth.New(auth.Options{Keys: o.Store.Keys(), Authenticator: o.Authenticator,
+	s.guard = auth.NewGuard(auth.Options{Keys: o.Store.Keys(), Authenticator: o.Authenticator,
 		Membership: o.Membership, Logger: logger})
 	s.links = share.NewRegistry(o.Store.Links())
 	s.rec = newRecorder(o.Store.RequestLog(), o.LogQueue, logger, retention{

@@ -66,14 +66,14 @@ func BenchmarkGuard(b *testing.B) {
 				defer st.Close()
 				s, k := auth.NewKey("bench", project)
 				require.NoError(b, st.Keys().Create(context.Background(), k))
-				g := auth.New(auth.Options{Keys: st.Keys()})
+				g := auth.NewGuard(auth.Options{Keys: st.Keys()})
 				defer g.Close()
 				run(b, g.Protect(p)(noop), func(r *http.Request) { r.Header.Set("X-API-Key", s) })
 			})
 		}
 	}
 	b.Run("public-anonymous", func(b *testing.B) {
-		g := auth.New(auth.Options{})
+		g := auth.NewGuard(auth.Options{})
 		defer g.Close()
 		run(b, g.Protect(&auth.Policy{Project: project, Visibility: store.Public})(noop), func(*http.Request) {})
 	})

@@ -51,7 +51,7 @@
 // # Keys
 //
 // NewKey makes keys "mk_" + 160 random bits + a checksum, in base64url.
-// ParseKey rejects a typo offline; only the SHA-256 hash (HashKey) and a
+// CheckKey rejects a typo offline; only the SHA-256 hash (HashKey) and a
 // seven-character prefix are stored, and the secret is shown once. Keys can
 // be scoped to projects, expire, be revoked and be rotated with a grace
 // period (RotateKey). The guard looks the key up on every request, so a
@@ -61,7 +61,8 @@
 //
 // # Answers
 //
-// Refusals are RFC 9457 problem documents with a stable code:
+// Refusals are RFC 9457 problem documents with a stable code (typed
+// constants in package mock/problem, such as problem.CodeRateLimited):
 //
 //   - 401 AUTHENTICATION_REQUIRED: no credentials where they are needed
 //     (with WWW-Authenticate);
@@ -77,14 +78,23 @@
 // # Rate limits
 //
 // A token bucket per project and caller: the API key, else the share link
-// (ContextWithLink), else the user, else the client address (IPv6 by /64).
+// (ContextWithLinkID), else the user, else the client address (IPv6 by /64).
 // Limited responses carry RateLimit-Policy and RateLimit fields (IETF
 // httpapi draft). Buckets of idle callers are reclaimed by a goroutine that
 // Guard.Close stops.
 //
 // # Share links
 //
-// A request marked with ContextWithLink carries the link in its principal,
+// A request marked with ContextWithLinkID carries the link in its principal,
 // is limited per link, and never reaches an operation whose own visibility
 // is private (404).
+//
+// # Compatibility
+//
+// For v1, NewGuard and Options (fields are only added, each with a zero
+// value that keeps today's behaviour), Guard's middleware, Policy,
+// Principal and the Method constants, the context helpers, the key format
+// (NewKey, CheckKey, HashKey, RotateKey, KeyPrefix) and the problem codes
+// (package mock/problem) are stable. The text of details and log lines is
+// not.
 package auth

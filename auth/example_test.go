@@ -25,7 +25,7 @@ func ExampleGuard() {
 		panic(err)
 	}
 
-	guard := auth.New(auth.Options{Keys: st.Keys()})
+	guard := auth.NewGuard(auth.Options{Keys: st.Keys()})
 	defer guard.Close()
 	policy := &auth.Policy{
 		Project:    "petstore",
@@ -65,12 +65,12 @@ func ExampleGuard() {
 }
 
 // NewKey returns the secret, shown once, and the key to store: its hash and
-// a short prefix, never the secret. ParseKey recognises a key offline.
+// a short prefix, never the secret. CheckKey recognises a key offline.
 func ExampleNewKey() {
 	secret, key := auth.NewKey("deploy bot", "petstore")
 	fmt.Println(len(secret), secret[:3], key.Prefix == secret[:7], key.Hash == auth.HashKey(secret))
-	fmt.Println(auth.ParseKey(secret))
-	fmt.Println(auth.ParseKey(secret[:20] + "typo" + secret[24:]))
+	fmt.Println(auth.CheckKey(secret))
+	fmt.Println(auth.CheckKey(secret[:20] + "typo" + secret[24:]))
 	// Output:
 	// 36 mk_ true true
 	// <nil>

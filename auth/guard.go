@@ -31,8 +31,10 @@ type Options struct {
 	// Membership says whether a user is in a project's team, for principals
 	// whose Teams do not already name it. Nil: Principal.Teams only.
 	Membership Membership
-	// Now is the clock (key expiry, rate limits, last used). Nil: time.Now.
-	Now func() time.Time
+	// Clock is the clock (key expiry, rate limits, last used), as
+	// store.WithClock, share.WithClock and mock.WithClock take it. Nil:
+	// time.Now.
+	Clock func() time.Time
 	// Logger receives refusals at debug level and store failures at warn
 	// level; never a secret. Nil: nothing is logged.
 	Logger *slog.Logger
@@ -90,13 +92,15 @@ type Guard struct {
 	done    chan struct{}
 }
 
-// New returns a Guard.
-func New(o Options) *Guard {
+// NewGuard returns a Guard configured by o. It starts nothing: the
+// reclaiming of idle rate-limit buckets begins when a middleware with a
+// rate limit is built, and Close stops it.
+func NewGuard(o Options) *Guard {
 	g := &Guard{
 		keys:     o.Keys,
 		authn:    o.Authenticator,
 		members:  o.Membership,
-		now:      o.Now,
+		now:      o.Clock,
 		log:      o.Logger,
 		defLimit: o.RateLimit,
 		maxForm:  o.MaxFormBytes,
@@ -257,7 +261,7 @@ const (
 func (g *Guard) serve(w http.ResponseWriter, r *http.Request, c *compiled, next http.Handler) {
 	ctx := r.Context()
 	now := g.now()
-	linkID, viaLink := LinkFrom(ctx)
+	linkID, viaLink := LinkIDFrom(ctx)
 
 	// Which operation, when the policy has rules for operations.
 	var op *openapi.Operation
@@ -375,7 +379,7 @@ func (g *Guard) serve(w http.ResponseWriter, r *http.Request, c *compiled, next 
 // checkKey validates a presented key: its shape and checksum offline, then
 // the store, then (with the guard's clock) expiry and revocation.
 func (g *Guard) checkKey(ctx context.Context, token string, now time.Time) (*store.Key, verdict) {
-	if g.keys == nil || ParseKey(token) != nil {
+	if g.keys == nil || CheckKey(token) != nil {
 		return nil, badKey
 	}
 	hash := HashKey(token)
@@ -551,7 +555,7 @@ func (g *Guard) refuse(w http.ResponseWriter, r *http.Request, c *compiled, op *
 			slog.String("project", c.Project),
 			slog.String("method", r.Method),
 			slog.Int("status", p.Status),
-			slog.String("code", p.Code),
+			slog.String("code", string(p.Code)),
 			slog.String("credential", from.String()),
 		}
 		if op != nil {

@@ -83,7 +83,7 @@ func newEnv(t testing.TB, o auth.Options) *env {
 	st := memory.New(store.WithTouchInterval(0))
 	t.Cleanup(func() { _ = st.Close() })
 	o.Keys = st.Keys()
-	g := auth.New(o)
+	g := auth.NewGuard(o)
 	t.Cleanup(func() { _ = g.Close() })
 	return &env{st: st, guard: g}
 }
@@ -266,7 +266,7 @@ func TestPrincipal(t *testing.T) {
 		{"bad key on a public operation", func(r *http.Request) { r.Header.Set("X-API-Key", "mk_nope") }, auth.Principal{}},
 		{"session", func(r *http.Request) { r.Header.Set("X-User", "bob"); r.Header.Set("X-Teams", "t") },
 			auth.Principal{UserID: "bob", Teams: []string{"t"}, Method: "authenticator"}},
-		{"link", func(r *http.Request) { *r = *r.WithContext(auth.ContextWithLink(r.Context(), "link-9")) },
+		{"link", func(r *http.Request) { *r = *r.WithContext(auth.ContextWithLinkID(r.Context(), "link-9")) },
 			auth.Principal{LinkID: "link-9"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -285,10 +285,10 @@ func TestPrincipal(t *testing.T) {
 	}
 }
 
-func TestNewKeyAndParseKey(t *testing.T) {
+func TestNewKeyAndCheckKey(t *testing.T) {
 	t.Parallel()
 	s, k := auth.NewKey("ci", "p1", "p2")
-	require.NoError(t, auth.ParseKey(s))
+	require.NoError(t, auth.CheckKey(s))
 	require.True(t, strings.HasPrefix(s, "mk_"))
 	require.Len(t, s, 36)
 	require.Equal(t, auth.HashKey(s), k.Hash)
@@ -313,11 +313,11 @@ func TestNewKeyAndParseKey(t *testing.T) {
 				continue
 			}
 			bad := s[:i] + string(c) + s[i+1:]
-			require.ErrorIs(t, auth.ParseKey(bad), auth.ErrMalformedKey, "position %d", i)
+			require.ErrorIs(t, auth.CheckKey(bad), auth.ErrMalformedKey, "position %d", i)
 		}
 	}
 	for _, bad := range []string{"", "mk_", s[:35], s + "A", "xx" + s[2:], strings.Replace(s, s[10:11], "!", 1)} {
-		err := auth.ParseKey(bad)
+		err := auth.CheckKey(bad)
 		require.ErrorIs(t, err, auth.ErrMalformedKey)
 		if bad != "" {
 			require.NotContains(t, err.Error(), bad)

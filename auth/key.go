@@ -29,7 +29,7 @@ const (
 	shownLen = len(KeyPrefix) + 4
 )
 
-// ErrMalformedKey is returned by ParseKey for a string that cannot be an API
+// ErrMalformedKey is returned by CheckKey for a string that cannot be an API
 // key: wrong prefix, length or alphabet, or a checksum that does not match.
 var ErrMalformedKey = errors.New("auth: malformed API key")
 
@@ -43,7 +43,7 @@ var (
 // secret's SHA-256 hash and a short non-secret prefix are kept in it.
 //
 // A key is "mk_", 160 random bits and a 32-bit checksum, all in base64url:
-// ParseKey recognises one, and rejects a typo, without a store lookup.
+// CheckKey recognises one, and rejects a typo, without a store lookup.
 func NewKey(name string, projects ...string) (string, *store.Key) {
 	body := secret.New(KeyPrefix)
 	s := body + checksum(body)
@@ -66,9 +66,10 @@ func checksum(body string) string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// ParseKey checks offline that s is shaped like a key NewKey made and that
-// its checksum matches. The error never contains s.
-func ParseKey(s string) error {
+// CheckKey checks offline that s is shaped like a key NewKey made and that
+// its checksum matches: nil, or ErrMalformedKey. The error never contains
+// s. share.CheckToken is its counterpart for share-link tokens.
+func CheckKey(s string) error {
 	if len(s) != keyLen || !strings.HasPrefix(s, KeyPrefix) {
 		return ErrMalformedKey
 	}

@@ -11,17 +11,21 @@ type Principal struct {
 	KeyID  string   // the API key's id, when authenticated by key
 	UserID string   // the user, from the Authenticator (or the key's owner)
 	Teams  []string // the user's teams, as far as the Authenticator knows them
-	// Method says how the caller authenticated: "key", "authenticator", or
-	// "" for an anonymous caller of a public operation.
-	Method string
-	// LinkID is the share link the request came through (ContextWithLink).
+	// Method says how the caller authenticated: MethodKey,
+	// MethodAuthenticator, or "" for an anonymous caller of a public
+	// operation.
+	Method Method
+	// LinkID is the share link the request came through (ContextWithLinkID).
 	LinkID string
 }
 
+// Method is how a caller authenticated, in Principal.Method.
+type Method string
+
 // Authentication methods in Principal.Method.
 const (
-	MethodKey           = "key"
-	MethodAuthenticator = "authenticator"
+	MethodKey           Method = "key"           // an API key from the Keys store
+	MethodAuthenticator Method = "authenticator" // the application's Authenticator
 )
 
 // Admitted reports whether the guard let the caller in on credentials: an
@@ -79,18 +83,19 @@ func PrincipalFrom(ctx context.Context) (*Principal, bool) {
 	return p, ok && p != nil
 }
 
-// ContextWithLink marks a request as coming through the share link with the
+// ContextWithLinkID marks a request as coming through the share link with the
 // id (the share package does this after resolving the link). Behind it the
 // guard sets Principal.LinkID, rate-limits per link rather than per client
 // address (a request with its own API key stays limited per key), and never
 // lets the request reach an operation whose own visibility is private: such
 // operations answer 404, as if they did not exist.
-func ContextWithLink(ctx context.Context, linkID string) context.Context {
+func ContextWithLinkID(ctx context.Context, linkID string) context.Context {
 	return context.WithValue(ctx, linkKey{}, linkID)
 }
 
-// LinkFrom returns the share link id set by ContextWithLink.
-func LinkFrom(ctx context.Context) (string, bool) {
+// LinkIDFrom returns the share link id set by ContextWithLinkID (share.LinkFrom
+// returns the link itself).
+func LinkIDFrom(ctx context.Context) (string, bool) {
 	id, ok := ctx.Value(linkKey{}).(string)
 	return id, ok && id != ""
 }

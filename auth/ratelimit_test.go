@@ -39,13 +39,13 @@ func withKey(s string) func(*http.Request) {
 }
 func fromAddr(a string) func(*http.Request) { return func(r *http.Request) { r.RemoteAddr = a } }
 func viaLink(id string) func(*http.Request) {
-	return func(r *http.Request) { *r = *r.WithContext(auth.ContextWithLink(r.Context(), id)) }
+	return func(r *http.Request) { *r = *r.WithContext(auth.ContextWithLinkID(r.Context(), id)) }
 }
 
 func TestRateLimit(t *testing.T) {
 	t.Parallel()
 	clk := newClock()
-	e := newEnv(t, auth.Options{Now: clk.Now})
+	e := newEnv(t, auth.Options{Clock: clk.Now})
 	k1, k2 := e.key(t, nil, project), e.key(t, nil, project)
 	h := e.guard.Protect(&auth.Policy{Project: project, Visibility: store.Public,
 		RateLimit: auth.Limit{Requests: 3, Per: time.Minute}})(echo)
@@ -167,7 +167,7 @@ func reclaimers() int {
 // with Close; a guard without limits starts none.
 func TestCloseStopsReclaim(t *testing.T) {
 	before := reclaimers()
-	g := auth.New(auth.Options{ReclaimInterval: time.Millisecond})
+	g := auth.NewGuard(auth.Options{ReclaimInterval: time.Millisecond})
 	g.Protect(&auth.Policy{Project: project, Visibility: store.Public})
 	require.Equal(t, before, reclaimers(), "no limit, no goroutine")
 	h := g.Protect(&auth.Policy{Project: project, Visibility: store.Public, RateLimit: auth.Limit{Requests: 1, Per: time.Millisecond}})(echo)

@@ -124,7 +124,7 @@ func (failingKeys) Lookup(context.Context, string) (*store.Key, error) {
 // call anyway.
 func TestStoreDown(t *testing.T) {
 	t.Parallel()
-	g := auth.New(auth.Options{Keys: failingKeys{}})
+	g := auth.NewGuard(auth.Options{Keys: failingKeys{}})
 	defer g.Close()
 	s, _ := auth.NewKey("k", project)
 	for vis, want := range map[store.Visibility]int{store.Private: 503, store.Authenticated: 503, store.Public: 200} {

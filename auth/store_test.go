@@ -59,7 +59,7 @@ func TestRevocationAcrossInstances(t *testing.T) {
 			t.Parallel()
 			o := open(t)
 			st1, st2 := o(t), o(t)
-			g1, g2 := auth.New(auth.Options{Keys: st1.Keys()}), auth.New(auth.Options{Keys: st2.Keys()})
+			g1, g2 := auth.NewGuard(auth.Options{Keys: st1.Keys()}), auth.NewGuard(auth.Options{Keys: st2.Keys()})
 			defer g1.Close()
 			defer g2.Close()
 			p := &auth.Policy{Project: project, Visibility: store.Private}
@@ -112,7 +112,7 @@ func TestExpiryByGuardClock(t *testing.T) {
 	t.Parallel()
 	var now atomic.Int64
 	now.Store(time.Now().UnixNano())
-	e := newEnv(t, auth.Options{Now: func() time.Time { return time.Unix(0, now.Load()) }})
+	e := newEnv(t, auth.Options{Clock: func() time.Time { return time.Unix(0, now.Load()) }})
 	s := e.key(t, func(k *store.Key) { k.ExpiresAt = time.Now().Add(time.Hour) }, project)
 	h := e.guard.Protect(&auth.Policy{Project: project, Visibility: store.Private})(echo)
 	call := func() outcome {

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/stretchr/testify/assert"
@@ -312,14 +313,14 @@ func decode[T any](t *testing.T, w *httptest.ResponseRecorder) T {
 
 func TestCRUDInference(t *testing.T) {
 	h := newCRUD(t)
-	got := map[string]string{}
+	got := map[string]Action{}
 	for _, op := range h.Document().Operations() {
 		got[op.ID] = h.Action(op.ID)
 	}
-	assert.Equal(t, map[string]string{
-		"listPets": "list", "createPet": "create", "getPet": "get", "replacePet": "replace", "patchPet": "patch", "deletePet": "delete",
-		"listPosts": "list", "createPost": "create", "getPost": "get",
-		"listOrders": "list", "createOrder": "create", "getOrder": "get",
+	assert.Equal(t, map[string]Action{
+		"listPets": ActionList, "createPet": ActionCreate, "getPet": ActionGet, "replacePet": ActionReplace, "patchPet": ActionPatch, "deletePet": ActionDelete,
+		"listPosts": ActionList, "createPost": ActionCreate, "getPost": ActionGet,
+		"listOrders": ActionList, "createOrder": ActionCreate, "getOrder": ActionGet,
 		"stats": "", "postStats": "",
 	}, got)
 	byColl := map[string]Resource{}
@@ -1156,5 +1157,26 @@ components:
 		r := call(t, h, "GET", w.Header().Get("Location"), "")
 		require.Equal(t, 200, r.Code)
 		assert.JSONEq(t, w.Body.String(), r.Body.String(), "the read shows what the create answered")
+	}
+}
+
+// WithClock stamps creation times, so a stateful answer is reproducible.
+func TestCRUDWithClock(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		at   time.Time
+	}{
+		{"in the past", time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)},
+		{"in another zone", time.Date(2030, 12, 31, 23, 0, 0, 0, time.FixedZone("east", 5*3600))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newCRUD(t, WithClock(func() time.Time { return tt.at }))
+			w := call(t, h, "POST", "/api/pets", `{"name":"Bella","status":"sold","age":4}`)
+			require.Equal(t, 201, w.Code, w.Body.String())
+			assert.Equal(t, tt.at.UTC().Format(time.RFC3339), decode[map[string]any](t, w)["createdAt"])
+		})
 	}
 }

@@ -13,17 +13,22 @@ import (
 	"github.com/mockapi-go/mockapi/openapi"
 )
 
+// Action is what a stateful operation does to its resource collection, as
+// inferred from its method and path or declared with x-mock-crud (whose
+// values are these strings).
+type Action string
+
 // Actions a stateful operation performs on its resource collection.
 const (
-	ActionList    = "list"
-	ActionCreate  = "create"
-	ActionGet     = "get"
-	ActionReplace = "replace"
-	ActionPatch   = "patch"
-	ActionDelete  = "delete"
+	ActionList    Action = "list"
+	ActionCreate  Action = "create"
+	ActionGet     Action = "get"
+	ActionReplace Action = "replace"
+	ActionPatch   Action = "patch"
+	ActionDelete  Action = "delete"
 )
 
-var itemActions = map[string]bool{ActionGet: true, ActionReplace: true, ActionPatch: true, ActionDelete: true}
+var itemActions = map[Action]bool{ActionGet: true, ActionReplace: true, ActionPatch: true, ActionDelete: true}
 
 // Resource describes a resource collection the handler keeps state for,
 // inferred from the paths of the description (a collection path such as
@@ -37,9 +42,8 @@ type Resource struct {
 	// IDField is the property that holds the id in a resource, or empty
 	// when the resource body carries none.
 	IDField string
-	// Operations maps each stateful operation id to its action: "list",
-	// "create", "get", "replace", "patch" or "delete".
-	Operations map[string]string
+	// Operations maps each stateful operation id to its action.
+	Operations map[string]Action
 }
 
 type idKind uint8
@@ -107,7 +111,7 @@ func linkParents(list []*resource) {
 // crudPlan is an operation's part in a resource.
 type crudPlan struct {
 	res       *resource
-	action    string
+	action    Action
 	parents   []string // this operation's names for the collection's path parameters
 	itemParam string   // this operation's name for the id parameter (item actions)
 }
@@ -135,7 +139,7 @@ func pureParam(seg string) (string, bool) {
 
 // crudExtension reads x-mock-crud: false or "none" switches inference off
 // for the operation, an action name declares it.
-func crudExtension(op *openapi.Operation) (action string, set bool) {
+func crudExtension(op *openapi.Operation) (action Action, set bool) {
 	v, ok := op.Extension("x-mock-crud")
 	if !ok {
 		return "", false
@@ -147,7 +151,7 @@ func crudExtension(op *openapi.Operation) (action string, set bool) {
 		}
 		return "", false
 	case string:
-		return strings.ToLower(strings.TrimSpace(t)), true
+		return Action(strings.ToLower(strings.TrimSpace(t))), true
 	}
 	return "", false
 }
@@ -156,7 +160,7 @@ func crudExtension(op *openapi.Operation) (action string, set bool) {
 func (h *Handler) inferResources() {
 	type member struct {
 		op        *openapi.Operation
-		action    string
+		action    Action
 		explicit  bool
 		parents   []string
 		itemParam string
@@ -222,7 +226,7 @@ func (h *Handler) inferResources() {
 	h.resources = map[*openapi.Operation]*crudPlan{}
 	for _, key := range order {
 		ms := groups[key]
-		byAction := map[string]member{}
+		byAction := map[Action]member{}
 		explicit := false
 		for _, m := range ms {
 			if _, dup := byAction[m.action]; dup {
@@ -242,8 +246,8 @@ func (h *Handler) inferResources() {
 			continue
 		}
 		res := &resource{key: key, item: item, props: properties(item), seq: map[string]int64{}}
-		res.Operations = map[string]string{}
-		for _, a := range []string{ActionList, ActionCreate, ActionGet, ActionReplace, ActionPatch, ActionDelete} {
+		res.Operations = map[string]Action{}
+		for _, a := range []Action{ActionList, ActionCreate, ActionGet, ActionReplace, ActionPatch, ActionDelete} {
 			m, ok := byAction[a]
 			if !ok {
 				continue
@@ -263,7 +267,7 @@ func (h *Handler) inferResources() {
 		}
 		var itemParam string
 		var itemParamSchema *openapi3.Schema
-		for _, a := range []string{ActionGet, ActionReplace, ActionPatch, ActionDelete} {
+		for _, a := range []Action{ActionGet, ActionReplace, ActionPatch, ActionDelete} {
 			if m, ok := byAction[a]; ok {
 				itemParam = m.itemParam
 				if p := oas.Parameters(h.doc.Kin().Paths.Value(m.op.Key), m.op.Kin()).GetByInAndName("path", itemParam); p != nil && p.Schema != nil {
@@ -453,9 +457,9 @@ func (h *Handler) Resources() []Resource {
 	return out
 }
 
-// Action returns the stateful action of the operation ("list", "create",
-// "get", "replace", "patch", "delete"), or "" when it is served stateless.
-func (h *Handler) Action(operationID string) string {
+// Action returns the stateful action of the operation, or "" when it is
+// served stateless.
+func (h *Handler) Action(operationID string) Action {
 	if op := h.doc.Operation(operationID); op != nil {
 		if cp := h.resources[op]; cp != nil {
 			return cp.action

@@ -122,9 +122,9 @@ func (h *Handler) shape(s *openapi3.Schema, rec map[string]any, f func() *gofake
 }
 
 // stampTimes sets creation and update timestamps a resource declares as
-// date-time strings to now.
-func stampTimes(props map[string]*openapi3.Schema, obj map[string]any, create bool) {
-	now := time.Now().UTC().Format(time.RFC3339)
+// date-time strings to the handler's clock's now.
+func (h *Handler) stampTimes(props map[string]*openapi3.Schema, obj map[string]any, create bool) {
+	now := h.cfg.clock().UTC().Format(time.RFC3339)
 	for name, ps := range props {
 		if ps.Type == nil || !ps.Type.Is(openapi3.TypeString) || ps.Format != "date-time" {
 			continue
@@ -214,7 +214,7 @@ func (h *Handler) newResource(res *resource, coll string, obj, old map[string]an
 		out[res.IDField] = idv
 	}
 	h.applyParents(res, coll, out)
-	stampTimes(res.props, out, old == nil)
+	h.stampTimes(res.props, out, old == nil)
 	shaped := h.shape(res.item, out, faker, false, res.IDField)
 	if m, ok := shaped.(map[string]any); ok {
 		return m

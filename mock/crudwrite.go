@@ -151,7 +151,7 @@ func (h *Handler) crudPatch(w http.ResponseWriter, r *http.Request, p *opPlan, c
 			return
 		}
 		delete(obj, res.IDField) // ids do not change
-		stampTimes(res.props, obj, false)
+		h.stampTimes(res.props, obj, false)
 		merge = obj
 	}
 	var data map[string]any
@@ -176,7 +176,7 @@ func (h *Handler) crudPatch(w http.ResponseWriter, r *http.Request, p *opPlan, c
 			if v, has := doc[res.IDField]; has && res.IDField != "" {
 				obj[res.IDField] = v // ids do not change
 			}
-			stampTimes(res.props, obj, false)
+			h.stampTimes(res.props, obj, false)
 		} else {
 			raw, _ := json.Marshal(merge)
 			merged, err := mergepatch.Apply(old, raw)

@@ -68,4 +68,14 @@
 // get matching data. With WithSeed the same request (method, path, query and
 // body) always gets a byte-identical response, across instances and
 // restarts.
+//
+// # Compatibility
+//
+// For v1, New and its options, Handler's methods, Violation, Rejection,
+// Resource, the Action constants, CORS, SessionHeader and the context
+// helpers are stable, and so are the wire behaviours documented here: the
+// Prefer and __ controls, the problem codes and violation locations of
+// package mock/problem, and the determinism of WithSeed for a given
+// mockapi version (generated values may change between minor versions;
+// examples never do). Options are only added.
 package mock

@@ -101,12 +101,20 @@ func TestExternalValuesStayInTheSpecsDirectory(t *testing.T) {
 					warned = true
 				}
 			}
+			// Handler.Example (what mocktest stubs answer with) resolves
+			// exactly what ServeHTTP serves.
+			body, ct, exErr := h.Example(tt.doc.Operations()[0], 200, tt.example)
 			if tt.served != "" {
 				require.Equal(t, 200, rec.Code, rec.Body.String())
 				assert.JSONEq(t, tt.served, rec.Body.String())
 				assert.False(t, warned)
+				require.NoError(t, exErr)
+				assert.Equal(t, rec.Body.String(), string(body))
+				assert.Equal(t, rec.Header().Get("Content-Type"), ct)
 				return
 			}
+			assert.Error(t, exErr, "Example must not hand out an unread externalValue")
+			assert.NotContains(t, string(body), "s3cret")
 			assert.Equal(t, 404, rec.Code, "an unread example does not exist: %s", rec.Body.String())
 			assert.True(t, warned, "an unread externalValue is a warning: %v", h.Warnings())
 		})

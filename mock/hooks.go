@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -15,73 +16,6 @@ import (
 	"github.com/mockapi-go/mockapi/internal/problem"
 	"github.com/mockapi-go/mockapi/openapi"
 )
-
-// Violation is one way a request or a response breaks the API description,
-// located the way the handler's problem documents locate it.
-type Violation struct {
-	// In is where the violation is: "path", "query", "header", "cookie",
-	// "body", "status" or "route"; "" when unknown.
-	In string
-	// Name is the parameter or header concerned, if any.
-	Name string
-	// Pointer is the JSON pointer into the body, if any.
-	Pointer string
-	// Schema is where in the description the rule that failed is written
-	// ("paths./pets/{id}.get.responses.200.content.application/json.schema"),
-	// for response violations; "" otherwise.
-	Schema string
-	// Message says what is wrong.
-	Message string
-}
-
-// String is "body /name: value must be a string" style.
-func (v Violation) String() string {
-	var b strings.Builder
-	b.WriteString(v.In)
-	if v.Name != "" {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(v.Name)
-	}
-	if v.Pointer != "" {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(v.Pointer)
-	}
-	if b.Len() > 0 {
-		b.WriteString(": ")
-	}
-	b.WriteString(v.Message)
-	if v.Schema != "" {
-		b.WriteString(" (at ")
-		b.WriteString(v.Schema)
-		b.WriteByte(')')
-	}
-	return b.String()
-}
-
-// Rejection is how the handler answers a request that breaks the API
-// description: the status and code of its problem document and every
-// violation it lists.
-type Rejection struct {
-	Status     int    // 400, 401, 404, 405, 413, 415 or 422
-	Code       string // the problem's stable code, "VALIDATION_ERROR" style
-	Detail     string
-	Violations []Violation
-}
-
-// Error is "422 VALIDATION_ERROR: ...; body /name: ...".
-func (r *Rejection) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d %s: %s", r.Status, r.Code, r.Detail)
-	for _, v := range r.Violations {
-		b.WriteString("; ")
-		b.WriteString(v.String())
-	}
-	return b.String()
-}
 
 // Check routes r and checks it the way ServeHTTP does before answering
 // (route, credentials when the security check is on, parameters, content
@@ -206,6 +140,44 @@ func (h *Handler) CheckResponse(op *openapi.Operation, status int, contentType s
 	return out
 }
 
+// Example returns the response example named name for the operation's
+// status, as ServeHTTP sends it for "Prefer: code=status, example=name":
+// the body encoded for its media type (an externalValue read as the
+// handler reads it, none under WithoutExternalValues) and its Content-Type.
+// The status is looked up as the operation declares it (the exact code,
+// its range, default); the media types are searched JSON first, then by
+// name. The example is returned as written even when it contradicts its
+// schema (the handler warns about those, see Warnings): hold it to the
+// contract with CheckResponse. The error says what the response has
+// instead; it is the way package mocktest answers a stub with an example.
+func (h *Handler) Example(op *openapi.Operation, status int, name string) (body []byte, contentType string, err error) {
+	p := h.plans[op]
+	if p == nil {
+		return nil, "", errors.New("the operation is not one of this handler's document")
+	}
+	var sp *statusPlan
+	if status >= 100 && status <= 599 {
+		sp = p.declaredFor(status)
+	}
+	if sp == nil {
+		return nil, "", fmt.Errorf("%s does not declare status %d; it declares %s", op.ID, status, p.declared)
+	}
+	var names []string
+	for _, mp := range sp.media {
+		if ep := mp.byName[name]; ep != nil && ep.encoded != nil {
+			return slices.Clone(ep.encoded), mp.contentType, nil
+		}
+		for _, ep := range mp.examples {
+			names = append(names, ep.name)
+		}
+	}
+	if len(names) == 0 {
+		return nil, "", fmt.Errorf("the %s response of %s has no named examples", sp.key, op.ID)
+	}
+	slices.Sort(names)
+	return nil, "", fmt.Errorf("the %s response of %s has no example %q; it has %s", sp.key, op.ID, name, strings.Join(slices.Compact(names), ", "))
+}
+
 // mediaFor finds the declared media type that covers contentType; an empty
 // contentType takes the first declared.
 func mediaFor(media []*mediaPlan, contentType string) *mediaPlan {
@@ -225,7 +197,7 @@ func mediaFor(media []*mediaPlan, contentType string) *mediaPlan {
 	return nil
 }
 
-func rejectionOf(body []byte, in string) *Rejection {
+func rejectionOf(body []byte, in problem.Location) *Rejection {
 	var p problem.Problem
 	if err := json.Unmarshal(body, &p); err != nil {
 		return &Rejection{Status: http.StatusInternalServerError, Code: problem.CodeMockFailure, Detail: err.Error()}
@@ -233,7 +205,7 @@ func rejectionOf(body []byte, in string) *Rejection {
 	return fromProblem(p, in)
 }
 
-func fromProblem(p problem.Problem, in string) *Rejection {
+func fromProblem(p problem.Problem, in problem.Location) *Rejection {
 	r := &Rejection{Status: p.Status, Code: p.Code, Detail: p.Detail}
 	for _, it := range p.Errors {
 		r.Violations = append(r.Violations, Violation{In: it.In, Name: it.Name, Pointer: it.Pointer, Message: it.Message})

@@ -8,6 +8,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mockapi-go/mockapi/mock/problem"
+	"github.com/mockapi-go/mockapi/openapi"
 )
 
 // Check rejects exactly what ServeHTTP rejects, with the same status, and
@@ -19,7 +22,8 @@ func TestCheckAgreesWithServeHTTP(t *testing.T) {
 		name, method, target, body string
 		headers                    []string
 		status                     int // 0: not rejected
-		in, param                  string
+		in                         problem.Location
+		param                      string
 	}{
 		{name: "valid", method: "GET", target: "/v1/pets?limit=3", status: 0},
 		{name: "control params stripped", method: "GET", target: "/v1/pets?__code=200&limit=2", status: 0},
@@ -68,11 +72,12 @@ func TestCheckResponse(t *testing.T) {
 	h := newHandler(t)
 	list, get, del := h.doc.Operation("listPets"), h.doc.Operation("getPet"), h.doc.Operation("deletePet")
 	tests := []struct {
-		name        string
-		status      int
-		ct, body    string
-		in, pointer string
-		contains    string
+		name     string
+		status   int
+		ct, body string
+		in       problem.Location
+		pointer  string
+		contains string
 	}{
 		{name: "valid", status: 200, ct: "application/json", body: `[{"id":1,"name":"Rex"}]`},
 		{name: "default covers 500", status: 500, ct: "application/json", body: `{"code":1}`},
@@ -100,7 +105,7 @@ func TestCheckResponse(t *testing.T) {
 	t.Run("undeclared status", func(t *testing.T) {
 		vs := h.CheckResponse(get, 404, "", nil)
 		require.Len(t, vs, 1)
-		assert.Equal(t, "status", vs[0].In)
+		assert.Equal(t, problem.InStatus, vs[0].In)
 		assert.Contains(t, vs[0].Message, "it declares 200")
 	})
 	t.Run("body where none is declared", func(t *testing.T) {
@@ -108,4 +113,45 @@ func TestCheckResponse(t *testing.T) {
 		require.Len(t, vs, 1)
 		assert.Contains(t, vs[0].Message, "declares no content")
 	})
+}
+
+func TestExample(t *testing.T) {
+	t.Parallel()
+	h := newHandler(t)
+	list := h.doc.Operation("listPets")
+	other := newHandler(t).doc.Operation("listPets")
+	tests := []struct {
+		name     string
+		op       *openapi.Operation
+		status   int
+		example  string
+		body, ct string // when found
+		errHas   string // when not
+	}{
+		{name: "named", op: list, status: 200, example: "two", body: `[{"id":1,"name":"Rex"},{"id":2,"name":"Tom"}]`, ct: "application/json"},
+		{name: "invalid is returned as written", op: list, status: 200, example: "bad", body: `[{"id":"one"}]`, ct: "application/json"},
+		{name: "unknown name lists the others", op: list, status: 200, example: "three", errHas: `no example "three"; it has bad, two`},
+		{name: "no named examples", op: list, status: 404, example: "two", errHas: "no named examples"},
+		{name: "status out of range", op: list, status: 700, example: "two", errHas: "does not declare status 700"},
+		{name: "another handler's operation", op: other, status: 200, example: "two", errHas: "not one of this handler's document"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			body, ct, err := h.Example(tt.op, tt.status, tt.example)
+			if tt.errHas != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.errHas)
+				assert.Nil(t, body)
+				return
+			}
+			require.NoError(t, err)
+			assert.JSONEq(t, tt.body, string(body))
+			assert.Equal(t, tt.ct, ct)
+			if tt.example == "two" {
+				rec := do(h, "GET", "/v1/pets", "", "Prefer", "example="+tt.example)
+				assert.Equal(t, rec.Body.String(), string(body), "what ServeHTTP serves for Prefer: example=")
+			}
+		})
+	}
 }

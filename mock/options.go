@@ -36,6 +36,7 @@ type config struct {
 	seedRecords    int
 	sessionCookie  string
 	resetPath      string
+	clock          func() time.Time
 }
 
 func defaultConfig() *config {
@@ -47,6 +48,20 @@ func defaultConfig() *config {
 		externalValues: true,
 		project:        "default",
 		seedRecords:    10,
+		clock:          time.Now,
+	}
+}
+
+// WithClock sets the clock the handler stamps the creation and update
+// times of stateful resources with (default time.Now), as store.WithClock,
+// share.WithClock and auth.Options.Clock do for theirs: with a fixed clock
+// and WithSeed, stateful answers are reproducible too. A nil now keeps
+// time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) {
+		if now != nil {
+			c.clock = now
+		}
 	}
 }
 

@@ -158,7 +158,7 @@ func missingCredentials(alts []securityAlt, r *http.Request) []problem.Item {
 			}
 			it := problem.Item{In: "header", Name: "Authorization"}
 			if c.in != "" {
-				it.In, it.Name = c.in, c.param
+				it.In, it.Name = problem.Location(c.in), c.param
 			}
 			switch {
 			case c.in != "":

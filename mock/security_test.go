@@ -46,7 +46,10 @@ func TestMissingCredentialIsNamed(t *testing.T) {
 	h, err := New(doc, WithoutState())
 	require.NoError(t, err)
 
-	type loc struct{ In, Name string }
+	type loc struct {
+		In   problem.Location
+		Name string
+	}
 	tests := []struct {
 		path    string
 		headers []string

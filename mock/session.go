@@ -1,6 +1,12 @@
 package mock
 
-import "context"
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/mockapi-go/mockapi/internal/secret"
+)
 
 type sessionKey struct{}
 
@@ -18,4 +24,36 @@ func ContextWithSession(ctx context.Context, id string) context.Context {
 func SessionFrom(ctx context.Context) (string, bool) {
 	id, ok := ctx.Value(sessionKey{}).(string)
 	return id, ok
+}
+
+// SessionHeader carries a visitor session: requests with the same value see
+// each other's writes, and nobody else does. It takes precedence over the
+// session cookie, here and behind share links (package share reads the same
+// header), so clients on another origin, where the cookie is not sent,
+// keep their writes across requests.
+const SessionHeader = "X-Mock-Session"
+
+// session returns the visitor session of the request: pinned in the
+// context, sent in the X-Mock-Session header or the session cookie, or a
+// new cookie session when the handler hands them out.
+func (h *Handler) session(w http.ResponseWriter, r *http.Request) string {
+	if s := h.existingSession(r); s != "" {
+		return s
+	}
+	if name := h.cfg.sessionCookie; name != "" {
+		id := secret.New("")
+		http.SetCookie(w, &http.Cookie{Name: name, Value: id, Path: "/", HttpOnly: true,
+			SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		return id
+	}
+	return ""
+}
+
+// cleanSession keeps short printable session ids and hashes the rest, so a
+// hostile header cannot become a huge or odd store key.
+func cleanSession(s string) string {
+	if len(s) <= 128 && !strings.ContainsFunc(s, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
+		return s
+	}
+	return secret.Hash(s)
 }

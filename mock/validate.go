@@ -253,7 +253,7 @@ func describeCause(re *openapi3filter.RequestError, cause error) located {
 				msg = "/" + strings.Join(p, "/") + ": " + msg
 			}
 		}
-		return located{problem.Item{In: re.Parameter.In, Name: re.Parameter.Name, Message: msg}, http.StatusBadRequest}
+		return located{problem.Item{In: problem.Location(re.Parameter.In), Name: re.Parameter.Name, Message: msg}, http.StatusBadRequest}
 	}
 	if re.RequestBody != nil {
 		if strings.HasPrefix(re.Reason, "header Content-Type has unexpected value") || strings.Contains(re.Reason, "unsupported content type") {

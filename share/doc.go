@@ -32,7 +32,7 @@
 //     project policy's), and per key for visitors with their own key.
 //
 // The request's context carries the link ([LinkFrom], and
-// auth.ContextWithLink for the guard), and a visitor session for the mock
+// auth.ContextWithLinkID for the guard), and a visitor session for the mock
 // (mock.ContextWithSession): "link:{link id}:{visitor}", where the visitor
 // is the X-Mock-Session header or else a random id kept in an HttpOnly,
 // SameSite=Lax cookie scoped to the link's path. Visitors' writes therefore
@@ -59,4 +59,12 @@
 //
 // The page, the description and the guard middleware are prepared once per
 // [Served] value, which the host caches per project version.
+//
+// # Compatibility
+//
+// For v1, NewRegistry and its options, Registry's methods, NewHandler and
+// Options (fields are only added, each zero value keeping today's
+// behaviour), the token format (TokenPrefix, CheckToken), the visitor
+// session (mock.SessionHeader, the cookie) and the problem codes (package
+// mock/problem) are stable. The HTML of the project page is not.
 package share

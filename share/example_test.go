@@ -86,7 +86,7 @@ func ExampleHandler() {
 		Policy:   &auth.Policy{Project: "pets", Visibility: store.Private, Document: doc},
 	}
 	reg := share.NewRegistry(st.Links())
-	guard := auth.New(auth.Options{Keys: st.Keys()})
+	guard := auth.NewGuard(auth.Options{Keys: st.Keys()})
 	defer guard.Close()
 	h, err := share.NewHandler(share.Options{
 		Registry: reg,

@@ -72,11 +72,6 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// SessionHeader carries a visitor session chosen by the client; it takes
-// precedence over the cookie. Clients on another origin (where the cookie is
-// not sent) use it to keep their writes across requests.
-const SessionHeader = "X-Mock-Session"
-
 // Handler serves {Prefix}{token}/rest/of/path: the shared project's API
 // through the guard and mock, its page and its description.
 type Handler struct {
@@ -198,7 +193,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			// A link that requires a key gives its description only with
 			// one, like its operations. Its page, which tells a visitor to
 			// bring a key, is open.
-			st.tokGate(describe).ServeHTTP(sw, r.WithContext(auth.ContextWithLink(ctx, link.ID)))
+			st.tokGate(describe).ServeHTTP(sw, r.WithContext(auth.ContextWithLinkID(ctx, link.ID)))
 			return
 		}
 	}
@@ -206,7 +201,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	visitor, ok := h.visitor(sw, r, token)
 	if !ok {
 		problem.Write(sw, problem.New(http.StatusBadRequest, problem.CodeValidation,
-			SessionHeader+" must be 1 to 128 letters, digits, '-', '_' or '.'"))
+			mock.SessionHeader+" must be 1 to 128 letters, digits, '-', '_' or '.'"))
 		return
 	}
 	session := "link:" + link.ID + ":" + visitor
@@ -239,7 +234,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var seen principalSeen
 	ctx = context.WithValue(ctx, linkKey{}, link)
-	ctx = auth.ContextWithLink(ctx, link.ID)
+	ctx = auth.ContextWithLinkID(ctx, link.ID)
 	ctx = mock.ContextWithSession(ctx, session)
 	ctx = context.WithValue(ctx, principalSeenKey{}, &seen)
 	guarded.ServeHTTP(sw, r2.WithContext(ctx))
@@ -254,7 +249,7 @@ func splitPath(prefix, escaped string) (token, rest string, ok bool) {
 		return "", "", false
 	}
 	token, rest, slash := strings.Cut(after, "/")
-	if !WellFormed(token) {
+	if CheckToken(token) != nil {
 		return "", "", false
 	}
 	if slash {
@@ -296,7 +291,7 @@ func (h *Handler) shareURL(r *http.Request, token string) string {
 // the cookie, else a new random id set as a cookie scoped to the link.
 // false means the header holds something that is not a visitor id.
 func (h *Handler) visitor(w http.ResponseWriter, r *http.Request, token string) (string, bool) {
-	if v := r.Header.Get(SessionHeader); v != "" {
+	if v := r.Header.Get(mock.SessionHeader); v != "" {
 		return v, validVisitor(v)
 	}
 	if c, err := r.Cookie(h.o.CookieName); err == nil && validVisitor(c.Value) {

@@ -80,7 +80,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	e.served = &share.Served{Project: proj, Document: e.doc, Mock: m, Policy: policy}
 
 	e.reg = share.NewRegistry(e.st.Links(), share.WithClock(e.clock.Now))
-	guard := auth.New(auth.Options{Keys: e.st.Keys(), Now: e.clock.Now})
+	guard := auth.NewGuard(auth.Options{Keys: e.st.Keys(), Clock: e.clock.Now})
 	t.Cleanup(func() { _ = guard.Close() })
 	opts := share.Options{
 		Registry:  e.reg,
@@ -338,11 +338,11 @@ func TestVisitorSessions(t *testing.T) {
 	require.Equal(t, []string{"rex"}, list(alice))
 
 	// X-Mock-Session chooses the session, for clients without cookies.
-	require.Empty(t, list(http.DefaultClient, share.SessionHeader, "qa-1"))
-	status, _, _ = e.do(http.DefaultClient, "POST", pets, strings.NewReader("kit"), share.SessionHeader, "qa-1")
+	require.Empty(t, list(http.DefaultClient, mock.SessionHeader, "qa-1"))
+	status, _, _ = e.do(http.DefaultClient, "POST", pets, strings.NewReader("kit"), mock.SessionHeader, "qa-1")
 	require.Equal(t, http.StatusCreated, status)
-	require.Equal(t, []string{"kit"}, list(http.DefaultClient, share.SessionHeader, "qa-1"))
-	status, _, body := e.do(http.DefaultClient, "GET", pets, nil, share.SessionHeader, "bad session!")
+	require.Equal(t, []string{"kit"}, list(http.DefaultClient, mock.SessionHeader, "qa-1"))
+	status, _, body := e.do(http.DefaultClient, "GET", pets, nil, mock.SessionHeader, "bad session!")
 	require.Equal(t, http.StatusBadRequest, status, body)
 
 	sm.mu.Lock()

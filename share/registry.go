@@ -50,7 +50,9 @@ type Registry struct {
 type Option func(*Registry)
 
 // WithClock sets the clock a Registry uses for expiry and revocation times
-// (default time.Now); tests use it to expire links without sleeping.
+// (default time.Now), as store.WithClock, mock.WithClock and
+// auth.Options.Clock do for theirs; tests use it to expire links without
+// sleeping.
 func WithClock(now func() time.Time) Option { return func(r *Registry) { r.now = now } }
 
 // NewRegistry returns a Registry over links, usually a store.Store's Links.
@@ -145,7 +147,7 @@ func (r *Registry) Regenerate(ctx context.Context, id string) (token string, l *
 // revoked or expired token is store.ErrNotFound, with nothing in the error
 // to tell these apart. The token is only ever hashed, never compared.
 func (r *Registry) Resolve(ctx context.Context, token string) (*store.Link, error) {
-	if !WellFormed(token) {
+	if CheckToken(token) != nil {
 		return nil, errNoLink
 	}
 	l, err := r.links.Lookup(ctx, secret.Hash(token))
@@ -163,17 +165,23 @@ func (r *Registry) Resolve(ctx context.Context, token string) (*store.Link, erro
 // errNoLink is the one error for every token that opens nothing.
 var errNoLink = fmt.Errorf("share: no such link: %w", store.ErrNotFound)
 
-// WellFormed reports whether s has the shape of a token Create makes, so
-// that garbage is refused without a store lookup.
-func WellFormed(s string) bool {
+// ErrMalformedToken is returned by CheckToken for a string that cannot be a
+// share-link token.
+var ErrMalformedToken = errors.New("share: malformed link token")
+
+// CheckToken checks offline that s has the shape of a token Create makes:
+// nil, or ErrMalformedToken, so that garbage is refused without a store
+// lookup. The error never contains s. auth.CheckKey is its counterpart for
+// API keys.
+func CheckToken(s string) error {
 	if len(s) != tokenLen || s[:len(TokenPrefix)] != TokenPrefix {
-		return false
+		return ErrMalformedToken
 	}
 	for i := len(TokenPrefix); i < len(s); i++ {
 		c := s[i]
 		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return false
+			return ErrMalformedToken
 		}
 	}
-	return true
+	return nil
 }

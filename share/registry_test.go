@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mockapi-go/mockapi/internal/secret"
@@ -41,7 +42,7 @@ func TestRegistryLifecycle(t *testing.T) {
 
 	token, l, err := r.Create(ctx, "p1", share.LinkOptions{Name: "QA", TokenRequired: true})
 	require.NoError(t, err)
-	require.True(t, share.WellFormed(token), token)
+	require.NoError(t, share.CheckToken(token), token)
 	require.True(t, strings.HasPrefix(token, share.TokenPrefix))
 	require.Equal(t, "p1", l.Project)
 	require.Equal(t, "QA", l.Name)
@@ -136,4 +137,31 @@ func TestRegistryTokensAreUnique(t *testing.T) {
 	ls, err := r.List(ctx, "p1")
 	require.NoError(t, err)
 	require.Len(t, ls, 50)
+}
+
+func TestCheckToken(t *testing.T) {
+	t.Parallel()
+	r, _ := newRegistry(t)
+	good, _, err := r.Create(context.Background(), "p1", share.LinkOptions{})
+	require.NoError(t, err)
+	require.NoError(t, share.CheckToken(good))
+	tests := map[string]string{
+		"empty":          "",
+		"no prefix":      "xxx" + good[len(share.TokenPrefix):],
+		"too short":      good[:len(good)-1],
+		"too long":       good + "a",
+		"bad alphabet":   good[:len(good)-1] + "=",
+		"an API key":     "mk_" + good[len(share.TokenPrefix):],
+		"space in token": good[:10] + " " + good[11:],
+	}
+	for name, s := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			err := share.CheckToken(s)
+			require.ErrorIs(t, err, share.ErrMalformedToken)
+			if s != "" {
+				assert.NotContains(t, err.Error(), s, "the error never quotes the token")
+			}
+		})
+	}
 }

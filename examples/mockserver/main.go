@@ -357,7 +357,7 @@ func printRoutes(w io.Writer, h *mock.Handler, indent string) {
 		}
 		line := fmt.Sprintf("%s%s %s%s %s", indent, method, op.BasePaths[0], op.Key, op.ID)
 		if a := h.Action(op.ID); a != "" {
-			line += " crud:" + a
+			line += " crud:" + string(a)
 		}
 		fmt.Fprintln(w, line)
 	}

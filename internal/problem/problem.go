@@ -1,33 +1,46 @@
 // Package problem writes RFC 9457 problem details (application/problem+json),
-// the one error shape every mockapi handler answers with.
+// the one error shape every mockapi handler answers with. Its codes and
+// locations are those of the public package mock/problem, a leaf that
+// imports nothing of the module: this package is the only internal one that
+// imports a public package, and only that leaf.
 package problem
 
 import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+
+	codes "github.com/mockapi-go/mockapi/mock/problem"
 )
 
 // ContentType is the media type of a problem document.
-const ContentType = "application/problem+json"
+const ContentType = codes.ContentType
 
-// Stable machine-readable codes carried in Problem.Code.
+// Code is a problem's stable code. The codes are defined, documented and
+// exported in package mock/problem; the names below let emitters build
+// problems from this one package.
+type Code = codes.Code
+
+// Location is where a violation is (Item.In).
+type Location = codes.Location
+
+// Codes carried in Problem.Code, as exported by mock/problem.
 const (
-	CodeNotFound          = "NOT_FOUND"
-	CodeMethodNotAllowed  = "METHOD_NOT_ALLOWED"
-	CodeNotAcceptable     = "NOT_ACCEPTABLE"
-	CodeValidation        = "VALIDATION_ERROR"
-	CodeUnsupportedMedia  = "UNSUPPORTED_MEDIA_TYPE"
-	CodeAuthRequired      = "AUTHENTICATION_REQUIRED"
-	CodeInvalidAPIKey     = "INVALID_API_KEY"
-	CodeForbidden         = "FORBIDDEN"
-	CodeRateLimited       = "RATE_LIMITED"
-	CodeUnavailable       = "SERVICE_UNAVAILABLE"
-	CodeUndeclaredStatus  = "UNDECLARED_STATUS"
-	CodeUnknownExample    = "UNKNOWN_EXAMPLE"
-	CodeMockFailure       = "MOCK_FAILURE"
-	CodeResponseViolation = "RESPONSE_VIOLATES_SPEC"
-	CodeConflict          = "CONFLICT"
+	CodeNotFound          = codes.CodeNotFound
+	CodeMethodNotAllowed  = codes.CodeMethodNotAllowed
+	CodeNotAcceptable     = codes.CodeNotAcceptable
+	CodeValidation        = codes.CodeValidation
+	CodeUnsupportedMedia  = codes.CodeUnsupportedMedia
+	CodeAuthRequired      = codes.CodeAuthRequired
+	CodeInvalidAPIKey     = codes.CodeInvalidAPIKey
+	CodeForbidden         = codes.CodeForbidden
+	CodeRateLimited       = codes.CodeRateLimited
+	CodeUnavailable       = codes.CodeUnavailable
+	CodeUndeclaredStatus  = codes.CodeUndeclaredStatus
+	CodeUnknownExample    = codes.CodeUnknownExample
+	CodeMockFailure       = codes.CodeMockFailure
+	CodeResponseViolation = codes.CodeResponseViolation
+	CodeConflict          = codes.CodeConflict
 )
 
 // Problem is an RFC 9457 problem document with mockapi's extensions.
@@ -37,7 +50,7 @@ type Problem struct {
 	Status int    `json:"status"`
 	Detail string `json:"detail,omitempty"`
 	// Code is a stable machine-readable identifier such as "VALIDATION_ERROR".
-	Code string `json:"code,omitempty"`
+	Code Code `json:"code,omitempty"`
 	// Errors lists each violation for validation problems.
 	Errors []Item `json:"errors,omitempty"`
 	// Extra carries problem-specific members (for example "declared").
@@ -46,10 +59,10 @@ type Problem struct {
 
 // Item is one violation: where (in + name, or a JSON pointer) and what.
 type Item struct {
-	In      string `json:"in,omitempty"`      // path, query, header, cookie, body
-	Name    string `json:"name,omitempty"`    // parameter name
-	Pointer string `json:"pointer,omitempty"` // JSON pointer into the body
-	Message string `json:"message"`
+	In      Location `json:"in,omitempty"`      // path, query, header, cookie, body
+	Name    string   `json:"name,omitempty"`    // parameter name
+	Pointer string   `json:"pointer,omitempty"` // JSON pointer into the body
+	Message string   `json:"message"`
 }
 
 // MarshalJSON merges Extra into the document.
@@ -74,7 +87,7 @@ func (p Problem) MarshalJSON() ([]byte, error) {
 
 // New returns a problem with the standard title for status and type
 // "about:blank".
-func New(status int, code, detail string) Problem {
+func New(status int, code Code, detail string) Problem {
 	return Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Code: code, Detail: detail}
 }
 

@@ -24,11 +24,11 @@ func BenchmarkServe(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	spec := mocktest.New(b, doc, mocktest.WithMockOptions(mock.WithSeed(1)))
-	stubbed := mocktest.New(b, doc, mocktest.WithMockOptions(mock.WithSeed(1)))
-	stubbed.On("getPet").MatchPath("id", "1").Reply(200, Pet{1, "Rex"})
+	spec := mocktest.New(b, mocktest.Document(doc), mocktest.WithMockOptions(mock.WithSeed(1)))
+	stubbed := mocktest.New(b, mocktest.Document(doc), mocktest.WithMockOptions(mock.WithSeed(1)))
+	stubbed.On("getPet", mocktest.MatchPath("id", "1"), mocktest.Reply(200, Pet{1, "Rex"}))
 	for range 9 {
-		stubbed.On("getPet").MatchPath("id", "2").Reply(200, Pet{2, "Tom"})
+		stubbed.On("getPet", mocktest.MatchPath("id", "2"), mocktest.Reply(200, Pet{2, "Tom"}))
 	}
 	for _, bc := range []struct {
 		name string

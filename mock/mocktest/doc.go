@@ -4,11 +4,17 @@
 // code under test sent, and a contract check that fails the test when that
 // code breaks the API.
 //
-//	srv := mocktest.New(t, "testdata/petstore.yaml", mocktest.WithMockOptions(mock.WithSeed(1)))
-//	srv.On("getPet").Reply(503, nil).Then(200, Pet{ID: 1, Name: "Rex"})
+//	srv := mocktest.New(t, mocktest.File("testdata/petstore.yaml"), mocktest.WithMockOptions(mock.WithSeed(1)))
+//	srv.On("getPet", mocktest.Reply(503, nil), mocktest.Reply(200, Pet{ID: 1, Name: "Rex"}))
 //	client := NewPetClient(srv.URL(), srv.Client())
 //	... exercise the code under test ...
 //	srv.AssertCalled(t, "getPet", 2)
+//
+// # The description
+//
+// New reads the API description from a Source: File (a path), URL, Bytes
+// (the document itself), FS (a file in an fs.FS, such as an embed.FS) or
+// Document (one already loaded). The kind is checked by the compiler.
 //
 // # The spec answers
 //
@@ -20,19 +26,24 @@
 //
 // # Stubs
 //
-// Server.On adds a Stub for an operation (by operationId or "GET
-// /pets/{petId}"), optionally narrowed by path, query and header values or a
-// body predicate. It replies with a status and a Go value encoded as JSON,
-// raw bytes, a named Example of the spec, or an http.HandlerFunc; several
-// replies form a sequence (the last repeats), Times limits how many requests
-// the stub takes before the spec answers again, Delay holds the answer
-// (until the client gives up). Stubs can be added and removed while the
-// server runs; the newest matching stub wins.
+// Server.On registers a Stub for an operation (by operationId or "GET
+// /pets/{petId}"), built complete from options given in any order:
+// conditions (MatchPath, MatchQuery, MatchHeader, MatchBody), replies
+// (Reply with a status and a Go value encoded as JSON, raw bytes or a
+// named Example of the spec; ReplyFunc with an http.HandlerFunc; a reply's
+// WithHeader adds a header), Times (how many requests the stub takes
+// before the spec answers again), Delay (hold the answer, until the client
+// gives up) and OffContract. Several replies form a sequence, answered in
+// the order given, the last repeating. Stubs can be registered and removed
+// while the server runs; the newest matching stub wins.
 //
-// A stub is held to the contract too: a status the operation does not
-// declare, or a body its schema rejects, fails the test when the reply is
-// added, with each violation located in the body and in the spec. Mark a
-// stub OffContract when breaking the contract is the point.
+// A stub is held to the contract: a status the operation does not
+// declare, or a body its schema rejects, fails the test when On registers
+// it, with each violation located in the body and in the spec. Mark a
+// stub OffContract when breaking the contract is the point. An Example
+// reply is what the mock handler serves for that example
+// (mock.Handler.Example), externalValue rules included, and is checked
+// like any other reply.
 //
 // # The client is checked
 //
@@ -49,4 +60,12 @@
 // Every request is recorded as a Call (operation, decoded parameters, body,
 // status, stub or spec). Calls, Journal, AssertCalled and AssertNotCalled
 // read it; a failed assertion lists what was called instead.
+//
+// # Compatibility
+//
+// For v1, New, the Source constructors, Server's methods, On and the
+// StubOption constructors, Call and the failure behaviour described here
+// are stable. Source and StubOption are closed: only this package makes
+// them, so new kinds can be added without breaking callers. The wording of
+// failure messages may change.
 package mocktest

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"runtime"
 	"testing"
+	"testing/fstest"
 
 	"github.com/mockapi-go/mockapi/mock"
 	"github.com/mockapi-go/mockapi/mock/mocktest"
@@ -109,7 +110,7 @@ func getPet(c *http.Client, base string, id int) (Pet, error) {
 // test asks what the code under test called.
 func Example() {
 	runTest(func(t testing.TB) { // t is the test's *testing.T
-		srv := mocktest.New(t, []byte(petSpec), mocktest.WithMockOptions(mock.WithSeed(1)))
+		srv := mocktest.New(t, mocktest.Bytes([]byte(petSpec)), mocktest.WithMockOptions(mock.WithSeed(1)))
 
 		pet, err := getPet(srv.Client(), srv.URL(), 1)
 		fmt.Println(pet.Name, err)
@@ -121,12 +122,25 @@ func Example() {
 	// Rex <nil>
 }
 
-// An error stub: this test only, getPet answers 404 with a problem body.
-// The stub is checked against the spec when it is added.
-func ExampleStub_Reply() {
+// The description comes from a file system: an embed.FS in a real test,
+// where relative $refs are read too.
+func ExampleFS() {
+	fsys := fstest.MapFS{"api/pets.yaml": {Data: []byte(petSpec)}}
 	runTest(func(t testing.TB) {
-		srv := mocktest.New(t, []byte(petSpec))
-		srv.On("getPet").MatchPath("id", "7").Reply(404, map[string]any{"title": "no pet 7"})
+		srv := mocktest.New(t, mocktest.FS(fsys, "api/pets.yaml"))
+		pet, err := getPet(srv.Client(), srv.URL(), 1)
+		fmt.Println(pet.Name, err)
+	})
+	// Output:
+	// Rex <nil>
+}
+
+// An error stub: this test only, getPet answers 404 with a problem body.
+// The stub is checked against the spec when it is registered.
+func ExampleReply() {
+	runTest(func(t testing.TB) {
+		srv := mocktest.New(t, mocktest.Bytes([]byte(petSpec)))
+		srv.On("getPet", mocktest.MatchPath("id", "7"), mocktest.Reply(404, map[string]any{"title": "no pet 7"}))
 
 		_, err := getPet(srv.Client(), srv.URL(), 7)
 		fmt.Println(err)
@@ -138,11 +152,15 @@ func ExampleStub_Reply() {
 	// Rex
 }
 
-// A retry sequence: first 503, then 200; the journal shows who answered.
-func ExampleStub_Then() {
+// A retry sequence: first 503 with a header, then 200, for two requests;
+// the journal shows who answered.
+func ExampleServer_On() {
 	runTest(func(t testing.TB) {
-		srv := mocktest.New(t, []byte(petSpec))
-		srv.On("GET /pets/{id}").Reply(503, nil).Then(200, Pet{ID: 2, Name: "Tom"}).Times(2)
+		srv := mocktest.New(t, mocktest.Bytes([]byte(petSpec)))
+		srv.On("GET /pets/{id}",
+			mocktest.Reply(503, nil).WithHeader("Retry-After", "0"),
+			mocktest.Reply(200, Pet{ID: 2, Name: "Tom"}),
+			mocktest.Times(2))
 
 		pet, err := getPet(srv.Client(), srv.URL(), 2)
 		fmt.Println(pet.Name, err)
@@ -157,11 +175,25 @@ func ExampleStub_Then() {
 	// GET /v1/pets/2 -> getPet -> 200 (stub)
 }
 
+// A stub answers with one of the spec's named examples, exactly as the mock
+// serves it for Prefer: example=tom.
+func ExampleExample() {
+	runTest(func(t testing.TB) {
+		srv := mocktest.New(t, mocktest.Bytes([]byte(petSpec)))
+		srv.On("getPet", mocktest.Reply(200, mocktest.Example("tom")))
+
+		pet, err := getPet(srv.Client(), srv.URL(), 1)
+		fmt.Println(pet.Name, err)
+	})
+	// Output:
+	// Tom <nil>
+}
+
 // A client that drifted from the API fails its own test: the request is
 // answered as the mock answers it and reported when the test ends.
 func ExampleNew_contract() {
 	runTest(func(t testing.TB) {
-		srv := mocktest.New(t, []byte(petSpec))
+		srv := mocktest.New(t, mocktest.Bytes([]byte(petSpec)))
 		resp, err := srv.Client().Get(srv.URL() + "/v1/pets?limit=1000")
 		if err == nil {
 			resp.Body.Close()

@@ -36,7 +36,7 @@ type Call struct {
 	// Violations are how the request broke the spec (route, parameters,
 	// content type, body, credentials); nil when it kept it.
 	Violations []mock.Violation
-	// ResponseViolations are how a RespondFunc stub's answer broke the spec.
+	// ResponseViolations are how a ReplyFunc stub's answer broke the spec.
 	ResponseViolations []mock.Violation
 }
 

@@ -133,12 +133,12 @@ func TestNewLoadsEveryKindOfSpec(t *testing.T) {
 	require.NoError(t, err)
 	tests := []struct {
 		name string
-		spec any
+		spec mocktest.Source
 	}{
-		{"path", file},
-		{"bytes", []byte(petSpec)},
+		{"file", mocktest.File(file)},
+		{"bytes", mocktest.Bytes([]byte(petSpec))},
 		{"fs", mocktest.FS(fstest.MapFS{"api/pets.yaml": {Data: []byte(petSpec)}}, "api/pets.yaml")},
-		{"document", doc},
+		{"document", mocktest.Document(doc)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -158,15 +158,16 @@ func TestNewFailsTheTestOnASpecThatDoesNotLoad(t *testing.T) {
 	broken := strings.Replace(petSpec, "#/components/schemas/Pet", "#/components/schemas/Pett", 1)
 	tests := []struct {
 		name string
-		spec any
+		spec mocktest.Source
 		want []string
 	}{
-		{"bad ref", []byte(broken), []string{"mocktest: openapi: document:", `"#/components/schemas/Pett"`, "paths./pets.get.responses.200"}},
-		{"missing file", "testdata/nope.yaml", []string{"nope.yaml", "no such file"}},
-		{"yaml as a string", petSpec, []string{"pass the document itself as []byte"}},
-		{"not a spec", []byte("hello: world"), []string{"not an OpenAPI"}},
-		{"wrong type", 42, []string{"spec is a int"}},
+		{"bad ref", mocktest.Bytes([]byte(broken)), []string{"mocktest: openapi: document:", `"#/components/schemas/Pett"`, "paths./pets.get.responses.200"}},
+		{"missing file", mocktest.File("testdata/nope.yaml"), []string{"nope.yaml", "no such file"}},
+		{"not a spec", mocktest.Bytes([]byte("hello: world")), []string{"not an OpenAPI"}},
 		{"fs", mocktest.FS(fstest.MapFS{}, "x.yaml"), []string{"x.yaml"}},
+		{"nil fs", mocktest.FS(nil, "x.yaml"), []string{"nil fs.FS"}},
+		{"nil document", mocktest.Document(nil), []string{"nil *openapi.Document"}},
+		{"nil source", nil, []string{"nil Source"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -201,13 +202,13 @@ func TestStubs(t *testing.T) {
 	}{
 		{
 			name: "json value",
-			stub: func(s *mocktest.Server) { s.On("getPet").Reply(200, Pet{ID: 5, Name: "Five"}) },
+			stub: func(s *mocktest.Server) { s.On("getPet", mocktest.Reply(200, Pet{ID: 5, Name: "Five"})) },
 			reqs: []req{{method: "GET", path: "/v1/pets/5", status: 200, body2: `"Five"`}},
 		},
 		{
 			name: "by path value",
 			stub: func(s *mocktest.Server) {
-				s.On("getPet").MatchPath("id", "9").Reply(404, map[string]string{"title": "gone"})
+				s.On("getPet", mocktest.MatchPath("id", "9"), mocktest.Reply(404, map[string]string{"title": "gone"}))
 			},
 			reqs: []req{
 				{method: "GET", path: "/v1/pets/9", status: 404, body2: "gone"},
@@ -217,7 +218,7 @@ func TestStubs(t *testing.T) {
 		{
 			name: "by query and header",
 			stub: func(s *mocktest.Server) {
-				s.On("listPets").MatchQuery("limit", "2").MatchHeader("x-tenant", "a").Reply(200, []Pet{{1, "A"}, {2, "B"}})
+				s.On("listPets", mocktest.MatchQuery("limit", "2"), mocktest.MatchHeader("x-tenant", "a"), mocktest.Reply(200, []Pet{{1, "A"}, {2, "B"}}))
 			},
 			reqs: []req{
 				{method: "GET", path: "/v1/pets?limit=2", headers: []string{"X-Tenant", "a"}, status: 200, body2: `"B"`},
@@ -228,7 +229,7 @@ func TestStubs(t *testing.T) {
 		{
 			name: "by body",
 			stub: func(s *mocktest.Server) {
-				s.On("createPet").MatchBody(func(b []byte) bool { return bytes.Contains(b, []byte("Nemo")) }).Reply(201, Pet{42, "Nemo"})
+				s.On("createPet", mocktest.MatchBody(func(b []byte) bool { return bytes.Contains(b, []byte("Nemo")) }), mocktest.Reply(201, Pet{42, "Nemo"}))
 			},
 			reqs: []req{
 				{method: "POST", path: "/v1/pets", body: `{"name":"Nemo"}`, status: 201, body2: "42"},
@@ -236,8 +237,10 @@ func TestStubs(t *testing.T) {
 			},
 		},
 		{
-			name: "sequence, then Times, then the spec",
-			stub: func(s *mocktest.Server) { s.On("getPet").Reply(503, nil).Then(200, Pet{2, "Tom"}).Times(3) },
+			name: "sequence, then Times, then the spec (options in any order)",
+			stub: func(s *mocktest.Server) {
+				s.On("getPet", mocktest.Times(3), mocktest.Reply(503, nil), mocktest.Reply(200, Pet{2, "Tom"}))
+			},
 			reqs: []req{
 				{method: "GET", path: "/v1/pets/2", status: 503},
 				{method: "GET", path: "/v1/pets/2", status: 200, body2: "Tom"},
@@ -256,30 +259,30 @@ func TestStubs(t *testing.T) {
 		{
 			name: "named example and header",
 			stub: func(s *mocktest.Server) {
-				s.On("getPet").Reply(200, mocktest.Example("tom")).Header("X-Trace", "t1")
+				s.On("getPet", mocktest.Reply(200, mocktest.Example("tom")).WithHeader("X-Trace", "t1"))
 			},
 			reqs: []req{{method: "GET", path: "/v1/pets/1", status: 200, body2: "Tom"}},
 		},
 		{
 			name: "raw bytes",
-			stub: func(s *mocktest.Server) { s.On("getPet").Reply(200, []byte(`{"id":3,"name":"Raw"}`)) },
+			stub: func(s *mocktest.Server) { s.On("getPet", mocktest.Reply(200, []byte(`{"id":3,"name":"Raw"}`))) },
 			reqs: []req{{method: "GET", path: "/v1/pets/3", status: 200, body2: "Raw"}},
 		},
 		{
 			name: "handler func",
 			stub: func(s *mocktest.Server) {
-				s.On("getPet").RespondFunc(func(w http.ResponseWriter, r *http.Request) {
+				s.On("getPet", mocktest.ReplyFunc(func(w http.ResponseWriter, r *http.Request) {
 					w.Header().Set("Content-Type", "application/json")
 					fmt.Fprintf(w, `{"id":1,"name":%q}`, r.URL.Path)
-				})
+				}))
 			},
 			reqs: []req{{method: "GET", path: "/v1/pets/1", status: 200, body2: "/v1/pets/1"}},
 		},
 		{
 			name: "newest wins",
 			stub: func(s *mocktest.Server) {
-				s.On("getPet").Reply(200, Pet{1, "Old"})
-				s.On("getPet").Reply(200, Pet{1, "New"}).Times(1)
+				s.On("getPet", mocktest.Reply(200, Pet{1, "Old"}))
+				s.On("getPet", mocktest.Reply(200, Pet{1, "New"}), mocktest.Times(1))
 			},
 			reqs: []req{
 				{method: "GET", path: "/v1/pets/1", status: 200, body2: "New"},
@@ -288,7 +291,7 @@ func TestStubs(t *testing.T) {
 		},
 		{
 			name: "a stub never answers a request that breaks the spec",
-			stub: func(s *mocktest.Server) { s.On("createPet").Reply(201, Pet{1, "x"}) },
+			stub: func(s *mocktest.Server) { s.On("createPet", mocktest.Reply(201, Pet{1, "x"})) },
 			reqs: []req{{method: "POST", path: "/v1/pets", body: `{"name":""}`, status: 422, body2: "/name"}},
 		},
 	}
@@ -296,7 +299,7 @@ func TestStubs(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := newFake(t)
-			srv := mocktest.New(f, []byte(petSpec))
+			srv := mocktest.New(f, mocktest.Bytes([]byte(petSpec)))
 			tt.stub(srv)
 			for i, r := range tt.reqs {
 				status, body := do(t, srv, r.method, r.path, r.body, r.headers...)
@@ -325,28 +328,32 @@ func TestStubsAreCheckedAgainstTheSpec(t *testing.T) {
 		stub func(s *mocktest.Server)
 		want []string // nil: the test does not fail
 	}{
-		{"valid", func(s *mocktest.Server) { s.On("getPet").Reply(200, Pet{1, "a"}) }, nil},
-		{"undeclared status", func(s *mocktest.Server) { s.On("getPet").Reply(500, nil) },
+		{"valid", func(s *mocktest.Server) { s.On("getPet", mocktest.Reply(200, Pet{1, "a"})) }, nil},
+		{"undeclared status", func(s *mocktest.Server) { s.On("getPet", mocktest.Reply(500, nil)) },
 			[]string{"stub getPet (mocktest_test.go:", "status: getPet does not declare status 500; it declares 200, 404, 503"}},
-		{"wrong type", func(s *mocktest.Server) { s.On("getPet").Reply(200, map[string]any{"id": "one", "name": "a"}) },
+		{"wrong type", func(s *mocktest.Server) {
+			s.On("getPet", mocktest.Reply(200, map[string]any{"id": "one", "name": "a"}))
+		},
 			[]string{"body /id:", "paths./pets/{id}.get.responses.200.content.application/json.schema"}},
-		{"missing required", func(s *mocktest.Server) { s.On("getPet").Reply(404, map[string]any{"status": 404}) },
+		{"missing required", func(s *mocktest.Server) { s.On("getPet", mocktest.Reply(404, map[string]any{"status": 404})) },
 			[]string{"body /title:", "application/problem+json"}},
-		{"wrong content type", func(s *mocktest.Server) { s.On("getPet").Reply(200, []byte("x")).Header("Content-Type", "text/plain") },
+		{"wrong content type", func(s *mocktest.Server) {
+			s.On("getPet", mocktest.Reply(200, []byte("x")).WithHeader("Content-Type", "text/plain"))
+		},
 			[]string{`header Content-Type: "text/plain" is not a media type`}},
-		{"unknown example", func(s *mocktest.Server) { s.On("getPet").Reply(200, mocktest.Example("nemo")) },
+		{"unknown example", func(s *mocktest.Server) { s.On("getPet", mocktest.Reply(200, mocktest.Example("nemo"))) },
 			[]string{`no example "nemo"; it has rex, tom`}},
 		{"unknown operation", func(s *mocktest.Server) { s.On("getPett") },
 			[]string{`the spec has no operation "getPett"; it has createPet, getPet, listPets`}},
 		{"off contract", func(s *mocktest.Server) {
-			s.On("getPet").OffContract().Reply(500, map[string]any{"oops": true}).Reply(200, map[string]any{"id": "x"})
+			s.On("getPet", mocktest.Reply(500, map[string]any{"oops": true}), mocktest.Reply(200, map[string]any{"id": "x"}), mocktest.OffContract())
 		}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := newFake(t)
-			srv := mocktest.New(f, []byte(petSpec))
+			srv := mocktest.New(f, mocktest.Bytes([]byte(petSpec)))
 			tt.stub(srv)
 			failedAtOnce := f.failed()
 			f.end()
@@ -390,7 +397,7 @@ func TestContractCheckOfTheClient(t *testing.T) {
 				if warn {
 					opts = append(opts, mocktest.WarnOnViolations())
 				}
-				srv := mocktest.New(f, []byte(petSpec), opts...)
+				srv := mocktest.New(f, mocktest.Bytes([]byte(petSpec)), opts...)
 				status, _ := do(t, srv, tt.method, tt.path, tt.body)
 				assert.Equal(t, tt.status, status)
 				assert.False(t, f.failed(), "reported at cleanup, not before")
@@ -417,20 +424,20 @@ func TestContractCheckOfTheClient(t *testing.T) {
 	}
 }
 
-func TestRespondFuncAnswersAreCheckedWhenSent(t *testing.T) {
+func TestReplyFuncAnswersAreCheckedWhenSent(t *testing.T) {
 	t.Parallel()
 	for _, off := range []bool{false, true} {
 		f := newFake(t)
-		srv := mocktest.New(f, []byte(petSpec))
-		st := srv.On("getPet")
-		if off {
-			st.OffContract()
-		}
-		st.RespondFunc(func(w http.ResponseWriter, r *http.Request) {
+		srv := mocktest.New(f, mocktest.Bytes([]byte(petSpec)))
+		opts := []mocktest.StubOption{mocktest.ReplyFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(200)
 			_, _ = w.Write([]byte(`{"id":"x"}`))
-		})
+		})}
+		if off {
+			opts = append(opts, mocktest.OffContract()) // after the reply: order does not matter
+		}
+		srv.On("getPet", opts...)
 		status, _ := do(t, srv, "GET", "/v1/pets/1", "")
 		assert.Equal(t, 200, status)
 		f.end()
@@ -452,10 +459,10 @@ func TestStrictReportsUnmatchedStubs(t *testing.T) {
 		if strict {
 			opts = append(opts, mocktest.Strict())
 		}
-		srv := mocktest.New(f, []byte(petSpec), opts...)
-		srv.On("getPet").Reply(200, Pet{1, "a"})
-		srv.On("listPets").Reply(200, []Pet{})
-		srv.On("createPet").Reply(201, Pet{1, "a"}).Remove() // removed: not reported
+		srv := mocktest.New(f, mocktest.Bytes([]byte(petSpec)), opts...)
+		srv.On("getPet", mocktest.Reply(200, Pet{1, "a"}))
+		srv.On("listPets", mocktest.Reply(200, []Pet{}))
+		srv.On("createPet", mocktest.Reply(201, Pet{1, "a"})).Remove() // removed: not reported
 		do(t, srv, "GET", "/v1/pets/1", "")
 		f.end()
 		if !strict {
@@ -472,7 +479,7 @@ func TestStrictReportsUnmatchedStubs(t *testing.T) {
 
 func TestAssertions(t *testing.T) {
 	t.Parallel()
-	srv := mocktest.New(t, []byte(petSpec))
+	srv := mocktest.New(t, mocktest.Bytes([]byte(petSpec)))
 	do(t, srv, "GET", "/v1/pets?limit=2", "")
 	do(t, srv, "POST", "/v1/pets", `{"name":"Rex"}`)
 	do(t, srv, "POST", "/v1/pets", `{"name":"Tom"}`)
@@ -515,9 +522,9 @@ func TestAssertions(t *testing.T) {
 
 func TestDelayStopsWhenTheClientGivesUp(t *testing.T) {
 	t.Parallel()
-	srv := mocktest.New(t, []byte(petSpec))
-	srv.On("getPet").Delay(time.Hour).Reply(200, Pet{1, "slow"})
-	srv.On("listPets").Delay(20 * time.Millisecond) // no reply: the spec answers, late
+	srv := mocktest.New(t, mocktest.Bytes([]byte(petSpec)))
+	srv.On("getPet", mocktest.Delay(time.Hour), mocktest.Reply(200, Pet{1, "slow"}))
+	srv.On("listPets", mocktest.Delay(20*time.Millisecond)) // no reply: the spec answers, late
 
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
@@ -545,11 +552,11 @@ func TestDelayStopsWhenTheClientGivesUp(t *testing.T) {
 func TestCleanupCutsDelaysShort(t *testing.T) {
 	t.Parallel()
 	f := newFake(t)
-	srv := mocktest.New(f, []byte(petSpec))
+	srv := mocktest.New(f, mocktest.Bytes([]byte(petSpec)))
 	arrived := make(chan struct{})
 	var once sync.Once
-	srv.On("getPet").MatchBody(func([]byte) bool { once.Do(func() { close(arrived) }); return true }).
-		Delay(time.Hour).Reply(200, Pet{1, "slow"})
+	srv.On("getPet", mocktest.MatchBody(func([]byte) bool { once.Do(func() { close(arrived) }); return true }),
+		mocktest.Delay(time.Hour), mocktest.Reply(200, Pet{1, "slow"}))
 	errc := make(chan error, 1)
 	go func() {
 		resp, err := srv.Client().Get(srv.URL() + "/v1/pets/1")
@@ -570,7 +577,7 @@ func TestCleanupCutsDelaysShort(t *testing.T) {
 // request is answered by a stub or the spec.
 func TestStubsChangeWhileTheServerRuns(t *testing.T) {
 	t.Parallel()
-	srv := mocktest.New(t, []byte(petSpec))
+	srv := mocktest.New(t, mocktest.Bytes([]byte(petSpec)))
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	for range 4 {
@@ -597,7 +604,7 @@ func TestStubsChangeWhileTheServerRuns(t *testing.T) {
 		}()
 	}
 	for i := range 50 {
-		st := srv.On("getPet").Reply(503, nil).Times(2)
+		st := srv.On("getPet", mocktest.Reply(503, nil), mocktest.Times(2))
 		if i%2 == 0 {
 			st.Remove()
 		}
@@ -623,8 +630,8 @@ func TestParallelServersAreIndependent(t *testing.T) {
 	for i := range 8 {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			t.Parallel()
-			srv := mocktest.New(t, []byte(petSpec))
-			srv.On("getPet").Reply(200, Pet{i, fmt.Sprint("pet", i)})
+			srv := mocktest.New(t, mocktest.Bytes([]byte(petSpec)))
+			srv.On("getPet", mocktest.Reply(200, Pet{i, fmt.Sprint("pet", i)}))
 			_, body := do(t, srv, "GET", "/v1/pets/1", "")
 			assert.Contains(t, body, fmt.Sprintf(`"pet%d"`, i))
 			srv.AssertCalled(t, "getPet", 1)
@@ -637,8 +644,8 @@ func TestParallelServersAreIndependent(t *testing.T) {
 func TestNoGoroutineOutlivesTheTest(t *testing.T) {
 	for range 3 {
 		f := newFake(t)
-		srv := mocktest.New(f, []byte(petSpec))
-		srv.On("getPet").Delay(time.Hour).Reply(200, Pet{1, "x"})
+		srv := mocktest.New(f, mocktest.Bytes([]byte(petSpec)))
+		srv.On("getPet", mocktest.Delay(time.Hour), mocktest.Reply(200, Pet{1, "x"}))
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 		req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL()+"/v1/pets/1", nil)
 		_, _ = srv.Client().Do(req)
@@ -665,5 +672,53 @@ func TestNoGoroutineOutlivesTheTest(t *testing.T) {
 	}
 	if !assert.Eventually(t, func() bool { return len(ours()) == 0 }, 20*time.Second, 20*time.Millisecond) {
 		t.Logf("goroutines left behind:\n%s", strings.Join(ours(), "\n\n"))
+	}
+}
+
+// A stub is registered complete or not at all: one reply that cannot be
+// built fails the test and leaves the operation to the spec, and a request
+// never meets a stub halfway through its options.
+func TestStubIsRegisteredCompleteOrNotAtAll(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		opts     []mocktest.StubOption
+		fails    bool
+		wantName string // what GET /v1/pets/1 answers
+		wantHits int
+	}{
+		{"complete", []mocktest.StubOption{mocktest.Reply(200, Pet{1, "Stub"})}, false, "Stub", 1},
+		{"unknown example among replies", []mocktest.StubOption{mocktest.Reply(200, Pet{1, "Stub"}), mocktest.Reply(200, mocktest.Example("nemo"))}, true, "Rex", 0},
+		{"body that is not JSON", []mocktest.StubOption{mocktest.Reply(200, func() {})}, true, "Rex", 0},
+		{"nil option is ignored", []mocktest.StubOption{nil, mocktest.Reply(200, Pet{1, "Stub"})}, false, "Stub", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t)
+			srv := mocktest.New(f, mocktest.Bytes([]byte(petSpec)), mocktest.WithMockOptions(mock.WithSeed(1)))
+			st := srv.On("getPet", tt.opts...)
+			assert.Equal(t, tt.fails, f.failed(), f.report())
+			status, body := do(t, srv, "GET", "/v1/pets/1", "")
+			assert.Equal(t, 200, status)
+			assert.Contains(t, body, tt.wantName)
+			assert.Equal(t, tt.wantHits, st.Hits())
+			f.end()
+		})
+	}
+}
+
+// WithHeader returns a copy: a reply shared between stubs keeps its headers.
+func TestWithHeaderCopies(t *testing.T) {
+	t.Parallel()
+	srv := mocktest.New(t, mocktest.Bytes([]byte(petSpec)))
+	base := mocktest.Reply(200, Pet{1, "Rex"})
+	srv.On("getPet", mocktest.MatchPath("id", "1"), base.WithHeader("X-Trace", "one"))
+	srv.On("getPet", mocktest.MatchPath("id", "2"), base)
+	for id, want := range map[string]string{"1": "one", "2": ""} {
+		resp, err := srv.Client().Get(srv.URL() + "/v1/pets/" + id)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, want, resp.Header.Get("X-Trace"), "pet %s", id)
 	}
 }

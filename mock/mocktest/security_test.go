@@ -40,7 +40,7 @@ func TestMissingCredentialViolationNamesTheDeclaredOne(t *testing.T) {
 		t.Run(tt.path, func(t *testing.T) {
 			t.Parallel()
 			f := newFake(t)
-			srv := mocktest.New(f, []byte(keySpec))
+			srv := mocktest.New(f, mocktest.Bytes([]byte(keySpec)))
 			status, _ := do(t, srv, "GET", tt.path, "")
 			assert.Equal(t, 401, status)
 			f.end()

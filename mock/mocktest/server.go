@@ -3,10 +3,8 @@ package mocktest
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -69,33 +67,25 @@ func WarnOnViolations() Option { return func(c *config) { c.warnOnly = true } }
 // Strict fails the test at cleanup for every stub that no request matched.
 func Strict() Option { return func(c *config) { c.strict = true } }
 
-// FSFile names a document in a file system, as the spec argument of New;
-// relative $refs are read from the same file system. Build one with FS.
-type FSFile struct {
-	FS   fs.FS
-	Name string
-}
-
-// FS returns the spec argument of New for the document name in fsys (an
-// embed.FS, os.DirFS, fstest.MapFS).
-func FS(fsys fs.FS, name string) FSFile { return FSFile{FS: fsys, Name: name} }
-
-// New starts a mock server for spec and closes it when the test ends. spec
-// is a file path or http(s) URL (string), the document itself ([]byte), a
-// file in a file system (FS), or a loaded *openapi.Document. A spec that
-// does not load fails the test with the loader's located error.
+// New starts a mock server for the API description spec (File, URL,
+// Bytes, FS or Document) and closes it when the test ends. A spec that does
+// not load fails the test with the loader's located error.
 //
 // At cleanup the server is closed (waiting stub delays are cut short),
 // then the test fails for each request that broke the spec (see
-// WarnOnViolations), each response of a RespondFunc stub that broke it,
+// WarnOnViolations), each response of a ReplyFunc stub that broke it,
 // and, under Strict, each stub never matched.
-func New(t testing.TB, spec any, opts ...Option) *Server {
+func New(t testing.TB, spec Source, opts ...Option) *Server {
 	t.Helper()
 	var cfg config
 	for _, o := range opts {
 		o(&cfg)
 	}
-	doc, err := load(spec, cfg.loadOpts)
+	if spec == nil {
+		t.Fatalf("mocktest: New: nil Source; use mocktest.File, URL, Bytes, FS or Document")
+		return nil
+	}
+	doc, err := spec.load(context.Background(), cfg.loadOpts)
 	if err != nil {
 		t.Fatalf("mocktest: %v", err)
 		return nil
@@ -109,28 +99,6 @@ func New(t testing.TB, spec any, opts ...Option) *Server {
 	s.srv = httptest.NewServer(s)
 	t.Cleanup(s.cleanup)
 	return s
-}
-
-func load(spec any, opts []openapi.Option) (*openapi.Document, error) {
-	ctx := context.Background()
-	switch v := spec.(type) {
-	case *openapi.Document:
-		if v == nil || v.Kin() == nil {
-			return nil, errors.New("nil *openapi.Document")
-		}
-		return v, nil
-	case []byte:
-		return openapi.Parse(ctx, v, opts...)
-	case string:
-		doc, err := openapi.Load(ctx, v, opts...)
-		if err != nil && strings.Contains(v, "\n") {
-			err = fmt.Errorf("%w (a string names a file or URL; pass the document itself as []byte)", err)
-		}
-		return doc, err
-	case FSFile:
-		return openapi.LoadFS(ctx, v.FS, v.Name, opts...)
-	}
-	return nil, fmt.Errorf("spec is a %T; want a path or URL (string), []byte, mocktest.FS or *openapi.Document", spec)
 }
 
 // URL is the server's base URL ("http://127.0.0.1:port"), without the

@@ -23,26 +23,28 @@ import (
 // over the spec: a request for the operation that matches every condition
 // (MatchPath, MatchQuery, MatchHeader, MatchBody) gets the stub's replies
 // in turn, the last one repeating, until Times is used up; other requests
-// get the spec's answer. The newest matching stub wins. Build one with
-// Server.On; its methods return it for chaining and may be called while
-// the server runs.
+// get the spec's answer. The newest matching stub wins. Server.On builds
+// and registers a stub complete, from options given in any order; it does
+// not change afterwards, except that Remove takes it away.
 type Stub struct {
 	s     *Server
 	op    *openapi.Operation
 	where string // file:line of the On call
 
-	// Guarded by s.mu.
+	// Fixed when On returns.
 	offContract bool
 	conds       []cond
 	replies     []reply
 	delay       time.Duration
 	times       int // 0: no limit
-	hits        int
-	removed     bool
+
+	// Guarded by s.mu.
+	hits    int
+	removed bool
 }
 
 type cond struct {
-	in, name, value string // in: "path", "query", "header"
+	in, name, value string // in: "path", "query", "header", "body"
 	body            func([]byte) bool
 }
 
@@ -54,29 +56,163 @@ type reply struct {
 	fn          http.HandlerFunc
 }
 
-// Example names an example of the spec, as the body of Stub.Reply: the
-// response for the status is answered with that example, encoded for its
-// media type.
+// StubOption is a reply, a condition or a setting of a stub, given to
+// Server.On: Reply, ReplyFunc, MatchPath, MatchQuery, MatchHeader,
+// MatchBody, Times, Delay, OffContract. Their order matters only among
+// replies, which are answered in the order given.
+type StubOption interface {
+	applyStub(*stubConfig)
+}
+
+// stubConfig collects the options of one On call before the stub is built.
+type stubConfig struct {
+	offContract bool
+	conds       []cond
+	replies     []Response
+	delay       time.Duration
+	times       int
+}
+
+type stubOption func(*stubConfig)
+
+func (f stubOption) applyStub(c *stubConfig) { f(c) }
+
+// Response is one reply of a stub, made by Reply or ReplyFunc; WithHeader
+// returns a copy with a header added. It is a StubOption.
+type Response struct {
+	status int
+	body   any
+	header http.Header
+	fn     http.HandlerFunc
+}
+
+func (r Response) applyStub(c *stubConfig) { c.replies = append(c.replies, r) }
+
+// Reply is a reply with a status and a body: nil for no body, []byte or
+// json.RawMessage sent as is, an Example of the spec, or any other value
+// encoded as JSON. The content type is the first (JSON first) media type
+// the spec declares for the status; WithHeader("Content-Type", ...) sets
+// another.
+//
+// Unless the stub is OffContract, a status the operation does not declare
+// or a body its schema rejects fails the test when On registers the stub,
+// with the violations and where the schema is in the spec.
+func Reply(status int, body any) Response { return Response{status: status, body: body} }
+
+// ReplyFunc is a reply written by fn. What fn answers is checked against
+// the spec when it is sent, and reported at cleanup unless the stub is
+// OffContract.
+func ReplyFunc(fn http.HandlerFunc) Response { return Response{fn: fn} }
+
+// WithHeader returns the reply with the header added (set, for
+// Content-Type). It has no effect on a ReplyFunc reply, which writes its
+// own headers.
+func (r Response) WithHeader(name, value string) Response {
+	h := r.header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	if http.CanonicalHeaderKey(name) == "Content-Type" {
+		h.Set(name, value)
+	} else {
+		h.Add(name, value)
+	}
+	r.header = h
+	return r
+}
+
+// Example names an example of the spec, as the body of Reply: the stub
+// answers what the mock handler serves for "Prefer: example=name" at that
+// status (mock.Handler.Example), encoded for its media type, and the
+// example is held to the contract like any other reply.
 type Example string
 
-// On adds a stub for the operation named by its operationId ("getPet") or
-// by method and path template ("GET /pets/{petId}"). Until a reply is
-// added, a matching request is answered by the spec (after the stub's
-// Delay, if any). An operation the spec does not have fails the test.
-func (s *Server) On(operation string) *Stub {
+// OffContract marks the stub as deliberately breaking the spec: its replies
+// are not checked.
+func OffContract() StubOption { return stubOption(func(c *stubConfig) { c.offContract = true }) }
+
+// MatchPath limits the stub to requests whose path parameter name has the
+// (decoded) value.
+func MatchPath(name, value string) StubOption {
+	return stubOption(func(c *stubConfig) { c.conds = append(c.conds, cond{in: "path", name: name, value: value}) })
+}
+
+// MatchQuery limits the stub to requests with the query parameter name set
+// to value (any of its values).
+func MatchQuery(name, value string) StubOption {
+	return stubOption(func(c *stubConfig) { c.conds = append(c.conds, cond{in: "query", name: name, value: value}) })
+}
+
+// MatchHeader limits the stub to requests with the header name set to value
+// (any of its values).
+func MatchHeader(name, value string) StubOption {
+	return stubOption(func(c *stubConfig) {
+		c.conds = append(c.conds, cond{in: "header", name: http.CanonicalHeaderKey(name), value: value})
+	})
+}
+
+// MatchBody limits the stub to requests whose body satisfies match. match
+// runs on the server's goroutines, without the server's lock.
+func MatchBody(match func(body []byte) bool) StubOption {
+	return stubOption(func(c *stubConfig) { c.conds = append(c.conds, cond{in: "body", body: match}) })
+}
+
+// Times makes the stub answer n requests; after them the spec answers
+// again. n <= 0 means no limit (the default).
+func Times(n int) StubOption { return stubOption(func(c *stubConfig) { c.times = max(n, 0) }) }
+
+// Delay holds every answer of the stub for d, or until the client gives
+// up or the test ends. A stub with a Delay and no reply delays the spec's
+// answer.
+func Delay(d time.Duration) StubOption { return stubOption(func(c *stubConfig) { c.delay = d }) }
+
+// On registers a stub for the operation named by its operationId
+// ("getPet") or by method and path template ("GET /pets/{petId}"), built
+// from opts:
+//
+//	srv.On("getPet", mocktest.MatchPath("petId", "1"),
+//		mocktest.Reply(503, nil).WithHeader("Retry-After", "1"),
+//		mocktest.Reply(200, Pet{ID: 1, Name: "Rex"}))
+//
+// The stub is complete when On returns; a request never sees part of it.
+// Without a reply, a matching request is answered by the spec (after the
+// stub's Delay, if any). An operation the spec does not have, or a reply
+// that cannot be built (a body that is not JSON-encodable, an Example the
+// response does not have), fails the test and registers nothing; a reply
+// that breaks the contract fails the test and is registered as given.
+func (s *Server) On(operation string, opts ...StubOption) *Stub {
 	s.t.Helper()
-	st := &Stub{s: s}
+	st := &Stub{s: s, removed: true}
 	if _, file, line, ok := runtime.Caller(1); ok {
 		st.where = fmt.Sprintf("%s:%d", filepath.Base(file), line)
 	}
 	op := s.operation(operation)
 	if op == nil {
 		s.t.Errorf("mocktest: On(%q): %s", operation, s.noSuchOperation(operation))
-		st.removed = true
 		return st
 	}
 	st.op = op
+	var cfg stubConfig
+	for _, o := range opts {
+		if o != nil {
+			o.applyStub(&cfg)
+		}
+	}
+	st.offContract, st.conds, st.delay, st.times = cfg.offContract, cfg.conds, cfg.delay, cfg.times
+	for _, r := range cfg.replies {
+		rp, ok := st.build(r)
+		if !ok {
+			return st
+		}
+		st.replies = append(st.replies, rp)
+	}
+	for _, rp := range st.replies {
+		if rp.fn == nil {
+			st.check(rp)
+		}
+	}
 	s.mu.Lock()
+	st.removed = false
 	s.stubs[op] = append(s.stubs[op], st)
 	s.all = append(s.all, st)
 	s.mu.Unlock()
@@ -125,65 +261,22 @@ func (st *Stub) String() string {
 	return name + " (" + st.where + ")"
 }
 
-// OffContract marks the stub as deliberately breaking the spec: its replies
-// are not checked. Call it before Reply.
-func (st *Stub) OffContract() *Stub {
-	st.s.mu.Lock()
-	st.offContract = true
-	st.s.mu.Unlock()
-	return st
-}
-
-// MatchPath limits the stub to requests whose path parameter name has the
-// (decoded) value.
-func (st *Stub) MatchPath(name, value string) *Stub {
-	return st.addCond(cond{in: "path", name: name, value: value})
-}
-
-// MatchQuery limits the stub to requests with the query parameter name set
-// to value (any of its values).
-func (st *Stub) MatchQuery(name, value string) *Stub {
-	return st.addCond(cond{in: "query", name: name, value: value})
-}
-
-// MatchHeader limits the stub to requests with the header name set to value
-// (any of its values).
-func (st *Stub) MatchHeader(name, value string) *Stub {
-	return st.addCond(cond{in: "header", name: http.CanonicalHeaderKey(name), value: value})
-}
-
-// MatchBody limits the stub to requests whose body satisfies match. match
-// runs on the server's goroutines, without the server's lock.
-func (st *Stub) MatchBody(match func(body []byte) bool) *Stub {
-	return st.addCond(cond{in: "body", body: match})
-}
-
-func (st *Stub) addCond(c cond) *Stub {
-	st.s.mu.Lock()
-	st.conds = append(st.conds, c)
-	st.s.mu.Unlock()
-	return st
-}
-
-// Reply adds a reply to the stub's sequence: the first request gets the
-// first reply, the next the next, and the last repeats. body is nil for no
-// body, []byte or json.RawMessage sent as is, an Example of the spec, or
-// any other value encoded as JSON. The content type is the first (JSON
-// first) media type the spec declares for the status; Header can set
-// another.
-//
-// Unless the stub is OffContract, a status the operation does not declare
-// or a body its schema rejects fails the test now, with the violations and
-// where the schema is in the spec.
-func (st *Stub) Reply(status int, body any) *Stub {
+// build turns a Response into the reply the stub sends: the body encoded
+// and its content type chosen, an Example resolved by the mock handler.
+func (st *Stub) build(r Response) (reply, bool) {
 	st.s.t.Helper()
-	if st.op == nil {
-		return st
+	if r.fn != nil {
+		return reply{fn: r.fn}, true
 	}
-	rp := reply{status: status, header: http.Header{}}
-	resp := declaredResponse(st.op, status)
-	types := mediaTypes(resp)
-	switch b := body.(type) {
+	rp := reply{status: r.status, header: http.Header{}}
+	for k, v := range r.header {
+		if k == "Content-Type" {
+			continue
+		}
+		rp.header[k] = v
+	}
+	types := mediaTypes(declaredResponse(st.op, r.status))
+	switch b := r.body.(type) {
 	case nil:
 	case []byte:
 		rp.body = b
@@ -192,23 +285,17 @@ func (st *Stub) Reply(status int, body any) *Stub {
 		rp.body = b
 		rp.contentType = firstOr(types, "application/json")
 	case Example:
-		v, ct, err := exampleOf(resp, string(b))
+		body, ct, err := st.s.h.Example(st.op, r.status, string(b))
 		if err != nil {
-			st.s.t.Errorf("mocktest: stub %s: Reply(%d, Example(%q)): %v", st, status, string(b), err)
-			return st
+			st.s.t.Errorf("mocktest: stub %s: Reply(%d, Example(%q)): %v", st, r.status, string(b), err)
+			return rp, false
 		}
-		rp.contentType = ct
-		if s, ok := v.(string); ok && !isJSON(ct) {
-			rp.body = []byte(s)
-		} else if rp.body, err = json.Marshal(v); err != nil {
-			st.s.t.Errorf("mocktest: stub %s: Reply(%d, Example(%q)): %v", st, status, string(b), err)
-			return st
-		}
+		rp.body, rp.contentType = body, ct
 	default:
 		enc, err := json.Marshal(b)
 		if err != nil {
-			st.s.t.Errorf("mocktest: stub %s: Reply(%d, %T): the body cannot be encoded as JSON: %v", st, status, body, err)
-			return st
+			st.s.t.Errorf("mocktest: stub %s: Reply(%d, %T): the body cannot be encoded as JSON: %v", st, r.status, r.body, err)
+			return rp, false
 		}
 		rp.body = enc
 		rp.contentType = "application/json"
@@ -219,68 +306,10 @@ func (st *Stub) Reply(status int, body any) *Stub {
 			}
 		}
 	}
-	st.check(rp)
-	st.s.mu.Lock()
-	st.replies = append(st.replies, rp)
-	st.s.mu.Unlock()
-	return st
-}
-
-// Then is Reply, for sequences that read as one: Reply(503, nil).Then(200, pet).
-func (st *Stub) Then(status int, body any) *Stub {
-	st.s.t.Helper()
-	return st.Reply(status, body)
-}
-
-// RespondFunc adds a reply written by fn. What fn answers is checked
-// against the spec when it is sent, and reported at cleanup unless the
-// stub is OffContract.
-func (st *Stub) RespondFunc(fn http.HandlerFunc) *Stub {
-	st.s.mu.Lock()
-	st.replies = append(st.replies, reply{fn: fn})
-	st.s.mu.Unlock()
-	return st
-}
-
-// Header sets a header on the reply added last. Setting Content-Type checks
-// the reply again.
-func (st *Stub) Header(name, value string) *Stub {
-	st.s.t.Helper()
-	st.s.mu.Lock()
-	if len(st.replies) == 0 || st.replies[len(st.replies)-1].fn != nil {
-		st.s.mu.Unlock()
-		st.s.t.Errorf("mocktest: stub %s: Header(%q) comes after the Reply it belongs to", st, name)
-		return st
+	if ct := r.header.Get("Content-Type"); ct != "" {
+		rp.contentType = ct
 	}
-	rp := &st.replies[len(st.replies)-1]
-	if http.CanonicalHeaderKey(name) == "Content-Type" {
-		rp.contentType = value
-		check := *rp
-		st.s.mu.Unlock()
-		st.check(check)
-		return st
-	}
-	rp.header.Add(name, value)
-	st.s.mu.Unlock()
-	return st
-}
-
-// Times makes the stub answer n requests; after them the spec answers
-// again. n <= 0 means no limit (the default).
-func (st *Stub) Times(n int) *Stub {
-	st.s.mu.Lock()
-	st.times = max(n, 0)
-	st.s.mu.Unlock()
-	return st
-}
-
-// Delay holds every answer of the stub for d, or until the client gives
-// up or the test ends.
-func (st *Stub) Delay(d time.Duration) *Stub {
-	st.s.mu.Lock()
-	st.delay = d
-	st.s.mu.Unlock()
-	return st
+	return rp, true
 }
 
 // Remove takes the stub away; the requests it would have matched go to
@@ -309,10 +338,7 @@ func (st *Stub) isRemoved() bool {
 
 func (st *Stub) check(rp reply) {
 	st.s.t.Helper()
-	st.s.mu.Lock()
-	off := st.offContract
-	st.s.mu.Unlock()
-	if off {
+	if st.offContract {
 		return
 	}
 	if vs := st.s.h.CheckResponse(st.op, rp.status, rp.contentType, rp.body); len(vs) > 0 {
@@ -463,31 +489,6 @@ func mediaTypes(resp *openapi3.Response) []string {
 		return out[i] < out[j]
 	})
 	return out
-}
-
-// exampleOf finds the named example among the response's media types.
-func exampleOf(resp *openapi3.Response, name string) (any, string, error) {
-	if resp == nil {
-		return nil, "", fmt.Errorf("the operation declares no response for this status")
-	}
-	var names []string
-	for _, t := range mediaTypes(resp) {
-		mt := resp.Content.Get(t)
-		if mt == nil {
-			continue
-		}
-		for n, ex := range mt.Examples {
-			if n == name && ex != nil && ex.Value != nil && ex.Value.Value != nil {
-				return ex.Value.Value, t, nil
-			}
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	if len(names) == 0 {
-		return nil, "", fmt.Errorf("the response has no named examples")
-	}
-	return nil, "", fmt.Errorf("the response has no example %q; it has %s", name, strings.Join(slices.Compact(names), ", "))
 }
 
 func firstOr(list []string, def string) string {
