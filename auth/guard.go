@@ -530,8 +530,16 @@ func (g *Guard) refuse(w http.ResponseWriter, r *http.Request, c *compiled, op *
 	switch v {
 	case needAuth:
 		h.Set("WWW-Authenticate", g.challenge)
-		p = problem.New(http.StatusUnauthorized, problem.CodeAuthRequired,
-			"This API needs credentials: an API key in Authorization: Bearer, X-API-Key or apidogToken.")
+		detail := "This API needs credentials: an API key in Authorization: Bearer, X-API-Key or apidogToken."
+		if !c.AllowQueryToken && r.URL != nil && r.URL.RawQuery != "" {
+			if _, ok := queryToken(r.URL.RawQuery); ok {
+				// Say why a key the caller did send was not read.
+				detail = "This project does not accept an API key in the apidogToken query parameter " +
+					"(its allow_query_token setting is off, since URLs end up in logs): " +
+					"send the key in Authorization: Bearer, X-API-Key or an apidogToken header."
+			}
+		}
+		p = problem.New(http.StatusUnauthorized, problem.CodeAuthRequired, detail)
 	case badKey:
 		h.Set("WWW-Authenticate", g.invalidChallenge)
 		p = problem.New(http.StatusUnauthorized, problem.CodeInvalidAPIKey,
