@@ -19,7 +19,7 @@ import (
 	"github.com/mockapi-go/mockapi/share"
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
-	"github.com/mockapi-go/mockapi/store/sqlstore"
+	"github.com/mockapi-go/mockapi/store/sqlstore/sqlite"
 )
 
 // safeBuffer is a log destination several goroutines write to.
@@ -358,7 +358,7 @@ func TestDeletionSeenByEveryInstance(t *testing.T) {
 	t.Parallel()
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "shared.db")
 	open := func() *store.Store {
-		st, err := sqlstore.Open(context.Background(), dsn)
+		st, err := sqlite.Open(context.Background(), dsn)
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = st.Close() })
 		return st

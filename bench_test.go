@@ -20,11 +20,12 @@ import (
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
 	"github.com/mockapi-go/mockapi/store/sqlstore"
+	"github.com/mockapi-go/mockapi/store/sqlstore/sqlite"
 )
 
 // benchStores opens each store the Server benchmarks run on.
 func benchStores(b *testing.B) map[string]*store.Store {
-	sq, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(b.TempDir(), "bench.db"), store.WithTouchInterval(time.Minute))
+	sq, err := sqlite.Open(context.Background(), "sqlite:"+filepath.Join(b.TempDir(), "bench.db"), sqlstore.WithStore(store.WithTouchInterval(time.Minute)))
 	require.NoError(b, err)
 	mem := memory.New(store.WithTouchInterval(time.Minute))
 	b.Cleanup(func() { _ = sq.Close(); _ = mem.Close() })

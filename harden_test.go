@@ -16,7 +16,7 @@ import (
 	"github.com/mockapi-go/mockapi/auth"
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
-	"github.com/mockapi-go/mockapi/store/sqlstore"
+	"github.com/mockapi-go/mockapi/store/sqlstore/postgres"
 	"github.com/mockapi-go/mockapi/store/storetest"
 )
 
@@ -321,7 +321,7 @@ func TestNULInBodyIsClientError(t *testing.T) {
 	}
 	if dsn := os.Getenv("MOCKAPI_TEST_POSTGRES"); dsn != "" {
 		stores["postgres"] = func(t *testing.T) *store.Store {
-			st, err := sqlstore.Open(context.Background(), storetest.PostgresSchema(t, dsn))
+			st, err := postgres.Open(context.Background(), storetest.PostgresSchema(t, dsn))
 			require.NoError(t, err)
 			return st
 		}

@@ -24,6 +24,8 @@ import (
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
 	"github.com/mockapi-go/mockapi/store/sqlstore"
+	"github.com/mockapi-go/mockapi/store/sqlstore/postgres"
+	"github.com/mockapi-go/mockapi/store/sqlstore/sqlite"
 	"github.com/mockapi-go/mockapi/store/storetest"
 )
 
@@ -50,7 +52,7 @@ func BenchmarkLoad(b *testing.B) {
 	}{
 		{"memory", func(*testing.B) (*store.Store, string) { return memory.New(store.WithTouchInterval(time.Minute)), "" }},
 		{"sqlite", func(b *testing.B) (*store.Store, string) {
-			s, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(b.TempDir(), "load.db"), store.WithTouchInterval(time.Minute))
+			s, err := sqlite.Open(context.Background(), "sqlite:"+filepath.Join(b.TempDir(), "load.db"), sqlstore.WithStore(store.WithTouchInterval(time.Minute)))
 			require.NoError(b, err)
 			return s, ""
 		}},
@@ -60,7 +62,7 @@ func BenchmarkLoad(b *testing.B) {
 				b.Skip("MOCKAPI_TEST_POSTGRES holds no PostgreSQL DSN")
 			}
 			dsn := storetest.PostgresSchema(b, base)
-			s, err := sqlstore.Open(context.Background(), dsn, store.WithTouchInterval(time.Minute))
+			s, err := postgres.Open(context.Background(), dsn, sqlstore.WithStore(store.WithTouchInterval(time.Minute)))
 			require.NoError(b, err)
 			return s, base
 		}},

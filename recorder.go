@@ -11,13 +11,20 @@ import (
 	"github.com/mockapi-go/mockapi/store"
 )
 
+// requestLog is what the recorder needs of a request log; *store.RequestLog
+// is one.
+type requestLog interface {
+	Append(ctx context.Context, entries ...store.Entry) error
+	Prune(ctx context.Context, r store.Retention) (int, error)
+}
+
 // recorder writes request-log entries in the background: Record hands an
 // entry to a bounded queue and returns at once; a goroutine appends batches
 // to the store. When the queue is full the entry is counted as dropped,
 // never silently lost, and never waited for. The same goroutine prunes the
 // log by the retention rule, so the log cannot outgrow it for long.
 type recorder struct {
-	log       store.RequestLog
+	log       requestLog
 	logger    *slog.Logger
 	retention retention
 	size      int // the most entries waiting to be written
@@ -58,7 +65,7 @@ const (
 	recordEvery = 200 * time.Millisecond
 )
 
-func newRecorder(log store.RequestLog, size int, logger *slog.Logger, keep retention) *recorder {
+func newRecorder(log requestLog, size int, logger *slog.Logger, keep retention) *recorder {
 	r := &recorder{log: log, logger: logger, retention: keep, size: size, ready: make(chan struct{}, 1),
 		flushes: make(chan chan struct{}), stop: make(chan struct{}), done: make(chan struct{})}
 	go r.loop()

@@ -15,7 +15,7 @@ import (
 
 // gatedLog is a request log whose Append waits for the test to open it.
 type gatedLog struct {
-	store.RequestLog
+	requestLog
 	gate chan struct{}
 	mu   sync.Mutex
 	got  []store.Entry
@@ -61,7 +61,7 @@ func TestRecorderBoundsAndOrder(t *testing.T) {
 // heldLog is a request log whose Append says it started and waits for the
 // test to release it, or for its context to end.
 type heldLog struct {
-	store.RequestLog
+	requestLog
 	entered chan struct{}
 	release chan struct{}
 	mu      sync.Mutex

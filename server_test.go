@@ -18,7 +18,8 @@ import (
 	"github.com/mockapi-go/mockapi/mock"
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
-	"github.com/mockapi-go/mockapi/store/sqlstore"
+	"github.com/mockapi-go/mockapi/store/sqlstore/postgres"
+	"github.com/mockapi-go/mockapi/store/sqlstore/sqlite"
 	"github.com/mockapi-go/mockapi/store/storetest"
 )
 
@@ -260,7 +261,7 @@ func runEndToEnd(t *testing.T, c *client, restart func() *client) {
 func TestServerEndToEndSQLiteRestart(t *testing.T) {
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "mockapi.db")
 	open := func() *store.Store {
-		st, err := sqlstore.Open(context.Background(), dsn)
+		st, err := sqlite.Open(context.Background(), dsn)
 		require.NoError(t, err)
 		return st
 	}
@@ -289,7 +290,7 @@ func TestServersSharePostgreSQL(t *testing.T) {
 	}
 	schemaDSN := storetest.PostgresSchema(t, dsn)
 	open := func() *store.Store {
-		st, err := sqlstore.Open(context.Background(), schemaDSN)
+		st, err := postgres.Open(context.Background(), schemaDSN)
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = st.Close() })
 		return st

@@ -13,16 +13,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mockapi-go/mockapi/store"
+	"github.com/mockapi-go/mockapi/store/driver"
 	"github.com/mockapi-go/mockapi/store/memory"
 )
 
 // busyDriver is a memory store whose database is out of connections when
 // the Server reads a project's version.
-type busyDriver struct{ store.Driver }
+type busyDriver struct{ driver.Driver }
 
-func (d busyDriver) Projects() store.Projects { return busyProjects{d.Driver.Projects()} }
+func (d busyDriver) Projects() driver.Projects { return busyProjects{d.Driver.Projects()} }
 
-type busyProjects struct{ store.Projects }
+type busyProjects struct{ driver.Projects }
 
 func (busyProjects) Version(context.Context, string) (int64, error) {
 	return 0, fmt.Errorf("sqlstore: project: %w (FATAL: sorry, too many clients already at db.internal)", store.ErrUnavailable)

@@ -13,7 +13,7 @@ import (
 	"github.com/mockapi-go/mockapi/auth"
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
-	"github.com/mockapi-go/mockapi/store/sqlstore"
+	"github.com/mockapi-go/mockapi/store/sqlstore/sqlite"
 )
 
 // discard is a reusable ResponseWriter, so the benchmark measures the guard.
@@ -49,7 +49,7 @@ func BenchmarkGuard(b *testing.B) {
 	}{
 		{"memory", func(*testing.B) *store.Store { return memory.New() }},
 		{"sqlite", func(b *testing.B) *store.Store {
-			s, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(b.TempDir(), "bench.db"))
+			s, err := sqlite.Open(context.Background(), "sqlite:"+filepath.Join(b.TempDir(), "bench.db"))
 			require.NoError(b, err)
 			return s
 		}},

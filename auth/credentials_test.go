@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mockapi-go/mockapi/auth"
@@ -152,6 +153,31 @@ func TestCredentialLocations(t *testing.T) {
 				require.Equal(t, "no-store", w.Header().Get("Cache-Control"))
 				require.Equal(t, "no-referrer", w.Header().Get("Referrer-Policy"))
 			}
+		})
+	}
+}
+
+// A key sent in the query to a project that does not read it there is
+// refused with a detail that says so, without quoting the key.
+func TestQueryTokenRefusalSaysWhy(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, auth.Options{})
+	s := e.key(t, nil, project)
+	noQuery := e.guard.Protect(&auth.Policy{Project: project, Visibility: store.Private})(bodyEcho)
+	for _, tc := range []struct {
+		name, target string
+		wantWhy      bool
+	}{
+		{"key in the query", "/?apidogToken=" + url.QueryEscape(s), true},
+		{"name in another case", "/?x=1&ApidogToken=" + url.QueryEscape(s), true},
+		{"no credentials at all", "/?x=1", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w, _ := do(t, noQuery, httptest.NewRequest("GET", tc.target, nil))
+			require.Equal(t, http.StatusUnauthorized, w.Code)
+			body := w.Body.String()
+			assert.Equal(t, tc.wantWhy, strings.Contains(body, "allow_query_token"), body)
+			assert.NotContains(t, body, s)
 		})
 	}
 }

@@ -1,6 +1,7 @@
 // Package auth decides who may call a mock API: middleware
 // (func(http.Handler) http.Handler) that works in front of the mock handler
-// or any other handler, over the API keys in a store.Keys.
+// or any other handler, over the API keys in a [KeyStore] such as
+// *store.Keys.
 //
 // # Visibility
 //

@@ -21,9 +21,10 @@ import (
 
 // Options configure a Guard. Every field may be left zero.
 type Options struct {
-	// Keys looks API keys up. Nil: no key is valid, and requests that carry
-	// one are refused where a principal is needed.
-	Keys store.Keys
+	// Keys looks API keys up, usually a store.Store's Keys. Nil: no key is
+	// valid, and requests that carry one are refused where a principal is
+	// needed.
+	Keys KeyStore
 	// Authenticator is the application's own check (session cookie, JWT),
 	// asked when a request carries no API key. Nil: keys only.
 	Authenticator Authenticator
@@ -54,12 +55,23 @@ type Options struct {
 	Realm string
 }
 
+// KeyStore is what a Guard needs of an API-key store; *store.Keys (see
+// store.Store.Keys) is one. Lookup returns the active key whose secret has
+// the hash, or an error wrapping store.ErrNotFound; Touch records that the
+// key was used (a store may coalesce these writes).
+type KeyStore interface {
+	Lookup(ctx context.Context, hash string) (*store.Key, error)
+	Touch(ctx context.Context, id string, at time.Time) error
+}
+
+var _ KeyStore = (*store.Keys)(nil)
+
 // Guard lets requests through to a handler, or answers 401, 403, 404 or 429,
 // by the visibility of the project and operation, the request's credentials
 // and rate limits. It is safe for concurrent use; Close stops its
 // background work.
 type Guard struct {
-	keys     store.Keys
+	keys     KeyStore
 	authn    Authenticator
 	members  Membership
 	now      func() time.Time
@@ -518,8 +530,16 @@ func (g *Guard) refuse(w http.ResponseWriter, r *http.Request, c *compiled, op *
 	switch v {
 	case needAuth:
 		h.Set("WWW-Authenticate", g.challenge)
-		p = problem.New(http.StatusUnauthorized, problem.CodeAuthRequired,
-			"This API needs credentials: an API key in Authorization: Bearer, X-API-Key or apidogToken.")
+		detail := "This API needs credentials: an API key in Authorization: Bearer, X-API-Key or apidogToken."
+		if !c.AllowQueryToken && r.URL != nil && r.URL.RawQuery != "" {
+			if _, ok := queryToken(r.URL.RawQuery); ok {
+				// Say why a key the caller did send was not read.
+				detail = "This project does not accept an API key in the apidogToken query parameter " +
+					"(its allow_query_token setting is off, since URLs end up in logs): " +
+					"send the key in Authorization: Bearer, X-API-Key or an apidogToken header."
+			}
+		}
+		p = problem.New(http.StatusUnauthorized, problem.CodeAuthRequired, detail)
 	case badKey:
 		h.Set("WWW-Authenticate", g.invalidChallenge)
 		p = problem.New(http.StatusUnauthorized, problem.CodeInvalidAPIKey,

@@ -116,7 +116,7 @@ func HashKey(s string) string {
 // (zero or less: the old key stops at once; never past its own expiry). A
 // revoked or expired key cannot be rotated: store.ErrNotFound. It returns
 // the new secret, shown once.
-func RotateKey(ctx context.Context, keys store.Keys, oldID string, grace time.Duration) (string, *store.Key, error) {
+func RotateKey(ctx context.Context, keys *store.Keys, oldID string, grace time.Duration) (string, *store.Key, error) {
 	old, err := keys.Get(ctx, oldID)
 	if err != nil {
 		return "", nil, fmt.Errorf("auth: rotate key %s: %w", oldID, err)

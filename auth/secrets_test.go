@@ -114,7 +114,7 @@ type readCloser struct{ *strings.Reader }
 func (readCloser) Close() error { return nil }
 
 // failingKeys is a key store that is down.
-type failingKeys struct{ store.Keys }
+type failingKeys struct{ auth.KeyStore }
 
 func (failingKeys) Lookup(context.Context, string) (*store.Key, error) {
 	return nil, errors.New("connection refused")

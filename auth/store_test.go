@@ -15,6 +15,8 @@ import (
 	"github.com/mockapi-go/mockapi/auth"
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/sqlstore"
+	"github.com/mockapi-go/mockapi/store/sqlstore/postgres"
+	"github.com/mockapi-go/mockapi/store/sqlstore/sqlite"
 	"github.com/mockapi-go/mockapi/store/storetest"
 )
 
@@ -24,7 +26,7 @@ type opener func(t testing.TB) *store.Store
 func sqliteOpener(t testing.TB) opener {
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "state.db")
 	return func(t testing.TB) *store.Store {
-		s, err := sqlstore.Open(context.Background(), dsn, store.WithTouchInterval(0))
+		s, err := sqlite.Open(context.Background(), dsn, sqlstore.WithStore(store.WithTouchInterval(0)))
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = s.Close() })
 		return s
@@ -40,7 +42,7 @@ func postgresOpener(t testing.TB) opener {
 	}
 	dsn := storetest.PostgresSchema(t, base)
 	return func(t testing.TB) *store.Store {
-		s, err := sqlstore.Open(context.Background(), dsn, store.WithTouchInterval(0))
+		s, err := postgres.Open(context.Background(), dsn, sqlstore.WithStore(store.WithTouchInterval(0)))
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = s.Close() })
 		return s

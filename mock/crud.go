@@ -17,7 +17,7 @@ import (
 // crudState is what the stateful part of a handler owns. What it keeps in
 // memory is per resource (see resource.seeded), never per request value.
 type crudState struct {
-	records store.Records
+	records RecordStore
 	built   time.Time // records written since are known to be shaped
 }
 

@@ -11,7 +11,7 @@ import (
 
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
-	"github.com/mockapi-go/mockapi/store/sqlstore"
+	"github.com/mockapi-go/mockapi/store/sqlstore/sqlite"
 )
 
 // benchProject is the project the CRUD benchmarks keep their records under.
@@ -21,13 +21,13 @@ const benchProject = "bench"
 // their sub-benchmarks are reported.
 var crudBenchStores = []struct {
 	name string
-	open func(b *testing.B) store.Records
+	open func(b *testing.B) *store.Records
 }{
-	{"memory", func(b *testing.B) store.Records {
+	{"memory", func(b *testing.B) *store.Records {
 		return memory.New(store.WithTouchInterval(0)).Records()
 	}},
-	{"sqlite", func(b *testing.B) store.Records {
-		s, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(b.TempDir(), "b.db"))
+	{"sqlite", func(b *testing.B) *store.Records {
+		s, err := sqlite.Open(context.Background(), "sqlite:"+filepath.Join(b.TempDir(), "b.db"))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -37,7 +37,7 @@ var crudBenchStores = []struct {
 }
 
 // eachCRUDStore runs fn as one sub-benchmark per backend.
-func eachCRUDStore(b *testing.B, fn func(b *testing.B, records store.Records)) {
+func eachCRUDStore(b *testing.B, fn func(b *testing.B, records *store.Records)) {
 	for _, st := range crudBenchStores {
 		b.Run(st.name, func(b *testing.B) { fn(b, st.open(b)) })
 	}
@@ -45,7 +45,7 @@ func eachCRUDStore(b *testing.B, fn func(b *testing.B, records store.Records)) {
 
 // benchCRUD is a stateful handler on records whose pet collection starts
 // empty and already counts as seeded.
-func benchCRUD(b *testing.B, records store.Records) *Handler {
+func benchCRUD(b *testing.B, records *store.Records) *Handler {
 	b.Helper()
 	h := newCRUD(b, WithStore(records, benchProject), WithSeedRecords(0))
 	// The first request writes the seed marker of "/pets".
@@ -58,7 +58,7 @@ var benchStatuses = [...]string{"available", "pending", "sold"}
 // fillPets writes n valid pets with ids 1..n straight to the store, as the
 // handler would have stored them: after the handler was built, so they
 // count as shaped.
-func fillPets(b *testing.B, records store.Records, n int) {
+func fillPets(b *testing.B, records *store.Records, n int) {
 	b.Helper()
 	ctx := context.Background()
 	scope := store.Scope{Project: benchProject}
@@ -86,7 +86,7 @@ func benchDo(b *testing.B, h *Handler, method, target, body string, want int) {
 
 // benchList times one list request on a collection of n pets.
 func benchList(b *testing.B, n int, target string) {
-	eachCRUDStore(b, func(b *testing.B, records store.Records) {
+	eachCRUDStore(b, func(b *testing.B, records *store.Records) {
 		h := benchCRUD(b, records)
 		fillPets(b, records, n)
 		b.ReportAllocs()
@@ -99,7 +99,7 @@ func benchList(b *testing.B, n int, target string) {
 // BenchmarkCRUDCreate times POST of a new pet: id assignment, validation,
 // shaping and the store write.
 func BenchmarkCRUDCreate(b *testing.B) {
-	eachCRUDStore(b, func(b *testing.B, records store.Records) {
+	eachCRUDStore(b, func(b *testing.B, records *store.Records) {
 		h := benchCRUD(b, records)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -111,7 +111,7 @@ func BenchmarkCRUDCreate(b *testing.B) {
 // BenchmarkCRUDGet times GET of an existing pet, cycling over 1,000 ids.
 func BenchmarkCRUDGet(b *testing.B) {
 	const n = 1000
-	eachCRUDStore(b, func(b *testing.B, records store.Records) {
+	eachCRUDStore(b, func(b *testing.B, records *store.Records) {
 		h := benchCRUD(b, records)
 		fillPets(b, records, n)
 		targets := make([]string, n)

@@ -22,7 +22,8 @@ import (
 	"github.com/mockapi-go/mockapi/openapi"
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
-	"github.com/mockapi-go/mockapi/store/sqlstore"
+	"github.com/mockapi-go/mockapi/store/sqlstore/postgres"
+	"github.com/mockapi-go/mockapi/store/sqlstore/sqlite"
 	"github.com/mockapi-go/mockapi/store/storetest"
 )
 
@@ -248,26 +249,26 @@ components:
 
 // crudStores are the backends every stateful test runs on: memory, SQLite,
 // and PostgreSQL when MOCKAPI_TEST_POSTGRES names a server.
-func crudStores(t *testing.T) map[string]func(t *testing.T) store.Records {
-	stores := map[string]func(t *testing.T) store.Records{
-		"memory": func(t *testing.T) store.Records { return memory.New(store.WithTouchInterval(0)).Records() },
-		"sqlite": func(t *testing.T) store.Records {
-			s, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "mock.db"))
+func crudStores(t *testing.T) map[string]func(t *testing.T) *store.Records {
+	stores := map[string]func(t *testing.T) *store.Records{
+		"memory": func(t *testing.T) *store.Records { return memory.New(store.WithTouchInterval(0)).Records() },
+		"sqlite": func(t *testing.T) *store.Records {
+			s, err := sqlite.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "mock.db"))
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = s.Close() })
 			return s.Records()
 		},
 	}
 	if dsn := os.Getenv("MOCKAPI_TEST_POSTGRES"); dsn != "" {
-		stores["postgres"] = func(t *testing.T) store.Records { return postgresRecords(t, dsn) }
+		stores["postgres"] = func(t *testing.T) *store.Records { return postgresRecords(t, dsn) }
 	} else {
 		t.Log("MOCKAPI_TEST_POSTGRES is not set: the PostgreSQL runs are skipped")
 	}
 	return stores
 }
 
-func postgresRecords(t *testing.T, dsn string) store.Records {
-	s, err := sqlstore.Open(context.Background(), storetest.PostgresSchema(t, dsn))
+func postgresRecords(t *testing.T, dsn string) *store.Records {
+	s, err := postgres.Open(context.Background(), storetest.PostgresSchema(t, dsn))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	return s.Records()
@@ -534,7 +535,7 @@ func TestCRUDReset(t *testing.T) {
 }
 
 func TestCRUDPersistsAcrossHandlers(t *testing.T) {
-	s, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "p.db"))
+	s, err := sqlite.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "p.db"))
 	require.NoError(t, err)
 	defer s.Close()
 	first := newCRUD(t, WithStore(s.Records(), "p"))
@@ -966,7 +967,7 @@ components:
 
 // writeCounter counts the writes that reach a store.
 type writeCounter struct {
-	store.Records
+	*store.Records
 	writes atomic.Int64
 }
 

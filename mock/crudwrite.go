@@ -13,6 +13,7 @@ import (
 
 	"github.com/brianvoe/gofakeit/v6"
 
+	"github.com/mockapi-go/mockapi/internal/mergepatch"
 	"github.com/mockapi-go/mockapi/internal/problem"
 	"github.com/mockapi-go/mockapi/store"
 )
@@ -178,7 +179,7 @@ func (h *Handler) crudPatch(w http.ResponseWriter, r *http.Request, p *opPlan, c
 			h.stampTimes(res.props, obj, false)
 		} else {
 			raw, _ := json.Marshal(merge)
-			merged, err := store.MergePatch(old, raw)
+			merged, err := mergepatch.Apply(old, raw)
 			if err != nil {
 				return nil, err
 			}

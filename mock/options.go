@@ -1,6 +1,8 @@
 package mock
 
 import (
+	"context"
+	"encoding/json"
 	"log/slog"
 	"time"
 
@@ -29,7 +31,7 @@ type config struct {
 	maxDepth       int
 	externalValues bool
 	stateless      bool
-	records        store.Records
+	records        RecordStore
 	project        string
 	seedRecords    int
 	sessionCookie  string
@@ -142,10 +144,27 @@ func WithoutExternalValues() Option { return func(c *config) { c.externalValues 
 // from examples or generated data, as Prism does, and nothing is stored.
 func WithoutState() Option { return func(c *config) { c.stateless = true } }
 
+// RecordStore is what the handler needs of a record store to keep the
+// state of resource collections; *store.Records (see store.Store.Records)
+// is one, on every backend. The methods mean what they mean there.
+type RecordStore interface {
+	Create(ctx context.Context, s store.Scope, collection, id string, data json.RawMessage) (*store.Record, error)
+	Get(ctx context.Context, s store.Scope, collection, id string) (*store.Record, error)
+	Replace(ctx context.Context, s store.Scope, collection, id string, data json.RawMessage) (*store.Record, error)
+	Update(ctx context.Context, s store.Scope, collection, id string, change func(data json.RawMessage) (json.RawMessage, error)) (*store.Record, error)
+	Delete(ctx context.Context, s store.Scope, collection, id string) error
+	List(ctx context.Context, s store.Scope, collection string, q store.Query) (*store.Page, error)
+	Count(ctx context.Context, s store.Scope, collection string, q store.Query) (int, error)
+	Reset(ctx context.Context, s store.Scope, collection string) error
+	DeleteSession(ctx context.Context, project, session string) error
+}
+
+var _ RecordStore = (*store.Records)(nil)
+
 // WithStore keeps the state of resource collections in records under the
 // project id, instead of in a private in-memory store. With a SQL store the
 // data survives restarts, and handlers on one database share it.
-func WithStore(records store.Records, project string) Option {
+func WithStore(records RecordStore, project string) Option {
 	return func(c *config) {
 		c.records = records
 		if project != "" {

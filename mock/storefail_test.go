@@ -21,7 +21,7 @@ import (
 // failingRecords is a store whose reads fail with err, in a database's
 // own words.
 type failingRecords struct {
-	store.Records
+	*store.Records
 	err error
 }
 

@@ -6,9 +6,10 @@
 // # Links
 //
 // A [Registry] creates, lists, revokes, regenerates and resolves share links
-// over a store.Links. A token is "msl_" and 160 random bits in base64url; it
-// is shown once, by [Registry.Create] and [Registry.Regenerate], and the
-// store keeps only its SHA-256 hash (and a short prefix to recognise it).
+// over a [LinkStore] such as *store.Links. A token is "msl_" and 160 random
+// bits in base64url; it is shown once, by [Registry.Create] and
+// [Registry.Regenerate], and the store keeps only its SHA-256 hash (and a
+// short prefix to recognise it).
 // [Registry.Resolve] hashes a token and looks the hash up; it never compares
 // tokens, and it answers store.ErrNotFound alike for an unknown, malformed,
 // revoked or expired token.

@@ -23,6 +23,7 @@ import (
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
 	"github.com/mockapi-go/mockapi/store/sqlstore"
+	"github.com/mockapi-go/mockapi/store/sqlstore/sqlite"
 )
 
 // env is a share handler over a store, serving testdata/pets.yaml as the
@@ -153,7 +154,7 @@ func TestLinkLifecycle(t *testing.T) {
 	for name, open := range map[string]func(t *testing.T) *store.Store{
 		"memory": func(t *testing.T) *store.Store { return nil },
 		"sqlite": func(t *testing.T) *store.Store {
-			st, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "share.db"), store.WithTouchInterval(0))
+			st, err := sqlite.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "share.db"), sqlstore.WithStore(store.WithTouchInterval(0)))
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = st.Close() })
 			return st

@@ -23,11 +23,26 @@ var tokenLen = len(TokenPrefix) + (secret.Bytes*8+5)/6
 // random characters (24 bits of the 160), never enough to find the token.
 var shownPrefix = len(TokenPrefix) + 4
 
+// LinkStore is what a Registry needs of a share-link store; *store.Links
+// (see store.Store.Links) is one. The methods mean what they mean there:
+// Lookup finds an active link by the hash of its token, and Regenerate
+// replaces a link's hash and prefix in one step.
+type LinkStore interface {
+	Create(ctx context.Context, l *store.Link) error
+	Get(ctx context.Context, id string) (*store.Link, error)
+	Lookup(ctx context.Context, hash string) (*store.Link, error)
+	List(ctx context.Context, project string) ([]*store.Link, error)
+	Revoke(ctx context.Context, id string, at time.Time) error
+	Regenerate(ctx context.Context, id, hash, prefix string) (*store.Link, error)
+}
+
+var _ LinkStore = (*store.Links)(nil)
+
 // Registry creates, lists, revokes, regenerates and resolves share links
-// over a store.Links. Tokens are shown once, by Create and Regenerate; the
+// over a LinkStore. Tokens are shown once, by Create and Regenerate; the
 // store keeps only their SHA-256 hash. A Registry is safe for concurrent use.
 type Registry struct {
-	links store.Links
+	links LinkStore
 	now   func() time.Time
 }
 
@@ -41,7 +56,7 @@ type Option func(*Registry)
 func WithClock(now func() time.Time) Option { return func(r *Registry) { r.now = now } }
 
 // NewRegistry returns a Registry over links, usually a store.Store's Links.
-func NewRegistry(links store.Links, opts ...Option) *Registry {
+func NewRegistry(links LinkStore, opts ...Option) *Registry {
 	r := &Registry{links: links, now: time.Now}
 	for _, o := range opts {
 		o(r)

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -10,21 +11,22 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mockapi-go/mockapi/store"
+	"github.com/mockapi-go/mockapi/store/driver"
 	"github.com/mockapi-go/mockapi/store/memory"
 )
 
 // countingDriver counts the last-used writes that reach the backend.
 type countingDriver struct {
-	store.Driver
+	driver.Driver
 	touches atomic.Int64
 }
 
 type countingKeys struct {
-	store.Keys
+	driver.Keys
 	n *atomic.Int64
 }
 
-func (d *countingDriver) Keys() store.Keys { return countingKeys{d.Driver.Keys(), &d.touches} }
+func (d *countingDriver) Keys() driver.Keys { return countingKeys{d.Driver.Keys(), &d.touches} }
 
 func (k countingKeys) Touch(ctx context.Context, id string, at time.Time) error {
 	k.n.Add(1)
@@ -79,22 +81,26 @@ func TestCloseFlushes(t *testing.T) {
 	assert.False(t, got.LastUsedAt.IsZero(), "Close writes pending last-used times")
 }
 
-func TestMergePatch(t *testing.T) {
-	for _, tc := range []struct{ doc, patch, want string }{
-		{`{"a":"b"}`, `{"a":"c"}`, `{"a":"c"}`},
-		{`{"a":"b"}`, `{"b":"c"}`, `{"a":"b","b":"c"}`},
-		{`{"a":"b"}`, `{"a":null}`, `{}`},
-		{`{"a":["b"]}`, `{"a":"c"}`, `{"a":"c"}`},
-		{`{"a":"c"}`, `{"a":["b"]}`, `{"a":["b"]}`},
-		{`{"a":{"b":"c"}}`, `{"a":{"b":"d","c":null}}`, `{"a":{"b":"d"}}`},
-		{`{"a":[{"b":"c"}]}`, `{"a":[1]}`, `{"a":[1]}`},
-		{`{"e":null}`, `{"a":1}`, `{"e":null,"a":1}`},
-		{`{}`, `{"a":{"bb":{"ccc":null}}}`, `{"a":{"bb":{}}}`},
-	} {
-		got, err := store.MergePatch([]byte(tc.doc), []byte(tc.patch))
-		require.NoError(t, err)
-		assert.JSONEq(t, tc.want, string(got), "%s + %s", tc.doc, tc.patch)
+// closeCounter counts the Close calls that reach the backend.
+type closeCounter struct {
+	driver.Driver
+	closes atomic.Int64
+}
+
+func (d *closeCounter) Close() error { d.closes.Add(1); return d.Driver.Close() }
+
+// Close is idempotent: however often it is called, from however many
+// goroutines, the backend is closed once and every call returns the same.
+func TestCloseIdempotent(t *testing.T) {
+	d := &closeCounter{Driver: memory.NewDriver()}
+	s := store.New(d)
+	require.NoError(t, s.Keys().Touch(t.Context(), "k", time.Now()), "starts the flush goroutine")
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() { assert.NoError(t, s.Close()) })
 	}
-	_, err := store.MergePatch([]byte(`{}`), []byte(`{`))
-	assert.ErrorIs(t, err, store.ErrInvalid)
+	wg.Wait()
+	assert.NoError(t, s.Close())
+	assert.EqualValues(t, 1, d.closes.Load())
+	assert.ErrorIs(t, s.Keys().Touch(t.Context(), "k", time.Now()), store.ErrClosed)
 }

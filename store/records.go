@@ -3,255 +3,261 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"time"
+	"fmt"
+	"github.com/mockapi-go/mockapi/store/driver"
 )
 
 // Scope says which data a Records call sees: the project's shared base data
 // (Session empty), or one visitor session's view, which reads base data plus
 // the session's own writes and writes only to the session's overlay.
-type Scope struct {
-	Project string // required
-	Session string // empty: base data
-}
+type Scope = driver.Scope
 
 // Record is one JSON document in a collection.
-type Record struct {
-	ID        string
-	Data      json.RawMessage // a JSON object
-	CreatedAt time.Time
-	UpdatedAt time.Time
-}
+type Record = driver.Record
 
-// Op is a comparison a Condition applies to a top-level field.
-type Op string
+// Query selects, orders and pages records: Filter, Where and Search
+// select; SortBy and Descending order; Limit, Offset and After page. Its
+// fields are documented on driver.Query.
+type Query = driver.Query
 
-// Comparisons. Numbers compare numerically, strings lexically (byte-wise,
-// as Go compares strings) and booleans false before true; a record whose
-// field is missing or of another JSON type than the value does not match
-// (except for Ne, which it matches). Eq nil matches a field that is JSON
-// null; Ne nil matches every record whose field is missing or not null.
-// Like matches a string field that contains the value's text, ignoring case
-// (Unicode simple case folding by lower-casing both); its value must be a
-// string, and % and _ in it are plain characters.
+// Condition keeps records whose top-level Field compares to Value by Op;
+// see driver.Condition.
+type Condition = driver.Condition
+
+// Op is a comparison a Condition applies to a top-level field; see
+// driver.Op for how values of each JSON type compare.
+type Op = driver.Op
+
+// Comparisons.
 const (
-	Eq   Op = "eq"
-	Ne   Op = "ne"
-	Gt   Op = "gt"
-	Gte  Op = "gte"
-	Lt   Op = "lt"
-	Lte  Op = "lte"
-	Like Op = "like"
+	Eq   = driver.Eq
+	Ne   = driver.Ne
+	Gt   = driver.Gt
+	Gte  = driver.Gte
+	Lt   = driver.Lt
+	Lte  = driver.Lte
+	Like = driver.Like
 )
 
-// Condition keeps records whose top-level Field compares to Value by Op.
-// Value is a JSON scalar as decoded by encoding/json: string, float64,
-// bool or nil (Eq and Ne only); other Go numbers (int, uint8, json.Number,
-// ...) are taken as float64. Anything else, an unknown Op or an empty Field
-// is ErrInvalid. Field is a plain key, never a path: "a.b" is the key
-// "a.b".
-type Condition struct {
-	Field string
-	Op    Op
-	Value any
+// Page is one page of a listing: its records and the Cursor that
+// continues it (Query.After), empty on the last page.
+type Page = driver.Page
+
+// Records stores JSON documents in named collections per project: the type
+// a Store's Records returns, over any backend. It is safe for concurrent
+// use. Listings are ordered by record id (or Query.SortBy) and paged by
+// keyset, so a page ordered by id costs O(page) on every backend, not
+// O(collection), when the query selects nothing (no Filter, Where or
+// Search); see each backend for the cost of the others.
+type Records struct {
+	s *Store
+	d driver.Records
 }
 
-// Query selects and orders a page of records.
-type Query struct {
-	// Filter keeps records whose top-level field equals the JSON value, for
-	// every entry (e.g. {"status": "sold"}); nil keeps all.
-	Filter map[string]any
-	// Where keeps records that meet every condition, in addition to Filter.
-	Where []Condition
-	// Search keeps records in which some string value (at any depth)
-	// contains the text, ignoring case; empty keeps all.
-	Search string
-	// SortBy orders by a top-level field; empty orders by id. Values of
-	// one JSON type compare as in Condition; across types, booleans come
-	// before numbers, numbers before strings, strings before arrays and
-	// objects (which tie). Records missing the field or holding null come
-	// last, ties are broken by id.
-	SortBy string
-	// Descending reverses the order (ties by id included), except that
-	// records missing the SortBy field still come last.
-	Descending bool
-	// Limit is the page size; zero means 50. At most 1000.
-	Limit int
-	// Offset skips that many matching records before the page (page-number
-	// pagination); it costs O(offset). Use After for deep listings.
-	Offset int
-	// After is the Cursor of the previous page; empty for the first page.
-	// Cursors are opaque keyset positions (sort value and id): records
-	// created or deleted between pages neither repeat nor hide others. A
-	// cursor that is malformed or comes from a listing in another order
-	// (SortBy, Descending) is ErrInvalid.
-	After string
+func (r *Records) check(s Scope, collection string, needCollection bool) error {
+	if err := r.s.check(); err != nil {
+		return err
+	}
+	if s.Project == "" {
+		return invalid("records: empty project")
+	}
+	if needCollection && collection == "" {
+		return invalid("records: project %q: empty collection", s.Project)
+	}
+	if !validText(s.Project) || !validText(s.Session) || !validText(collection) {
+		return invalid("records: project, session or collection is not valid UTF-8 text without NUL")
+	}
+	return nil
 }
 
-// Page is one page of a listing.
-type Page struct {
-	Records []*Record
-	// Cursor continues the listing (Query.After); empty on the last page.
-	Cursor string
+func isObject(data json.RawMessage) bool {
+	var m map[string]json.RawMessage
+	return json.Unmarshal(data, &m) == nil && m != nil
 }
 
-// Records stores JSON documents in named collections per project. Listings
-// are ordered by record id (or Query.SortBy) and paged by keyset, so a page
-// ordered by id costs O(page) on every backend, not O(collection), when the
-// query selects nothing (no Filter, Where or Search); see each backend for
-// the cost of the others.
-type Records interface {
-	// Create stores a record. An empty id is assigned by the store; an id
-	// visible in the scope is ErrConflict. data must be a JSON object.
-	Create(ctx context.Context, s Scope, collection, id string, data json.RawMessage) (*Record, error)
-	// Get returns the record visible in the scope, or ErrNotFound.
-	Get(ctx context.Context, s Scope, collection, id string) (*Record, error)
-	// Replace replaces the data of a record visible in the scope.
-	Replace(ctx context.Context, s Scope, collection, id string, data json.RawMessage) (*Record, error)
-	// Patch applies a JSON merge patch (RFC 7396) to a record visible in the
-	// scope and returns the result.
-	Patch(ctx context.Context, s Scope, collection, id string, patch json.RawMessage) (*Record, error)
-	// Update replaces the data of a record visible in the scope with what
-	// change returns for its current data, atomically: no other write to
-	// the record lands between the read change sees and the write of its
-	// result, on every backend (read-modify-write without lost updates,
-	// for changes the store cannot express, such as a JSON Patch). change
-	// is called once, with the record locked, so it must be quick and must
-	// not call the store; its result must be a JSON object (else
-	// ErrInvalid). An error from change aborts the update and is returned
-	// unchanged, so callers can test it with errors.Is or errors.As.
-	Update(ctx context.Context, s Scope, collection, id string, change func(data json.RawMessage) (json.RawMessage, error)) (*Record, error)
-	// Delete removes a record visible in the scope. In a session it hides
-	// the base record from that session only.
-	Delete(ctx context.Context, s Scope, collection, id string) error
-	// List returns a page of the records visible in the scope.
-	List(ctx context.Context, s Scope, collection string, q Query) (*Page, error)
-	// Count returns how many records visible in the scope match the query's
-	// Filter, Where and Search (its other fields are ignored).
-	Count(ctx context.Context, s Scope, collection string, q Query) (int, error)
-	// Reset removes a collection (every collection when collection is
-	// empty). In the base scope it removes base data and every session's
-	// overlay of it; in a session it drops only that session's overlay, so
-	// the session sees base data again.
-	Reset(ctx context.Context, s Scope, collection string) error
-	// DeleteSession drops everything a session wrote in the project.
-	DeleteSession(ctx context.Context, project, session string) error
+// checkData refuses a record body no backend can keep alike: one that is
+// not a JSON object, or that holds a NUL character (\u0000), which
+// PostgreSQL's jsonb rejects while the other backends would store it.
+func checkData(data json.RawMessage, what string, args ...any) error {
+	if !isObject(data) {
+		return invalid("records: %s: %s is not a JSON object", fmt.Sprintf("%s/%s/%s", args...), what)
+	}
+	if hasNULEscape(data) {
+		return invalid("records: %s: %s holds a NUL character (\\u0000), which the store does not keep", fmt.Sprintf("%s/%s/%s", args...), what)
+	}
+	return nil
 }
 
-// Entry is one request-log entry. Path holds no query string, so secrets
-// sent as query parameters are never logged.
-//
-// Through a Store, every text field is bounded before a backend sees it, so
-// an anonymous caller cannot make one entry large: Path to MaxLogPath bytes,
-// the other fields to MaxLogField bytes; a longer value is cut at a UTF-8
-// boundary and ends with TruncatedMark. Invalid UTF-8 and control characters
-// (NUL included, which PostgreSQL cannot store in text) become U+FFFD.
-type Entry struct {
-	ID        int64 // assigned by the store
-	Time      time.Time
-	Project   string
-	Operation string
-	Method    string
-	Path      string
-	Status    int
-	Latency   time.Duration
-	KeyID     string
-	LinkID    string
-	Session   string
+// hasNULEscape reports whether JSON text holds the escape \u0000 (a raw
+// NUL byte is not valid JSON). An escaped backslash followed by "u0000" is
+// not one.
+func hasNULEscape(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		if i+5 < len(b) && b[i+1] == 'u' && string(b[i+2:i+6]) == "0000" {
+			return true
+		}
+		i++ // the escaped character
+	}
+	return false
 }
 
-// Bounds of a request-log entry's fields; see Entry.
-const (
-	MaxLogPath    = 1024
-	MaxLogField   = 128
-	TruncatedMark = "…[truncated]"
-)
-
-// LogCursor is a position in the newest-first order of the request log:
-// the Time and ID of an entry.
-type LogCursor struct {
-	Time time.Time
-	ID   int64
+// Create stores a record. An empty id is assigned by the store; an id
+// visible in the scope is ErrConflict. data must be a JSON object.
+func (r *Records) Create(ctx context.Context, s Scope, collection, id string, data json.RawMessage) (*Record, error) {
+	if err := r.check(s, collection, true); err != nil {
+		return nil, err
+	}
+	if !validText(id) {
+		return nil, invalid("records: %s/%s: id is not valid UTF-8 text without NUL", s.Project, collection)
+	}
+	if err := checkData(data, "data", s.Project, collection, id); err != nil {
+		return nil, err
+	}
+	if id == "" {
+		id = NewID()
+	}
+	return r.d.Create(ctx, s, collection, id, data)
 }
 
-// Cursor is the position of e, to continue a listing after it.
-func (e Entry) Cursor() LogCursor { return LogCursor{Time: e.Time, ID: e.ID} }
-
-// LogQuery selects request-log entries; zero fields match everything.
-type LogQuery struct {
-	Project   string
-	Operation string
-	KeyID     string
-	LinkID    string
-	Session   string
-	Since     time.Time // inclusive
-	Until     time.Time // exclusive
-	// Limit caps the result, newest first; zero means 100. At most 10000.
-	Limit int
-	// After continues a listing: only entries older than the position (an
-	// earlier Time, or the same Time and a smaller ID) match. Zero: from
-	// the newest.
-	After LogCursor
+// Get returns the record visible in the scope, or ErrNotFound.
+func (r *Records) Get(ctx context.Context, s Scope, collection, id string) (*Record, error) {
+	if err := r.check(s, collection, true); err != nil {
+		return nil, err
+	}
+	if id == "" || !validText(id) {
+		return nil, invalid("records: %s/%s: empty id or one that is not valid UTF-8 text without NUL", s.Project, collection)
+	}
+	return r.d.Get(ctx, s, collection, id)
 }
 
-// Stats aggregates the entries of one project over a period.
-type Stats struct {
-	Total int
-	// ByDay counts entries per UTC day, oldest first, days without entries left out.
-	ByDay []DayCount
-	// TopOperations lists operations by descending count (ties by name), at
-	// most ten. Entries without an operation are not among them.
-	TopOperations []OperationStats
-	// PageViews counts entries with a LinkID, no Operation and the Path
-	// "/": visits of a share link's project page or export, not calls of
-	// the API.
-	PageViews int
-	// ByStatusClass counts entries by status/100: 2 for 2xx, 4 for 4xx, ...
-	ByStatusClass map[int]int
+// Replace replaces the data of a record visible in the scope.
+func (r *Records) Replace(ctx context.Context, s Scope, collection, id string, data json.RawMessage) (*Record, error) {
+	if err := r.check(s, collection, true); err != nil {
+		return nil, err
+	}
+	if id == "" || !validText(id) {
+		return nil, invalid("records: %s/%s: empty id or one that is not valid UTF-8 text without NUL", s.Project, collection)
+	}
+	if err := checkData(data, "data", s.Project, collection, id); err != nil {
+		return nil, err
+	}
+	return r.d.Replace(ctx, s, collection, id, data)
 }
 
-// DayCount is the number of entries on one UTC day.
-type DayCount struct {
-	Day   time.Time // midnight UTC
-	Count int
+// Patch applies a JSON merge patch (RFC 7396) to a record visible in the
+// scope and returns the result.
+func (r *Records) Patch(ctx context.Context, s Scope, collection, id string, patch json.RawMessage) (*Record, error) {
+	if err := r.check(s, collection, true); err != nil {
+		return nil, err
+	}
+	if id == "" || !validText(id) {
+		return nil, invalid("records: %s/%s: empty id or one that is not valid UTF-8 text without NUL", s.Project, collection)
+	}
+	if err := checkData(patch, "merge patch", s.Project, collection, id); err != nil {
+		return nil, err
+	}
+	return r.d.Patch(ctx, s, collection, id, patch)
 }
 
-// OperationStats is the count and mean latency of one operation.
-type OperationStats struct {
-	Operation  string
-	Count      int
-	AvgLatency time.Duration
+// Update replaces the data of a record visible in the scope with what
+// change returns for its current data, atomically: no other write to
+// the record lands between the read change sees and the write of its
+// result, on every backend (read-modify-write without lost updates,
+// for changes the store cannot express, such as a JSON Patch). change
+// is called once, with the record locked, so it must be quick and must
+// not call the store; its result must be a JSON object (else
+// ErrInvalid). An error from change aborts the update and is returned
+// unchanged, so callers can test it with errors.Is or errors.As.
+func (r *Records) Update(ctx context.Context, s Scope, collection, id string, change func(json.RawMessage) (json.RawMessage, error)) (*Record, error) {
+	if err := r.check(s, collection, true); err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return nil, invalid("records: %s/%s: empty id", s.Project, collection)
+	}
+	if change == nil {
+		return nil, invalid("records: %s/%s/%s: nil change", s.Project, collection, id)
+	}
+	return r.d.Update(ctx, s, collection, id, func(data json.RawMessage) (json.RawMessage, error) {
+		out, err := change(data)
+		if err != nil {
+			return nil, err
+		}
+		if !isObject(out) {
+			return nil, invalid("records: %s/%s/%s: updated data is not a JSON object", s.Project, collection, id)
+		}
+		return out, nil
+	})
 }
 
-// Retention says which entries Prune removes: those older than Before (when
-// not zero), then all but the newest Keep (when Keep > 0). When Project is
-// set, only that project's entries are considered, so Keep is a per-project
-// bound.
-type Retention struct {
-	Project string
-	Before  time.Time
-	Keep    int
+// Delete removes a record visible in the scope. In a session it hides
+// the base record from that session only.
+func (r *Records) Delete(ctx context.Context, s Scope, collection, id string) error {
+	if err := r.check(s, collection, true); err != nil {
+		return err
+	}
+	if id == "" || !validText(id) {
+		return invalid("records: %s/%s: empty id or one that is not valid UTF-8 text without NUL", s.Project, collection)
+	}
+	return r.d.Delete(ctx, s, collection, id)
 }
 
-// RequestLog stores the requests the mock answered.
-type RequestLog interface {
-	// Append stores entries in one batch.
-	Append(ctx context.Context, entries ...Entry) error
-	// Query returns matching entries, newest first.
-	Query(ctx context.Context, q LogQuery) ([]Entry, error)
-	// Stats aggregates a project's entries in [since, until).
-	Stats(ctx context.Context, project string, since, until time.Time) (*Stats, error)
-	// Prune removes entries by the retention rule and says how many.
-	Prune(ctx context.Context, r Retention) (int, error)
+// List returns a page of the records visible in the scope.
+func (r *Records) List(ctx context.Context, s Scope, collection string, q Query) (*Page, error) {
+	if err := r.check(s, collection, true); err != nil {
+		return nil, err
+	}
+	if err := checkQuery(&q); err != nil {
+		return nil, fmt.Errorf("records %s/%s: %w", s.Project, collection, err)
+	}
+	if err := checkListing(&q); err != nil {
+		return nil, fmt.Errorf("records %s/%s: %w", s.Project, collection, err)
+	}
+	p, err := r.d.List(ctx, s, collection, q)
+	if err != nil {
+		return nil, err
+	}
+	if p.Cursor != "" && len(p.Records) > 0 {
+		p.Cursor = cursorAfter(q, p.Records[len(p.Records)-1])
+	} else {
+		p.Cursor = ""
+	}
+	return p, nil
 }
 
-// Driver is what a backend implements. Use it through a Store, which
-// validates arguments and refuses calls after Close before a driver sees them.
-type Driver interface {
-	Projects() Projects
-	Keys() Keys
-	Links() Links
-	Records() Records
-	RequestLog() RequestLog
-	// Close releases the connection. The Store calls it once.
-	Close() error
+// Count returns how many records visible in the scope match the query's
+// Filter, Where and Search (its other fields are ignored).
+func (r *Records) Count(ctx context.Context, s Scope, collection string, q Query) (int, error) {
+	if err := r.check(s, collection, true); err != nil {
+		return 0, err
+	}
+	if err := checkQuery(&q); err != nil {
+		return 0, fmt.Errorf("records %s/%s: %w", s.Project, collection, err)
+	}
+	return r.d.Count(ctx, s, collection, Query{Filter: q.Filter, Where: q.Where, Search: q.Search})
+}
+
+// Reset removes a collection (every collection when collection is
+// empty). In the base scope it removes base data and every session's
+// overlay of it; in a session it drops only that session's overlay, so
+// the session sees base data again.
+func (r *Records) Reset(ctx context.Context, s Scope, collection string) error {
+	if err := r.check(s, collection, false); err != nil {
+		return err
+	}
+	return r.d.Reset(ctx, s, collection)
+}
+
+// DeleteSession drops everything a session wrote in the project.
+func (r *Records) DeleteSession(ctx context.Context, project, session string) error {
+	if err := r.check(Scope{Project: project}, "", false); err != nil {
+		return err
+	}
+	if session == "" {
+		return invalid("records: project %q: delete session: empty session", project)
+	}
+	return r.d.DeleteSession(ctx, project, session)
 }

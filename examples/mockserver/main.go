@@ -64,7 +64,8 @@ import (
 	"github.com/mockapi-go/mockapi/openapi"
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
-	"github.com/mockapi-go/mockapi/store/sqlstore"
+	"github.com/mockapi-go/mockapi/store/sqlstore/postgres"
+	"github.com/mockapi-go/mockapi/store/sqlstore/sqlite"
 )
 
 //go:embed sample.yaml
@@ -327,12 +328,17 @@ func putDefault(ctx context.Context, server *mockapi.Server, location string, vi
 const memoryLogEntries = 10_000
 
 // openStore opens the store a DSN names: "memory" or "" for the in-memory
-// store, otherwise sqlstore.Open (sqlite:PATH, file:PATH, postgres://...).
+// store, postgres:// or postgresql:// for PostgreSQL, otherwise SQLite
+// (sqlite:PATH, file:PATH).
 func openStore(ctx context.Context, dsn string) (*store.Store, error) {
-	if dsn == "" || dsn == "memory" {
+	switch {
+	case dsn == "" || dsn == "memory":
 		return memory.New(), nil
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return postgres.Open(ctx, dsn)
+	default:
+		return sqlite.Open(ctx, dsn)
 	}
-	return sqlstore.Open(ctx, dsn)
 }
 
 // readSpec reads the description's bytes from a file or an http(s) URL, as

@@ -4,6 +4,15 @@
 //
 //	s := memory.New()
 //	defer s.Close()
+//
+// New starts no goroutine: a Store that never records a key's use needs
+// no Close. The first Keys.Touch starts the goroutine that writes
+// last-used times, which Close stops; closing twice is harmless.
+//
+// # Compatibility
+//
+// New and NewDriver keep their signatures through v1; the driver keeps
+// passing store/storetest.
 package memory
 
 import (
@@ -16,6 +25,7 @@ import (
 	"time"
 
 	"github.com/mockapi-go/mockapi/store"
+	"github.com/mockapi-go/mockapi/store/driver"
 )
 
 // New returns an empty in-memory Store.
@@ -24,8 +34,8 @@ func New(opts ...store.Option) *store.Store {
 }
 
 // NewDriver returns an empty in-memory driver, for wrapping with store.New.
-func NewDriver() store.Driver {
-	d := &driver{
+func NewDriver() driver.Driver {
+	d := &backend{
 		keys:    &keys{byID: map[string]*store.Key{}, byHash: map[string]string{}},
 		links:   &links{byID: map[string]*store.Link{}, byHash: map[string]string{}},
 		records: &records{colls: map[collKey]*coll{}},
@@ -35,7 +45,7 @@ func NewDriver() store.Driver {
 	return d
 }
 
-type driver struct {
+type backend struct {
 	projects *projects
 	keys     *keys
 	links    *links
@@ -43,15 +53,15 @@ type driver struct {
 	log      *requestLog
 }
 
-func (d *driver) Projects() store.Projects     { return d.projects }
-func (d *driver) Keys() store.Keys             { return d.keys }
-func (d *driver) Links() store.Links           { return d.links }
-func (d *driver) Records() store.Records       { return d.records }
-func (d *driver) RequestLog() store.RequestLog { return d.log }
-func (d *driver) Close() error                 { return nil }
+func (d *backend) Projects() driver.Projects     { return d.projects }
+func (d *backend) Keys() driver.Keys             { return d.keys }
+func (d *backend) Links() driver.Links           { return d.links }
+func (d *backend) Records() driver.Records       { return d.records }
+func (d *backend) RequestLog() driver.RequestLog { return d.log }
+func (d *backend) Close() error                  { return nil }
 
 // SetClock makes records stamp their times from now.
-func (d *driver) SetClock(now func() time.Time) { d.records.clock.Store(&now) }
+func (d *backend) SetClock(now func() time.Time) { d.records.clock.Store(&now) }
 
 func notFound(what, id string) error { return fmt.Errorf("%s %q: %w", what, id, store.ErrNotFound) }
 func conflict(what, id string) error { return fmt.Errorf("%s %q: %w", what, id, store.ErrConflict) }
@@ -507,11 +517,11 @@ func (rl *requestLog) Prune(_ context.Context, r store.Retention) (int, error) {
 }
 
 var (
-	_ store.Driver      = (*driver)(nil)
-	_ store.ClockSetter = (*driver)(nil)
-	_ store.Projects    = (*projects)(nil)
-	_ store.Keys        = (*keys)(nil)
-	_ store.Links       = (*links)(nil)
-	_ store.Records     = (*records)(nil)
-	_ store.RequestLog  = (*requestLog)(nil)
+	_ driver.Driver      = (*backend)(nil)
+	_ driver.ClockSetter = (*backend)(nil)
+	_ driver.Projects    = (*projects)(nil)
+	_ driver.Keys        = (*keys)(nil)
+	_ driver.Links       = (*links)(nil)
+	_ driver.Records     = (*records)(nil)
+	_ driver.RequestLog  = (*requestLog)(nil)
 )

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mockapi-go/mockapi/store"
+	"github.com/mockapi-go/mockapi/store/driver"
 )
 
 type collKey struct{ project, collection, session string }
@@ -145,7 +146,7 @@ func (rs *records) Patch(_ context.Context, s store.Scope, collection, id string
 	if r == nil {
 		return nil, recNotFound(s, collection, id)
 	}
-	data, err := store.MergePatch(r.Data, patch)
+	data, err := driver.MergePatch(r.Data, patch)
 	if err != nil {
 		return nil, err
 	}
@@ -261,9 +262,9 @@ func (rs *records) walk(s store.Scope, collection, after string, desc bool, fn f
 // id, so an unselective page costs O(page) (plus Offset). A listing sorted
 // by a field collects and sorts every matching record: O(n log n) per page.
 func (rs *records) List(_ context.Context, s store.Scope, collection string, q store.Query) (*store.Page, error) {
-	var after store.Keyset
+	var after driver.Keyset
 	if q.After != "" {
-		k, err := store.ParseKeyset(q.After)
+		k, err := driver.ParseKeyset(q.After)
 		if err != nil {
 			return nil, err
 		}
@@ -296,23 +297,23 @@ func (rs *records) List(_ context.Context, s store.Scope, collection string, q s
 		return p, nil
 	}
 	type keyed struct {
-		key store.SortKey
+		key driver.SortKey
 		r   *rec
 	}
 	var all []keyed
 	rs.walk(s, collection, "", false, func(r *rec) bool {
 		if m.match(r.doc) {
 			v, ok := r.doc[q.SortBy]
-			all = append(all, keyed{store.KeyOf(v, ok), r})
+			all = append(all, keyed{driver.KeyOf(v, ok), r})
 		}
 		return true
 	})
-	order := func(a, b keyed) int { return store.Order(a.key, a.r.ID, b.key, b.r.ID, q.Descending) }
+	order := func(a, b keyed) int { return driver.Order(a.key, a.r.ID, b.key, b.r.ID, q.Descending) }
 	slices.SortFunc(all, order)
 	i := 0
 	if q.After != "" {
-		i, _ = slices.BinarySearchFunc(all, after, func(a keyed, k store.Keyset) int {
-			return store.Order(a.key, a.r.ID, k.Key, k.ID, q.Descending)
+		i, _ = slices.BinarySearchFunc(all, after, func(a keyed, k driver.Keyset) int {
+			return driver.Order(a.key, a.r.ID, k.Key, k.ID, q.Descending)
 		})
 		if i < len(all) && all[i].r.ID == after.ID {
 			i++

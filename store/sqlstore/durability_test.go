@@ -15,7 +15,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mockapi-go/mockapi/store"
-	"github.com/mockapi-go/mockapi/store/sqlstore"
 )
 
 const durabilityChild = "MOCKAPI_DURABILITY_CHILD"
@@ -47,7 +46,7 @@ func TestDurability(t *testing.T) {
 	_ = cmd.Wait()
 	require.Equal(t, acks-1, acked, "the writer acknowledged %d writes", acked+1)
 
-	s, err := sqlstore.Open(t.Context(), dsn)
+	s, err := open(t.Context(), dsn)
 	require.NoError(t, err)
 	defer s.Close()
 	for i := 0; i <= acked; i++ {
@@ -58,7 +57,7 @@ func TestDurability(t *testing.T) {
 
 // writeForever creates records and acknowledges each on stdout until killed.
 func writeForever(dsn string) {
-	s, err := sqlstore.Open(context.Background(), dsn)
+	s, err := open(context.Background(), dsn)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

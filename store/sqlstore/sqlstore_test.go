@@ -12,19 +12,30 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/sqlstore"
+	"github.com/mockapi-go/mockapi/store/sqlstore/postgres"
+	"github.com/mockapi-go/mockapi/store/sqlstore/sqlite"
 	"github.com/mockapi-go/mockapi/store/storetest"
 )
+
+// open opens the DSN with the dialect package it names.
+func open(ctx context.Context, dsn string, opts ...store.Option) (*store.Store, error) {
+	if strings.HasPrefix(dsn, "postgres") {
+		return postgres.Open(ctx, dsn, sqlstore.WithStore(opts...))
+	}
+	return sqlite.Open(ctx, dsn, sqlstore.WithStore(opts...))
+}
 
 // sqliteHarness makes a database file per test.
 var sqliteHarness = storetest.Harness{
 	NewDatabase: func(t testing.TB) storetest.Opener {
 		dsn := "sqlite:" + filepath.Join(t.TempDir(), "state.db")
 		return func(t testing.TB, opts ...store.Option) *store.Store {
-			s, err := sqlstore.Open(context.Background(), dsn, opts...)
+			s, err := open(context.Background(), dsn, opts...)
 			require.NoError(t, err)
 			return s
 		}
@@ -52,7 +63,7 @@ func postgresHarness(t *testing.T) storetest.Harness {
 		NewDatabase: func(t testing.TB) storetest.Opener {
 			dsn := storetest.PostgresSchema(t, base)
 			return func(t testing.TB, opts ...store.Option) *store.Store {
-				s, err := sqlstore.Open(context.Background(), dsn, opts...)
+				s, err := open(context.Background(), dsn, opts...)
 				require.NoError(t, err)
 				return s
 			}
@@ -81,7 +92,7 @@ func TestConcurrentStart(t *testing.T) {
 			errs := make([]error, 8)
 			for i := range errs {
 				wg.Go(func() {
-					s, err := sqlstore.Open(t.Context(), dsn)
+					s, err := open(t.Context(), dsn)
 					if err == nil {
 						err = s.Close()
 					}
@@ -110,14 +121,88 @@ func rawDSN(dsn string) string {
 	return dsn
 }
 
+// Each dialect package opens only its own DSNs; the other's is ErrInvalid.
 func TestOpenDSN(t *testing.T) {
-	for _, dsn := range []string{"", "mysql://x", "/tmp/x.db", "postgres:/nope"} {
-		_, err := sqlstore.Open(t.Context(), dsn)
-		require.ErrorIs(t, err, store.ErrInvalid, dsn)
+	for _, tc := range []struct {
+		name string
+		open func(ctx context.Context, dsn string, opts ...sqlstore.Option) (*store.Store, error)
+		dsn  string
+	}{
+		{"sqlite empty", sqlite.Open, ""},
+		{"sqlite mysql", sqlite.Open, "mysql://x"},
+		{"sqlite postgres", sqlite.Open, "postgres://u@h/db"},
+		{"postgres empty", postgres.Open, ""},
+		{"postgres mysql", postgres.Open, "mysql://x"},
+		{"postgres path", postgres.Open, "/tmp/x.db"},
+		{"postgres sqlite", postgres.Open, "sqlite:/tmp/x.db"},
+		{"postgres no slashes", postgres.Open, "postgres:/nope"},
+	} {
+		_, err := tc.open(t.Context(), tc.dsn)
+		require.ErrorIs(t, err, store.ErrInvalid, tc.name)
 	}
-	s, err := sqlstore.Open(t.Context(), "file:"+filepath.Join(t.TempDir(), "f.db"))
-	require.NoError(t, err, "file: DSNs are SQLite")
-	require.NoError(t, s.Close())
+	for _, dsn := range []string{"file:" + filepath.Join(t.TempDir(), "f.db"), filepath.Join(t.TempDir(), "bare.db")} {
+		s, err := sqlite.Open(t.Context(), dsn)
+		require.NoError(t, err, dsn)
+		require.NoError(t, s.Close())
+	}
+}
+
+// A caller's own *sql.DB: New migrates it unless told not to, and Migrate
+// does it for callers who migrate themselves.
+func TestNewOwnDB(t *testing.T) {
+	type dialect struct {
+		new     func(ctx context.Context, db *sql.DB, opts ...sqlstore.Option) (*store.Store, error)
+		migrate func(ctx context.Context, db *sql.DB) error
+		db      func(t *testing.T) *sql.DB
+	}
+	dialects := map[string]dialect{
+		"SQLite": {sqlite.New, sqlite.Migrate, func(t *testing.T) *sql.DB {
+			db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "own.db")+"?_pragma=busy_timeout(10000)")
+			require.NoError(t, err)
+			return db
+		}},
+		"Postgres": {postgres.New, postgres.Migrate, func(t *testing.T) *sql.DB {
+			db, err := sql.Open("pgx", storetest.PostgresSchema(t, postgresDSN(t)))
+			require.NoError(t, err)
+			return db
+		}},
+	}
+	for name, d := range dialects {
+		t.Run(name, func(t *testing.T) {
+			scope := store.Scope{Project: "p"}
+			for _, tc := range []struct {
+				name       string
+				migrate    bool // the caller runs Migrate first
+				skip       bool // New is told not to migrate
+				wantSchema bool
+			}{
+				{"New migrates", false, false, true},
+				{"without migrate", false, true, false},
+				{"caller migrates", true, true, true},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					db := d.db(t)
+					if tc.migrate {
+						require.NoError(t, d.migrate(t.Context(), db))
+					}
+					var opts []sqlstore.Option
+					if tc.skip {
+						opts = append(opts, sqlstore.WithoutMigrate())
+					}
+					s, err := d.new(t.Context(), db, append(opts, sqlstore.WithStore(store.WithTouchInterval(0)))...)
+					require.NoError(t, err)
+					_, err = s.Records().Create(t.Context(), scope, "pets", "1", []byte(`{"name":"Rex"}`))
+					if tc.wantSchema {
+						assert.NoError(t, err)
+					} else {
+						assert.Error(t, err, "no tables without a migration")
+					}
+					require.NoError(t, s.Close())
+					require.Error(t, db.Ping(), "closing the Store closes the caller's pool")
+				})
+			}
+		})
+	}
 }
 
 func BenchmarkSQLite(b *testing.B) {
@@ -130,7 +215,7 @@ func BenchmarkPostgres(b *testing.B) {
 		NewDatabase: func(t testing.TB) storetest.Opener {
 			dsn := storetest.PostgresSchema(t, base)
 			return func(t testing.TB, opts ...store.Option) *store.Store {
-				s, err := sqlstore.Open(context.Background(), dsn, opts...)
+				s, err := open(context.Background(), dsn, opts...)
 				require.NoError(t, err)
 				return s
 			}
@@ -143,7 +228,7 @@ func BenchmarkPostgres(b *testing.B) {
 // error carries no raw database message that a handler might show.
 func TestPostgresUnstorableIsInvalid(t *testing.T) {
 	dsn := storetest.PostgresSchema(t, postgresDSN(t))
-	s, err := sqlstore.Open(context.Background(), dsn)
+	s, err := open(context.Background(), dsn)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	for _, tc := range []struct {
@@ -177,7 +262,7 @@ func TestPoolBound(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			dsn := dsn(t)
-			s, err := sqlstore.Open(t.Context(), dsn)
+			s, err := open(t.Context(), dsn)
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = s.Close() })
 			scope := store.Scope{Project: "p"}
@@ -244,10 +329,10 @@ func TestPoolBound(t *testing.T) {
 func TestOpenPoolSettings(t *testing.T) {
 	dir := t.TempDir()
 	for _, bad := range []string{"pool_max_conns=0", "pool_max_conns=x", "pool_max_conn_idle_time=soon", "pool_max_conn_lifetime=-1s"} {
-		_, err := sqlstore.Open(t.Context(), "sqlite:"+filepath.Join(dir, "bad.db")+"?"+bad)
+		_, err := open(t.Context(), "sqlite:"+filepath.Join(dir, "bad.db")+"?"+bad)
 		require.ErrorIs(t, err, store.ErrInvalid, bad)
 	}
-	s, err := sqlstore.Open(t.Context(), "sqlite:"+filepath.Join(dir, "ok.db")+"?pool_max_conns=3&pool_max_conn_idle_time=1m&pool_max_conn_lifetime=1h")
+	s, err := open(t.Context(), "sqlite:"+filepath.Join(dir, "ok.db")+"?pool_max_conns=3&pool_max_conn_idle_time=1m&pool_max_conn_lifetime=1h")
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 }
@@ -256,7 +341,7 @@ func TestOpenPoolSettings(t *testing.T) {
 // records when it is migrated.
 func TestMigrateCounts(t *testing.T) {
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "state.db")
-	s, err := sqlstore.Open(t.Context(), dsn)
+	s, err := open(t.Context(), dsn)
 	require.NoError(t, err)
 	scope := store.Scope{Project: "p"}
 	for range 3 {
@@ -272,7 +357,7 @@ func TestMigrateCounts(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 
-	s, err = sqlstore.Open(t.Context(), dsn)
+	s, err = open(t.Context(), dsn)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	n, err := s.Records().Count(t.Context(), scope, "pets", store.Query{})
@@ -283,7 +368,7 @@ func TestMigrateCounts(t *testing.T) {
 // A call whose deadline passes while it waits for a connection fails with
 // ErrUnavailable, which servers answer with 503 and Retry-After.
 func TestPoolWaitIsUnavailable(t *testing.T) {
-	s, err := sqlstore.Open(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "state.db")+"?pool_max_conns=1")
+	s, err := open(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "state.db")+"?pool_max_conns=1")
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	scope := store.Scope{Project: "p"}

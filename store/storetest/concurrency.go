@@ -198,7 +198,7 @@ func testClosed(t *testing.T, h Harness) {
 	require.NoError(t, s.Projects().Create(ctx(t), p))
 	require.NoError(t, s.Keys().Touch(ctx(t), "k", time.Now()))
 	require.NoError(t, s.Close())
-	assert.ErrorIs(t, s.Close(), store.ErrClosed, "closing twice")
+	assert.NoError(t, s.Close(), "closing twice does nothing")
 	for name, call := range map[string]func() error{
 		"projects": func() error { _, err := s.Projects().Get(ctx(t), p.ID); return err },
 		"keys":     func() error { _, err := s.Keys().Lookup(ctx(t), "h"); return err },

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mockapi-go/mockapi/store"
+	"github.com/mockapi-go/mockapi/store/driver"
 )
 
 // queryData is the collection the query tests select from: numbers,
@@ -38,7 +39,7 @@ const decoy = `{"n":2,"s":"apple Banana e","b":true,"v":1,"z":null,"u":"ünï","
 // base decoys replaced by the session, records only the session created,
 // and base decoys the session deleted (tombstones). Another session's
 // writes must not show.
-func seedQueryData(t *testing.T, r store.Records, sc store.Scope) {
+func seedQueryData(t *testing.T, r *store.Records, sc store.Scope) {
 	t.Helper()
 	if sc.Session == "" {
 		for _, d := range queryData {
@@ -114,7 +115,7 @@ func testQueries(t *testing.T, h Harness) {
 
 // selects checks that the query selects want (in that order), whether
 // listed in one page or in pages of 1 and 3 records, and that Count agrees.
-func selects(t *testing.T, r store.Records, sc store.Scope, q store.Query, want []string) {
+func selects(t *testing.T, r *store.Records, sc store.Scope, q store.Query, want []string) {
 	t.Helper()
 	q.Limit = 1000
 	got, pages := listAll(t, r, sc, "q", q, false)
@@ -135,7 +136,7 @@ func allBut(ids ...string) []string {
 	return slices.DeleteFunc([]string{"a", "b", "c", "d", "e", "f", "g", "h"}, func(id string) bool { return slices.Contains(ids, id) })
 }
 
-func testWhere(t *testing.T, r store.Records, sc store.Scope) {
+func testWhere(t *testing.T, r *store.Records, sc store.Scope) {
 	all := allBut()
 	for _, tc := range []struct {
 		name   string
@@ -216,7 +217,7 @@ func testWhere(t *testing.T, r store.Records, sc store.Scope) {
 	}
 }
 
-func testSearch(t *testing.T, r store.Records, sc store.Scope) {
+func testSearch(t *testing.T, r *store.Records, sc store.Scope) {
 	for _, tc := range []struct {
 		search string
 		where  []store.Condition
@@ -244,7 +245,7 @@ func testSearch(t *testing.T, r store.Records, sc store.Scope) {
 	}
 }
 
-func testSort(t *testing.T, r store.Records, sc store.Scope) {
+func testSort(t *testing.T, r *store.Records, sc store.Scope) {
 	for _, tc := range []struct {
 		name string
 		q    store.Query
@@ -270,7 +271,7 @@ func testSort(t *testing.T, r store.Records, sc store.Scope) {
 	}
 }
 
-func testOffset(t *testing.T, r store.Records, sc store.Scope) {
+func testOffset(t *testing.T, r *store.Records, sc store.Scope) {
 	for _, tc := range []struct {
 		name string
 		q    store.Query
@@ -330,11 +331,11 @@ func testInsertBetweenPages(t *testing.T, h Harness, sc store.Scope) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := h.open(t)
 			r := s.Records()
-			key := func(rec *store.Record) store.SortKey {
+			key := func(rec *store.Record) driver.SortKey {
 				if tc.q.SortBy == "" {
-					return store.SortKey{}
+					return driver.SortKey{}
 				}
-				return store.KeyOfData(rec.Data, tc.q.SortBy)
+				return driver.KeyOfData(rec.Data, tc.q.SortBy)
 			}
 			mk := func(sc store.Scope, id string, n int) *store.Record {
 				t.Helper()
@@ -372,7 +373,7 @@ func testInsertBetweenPages(t *testing.T, h Harness, sc store.Scope) {
 				require.Less(t, page, 50, "listing does not end")
 				last := p.Records[len(p.Records)-1]
 				lk := key(last)
-				n := int(store.KeyOfData(last.Data, "n").Num)
+				n := int(driver.KeyOfData(last.Data, "n").Num)
 				for _, c := range []struct {
 					id string
 					n  int
@@ -383,7 +384,7 @@ func testInsertBetweenPages(t *testing.T, h Harness, sc store.Scope) {
 					{fmt.Sprintf("r000-%d", page), -1},
 				} {
 					rec := mk(sc, c.id, c.n)
-					ahead[c.id] = store.Order(key(rec), rec.ID, lk, last.ID, tc.q.Descending) > 0
+					ahead[c.id] = driver.Order(key(rec), rec.ID, lk, last.ID, tc.q.Descending) > 0
 				}
 				q.After = p.Cursor
 			}
@@ -395,7 +396,7 @@ func testInsertBetweenPages(t *testing.T, h Harness, sc store.Scope) {
 				byID[rec.ID] = rec
 			}
 			assert.True(t, slices.IsSortedFunc(listed, func(a, b string) int {
-				return store.Order(key(byID[a]), a, key(byID[b]), b, tc.q.Descending)
+				return driver.Order(key(byID[a]), a, key(byID[b]), b, tc.q.Descending)
 			}), "listed in order: %v", listed)
 			seen := map[string]int{}
 			for _, id := range listed {

@@ -401,7 +401,7 @@ func every(s []string, start, step int) []string {
 }
 
 // listAll pages through a listing and returns the ids and the page count.
-func listAll(t *testing.T, r store.Records, sc store.Scope, coll string, q store.Query, onePage bool) ([]string, int) {
+func listAll(t *testing.T, r *store.Records, sc store.Scope, coll string, q store.Query, onePage bool) ([]string, int) {
 	t.Helper()
 	var got []string
 	pages := 0
@@ -421,19 +421,19 @@ func listAll(t *testing.T, r store.Records, sc store.Scope, coll string, q store
 	}
 }
 
-func ids(t *testing.T, r store.Records, sc store.Scope, q store.Query) []string {
+func ids(t *testing.T, r *store.Records, sc store.Scope, q store.Query) []string {
 	t.Helper()
 	got, _ := listAll(t, r, sc, "pets", q, true)
 	return got
 }
 
-func pagedIDs(t *testing.T, r store.Records, sc store.Scope, limit int) []string {
+func pagedIDs(t *testing.T, r *store.Records, sc store.Scope, limit int) []string {
 	t.Helper()
 	got, _ := listAll(t, r, sc, "pets", store.Query{Limit: limit}, false)
 	return got
 }
 
-func count(t *testing.T, r store.Records, sc store.Scope, coll string) int {
+func count(t *testing.T, r *store.Records, sc store.Scope, coll string) int {
 	t.Helper()
 	n, err := r.Count(ctx(t), sc, coll, store.Query{})
 	require.NoError(t, err)

@@ -9,6 +9,13 @@
 //			return func(t testing.TB, opts ...store.Option) *store.Store { return memory.New(opts...) }
 //		}})
 //	}
+//
+// # Compatibility
+//
+// Run, Harness, Opener and PostgresSchema keep their signatures through
+// v1. The suite itself grows with every behaviour added to package store,
+// so a backend outside this module that passes it today may fail a newer
+// one, as store/driver's interfaces may grow.
 package storetest
 
 import (

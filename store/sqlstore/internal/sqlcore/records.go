@@ -1,4 +1,4 @@
-package sqlstore
+package sqlcore
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/mockapi-go/mockapi/store"
+	"github.com/mockapi-go/mockapi/store/driver"
 )
 
 // Records live in one table keyed by (project, collection, session, id):
@@ -174,7 +175,7 @@ func (r *records) Replace(ctx context.Context, s store.Scope, collection, id str
 }
 
 func (r *records) Patch(ctx context.Context, s store.Scope, collection, id string, patch json.RawMessage) (*store.Record, error) {
-	return r.update(ctx, s, collection, id, func(doc json.RawMessage) (json.RawMessage, error) { return store.MergePatch(doc, patch) })
+	return r.update(ctx, s, collection, id, func(doc json.RawMessage) (json.RawMessage, error) { return driver.MergePatch(doc, patch) })
 }
 
 func (r *records) Update(ctx context.Context, s store.Scope, collection, id string, change func(json.RawMessage) (json.RawMessage, error)) (*store.Record, error) {
@@ -223,9 +224,9 @@ func (r *records) Delete(ctx context.Context, s store.Scope, collection, id stri
 }
 
 func (r *records) List(ctx context.Context, s store.Scope, collection string, q store.Query) (*store.Page, error) {
-	var after *store.Keyset
+	var after *driver.Keyset
 	if q.After != "" {
-		k, err := store.ParseKeyset(q.After)
+		k, err := driver.ParseKeyset(q.After)
 		if err != nil {
 			return nil, err
 		}

@@ -1,4 +1,4 @@
-package sqlstore
+package sqlcore
 
 import (
 	"context"
@@ -8,8 +8,8 @@ import (
 
 // migrations are the schema versions in order; migration i is version i+1.
 // Never edit one that has shipped: append a new one.
-var migrations = []func(d *dialect) []string{
-	func(d *dialect) []string {
+var migrations = []func(d *Dialect) []string{
+	func(d *Dialect) []string {
 		return []string{
 			`CREATE TABLE projects (
 				id TEXT PRIMARY KEY,
@@ -75,8 +75,8 @@ var migrations = []func(d *dialect) []string{
 			`CREATE INDEX request_log_time ON request_log (time)`,
 		}
 	},
-	func(d *dialect) []string {
-		if d.name != "postgres" {
+	func(d *Dialect) []string {
+		if d.Name != "postgres" {
 			return nil // SQLite cannot index a JSON field named by a bind parameter
 		}
 		// Equality conditions on record fields are containment (@>)
@@ -84,7 +84,7 @@ var migrations = []func(d *dialect) []string{
 		// index update (batched by GIN's pending list).
 		return []string{`CREATE INDEX records_data ON records USING GIN (data jsonb_path_ops)`}
 	},
-	func(d *dialect) []string {
+	func(d *Dialect) []string {
 		// The number of base records per collection, kept by every write
 		// in its own transaction, so that an unfiltered Count (the total
 		// of every list page) reads one row instead of the collection.
@@ -113,7 +113,7 @@ func migrate(ctx context.Context, db *db) error {
 		return fmt.Errorf("migrate: begin: %w", err)
 	}
 	defer tx.Rollback()
-	if db.d == postgresDialect {
+	if db.d == Postgres {
 		// Any constant will do, as long as every mockapi process uses it.
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7283650401)`); err != nil {
 			return fmt.Errorf("migrate: lock: %w", err)

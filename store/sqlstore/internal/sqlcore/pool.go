@@ -1,10 +1,7 @@
-package sqlstore
+package sqlcore
 
 import (
-	"context"
 	"database/sql"
-	sqldriver "database/sql/driver"
-	"errors"
 	"fmt"
 	"net/url"
 	"runtime"
@@ -12,16 +9,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
-
 	"github.com/mockapi-go/mockapi/store"
 )
 
-// pool is how many connections a store keeps and for how long. A request
+// Pool is how many connections a store keeps and for how long. A request
 // that finds every connection busy waits for one, as long as its context
 // allows; it is never refused because the database is busy.
-type pool struct {
+type Pool struct {
 	maxConns        int           // open connections at most, busy or idle
 	maxConnIdleTime time.Duration // an idle connection is closed after it; 0: never
 	maxConnLifetime time.Duration // a connection is closed after it; 0: never
@@ -34,8 +28,8 @@ const maxDefaultConns = 16
 // defaultPool is a few connections per core: enough to keep the cores
 // busy while others wait on I/O, few enough that several instances share
 // one PostgreSQL server.
-func defaultPool() pool {
-	return pool{
+func defaultPool() Pool {
+	return Pool{
 		maxConns:        min(max(4, 2*runtime.GOMAXPROCS(0)), maxDefaultConns),
 		maxConnIdleTime: 5 * time.Minute,
 	}
@@ -49,9 +43,9 @@ const (
 	paramMaxConnLifetime = "pool_max_conn_lifetime"
 )
 
-// splitPool takes the pool settings out of a DSN's query string and
+// SplitPool takes the pool settings out of a DSN's query string and
 // returns the DSN without them and the pool they set over the default.
-func splitPool(dsn string) (string, pool, error) {
+func SplitPool(dsn string) (string, Pool, error) {
 	p := defaultPool()
 	base, query, ok := strings.Cut(dsn, "?")
 	if !ok {
@@ -86,57 +80,12 @@ func splitPool(dsn string) (string, pool, error) {
 	return base + "?" + q.Encode(), p, nil
 }
 
-// apply bounds a database/sql pool: every connection it may open stays
+// Apply bounds a database/sql pool: every connection it may open stays
 // open while idle, so a burst reuses connections instead of opening new
 // ones (database/sql keeps two idle by default).
-func (p pool) apply(db *sql.DB) {
+func (p Pool) Apply(db *sql.DB) {
 	db.SetMaxOpenConns(p.maxConns)
 	db.SetMaxIdleConns(p.maxConns)
 	db.SetConnMaxIdleTime(p.maxConnIdleTime)
 	db.SetConnMaxLifetime(p.maxConnLifetime)
-}
-
-// openPostgres opens a pgx pool whose connector waits, within the
-// caller's context, while the server refuses connections for want of
-// slots (too many clients, starting up), instead of failing the request.
-func openPostgres(dsn string) (*sql.DB, error) {
-	cfg, err := pgx.ParseConfig(dsn)
-	if err != nil {
-		// pgx leaves the password out of its parse errors.
-		return nil, fmt.Errorf("sqlstore: postgres DSN: %w (%v)", store.ErrInvalid, err)
-	}
-	return sql.OpenDB(retryConnector{stdlib.GetConnector(*cfg)}), nil
-}
-
-// retryConnector retries a connection the server refused for a reason
-// that passes (see refusedForNow) with a growing pause, up to a second,
-// until the context ends.
-type retryConnector struct{ sqldriver.Connector }
-
-func (c retryConnector) Connect(ctx context.Context) (sqldriver.Conn, error) {
-	pause := 10 * time.Millisecond
-	for {
-		conn, err := c.Connector.Connect(ctx)
-		if err == nil || !refusedForNow(err) {
-			return conn, err
-		}
-		t := time.NewTimer(pause)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, errors.Join(ctx.Err(), err)
-		case <-t.C:
-		}
-		pause = min(2*pause, time.Second)
-	}
-}
-
-// refusedForNow reports a connection refused for a reason that passes:
-// too many connections (53300), the server starting or stopping (57P03).
-func refusedForNow(err error) bool {
-	switch pgCode(err) {
-	case "53300", "57P03", "53000":
-		return true
-	}
-	return false
 }

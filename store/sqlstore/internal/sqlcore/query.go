@@ -1,16 +1,14 @@
-package sqlstore
+package sqlcore
 
 import (
-	sqldriver "database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 
-	"modernc.org/sqlite"
-
 	"github.com/mockapi-go/mockapi/store"
+	"github.com/mockapi-go/mockapi/store/driver"
 )
 
 // Selecting and sorting records by their JSON fields happens in SQL: SQLite
@@ -18,20 +16,9 @@ import (
 // which a JSON path cannot name) and json_tree; PostgreSQL jsonb ->, ->>,
 // jsonb_typeof and jsonb_path_query. Field names and values are always
 // bind parameters. Case-insensitive matching lower-cases both sides: on
-// SQLite with mockapi_lower (Go's strings.ToLower, registered below), on
+// SQLite with mockapi_lower (Go's strings.ToLower, registered by package
+// sqlite), on
 // PostgreSQL with lower(), which folds by the database's LC_CTYPE.
-
-func init() {
-	sqlite.MustRegisterDeterministicScalarFunction("mockapi_lower", 1, func(_ *sqlite.FunctionContext, args []sqldriver.Value) (sqldriver.Value, error) {
-		switch v := args[0].(type) {
-		case string:
-			return strings.ToLower(v), nil
-		case []byte:
-			return strings.ToLower(string(v)), nil
-		}
-		return args[0], nil
-	})
-}
 
 // sqlb builds a statement and its arguments together, so that the ?
 // placeholders and the arguments stay in the same order.
@@ -47,14 +34,14 @@ func (b *sqlb) w(s string, args ...any) *sqlb {
 }
 
 // sortCols are the columns a sorted listing orders by: the sort key of
-// store.SortKey (rank, number, string) and the id.
+// driver.SortKey (rank, number, string) and the id.
 const sortCols = "rk, nk, sk, id"
 
 // typ writes the JSON type of a top-level field of data, in the dialect's
 // names (NULL when the field is missing).
 func (r *records) typ(b *sqlb, field string) {
 	switch {
-	case r.db.d == postgresDialect:
+	case r.db.d == Postgres:
 		b.w("jsonb_typeof(data -> ?::text)", field)
 	case strings.Contains(field, `"`):
 		b.w("(SELECT type FROM json_each(data) WHERE key = ?)", field)
@@ -67,7 +54,7 @@ func (r *records) typ(b *sqlb, field string) {
 // (text, integer or real, 0 or 1 for booleans), for PostgreSQL ->>'s text.
 func (r *records) val(b *sqlb, field string) {
 	switch {
-	case r.db.d == postgresDialect:
+	case r.db.d == Postgres:
 		b.w("(data ->> ?::text)", field)
 	case strings.Contains(field, `"`):
 		b.w("(SELECT atom FROM json_each(data) WHERE key = ?)", field)
@@ -81,7 +68,7 @@ func sqlitePath(field string) string { return `$."` + field + `"` }
 
 // cond writes a condition that is true or false, never NULL.
 func (r *records) cond(b *sqlb, c store.Condition) {
-	pg := r.db.d == postgresDialect
+	pg := r.db.d == Postgres
 	if c.Op == store.Ne {
 		b.w("NOT ")
 	}
@@ -163,7 +150,7 @@ func (r *records) other(b *sqlb, c store.Condition, op string, pg bool) {
 // search writes a condition that some string in data, at any depth,
 // contains the text, ignoring case.
 func (r *records) search(b *sqlb, text string) {
-	if r.db.d == postgresDialect {
+	if r.db.d == Postgres {
 		// (No jsonpath filter: db.q would take its ? for a placeholder.)
 		b.w(`EXISTS (SELECT 1 FROM jsonb_path_query(b.data, 'strict $.**') j(v)
 			WHERE jsonb_typeof(j.v) = 'string' AND strpos(lower(j.v #>> '{}'), ?) > 0)`, strings.ToLower(text))
@@ -184,7 +171,7 @@ func (r *records) selection(b *sqlb, q store.Query) {
 		}
 		v, _ := json.Marshal(q.Filter[k])
 		switch {
-		case r.db.d == postgresDialect:
+		case r.db.d == Postgres:
 			b.w("COALESCE(data -> ?::text = ?::jsonb, FALSE)", k, string(v))
 		case strings.Contains(k, `"`):
 			b.w("COALESCE((SELECT json(value) FROM json_each(data) WHERE key = ?) = json(?), FALSE)", k, string(v))
@@ -220,19 +207,19 @@ func scalarCondition(field string, v any) (store.Condition, bool) {
 	return store.Condition{}, false
 }
 
-// sortKey writes the columns rk, nk and sk: the store.SortKey of the
+// sortKey writes the columns rk, nk and sk: the driver.SortKey of the
 // field, with the rank of a missing field lowest when descending so that
 // those records still come last.
 func (r *records) sortKey(b *sqlb, field string, desc bool) {
-	missing := store.RankMissing
+	missing := driver.RankMissing
 	if desc {
 		missing = 0
 	}
 	b.w("CASE ")
 	r.typ(b, field)
-	if r.db.d == postgresDialect {
+	if r.db.d == Postgres {
 		b.w(fmt.Sprintf(` WHEN 'boolean' THEN %d WHEN 'number' THEN %d WHEN 'string' THEN %d WHEN 'array' THEN %d WHEN 'object' THEN %d ELSE %d END AS rk, `,
-			store.RankBool, store.RankNumber, store.RankString, store.RankComposite, store.RankComposite, missing))
+			driver.RankBool, driver.RankNumber, driver.RankString, driver.RankComposite, driver.RankComposite, missing))
 		b.w("CASE ")
 		r.typ(b, field)
 		b.w(" WHEN 'number' THEN ")
@@ -249,7 +236,7 @@ func (r *records) sortKey(b *sqlb, field string, desc bool) {
 	}
 	b.w(fmt.Sprintf(` WHEN 'true' THEN %d WHEN 'false' THEN %d WHEN 'integer' THEN %d WHEN 'real' THEN %d WHEN 'text' THEN %d
 		WHEN 'array' THEN %d WHEN 'object' THEN %d ELSE %d END AS rk, `,
-		store.RankBool, store.RankBool, store.RankNumber, store.RankNumber, store.RankString, store.RankComposite, store.RankComposite, missing))
+		driver.RankBool, driver.RankBool, driver.RankNumber, driver.RankNumber, driver.RankString, driver.RankComposite, driver.RankComposite, missing))
 	b.w("CASE ")
 	r.typ(b, field)
 	b.w(" WHEN 'true' THEN 1 WHEN 'integer' THEN ")
@@ -274,7 +261,7 @@ func (r *records) sortKey(b *sqlb, field string, desc bool) {
 // by a field computes the sort key of every matching record of the
 // collection and sorts them: O(n log n) per page; the keyset only saves
 // returning rows.
-func (r *records) listSQL(b *sqlb, s store.Scope, collection string, q store.Query, after *store.Keyset, limit int) {
+func (r *records) listSQL(b *sqlb, s store.Scope, collection string, q store.Query, after *driver.Keyset, limit int) {
 	sorted := q.SortBy != ""
 	dir, cmpOp := "ASC", ">"
 	if q.Descending {
@@ -312,7 +299,7 @@ func (r *records) listSQL(b *sqlb, s store.Scope, collection string, q store.Que
 			b.w(") p")
 			if after != nil {
 				rank := after.Key.Rank
-				if q.Descending && rank == store.RankMissing {
+				if q.Descending && rank == driver.RankMissing {
 					rank = 0
 				}
 				b.w(" WHERE ("+sortCols+") "+cmpOp+" (?, ?, ?, ?)", rank, after.Key.Num, after.Key.Str, after.ID)

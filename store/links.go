@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"github.com/mockapi-go/mockapi/store/driver"
+	"time"
+)
+
+// Link is a share link: a token that opens one project's mock to
+// visitors, stored as the token's hash. Its fields are documented on
+// driver.Link.
+type Link = driver.Link
+
+// Links stores share links: the type a Store's Links returns, over any
+// backend. It is safe for concurrent use.
+type Links struct {
+	s *Store
+	d driver.Links
+}
+
+// Create stores l. A duplicate ID or Hash is ErrConflict.
+func (l *Links) Create(ctx context.Context, link *Link) error {
+	if err := l.s.check(); err != nil {
+		return err
+	}
+	switch {
+	case link == nil:
+		return invalid("nil link")
+	case ValidProjectID(link.Project) != nil:
+		return fmt.Errorf("link %q: %w", link.ID, ValidProjectID(link.Project))
+	case link.Hash == "":
+		return invalid("link %q: empty hash", link.ID)
+	}
+	if link.ID == "" {
+		link.ID = NewID()
+	}
+	link.CreatedAt = l.s.now()
+	link.RevokedAt = time.Time{}
+	link.ExpiresAt = utc(link.ExpiresAt)
+	return l.d.Create(ctx, link)
+}
+
+// Get returns the link with the id, in any state, or ErrNotFound.
+func (l *Links) Get(ctx context.Context, id string) (*Link, error) {
+	if err := l.s.check(); err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return nil, invalid("empty link id")
+	}
+	return l.d.Get(ctx, id)
+}
+
+// Lookup returns the link with the hash. A revoked or
+// expired link is ErrNotFound.
+func (l *Links) Lookup(ctx context.Context, hash string) (*Link, error) {
+	if err := l.s.check(); err != nil {
+		return nil, err
+	}
+	if hash == "" {
+		return nil, invalid("empty link hash")
+	}
+	link, err := l.d.Lookup(ctx, hash)
+	if err != nil {
+		return nil, err
+	}
+	if !link.Active(l.s.clock()) {
+		return nil, fmt.Errorf("link %s: revoked or expired: %w", link.ID, ErrNotFound)
+	}
+	return link, nil
+}
+
+// List returns the links of a project (all when project is empty),
+// ordered by creation time then id.
+func (l *Links) List(ctx context.Context, project string) ([]*Link, error) {
+	if err := l.s.check(); err != nil {
+		return nil, err
+	}
+	return l.d.List(ctx, project)
+}
+
+// Revoke marks the link revoked at the time; revoking twice keeps the
+// first time.
+func (l *Links) Revoke(ctx context.Context, id string, at time.Time) error {
+	if err := l.s.check(); err != nil {
+		return err
+	}
+	if id == "" || at.IsZero() {
+		return invalid("revoke link %q: empty id or time", id)
+	}
+	return l.d.Revoke(ctx, id, utc(at))
+}
+
+// Regenerate replaces the link's hash and prefix in one step: from its
+// return on, the old token finds nothing. A revoked link is ErrNotFound;
+// a hash already in use is ErrConflict.
+func (l *Links) Regenerate(ctx context.Context, id, hash, prefix string) (*Link, error) {
+	if err := l.s.check(); err != nil {
+		return nil, err
+	}
+	if id == "" || hash == "" {
+		return nil, invalid("regenerate link %q: empty id or hash", id)
+	}
+	return l.d.Regenerate(ctx, id, hash, prefix)
+}

@@ -1,0 +1,174 @@
+// Package postgres is the PostgreSQL store backend, through
+// github.com/jackc/pgx/v5's database/sql driver. Several mock-server
+// instances can share one database: that is how mockapi scales past one
+// machine. It links no SQLite driver; package store/sqlstore describes the
+// behaviour both SQL backends share (pool, listings, migrations).
+//
+//	s, err := postgres.Open(ctx, "postgres://mockapi@db/mockapi?pool_max_conns=8")
+//
+// Statements are prepared once per connection, by pgx's statement cache.
+//
+// A program that opens its own *sql.DB passes it to New. Errors are read
+// by their SQLSTATE, so any driver whose errors report one through a
+// SQLState() string method (pgx's do) maps them to the store's sentinels.
+//
+// # Compatibility
+//
+// Open, New, Migrate and the DSN forms Open accepts keep their meaning
+// through v1, as package store/sqlstore says.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	sqldriver "database/sql/driver"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/mockapi-go/mockapi/store"
+	"github.com/mockapi-go/mockapi/store/driver"
+	"github.com/mockapi-go/mockapi/store/sqlstore"
+	"github.com/mockapi-go/mockapi/store/sqlstore/internal/sqlcore"
+)
+
+func init() {
+	sqlcore.RegisterErrors(sqlcore.Errors{Unique: isUnique, Unavailable: isConnectError, SQLState: sqlState})
+}
+
+// Open connects to the PostgreSQL database the DSN names (postgres://...
+// or postgresql://...; the pool settings of package store/sqlstore are
+// taken out of its query, the rest pass to pgx), migrates its schema
+// unless sqlstore.WithoutMigrate says otherwise, and returns a Store that
+// owns the connection pool.
+func Open(ctx context.Context, dsn string, opts ...sqlstore.Option) (*store.Store, error) {
+	c := config(opts)
+	d, err := openDriver(ctx, dsn, c.SkipMigrate)
+	if err != nil {
+		return nil, err
+	}
+	return store.New(d, c.Store...), nil
+}
+
+// OpenDriver is Open without the portable layer, for wrapping with
+// store.New (the conformance suite does).
+func OpenDriver(ctx context.Context, dsn string, opts ...sqlstore.Option) (driver.Driver, error) {
+	return openDriver(ctx, dsn, config(opts).SkipMigrate)
+}
+
+func openDriver(ctx context.Context, dsn string, skipMigrate bool) (driver.Driver, error) {
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+		return nil, fmt.Errorf("sqlstore: DSN %q: want postgres://: %w", sqlcore.Redact(dsn), store.ErrInvalid)
+	}
+	source, pool, err := sqlcore.SplitPool(dsn)
+	if err != nil {
+		return nil, err
+	}
+	db, err := openPostgres(source)
+	if err != nil {
+		return nil, err
+	}
+	pool.Apply(db)
+	d, err := sqlcore.NewDriver(ctx, db, sqlcore.Postgres, skipMigrate, " "+sqlcore.Redact(dsn))
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// New returns a Store over db, a PostgreSQL pool the caller opened and
+// configures (pgx's stdlib driver, or another whose errors report their
+// SQLSTATE). Unless sqlstore.WithoutMigrate says otherwise, it first
+// migrates the schema. The Store owns db: closing it closes db.
+func New(ctx context.Context, db *sql.DB, opts ...sqlstore.Option) (*store.Store, error) {
+	c := config(opts)
+	d, err := sqlcore.NewDriver(ctx, db, sqlcore.Postgres, c.SkipMigrate, "")
+	if err != nil {
+		return nil, err
+	}
+	return store.New(d, c.Store...), nil
+}
+
+// Migrate migrates the schema of db forward, as Open and New do unless
+// told not to. It holds an advisory lock while it runs, so several
+// processes may run it at once.
+func Migrate(ctx context.Context, db *sql.DB) error {
+	return sqlcore.Migrate(ctx, db, sqlcore.Postgres)
+}
+
+func config(opts []sqlstore.Option) sqlcore.Config {
+	var c sqlcore.Config
+	for _, o := range opts {
+		o(&c)
+	}
+	return c
+}
+
+// sqlState returns the SQLSTATE of a PostgreSQL error, or "".
+func sqlState(err error) string {
+	var se interface{ SQLState() string }
+	if errors.As(err, &se) {
+		return se.SQLState()
+	}
+	return ""
+}
+
+// isUnique reports a unique violation.
+func isUnique(err error) bool { return sqlState(err) == "23505" }
+
+// isConnectError reports a connection pgx could not make.
+func isConnectError(err error) bool {
+	var ce *pgconn.ConnectError
+	return errors.As(err, &ce)
+}
+
+// openPostgres opens a pgx pool whose connector waits, within the
+// caller's context, while the server refuses connections for want of
+// slots (too many clients, starting up), instead of failing the request.
+func openPostgres(dsn string) (*sql.DB, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		// pgx leaves the password out of its parse errors.
+		return nil, fmt.Errorf("sqlstore: postgres DSN: %w (%v)", store.ErrInvalid, err)
+	}
+	return sql.OpenDB(retryConnector{stdlib.GetConnector(*cfg)}), nil
+}
+
+// retryConnector retries a connection the server refused for a reason
+// that passes (see refusedForNow) with a growing pause, up to a second,
+// until the context ends.
+type retryConnector struct{ sqldriver.Connector }
+
+func (c retryConnector) Connect(ctx context.Context) (sqldriver.Conn, error) {
+	pause := 10 * time.Millisecond
+	for {
+		conn, err := c.Connector.Connect(ctx)
+		if err == nil || !refusedForNow(err) {
+			return conn, err
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, errors.Join(ctx.Err(), err)
+		case <-t.C:
+		}
+		pause = min(2*pause, time.Second)
+	}
+}
+
+// refusedForNow reports a connection refused for a reason that passes:
+// too many connections (53300), the server starting or stopping (57P03).
+func refusedForNow(err error) bool {
+	switch sqlState(err) {
+	case "53300", "57P03", "53000":
+		return true
+	}
+	return false
+}
