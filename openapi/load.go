@@ -350,6 +350,8 @@ func load(ctx context.Context, data []byte, file string, loc *url.URL, files fs.
 	}
 	js = nil
 	warmPatterns(ctx, raw.patterns)
+	raw.patterns = nil
+	raw.keepLess()
 
 	// The validation only warns, unless Strict: it runs when the warnings
 	// are first asked for, on the document as kin-openapi read it (indexing

@@ -33,6 +33,17 @@ type rawDoc struct {
 	data []byte
 	// patterns are the schemas' patterns, found by checkRefs.
 	patterns map[string]bool
+	// oneLine: the input was JSON on one line, and data is no longer kept.
+	oneLine bool
+}
+
+// keepLess lets go of the input when lines can be told without it: a
+// minified JSON input has every value on line 1. A Document keeps its
+// rawDoc until its warnings are asked for.
+func (d *rawDoc) keepLess() {
+	if d.node == nil && len(d.data) > 0 && bytes.IndexByte(d.data, '\n') < 0 {
+		d.data, d.oneLine = nil, true
+	}
 }
 
 // looksJSON reports whether data starts like a JSON document.
@@ -216,7 +227,7 @@ func (d *rawDoc) line(pointer string) int {
 		return 0
 	}
 	if d.node == nil {
-		if len(d.data) == 0 {
+		if len(d.data) == 0 && !d.oneLine {
 			return 0
 		}
 		return d.lines([]string{pointer})[0]
@@ -256,13 +267,13 @@ func (d *rawDoc) line(pointer string) int {
 // does, in one pass over a JSON input.
 func (d *rawDoc) lines(pointers []string) []int {
 	out := make([]int, len(pointers))
-	if d.node != nil || len(d.data) == 0 {
+	if d.node != nil || (len(d.data) == 0 && !d.oneLine) {
 		for i, p := range pointers {
 			out[i] = d.line(p)
 		}
 		return out
 	}
-	if bytes.IndexByte(d.data, '\n') < 0 {
+	if d.oneLine || bytes.IndexByte(d.data, '\n') < 0 {
 		// Minified JSON (all of APIs.guru): every value is on line 1.
 		for i, p := range pointers {
 			if p != "" {

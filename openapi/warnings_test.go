@@ -101,3 +101,24 @@ components:
 	assert.NoError(t, s.VisitJSON("bar"))
 	assert.Error(t, s.VisitJSON("foobar"))
 }
+
+// TestWarningLinesInJSON: a warning in a JSON description is located on
+// its line, also in a minified one, whose input the document no longer
+// keeps.
+func TestWarningLinesInJSON(t *testing.T) {
+	pretty := "{\n\"openapi\": \"3.0.3\",\n\"info\": {\"title\": \"t\", \"version\": \"1\"},\n\"paths\": {\n\"/a\": {\"get\": {\"responses\": {\"200\": {}}}}}}"
+	minified := strings.ReplaceAll(pretty, "\n", "")
+	for _, tc := range []struct {
+		name, spec string
+		line       int
+	}{{"pretty", pretty, 5}, {"minified", minified, 1}} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := Parse(context.Background(), []byte(tc.spec))
+			require.NoError(t, err)
+			ws := doc.Warnings()
+			require.Len(t, ws, 1)
+			assert.Equal(t, "/paths/~1a/get", ws[0].Pointer, ws[0].String())
+			assert.Equal(t, tc.line, ws[0].Line)
+		})
+	}
+}
