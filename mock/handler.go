@@ -60,9 +60,10 @@ type Handler struct {
 
 var _ http.Handler = (*Handler)(nil)
 
-// New builds a mock handler for doc. It compiles every operation once:
-// statuses, media types, examples (each checked against its schema) and
-// security requirements.
+// New builds a mock handler for doc. It infers the resource collections;
+// each operation is compiled once, on its first call (or by Warnings):
+// statuses, media types, examples (each checked against its schema before
+// it can be served) and security requirements.
 func New(doc *openapi.Document, opts ...Option) (*Handler, error) {
 	if doc == nil || doc.Kin() == nil {
 		return nil, errors.New("mock: nil document")
