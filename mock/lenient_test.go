@@ -49,3 +49,73 @@ paths:
 		assert.Equal(t, tt.want, rec.Code, "%s: %s", tt.target, rec.Body.String())
 	}
 }
+
+// A path parameter the template does not hold cannot be sent: its absence
+// is the spec's mistake and the request is answered (#15).
+func TestPathParameterMissingFromTemplate(t *testing.T) {
+	const spec = `
+openapi: 3.0.3
+info: {title: weather, version: "1"}
+paths:
+  /alerts:
+    get:
+      parameters:
+        - {name: lat, in: path, required: true, schema: {type: number}}
+        - {name: units, in: query, schema: {type: string, enum: [M, I]}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {ok: {type: boolean}}}
+`
+	doc, err := openapi.Parse(context.Background(), []byte(spec))
+	require.NoError(t, err)
+	h, err := New(doc, WithoutState(), WithSelfCheck())
+	require.NoError(t, err)
+	assert.Equal(t, 200, do(h, "GET", "/alerts", "").Code)
+	assert.Equal(t, 200, do(h, "GET", "/alerts?units=M", "").Code)
+	assert.Equal(t, 400, do(h, "GET", "/alerts?units=X", "").Code, "what the client got wrong is still refused")
+}
+
+// A list operation's own query parameter named like a paging control
+// (page, limit, offset) but not an integer is the API's, not the mock's:
+// a value validation accepted is not refused (#15).
+func TestDeclaredPagingParameterIsTheAPIs(t *testing.T) {
+	const spec = `
+openapi: 3.0.3
+info: {title: orders, version: "1"}
+paths:
+  /orders:
+    get:
+      parameters:
+        - {name: page, in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Order'}}
+  /orders/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Order'}
+components:
+  schemas:
+    Order:
+      type: object
+      properties: {id: {type: string}, total: {type: number}}
+`
+	doc, err := openapi.Parse(context.Background(), []byte(spec))
+	require.NoError(t, err)
+	h, err := New(doc, WithSelfCheck())
+	require.NoError(t, err)
+	assert.Equal(t, 200, do(h, "GET", "/orders?page=content", "").Code)
+	assert.Equal(t, 200, do(h, "GET", "/orders?page=2", "").Code)
+	assert.Equal(t, 400, do(h, "GET", "/orders?_limit=many", "").Code, "an undeclared control is still the mock's to refuse")
+}
