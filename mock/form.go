@@ -110,6 +110,13 @@ func lenientField(p *openapi3.SchemaRef, vs []string) any {
 		if p.Value.Items != nil {
 			items = p.Value.Items
 		}
+		if len(vs) == 1 {
+			// The whole array as one JSON value: [{"id":1},{"id":2}].
+			var whole []any
+			if err := json.Unmarshal([]byte(vs[0]), &whole); err == nil {
+				return whole
+			}
+		}
 		out := make([]any, 0, len(vs))
 		for _, v := range vs {
 			out = append(out, lenientValue(items, v))

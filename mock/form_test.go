@@ -151,6 +151,7 @@ func TestUrlencodedFieldsKinCannotDecode(t *testing.T) {
 		{"array of untyped items", url.Values{"name": {"Rex"}, "participants": {`{"identifier":"+15550100"}`, "x"}}, 201},
 		{"array of objects", url.Values{"name": {"Rex"}, "rules": {`{"id":1}`, `{"id":2}`}}, 201},
 		{"object as JSON", url.Values{"name": {"Rex"}, "details": {`{"fields":[1,"a"]}`}}, 201},
+		{"array of objects as one JSON array", url.Values{"name": {"Rex"}, "rules": {`[{"id":1},{"id":2}]`}}, 201},
 		{"array of objects, wrong item", url.Values{"name": {"Rex"}, "rules": {`{"id":"one"}`}}, 422},
 		{"object, not an object", url.Values{"name": {"Rex"}, "details": {`[1]`}}, 422},
 		{"required field missing", url.Values{"layout": {"grid"}}, 422},
