@@ -119,3 +119,54 @@ components:
 	assert.Equal(t, 200, do(h, "GET", "/orders?page=2", "").Code)
 	assert.Equal(t, 400, do(h, "GET", "/orders?_limit=many", "").Code, "an undeclared control is still the mock's to refuse")
 }
+
+// A response declared under a name that is not a media type ("PDF",
+// "Promotion") is answered with that name as Content-Type, the only one a
+// validator finds it by, whatever the client accepts; a wildcard such as
+// audio/* is answered with a concrete type it covers (#15).
+func TestDeclaredMediaNamesThatAreNotMediaTypes(t *testing.T) {
+	const spec = `
+openapi: 3.0.3
+info: {title: media, version: "1"}
+paths:
+  /report:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            PDF: {schema: {type: string, format: binary}}
+  /promotion:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            Promotion: {example: {id: 1}}
+  /stream:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            audio/*: {schema: {type: string, format: binary}}
+`
+	doc, err := openapi.Parse(context.Background(), []byte(spec))
+	require.NoError(t, err)
+	h, err := New(doc, WithoutState())
+	require.NoError(t, err)
+	tests := []struct {
+		path, accept, want string
+	}{
+		{"/report", "", "PDF"},
+		{"/report", "application/pdf", "PDF"},
+		{"/promotion", "application/json", "Promotion"},
+		{"/stream", "", "audio/mpeg"},
+		{"/stream", "audio/*", "audio/mpeg"},
+	}
+	for _, tt := range tests {
+		rec := do(h, "GET", tt.path, "", "Accept", tt.accept)
+		assert.Equal(t, 200, rec.Code, "%s %s: %s", tt.path, tt.accept, rec.Body.String())
+		assert.Equal(t, tt.want, rec.Header().Get("Content-Type"), "%s %s", tt.path, tt.accept)
+	}
+}
