@@ -158,6 +158,12 @@ func (c *specClient) request(op *openapi.Operation) (*http.Request, bool) {
 				}
 				form := url.Values{}
 				for k, e := range m {
+					if arr, isArr := e.([]any); isArr {
+						for _, item := range arr { // form style, exploded
+							form.Add(k, scalarString(item))
+						}
+						continue
+					}
 					form.Set(k, scalarString(e))
 				}
 				body = []byte(form.Encode())
