@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -340,7 +341,12 @@ func (h *Handler) respondWith(w http.ResponseWriter, r *http.Request, p *opPlan,
 		return f
 	}
 	hdr := w.Header()
+	counts := false
 	for _, hp := range sp.headers {
+		if hp.count && len(sp.media) > 0 {
+			counts = true // set once the body is known
+			continue
+		}
 		if v, ok := h.headerValue(hp, faker()); ok {
 			hdr.Set(hp.name, v)
 		}
@@ -371,6 +377,9 @@ func (h *Handler) respondWith(w http.ResponseWriter, r *http.Request, p *opPlan,
 			problem.Write(w, *pr)
 			return
 		}
+	}
+	if counts {
+		h.countHeaders(hdr, sp.headers, out, faker)
 	}
 	// Fixed values are shared slices: no allocation on the hot path.
 	hdr["Content-Type"] = mp.ctHeader
@@ -439,6 +448,29 @@ func (h *Handler) body(mp *mediaPlan, ctl controls, faker func() *gofakeit.Faker
 		return nil, nil, &pr
 	}
 	return out, nil, nil
+}
+
+// countHeaders sets the headers that count a list's items: to the length
+// of the JSON array the body is, when the header's schema allows it, else
+// to a value of the schema as any header.
+func (h *Handler) countHeaders(hdr http.Header, headers []headerPlan, body []byte, faker func() *gofakeit.Faker) {
+	n, isList := -1, false
+	if b := bytes.TrimLeft(body, " \t\r\n"); len(b) > 0 && b[0] == '[' {
+		var items []json.RawMessage
+		if json.Unmarshal(body, &items) == nil {
+			n, isList = len(items), true
+		}
+	}
+	for _, hp := range headers {
+		if !hp.count {
+			continue
+		}
+		if isList && h.validFor(hp.schema, int64(n)) {
+			hdr.Set(hp.name, strconv.Itoa(n))
+		} else if v, ok := h.headerValue(hp, faker()); ok {
+			hdr.Set(hp.name, v)
+		}
+	}
 }
 
 func (h *Handler) headerValue(hp headerPlan, f *gofakeit.Faker) (string, bool) {

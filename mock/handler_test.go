@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -653,6 +654,66 @@ paths:
 			require.Equal(t, tt.status, rec.Code, rec.Body.String())
 			if tt.status == 200 {
 				assert.Equal(t, "application/json;charset=UTF-8", rec.Header().Get("Content-Type"), "the declared spelling")
+			}
+		})
+	}
+}
+
+// A header that counts a list's items states the length of the array sent,
+// whichever way the array was chosen; other headers are left alone.
+func TestCountHeadersMatchTheList(t *testing.T) {
+	t.Parallel()
+	const spec = `
+openapi: 3.0.3
+info: {title: counts, version: "1"}
+paths:
+  /things:
+    get:
+      responses:
+        "200":
+          description: a page
+          headers:
+            X-Total-Count: {schema: {type: integer, minimum: 0}}
+            X-Result-Count: {schema: {type: integer}}
+            X-Rate-Limit: {schema: {type: integer, minimum: 1000, maximum: 1000}}
+            Total: {schema: {type: integer, maximum: 1}}
+          content:
+            application/json:
+              schema:
+                type: array
+                minItems: 2
+                maxItems: 6
+                items: {type: object, properties: {id: {type: integer}}}
+              examples:
+                empty: {value: []}
+                three: {value: [{id: 1}, {id: 2}, {id: 3}]}
+`
+	doc, err := openapi.Parse(context.Background(), []byte(spec))
+	require.NoError(t, err)
+	h, err := New(doc, WithoutState(), WithSeed(3))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name    string
+		headers []string
+		target  string
+	}{
+		{"first example", nil, "/things"},
+		{"empty example", []string{"Prefer", "example=empty"}, "/things"},
+		{"named example", []string{"Prefer", "example=three"}, "/things"},
+		{"generated", []string{"Prefer", "dynamic=true"}, "/things"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := do(h, "GET", tc.target, "", tc.headers...)
+			require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+			var items []any
+			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &items))
+			n := strconv.Itoa(len(items))
+			assert.Equal(t, n, rec.Header().Get("X-Total-Count"))
+			assert.Equal(t, n, rec.Header().Get("X-Result-Count"))
+			assert.Equal(t, "1000", rec.Header().Get("X-Rate-Limit"), "not a count")
+			if len(items) > 1 {
+				// The schema forbids the length: a value of the schema instead.
+				assert.Regexp(t, `^-?[01]$|^-[0-9]+$`, rec.Header().Get("Total"))
 			}
 		})
 	}

@@ -48,6 +48,29 @@ type headerPlan struct {
 	schema *openapi3.Schema
 	value  any // example, when valid
 	has    bool
+	// count marks a header that states how many items a list holds
+	// (X-Total-Count, X-Result-Count...): a stateless answer sets it to the
+	// length of the array it sends, not to a made-up number.
+	count bool
+}
+
+// countHeaders are the names, lowercased without "x-" and punctuation, of
+// headers that count a list's items.
+var countHeaders = map[string]bool{
+	"totalcount": true, "total": true, "count": true, "resultcount": true,
+	"totalitems": true, "totalresults": true, "itemcount": true, "totalrecords": true,
+}
+
+// isCountHeader reports whether a header named name with schema s counts
+// a list's items.
+func isCountHeader(name string, s *openapi3.Schema) bool {
+	if s == nil || !(s.Type.Is(openapi3.TypeInteger) || s.Type.Is(openapi3.TypeNumber)) {
+		return false
+	}
+	n := strings.ToLower(name)
+	n = strings.TrimPrefix(n, "x-")
+	n = strings.NewReplacer("-", "", "_", "").Replace(n)
+	return countHeaders[n]
 }
 
 type renderKind uint8
@@ -239,6 +262,7 @@ func (h *Handler) buildHeaders(headers openapi3.Headers) []headerPlan {
 		if ex := ref.Value.Example; ex != nil && h.validFor(hp.schema, ex) {
 			hp.value, hp.has = ex, true
 		}
+		hp.count = isCountHeader(n, hp.schema)
 		out = append(out, hp)
 	}
 	return out
