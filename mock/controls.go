@@ -157,6 +157,11 @@ func matches(r mediaRange, mp *mediaPlan) (int, bool) {
 	switch {
 	case r.typ == "*" && r.sub == "*":
 		return 0, true
+	case !strings.Contains(mp.declared, "/"):
+		// Not a media type at all (VTEX declares "Promotion"): no Accept
+		// can name it, so refusing with 406 would make the spec's mistake
+		// the client's (#15). It fits any range, least specifically.
+		return 0, true
 	case r.typ == mp.typ && r.sub == "*":
 		return 1, true
 	case mp.typ == "*" || (mp.typ == r.typ && mp.sub == "*"):

@@ -1180,3 +1180,69 @@ func TestCRUDWithClock(t *testing.T) {
 		})
 	}
 }
+
+// A list of strings is no collection of records: the list stays
+// stateless and answers strings, even beside item operations that return
+// objects; the items stay a resource of their own (#15).
+func TestCRUDListOfStringsStaysStateless(t *testing.T) {
+	const spec = `
+openapi: 3.0.3
+info: {title: names, version: "1"}
+paths:
+  /tags:
+    get:
+      operationId: listTags
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {tags: {type: array, items: {type: string}}}}
+    post:
+      operationId: createTag
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Tag'}
+      responses:
+        "201":
+          description: created
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Tag'}
+  /tags/{id}:
+    get:
+      operationId: getTag
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Tag'}
+components:
+  schemas:
+    Tag:
+      type: object
+      properties: {id: {type: string}, name: {type: string}}
+`
+	doc, err := openapi.Parse(context.Background(), []byte(spec))
+	require.NoError(t, err)
+	h, err := New(doc, WithSeed(3))
+	require.NoError(t, err)
+	assert.Empty(t, h.Action("listTags"))
+	assert.Equal(t, ActionCreate, h.Action("createTag"))
+	assert.Equal(t, ActionGet, h.Action("getTag"))
+
+	rec := do(h, "POST", "/tags", `{"name":"blue"}`, "Content-Type", "application/json")
+	require.Equal(t, 201, rec.Code, rec.Body.String())
+	rec = do(h, "GET", "/tags", "")
+	require.Equal(t, 200, rec.Code, rec.Body.String())
+	var list struct {
+		Tags []any `json:"tags"`
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &list))
+	for _, tag := range list.Tags {
+		assert.IsType(t, "", tag)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/brianvoe/gofakeit/v6"
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/mockapi-go/mockapi/internal/oas"
 	"github.com/mockapi-go/mockapi/internal/problem"
 	"github.com/mockapi-go/mockapi/store"
 )
@@ -57,6 +58,16 @@ var filterOps = []struct {
 	op     store.Op
 }{{"_gte", store.Gte}, {"_lte", store.Lte}, {"_ne", store.Ne}, {"_like", store.Like}, {"_gt", store.Gt}, {"_lt", store.Lt}}
 
+// declaresQuery reports whether the operation declares the query
+// parameter name itself.
+func declaresQuery(p *opPlan, name string) bool {
+	if p == nil || p.route == nil {
+		return false
+	}
+	params := oas.Parameters(p.route.PathItem, p.route.Operation)
+	return params.GetByInAndName("query", name) != nil
+}
+
 // listRequest is a list request's query turned into a store query.
 type listRequest struct {
 	q                  store.Query
@@ -69,15 +80,20 @@ type listRequest struct {
 
 const maxListLimit = 1000
 
-func (h *Handler) listRequest(r *http.Request, res *resource, maxItems int) (listRequest, *problem.Problem) {
+func (h *Handler) listRequest(r *http.Request, p *opPlan, res *resource, maxItems int) (listRequest, *problem.Problem) {
 	lr := listRequest{page: 1, limit: maxListLimit}
 	props := res.props
 	var sortField, order string
 	hasLimit, hasPage := false, false
 	bad := func(name, v string) *problem.Problem {
-		p := problem.New(http.StatusBadRequest, problem.CodeValidation,
+		if declaresQuery(p, name) {
+			// The API's own parameter (a page named by a word, say), which
+			// validation accepted: not the mock's control to refuse (#15).
+			return nil
+		}
+		pr := problem.New(http.StatusBadRequest, problem.CodeValidation,
 			fmt.Sprintf("query parameter %s=%q is not a non-negative integer", name, v))
-		return &p
+		return &pr
 	}
 	lr.query = r.URL.Query()
 	for name, vals := range lr.query {
@@ -89,21 +105,30 @@ func (h *Handler) listRequest(r *http.Request, res *resource, maxItems int) (lis
 		case ctlPage:
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 {
-				return lr, bad(name, v)
+				if pr := bad(name, v); pr != nil {
+					return lr, pr
+				}
+				continue
 			}
 			lr.page, lr.pageName, hasPage = max(n, 1), name, true
 			continue
 		case ctlLimit:
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 {
-				return lr, bad(name, v)
+				if pr := bad(name, v); pr != nil {
+					return lr, pr
+				}
+				continue
 			}
 			lr.limit, lr.sizeName, hasLimit = n, name, true
 			continue
 		case ctlOffset:
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 {
-				return lr, bad(name, v)
+				if pr := bad(name, v); pr != nil {
+					return lr, pr
+				}
+				continue
 			}
 			lr.q.Offset, lr.offsetName = n, name
 			continue
@@ -193,7 +218,7 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 		h.respond(w, r, p, controls{}, nil) // this response does not list resources
 		return
 	}
-	lr, pr := h.listRequest(r, res, maxItems)
+	lr, pr := h.listRequest(r, p, res, maxItems)
 	if pr != nil {
 		h.stateProblem(w, r, p, *pr)
 		return

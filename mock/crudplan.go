@@ -235,6 +235,14 @@ func (h *Handler) inferResources() {
 			byAction[m.action] = m
 			explicit = explicit || m.explicit
 		}
+		if m, ok := byAction[ActionList]; ok && !m.explicit {
+			// A list of strings (or of other non-objects) is no collection
+			// of records: serving stored objects there would contradict
+			// the spec, so it stays stateless (#15).
+			if items, _ := listItems(successSchema(m.op)); items != nil && !isObjectSchema(items) {
+				delete(byAction, ActionList)
+			}
+		}
 		_, hasGet := byAction[ActionGet]
 		_, hasList := byAction[ActionList]
 		if !explicit && (len(byAction) < 2 || (!hasGet && !hasList)) {

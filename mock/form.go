@@ -1,8 +1,12 @@
 package mock
 
 import (
+	"bytes"
+	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
+	"net/url"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -22,12 +26,118 @@ func init() {
 
 // urlencodedBodyDecoder is kin-openapi's decoder, given the flattened
 // schema of multipartBodyDecoder only where kin-openapi cannot read the
-// body's own (a schema without "type: object").
+// body's own (a schema without "type: object"). Fields kin-openapi cannot
+// decode are read liberally instead of refusing the request (#15): a
+// field whose schema has no type (kin-openapi makes it null), an object
+// not encoded as deepObject, an array of objects or of untyped items. Such
+// a value is taken as JSON when it parses as JSON, else as the string
+// sent, and then validated against the body's schema like any other.
 func urlencodedBodyDecoder(body io.Reader, h http.Header, schema *openapi3.SchemaRef, encFn openapi3filter.EncodingFn) (any, error) {
 	if schema != nil && schema.Value != nil && !schema.Value.Type.Is(openapi3.TypeObject) {
 		schema = formSchema(schema)
 	}
-	return openapi3filter.UrlencodedBodyDecoder(body, h, schema, encFn)
+	raw, err := io.ReadAll(body)
+	if err != nil {
+		return nil, err
+	}
+	if schema == nil || schema.Value == nil {
+		return openapi3filter.UrlencodedBodyDecoder(bytes.NewReader(raw), h, schema, encFn)
+	}
+	var lenient []string
+	decodable := schema
+	for name, p := range schema.Value.Properties {
+		if p == nil || p.Value == nil || !kinDecodes(p.Value) || p.Value.Type.Is(openapi3.TypeObject) && !deepObject(encFn, name) {
+			lenient = append(lenient, name)
+		}
+	}
+	if len(lenient) > 0 {
+		cp := *schema.Value
+		cp.Properties = maps.Clone(cp.Properties)
+		for _, name := range lenient {
+			delete(cp.Properties, name)
+		}
+		decodable = &openapi3.SchemaRef{Value: &cp}
+	}
+	v, err := openapi3filter.UrlencodedBodyDecoder(bytes.NewReader(raw), h, decodable, encFn)
+	obj, isObj := v.(map[string]any)
+	if err != nil || !isObj || len(lenient) == 0 {
+		return v, err
+	}
+	values, err := url.ParseQuery(string(raw))
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range lenient {
+		if vs, ok := values[name]; ok {
+			obj[name] = lenientField(schema.Value.Properties[name], vs)
+		}
+	}
+	return obj, nil
+}
+
+// kinDecodes reports whether kin-openapi's urlencoded decoder reads a
+// field of schema s: a primitive type, or an array of them (objects only
+// when deepObject-encoded, which is left to kin-openapi to judge).
+func kinDecodes(s *openapi3.Schema) bool {
+	switch {
+	case s.Type == nil || len(*s.Type) == 0:
+		return len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) > 0
+	case s.Type.Is(openapi3.TypeArray):
+		if s.Items == nil || s.Items.Value == nil {
+			return false
+		}
+		it := s.Items.Value.Type
+		return it.Is(openapi3.TypeString) || it.Is(openapi3.TypeInteger) || it.Is(openapi3.TypeNumber) || it.Is(openapi3.TypeBoolean)
+	}
+	return true
+}
+
+// deepObject reports whether the form field name is encoded in a way
+// kin-openapi decodes as an object: deepObject, or form without explode.
+func deepObject(encFn openapi3filter.EncodingFn, name string) bool {
+	if encFn == nil {
+		return false
+	}
+	sm := encFn(name).SerializationMethod()
+	return sm.Style == openapi3.SerializationDeepObject || sm.Style == openapi3.SerializationForm && !sm.Explode
+}
+
+// lenientField reads the values of one form field kin-openapi cannot
+// decode (see urlencodedBodyDecoder).
+func lenientField(p *openapi3.SchemaRef, vs []string) any {
+	if p != nil && p.Value != nil && p.Value.Type.Is(openapi3.TypeArray) {
+		var items *openapi3.SchemaRef
+		if p.Value.Items != nil {
+			items = p.Value.Items
+		}
+		if len(vs) == 1 {
+			// The whole array as one JSON value: [{"id":1},{"id":2}].
+			var whole []any
+			if err := json.Unmarshal([]byte(vs[0]), &whole); err == nil {
+				return whole
+			}
+		}
+		out := make([]any, 0, len(vs))
+		for _, v := range vs {
+			out = append(out, lenientValue(items, v))
+		}
+		return out
+	}
+	if len(vs) == 0 {
+		return nil
+	}
+	return lenientValue(p, vs[0])
+}
+
+func lenientValue(p *openapi3.SchemaRef, v string) any {
+	if p != nil && p.Value != nil && p.Value.Type.Is(openapi3.TypeString) {
+		return v
+	}
+	var decoded any
+	if err := json.Unmarshal([]byte(v), &decoded); err == nil {
+		return decoded
+	}
+	return v
 }
 
 // multipartBodyDecoder decodes a multipart/form-data body as kin-openapi

@@ -128,3 +128,42 @@ func TestMultipartBodyStaysReadable(t *testing.T) {
 	h.ServeHTTP(rec, r)
 	assert.Equal(t, 201, rec.Code, rec.Body.String())
 }
+
+// Form fields kin-openapi's urlencoded decoder cannot read (no type, an
+// object not deepObject-encoded, an array of objects or of untyped items,
+// as in Twilio's descriptions) are read liberally and validated, instead
+// of refusing a request the client built right (#15).
+func TestUrlencodedFieldsKinCannotDecode(t *testing.T) {
+	t.Parallel()
+	const schema = `{type: object, required: [name], properties: {
+        name: {type: string},
+        layout: {description: untyped},
+        participants: {type: array, items: {}},
+        rules: {type: array, items: {type: object, required: [id], properties: {id: {type: integer}}}},
+        details: {type: object, properties: {fields: {type: array, items: {}}}}}}`
+	tests := []struct {
+		name   string
+		fields url.Values
+		want   int
+	}{
+		{"untyped field", url.Values{"name": {"Rex"}, "layout": {`{"grid":{"max_rows":2}}`}}, 201},
+		{"untyped field, plain text", url.Values{"name": {"Rex"}, "layout": {"grid"}}, 201},
+		{"array of untyped items", url.Values{"name": {"Rex"}, "participants": {`{"identifier":"+15550100"}`, "x"}}, 201},
+		{"array of objects", url.Values{"name": {"Rex"}, "rules": {`{"id":1}`, `{"id":2}`}}, 201},
+		{"object as JSON", url.Values{"name": {"Rex"}, "details": {`{"fields":[1,"a"]}`}}, 201},
+		{"array of objects as one JSON array", url.Values{"name": {"Rex"}, "rules": {`[{"id":1},{"id":2}]`}}, 201},
+		{"array of objects, wrong item", url.Values{"name": {"Rex"}, "rules": {`{"id":"one"}`}}, 422},
+		{"object, not an object", url.Values{"name": {"Rex"}, "details": {`[1]`}}, 422},
+		{"required field missing", url.Values{"layout": {"grid"}}, 422},
+	}
+	doc, err := openapi.Parse(context.Background(), []byte(formSpec(schema)))
+	require.NoError(t, err)
+	h, err := New(doc, WithoutState(), WithSelfCheck())
+	require.NoError(t, err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := do(h, "POST", "/upload", tt.fields.Encode(), "Content-Type", "application/x-www-form-urlencoded")
+			assert.Equal(t, tt.want, rec.Code, rec.Body.String())
+		})
+	}
+}

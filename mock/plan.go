@@ -359,6 +359,11 @@ func (h *planBuild) buildMediaType(key, t string, mt *openapi3.MediaType, base s
 			// A wildcard cannot be sent: answer with a concrete type.
 			mp.contentType = concreteType(mp.typ, mp.sub)
 		}
+		if !strings.Contains(t, "/") && mp.typ != "*" {
+			// Not a media type ("PDF", "xml"): the declared name, which is
+			// the only Content-Type a validator finds it by (#15).
+			mp.contentType = strings.TrimSpace(t)
+		}
 		// Otherwise the declared spelling ("application/json;charset=UTF-8")
 		// is sent as is: validators look the header up verbatim.
 		mp.kind = kindOf(mp.contentType)
@@ -596,6 +601,14 @@ func concreteType(typ, sub string) string {
 		return "text/plain"
 	case typ == "image":
 		return "image/png"
+	case typ == "audio":
+		return "audio/mpeg"
+	case typ == "video":
+		return "video/mp4"
+	case typ == "font":
+		return "font/woff2"
+	case typ == "model":
+		return "model/gltf-binary"
 	default:
 		return "application/octet-stream"
 	}

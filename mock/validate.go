@@ -41,10 +41,12 @@ func (h *Handler) validateRequest(ctx context.Context, p *opPlan, r *http.Reques
 	}
 	status := http.StatusBadRequest
 	var items []problem.Item
+	judged := false
 	for _, e := range flattenErrors(err, nil) {
-		if undecodable(e) {
+		if undecodable(e) || phantomPathParam(e, p.op.Path) {
 			continue
 		}
+		judged = true
 		for _, item := range describe(e) {
 			if len(items) == maxProblemItems {
 				break
@@ -56,8 +58,8 @@ func (h *Handler) validateRequest(ctx context.Context, p *opPlan, r *http.Reques
 			}
 		}
 	}
-	if len(items) == 0 && allUndecodable(err) {
-		return nil // nothing the validator could judge
+	if len(items) == 0 && !judged {
+		return nil // nothing the validator could judge, or the spec's mistake
 	}
 	if len(items) == 0 {
 		items = append(items, problem.Item{Message: err.Error()})
@@ -165,19 +167,30 @@ func sameVerdictParam(s *openapi3.Schema) bool {
 
 // undecodable reports a failure of the validator rather than of the
 // request: a body in a media type kin-openapi has no decoder for (XML, for
-// one), or a parameter serialisation it cannot read. The mock does not
-// reject what it cannot judge.
+// one), a parameter serialisation it cannot read, or one the spec pairs
+// with a type it does not apply to (style: deepObject on an array, as in
+// Stripe's expand). The mock does not reject what it cannot judge.
 func undecodable(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "failed to decode request body: unsupported content type") ||
 		strings.Contains(msg, "schema has non primitive type") ||
 		strings.Contains(msg, "unsupported parameter") ||
+		strings.Contains(msg, "invalid serialization method") ||
 		strings.Contains(msg, "not implemented")
 }
 
-func allUndecodable(err error) bool {
-	for _, e := range flattenErrors(err, nil) {
-		if !undecodable(e) {
+// phantomPathParam reports a path parameter the spec declares but its
+// path template does not hold (weatherbit's /alerts with "in: path" lat
+// and lon): no request can send it, so its absence is the spec's mistake,
+// not the client's (#15).
+func phantomPathParam(err error, template string) bool {
+	var re *openapi3filter.RequestError
+	if !errors.As(err, &re) || re.Parameter == nil || re.Parameter.In != openapi3.ParameterInPath {
+		return false
+	}
+	name := re.Parameter.Name
+	for _, form := range []string{"{" + name + "}", "{" + name + "*}", "{+" + name + "}", "{." + name + "}", "{;" + name + "}", "{/" + name + "}", "{#" + name + "}"} {
+		if strings.Contains(template, form) {
 			return false
 		}
 	}

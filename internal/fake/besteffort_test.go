@@ -233,3 +233,53 @@ func TestBestEffortStaysValid(t *testing.T) {
 		}
 	}
 }
+
+// A pattern no string matches (a regex literal such as /^[0-9]{5}$/i:
+// the / comes before ^) or one RE2 can only approximate is never sent in
+// an optional property: the property is left out, a nullable one is null,
+// and a required one is a best-effort value that says so (#15).
+func TestUnmatchablePatternLeftOut(t *testing.T) {
+	doc := loadDoc(t, `
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Establishment:
+      type: object
+      required: [id]
+      properties:
+        id: {type: integer}
+        nic: {type: string, pattern: '/^[0-9]{5}$/i'}
+        host: {type: string, pattern: '^([a-z]|(\d(?!\d{0,2}\.\d{1,3})))([a-z\d]|(\.(?!(\.|-)))){1,20}[a-z\d]$'}
+        arn: {type: string, pattern: '.*(^arn:aws:s3:::)([a-z0-9-]+$).*'}
+    NullableRequired:
+      type: object
+      required: [nic]
+      properties:
+        nic: {type: string, nullable: true, pattern: '/^[0-9]{5}$/i'}
+    Required:
+      type: object
+      required: [nic]
+      properties:
+        nic: {type: string, pattern: '/^[0-9]{5}$/i'}
+`)
+	sch := func(n string) *openapi3.Schema { return doc.Components.Schemas[n].Value }
+	g := New(Options{})
+	for seed := int64(0); seed < 20; seed++ {
+		v, err := g.Value(gofakeit.New(seed), sch("Establishment"), "")
+		require.NoError(t, err)
+		m := v.(map[string]any)
+		assert.NotContains(t, m, "nic")
+		assert.NotContains(t, m, "host")
+		assert.Regexp(t, `^arn:aws:s3:::[a-z0-9-]+$`, m["arn"])
+
+		v, err = g.Value(gofakeit.New(seed), sch("NullableRequired"), "")
+		require.NoError(t, err)
+		assert.Equal(t, map[string]any{"nic": nil}, v)
+
+		v, err = g.Value(gofakeit.New(seed), sch("Required"), "")
+		require.ErrorIs(t, err, ErrUnsatisfiable)
+		assert.Contains(t, v, "nic", "a required property still gets a best-effort value")
+	}
+}

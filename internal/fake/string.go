@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/mockapi-go/mockapi/internal/pattern"
 )
 
 // strLen returns the rune and UTF-16 lengths of s.
@@ -69,6 +71,11 @@ func (c *ctx) genString(in *info, fs *openapi3.Schema, name string) (any, error)
 		}
 	}
 	h := c.g.hint(name)
+	if fs.Pattern != "" && in.re != nil && !in.re.Exact() {
+		// Only an approximation of the pattern can be checked: whatever is
+		// sent is a best effort, so an optional property is left out (#15).
+		c.degrade(unsat("pattern %q can only be approximated", fs.Pattern))
+	}
 	if fs.Pattern != "" && in.re != nil {
 		if h != hNone && (fs.Format == "" || formatHint(fs.Format) == hNone) {
 			if s := c.hintString(h); s != "" && sp.ok(s) {
@@ -87,7 +94,17 @@ func (c *ctx) genString(in *info, fs *openapi3.Schema, name string) (any, error)
 				return s, nil
 			}
 		}
-		// Fall through: pattern cannot be satisfied by the pattern generator.
+		// No string is known to match: the pattern cannot match at all
+		// (as /^\d{5}$/i, a regex literal, which matches no string), or
+		// RE2 can only approximate it. The value is a best effort, so an
+		// optional property is left out rather than sent invalid.
+		if !in.re.Exact() {
+			if s, ok := pattern.Approximate(c.f.Rand, fs.Pattern, sp.minL, sp.maxL); ok && sp.ok(s) {
+				return s, nil
+			}
+		} else {
+			c.degrade(unsat("no string found matching pattern %q", fs.Pattern))
+		}
 	}
 	if fs.Format != "" {
 		if s, ok := c.formatString(sp, h); ok {

@@ -80,6 +80,9 @@ type entry struct {
 	genOnce sync.Once
 	gen     *node    // nil when Generate cannot use the pattern
 	steers  []*steer // per check, how to repair a failing one (or nil)
+
+	looseOnce sync.Once
+	loose     *entry // generates from the approximation (see Approximate)
 }
 
 // maxCacheEntries bounds the pattern cache. When it is reached the cache is

@@ -26,6 +26,8 @@
 //     positive lookahead such as (?=.*\d)) and refuses other approximated
 //     patterns. Its output is always checked against the compiled
 //     expression and lookaround checks before it is returned.
+//     [Approximate] generates from the permissive approximation instead,
+//     for a best-effort value where nothing exact can be generated.
 //
 // Input is treated as a sequence of Unicode code points (as with the
 // ECMAScript "u" flag), which is what Go strings hold; surrogate pairs

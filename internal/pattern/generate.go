@@ -57,13 +57,33 @@ func outputCap(minLen, patMin int) int {
 // r.Intn results give the same string. It is safe for concurrent use as
 // long as r is.
 func Generate(r Rand, pattern string, minLen, maxLen int) (string, bool) {
+	return generate(lookup(pattern), r, minLen, maxLen)
+}
+
+// Approximate is [Generate] for a pattern that is not [Regexp.Exact]: it
+// generates from the permissive approximation [Compile] matches with
+// (lookarounds it cannot check dropped, backreferences replaced by their
+// group), so the string matches the compiled Regexp but may miss the
+// pattern's ECMAScript meaning. For an exact pattern it is Generate.
+// Callers use it for a best-effort value when Generate fails.
+func Approximate(r Rand, pattern string, minLen, maxLen int) (string, bool) {
+	e := lookup(pattern)
+	if s, ok := generate(e, r, minLen, maxLen); ok || e.re.exact || e.re.re == nil {
+		return s, ok
+	}
+	e.looseOnce.Do(func() {
+		e.loose = &entry{re: e.re, genRe: e.re.re, checks: e.checks}
+	})
+	return generate(e.loose, r, minLen, maxLen)
+}
+
+func generate(e *entry, r Rand, minLen, maxLen int) (string, bool) {
 	if r == nil || minLen > MaxMinLen || maxLen >= 0 && maxLen < minLen {
 		return "", false
 	}
 	if minLen < 0 {
 		minLen = 0
 	}
-	e := lookup(pattern)
 	n := e.generator()
 	if n == nil {
 		return "", false
@@ -363,7 +383,7 @@ func (e *entry) generator() *node {
 		if err != nil {
 			return
 		}
-		n := build(re)
+		n := build(pinAnchors(re))
 		if n.kind == kNone {
 			return
 		}
@@ -374,6 +394,83 @@ func (e *entry) generator() *node {
 	})
 	return e.gen
 }
+
+// pinAnchors rewrites the parts of a sequence that precede a part starting
+// with ^ (or follow a part ending with $) to match only the empty string,
+// since anything they emitted would keep the anchor from matching: in
+// .*(^arn:[a-z]+)(\d+$).* both .* must stay empty. A part that cannot be
+// empty makes the sequence unmatchable. It edits re in place.
+func pinAnchors(re *syntax.Regexp) *syntax.Regexp {
+	for i, sub := range re.Sub {
+		re.Sub[i] = pinAnchors(sub)
+	}
+	if re.Op != syntax.OpConcat {
+		return re
+	}
+	first, last := -1, len(re.Sub)
+	for i, sub := range re.Sub {
+		if i > 0 && anchored(sub, syntax.OpBeginText, true) {
+			first = i
+		}
+		if i < len(re.Sub)-1 && last == len(re.Sub) && anchored(sub, syntax.OpEndText, false) {
+			last = i
+		}
+	}
+	for i, sub := range re.Sub {
+		if i < first || i > last {
+			if !nullable(sub) {
+				return &syntax.Regexp{Op: syntax.OpNoMatch}
+			}
+			re.Sub[i] = &syntax.Regexp{Op: syntax.OpEmptyMatch}
+		}
+	}
+	return re
+}
+
+// anchored reports whether every match of re begins (atStart) or ends with
+// the zero-width assertion op.
+func anchored(re *syntax.Regexp, op syntax.Op, atStart bool) bool {
+	switch re.Op {
+	case op:
+		return true
+	case syntax.OpCapture:
+		return anchored(re.Sub[0], op, atStart)
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			if !anchored(sub, op, atStart) {
+				return false
+			}
+		}
+		return len(re.Sub) > 0
+	case syntax.OpConcat:
+		n := len(re.Sub)
+		for k := 0; k < n; k++ {
+			i := k
+			if !atStart {
+				i = n - 1 - k
+			}
+			if anchored(re.Sub[i], op, atStart) {
+				return true
+			}
+			if re.Sub[i].Op != syntax.OpEmptyMatch && !zeroWidth(re.Sub[i].Op) {
+				return false
+			}
+		}
+	}
+	return false
+}
+
+func zeroWidth(op syntax.Op) bool {
+	switch op {
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true
+	}
+	return false
+}
+
+// nullable reports whether re matches the empty string.
+func nullable(re *syntax.Regexp) bool { return build(re).lmin == 0 }
 
 var (
 	emptyNode = &node{kind: kEmpty}

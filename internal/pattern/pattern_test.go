@@ -764,3 +764,56 @@ func BenchmarkCompileCached(b *testing.B) {
 		_, _ = Compile(`^\d{4}-\d{2}-\d{2}$`)
 	}
 }
+
+// An anchor inside a sequence pins what comes before ^ (or after $) to the
+// empty string; a regex literal such as /^\d{5}$/i matches nothing at all
+// (the / comes before ^), so nothing is generated for it (#15).
+func TestGenerateInnerAnchors(t *testing.T) {
+	tests := []struct {
+		pattern string
+		ok      bool
+	}{
+		{`.*(^arn:((aws)|(aws-cn)):s3:::)([a-zA-Z0-9_-]+$).*`, true},
+		{`x*^abc$y*`, true},
+		{`(?:^a|^b)c`, true},
+		{`/^[0-9]{5}$/i`, false},
+		{`a^b`, false},
+		{`a$b`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.pattern, func(t *testing.T) {
+			re, err := Compile(tt.pattern)
+			require.NoError(t, err)
+			r := rand.New(rand.NewSource(3))
+			for i := 0; i < 20; i++ {
+				s, ok := Generate(r, tt.pattern, 0, -1)
+				require.Equal(t, tt.ok, ok, "generated %q", s)
+				if ok {
+					assert.True(t, re.MatchString(s), "%q matches %s", s, tt.pattern)
+				}
+			}
+		})
+	}
+}
+
+// Approximate generates from the permissive approximation of a pattern
+// RE2 cannot express exactly, and is Generate for the others.
+func TestApproximate(t *testing.T) {
+	inexact := `^([a-z]|(\d(?!\d{0,2}\.\d{1,3}\.\d{1,3})))([a-z\d]|(\.(?!(\.|-)))|(-(?!\.))){1,61}[a-z\d]$`
+	re, err := Compile(inexact)
+	require.NoError(t, err)
+	require.False(t, re.Exact())
+	r := rand.New(rand.NewSource(5))
+	_, ok := Generate(r, inexact, 0, -1)
+	require.False(t, ok, "Generate refuses an approximated pattern")
+	s, ok := Approximate(r, inexact, 3, 20)
+	require.True(t, ok)
+	assert.True(t, re.MatchString(s), "%q matches the approximation", s)
+	assert.True(t, utf8.RuneCountInString(s) >= 3 && utf8.RuneCountInString(s) <= 20, "%q within bounds", s)
+
+	s, ok = Approximate(rand.New(rand.NewSource(5)), `^\d{3}$`, 0, -1)
+	require.True(t, ok)
+	assert.Regexp(t, `^\d{3}$`, s)
+	_, ok = Approximate(r, `/^[0-9]{5}$/i`, 0, -1)
+	assert.False(t, ok, "an exact pattern that matches nothing stays refused")
+}
