@@ -31,7 +31,9 @@ type Project struct {
 	// could not (then Settings is the zero value, and the project is not
 	// served until an update writes valid settings).
 	SettingsErr error
-	// Version increases by one on every update.
+	// Version starts at the creation time in microseconds (so a project
+	// deleted and created again never repeats one) and increases by one on
+	// every update. Compare versions; do not expect 1.
 	Version   int64
 	CreatedAt time.Time
 	UpdatedAt time.Time

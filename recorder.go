@@ -39,6 +39,7 @@ type recorder struct {
 	stop      chan struct{}
 	done      chan struct{}
 	once      sync.Once
+	start     sync.Once       // starts the loop: at the first entry, flush or shutdown
 	final     context.Context // Shutdown's, for the last flush; set before stop closes
 	cut       atomic.Bool     // the last flush ran out of time
 }
@@ -68,9 +69,13 @@ const (
 func newRecorder(log requestLog, size int, logger *slog.Logger, keep retention) *recorder {
 	r := &recorder{log: log, logger: logger, retention: keep, size: size, ready: make(chan struct{}, 1),
 		flushes: make(chan chan struct{}), stop: make(chan struct{}), done: make(chan struct{})}
-	go r.loop()
 	return r
 }
+
+// ensure starts the writing goroutine once. It starts with the first entry
+// (or flush, or shutdown), not with the Server: a Server that is never
+// called, and never shut down, leaves no goroutine behind.
+func (r *recorder) ensure() { r.start.Do(func() { go r.loop() }) }
 
 // Record queues e, or counts it as dropped when the queue is full. It
 // takes a lock for an append and wakes the writer only once a batch is
@@ -85,6 +90,7 @@ func (r *recorder) Record(e store.Entry) {
 	r.pending = append(r.pending, e)
 	n := len(r.pending)
 	r.mu.Unlock()
+	r.ensure()
 	if n == recordBatch {
 		select {
 		case r.ready <- struct{}{}:
@@ -233,6 +239,7 @@ func (r *recorder) pruneProject(project string) {
 // FlushContext waits until every entry queued before the call is in the
 // store, or ctx ends. After Shutdown it returns at once.
 func (r *recorder) FlushContext(ctx context.Context) error {
+	r.ensure()
 	ack := make(chan struct{})
 	select {
 	case r.flushes <- ack:
@@ -256,6 +263,7 @@ func (r *recorder) Flush() { _ = r.FlushContext(context.Background()) }
 // Entries ctx leaves no time for are counted as dropped, and ctx's error
 // is returned. Shutting down again returns nil.
 func (r *recorder) Shutdown(ctx context.Context) error {
+	r.ensure()
 	first := false
 	r.once.Do(func() {
 		first = true

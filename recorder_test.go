@@ -4,8 +4,11 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -133,6 +136,53 @@ func TestRecorderShutdownHonoursContext(t *testing.T) {
 
 			assert.NoError(t, r.Shutdown(context.Background()), "a second Shutdown")
 			assert.NoError(t, r.FlushContext(context.Background()), "Flush after Shutdown")
+		})
+	}
+}
+
+// loops counts the goroutines running a recorder's loop.
+func loops() int {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return strings.Count(string(buf[:n]), "(*recorder).loop(")
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
+// The recorder's goroutine starts with the first entry, flush or shutdown,
+// not with the Server: a Server nobody calls or shuts down leaves none
+// behind. Not parallel, so no other test's recorders come and go meanwhile.
+func TestRecorderStartsLazily(t *testing.T) {
+	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for _, tc := range []struct {
+		name string
+		use  func(r *recorder)
+		runs bool // the loop runs after use, until Shutdown
+	}{
+		{"never used", func(*recorder) {}, false},
+		{"an entry", func(r *recorder) { r.Record(store.Entry{Project: "p"}) }, true},
+		{"a flush", func(r *recorder) { require.NoError(t, r.FlushContext(context.Background())) }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := loops()
+			lg := &gatedLog{gate: make(chan struct{})}
+			close(lg.gate)
+			r := newRecorder(lg, 10, discard, retention{})
+			tc.use(r)
+			if tc.runs {
+				// A goroutine just started may not be on a stack yet.
+				assert.Eventually(t, func() bool { return loops() == before+1 }, 5*time.Second, time.Millisecond)
+			} else {
+				assert.Never(t, func() bool { return loops() != before }, 100*time.Millisecond, time.Millisecond)
+			}
+			require.NoError(t, r.Shutdown(context.Background()))
+			// The loop's goroutine ends just after it closes done.
+			assert.Eventually(t, func() bool { return loops() == before }, 5*time.Second, time.Millisecond,
+				"Shutdown stops the loop, started or not")
+			require.NoError(t, r.Shutdown(context.Background()), "twice")
 		})
 	}
 }

@@ -447,6 +447,10 @@ func TestPageAndExport(t *testing.T) {
 	require.NotContains(t, page, "deletePet")
 	require.NotContains(t, page, "Internal statistics")
 	require.Contains(t, page, "curl -X POST &#39;"+shareURL+"v1/pets&#39;")
+	// An item's command names a seeded record, so copying it finds one.
+	require.Contains(t, page, "curl &#39;"+shareURL+"v1/pets/1&#39;")
+	status, _, got := e.call("GET", "/s/"+token+"/v1/pets/1", "X-API-Key", e.key("pets"))
+	require.Equal(t, http.StatusOK, status, got)
 	require.Contains(t, page, "X-API-Key: &lt;API_KEY&gt;")
 	require.Contains(t, page, "How many pets to return")
 	require.Contains(t, page, "&#34;Rex&#34;", "the example response")

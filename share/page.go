@@ -62,6 +62,7 @@ func buildPage(doc *openapi.Document, hidden func(*openapi.Operation) bool) *pag
 		preview = nil
 	}
 	gen := fake.New(fake.Options{Mode: fake.Request, MaxDepth: 3})
+	seeded := seededParams(preview)
 	for _, op := range doc.Operations() {
 		if hidden(op) {
 			continue
@@ -91,6 +92,11 @@ func buildPage(doc *openapi.Document, hidden func(*openapi.Operation) bool) *pag
 				continue
 			}
 			v := paramValue(gen, f, p)
+			if p.In == openapi3.ParameterInPath && seeded[op.ID][p.Name] && seedsCount(p.Schema) {
+				// An id of a stateful collection: the first seeded record,
+				// so the copied command finds something instead of a 404.
+				v = "1"
+			}
 			if p.In == openapi3.ParameterInPath {
 				pathValues[p.Name] = v
 			} else {
@@ -111,6 +117,50 @@ func buildPage(doc *openapi.Document, hidden func(*openapi.Operation) bool) *pag
 		pm.Ops = append(pm.Ops, po)
 	}
 	return pm
+}
+
+// seededParams names, per operation id, the path parameters that hold ids
+// of a stateful collection's records (its own and its parents').
+func seededParams(h *mock.Handler) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	if h == nil {
+		return out
+	}
+	for _, res := range h.Resources() {
+		names := map[string]bool{}
+		for _, tmpl := range []string{res.Collection, res.Item} {
+			for rest := tmpl; ; {
+				i := strings.IndexByte(rest, '{')
+				j := strings.IndexByte(rest[i+1:], '}')
+				if i < 0 || j < 0 {
+					break
+				}
+				names[rest[i+1:i+1+j]] = true
+				rest = rest[i+2+j:]
+			}
+		}
+		for id := range res.Operations {
+			out[id] = names
+		}
+	}
+	return out
+}
+
+// seedsCount reports whether a stateful collection whose ids have this
+// schema seeds its records as 1, 2, 3...: integer ids, and strings with
+// no format, pattern, enum or length of their own.
+func seedsCount(ref *openapi3.SchemaRef) bool {
+	if ref == nil || ref.Value == nil {
+		return true
+	}
+	s := ref.Value
+	switch {
+	case s.Type.Is(openapi3.TypeInteger), s.Type.Is(openapi3.TypeNumber):
+		return true
+	case s.Type == nil || s.Type.Is(openapi3.TypeString):
+		return s.Format == "" && s.Pattern == "" && len(s.Enum) == 0 && s.MinLength <= 1 && s.MaxLength == nil
+	}
+	return false
 }
 
 // schemaType is a short type label: "integer", "string (uuid)", "array".

@@ -68,8 +68,10 @@ func NewRegistry(links LinkStore, opts ...Option) *Registry {
 // never expires and has no name.
 type LinkOptions struct {
 	// TokenRequired makes visitors present a valid API key allowed for the
-	// project, in any place the auth package accepts one; false opens the
-	// project's non-private operations to anyone holding the link.
+	// project, in any place the auth package accepts one. False makes the
+	// link itself the credential: anyone holding it may call every
+	// operation, even of a private project, except those marked private
+	// one by one (an operation visibility override or x-mock-visibility).
 	TokenRequired bool
 	// ExpiresAt ends the link; zero means never. A time not after now is
 	// refused with store.ErrInvalid.
