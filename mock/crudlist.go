@@ -2,6 +2,7 @@ package mock
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -224,18 +225,7 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 		return
 	}
 	ctx := r.Context()
-	var page *store.Page
-	var err error
-	if lr.limit > 0 {
-		page, err = h.state.records.List(ctx, scope, coll, lr.q)
-	} else {
-		page = &store.Page{}
-	}
-	if err != nil {
-		h.storeFailed(w, r, err)
-		return
-	}
-	total, err := h.state.records.Count(ctx, scope, coll, lr.q)
+	page, total, err := h.listCount(ctx, scope, coll, lr)
 	if err != nil {
 		h.storeFailed(w, r, err)
 		return
@@ -634,4 +624,30 @@ func joinRaw(vals [][]byte) json.RawMessage {
 func isJSONObject(b []byte) bool {
 	b = bytes.TrimSpace(b)
 	return len(b) >= 2 && b[0] == '{' && b[len(b)-1] == '}'
+}
+
+// listCounter is a RecordStore that lists a page and counts its query in
+// one call (*store.Records does, in one round trip on the SQL stores).
+type listCounter interface {
+	ListCount(ctx context.Context, s store.Scope, collection string, q store.Query) (*store.Page, int, error)
+}
+
+// listCount returns the page a list request asks for (none when its
+// limit is 0) and how many records its query selects.
+func (h *Handler) listCount(ctx context.Context, scope store.Scope, coll string, lr listRequest) (*store.Page, int, error) {
+	if lc, ok := h.state.records.(listCounter); ok && lr.limit > 0 {
+		return lc.ListCount(ctx, scope, coll, lr.q)
+	}
+	page := &store.Page{}
+	if lr.limit > 0 {
+		var err error
+		if page, err = h.state.records.List(ctx, scope, coll, lr.q); err != nil {
+			return nil, 0, err
+		}
+	}
+	total, err := h.state.records.Count(ctx, scope, coll, lr.q)
+	if err != nil {
+		return nil, 0, err
+	}
+	return page, total, nil
 }

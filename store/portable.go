@@ -38,6 +38,8 @@ type Store struct {
 	stopped       bool // Close has begun: no flush goroutine starts any more
 	stop          chan struct{}
 	done          chan struct{}
+
+	versions *versions // nil unless the driver is a driver.Watcher
 }
 
 // Option configures a Store.
@@ -67,8 +69,9 @@ func WithClock(now func() time.Time) Option {
 // New wraps a backend's driver. The Store closes d when it is closed.
 //
 // New starts no goroutine: the one that writes coalesced key last-used
-// times (see WithTouchInterval) starts with the first Keys.Touch, and
-// Close stops it.
+// times (see WithTouchInterval) starts with the first Keys.Touch, the one
+// that watches a driver.Watcher for project changes with the first
+// Projects.Version, and Close stops them.
 func New(d driver.Driver, opts ...Option) *Store {
 	o := options{touchInterval: 30 * time.Second, clock: time.Now}
 	for _, opt := range opts {
@@ -80,6 +83,9 @@ func New(d driver.Driver, opts ...Option) *Store {
 	s := &Store{d: d, pending: map[string]time.Time{}, clock: o.clock, touchInterval: o.touchInterval}
 	if cs, ok := d.(driver.ClockSetter); ok {
 		cs.SetClock(o.clock)
+	}
+	if w, ok := d.(driver.Watcher); ok {
+		s.versions = newVersions(w)
 	}
 	s.projects = Projects{s, d.Projects()}
 	s.keys = Keys{s, d.Keys()}
@@ -104,8 +110,8 @@ func (s *Store) Records() *Records { return &s.records }
 // RequestLog returns the store's request log.
 func (s *Store) RequestLog() *RequestLog { return &s.log }
 
-// Close writes pending last-used times, stops the flush goroutine if one
-// runs, and closes the backend. Calls after Close return ErrClosed. Close
+// Close writes pending last-used times, stops the flush and watch
+// goroutines if they run, and closes the backend. Calls after Close return ErrClosed. Close
 // is idempotent: later calls do nothing and return what the first
 // returned.
 func (s *Store) Close() error {
@@ -118,6 +124,9 @@ func (s *Store) Close() error {
 		if flushing {
 			close(s.stop)
 			<-s.done
+		}
+		if s.versions != nil {
+			s.versions.stop()
 		}
 		ferr := s.flush(context.Background())
 		cerr := s.d.Close()

@@ -96,7 +96,17 @@ func (p *Projects) Create(ctx context.Context, pr *Project) error {
 	pr.CreatedAt = p.s.now()
 	pr.UpdatedAt = pr.CreatedAt
 	pr.Version = firstVersion(pr.CreatedAt)
+	defer p.changed(pr.ID)
 	return p.d.Create(ctx, pr)
+}
+
+// changed forgets what the Store remembers of a project's version once
+// it has changed it (or tried to), so that this Store's next Version reads
+// the database without waiting for its watch to report the change.
+func (p *Projects) changed(id string) {
+	if p.s.versions != nil {
+		p.s.versions.changed(id)
+	}
 }
 
 // lastFirstVersion is the latest firstVersion handed out in this process.
@@ -132,6 +142,16 @@ func (p *Projects) Get(ctx context.Context, id string) (*Project, error) {
 // Version returns the stored Version of the project, or ErrNotFound. It
 // reads nothing else (no spec), so a server can afford it on every
 // request to see a change made by another instance.
+//
+// Over a backend that reports changes (driver.Watcher: PostgreSQL), it
+// reads the database once per project and version: while the Store
+// listens, it answers the version it read last until the backend reports
+// that the project changed, a report that follows the change's commit
+// (within a millisecond or so on one network) rather than precedes the
+// next call. A change made through this Store is seen by its next call.
+// Absence (ErrNotFound) is never remembered. While the Store is not
+// listening (before its first call, or after the connection it listens
+// on broke, until it listens again) every call reads the database.
 func (p *Projects) Version(ctx context.Context, id string) (int64, error) {
 	if err := p.s.check(); err != nil {
 		return 0, err
@@ -139,7 +159,19 @@ func (p *Projects) Version(ctx context.Context, id string) (int64, error) {
 	if id == "" {
 		return 0, invalid("empty project id")
 	}
-	return p.d.Version(ctx, id)
+	vs := p.s.versions
+	if vs == nil {
+		return p.d.Version(ctx, id)
+	}
+	v, epoch, ok := vs.get(id)
+	if ok {
+		return v, nil
+	}
+	v, err := p.d.Version(ctx, id)
+	if err == nil {
+		vs.put(id, v, epoch)
+	}
+	return v, err
 }
 
 // List returns the projects that match f, ordered by id.
@@ -166,6 +198,7 @@ func (p *Projects) Update(ctx context.Context, pr *Project) error {
 		return invalid("project %q: update without a version", pr.ID)
 	}
 	pr.UpdatedAt = p.s.now()
+	defer p.changed(pr.ID)
 	return p.d.Update(ctx, pr)
 }
 
@@ -182,5 +215,6 @@ func (p *Projects) Delete(ctx context.Context, id string) error {
 	if id == "" {
 		return invalid("empty project id")
 	}
+	defer p.changed(id)
 	return p.d.Delete(ctx, id)
 }

@@ -220,12 +220,50 @@ func (r *Records) List(ctx context.Context, s Scope, collection string, q Query)
 	if err != nil {
 		return nil, err
 	}
+	setCursor(p, q)
+	return p, nil
+}
+
+func setCursor(p *Page, q Query) {
 	if p.Cursor != "" && len(p.Records) > 0 {
 		p.Cursor = cursorAfter(q, p.Records[len(p.Records)-1])
 	} else {
 		p.Cursor = ""
 	}
-	return p, nil
+}
+
+// ListCount is List and Count of the same query together: a page, and
+// how many records visible in the scope match the query's Filter, Where
+// and Search. Backends that can (the SQL ones) answer both in one round
+// trip.
+func (r *Records) ListCount(ctx context.Context, s Scope, collection string, q Query) (*Page, int, error) {
+	lc, ok := r.d.(driver.ListCounter)
+	if !ok {
+		p, err := r.List(ctx, s, collection, q)
+		if err != nil {
+			return nil, 0, err
+		}
+		n, err := r.Count(ctx, s, collection, q)
+		if err != nil {
+			return nil, 0, err
+		}
+		return p, n, nil
+	}
+	if err := r.check(s, collection, true); err != nil {
+		return nil, 0, err
+	}
+	if err := checkQuery(&q); err != nil {
+		return nil, 0, fmt.Errorf("records %s/%s: %w", s.Project, collection, err)
+	}
+	if err := checkListing(&q); err != nil {
+		return nil, 0, fmt.Errorf("records %s/%s: %w", s.Project, collection, err)
+	}
+	p, n, err := lc.ListCount(ctx, s, collection, q)
+	if err != nil {
+		return nil, 0, err
+	}
+	setCursor(p, q)
+	return p, n, nil
 }
 
 // Count returns how many records visible in the scope match the query's

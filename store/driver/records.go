@@ -136,3 +136,11 @@ type Records interface {
 	// DeleteSession drops everything a session wrote in the project.
 	DeleteSession(ctx context.Context, project, session string) error
 }
+
+// ListCounter is implemented by drivers that can list a page and count
+// the records its query selects in one call, a round trip fewer than List
+// then Count. The count is Count's for the query: Filter, Where and
+// Search only.
+type ListCounter interface {
+	ListCount(ctx context.Context, s Scope, collection string, q Query) (*Page, int, error)
+}

@@ -36,7 +36,8 @@
 //	postgres://mockapi@db/mockapi?pool_max_conns=8
 //	sqlite:/var/lib/mockapi/state.db?pool_max_conns=4
 //
-// New leaves the caller's pool as it is.
+// New leaves the caller's pool as it is. A PostgreSQL Store also listens
+// for project changes on one connection of its own (package postgres).
 //
 // # Listing records
 //
@@ -51,7 +52,8 @@
 // sorts them, O(n log n) per page; Count with a selection reads every
 // matching record, while an unfiltered Count (the total beside every list
 // page) reads one row of record_counts, kept by each write in its own
-// transaction (plus the session's own rows in a session). That
+// transaction (plus the session's own rows in a session).
+// Records.ListCount returns a page and that count from one statement. That
 // is meant for mock data sets (thousands to a few hundred thousand records
 // per collection), not for analytics. Field names and values are always
 // bind parameters, never SQL text.

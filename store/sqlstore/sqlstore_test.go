@@ -353,7 +353,7 @@ func TestMigrateCounts(t *testing.T) {
 	require.NoError(t, s.Close())
 	db, err := sql.Open("sqlite", rawDSN(dsn))
 	require.NoError(t, err)
-	_, err = db.Exec(`DROP TABLE record_counts; DELETE FROM schema_migrations WHERE version = 3`)
+	_, err = db.Exec(`DROP TABLE record_counts; DELETE FROM schema_migrations WHERE version >= 3`)
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 

@@ -130,6 +130,27 @@ func selects(t *testing.T, r *store.Records, sc store.Scope, q store.Query, want
 	n, err := r.Count(ctx(t), sc, "q", store.Query{Filter: q.Filter, Where: q.Where, Search: q.Search, SortBy: q.SortBy, Limit: 3, Offset: 1})
 	require.NoError(t, err)
 	assert.Equal(t, len(want), n, "count (ignoring sort and paging)")
+
+	// ListCount is List and Count at once, on a first page, a later one
+	// and one past the end (empty).
+	for _, pq := range []store.Query{{Limit: 3}, {Limit: 2, Offset: 1}, {Limit: 3, Offset: len(want)}} {
+		pq.Filter, pq.Where, pq.Search, pq.SortBy, pq.Descending = q.Filter, q.Where, q.Search, q.SortBy, q.Descending
+		page, n, err := r.ListCount(ctx(t), sc, "q", pq)
+		require.NoError(t, err)
+		listed, err := r.List(ctx(t), sc, "q", pq)
+		require.NoError(t, err)
+		assert.Equal(t, recordIDs(listed.Records), recordIDs(page.Records), "ListCount's page is List's (offset %d)", pq.Offset)
+		assert.Equal(t, listed.Cursor, page.Cursor, "and so is its cursor")
+		assert.Equal(t, len(want), n, "ListCount's count is Count's (offset %d)", pq.Offset)
+	}
+}
+
+func recordIDs(recs []*store.Record) []string {
+	out := []string{}
+	for _, rec := range recs {
+		out = append(out, rec.ID)
+	}
+	return out
 }
 
 func allBut(ids ...string) []string {

@@ -8,6 +8,19 @@
 //
 // Statements are prepared once per connection, by pgx's statement cache.
 //
+// # Changes seen by every instance
+//
+// A trigger notifies every committed change to a project, and a Store
+// listens for them (LISTEN) on a connection of its own from its first
+// Projects.Version on: it then reads a project's version once per change
+// instead of once per request, and sees a change made elsewhere when the
+// notification arrives, right after the commit. While that connection is
+// down, the Store reads the version on every request, as before, and it
+// forgets every version it knew when it listens again. Open makes the
+// listening connection outside the pool (one more than pool_max_conns);
+// New borrows it from the *sql.DB it is given, when that is pgx's stdlib
+// driver (pg_stat_activity shows it as ListenerName and the schema).
+//
 // A program that opens its own *sql.DB passes it to New. Errors are read
 // by their SQLSTATE, so any driver whose errors report one through a
 // SQLState() string method (pgx's do) maps them to the store's sentinels.
@@ -69,7 +82,7 @@ func openDriver(ctx context.Context, dsn string, skipMigrate bool) (driver.Drive
 	if err != nil {
 		return nil, err
 	}
-	db, err := openPostgres(source)
+	db, cfg, err := openPostgres(source)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +92,7 @@ func openDriver(ctx context.Context, dsn string, skipMigrate bool) (driver.Drive
 		db.Close()
 		return nil, err
 	}
-	return d, nil
+	return &watching{Driver: d, conn: dialer(cfg)}, nil
 }
 
 // New returns a Store over db, a PostgreSQL pool the caller opened and
@@ -91,6 +104,9 @@ func New(ctx context.Context, db *sql.DB, opts ...sqlstore.Option) (*store.Store
 	d, err := sqlcore.NewDriver(ctx, db, sqlcore.Postgres, c.SkipMigrate, "")
 	if err != nil {
 		return nil, err
+	}
+	if canBorrow(db) {
+		d = &watching{Driver: d, conn: borrower(db)}
 	}
 	return store.New(d, c.Store...), nil
 }
@@ -131,13 +147,13 @@ func isConnectError(err error) bool {
 // openPostgres opens a pgx pool whose connector waits, within the
 // caller's context, while the server refuses connections for want of
 // slots (too many clients, starting up), instead of failing the request.
-func openPostgres(dsn string) (*sql.DB, error) {
+func openPostgres(dsn string) (*sql.DB, *pgx.ConnConfig, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		// pgx leaves the password out of its parse errors.
-		return nil, fmt.Errorf("sqlstore: postgres DSN: %w (%v)", store.ErrInvalid, err)
+		return nil, nil, fmt.Errorf("sqlstore: postgres DSN: %w (%v)", store.ErrInvalid, err)
 	}
-	return sql.OpenDB(retryConnector{stdlib.GetConnector(*cfg)}), nil
+	return sql.OpenDB(retryConnector{stdlib.GetConnector(*cfg)}), cfg, nil
 }
 
 // retryConnector retries a connection the server refused for a reason

@@ -98,7 +98,35 @@ var migrations = []func(d *Dialect) []string{
 				SELECT project, collection, COUNT(*) FROM records WHERE session = '' AND NOT deleted GROUP BY project, collection`,
 		}
 	},
+	func(d *Dialect) []string {
+		if d.Name != "postgres" {
+			return nil // SQLite has no notifications: readers read the version
+		}
+		// Every committed change to a project notifies the channel that
+		// the PostgreSQL driver listens on (package postgres: Watch), so
+		// that instances need not read a project's version per request.
+		// The payload is the table's schema, '.', the project id: several
+		// schemas of one database share the channel.
+		return []string{
+			`CREATE OR REPLACE FUNCTION mockapi_project_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN
+				IF TG_OP = 'DELETE' THEN
+					PERFORM pg_notify('` + ProjectsChannel + `', TG_TABLE_SCHEMA || '.' || OLD.id);
+				ELSE
+					PERFORM pg_notify('` + ProjectsChannel + `', TG_TABLE_SCHEMA || '.' || NEW.id);
+				END IF;
+				RETURN NULL;
+			END $$`,
+			`CREATE TRIGGER projects_changed AFTER INSERT OR UPDATE OR DELETE ON projects
+				FOR EACH ROW EXECUTE PROCEDURE mockapi_project_changed()`,
+		}
+	},
 }
+
+// ProjectsChannel is the PostgreSQL notification channel that a trigger
+// on the projects table notifies, after commit, with "schema.id" of each
+// project created, updated or deleted.
+const ProjectsChannel = "mockapi_projects"
 
 // migrate applies the migrations the database lacks, holding a lock that
 // keeps another process from migrating at the same time.

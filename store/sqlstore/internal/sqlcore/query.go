@@ -253,7 +253,8 @@ func (r *records) sortKey(b *sqlb, field string, desc bool) {
 // listSQL writes a SELECT of id, data (as text), created_at and
 // updated_at of the records the scope sees that match the query, in the
 // listing's order, after the keyset, skipping q.Offset, at most limit
-// (limit 0: all, in no order, for counting).
+// (limit 0: all, in no order, for counting). With total, each row also
+// has the value of that scalar expression, as column total.
 //
 // A listing by id reads the primary key in order from the keyset and
 // stops after the page: O(offset + page) when nothing is selected, and
@@ -261,7 +262,7 @@ func (r *records) sortKey(b *sqlb, field string, desc bool) {
 // by a field computes the sort key of every matching record of the
 // collection and sorts them: O(n log n) per page; the keyset only saves
 // returning rows.
-func (r *records) listSQL(b *sqlb, s store.Scope, collection string, q store.Query, after *driver.Keyset, limit int) {
+func (r *records) listSQL(b *sqlb, s store.Scope, collection string, q store.Query, after *driver.Keyset, limit int, total *sqlb) {
 	sorted := q.SortBy != ""
 	dir, cmpOp := "ASC", ">"
 	if q.Descending {
@@ -309,7 +310,11 @@ func (r *records) listSQL(b *sqlb, s store.Scope, collection string, q store.Que
 			b.w(order + partLimit)
 		}
 	}
-	b.w("SELECT id, data, created_at, updated_at FROM (")
+	if total != nil {
+		b.w("SELECT id, data, created_at, updated_at, ("+total.String()+") AS total FROM (", total.args...)
+	} else {
+		b.w("SELECT id, data, created_at, updated_at FROM (")
+	}
 	if s.Session == "" {
 		part("", false)
 	} else {

@@ -224,72 +224,98 @@ func (r *records) Delete(ctx context.Context, s store.Scope, collection, id stri
 }
 
 func (r *records) List(ctx context.Context, s store.Scope, collection string, q store.Query) (*store.Page, error) {
+	p, _, err := r.list(ctx, s, collection, q, false)
+	return p, err
+}
+
+// ListCount is List with Count's total in the same statement: every row
+// of the page carries it. An empty page carries nothing, and then Count
+// runs after it.
+func (r *records) ListCount(ctx context.Context, s store.Scope, collection string, q store.Query) (*store.Page, int, error) {
+	p, n, err := r.list(ctx, s, collection, q, true)
+	if err != nil || len(p.Records) > 0 {
+		return p, n, err
+	}
+	n, err = r.Count(ctx, s, collection, q)
+	return p, n, err
+}
+
+func (r *records) list(ctx context.Context, s store.Scope, collection string, q store.Query, counted bool) (*store.Page, int, error) {
 	var after *driver.Keyset
 	if q.After != "" {
 		k, err := driver.ParseKeyset(q.After)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		after = &k
 	}
+	var total *sqlb
+	if counted {
+		total = r.countSQL(s, collection, q)
+	}
 	var b sqlb
-	r.listSQL(&b, s, collection, q, after, q.Limit+1)
+	r.listSQL(&b, s, collection, q, after, q.Limit+1, total)
 	rows, err := r.db.QueryContext(ctx, r.db.q(b.String()), b.args...)
 	if err != nil {
-		return nil, wrap(err, "list %s/%s", s.Project, collection)
+		return nil, 0, wrap(err, "list %s/%s", s.Project, collection)
 	}
 	defer rows.Close()
 	p := &store.Page{}
+	n := 0
 	for rows.Next() {
 		var (
 			rec              store.Record
 			data             []byte
 			created, updated int64
 		)
-		if err := rows.Scan(&rec.ID, &data, &created, &updated); err != nil {
-			return nil, wrap(err, "list %s/%s", s.Project, collection)
+		dest := []any{&rec.ID, &data, &created, &updated}
+		if counted {
+			dest = append(dest, &n)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, 0, wrap(err, "list %s/%s", s.Project, collection)
 		}
 		rec.Data, rec.CreatedAt, rec.UpdatedAt = data, fromMicros(created), fromMicros(updated)
 		p.Records = append(p.Records, &rec)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, wrap(err, "list %s/%s", s.Project, collection)
+		return nil, 0, wrap(err, "list %s/%s", s.Project, collection)
 	}
 	if len(p.Records) > q.Limit {
 		p.Records = p.Records[:q.Limit]
 		p.Cursor = p.Records[q.Limit-1].ID
 	}
-	return p, nil
+	return p, n, nil
 }
 
 func (r *records) Count(ctx context.Context, s store.Scope, collection string, q store.Query) (int, error) {
-	if len(q.Filter) == 0 && len(q.Where) == 0 && q.Search == "" {
-		return r.countAll(ctx, s, collection)
-	}
-	var b sqlb
-	b.w("SELECT COUNT(*) FROM (")
-	r.listSQL(&b, s, collection, store.Query{Filter: q.Filter, Where: q.Where, Search: q.Search}, nil, 0)
-	b.w(") c")
+	c := r.countSQL(s, collection, q)
 	var n int
-	err := r.db.QueryRowContext(ctx, r.db.q(b.String()), b.args...).Scan(&n)
+	err := r.db.QueryRowContext(ctx, r.db.q("SELECT "+c.String()), c.args...).Scan(&n)
 	return n, wrap(err, "count %s/%s", s.Project, collection)
 }
 
-// countAll counts the records the scope sees: the base count, plus, in a
-// session, its own records that hide no base record, less its tombstones
-// over base records that still exist.
-func (r *records) countAll(ctx context.Context, s store.Scope, collection string) (int, error) {
-	query := `SELECT COALESCE((SELECT n FROM record_counts WHERE project = ? AND collection = ?), 0)`
-	args := []any{s.Project, collection}
+// countSQL writes a scalar expression: how many records the scope sees
+// that match the query's Filter, Where and Search. Without any, it is the
+// base count of record_counts, plus, in a session, its own records that
+// hide no base record, less its tombstones over base records that still
+// exist; with a selection, a count of the listing.
+func (r *records) countSQL(s store.Scope, collection string, q store.Query) *sqlb {
+	b := &sqlb{}
+	if len(q.Filter) > 0 || len(q.Where) > 0 || q.Search != "" {
+		b.w("(SELECT COUNT(*) FROM (")
+		r.listSQL(b, s, collection, store.Query{Filter: q.Filter, Where: q.Where, Search: q.Search}, nil, 0, nil)
+		b.w(") c)")
+		return b
+	}
+	b.w(`COALESCE((SELECT n FROM record_counts WHERE project = ? AND collection = ?), 0)`, s.Project, collection)
 	if s.Session != "" {
 		const overlay = `(SELECT COUNT(*) FROM records o WHERE o.project = ? AND o.collection = ? AND o.session = ? AND %s
 			AND %s (SELECT 1 FROM records b WHERE b.project = o.project AND b.collection = o.collection AND b.session = '' AND b.id = o.id))`
-		query += ` + ` + fmt.Sprintf(overlay, "NOT o.deleted", "NOT EXISTS") + ` - ` + fmt.Sprintf(overlay, "o.deleted", "EXISTS")
-		args = append(args, s.Project, collection, s.Session, s.Project, collection, s.Session)
+		b.w(` + `+fmt.Sprintf(overlay, "NOT o.deleted", "NOT EXISTS"), s.Project, collection, s.Session)
+		b.w(` - `+fmt.Sprintf(overlay, "o.deleted", "EXISTS"), s.Project, collection, s.Session)
 	}
-	var n int
-	err := r.db.QueryRowContext(ctx, r.db.q(query), args...).Scan(&n)
-	return n, wrap(err, "count %s/%s", s.Project, collection)
+	return b
 }
 
 func (r *records) Reset(ctx context.Context, s store.Scope, collection string) error {
