@@ -172,7 +172,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var op *openapi.Operation
 	defer func() {
 		if h.cfg.logger != nil {
-			h.log(r, op, rec.status, time.Since(start))
+			h.log(r, op, rec.status, start)
 		}
 	}()
 	defer func() {
