@@ -183,7 +183,7 @@ func TestStackResetPathScope(t *testing.T) {
 	s, err := New(Options{Store: st, AdminToken: adminToken,
 		MockOptions: []mock.Option{mock.WithSeed(1), mock.WithResetPath("/__mock/reset")}})
 	require.NoError(t, err)
-	ts := httptest.NewServer(s)
+	ts := httptest.NewServer(adminContract(t, s))
 	t.Cleanup(func() { ts.Close(); _ = s.Close() })
 	c := &client{t: t, base: ts.URL}
 	c.admin("POST", "/projects", map[string]any{"id": "pets", "name": "Pets", "spec": petsSpec, "visibility": "private"}, 201)
