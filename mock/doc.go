@@ -33,6 +33,15 @@
 // a composed stack (an auth guard, share links) use CORS.Handler as the one
 // CORS layer and give the mock WithoutCORS.
 //
+// # Answering in Go
+//
+// WithOperation("getPet", fn) hands one operation to Go code: fn runs after
+// routing, the security check and validation, with the match in the
+// context (openapi.MatchFrom) and next, the answer the spec would give.
+// fn can answer itself, call next, or call next into a recorder and change
+// the answer. WithSelfCheck, and mock/mocktest always, hold what fn writes
+// to the spec.
+//
 // URLs the mock writes (Location, Link, envelope links) point inside
 // wherever it is mounted: under http.StripPrefix, the mount is told from
 // the request's RequestURI, which StripPrefix leaves as the client sent it.

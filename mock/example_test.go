@@ -99,3 +99,34 @@ func ExampleNew() {
 	// Output:
 	// 200 true true
 }
+
+// An override answers one operation in Go: here 404 for pet 0, and the
+// spec's answer, with a header added, for every other pet. Requests the
+// spec refuses never reach it.
+func ExampleWithOperation() {
+	doc, err := openapi.Parse(context.Background(), []byte(spec))
+	if err != nil {
+		panic(err)
+	}
+	h, err := mock.New(doc, mock.WithOperation("getPet", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		m, _ := openapi.MatchFrom(r.Context())
+		if m.Params()["id"] == "0" {
+			w.WriteHeader(http.StatusNotFound)
+			return
+		}
+		w.Header().Set("X-Answered-By", "override")
+		next.ServeHTTP(w, r)
+	}))
+	if err != nil {
+		panic(err)
+	}
+	for _, path := range []string{"/pets/0", "/pets/1", "/pets/x"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		fmt.Println(path, rec.Code, rec.Header().Get("X-Answered-By"), rec.Body.Len() > 0)
+	}
+	// Output:
+	// /pets/0 404  false
+	// /pets/1 200 override true
+	// /pets/x 400  true
+}

@@ -37,6 +37,7 @@ type config struct {
 	sessionCookie  string
 	resetPath      string
 	clock          func() time.Time
+	overrides      []namedOverride
 }
 
 func defaultConfig() *config {
