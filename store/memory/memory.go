@@ -525,5 +525,6 @@ var (
 	_ driver.Keys        = (*keys)(nil)
 	_ driver.Links       = (*links)(nil)
 	_ driver.Records     = (*records)(nil)
+	_ driver.ListCounter = (*records)(nil)
 	_ driver.RequestLog  = (*requestLog)(nil)
 )
