@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/mockapi-go/mockapi/mock"
 	"github.com/mockapi-go/mockapi/openapi"
@@ -129,4 +130,40 @@ func ExampleWithOperation() {
 	// /pets/0 404  false
 	// /pets/1 200 override true
 	// /pets/x 400  true
+}
+
+// A text/event-stream response is streamed: generated events, flushed one
+// by one, as many and as far apart as WithStream (or the request's Prefer
+// header) says.
+func ExampleWithStream() {
+	const sse = `
+openapi: 3.0.3
+info: {title: Ticks, version: "1"}
+paths:
+  /ticks:
+    get:
+      responses:
+        "200":
+          description: a tick per second
+          content:
+            text/event-stream:
+              schema: {type: integer, minimum: 1, maximum: 1}
+`
+	doc, err := openapi.Parse(context.Background(), []byte(sse))
+	if err != nil {
+		panic(err)
+	}
+	h, err := mock.New(doc, mock.WithStream(2, time.Millisecond))
+	if err != nil {
+		panic(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/ticks", nil))
+	fmt.Print(rec.Body.String())
+	// Output:
+	// id: 1
+	// data: 1
+	//
+	// id: 2
+	// data: 1
 }

@@ -413,6 +413,10 @@ func (h *Handler) respondWith(w http.ResponseWriter, r *http.Request, p *opPlan,
 		problem.Write(w, pr)
 		return
 	}
+	if h.streams(mp, ctl) && r.Method != http.MethodHead {
+		h.stream(w, r, mp, status, ctl, h.dynamicFor(ctl), faker)
+		return
+	}
 	out, length, pr := h.body(mp, ctl, faker)
 	if pr != nil {
 		problem.Write(w, *pr)
@@ -455,10 +459,7 @@ func (h *Handler) body(mp *mediaPlan, ctl controls, faker func() *gofakeit.Faker
 			fmt.Sprintf("the response has no example named %q; it has %s", ctl.example, strings.Join(names, ", ")))
 		return nil, nil, &pr
 	}
-	dynamic := h.cfg.dynamic
-	if ctl.dynamic != 0 {
-		dynamic = ctl.dynamic > 0
-	}
+	dynamic := h.dynamicFor(ctl)
 	if !dynamic && mp.fallback != nil && mp.fallback.encoded != nil {
 		return mp.fallback.encoded, mp.fallback.length, nil
 	}

@@ -38,6 +38,8 @@ type config struct {
 	resetPath      string
 	clock          func() time.Time
 	overrides      []namedOverride
+	streamCount    int
+	streamInterval time.Duration
 }
 
 func defaultConfig() *config {
