@@ -20,6 +20,9 @@ type controls struct {
 
 	streamCount int           // Prefer: stream-count=N
 	streamEvery time.Duration // Prefer: stream-interval=D
+
+	fault            string // Prefer: fault=reset|timeout|truncate|STATUS
+	faultOffContract bool   // Prefer: fault-off-contract=true
 }
 
 // controlParams are the query parameters that steer the mock; they never
@@ -78,6 +81,10 @@ func (c *controls) set(k, v string) {
 				c.dynamic = -1
 			}
 		}
+	case "fault":
+		c.fault = v
+	case "fault-off-contract":
+		c.faultOffContract, _ = strconv.ParseBool(v)
 	case "stream-count":
 		if n, err := strconv.Atoi(v); err == nil && n > 0 {
 			c.streamCount = n

@@ -45,6 +45,16 @@
 // retry fields. Prefer: stream-count=N, stream-interval=D sets both per
 // request.
 //
+// # Faults
+//
+// Prefer: fault=reset closes the connection unanswered, fault=timeout
+// holds it until the client gives up (at most WithMaxDelay), and
+// fault=truncate sends the headers and half the body. fault=503 answers
+// the operation's declared 503; a status it does not declare is refused
+// with 404, unless fault-off-contract=true asks for it anyway. WithChaos
+// injects the same faults, and latency, at a rate, deterministic under
+// WithSeed.
+//
 // # Answering in Go
 //
 // WithOperation("getPet", fn) hands one operation to Go code: fn runs after

@@ -167,3 +167,34 @@ paths:
 	// id: 2
 	// data: 1
 }
+
+// WithChaos makes a flaky backend: here half the answers on average fail,
+// with a status the operation declares (500 is not), in the same sequence
+// on every run under the seed.
+func ExampleWithChaos() {
+	const flaky = `
+openapi: 3.0.3
+info: {title: Flaky, version: "1"}
+paths:
+  /ping:
+    get:
+      responses:
+        "200": {description: pong}
+        "503": {description: unavailable}
+`
+	doc, err := openapi.Parse(context.Background(), []byte(flaky))
+	if err != nil {
+		panic(err)
+	}
+	h, err := mock.New(doc, mock.WithSeed(3), mock.WithChaos(mock.Chaos{ErrorRate: 0.5, Statuses: []int{500, 503}}))
+	if err != nil {
+		panic(err)
+	}
+	for range 6 {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/ping", nil))
+		fmt.Print(rec.Code, " ")
+	}
+	fmt.Println()
+	// Output: 200 200 200 200 200 503
+}

@@ -53,6 +53,7 @@ type Handler struct {
 	cors       *cors.Cors      // nil: WithoutCORS
 	redact     map[string]bool // query parameter names never logged
 	overrides  map[*openapi.Operation]Override
+	chaos      *chaos // nil: no WithChaos
 
 	// Stateful CRUD; state is nil with WithoutState.
 	state        *crudState
@@ -77,6 +78,9 @@ func New(doc *openapi.Document, opts ...Option) (*Handler, error) {
 	h := &Handler{doc: doc, cfg: cfg}
 	var err error
 	if h.overrides, err = resolveOverrides(doc, cfg.overrides); err != nil {
+		return nil, err
+	}
+	if h.chaos, err = newChaos(doc, cfg.chaos, cfg.seed, cfg.seeded); err != nil {
 		return nil, err
 	}
 	if !cfg.noCORS {
@@ -264,6 +268,18 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, m openapi.Match)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	h.delay(r.Context(), ctl)
+	if h.chaos != nil {
+		d, kind := h.chaos.draw(m.Operation, p)
+		if !sleep(r.Context(), d) {
+			return
+		}
+		if kind != "" && ctl.fault == "" {
+			ctl.fault = kind
+		}
+	}
+	if ctl.fault != "" && h.fault(w, r, p, &ctl, ctl.fault, ctl.faultOffContract) {
+		return
+	}
 	if fn := h.overrides[m.Operation]; fn != nil {
 		given := io.NopCloser(bytes.NewReader(body))
 		r.Body = given
@@ -333,14 +349,21 @@ func (h *Handler) delay(ctx context.Context, ctl controls) {
 	if ctl.delay > 0 && h.cfg.maxDelay > 0 {
 		d = min(ctl.delay, h.cfg.maxDelay)
 	}
+	sleep(ctx, d)
+}
+
+// sleep waits d, or less when ctx ends; it reports whether d passed.
+func sleep(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
-		return
+		return true
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
+		return true
 	case <-ctx.Done():
+		return false
 	}
 }
 

@@ -40,6 +40,7 @@ type config struct {
 	overrides      []namedOverride
 	streamCount    int
 	streamInterval time.Duration
+	chaos          *Chaos
 }
 
 func defaultConfig() *config {
