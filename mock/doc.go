@@ -33,6 +33,21 @@
 // a composed stack (an auth guard, share links) use CORS.Handler as the one
 // CORS layer and give the mock WithoutCORS.
 //
+// # Rules
+//
+// Before examples and generated data, an operation's rules are tried, in
+// order: its x-mock-rules extension, then WithRules. A rule (package
+// mock/rules) matches path, query, header and cookie parameters and body
+// fields by JSON pointer (equals, regex, exists, lt/le/gt/ge/ne) and
+// answers with a status, a named example, an inline body, headers and a
+// delay; bodies and headers may be templates of the request
+// ({{request.path.petId}}, {{request.body.name}}) and of helpers ({{now}},
+// {{uuid}}, {{faker.email}}), deterministic under WithSeed. The order is:
+// Prefer controls, then rules, then examples, then generated data. A rule
+// whose answer contradicts the spec is never used: from the spec it is a
+// warning with its location, from WithRules an error of New. A rendered
+// template the spec refuses is a 500 naming the rule and the place.
+//
 // # Streams
 //
 // A response whose media type streams items (text/event-stream,

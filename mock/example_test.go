@@ -6,9 +6,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/mockapi-go/mockapi/mock"
+	"github.com/mockapi-go/mockapi/mock/rules"
 	"github.com/mockapi-go/mockapi/openapi"
 )
 
@@ -197,4 +199,50 @@ paths:
 	}
 	fmt.Println()
 	// Output: 200 200 200 200 200 503
+}
+
+// WithRules answers from the request without code: here the posted name
+// is echoed, and one name is refused. Rules are checked against the spec
+// when the handler is built.
+func ExampleWithRules() {
+	const pets = `
+openapi: 3.0.3
+info: {title: Pets, version: "1"}
+paths:
+  /pets:
+    post:
+      operationId: createPet
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {name: {type: string}}}
+      responses:
+        "201":
+          description: created
+          content:
+            application/json:
+              schema: {type: object, properties: {id: {type: integer}, name: {type: string}}}
+        "409": {description: the name is taken}
+`
+	doc, err := openapi.Parse(context.Background(), []byte(pets))
+	if err != nil {
+		panic(err)
+	}
+	h, err := mock.New(doc, mock.WithoutState(), mock.WithRules("createPet",
+		rules.Rule{Name: "taken", When: []rules.Condition{{In: "body", Pointer: "/name", Equals: "Rex"}}, Status: 409},
+		rules.Rule{Name: "echo", Status: 201, Body: map[string]any{"id": 1, "name": "{{request.body.name}}"}},
+	))
+	if err != nil {
+		panic(err)
+	}
+	for _, name := range []string{"Rex", "Tom"} {
+		req := httptest.NewRequest("POST", "/pets", strings.NewReader(`{"name":"`+name+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		fmt.Println(strings.TrimSpace(fmt.Sprint(rec.Code, " ", rec.Body.String())))
+	}
+	// Output:
+	// 409
+	// 201 {"id":1,"name":"Tom"}
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/mockapi-go/mockapi/internal/fake"
 	"github.com/mockapi-go/mockapi/internal/oas"
 	"github.com/mockapi-go/mockapi/internal/problem"
+	"github.com/mockapi-go/mockapi/mock/rules"
 	"github.com/mockapi-go/mockapi/openapi"
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
@@ -54,6 +55,7 @@ type Handler struct {
 	redact     map[string]bool // query parameter names never logged
 	overrides  map[*openapi.Operation]Override
 	chaos      *chaos // nil: no WithChaos
+	rules      map[*openapi.Operation][]*rules.Rule
 
 	// Stateful CRUD; state is nil with WithoutState.
 	state        *crudState
@@ -132,6 +134,9 @@ func New(doc *openapi.Document, opts ...Option) (*Handler, error) {
 		}
 	}
 	h.preparePlans()
+	if err := h.loadRules(); err != nil {
+		return nil, err
+	}
 	if !cfg.stateless {
 		records := cfg.records
 		if records == nil {
@@ -303,6 +308,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, m openapi.Match)
 // stateful CRUD answer where the operation has one, else an example or
 // generated data.
 func (h *Handler) answer(w http.ResponseWriter, r *http.Request, p *opPlan, m openapi.Match, ctl controls, body []byte) {
+	if rs := h.rules[m.Operation]; len(rs) > 0 && !ctl.hasCode && ctl.example == "" && ctl.dynamic == 0 {
+		if rule, req := h.matchRule(r, m, rs, body); rule != nil {
+			h.serveRule(w, r, p, rule, req, ctl, body)
+			return
+		}
+	}
 	if cp := h.resources[m.Operation]; cp != nil && !ctl.hasCode && ctl.example == "" && ctl.dynamic != 1 {
 		h.serveCRUD(w, r, p, cp, m, ctl, body)
 		return

@@ -41,6 +41,7 @@ type config struct {
 	streamCount    int
 	streamInterval time.Duration
 	chaos          *Chaos
+	rules          []namedRules
 }
 
 func defaultConfig() *config {
