@@ -51,7 +51,9 @@ func (c *specClient) request(op *openapi.Operation) (*http.Request, bool) {
 	path := op.BasePaths[0]
 	q := url.Values{}
 	for _, cond := range op.Conditions {
-		q.Add(cond.Name, cond.Value)
+		if cond.Value != "" {
+			q.Add(cond.Name, cond.Value)
+		}
 	}
 	hdr := http.Header{}
 	var cookies []*http.Cookie
@@ -117,6 +119,13 @@ func (c *specClient) request(op *openapi.Operation) (*http.Request, bool) {
 			hdr.Set(p.Name, simpleStyle(v))
 		case "cookie":
 			cookies = append(cookies, &http.Cookie{Name: p.Name, Value: url.QueryEscape(simpleStyle(v))})
+		}
+	}
+	for _, cond := range op.Conditions {
+		// A condition that only asks for the parameter ("#tagKeys") is met
+		// by the parameter's own value; an empty one would be invalid.
+		if cond.Value == "" && !q.Has(cond.Name) && hdr.Get(cond.Name) == "" {
+			q.Add(cond.Name, "x1")
 		}
 	}
 	tmpl := op.Path
