@@ -1246,3 +1246,61 @@ components:
 		assert.IsType(t, "", tag)
 	}
 }
+
+// A collection nested under a root parameter (/{id}/events, beside a list at
+// "/") has no parent collection: the root is none, so nothing is looked up
+// under an empty collection name and the nested one works on its own.
+func TestCRUDNestedUnderRootParameter(t *testing.T) {
+	t.Parallel()
+	const spec = `
+openapi: 3.0.3
+info: {title: stories, version: "1"}
+paths:
+  /:
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Story'}}}}}}
+    post:
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Story'}}}}
+      responses: {"201": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Story'}}}}}
+  /{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Story'}}}}}
+  /{id}/events:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Event'}}}}}}
+    post:
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Event'}}}}
+      responses: {"201": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Event'}}}}}
+components:
+  schemas:
+    Story: {type: object, properties: {id: {type: string}, title: {type: string}}}
+    Event: {type: object, properties: {id: {type: string}, kind: {type: string}}}
+`
+	doc, err := openapi.Parse(context.Background(), []byte(spec))
+	require.NoError(t, err)
+	h, err := New(doc, WithSeed(3))
+	require.NoError(t, err)
+	tests := []struct {
+		method, path, body string
+		want               int
+	}{
+		{"GET", "/", "", 200},
+		{"GET", "/s1/events", "", 200},
+		{"POST", "/s1/events", `{"kind":"open"}`, 201},
+		{"GET", "/s1/events", "", 200},
+	}
+	for _, tt := range tests {
+		rec := do(h, tt.method, tt.path, tt.body, "Content-Type", "application/json")
+		assert.Equal(t, tt.want, rec.Code, "%s %s: %s", tt.method, tt.path, rec.Body)
+	}
+	rec := do(h, "GET", "/s1/events", "")
+	var events []map[string]any
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &events))
+	var kinds []any
+	for _, e := range events {
+		kinds = append(kinds, e["kind"])
+	}
+	assert.Contains(t, kinds, "open", "the event created is listed: %s", rec.Body)
+}
