@@ -84,3 +84,83 @@ components:
 		})
 	}
 }
+
+// Requests a client builds from the description are answered, and the
+// answers validate: parameters that share a segment are split by what
+// their schemas accept, and a parameter that is "an id or a slug" (a oneOf
+// of integer and string) is read as the branch that takes it, not refused
+// because kin-openapi decodes it as the last branch's type (#15).
+func TestParametersAreReadAsTheirSchemasSay(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: p, version: "1"}
+paths:
+  /videogames/{game}:
+    get:
+      parameters: [{name: game, in: path, required: true, schema: {$ref: '#/components/schemas/IDOrSlug'}}]
+      responses: {"200": {$ref: '#/components/responses/Thing'}}
+  /search:
+    get:
+      parameters: [{name: game, in: query, required: true, schema: {anyOf: [{type: integer, minimum: 1}, {type: string, format: uuid}]}}]
+      responses: {"200": {$ref: '#/components/responses/Thing'}}
+  /files/{name}.{ext}:
+    get:
+      parameters:
+        - {name: name, in: path, required: true, schema: {type: string}}
+        - {name: ext, in: path, required: true, schema: {type: string, enum: [json, csv]}}
+      responses: {"200": {$ref: '#/components/responses/Thing'}}
+  /days/{start}-{end}:
+    get:
+      parameters:
+        - {name: start, in: path, required: true, schema: {type: string, format: date}}
+        - {name: end, in: path, required: true, schema: {type: string, format: date}}
+      responses: {"200": {$ref: '#/components/responses/Thing'}}
+  /current-Movie-Data.csv&imdb_id={id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: string, pattern: "^tt[0-9]+$"}}]
+      responses: {"200": {$ref: '#/components/responses/Thing'}}
+components:
+  responses:
+    Thing:
+      description: ok
+      content: {application/json: {schema: {type: object, required: [id], properties: {id: {type: string, format: uuid}, url: {type: string, format: uri}}}}}
+  schemas:
+    IDOrSlug: {oneOf: [{type: integer, enum: [1, 3, 4]}, {type: string, enum: [cs-go, dota-2]}]}
+`))
+	require.NoError(t, err)
+	h, err := New(doc, WithSeed(7))
+	require.NoError(t, err)
+	tests := []struct {
+		target string
+		want   int
+	}{
+		{"/videogames/3", 200},
+		{"/videogames/cs-go", 200},
+		{"/videogames/99", 400},
+		{"/videogames/fifa", 400},
+		{"/search?game=12", 200},
+		{"/search?game=3f2504e0-4f89-41d3-9a0c-0305e82c3301", 200},
+		{"/search?game=0", 400},
+		{"/files/a.b.json", 200},
+		{"/files/report.csv", 200},
+		{"/files/report.txt", 400},
+		{"/days/2024-01-31-2024-02-29", 200},
+		{"/days/2024-01-31", 400},
+		{"/current-Movie-Data.csv&imdb_id=tt0111161", 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			req := httptest.NewRequest("GET", tt.target, nil)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			require.Equal(t, tt.want, rec.Code, rec.Body.String())
+			if rec.Code != 200 {
+				return
+			}
+			m, err := doc.Match(req)
+			require.NoError(t, err)
+			assert.True(t, validateResponse(t, doc, m.Operation, httptest.NewRequest("GET", tt.target, nil), rec))
+		})
+	}
+}

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"github.com/mockapi-go/mockapi/internal/oas"
 	"github.com/mockapi-go/mockapi/internal/problem"
 	"github.com/mockapi-go/mockapi/openapi"
 )
@@ -43,7 +45,7 @@ func (h *Handler) validateRequest(ctx context.Context, p *opPlan, r *http.Reques
 	var items []problem.Item
 	judged := false
 	for _, e := range flattenErrors(err, nil) {
-		if undecodable(e) || phantomPathParam(e, p.op.Path) {
+		if undecodable(e) || phantomPathParam(e, p.op.Path) || composedParamAccepts(e, r, m) {
 			continue
 		}
 		judged = true
@@ -195,6 +197,75 @@ func phantomPathParam(err error, template string) bool {
 		}
 	}
 	return true
+}
+
+// composedParamAccepts reports a refused parameter whose schema is a oneOf
+// or anyOf of primitive schemas ("an id or a slug": integer or string) and
+// whose raw value one of the branches accepts, read as that branch's type.
+// kin-openapi decodes such a value as the last branch's type, so "3" is
+// the string "3" and matches no branch; the mock is liberal in what it
+// accepts and takes it, also when it fits several branches (#15).
+func composedParamAccepts(err error, r *http.Request, m openapi.Match) bool {
+	var re *openapi3filter.RequestError
+	if !errors.As(err, &re) || re.Parameter == nil || re.Parameter.Schema == nil || re.Parameter.Schema.Value == nil {
+		return false
+	}
+	s := re.Parameter.Schema.Value
+	branches := append(append(openapi3.SchemaRefs(nil), s.OneOf...), s.AnyOf...)
+	if len(branches) == 0 {
+		return false
+	}
+	var raw []string
+	switch re.Parameter.In {
+	case openapi3.ParameterInPath:
+		if v, ok := m.Param(re.Parameter.Name); ok {
+			raw = []string{v}
+		}
+	case openapi3.ParameterInQuery:
+		raw = r.URL.Query()[re.Parameter.Name]
+	case openapi3.ParameterInHeader:
+		raw = r.Header.Values(re.Parameter.Name)
+	}
+	if len(raw) != 1 {
+		return false
+	}
+	for _, b := range branches {
+		if b != nil && b.Value != nil && primitiveAccepts(b.Value, raw[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// primitiveAccepts checks a raw parameter value, read as the type of the
+// primitive schema s, against s, formats included; false for object and
+// array schemas.
+func primitiveAccepts(s *openapi3.Schema, raw string) bool {
+	var v any = raw
+	switch {
+	case s.Type == nil || s.Type.Is(openapi3.TypeString):
+	case s.Type.Is(openapi3.TypeInteger):
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return false
+		}
+		v = float64(n)
+	case s.Type.Is(openapi3.TypeNumber):
+		f, err := strconv.ParseFloat(raw, 64)
+		if err != nil {
+			return false
+		}
+		v = f
+	case s.Type.Is(openapi3.TypeBoolean):
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return false
+		}
+		v = b
+	default:
+		return false
+	}
+	return s.VisitJSON(v, openapi3.EnableFormatValidation(), openapi3.SetSchemaRegexCompiler(oas.RegexCompiler)) == nil
 }
 
 func rank(status int) int {
