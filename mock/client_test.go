@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -48,7 +49,9 @@ func (c *specClient) value(s *openapi3.SchemaRef, name string) (any, bool) {
 // request returns a request for op, or ok=false when the description asks
 // for something this client cannot build (a multipart body, say).
 func (c *specClient) request(op *openapi.Operation) (*http.Request, bool) {
-	path := op.BasePaths[0]
+	// The base path is held decoded ("/api-v2/?source=..." from a server
+	// URL that writes %3F): a client sends it escaped, as the URL has it.
+	path := (&url.URL{Path: op.BasePaths[0]}).EscapedPath()
 	q := url.Values{}
 	for _, cond := range op.Conditions {
 		if cond.Value != "" {
@@ -167,6 +170,10 @@ func (c *specClient) request(op *openapi.Operation) (*http.Request, bool) {
 				}
 				form := url.Values{}
 				for k, e := range m {
+					if enc := mt.Encoding[k]; enc != nil && enc.Style == "deepObject" {
+						deepObjectFields(form, k, e) // Stripe: address[country]=FR, enabled_events[0]=charge.failed
+						continue
+					}
 					if arr, isArr := e.([]any); isArr {
 						for _, item := range arr { // form style, exploded
 							form.Add(k, scalarString(item))
@@ -253,6 +260,23 @@ func pickRequestMedia(content openapi3.Content) (string, *openapi3.MediaType) {
 		}
 	}
 	return "", nil
+}
+
+// deepObjectFields adds v to form in deepObject style: prefix[key]=value,
+// nested objects and arrays (by index) in further brackets.
+func deepObjectFields(form url.Values, prefix string, v any) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			deepObjectFields(form, prefix+"["+k+"]", e)
+		}
+	case []any:
+		for i, e := range t {
+			deepObjectFields(form, prefix+"["+strconv.Itoa(i)+"]", e)
+		}
+	default:
+		form.Add(prefix, scalarString(v))
+	}
 }
 
 func simpleStyle(v any) string {
