@@ -306,7 +306,9 @@ func simpleStyle(v any) string {
 // which of the n (0 by default), so a subset can be iterated on and rerun
 // identically; $MOCKAPI_CORPUS_MAXSIZE lifts the 8 MB skip (in MB), and
 // $MOCKAPI_CORPUS_FAILURES names a file that receives one JSON line per
-// failed operation, for classifying failures.
+// failed operation, for classifying failures. $MOCKAPI_CORPUS_SEED=n seeds
+// the mock with n and the client with n-6 (11 and 5 by default), to look
+// past one seed's draws.
 func TestDirectoryClient(t *testing.T) {
 	dir := os.Getenv("MOCKAPI_CORPUS_DIR")
 	if dir == "" {
@@ -341,6 +343,7 @@ func TestDirectoryClient(t *testing.T) {
 		files = kept
 	}
 	maxSize := int64(envInt("MOCKAPI_CORPUS_MAXSIZE", 8)) << 20
+	seed := int64(envInt("MOCKAPI_CORPUS_SEED", 11))
 	var failures *json.Encoder
 	if p := os.Getenv("MOCKAPI_CORPUS_FAILURES"); p != "" {
 		out, err := os.Create(p)
@@ -376,9 +379,9 @@ func TestDirectoryClient(t *testing.T) {
 				fail(file, &openapi.Operation{}, 0, "load: "+err.Error())
 				return
 			}
-			h, err := New(doc, WithSeed(11))
+			h, err := New(doc, WithSeed(seed))
 			require.NoError(t, err)
-			client := newSpecClient(doc, 5)
+			client := newSpecClient(doc, seed-6)
 			for _, op := range doc.Operations() {
 				req, ok := client.request(op)
 				if !ok {
