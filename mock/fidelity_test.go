@@ -87,9 +87,10 @@ components:
 
 // Requests a client builds from the description are answered, and the
 // answers validate: parameters that share a segment are split by what
-// their schemas accept, and a parameter that is "an id or a slug" (a oneOf
-// of integer and string) is read as the branch that takes it, not refused
-// because kin-openapi decodes it as the last branch's type (#15).
+// their schemas accept, a parameter that is "an id or a slug" (a oneOf of
+// integer and string) is read as the branch that takes it, not refused
+// because kin-openapi decodes it as the last branch's type, and array items
+// declared with allOf are read, not found empty (#15).
 func TestParametersAreReadAsTheirSchemasSay(t *testing.T) {
 	t.Parallel()
 	doc, err := openapi.Parse(context.Background(), []byte(`
@@ -103,6 +104,11 @@ paths:
   /search:
     get:
       parameters: [{name: game, in: query, required: true, schema: {anyOf: [{type: integer, minimum: 1}, {type: string, format: uuid}]}}]
+      responses: {"200": {$ref: '#/components/responses/Thing'}}
+  /groups:
+    get:
+      parameters:
+        - {name: SubnetIds, in: query, required: true, schema: {type: array, maxItems: 3, items: {allOf: [{$ref: '#/components/schemas/String'}, {xml: {name: SubnetIdentifier}}]}}}
       responses: {"200": {$ref: '#/components/responses/Thing'}}
   /files/{name}.{ext}:
     get:
@@ -127,6 +133,7 @@ components:
       content: {application/json: {schema: {type: object, required: [id], properties: {id: {type: string, format: uuid}, url: {type: string, format: uri}}}}}
   schemas:
     IDOrSlug: {oneOf: [{type: integer, enum: [1, 3, 4]}, {type: string, enum: [cs-go, dota-2]}]}
+    String: {type: string, minLength: 2}
 `))
 	require.NoError(t, err)
 	h, err := New(doc, WithSeed(7))
@@ -142,6 +149,11 @@ components:
 		{"/search?game=12", 200},
 		{"/search?game=3f2504e0-4f89-41d3-9a0c-0305e82c3301", 200},
 		{"/search?game=0", 400},
+		{"/groups?SubnetIds=sn-1&SubnetIds=sn-2", 200},
+		{"/groups?SubnetIds=sn-1", 200},
+		{"/groups?SubnetIds=sn-1&SubnetIds=s", 400},
+		{"/groups?SubnetIds=a1&SubnetIds=a2&SubnetIds=a3&SubnetIds=a4", 400},
+		{"/groups", 400},
 		{"/files/a.b.json", 200},
 		{"/files/report.csv", 200},
 		{"/files/report.txt", 400},

@@ -199,22 +199,21 @@ func phantomPathParam(err error, template string) bool {
 	return true
 }
 
-// composedParamAccepts reports a refused parameter whose schema is a oneOf
-// or anyOf of primitive schemas ("an id or a slug": integer or string) and
-// whose raw value one of the branches accepts, read as that branch's type.
-// kin-openapi decodes such a value as the last branch's type, so "3" is
-// the string "3" and matches no branch; the mock is liberal in what it
-// accepts and takes it, also when it fits several branches (#15).
+// composedParamAccepts reports a refused parameter that kin-openapi cannot
+// read because its schema, or its array's items, is composed: a oneOf or
+// anyOf of primitives ("an id or a slug": integer or string), which kin
+// decodes as the last branch's type, so that "3" matches no branch; or an
+// allOf (AWS's items: allOf [String, xml]), which kin decodes as nothing,
+// "empty value is not allowed". The mock judges such a value itself: read
+// as the type its schema names, a oneOf or anyOf accepting it when one of
+// its branches does, also when several do. It is liberal in what it
+// accepts (#15).
 func composedParamAccepts(err error, r *http.Request, m openapi.Match) bool {
 	var re *openapi3filter.RequestError
 	if !errors.As(err, &re) || re.Parameter == nil || re.Parameter.Schema == nil || re.Parameter.Schema.Value == nil {
 		return false
 	}
 	s := re.Parameter.Schema.Value
-	branches := append(append(openapi3.SchemaRefs(nil), s.OneOf...), s.AnyOf...)
-	if len(branches) == 0 {
-		return false
-	}
 	var raw []string
 	switch re.Parameter.In {
 	case openapi3.ParameterInPath:
@@ -226,37 +225,71 @@ func composedParamAccepts(err error, r *http.Request, m openapi.Match) bool {
 	case openapi3.ParameterInHeader:
 		raw = r.Header.Values(re.Parameter.Name)
 	}
-	if len(raw) != 1 {
+	if len(raw) == 0 {
 		return false
 	}
-	for _, b := range branches {
-		if b != nil && b.Value != nil && primitiveAccepts(b.Value, raw[0]) {
-			return true
+	if !s.Type.Is(openapi3.TypeArray) {
+		return composed(s) && len(raw) == 1 && rawAccepts(s, raw[0], 0)
+	}
+	if s.Items == nil || s.Items.Value == nil || !composed(s.Items.Value) {
+		return false
+	}
+	if len(raw) == 1 && (re.Parameter.In != openapi3.ParameterInQuery || re.Parameter.Explode != nil && !*re.Parameter.Explode) {
+		raw = strings.Split(raw[0], ",") // simple style, or form without explode
+	}
+	if uint64(len(raw)) < s.MinItems || s.MaxItems != nil && uint64(len(raw)) > *s.MaxItems {
+		return false
+	}
+	for _, v := range raw {
+		if !rawAccepts(s.Items.Value, v, 0) {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
-// primitiveAccepts checks a raw parameter value, read as the type of the
-// primitive schema s, against s, formats included; false for object and
-// array schemas.
-func primitiveAccepts(s *openapi3.Schema, raw string) bool {
+// composed reports a schema built with allOf, oneOf or anyOf.
+func composed(s *openapi3.Schema) bool {
+	return len(s.AllOf)+len(s.OneOf)+len(s.AnyOf) > 0
+}
+
+// maxComposedDepth bounds how deeply rawAccepts follows composed schemas.
+const maxComposedDepth = 8
+
+// rawAccepts checks a raw parameter value against s, read as the type s
+// (or its allOf members) names; a oneOf or anyOf accepts it when one of its
+// branches does. Objects and arrays are not read.
+func rawAccepts(s *openapi3.Schema, raw string, depth int) bool {
+	if s == nil {
+		return true
+	}
+	if depth > maxComposedDepth {
+		return false
+	}
+	if len(s.OneOf)+len(s.AnyOf) > 0 {
+		for _, b := range append(append(openapi3.SchemaRefs(nil), s.OneOf...), s.AnyOf...) {
+			if b != nil && rawAccepts(b.Value, raw, depth+1) {
+				return true
+			}
+		}
+		return false
+	}
 	var v any = raw
-	switch {
-	case s.Type == nil || s.Type.Is(openapi3.TypeString):
-	case s.Type.Is(openapi3.TypeInteger):
+	switch namedType(s, depth) {
+	case openapi3.TypeString, "":
+	case openapi3.TypeInteger:
 		n, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil {
 			return false
 		}
 		v = float64(n)
-	case s.Type.Is(openapi3.TypeNumber):
+	case openapi3.TypeNumber:
 		f, err := strconv.ParseFloat(raw, 64)
 		if err != nil {
 			return false
 		}
 		v = f
-	case s.Type.Is(openapi3.TypeBoolean):
+	case openapi3.TypeBoolean:
 		b, err := strconv.ParseBool(raw)
 		if err != nil {
 			return false
@@ -266,6 +299,25 @@ func primitiveAccepts(s *openapi3.Schema, raw string) bool {
 		return false
 	}
 	return s.VisitJSON(v, openapi3.EnableFormatValidation(), openapi3.SetSchemaRegexCompiler(oas.RegexCompiler)) == nil
+}
+
+// namedType is the first type s names, itself or through its allOf
+// members; "" for none.
+func namedType(s *openapi3.Schema, depth int) string {
+	if s == nil || depth > maxComposedDepth {
+		return ""
+	}
+	if s.Type != nil && len(*s.Type) > 0 {
+		return (*s.Type)[0]
+	}
+	for _, m := range s.AllOf {
+		if m != nil {
+			if t := namedType(m.Value, depth+1); t != "" {
+				return t
+			}
+		}
+	}
+	return ""
 }
 
 func rank(status int) int {
