@@ -189,6 +189,12 @@ func matches(r mediaRange, mp *mediaPlan) (int, bool) {
 	case r.typ == mp.typ && strings.HasSuffix(mp.sub, "+"+r.sub):
 		// Accept: application/json is happy with application/problem+json.
 		return 1, true
+	case r.typ == mp.typ && strings.HasSuffix(r.sub, "+"+mp.sub):
+		// The other way round, least specifically: a client that asks for
+		// a vendor JSON type (GitHub's descriptions make it send Accept:
+		// application/vnd.github.machine-man-preview+json) reads plain
+		// JSON, which is what the spec declares and the real API sends.
+		return 0, true
 	}
 	return 0, false
 }

@@ -1246,3 +1246,115 @@ components:
 		assert.IsType(t, "", tag)
 	}
 }
+
+// A collection nested under a root parameter (/{id}/events, beside a list at
+// "/") has no parent collection: the root is none, so nothing is looked up
+// under an empty collection name and the nested one works on its own.
+func TestCRUDNestedUnderRootParameter(t *testing.T) {
+	t.Parallel()
+	const spec = `
+openapi: 3.0.3
+info: {title: stories, version: "1"}
+paths:
+  /:
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Story'}}}}}}
+    post:
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Story'}}}}
+      responses: {"201": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Story'}}}}}
+  /{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Story'}}}}}
+  /{id}/events:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Event'}}}}}}
+    post:
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Event'}}}}
+      responses: {"201": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Event'}}}}}
+components:
+  schemas:
+    Story: {type: object, properties: {id: {type: string}, title: {type: string}}}
+    Event: {type: object, properties: {id: {type: string}, kind: {type: string}}}
+`
+	doc, err := openapi.Parse(context.Background(), []byte(spec))
+	require.NoError(t, err)
+	h, err := New(doc, WithSeed(3))
+	require.NoError(t, err)
+	tests := []struct {
+		method, path, body string
+		want               int
+	}{
+		{"GET", "/", "", 200},
+		{"GET", "/s1/events", "", 200},
+		{"POST", "/s1/events", `{"kind":"open"}`, 201},
+		{"GET", "/s1/events", "", 200},
+	}
+	for _, tt := range tests {
+		rec := do(h, tt.method, tt.path, tt.body, "Content-Type", "application/json")
+		assert.Equal(t, tt.want, rec.Code, "%s %s: %s", tt.method, tt.path, rec.Body)
+	}
+	rec := do(h, "GET", "/s1/events", "")
+	var events []map[string]any
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &events))
+	var kinds []any
+	for _, e := range events {
+		kinds = append(kinds, e["kind"])
+	}
+	assert.Contains(t, kinds, "open", "the event created is listed: %s", rec.Body)
+}
+
+// A listing whose schema says minItems is never sent with fewer items:
+// where the collection holds fewer records (an empty nested collection),
+// the answer is generated, as a stateless one is, and validates (zalando,
+// #15). With enough records it lists them.
+func TestCRUDListKeepsMinItems(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: units, version: "1"}
+paths:
+  /articles/{articleId}/units:
+    parameters: [{name: articleId, in: path, required: true, schema: {type: string}}]
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Units'}}}}}
+    post:
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Unit'}}}}
+      responses: {"201": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Unit'}}}}}
+  /articles/{articleId}/units/{unitId}:
+    parameters:
+      - {name: articleId, in: path, required: true, schema: {type: string}}
+      - {name: unitId, in: path, required: true, schema: {type: string}}
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Unit'}}}}}
+components:
+  schemas:
+    Units: {type: array, minItems: 2, items: {$ref: '#/components/schemas/Unit'}}
+    Unit: {type: object, required: [id, size], properties: {id: {type: string, readOnly: true}, size: {type: string}}}
+`))
+	require.NoError(t, err)
+	h, err := New(doc, WithSeed(5))
+	require.NoError(t, err)
+	require.Equal(t, ActionList, h.Action("getArticlesByArticleIdUnits"))
+	list := func() []map[string]any {
+		rec := do(h, "GET", "/articles/a1/units", "")
+		require.Equal(t, 200, rec.Code, rec.Body.String())
+		m, err := doc.Match(httptest.NewRequest("GET", "/articles/a1/units", nil))
+		require.NoError(t, err)
+		validateResponse(t, doc, m.Operation, httptest.NewRequest("GET", "/articles/a1/units", nil), rec)
+		var units []map[string]any
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &units))
+		return units
+	}
+	assert.GreaterOrEqual(t, len(list()), 2, "empty collection")
+	for _, size := range []string{"S", "M"} {
+		rec := do(h, "POST", "/articles/a1/units", `{"size":"`+size+`"}`, "Content-Type", "application/json")
+		require.Equal(t, 201, rec.Code, rec.Body.String())
+	}
+	var sizes []any
+	for _, u := range list() {
+		sizes = append(sizes, u["size"])
+	}
+	assert.ElementsMatch(t, []any{"S", "M"}, sizes, "the stored records")
+}

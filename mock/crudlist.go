@@ -230,6 +230,13 @@ func (h *Handler) crudList(w http.ResponseWriter, r *http.Request, p *opPlan, cp
 		h.storeFailed(w, r, err)
 		return
 	}
+	if len(page.Records) < ls.minItems {
+		// Fewer records than the list's minItems (an empty nested
+		// collection, a last page): a stored listing would not validate,
+		// so the answer is a generated one, as for a stateless operation.
+		h.respond(w, r, p, controls{}, nil)
+		return
+	}
 	hdr := w.Header()
 	hdr.Set("X-Total-Count", strconv.Itoa(total))
 	var links []pageLink
@@ -348,6 +355,7 @@ type listShape struct {
 	items    *openapi3.Schema // the item schema, nil when the schema lists nothing
 	prop     string           // the envelope's array property, "" for a bare array
 	maxItems int              // the array's maxItems, 0 for none
+	minItems int              // the array's minItems, 0 for none
 	props    map[string]*openapi3.Schema
 	splits   bool             // envelopeSplits
 	skeleton *openapi3.Schema // the envelope with an empty array: what is generated around the items
@@ -402,6 +410,9 @@ func (h *Handler) listShapeOf(s *openapi3.Schema) *listShape {
 	}
 	if arr != nil && arr.MaxItems != nil {
 		ls.maxItems = int(*arr.MaxItems)
+	}
+	if arr != nil {
+		ls.minItems = int(min(arr.MinItems, 1<<20))
 	}
 	for _, name := range slices.Sorted(maps.Keys(ls.props)) {
 		ps := ls.props[name]

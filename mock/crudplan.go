@@ -95,7 +95,11 @@ func linkParents(list []*resource) {
 		last := -1
 		for i, seg := range segs {
 			if seg == "{}" {
-				res.ancestors = append(res.ancestors, byKey["/"+strings.Join(segs[:i], "/")])
+				var anc *resource
+				if i > 0 { // the root is not a collection: "/" lists no "/{id}"
+					anc = byKey["/"+strings.Join(segs[:i], "/")]
+				}
+				res.ancestors = append(res.ancestors, anc)
 				last = i
 			}
 		}

@@ -7,6 +7,9 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -46,7 +49,8 @@ func urlencodedBodyDecoder(body io.Reader, h http.Header, schema *openapi3.Schem
 	var lenient []string
 	decodable := schema
 	for name, p := range schema.Value.Properties {
-		if p == nil || p.Value == nil || !kinDecodes(p.Value) || p.Value.Type.Is(openapi3.TypeObject) && !deepObject(encFn, name) {
+		if p == nil || p.Value == nil || !kinDecodes(p.Value) || p.Value.Type.Is(openapi3.TypeObject) && !deepObject(encFn, name) ||
+			p.Value.Type.Is(openapi3.TypeArray) && deepObjectStyle(encFn, name) {
 			lenient = append(lenient, name)
 		}
 	}
@@ -70,9 +74,110 @@ func urlencodedBodyDecoder(body io.Reader, h http.Header, schema *openapi3.Schem
 	for _, name := range lenient {
 		if vs, ok := values[name]; ok {
 			obj[name] = lenientField(schema.Value.Properties[name], vs)
+		} else if tree, ok := bracketed(values, name); ok {
+			obj[name] = shapeBracketed(schema.Value.Properties[name], tree, 0)
 		}
 	}
 	return obj, nil
+}
+
+// deepObjectStyle reports whether the form field name is declared
+// deepObject (Stripe declares it for arrays too: expand[0]=data).
+func deepObjectStyle(encFn openapi3filter.EncodingFn, name string) bool {
+	return encFn != nil && encFn(name).SerializationMethod().Style == openapi3.SerializationDeepObject
+}
+
+// maxBracketDepth bounds the nesting read from bracketed field names.
+const maxBracketDepth = 8
+
+// bracketed gathers the fields written name[a][b]=v or name[]=v, as
+// clients send deepObject values and arrays (Stripe's libraries send
+// line_items[0][price]=p and expand[]=x), into a tree of maps whose leaves
+// are the values sent; "[]" collects its values under the key "".
+func bracketed(values url.Values, name string) (map[string]any, bool) {
+	root := map[string]any{}
+	found := false
+	for key, vs := range values {
+		if !strings.HasPrefix(key, name+"[") || !strings.HasSuffix(key, "]") {
+			continue
+		}
+		path := strings.Split(key[len(name)+1:len(key)-1], "][")
+		if len(path) > maxBracketDepth {
+			continue
+		}
+		node := root
+		for _, seg := range path[:len(path)-1] {
+			child, ok := node[seg].(map[string]any)
+			if !ok {
+				child = map[string]any{}
+				node[seg] = child
+			}
+			node = child
+		}
+		node[path[len(path)-1]] = vs
+		found = true
+	}
+	return root, found
+}
+
+// shapeBracketed turns a tree from bracketed into the value its schema p
+// describes: a map with index keys (or "[]" values) into an array, the
+// values sent read as lenientValue reads them.
+func shapeBracketed(p *openapi3.SchemaRef, v any, depth int) any {
+	var s *openapi3.Schema
+	if p != nil {
+		s = p.Value
+	}
+	switch t := v.(type) {
+	case []string:
+		if s != nil && s.Type.Is(openapi3.TypeArray) {
+			return lenientField(p, t)
+		}
+		if len(t) == 0 {
+			return nil
+		}
+		return lenientValue(p, t[0])
+	case map[string]any:
+		if s != nil && s.Type.Is(openapi3.TypeArray) && depth < maxBracketDepth {
+			var items *openapi3.SchemaRef
+			if s.Items != nil {
+				items = s.Items
+			}
+			idx := make([]int, 0, len(t))
+			var out []any
+			for k, e := range t {
+				if k == "" {
+					if vs, ok := e.([]string); ok {
+						for _, one := range vs {
+							out = append(out, lenientValue(items, one))
+						}
+					}
+					continue
+				}
+				if n, err := strconv.Atoi(k); err == nil && n >= 0 {
+					idx = append(idx, n)
+				}
+			}
+			sort.Ints(idx)
+			for _, n := range idx {
+				out = append(out, shapeBracketed(items, t[strconv.Itoa(n)], depth+1))
+			}
+			return out
+		}
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			var prop *openapi3.SchemaRef
+			if s != nil {
+				prop = s.Properties[k]
+				if prop == nil && s.AdditionalProperties.Schema != nil {
+					prop = s.AdditionalProperties.Schema
+				}
+			}
+			out[k] = shapeBracketed(prop, e, depth+1)
+		}
+		return out
+	}
+	return v
 }
 
 // kinDecodes reports whether kin-openapi's urlencoded decoder reads a

@@ -167,3 +167,66 @@ func TestUrlencodedFieldsKinCannotDecode(t *testing.T) {
 		})
 	}
 }
+
+// Arrays declared deepObject and arrays of objects arrive in brackets from
+// real clients (Stripe's libraries send expand[0]=data and
+// line_items[0][price]=p): they are read into the values the schema
+// describes, then validated, instead of being found missing (#15).
+func TestUrlencodedBracketedFields(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: forms, version: "1"}
+paths:
+  /links:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            encoding:
+              expand: {style: deepObject, explode: true}
+              line_items: {style: deepObject, explode: true}
+              tags: {style: form, explode: false}
+            schema:
+              type: object
+              required: [line_items]
+              properties:
+                expand: {type: array, items: {type: string}}
+                tags: {type: array, items: {type: string}}
+                line_items:
+                  type: array
+                  minItems: 1
+                  items:
+                    type: object
+                    required: [price]
+                    properties:
+                      price: {type: string}
+                      quantity: {type: integer}
+                      options: {type: array, items: {type: string}}
+      responses:
+        "201": {description: ok}
+`))
+	require.NoError(t, err)
+	h, err := New(doc, WithoutState())
+	require.NoError(t, err)
+	tests := []struct {
+		name string
+		form string
+		want int
+	}{
+		{"indexed", "line_items[0][price]=p1&line_items[0][quantity]=2&line_items[1][price]=p2&expand[0]=data&expand[1]=more", 201},
+		{"empty brackets", "line_items[0][price]=p1&line_items[0][options][]=a&line_items[0][options][]=b&expand[]=data", 201},
+		{"a price of digits stays a string", "line_items[0][price]=123", 201},
+		{"form style arrays still read", "line_items[0][price]=p1&tags=a,b", 201},
+		{"wrong item type", "line_items[0][price]=p1&line_items[0][quantity]=two", 422},
+		{"required item property missing", "line_items[0][quantity]=2", 422},
+		{"required array missing", "expand[0]=data", 422},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := do(h, "POST", "/links", tt.form, "Content-Type", "application/x-www-form-urlencoded")
+			assert.Equal(t, tt.want, rec.Code, rec.Body.String())
+		})
+	}
+}

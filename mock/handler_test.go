@@ -217,6 +217,10 @@ func TestNegotiation(t *testing.T) {
 		{"application/xml;q=0.9, application/json;q=0.5", "application/xml", 200},
 		{"application/json;q=0.1, application/*;q=0.8", "application/xml", 200},
 		{"text/html, application/xml;q=0", "application/problem+json", 406},
+		{"application/vnd.github.machine-man-preview+json", "application/json", 200},
+		{"application/vnd.acme+xml", "application/xml", 200},
+		{"application/vnd.acme+json;q=0.5, application/xml", "application/xml", 200},
+		{"application/vnd.acme+yaml", "application/problem+json", 406},
 	}
 	for _, tt := range tests {
 		t.Run(tt.accept, func(t *testing.T) {

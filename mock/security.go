@@ -112,13 +112,30 @@ func securityOK(alts []securityAlt, r *http.Request) (bool, []string) {
 	return false, challenges
 }
 
+// satisfied reports whether the request carries every credential of alt.
+// The schemes of alt that live in the Authorization header are one
+// exception: a request has one such header, so when a spec requires two of
+// them together (http basic and an apiKey named Authorization, say) one of
+// them is enough. The spec's mistake is not the client's.
 func satisfied(alt securityAlt, r *http.Request) bool {
+	inAuthorization, authorized := 0, false
 	for _, c := range alt {
+		if c.inAuthorization() {
+			inAuthorization++
+			authorized = authorized || present(c, r)
+			continue
+		}
 		if !present(c, r) {
 			return false
 		}
 	}
-	return true
+	return inAuthorization == 0 || authorized
+}
+
+// inAuthorization reports whether the credential travels in the
+// Authorization header.
+func (c securityCheck) inAuthorization() bool {
+	return c.in == "" || (c.in == "header" && strings.EqualFold(c.param, "Authorization"))
 }
 
 func present(c securityCheck, r *http.Request) bool {

@@ -140,3 +140,44 @@ paths:
 		assert.Equal(t, tc.want, w.Code, "%s %v: %s", tc.path, tc.header, w.Body)
 	}
 }
+
+// A requirement that puts two schemes in the one Authorization header (Azure
+// Container Registry: http basic and an apiKey named Authorization, both
+// required) cannot be met by any request: the header carrying either is
+// enough. Schemes elsewhere are still all required.
+func TestSchemesSharingAuthorizationNeedOne(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: s, version: "1"}
+components:
+  securitySchemes:
+    basic: {type: http, scheme: basic}
+    akey: {type: apiKey, in: header, name: Authorization}
+    hkey: {type: apiKey, in: header, name: X-Key}
+paths:
+  /shared: {get: {security: [{basic: [], akey: []}], responses: {"204": {description: ok}}}}
+  /plus: {get: {security: [{basic: [], akey: [], hkey: []}], responses: {"204": {description: ok}}}}
+  /basic: {get: {security: [{basic: []}], responses: {"204": {description: ok}}}}
+`))
+	require.NoError(t, err)
+	h, err := New(doc, WithoutState())
+	require.NoError(t, err)
+	tests := []struct {
+		path    string
+		headers []string
+		want    int
+	}{
+		{"/shared", nil, 401},
+		{"/shared", []string{"Authorization", "Basic dTpw"}, 204},
+		{"/shared", []string{"Authorization", "key-1"}, 204},
+		{"/plus", []string{"Authorization", "Basic dTpw"}, 401},
+		{"/plus", []string{"Authorization", "key-1", "X-Key", "k"}, 204},
+		{"/basic", []string{"Authorization", "key-1"}, 401},
+		{"/basic", []string{"Authorization", "Basic dTpw"}, 204},
+	}
+	for _, tt := range tests {
+		rec := do(h, "GET", tt.path, "", tt.headers...)
+		assert.Equal(t, tt.want, rec.Code, "%s %v: %s", tt.path, tt.headers, rec.Body)
+	}
+}

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"github.com/mockapi-go/mockapi/internal/oas"
 	"github.com/mockapi-go/mockapi/internal/problem"
 	"github.com/mockapi-go/mockapi/openapi"
 )
@@ -43,7 +45,7 @@ func (h *Handler) validateRequest(ctx context.Context, p *opPlan, r *http.Reques
 	var items []problem.Item
 	judged := false
 	for _, e := range flattenErrors(err, nil) {
-		if undecodable(e) || phantomPathParam(e, p.op.Path) {
+		if undecodable(e) || phantomPathParam(e, p.op.Path) || composedParamAccepts(e, r, m) {
 			continue
 		}
 		judged = true
@@ -195,6 +197,127 @@ func phantomPathParam(err error, template string) bool {
 		}
 	}
 	return true
+}
+
+// composedParamAccepts reports a refused parameter that kin-openapi cannot
+// read because its schema, or its array's items, is composed: a oneOf or
+// anyOf of primitives ("an id or a slug": integer or string), which kin
+// decodes as the last branch's type, so that "3" matches no branch; or an
+// allOf (AWS's items: allOf [String, xml]), which kin decodes as nothing,
+// "empty value is not allowed". The mock judges such a value itself: read
+// as the type its schema names, a oneOf or anyOf accepting it when one of
+// its branches does, also when several do. It is liberal in what it
+// accepts (#15).
+func composedParamAccepts(err error, r *http.Request, m openapi.Match) bool {
+	var re *openapi3filter.RequestError
+	if !errors.As(err, &re) || re.Parameter == nil || re.Parameter.Schema == nil || re.Parameter.Schema.Value == nil {
+		return false
+	}
+	s := re.Parameter.Schema.Value
+	var raw []string
+	switch re.Parameter.In {
+	case openapi3.ParameterInPath:
+		if v, ok := m.Param(re.Parameter.Name); ok {
+			raw = []string{v}
+		}
+	case openapi3.ParameterInQuery:
+		raw = r.URL.Query()[re.Parameter.Name]
+	case openapi3.ParameterInHeader:
+		raw = r.Header.Values(re.Parameter.Name)
+	}
+	if len(raw) == 0 {
+		return false
+	}
+	if !s.Type.Is(openapi3.TypeArray) {
+		return composed(s) && len(raw) == 1 && rawAccepts(s, raw[0], 0)
+	}
+	if s.Items == nil || s.Items.Value == nil || !composed(s.Items.Value) {
+		return false
+	}
+	if len(raw) == 1 && (re.Parameter.In != openapi3.ParameterInQuery || re.Parameter.Explode != nil && !*re.Parameter.Explode) {
+		raw = strings.Split(raw[0], ",") // simple style, or form without explode
+	}
+	if uint64(len(raw)) < s.MinItems || s.MaxItems != nil && uint64(len(raw)) > *s.MaxItems {
+		return false
+	}
+	for _, v := range raw {
+		if !rawAccepts(s.Items.Value, v, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// composed reports a schema built with allOf, oneOf or anyOf.
+func composed(s *openapi3.Schema) bool {
+	return len(s.AllOf)+len(s.OneOf)+len(s.AnyOf) > 0
+}
+
+// maxComposedDepth bounds how deeply rawAccepts follows composed schemas.
+const maxComposedDepth = 8
+
+// rawAccepts checks a raw parameter value against s, read as the type s
+// (or its allOf members) names; a oneOf or anyOf accepts it when one of its
+// branches does. Objects and arrays are not read.
+func rawAccepts(s *openapi3.Schema, raw string, depth int) bool {
+	if s == nil {
+		return true
+	}
+	if depth > maxComposedDepth {
+		return false
+	}
+	if len(s.OneOf)+len(s.AnyOf) > 0 {
+		for _, b := range append(append(openapi3.SchemaRefs(nil), s.OneOf...), s.AnyOf...) {
+			if b != nil && rawAccepts(b.Value, raw, depth+1) {
+				return true
+			}
+		}
+		return false
+	}
+	var v any = raw
+	switch namedType(s, depth) {
+	case openapi3.TypeString, "":
+	case openapi3.TypeInteger:
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return false
+		}
+		v = float64(n)
+	case openapi3.TypeNumber:
+		f, err := strconv.ParseFloat(raw, 64)
+		if err != nil {
+			return false
+		}
+		v = f
+	case openapi3.TypeBoolean:
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return false
+		}
+		v = b
+	default:
+		return false
+	}
+	return s.VisitJSON(v, openapi3.EnableFormatValidation(), openapi3.SetSchemaRegexCompiler(oas.RegexCompiler)) == nil
+}
+
+// namedType is the first type s names, itself or through its allOf
+// members; "" for none.
+func namedType(s *openapi3.Schema, depth int) string {
+	if s == nil || depth > maxComposedDepth {
+		return ""
+	}
+	if s.Type != nil && len(*s.Type) > 0 {
+		return (*s.Type)[0]
+	}
+	for _, m := range s.AllOf {
+		if m != nil {
+			if t := namedType(m.Value, depth+1); t != "" {
+				return t
+			}
+		}
+	}
+	return ""
 }
 
 func rank(status int) int {

@@ -353,6 +353,9 @@ func (r *Router) find(root *node, req *http.Request, p string) (Match, error) {
 	var buf [16]string
 	s.vals = buf[:0]
 	found := s.walk(root, p, p == "")
+	if found == nil && s.fbLeaf != nil {
+		found, s.found = s.fbLeaf, s.fbVals
+	}
 	if found == nil {
 		if s.other != nil {
 			return Match{}, &MethodNotAllowedError{Allowed: s.other.allowed}
@@ -446,11 +449,23 @@ type searcher struct {
 	found  []string // parameter values of the match
 	other  *leaf    // first leaf matched for another method, for 405
 	steps  int
+	// splits counts the segments of the current path that hold several
+	// parameters ("{name}.{ext}", "{a}-{b}"), where the text could be split
+	// in more than one way.
+	splits int
+	// fbLeaf and fbVals are the first match whose split values no
+	// endpoint's parameters accept: the answer when no split is accepted.
+	fbLeaf *leaf
+	fbVals []string
 }
 
 // walk matches the remaining escaped path rest (no leading slash) below n
 // and returns the leaf that has the method, backtracking over literal,
-// complex and parameter children in that order of priority.
+// complex and parameter children in that order of priority. Below a
+// segment with several parameters, a leaf whose endpoints refuse the
+// values is passed over for another split (/files/{name}.{ext} with an
+// ext enum takes "a.b.json" as "a.b" and "json"), and kept as the
+// fallback.
 func (s *searcher) walk(n *node, rest string, atEnd bool) *leaf {
 	s.steps++
 	if s.steps > maxSteps {
@@ -460,7 +475,17 @@ func (s *searcher) walk(n *node, rest string, atEnd bool) *leaf {
 		if n.leaf == nil {
 			return nil
 		}
-		if n.leaf.methods[s.method] != nil || (s.method == http.MethodHead && n.leaf.methods[http.MethodGet] != nil) {
+		eps := n.leaf.methods[s.method]
+		if eps == nil && s.method == http.MethodHead {
+			eps = n.leaf.methods[http.MethodGet]
+		}
+		if eps != nil {
+			if s.splits > 0 && !anyAccepts(eps, s.vals) {
+				if s.fbLeaf == nil {
+					s.fbLeaf, s.fbVals = n.leaf, append([]string(nil), s.vals...)
+				}
+				return nil
+			}
 			s.found = s.vals
 			return n.leaf
 		}
@@ -486,10 +511,15 @@ func (s *searcher) walk(n *node, rest string, atEnd bool) *leaf {
 	}
 	mark := len(s.vals)
 	for _, c := range n.complex {
-		if s.matchParts(c.parts, decoded) {
-			if l := s.walk(c.node, next, last); l != nil {
-				return l
-			}
+		if c.params > 1 {
+			s.splits++
+		}
+		l := s.matchFrom(c.parts, decoded, c.node, next, last)
+		if c.params > 1 {
+			s.splits--
+		}
+		if l != nil {
+			return l
 		}
 		s.vals = s.vals[:mark]
 	}
@@ -503,64 +533,77 @@ func (s *searcher) walk(n *node, rest string, atEnd bool) *leaf {
 	return nil
 }
 
-// matchParts matches one decoded segment against a complex template such as
-// "{name}.{ext}" or "{name}:cancel", appending parameter values. Parameters
-// are non-empty and take the shortest text that lets the rest match, except
-// the last, which takes what remains.
-func (s *searcher) matchParts(parts []segPart, seg string) bool {
-	mark := len(s.vals)
-	if s.matchFrom(parts, seg) {
-		return true
+// anyAccepts reports whether some endpoint's path parameters accept vals.
+func anyAccepts(eps []*endpoint, vals []string) bool {
+	for _, ep := range eps {
+		if acceptsPath(ep, vals) {
+			return true
+		}
 	}
-	s.vals = s.vals[:mark]
 	return false
 }
 
-func (s *searcher) matchFrom(parts []segPart, seg string) bool {
+// matchFrom matches one decoded segment against a complex template such as
+// "{name}.{ext}" or "{name}:cancel", appending parameter values, and for
+// each way to split it walks on below kn with the rest of the path, until
+// that finds a leaf. Parameters are non-empty; splits are tried shortest
+// first parameter first, the last parameter taking what remains.
+func (s *searcher) matchFrom(parts []segPart, seg string, kn *node, next string, last bool) *leaf {
 	s.steps++
 	if s.steps > maxSteps {
-		return false
+		return nil
 	}
 	if len(parts) == 0 {
-		return seg == ""
+		if seg != "" {
+			return nil
+		}
+		return s.walk(kn, next, last)
 	}
 	p := parts[0]
 	if !p.param {
 		if !strings.HasPrefix(seg, p.lit) {
-			return false
+			return nil
 		}
-		return s.matchFrom(parts[1:], seg[len(p.lit):])
-	}
-	if len(parts) == 1 {
-		if seg == "" {
-			return false
-		}
-		s.vals = append(s.vals, seg)
-		return true
+		return s.matchFrom(parts[1:], seg[len(p.lit):], kn, next, last)
 	}
 	mark := len(s.vals)
+	if len(parts) == 1 {
+		if seg == "" {
+			return nil
+		}
+		s.vals = append(s.vals, seg)
+		if l := s.walk(kn, next, last); l != nil {
+			return l
+		}
+		s.vals = s.vals[:mark]
+		return nil
+	}
 	if parts[1].param {
 		// Two adjacent parameters ("{id}{ext}"): nothing marks the split.
 		// Give the second the text from the last dot ("7.json" is "7" and
 		// ".json"), else try every split, shortest first parameter first.
-		if i := strings.LastIndexByte(seg, '.'); i > 0 {
-			s.vals = append(s.vals, seg[:i])
-			if s.matchFrom(parts[1:], seg[i:]) {
-				return true
+		dot := strings.LastIndexByte(seg, '.')
+		if dot > 0 {
+			s.vals = append(s.vals, seg[:dot])
+			if l := s.matchFrom(parts[1:], seg[dot:], kn, next, last); l != nil {
+				return l
 			}
 			s.vals = s.vals[:mark]
 		}
 		for i := 1; i < len(seg); i++ {
+			if i == dot {
+				continue
+			}
 			s.vals = append(s.vals, seg[:i])
-			if s.matchFrom(parts[1:], seg[i:]) {
-				return true
+			if l := s.matchFrom(parts[1:], seg[i:], kn, next, last); l != nil {
+				return l
 			}
 			s.vals = s.vals[:mark]
 			if s.steps > maxSteps {
-				return false
+				return nil
 			}
 		}
-		return false
+		return nil
 	}
 	// A parameter followed by a literal: try each place the literal occurs.
 	lit := parts[1].lit
@@ -571,12 +614,12 @@ func (s *searcher) matchFrom(parts []segPart, seg string) bool {
 		}
 		i += j
 		s.vals = append(s.vals, seg[:i])
-		if s.matchFrom(parts[1:], seg[i:]) {
-			return true
+		if l := s.matchFrom(parts[1:], seg[i:], kn, next, last); l != nil {
+			return l
 		}
 		s.vals = s.vals[:mark]
 	}
-	return false
+	return nil
 }
 
 type matchKey struct{}

@@ -315,3 +315,63 @@ paths:
 		assert.Equal(t, want, m.Operation.ID, path)
 	}
 }
+
+// A segment with several parameters can often be split in more than one
+// way; the split whose values the parameters' schemas accept is taken, and
+// only when none is, the first (shortest first parameter) (#15).
+func TestSegmentWithSeveralParametersSplitsByWhatTheyAccept(t *testing.T) {
+	t.Parallel()
+	doc := loadString(t, `
+openapi: 3.0.3
+info: {title: split, version: "1"}
+paths:
+  /files/{name}.{ext}:
+    get:
+      operationId: getFile
+      parameters:
+        - {name: name, in: path, required: true, schema: {type: string}}
+        - {name: ext, in: path, required: true, schema: {type: string, enum: [json, csv]}}
+      responses: {"200": {description: ok}}
+  /files/{name}.{ext}/meta:
+    get:
+      operationId: getFileMeta
+      parameters:
+        - {name: name, in: path, required: true, schema: {type: string}}
+        - {name: ext, in: path, required: true, schema: {type: string, pattern: "^[a-z]+$"}}
+      responses: {"200": {description: ok}}
+  /days/{start}-{end}:
+    get:
+      operationId: getDays
+      parameters:
+        - {name: start, in: path, required: true, schema: {type: string, format: date}}
+        - {name: end, in: path, required: true, schema: {type: string, format: date}}
+      responses: {"200": {description: ok}}
+  /v/{major}.{minor}{suffix}:
+    get:
+      operationId: getVersion
+      parameters:
+        - {name: major, in: path, required: true, schema: {type: integer}}
+        - {name: minor, in: path, required: true, schema: {type: integer}}
+        - {name: suffix, in: path, required: true, schema: {type: string, pattern: "^-[a-z]+$"}}
+      responses: {"200": {description: ok}}
+`)
+	tests := []struct {
+		target, wantID string
+		wantParams     map[string]string
+	}{
+		{"/files/report.csv", "getFile", map[string]string{"name": "report", "ext": "csv"}},
+		{"/files/a.b.json", "getFile", map[string]string{"name": "a.b", "ext": "json"}},
+		{"/files/a.b.txt", "getFile", map[string]string{"name": "a", "ext": "b.txt"}}, // none accepted: the first split
+		{"/files/a.b.json/meta", "getFileMeta", map[string]string{"name": "a.b", "ext": "json"}},
+		{"/days/2024-01-31-2024-02-29", "getDays", map[string]string{"start": "2024-01-31", "end": "2024-02-29"}},
+		{"/v/12.34-beta", "getVersion", map[string]string{"major": "12", "minor": "34", "suffix": "-beta"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			m, err := doc.Match(httptest.NewRequest("GET", tt.target, nil))
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantID, m.Operation.ID)
+			assert.Equal(t, tt.wantParams, m.Params())
+		})
+	}
+}

@@ -2,6 +2,8 @@ package fake
 
 import (
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -18,7 +20,8 @@ func (c *ctx) genBranches(in *info, s *openapi3.Schema, refs openapi3.SchemaRefs
 	// first and is the fullest (retries build smaller values).
 	var fb any
 	var fbErr error
-	fbRank := 0
+	fbRank, fbIdx := 0, 0
+	var fbSchema *openapi3.Schema
 	tries := 0
 loop:
 	for round := 0; round < 2; round++ {
@@ -63,12 +66,17 @@ loop:
 						rank = 3
 					}
 					if rank > fbRank { // the first, fullest, value of the rank
-						fb, fbErr, fbRank = v, lastErr, rank
+						fb, fbErr, fbRank, fbIdx, fbSchema = v, lastErr, rank, idx, b.schema
 					}
 					continue
 				}
 				return v, nil
 			}
+		}
+	}
+	if fbRank == 3 {
+		if v, ok := c.g.exclusive(refs, fbIdx, fbSchema, fb); ok {
+			return v, nil
 		}
 	}
 	if fbRank > 0 {
@@ -88,6 +96,74 @@ func (g *Generator) matchesOther(refs openapi3.SchemaRefs, idx int, v any) bool 
 		}
 	}
 	return false
+}
+
+// exclusive turns v, an object valid for oneOf branch idx (whose merged
+// schema is own) that other branches accept too, into one that only branch
+// idx accepts, when the spec's branches overlap (#15). Branches that differ
+// only by which optional property they declare ({location} or
+// {location_id}) accept each other's objects; a strict validator refuses
+// such a value. Each other branch that still accepts v is excluded by a
+// property it declares and v lacks, set to a value it refuses and own
+// accepts (null first, then values of other types). It returns false when
+// some branch cannot be excluded this way; the work is bounded by the
+// branches' declared properties.
+func (g *Generator) exclusive(refs openapi3.SchemaRefs, idx int, own *openapi3.Schema, v any) (any, bool) {
+	m, ok := v.(map[string]any)
+	if !ok || own == nil {
+		return nil, false
+	}
+	out := maps.Clone(m)
+	for j, r := range refs {
+		if j == idx || r == nil || r.Value == nil || r.Value.VisitJSON(out, g.vopts...) != nil {
+			continue
+		}
+		if !g.exclude(out, r.Value, own) {
+			return nil, false
+		}
+	}
+	if g.matchesOther(refs, idx, out) || own.VisitJSON(out, g.vopts...) != nil {
+		return nil, false
+	}
+	return out, true
+}
+
+// exclude adds to obj a property other declares, with a value other refuses
+// and own accepts; it reports whether it found one.
+func (g *Generator) exclude(obj map[string]any, other, own *openapi3.Schema) bool {
+	mine := map[string]bool{}
+	declared(own, mine, 0)
+	theirs := map[string]bool{}
+	declared(other, theirs, 0)
+	for _, name := range slices.Sorted(maps.Keys(theirs)) {
+		if _, has := obj[name]; has || mine[name] {
+			continue
+		}
+		for _, cand := range []any{nil, false, "", int64(0), map[string]any{}, []any{}} {
+			obj[name] = cand
+			if other.VisitJSON(obj, g.vopts...) != nil && own.VisitJSON(obj, g.vopts...) == nil {
+				return true
+			}
+		}
+		delete(obj, name)
+	}
+	return false
+}
+
+// declared adds to names the properties s declares, itself or through its
+// allOf members (a few levels deep).
+func declared(s *openapi3.Schema, names map[string]bool, depth int) {
+	if s == nil || depth > 4 {
+		return
+	}
+	for name := range s.Properties {
+		names[name] = true
+	}
+	for _, m := range s.AllOf {
+		if m != nil {
+			declared(m.Value, names, depth+1)
+		}
+	}
 }
 
 func componentName(ref string) string {

@@ -1,0 +1,178 @@
+package mock
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mockapi-go/mockapi/openapi"
+)
+
+// answersValidate asks every operation of spec at the given target paths,
+// for several seeds, static and dynamic, and checks each answer against the
+// spec with the strict format checks of this package's tests (#15).
+func answersValidate(t *testing.T, spec string, targets map[string]string) {
+	t.Helper()
+	doc, err := openapi.Parse(context.Background(), []byte(spec))
+	require.NoError(t, err)
+	for seed := int64(1); seed <= 40; seed++ {
+		for _, dynamic := range []bool{false, true} {
+			opts := []Option{WithSeed(seed), WithoutState()}
+			if dynamic {
+				opts = append(opts, WithDynamic())
+			}
+			h, err := New(doc, opts...)
+			require.NoError(t, err)
+			for _, op := range doc.Operations() {
+				target, ok := targets[op.Method+" "+op.Path]
+				require.True(t, ok, "no target for %s %s", op.Method, op.Path)
+				req := httptest.NewRequest(op.Method, target, nil)
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				require.Less(t, rec.Code, 300, "seed %d %s: %s", seed, target, rec.Body)
+				assert.True(t, validateResponse(t, doc, op, httptest.NewRequest(op.Method, target, nil), rec), "checked")
+			}
+		}
+	}
+}
+
+// Branches of a oneOf that differ only by the optional property each
+// declares accept each other's objects, so a value of one matches several
+// and a strict validator refuses it. The answer excludes the other
+// branches with a property they refuse (#15).
+func TestOverlappingOneOfAnswersMatchOneBranch(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, schemas string
+	}{
+		{"properties only (docker)", `
+    Answer: {oneOf: [{$ref: '#/components/schemas/MonthData'}, {$ref: '#/components/schemas/WeekData'}]}
+    MonthData: {properties: {months: {type: array, items: {type: object, properties: {month: {type: integer}}}}}}
+    WeekData: {properties: {weeks: {type: array, items: {type: object, properties: {week: {type: integer}}}}}}`},
+		{"oneOf in allOf (intellifi)", `
+    Answer:
+      allOf:
+        - {type: object, properties: {id: {type: string, format: uuid}, url: {type: string, format: uri}}}
+        - oneOf:
+            - {type: object, properties: {location: {type: object, properties: {name: {type: string}}}}}
+            - {type: object, properties: {location_id: {type: string}}}
+            - {type: object, properties: {location_url: {type: string, format: uri}}}`},
+		{"branches built with allOf", `
+    Answer: {oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]}
+    Base: {type: object, required: [kind], properties: {kind: {type: string}}}
+    A: {allOf: [{$ref: '#/components/schemas/Base'}, {properties: {a: {type: integer}}}]}
+    B: {allOf: [{$ref: '#/components/schemas/Base'}, {properties: {b: {type: boolean}}}]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			answersValidate(t, `
+openapi: 3.0.3
+info: {title: o, version: "1"}
+paths:
+  /answer:
+    get:
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Answer'}}}
+components:
+  schemas:`+tt.schemas+"\n", map[string]string{"GET /answer": "/answer"})
+		})
+	}
+}
+
+// Requests a client builds from the description are answered, and the
+// answers validate: parameters that share a segment are split by what
+// their schemas accept, a parameter that is "an id or a slug" (a oneOf of
+// integer and string) is read as the branch that takes it, not refused
+// because kin-openapi decodes it as the last branch's type, and array items
+// declared with allOf are read, not found empty (#15).
+func TestParametersAreReadAsTheirSchemasSay(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: p, version: "1"}
+paths:
+  /videogames/{game}:
+    get:
+      parameters: [{name: game, in: path, required: true, schema: {$ref: '#/components/schemas/IDOrSlug'}}]
+      responses: {"200": {$ref: '#/components/responses/Thing'}}
+  /search:
+    get:
+      parameters: [{name: game, in: query, required: true, schema: {anyOf: [{type: integer, minimum: 1}, {type: string, format: uuid}]}}]
+      responses: {"200": {$ref: '#/components/responses/Thing'}}
+  /groups:
+    get:
+      parameters:
+        - {name: SubnetIds, in: query, required: true, schema: {type: array, maxItems: 3, items: {allOf: [{$ref: '#/components/schemas/String'}, {xml: {name: SubnetIdentifier}}]}}}
+      responses: {"200": {$ref: '#/components/responses/Thing'}}
+  /files/{name}.{ext}:
+    get:
+      parameters:
+        - {name: name, in: path, required: true, schema: {type: string}}
+        - {name: ext, in: path, required: true, schema: {type: string, enum: [json, csv]}}
+      responses: {"200": {$ref: '#/components/responses/Thing'}}
+  /days/{start}-{end}:
+    get:
+      parameters:
+        - {name: start, in: path, required: true, schema: {type: string, format: date}}
+        - {name: end, in: path, required: true, schema: {type: string, format: date}}
+      responses: {"200": {$ref: '#/components/responses/Thing'}}
+  /current-Movie-Data.csv&imdb_id={id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: string, pattern: "^tt[0-9]+$"}}]
+      responses: {"200": {$ref: '#/components/responses/Thing'}}
+components:
+  responses:
+    Thing:
+      description: ok
+      content: {application/json: {schema: {type: object, required: [id], properties: {id: {type: string, format: uuid}, url: {type: string, format: uri}}}}}
+  schemas:
+    IDOrSlug: {oneOf: [{type: integer, enum: [1, 3, 4]}, {type: string, enum: [cs-go, dota-2]}]}
+    String: {type: string, minLength: 2}
+`))
+	require.NoError(t, err)
+	h, err := New(doc, WithSeed(7))
+	require.NoError(t, err)
+	tests := []struct {
+		target string
+		want   int
+	}{
+		{"/videogames/3", 200},
+		{"/videogames/cs-go", 200},
+		{"/videogames/99", 400},
+		{"/videogames/fifa", 400},
+		{"/search?game=12", 200},
+		{"/search?game=3f2504e0-4f89-41d3-9a0c-0305e82c3301", 200},
+		{"/search?game=0", 400},
+		{"/groups?SubnetIds=sn-1&SubnetIds=sn-2", 200},
+		{"/groups?SubnetIds=sn-1", 200},
+		{"/groups?SubnetIds=sn-1&SubnetIds=s", 400},
+		{"/groups?SubnetIds=a1&SubnetIds=a2&SubnetIds=a3&SubnetIds=a4", 400},
+		{"/groups", 400},
+		{"/files/a.b.json", 200},
+		{"/files/report.csv", 200},
+		{"/files/report.txt", 400},
+		{"/days/2024-01-31-2024-02-29", 200},
+		{"/days/2024-01-31", 400},
+		{"/current-Movie-Data.csv&imdb_id=tt0111161", 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			req := httptest.NewRequest("GET", tt.target, nil)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			require.Equal(t, tt.want, rec.Code, rec.Body.String())
+			if rec.Code != 200 {
+				return
+			}
+			m, err := doc.Match(req)
+			require.NoError(t, err)
+			assert.True(t, validateResponse(t, doc, m.Operation, httptest.NewRequest("GET", tt.target, nil), rec))
+		})
+	}
+}
