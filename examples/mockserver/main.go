@@ -35,6 +35,10 @@
 //	-visibility V     visibility of the default project: public (default), private, authenticated
 //	-warnings         log every problem found in the spec (default: the first 10 and a count)
 //
+// "mockserver healthcheck" asks the server at -addr (or $MOCKAPI_ADDR) on
+// this machine whether it is ready: exit 0 if so, 1 if not. A container
+// without a shell runs it as its health check.
+//
 // Every flag also reads an environment variable: MOCKAPI_ and the flag's
 // name in upper case, '-' as '_' (MOCKAPI_ADDR, MOCKAPI_SPEC, MOCKAPI_STORE,
 // MOCKAPI_ADMIN_TOKEN_FILE, ...). A flag on the command line wins over its
@@ -92,6 +96,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 
 // runEnv is run with the environment variables env looks up (env.go).
 func runEnv(ctx context.Context, args []string, env func(string) (string, bool), stdout, stderr io.Writer, ready chan<- string) int {
+	if len(args) > 0 && args[0] == "healthcheck" {
+		return healthcheck(ctx, args[1:], env, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("mockserver", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
