@@ -243,3 +243,16 @@ func TestMetricsSeriesAreBounded(t *testing.T) {
 	assert.Contains(t, w.Body.String(), `mockapi_requests_total{class="2xx",operation="(other)",project="(other)"} 50`)
 	assert.Contains(t, w.Body.String(), `mockapi_requests_total{class="5xx",operation="(other)",project="(other)"} 1`)
 }
+
+// BenchmarkMetricsObserve is what the metrics add to each request: a
+// read-locked look-up of the series and two atomic updates.
+func BenchmarkMetricsObserve(b *testing.B) {
+	m := newMetrics(newRecorder(nil, 1, nil, retention{}))
+	m.observe("pets", "listPets", 200, time.Millisecond)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			m.observe("pets", "listPets", 200, time.Millisecond)
+		}
+	})
+}
