@@ -69,6 +69,18 @@ type Options struct {
 	LogPruneEvery time.Duration
 	// Logger receives the server's own warnings. Nil: slog.Default().
 	Logger *slog.Logger
+	// HealthPath is where the probes are: GET HealthPath+"/live" answers
+	// 200 while the process serves, HealthPath+"/ready" 200 when the store
+	// answers, else 503. Empty: DefaultHealthPath ("/_health"); "-": no
+	// probes. It may not be under /_admin/, /p/ or /s/.
+	HealthPath string
+	// ReadyTimeout bounds the readiness probe's store query. Zero:
+	// DefaultReadyTimeout (1s).
+	ReadyTimeout time.Duration
+	// MetricsPath is where GET serves the Prometheus metrics (see
+	// Server.Metrics). Empty: DefaultMetricsPath ("/_metrics"); "-": not
+	// served, though still kept for Server.Metrics.
+	MetricsPath string
 }
 
 // Server hosts many mock projects, each at /p/{projectID}/, the default
@@ -98,6 +110,8 @@ type Server struct {
 	now  func() time.Time
 
 	loadFailures ratelog.Limiter[string] // by project id
+
+	ops *ops // probes and metrics
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -139,6 +153,12 @@ func New(o Options) (*Server, error) {
 		maxEntries: orDefault(o.LogMaxEntries, DefaultLogMaxEntries),
 		every:      orDefault(o.LogPruneEvery, DefaultLogPruneEvery),
 	})
+	ops, err := newOps(o, s.rec)
+	if err != nil {
+		_ = s.guard.Close()
+		return nil, err
+	}
+	s.ops = ops
 	sh, err := share.NewHandler(share.Options{
 		Registry: s.links,
 		Guard:    s.guard,
@@ -149,7 +169,7 @@ func New(o Options) (*Server, error) {
 			}
 			return c.served, nil
 		},
-		Record:  s.rec.Record,
+		Record:  s.record,
 		BaseURL: o.BaseURL,
 		Logger:  logger,
 	})
@@ -170,6 +190,7 @@ func New(o Options) (*Server, error) {
 // after http.Server.Shutdown, once no request is in flight. It does not
 // close the store. Calling it again returns nil.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.ops.draining.Store(true)
 	err := s.rec.Shutdown(ctx)
 	return errors.Join(err, s.guard.Close())
 }
@@ -223,6 +244,9 @@ func capture(next http.Handler) http.Handler {
 // everything else, the default project. Everything but the management API
 // is behind the CORS policy, refusals included.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.serveOps(w, r) {
+		return
+	}
 	if path := r.URL.Path; path == "/_admin" || strings.HasPrefix(path, "/_admin/") {
 		s.admin.ServeHTTP(w, r)
 		return
@@ -249,6 +273,7 @@ func (s *Server) serveProject(w http.ResponseWriter, r *http.Request, id, prefix
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrInvalid) {
 			problem.Write(w, problem.New(http.StatusNotFound, problem.CodeNotFound, "no project here"))
+			s.unserved(http.StatusNotFound, start)
 			return
 		}
 		if pe := (*ProjectError)(nil); errors.As(err, &pe) {
@@ -256,6 +281,7 @@ func (s *Server) serveProject(w http.ResponseWriter, r *http.Request, id, prefix
 			// the cause is told: it may quote the private description.
 			problem.Write(w, problem.New(http.StatusInternalServerError, problem.CodeMockFailure,
 				"this project cannot be served: its stored description or settings are not valid; an update through the management API repairs it"))
+			s.unserved(http.StatusInternalServerError, start)
 			return
 		}
 		// Once per burst: a database that is down fails every request.
@@ -267,6 +293,7 @@ func (s *Server) serveProject(w http.ResponseWriter, r *http.Request, id, prefix
 		}
 		w.Header().Set("Retry-After", "1")
 		problem.Write(w, problem.New(http.StatusServiceUnavailable, problem.CodeUnavailable, "the project cannot be loaded now"))
+		s.unserved(http.StatusServiceUnavailable, start)
 		return
 	}
 	if prefix != "" {
@@ -283,7 +310,7 @@ func (s *Server) serveProject(w http.ResponseWriter, r *http.Request, id, prefix
 	r = r.WithContext(ctx)
 	sw := &httpx.StatusWriter{ResponseWriter: w}
 	c.guarded.ServeHTTP(sw, r)
-	s.rec.Record(store.Entry{
+	s.record(store.Entry{
 		Time:      start.UTC(),
 		Project:   id,
 		Operation: slot.operation,

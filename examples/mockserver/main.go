@@ -35,9 +35,19 @@
 //	-visibility V     visibility of the default project: public (default), private, authenticated
 //	-warnings         log every problem found in the spec (default: the first 10 and a count)
 //
+// "mockserver healthcheck" asks the server at -addr (or $MOCKAPI_ADDR) on
+// this machine whether it is ready: exit 0 if so, 1 if not. A container
+// without a shell runs it as its health check.
+//
+// Every flag also reads an environment variable: MOCKAPI_ and the flag's
+// name in upper case, '-' as '_' (MOCKAPI_ADDR, MOCKAPI_SPEC, MOCKAPI_STORE,
+// MOCKAPI_ADMIN_TOKEN_FILE, ...). A flag on the command line wins over its
+// variable; an empty variable counts as unset; -h lists them all.
+//
 // The description is served at the root as the project "default" of a
 // mockapi.Server, which also hosts other projects at /p/{id}/, share links at
-// /s/{token}/ and the management API at /_admin/. It logs each request with
+// /s/{token}/, the management API at /_admin/, the probes at /_health/live
+// and /_health/ready and Prometheus metrics at /_metrics. It logs each request with
 // log/slog and shuts down gracefully on SIGINT or SIGTERM.
 package main
 
@@ -81,6 +91,14 @@ func main() {
 // not nil it receives the listening address once the server accepts
 // connections.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready chan<- string) int {
+	return runEnv(ctx, args, os.LookupEnv, stdout, stderr, ready)
+}
+
+// runEnv is run with the environment variables env looks up (env.go).
+func runEnv(ctx context.Context, args []string, env func(string) (string, bool), stdout, stderr io.Writer, ready chan<- string) int {
+	if len(args) > 0 && args[0] == "healthcheck" {
+		return healthcheck(ctx, args[1:], env, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("mockserver", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
@@ -105,6 +123,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		queryToken = fs.Bool("allow-query-token", false, "accept an API key in the apidogToken query parameter on the default project (keys in URLs end up in logs)")
 	)
 	limits.flags(fs)
+	envUsage(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -115,12 +134,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		fmt.Fprintf(stderr, "mockserver: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
 		return 2
 	}
+	from, err := applyEnv(fs, env)
+	if err != nil {
+		fmt.Fprintf(stderr, "mockserver: %v\n", err)
+		return 2
+	}
 
 	logOut := newBufferedLog(stderr, 100*time.Millisecond)
 	defer logOut.Close()
 	logger := slog.New(slog.NewTextHandler(logOut, nil))
 	if *maxDelay < 0 {
-		fmt.Fprintf(stderr, "mockserver: -max-delay %v is negative\n", *maxDelay)
+		fmt.Fprintf(stderr, "mockserver: %s %v is negative\n", from.name("max-delay"), *maxDelay)
 		return 2
 	}
 	opts := []mock.Option{mock.WithLogger(logger), mock.WithSeedRecords(*seedN), mock.WithMaxDelay(*maxDelay)}
@@ -146,7 +170,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	if *latency != "" {
 		lo, hi, err := parseLatency(*latency)
 		if err != nil {
-			fmt.Fprintf(stderr, "mockserver: -latency: %v\n", err)
+			fmt.Fprintf(stderr, "mockserver: %s: %v\n", from.name("latency"), err)
 			return 2
 		}
 		opts = append(opts, mock.WithLatency(lo, hi))
@@ -156,7 +180,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		fmt.Fprintf(stderr, "mockserver: %v\n", err)
 		return 2
 	}
-	token, generated, err := adminToken(*adminTok, *adminFile, os.Getenv("MOCKAPI_ADMIN_TOKEN"))
+	envToken, _ := env("MOCKAPI_ADMIN_TOKEN")
+	token, generated, err := adminToken(*adminTok, *adminFile, envToken)
 	if err != nil {
 		fmt.Fprintf(stderr, "mockserver: %v\n", err)
 		return 2
@@ -181,12 +206,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 
 	vis := store.Visibility(*visibility)
 	if vis != store.Public && vis != store.Private && vis != store.Authenticated {
-		fmt.Fprintf(stderr, "mockserver: -visibility %q is not public, private or authenticated\n", *visibility)
+		fmt.Fprintf(stderr, "mockserver: %s %q is not public, private or authenticated\n", from.name("visibility"), *visibility)
 		return 2
 	}
 	st, err := openStore(ctx, *dsn)
 	if err != nil {
-		fmt.Fprintf(stderr, "mockserver: -store: %v\n", err)
+		fmt.Fprintf(stderr, "mockserver: %s: %v\n", from.name("store"), err)
 		return 1
 	}
 	defer st.Close()
