@@ -52,6 +52,7 @@ func prepKey(key *Key, now time.Time) {
 	}
 	key.CreatedAt = now
 	key.RevokedAt = time.Time{}
+	key.DeactivatedAt = time.Time{}
 	key.LastUsedAt = time.Time{}
 	key.ExpiresAt = utc(key.ExpiresAt)
 }
@@ -74,7 +75,7 @@ func (k *Keys) Get(ctx context.Context, id string) (*Key, error) {
 	return k.d.Get(ctx, id)
 }
 
-// Lookup returns the key with the hash. A revoked or
+// Lookup returns the key with the hash. A revoked, deactivated or
 // expired key is ErrNotFound, on every instance sharing the database.
 func (k *Keys) Lookup(ctx context.Context, hash string) (*Key, error) {
 	if err := k.s.check(); err != nil {
@@ -88,9 +89,31 @@ func (k *Keys) Lookup(ctx context.Context, hash string) (*Key, error) {
 		return nil, err
 	}
 	if !key.Active(k.s.clock()) {
-		return nil, fmt.Errorf("key %s: revoked or expired: %w", key.ID, ErrNotFound)
+		return nil, fmt.Errorf("key %s: revoked, deactivated or expired: %w", key.ID, ErrNotFound)
 	}
 	return key, nil
+}
+
+// Update writes the name, scope (Projects), expiry and deactivation time
+// (zero: active) of the stored key with key's ID, and nothing else of it;
+// the change holds from the next Lookup on every instance sharing the
+// database. An unknown id is ErrNotFound; a revoked key cannot be changed:
+// ErrConflict.
+func (k *Keys) Update(ctx context.Context, key *Key) error {
+	if err := k.s.check(); err != nil {
+		return err
+	}
+	if key == nil || key.ID == "" {
+		return invalid("update key: empty id")
+	}
+	for _, p := range key.Projects {
+		if err := ValidProjectID(p); err != nil {
+			return fmt.Errorf("key %q: scope: %w", key.ID, err)
+		}
+	}
+	key.ExpiresAt = utc(key.ExpiresAt)
+	key.DeactivatedAt = utc(key.DeactivatedAt)
+	return k.d.Update(ctx, key)
 }
 
 // List returns the keys of an owner (all keys when owner is empty),
@@ -116,8 +139,8 @@ func (k *Keys) Revoke(ctx context.Context, id string, at time.Time) error {
 
 // Rotate creates next and, in the same transaction, makes the old key
 // expire at expires (a zero time revokes it at once). next inherits
-// nothing; the caller copies name, owner and scope. A
-// revoked or expired old key is ErrNotFound, and next expires no later
+// nothing; the caller copies name, owner and scope. A revoked,
+// deactivated or expired old key is ErrNotFound, and next expires no later
 // than the old key: rotation never extends a key's life.
 func (k *Keys) Rotate(ctx context.Context, oldID string, next *Key, expires time.Time) error {
 	if err := k.s.check(); err != nil {
@@ -134,7 +157,7 @@ func (k *Keys) Rotate(ctx context.Context, oldID string, next *Key, expires time
 		return err
 	}
 	if !old.Active(k.s.clock()) {
-		return fmt.Errorf("rotate key %s: revoked or expired: %w", oldID, ErrNotFound)
+		return fmt.Errorf("rotate key %s: revoked, deactivated or expired: %w", oldID, ErrNotFound)
 	}
 	prepKey(next, k.s.now())
 	if !old.ExpiresAt.IsZero() && (next.ExpiresAt.IsZero() || next.ExpiresAt.After(old.ExpiresAt)) {

@@ -37,6 +37,7 @@ func (l *Links) Create(ctx context.Context, link *Link) error {
 	}
 	link.CreatedAt = l.s.now()
 	link.RevokedAt = time.Time{}
+	link.DisabledAt = time.Time{}
 	link.ExpiresAt = utc(link.ExpiresAt)
 	return l.d.Create(ctx, link)
 }
@@ -52,8 +53,8 @@ func (l *Links) Get(ctx context.Context, id string) (*Link, error) {
 	return l.d.Get(ctx, id)
 }
 
-// Lookup returns the link with the hash. A revoked or
-// expired link is ErrNotFound.
+// Lookup returns the link with the hash. A revoked, disabled or expired
+// link is ErrNotFound.
 func (l *Links) Lookup(ctx context.Context, hash string) (*Link, error) {
 	if err := l.s.check(); err != nil {
 		return nil, err
@@ -66,7 +67,7 @@ func (l *Links) Lookup(ctx context.Context, hash string) (*Link, error) {
 		return nil, err
 	}
 	if !link.Active(l.s.clock()) {
-		return nil, fmt.Errorf("link %s: revoked or expired: %w", link.ID, ErrNotFound)
+		return nil, fmt.Errorf("link %s: revoked, disabled or expired: %w", link.ID, ErrNotFound)
 	}
 	return link, nil
 }
@@ -90,6 +91,23 @@ func (l *Links) Revoke(ctx context.Context, id string, at time.Time) error {
 		return invalid("revoke link %q: empty id or time", id)
 	}
 	return l.d.Revoke(ctx, id, utc(at))
+}
+
+// Update writes the name, TokenRequired, expiry and disabling time (zero:
+// enabled) of the stored link with link's ID, and nothing else of it; the
+// change holds from the next Lookup on every instance sharing the
+// database. An unknown id is ErrNotFound; a revoked link cannot be
+// changed: ErrConflict.
+func (l *Links) Update(ctx context.Context, link *Link) error {
+	if err := l.s.check(); err != nil {
+		return err
+	}
+	if link == nil || link.ID == "" {
+		return invalid("update link: empty id")
+	}
+	link.ExpiresAt = utc(link.ExpiresAt)
+	link.DisabledAt = utc(link.DisabledAt)
+	return l.d.Update(ctx, link)
 }
 
 // Regenerate replaces the link's hash and prefix in one step: from its

@@ -18,11 +18,15 @@ type Link struct {
 	CreatedAt     time.Time
 	ExpiresAt     time.Time // zero: never
 	RevokedAt     time.Time // zero: not revoked
+	// DisabledAt is when the link was disabled (zero: it is enabled).
+	// Unlike a revocation it can be undone: Links.Update clears it.
+	DisabledAt time.Time
 }
 
-// Active reports whether l may be used at the given time.
+// Active reports whether l may be used at the given time: not revoked,
+// not disabled and not expired.
 func (l *Link) Active(now time.Time) bool {
-	return l.RevokedAt.IsZero() && (l.ExpiresAt.IsZero() || now.Before(l.ExpiresAt))
+	return l.RevokedAt.IsZero() && l.DisabledAt.IsZero() && (l.ExpiresAt.IsZero() || now.Before(l.ExpiresAt))
 }
 
 // Links stores share links.
@@ -40,6 +44,10 @@ type Links interface {
 	// Revoke marks the link revoked at the time; revoking twice keeps the
 	// first time.
 	Revoke(ctx context.Context, id string, at time.Time) error
+	// Update writes the name, TokenRequired, expiry and disabling time of
+	// the stored link with l's ID, and nothing else of it. An unknown id is
+	// ErrNotFound; a revoked link is ErrConflict and is left as it is.
+	Update(ctx context.Context, l *Link) error
 	// Regenerate replaces the link's hash and prefix in one step: from its
 	// return on, the old token finds nothing. A revoked link is ErrNotFound;
 	// a hash already in use is ErrConflict.

@@ -291,6 +291,21 @@ func (ks *keys) Rotate(_ context.Context, oldID string, next *store.Key, expires
 	return nil
 }
 
+func (ks *keys) Update(_ context.Context, k *store.Key) error {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	cur, ok := ks.byID[k.ID]
+	if !ok {
+		return notFound("key", k.ID)
+	}
+	if !cur.RevokedAt.IsZero() {
+		return fmt.Errorf("update key %q: revoked: %w", k.ID, store.ErrConflict)
+	}
+	cur.Name, cur.Projects = k.Name, slices.Clone(k.Projects)
+	cur.ExpiresAt, cur.DeactivatedAt = k.ExpiresAt, k.DeactivatedAt
+	return nil
+}
+
 func (ks *keys) Touch(_ context.Context, id string, at time.Time) error {
 	ks.mu.Lock()
 	defer ks.mu.Unlock()
@@ -371,6 +386,21 @@ func (ls *links) Revoke(_ context.Context, id string, at time.Time) error {
 	if l.RevokedAt.IsZero() {
 		l.RevokedAt = at
 	}
+	return nil
+}
+
+func (ls *links) Update(_ context.Context, l *store.Link) error {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	cur, ok := ls.byID[l.ID]
+	if !ok {
+		return notFound("link", l.ID)
+	}
+	if !cur.RevokedAt.IsZero() {
+		return fmt.Errorf("update link %q: revoked: %w", l.ID, store.ErrConflict)
+	}
+	cur.Name, cur.TokenRequired = l.Name, l.TokenRequired
+	cur.ExpiresAt, cur.DisabledAt = l.ExpiresAt, l.DisabledAt
 	return nil
 }
 

@@ -346,6 +346,63 @@ func testKeys(t *testing.T, h Harness) {
 		require.NoError(t, s.Keys().Revoke(ctx(t), revoked.ID, time.Now()))
 		assert.ErrorIs(t, s.Keys().Rotate(ctx(t), revoked.ID, newKey("hash-from-revoked"), time.Time{}), store.ErrNotFound)
 	})
+	t.Run("Update", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		k := newKey("hash-update")
+		require.NoError(t, s.Keys().Create(ctx(t), k))
+		expires := time.Now().Add(time.Hour).UTC().Truncate(time.Microsecond)
+		for _, tc := range []struct {
+			name   string
+			change func(k *store.Key)
+			active bool // Lookup finds the key
+		}{
+			{"rename and rescope", func(k *store.Key) { k.Name, k.Projects = "renamed", []string{"p3"} }, true},
+			{"expiry", func(k *store.Key) { k.ExpiresAt = expires }, true},
+			{"deactivate", func(k *store.Key) { k.DeactivatedAt = time.Now() }, false},
+			{"reactivate", func(k *store.Key) { k.DeactivatedAt = time.Time{} }, true},
+			{"every project", func(k *store.Key) { k.Projects = nil }, true},
+			{"expiry cleared", func(k *store.Key) { k.ExpiresAt = time.Time{} }, true},
+		} {
+			cur, err := s.Keys().Get(ctx(t), k.ID)
+			require.NoError(t, err, tc.name)
+			tc.change(cur)
+			cur.Hash, cur.Owner, cur.Prefix = "ignored", "ignored", "ignored"
+			require.NoError(t, s.Keys().Update(ctx(t), cur), tc.name)
+			got, err := s.Keys().Get(ctx(t), k.ID)
+			require.NoError(t, err, tc.name)
+			assert.Equal(t, cur.Name, got.Name, tc.name)
+			assert.Equal(t, len(cur.Projects), len(got.Projects), tc.name)
+			if len(cur.Projects) > 0 {
+				assert.Equal(t, cur.Projects, got.Projects, tc.name)
+			}
+			assert.True(t, cur.ExpiresAt.Equal(got.ExpiresAt), "%s: expires %v, want %v", tc.name, got.ExpiresAt, cur.ExpiresAt)
+			assert.Equal(t, cur.DeactivatedAt.IsZero(), got.DeactivatedAt.IsZero(), tc.name)
+			assert.Equal(t, "hash-update", got.Hash, "%s: the hash is not updated", tc.name)
+			assert.Equal(t, "alice", got.Owner, "%s: the owner is not updated", tc.name)
+			_, err = s.Keys().Lookup(ctx(t), "hash-update")
+			if tc.active {
+				assert.NoError(t, err, tc.name)
+			} else {
+				assert.ErrorIs(t, err, store.ErrNotFound, "%s: a deactivated key is refused", tc.name)
+			}
+		}
+		assert.ErrorIs(t, s.Keys().Update(ctx(t), &store.Key{ID: "missing"}), store.ErrNotFound)
+		assert.ErrorIs(t, s.Keys().Update(ctx(t), &store.Key{}), store.ErrInvalid)
+		bad := newKey("hash-bad-scope")
+		require.NoError(t, s.Keys().Create(ctx(t), bad))
+		bad.Projects = []string{"not a project id"}
+		assert.ErrorIs(t, s.Keys().Update(ctx(t), bad), store.ErrInvalid)
+
+		require.NoError(t, s.Keys().Revoke(ctx(t), k.ID, time.Now()))
+		gone, err := s.Keys().Get(ctx(t), k.ID)
+		require.NoError(t, err)
+		gone.Name = "revived?"
+		assert.ErrorIs(t, s.Keys().Update(ctx(t), gone), store.ErrConflict, "a revoked key cannot be changed")
+		got, err := s.Keys().Get(ctx(t), k.ID)
+		require.NoError(t, err)
+		assert.NotEqual(t, "revived?", got.Name)
+	})
 	t.Run("TouchCoalesced", func(t *testing.T) {
 		t.Parallel()
 		s := h.open(t)
@@ -414,6 +471,51 @@ func testLinks(t *testing.T, h Harness) {
 		assert.False(t, got.RevokedAt.IsZero())
 		_, err = s.Links().Regenerate(ctx(t), l.ID, "link-2", "")
 		assert.ErrorIs(t, err, store.ErrNotFound, "a revoked link cannot be regenerated")
+	})
+	t.Run("Update", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		l := &store.Link{Project: "p1", Hash: "link-1", Prefix: "lnk", Name: "demo"}
+		require.NoError(t, s.Links().Create(ctx(t), l))
+		expires := time.Now().Add(time.Hour).UTC().Truncate(time.Microsecond)
+		for _, tc := range []struct {
+			name   string
+			change func(l *store.Link)
+			active bool // Lookup finds the link
+		}{
+			{"rename and require a token", func(l *store.Link) { l.Name, l.TokenRequired = "QA", true }, true},
+			{"expiry", func(l *store.Link) { l.ExpiresAt = expires }, true},
+			{"disable", func(l *store.Link) { l.DisabledAt = time.Now() }, false},
+			{"enable", func(l *store.Link) { l.DisabledAt = time.Time{} }, true},
+			{"no token, no expiry", func(l *store.Link) { l.TokenRequired, l.ExpiresAt = false, time.Time{} }, true},
+		} {
+			cur, err := s.Links().Get(ctx(t), l.ID)
+			require.NoError(t, err, tc.name)
+			tc.change(cur)
+			cur.Hash, cur.Project = "ignored", "ignored"
+			require.NoError(t, s.Links().Update(ctx(t), cur), tc.name)
+			got, err := s.Links().Get(ctx(t), l.ID)
+			require.NoError(t, err, tc.name)
+			assert.Equal(t, cur.Name, got.Name, tc.name)
+			assert.Equal(t, cur.TokenRequired, got.TokenRequired, tc.name)
+			assert.True(t, cur.ExpiresAt.Equal(got.ExpiresAt), "%s: expires %v, want %v", tc.name, got.ExpiresAt, cur.ExpiresAt)
+			assert.Equal(t, cur.DisabledAt.IsZero(), got.DisabledAt.IsZero(), tc.name)
+			assert.Equal(t, "link-1", got.Hash, "%s: the hash is not updated", tc.name)
+			assert.Equal(t, "p1", got.Project, "%s: the project is not updated", tc.name)
+			_, err = s.Links().Lookup(ctx(t), "link-1")
+			if tc.active {
+				assert.NoError(t, err, tc.name)
+			} else {
+				assert.ErrorIs(t, err, store.ErrNotFound, "%s: a disabled link is refused", tc.name)
+			}
+		}
+		assert.ErrorIs(t, s.Links().Update(ctx(t), &store.Link{ID: "missing"}), store.ErrNotFound)
+		assert.ErrorIs(t, s.Links().Update(ctx(t), &store.Link{}), store.ErrInvalid)
+		require.NoError(t, s.Links().Revoke(ctx(t), l.ID, time.Now()))
+		gone, err := s.Links().Get(ctx(t), l.ID)
+		require.NoError(t, err)
+		gone.Name = "revived?"
+		assert.ErrorIs(t, s.Links().Update(ctx(t), gone), store.ErrConflict, "a revoked link cannot be changed")
 	})
 	t.Run("Regenerate", func(t *testing.T) {
 		t.Parallel()
