@@ -31,8 +31,11 @@ func (s *Server) adminHandler() http.Handler {
 	mux.HandleFunc("GET /_admin/projects/{id}/logs", s.logs)
 	mux.HandleFunc("POST /_admin/keys", s.createKey)
 	mux.HandleFunc("GET /_admin/keys", s.listKeys)
+	mux.HandleFunc("GET /_admin/keys/{id}", s.getKey)
+	mux.HandleFunc("PATCH /_admin/keys/{id}", s.patchKey)
 	mux.HandleFunc("DELETE /_admin/keys/{id}", s.revokeKey)
 	mux.HandleFunc("POST /_admin/keys/{id}/rotate", s.rotateKey)
+	mux.HandleFunc("PATCH /_admin/links/{id}", s.patchLink)
 	mux.HandleFunc("DELETE /_admin/links/{id}", s.revokeLink)
 	mux.HandleFunc("POST /_admin/links/{id}/regenerate", s.regenerateLink)
 	mux.HandleFunc("/_admin/", func(w http.ResponseWriter, r *http.Request) {

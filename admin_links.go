@@ -1,6 +1,7 @@
 package mockapi
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -10,21 +11,37 @@ import (
 
 // linkDoc is a share link as the management API shows it.
 type linkDoc struct {
-	ID           string     `json:"id"`
-	Project      string     `json:"project"`
-	Token        string     `json:"token,omitempty"` // only when created or regenerated
-	URL          string     `json:"url,omitempty"`   // idem
-	Prefix       string     `json:"prefix"`
-	Name         string     `json:"name,omitempty"`
-	RequireToken bool       `json:"require_token"`
-	CreatedAt    time.Time  `json:"created_at"`
-	ExpiresAt    *time.Time `json:"expires_at,omitempty"`
-	RevokedAt    *time.Time `json:"revoked_at,omitempty"`
+	ID           string `json:"id"`
+	Project      string `json:"project"`
+	Token        string `json:"token,omitempty"` // only when created or regenerated
+	URL          string `json:"url,omitempty"`   // idem
+	Prefix       string `json:"prefix"`
+	Name         string `json:"name,omitempty"`
+	RequireToken bool   `json:"require_token"`
+	// Enabled is the switch PATCH sets. State says whether the link opens
+	// now: "active", "disabled", "expired" or "revoked" (a project's
+	// sharing setting can stop every link besides).
+	Enabled    bool       `json:"enabled"`
+	State      string     `json:"state"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	DisabledAt *time.Time `json:"disabled_at,omitempty"`
 }
 
 func (s *Server) newLinkDoc(l *store.Link, token string) linkDoc {
+	state := "active"
+	switch now := s.now(); {
+	case !l.RevokedAt.IsZero():
+		state = "revoked"
+	case !l.ExpiresAt.IsZero() && !now.Before(l.ExpiresAt):
+		state = "expired"
+	case !l.DisabledAt.IsZero():
+		state = "disabled"
+	}
 	d := linkDoc{ID: l.ID, Project: l.Project, Token: token, Prefix: l.Prefix, Name: l.Name, RequireToken: l.TokenRequired,
-		CreatedAt: l.CreatedAt, ExpiresAt: timePtr(l.ExpiresAt), RevokedAt: timePtr(l.RevokedAt)}
+		Enabled: l.DisabledAt.IsZero(), State: state, CreatedAt: l.CreatedAt, ExpiresAt: timePtr(l.ExpiresAt),
+		RevokedAt: timePtr(l.RevokedAt), DisabledAt: timePtr(l.DisabledAt)}
 	if token != "" {
 		d.URL = s.ShareURL(token)
 	}
@@ -63,6 +80,34 @@ func (s *Server) listLinks(w http.ResponseWriter, r *http.Request) {
 		out = append(out, s.newLinkDoc(l, ""))
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// patchLink changes name, require_token, expires_at (null: never) and
+// enabled.
+func (s *Server) patchLink(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Name         *string         `json:"name"`
+		RequireToken *bool           `json:"require_token"`
+		ExpiresAt    json.RawMessage `json:"expires_at"`
+		Enabled      *bool           `json:"enabled"`
+	}
+	if !readJSON(w, r, &in) {
+		return
+	}
+	u := LinkUpdate{Name: in.Name, RequireToken: in.RequireToken, Enabled: in.Enabled}
+	if len(in.ExpiresAt) > 0 {
+		at, ok := nullableTime(w, "expires_at", in.ExpiresAt)
+		if !ok {
+			return
+		}
+		u.ExpiresAt = &at
+	}
+	l, err := s.UpdateLink(r.Context(), r.PathValue("id"), u)
+	if err != nil {
+		s.apiError(w, "link", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.newLinkDoc(l, ""))
 }
 
 func (s *Server) revokeLink(w http.ResponseWriter, r *http.Request) {

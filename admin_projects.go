@@ -20,6 +20,7 @@ type projectDoc struct {
 	OperationVisibility map[string]string `json:"operation_visibility,omitempty"`
 	AllowQueryToken     bool              `json:"allow_query_token"`
 	RateLimit           *rateLimitDoc     `json:"rate_limit,omitempty"`
+	Sharing             bool              `json:"sharing"`
 	Owner               string            `json:"owner,omitempty"`
 	Team                string            `json:"team,omitempty"`
 	Version             int64             `json:"version"`
@@ -33,7 +34,7 @@ type projectDoc struct {
 func (s *Server) projectDoc(r *http.Request, p *Project) projectDoc {
 	d := projectDoc{ID: p.ID, Name: p.Name, Visibility: string(p.Visibility), InvokeURL: s.InvokeURL(p.ID),
 		Owner: p.Owner, Team: p.Team, Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
-		AllowQueryToken: p.Settings.AllowQueryToken, RateLimit: p.Settings.RateLimit.doc()}
+		AllowQueryToken: p.Settings.AllowQueryToken, RateLimit: p.Settings.RateLimit.doc(), Sharing: !p.Settings.SharingOff}
 	if len(p.OperationVisibility) > 0 {
 		d.OperationVisibility = map[string]string{}
 		for k, v := range p.OperationVisibility {
@@ -60,12 +61,14 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
 		Team            string        `json:"team"`
 		AllowQueryToken bool          `json:"allow_query_token"`
 		RateLimit       *rateLimitDoc `json:"rate_limit"`
+		Sharing         *bool         `json:"sharing"`
 	}
 	if !readJSON(w, r, &in) {
 		return
 	}
 	np := NewProject{ID: in.ID, Name: in.Name, Spec: []byte(in.Spec), Visibility: store.Visibility(in.Visibility),
-		Owner: in.Owner, Team: in.Team, Settings: Settings{AllowQueryToken: in.AllowQueryToken}}
+		Owner: in.Owner, Team: in.Team, Settings: Settings{AllowQueryToken: in.AllowQueryToken,
+			SharingOff: in.Sharing != nil && !*in.Sharing}}
 	if in.RateLimit != nil {
 		limit, err := in.RateLimit.rateLimit()
 		if err != nil {
@@ -79,7 +82,7 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, "project", err)
 		return
 	}
-	w.Header().Set("Location", "/_admin/projects/"+p.ID)
+	w.Header().Set("Location", s.url("/_admin/projects/"+p.ID))
 	writeJSON(w, http.StatusCreated, s.projectDoc(r, p))
 }
 
@@ -112,13 +115,14 @@ func (s *Server) patchProject(w http.ResponseWriter, r *http.Request) {
 		OperationVisibility json.RawMessage `json:"operation_visibility"`
 		AllowQueryToken     *bool           `json:"allow_query_token"`
 		RateLimit           json.RawMessage `json:"rate_limit"`
+		Sharing             *bool           `json:"sharing"`
 		Owner               *string         `json:"owner"`
 		Team                *string         `json:"team"`
 	}
 	if !readJSON(w, r, &in) {
 		return
 	}
-	u := ProjectUpdate{Name: in.Name, Owner: in.Owner, Team: in.Team, AllowQueryToken: in.AllowQueryToken}
+	u := ProjectUpdate{Name: in.Name, Owner: in.Owner, Team: in.Team, AllowQueryToken: in.AllowQueryToken, Sharing: in.Sharing}
 	if in.Visibility != nil {
 		vis := store.Visibility(*in.Visibility)
 		u.Visibility = &vis

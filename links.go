@@ -2,6 +2,8 @@ package mockapi
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/mockapi-go/mockapi/share"
 	"github.com/mockapi-go/mockapi/store"
@@ -37,6 +39,60 @@ func (s *Server) RevokeLink(ctx context.Context, id string) error {
 	return s.links.Revoke(ctx, id)
 }
 
+// LinkUpdate is a change to a share link; nil fields leave what they name
+// as it is.
+type LinkUpdate struct {
+	Name *string
+	// RequireToken makes visitors bring an API key allowed for the
+	// project (true), or lets the link itself be the credential (false;
+	// a private project still requires a key, see Settings).
+	RequireToken *bool
+	// ExpiresAt sets the expiry, which must be in the future; a pointer
+	// to the zero time removes it.
+	ExpiresAt *time.Time
+	// Enabled false stops the link, true starts it again. Unlike a
+	// revocation, disabling can be undone, and the token stays the same.
+	Enabled *bool
+}
+
+// UpdateLink applies u to a share link and returns it. The change holds
+// from the next request on every Server sharing the store: a disabled
+// link answers 404 like an unknown one. An expiry not in the future is a
+// *ValidationError; an unknown link is ErrNotFound; a revoked link cannot
+// be changed: ErrConflict.
+func (s *Server) UpdateLink(ctx context.Context, id string, u LinkUpdate) (*store.Link, error) {
+	if u.ExpiresAt != nil && !u.ExpiresAt.IsZero() && !u.ExpiresAt.After(s.now()) {
+		return nil, invalidf("expires_at", nil, "is in the past")
+	}
+	l, err := s.st.Links().Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !l.RevokedAt.IsZero() {
+		return nil, fmt.Errorf("link %s is revoked and cannot be changed: %w", id, store.ErrConflict)
+	}
+	if u.Name != nil {
+		l.Name = *u.Name
+	}
+	if u.RequireToken != nil {
+		l.TokenRequired = *u.RequireToken
+	}
+	if u.ExpiresAt != nil {
+		l.ExpiresAt = *u.ExpiresAt
+	}
+	switch {
+	case u.Enabled == nil:
+	case *u.Enabled:
+		l.DisabledAt = time.Time{}
+	case l.DisabledAt.IsZero():
+		l.DisabledAt = s.now()
+	}
+	if err := s.st.Links().Update(ctx, l); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
 // RegenerateLink gives a link a new token and returns it; the old token
 // stops working at once. An unknown or revoked link is ErrNotFound.
 func (s *Server) RegenerateLink(ctx context.Context, id string) (token string, l *store.Link, err error) {
@@ -44,12 +100,15 @@ func (s *Server) RegenerateLink(ctx context.Context, id string) (token string, l
 }
 
 // ShareURL is the URL of a share link's token: absolute when
-// Options.BaseURL is set, else a path.
-func (s *Server) ShareURL(token string) string { return s.url("/s/" + token + "/") }
+// Options.BaseURL is set, else a path. It has no trailing slash: append an
+// operation path ("/orders") to call the operation through the link; a
+// browser opening the URL itself is redirected to the link's page.
+func (s *Server) ShareURL(token string) string { return s.url("/s/" + token) }
 
 // InvokeURL is the URL where a project is served: absolute when
-// Options.BaseURL is set, else a path.
-func (s *Server) InvokeURL(project string) string { return s.url("/p/" + project + "/") }
+// Options.BaseURL is set, else a path. It has no trailing slash: append an
+// operation path ("/orders") to call the operation.
+func (s *Server) InvokeURL(project string) string { return s.url("/p/" + project) }
 
 // exists returns nil when the project exists, ErrNotFound when it does
 // not, and store.ErrInvalid for an id no project can have. It reads the

@@ -84,8 +84,11 @@ type ProjectUpdate struct {
 	// RateLimit sets Settings.RateLimit; a zero RateLimit removes the
 	// limit.
 	RateLimit *RateLimit
-	// Settings replaces every setting, before AllowQueryToken and
-	// RateLimit are applied. It also repairs stored settings that cannot
+	// Sharing false sets Settings.SharingOff, stopping every share link
+	// of the project; true lets them work again.
+	Sharing *bool
+	// Settings replaces every setting, before AllowQueryToken, RateLimit
+	// and Sharing are applied. It also repairs stored settings that cannot
 	// be read.
 	Settings *Settings
 }
@@ -338,7 +341,7 @@ func (s *Server) apply(ctx context.Context, p *store.Project, u ProjectUpdate) e
 	if u.Team != nil {
 		p.Team = *u.Team
 	}
-	if u.Settings != nil || u.AllowQueryToken != nil || u.RateLimit != nil {
+	if u.Settings != nil || u.AllowQueryToken != nil || u.RateLimit != nil || u.Sharing != nil {
 		var set Settings
 		if u.Settings != nil {
 			set = *u.Settings
@@ -355,6 +358,9 @@ func (s *Server) apply(ctx context.Context, p *store.Project, u ProjectUpdate) e
 		}
 		if u.RateLimit != nil {
 			set.RateLimit = *u.RateLimit
+		}
+		if u.Sharing != nil {
+			set.SharingOff = !*u.Sharing
 		}
 		b, err := encodeSettings(set)
 		if err != nil {

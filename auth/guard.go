@@ -543,7 +543,7 @@ func (g *Guard) refuse(w http.ResponseWriter, r *http.Request, c *compiled, op *
 	case badKey:
 		h.Set("WWW-Authenticate", g.invalidChallenge)
 		p = problem.New(http.StatusUnauthorized, problem.CodeInvalidAPIKey,
-			"The API key is malformed, unknown, expired or revoked.")
+			"The API key is malformed, unknown, expired, deactivated or revoked.")
 	case badCredentials:
 		h.Set("WWW-Authenticate", g.invalidChallenge)
 		p = problem.New(http.StatusUnauthorized, problem.CodeAuthRequired,

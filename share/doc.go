@@ -22,9 +22,10 @@
 // auth.Guard and the project's mock, as a direct call would be, with a
 // policy derived from the project's:
 //
-//   - a link made with LinkOptions.TokenRequired needs an API key allowed
-//     for the project, in any place the auth package accepts one (401 without
-//     one, 403 for a key of another project); other links are public;
+//   - a link made with LinkOptions.TokenRequired, or any link to a project
+//     whose Served.TokenRequired is set, needs an API key allowed for the
+//     project, in any place the auth package accepts one (401 without one,
+//     403 for a key of another project); other links are public;
 //   - operations whose own visibility is private (auth.Policy.Operations or
 //     x-mock-visibility) answer 404 before the guard and are never served;
 //     operations whose own visibility is authenticated keep needing a key;
