@@ -24,6 +24,8 @@ func (s *Server) adminHandler() http.Handler {
 	mux.HandleFunc("PATCH /_admin/projects/{id}", s.patchProject)
 	mux.HandleFunc("DELETE /_admin/projects/{id}", s.deleteProject)
 	mux.HandleFunc("PUT /_admin/projects/{id}/spec", s.putSpec)
+	mux.HandleFunc("GET /_admin/projects/{id}/spec", s.getSpec)
+	mux.HandleFunc("GET /_admin/projects/{id}/warnings", s.warnings)
 	mux.HandleFunc("POST /_admin/projects/{id}/reset", s.resetProject)
 	mux.HandleFunc("POST /_admin/projects/{id}/links", s.createLink)
 	mux.HandleFunc("GET /_admin/projects/{id}/links", s.listLinks)

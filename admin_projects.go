@@ -3,7 +3,6 @@ package mockapi
 import (
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"time"
 
@@ -53,20 +52,24 @@ func (s *Server) projectDoc(r *http.Request, p *Project) projectDoc {
 
 func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		ID              string        `json:"id"`
-		Name            string        `json:"name"`
-		Spec            string        `json:"spec"`
-		Visibility      string        `json:"visibility"`
-		Owner           string        `json:"owner"`
-		Team            string        `json:"team"`
-		AllowQueryToken bool          `json:"allow_query_token"`
-		RateLimit       *rateLimitDoc `json:"rate_limit"`
-		Sharing         *bool         `json:"sharing"`
+		ID              string          `json:"id"`
+		Name            string          `json:"name"`
+		Spec            json.RawMessage `json:"spec"` // a string or an object; see admin_spec.go
+		Visibility      string          `json:"visibility"`
+		Owner           string          `json:"owner"`
+		Team            string          `json:"team"`
+		AllowQueryToken bool            `json:"allow_query_token"`
+		RateLimit       *rateLimitDoc   `json:"rate_limit"`
+		Sharing         *bool           `json:"sharing"`
 	}
-	if !readJSON(w, r, &in) {
+	if !readCreate(w, r, &in) {
 		return
 	}
-	np := NewProject{ID: in.ID, Name: in.Name, Spec: []byte(in.Spec), Visibility: store.Visibility(in.Visibility),
+	spec, ok := specField(w, in.Spec)
+	if !ok {
+		return
+	}
+	np := NewProject{ID: in.ID, Name: in.Name, Spec: spec, Visibility: store.Visibility(in.Visibility),
 		Owner: in.Owner, Team: in.Team, Settings: Settings{AllowQueryToken: in.AllowQueryToken,
 			SharingOff: in.Sharing != nil && !*in.Sharing}}
 	if in.RateLimit != nil {
@@ -162,23 +165,9 @@ func (s *Server) patchProject(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) putSpec(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		if tooLarge(w, err) {
-			return
-		}
-		badRequest(w, "reading the spec: %v", err)
+	body, ok := readSpec(w, r)
+	if !ok {
 		return
-	}
-	// A JSON object {"spec": "..."} carries the spec as text; anything else
-	// is the description itself.
-	var wrapped struct {
-		Spec    *string `json:"spec"`
-		OpenAPI any     `json:"openapi"`
-		Swagger any     `json:"swagger"`
-	}
-	if json.Unmarshal(body, &wrapped) == nil && wrapped.Spec != nil && wrapped.OpenAPI == nil && wrapped.Swagger == nil {
-		body = []byte(*wrapped.Spec)
 	}
 	p, err := s.SetSpec(r.Context(), r.PathValue("id"), body)
 	if err != nil {

@@ -53,7 +53,8 @@ func projectOf(p *store.Project) *Project {
 type NewProject struct {
 	// ID is the project's id, [A-Za-z0-9_-]{1,64}. Empty: one is made.
 	ID string
-	// Name is required.
+	// Name labels the project. Empty: the description's info.title, which
+	// then must not be empty.
 	Name string
 	// Spec is the API description, OpenAPI 3.x or Swagger 2.0, JSON or
 	// YAML, in one document (openapi.Bundle makes one of several files).
@@ -150,8 +151,8 @@ func (s *Server) CreateProject(ctx context.Context, in NewProject) (*Project, er
 	if err := checkVisibility("visibility", in.Visibility); err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(in.Name) == "" {
-		return nil, invalidf("name", nil, "is required")
+	if in.Name != "" && strings.TrimSpace(in.Name) == "" {
+		return nil, invalidf("name", nil, "is blank")
 	}
 	if in.ID != "" {
 		if err := store.ValidProjectID(in.ID); err != nil {
@@ -161,6 +162,12 @@ func (s *Server) CreateProject(ctx context.Context, in NewProject) (*Project, er
 	doc, err := parseSpec(ctx, "spec", in.Spec)
 	if err != nil {
 		return nil, err
+	}
+	if in.Name == "" {
+		in.Name = doc.Info().Title
+		if strings.TrimSpace(in.Name) == "" {
+			return nil, invalidf("name", nil, "is required when the spec has no info.title")
+		}
 	}
 	set, err := encodeSettings(in.Settings)
 	if err != nil {

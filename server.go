@@ -83,9 +83,9 @@ type Options struct {
 //
 // Its methods are also the management API in Go: projects
 // (CreateProject, PutProject, Project, ListProjects, UpdateProject,
-// SetSpec, DeleteProject, ResetProject), keys (CreateKey, ListKeys,
-// RevokeKey, RotateKey) and share links (CreateLink, ListLinks,
-// RevokeLink, RegenerateLink). They are safe for concurrent use, and
+// SetSpec, Spec, Warnings, DeleteProject, ResetProject), keys (CreateKey,
+// GetKey, ListKeys, UpdateKey, RevokeKey, RotateKey) and share links
+// (CreateLink, ListLinks, UpdateLink, RevokeLink, RegenerateLink). They are safe for concurrent use, and
 // what one Server writes, every Server on the same store serves from its
 // next request.
 type Server struct {
