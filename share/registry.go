@@ -71,7 +71,9 @@ type LinkOptions struct {
 	// project, in any place the auth package accepts one. False makes the
 	// link itself the credential: anyone holding it may call every
 	// operation, even of a private project, except those marked private
-	// one by one (an operation visibility override or x-mock-visibility).
+	// one by one (an operation visibility override or x-mock-visibility),
+	// unless the host requires a key for the whole project
+	// (Served.TokenRequired; mockapi.Server does for private projects).
 	TokenRequired bool
 	// ExpiresAt ends the link; zero means never. A time not after now is
 	// refused with store.ErrInvalid.
