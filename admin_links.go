@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/mockapi-go/mockapi/auth"
 	"github.com/mockapi-go/mockapi/share"
 	"github.com/mockapi-go/mockapi/store"
 )
@@ -27,6 +28,8 @@ type linkDoc struct {
 	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
 	DisabledAt *time.Time `json:"disabled_at,omitempty"`
+	// VisitorRateLimit bounds each visitor (client address) of the link.
+	VisitorRateLimit *rateLimitDoc `json:"visitor_rate_limit,omitempty"`
 }
 
 func (s *Server) newLinkDoc(l *store.Link, token string) linkDoc {
@@ -41,7 +44,8 @@ func (s *Server) newLinkDoc(l *store.Link, token string) linkDoc {
 	}
 	d := linkDoc{ID: l.ID, Project: l.Project, Token: token, Prefix: l.Prefix, Name: l.Name, RequireToken: l.TokenRequired,
 		Enabled: l.DisabledAt.IsZero(), State: state, CreatedAt: l.CreatedAt, ExpiresAt: timePtr(l.ExpiresAt),
-		RevokedAt: timePtr(l.RevokedAt), DisabledAt: timePtr(l.DisabledAt)}
+		RevokedAt: timePtr(l.RevokedAt), DisabledAt: timePtr(l.DisabledAt),
+		VisitorRateLimit: RateLimit{Requests: l.VisitorRequests, Per: l.VisitorPer}.doc()}
 	if token != "" {
 		d.URL = s.ShareURL(token)
 	}
@@ -50,14 +54,23 @@ func (s *Server) newLinkDoc(l *store.Link, token string) linkDoc {
 
 func (s *Server) createLink(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		RequireToken bool       `json:"require_token"`
-		ExpiresAt    *time.Time `json:"expires_at"`
-		Name         string     `json:"name"`
+		RequireToken     bool          `json:"require_token"`
+		ExpiresAt        *time.Time    `json:"expires_at"`
+		Name             string        `json:"name"`
+		VisitorRateLimit *rateLimitDoc `json:"visitor_rate_limit"`
 	}
 	if r.ContentLength != 0 && !readJSON(w, r, &in) {
 		return
 	}
 	o := share.LinkOptions{TokenRequired: in.RequireToken, Name: in.Name}
+	if in.VisitorRateLimit != nil {
+		limit, err := visitorLimit(in.VisitorRateLimit)
+		if err != nil {
+			s.apiError(w, "link", err)
+			return
+		}
+		o.VisitorLimit = auth.Limit{Requests: limit.Requests, Per: limit.Per}
+	}
 	if in.ExpiresAt != nil {
 		o.ExpiresAt = *in.ExpiresAt
 	}
@@ -82,14 +95,24 @@ func (s *Server) listLinks(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// patchLink changes name, require_token, expires_at (null: never) and
-// enabled.
+// visitorLimit reads a visitor_rate_limit object.
+func visitorLimit(d *rateLimitDoc) (RateLimit, error) {
+	limit, err := d.rateLimit()
+	if err != nil {
+		return RateLimit{}, invalidf("visitor_rate_limit", err, "needs requests > 0 and a positive duration in per (\"1m\"); null removes the limit")
+	}
+	return limit, nil
+}
+
+// patchLink changes name, require_token, expires_at (null: never),
+// enabled and visitor_rate_limit (null: none).
 func (s *Server) patchLink(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		Name         *string         `json:"name"`
-		RequireToken *bool           `json:"require_token"`
-		ExpiresAt    json.RawMessage `json:"expires_at"`
-		Enabled      *bool           `json:"enabled"`
+		Name             *string         `json:"name"`
+		RequireToken     *bool           `json:"require_token"`
+		ExpiresAt        json.RawMessage `json:"expires_at"`
+		Enabled          *bool           `json:"enabled"`
+		VisitorRateLimit json.RawMessage `json:"visitor_rate_limit"`
 	}
 	if !readJSON(w, r, &in) {
 		return
@@ -101,6 +124,22 @@ func (s *Server) patchLink(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		u.ExpiresAt = &at
+	}
+	if len(in.VisitorRateLimit) > 0 {
+		u.VisitorRateLimit = &RateLimit{}
+		if string(in.VisitorRateLimit) != "null" {
+			var d rateLimitDoc
+			if err := json.Unmarshal(in.VisitorRateLimit, &d); err != nil {
+				badRequest(w, "visitor_rate_limit: %v", err)
+				return
+			}
+			limit, err := visitorLimit(&d)
+			if err != nil {
+				s.apiError(w, "link", err)
+				return
+			}
+			u.VisitorRateLimit = &limit
+		}
 	}
 	l, err := s.UpdateLink(r.Context(), r.PathValue("id"), u)
 	if err != nil {

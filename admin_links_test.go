@@ -176,3 +176,42 @@ func TestGoAPIUpdateLink(t *testing.T) {
 	_, err = s.UpdateLink(ctx, l.ID, LinkUpdate{Enabled: ptr(true)})
 	assert.ErrorIs(t, err, ErrConflict)
 }
+
+// visitor_rate_limit bounds each visitor of a link; null removes it, and a
+// half-set limit is refused naming the field.
+func TestAdminLinkVisitorLimit(t *testing.T) {
+	t.Parallel()
+	s, c, _ := startWith(t, Options{})
+	c.admin("POST", "/projects", map[string]any{"id": "pets", "name": "Pets", "spec": petsSpec, "visibility": "public"}, 201)
+	limit := map[string]any{"requests": 2, "per": "1h"}
+	link := c.admin("POST", "/projects/pets/links", map[string]any{"visitor_rate_limit": limit}, 201)
+	assert.Equal(t, map[string]any{"requests": float64(2), "per": "1h"}, link["visitor_rate_limit"])
+	url, id := link["url"].(string), link["id"].(string)
+	for i, want := range []int{200, 200, 429} {
+		status, _, body := c.do("GET", url+"/pets", "")
+		require.Equal(t, want, status, "request %d: %s", i+1, body)
+	}
+	out := c.admin("PATCH", "/links/"+id, map[string]any{"visitor_rate_limit": nil}, 200)
+	assert.NotContains(t, out, "visitor_rate_limit")
+	status, _, _ := c.do("GET", url+"/pets", "")
+	assert.Equal(t, 200, status, "without the limit the visitor is served")
+
+	for _, tc := range []struct {
+		name, method, path string
+		body               map[string]any
+	}{
+		{"create without per", "POST", "/projects/pets/links", map[string]any{"visitor_rate_limit": map[string]any{"requests": 2}}},
+		{"patch with zero requests", "PATCH", "/links/" + id, map[string]any{"visitor_rate_limit": map[string]any{"requests": 0, "per": "1m"}}},
+	} {
+		out := c.admin(tc.method, tc.path, tc.body, 422)
+		assert.Contains(t, out["detail"], "visitor_rate_limit", tc.name)
+	}
+	got, err := s.UpdateLink(t.Context(), id, LinkUpdate{VisitorRateLimit: &RateLimit{Requests: 5, Per: time.Minute}})
+	require.NoError(t, err)
+	assert.Equal(t, 5, got.VisitorRequests)
+	assert.Equal(t, time.Minute, got.VisitorPer)
+	var ve *ValidationError
+	_, err = s.UpdateLink(t.Context(), id, LinkUpdate{VisitorRateLimit: &RateLimit{Requests: 5}})
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "visitor_rate_limit", ve.Field)
+}

@@ -12,13 +12,17 @@ import (
 // CreateLink makes a share link to a project and returns its token, shown
 // this once: the store keeps only its hash. ShareURL turns the token into
 // the URL visitors open. An unknown project is ErrNotFound; an expiry not
-// in the future is a *ValidationError.
+// in the future, or a visitor limit with one half set, is a
+// *ValidationError.
 func (s *Server) CreateLink(ctx context.Context, project string, o share.LinkOptions) (token string, l *store.Link, err error) {
 	if err := s.exists(ctx, project); err != nil {
 		return "", nil, err
 	}
 	if !o.ExpiresAt.IsZero() && !o.ExpiresAt.After(s.now()) {
 		return "", nil, invalidf("expires_at", nil, "is in the past")
+	}
+	if err := checkVisitorLimit(RateLimit{Requests: o.VisitorLimit.Requests, Per: o.VisitorLimit.Per}); err != nil {
+		return "", nil, err
 	}
 	return s.links.Create(ctx, project, o)
 }
@@ -53,6 +57,19 @@ type LinkUpdate struct {
 	// Enabled false stops the link, true starts it again. Unlike a
 	// revocation, disabling can be undone, and the token stays the same.
 	Enabled *bool
+	// VisitorRateLimit bounds each visitor (client address) of the link,
+	// so that one cannot use it up for everyone; a zero RateLimit removes
+	// the bound.
+	VisitorRateLimit *RateLimit
+}
+
+// checkVisitorLimit refuses a visitor limit with one half set, or a
+// negative one, naming the management API's field.
+func checkVisitorLimit(r RateLimit) error {
+	if err := r.Validate(); err != nil {
+		return invalidf("visitor_rate_limit", nil, "needs requests > 0 and a positive duration in per (\"1m\"), got %d per %v", r.Requests, r.Per)
+	}
+	return nil
 }
 
 // UpdateLink applies u to a share link and returns it. The change holds
@@ -63,6 +80,11 @@ type LinkUpdate struct {
 func (s *Server) UpdateLink(ctx context.Context, id string, u LinkUpdate) (*store.Link, error) {
 	if u.ExpiresAt != nil && !u.ExpiresAt.IsZero() && !u.ExpiresAt.After(s.now()) {
 		return nil, invalidf("expires_at", nil, "is in the past")
+	}
+	if u.VisitorRateLimit != nil {
+		if err := checkVisitorLimit(*u.VisitorRateLimit); err != nil {
+			return nil, err
+		}
 	}
 	l, err := s.st.Links().Get(ctx, id)
 	if err != nil {
@@ -79,6 +101,9 @@ func (s *Server) UpdateLink(ctx context.Context, id string, u LinkUpdate) (*stor
 	}
 	if u.ExpiresAt != nil {
 		l.ExpiresAt = *u.ExpiresAt
+	}
+	if u.VisitorRateLimit != nil {
+		l.VisitorRequests, l.VisitorPer = u.VisitorRateLimit.Requests, u.VisitorRateLimit.Per
 	}
 	switch {
 	case u.Enabled == nil:

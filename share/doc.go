@@ -30,7 +30,9 @@
 //     x-mock-visibility) answer 404 before the guard and are never served;
 //     operations whose own visibility is authenticated keep needing a key;
 //   - requests are rate-limited per link (Options.RateLimit, else the
-//     project policy's), and per key for visitors with their own key.
+//     project policy's), and per key for visitors with their own key; a
+//     link with a visitor limit (LinkOptions.VisitorLimit) also bounds
+//     each client address, so one visitor cannot use it up for everyone.
 //
 // The request's context carries the link ([LinkFrom], and
 // auth.ContextWithLinkID for the guard), and a visitor session for the mock

@@ -184,6 +184,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	entry.Path = path
+	if link.VisitorRequests > 0 && !h.o.Guard.AdmitVisitor(sw, r, link.Project, link.ID,
+		auth.Limit{Requests: link.VisitorRequests, Per: link.VisitorPer}) {
+		return
+	}
 	shareURL := h.shareURL(r, token)
 
 	if rest == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {

@@ -274,6 +274,32 @@ func TestServedTokenRequired(t *testing.T) {
 	}
 }
 
+// A link's visitor limit bounds each client address on that link alone,
+// and a limit with one half set is refused.
+func TestVisitorLimit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{})
+	limited, _ := e.link(share.LinkOptions{VisitorLimit: auth.Limit{Requests: 2, Per: time.Hour}})
+	other, _ := e.link(share.LinkOptions{})
+	for i, want := range []int{http.StatusOK, http.StatusOK, http.StatusTooManyRequests} {
+		status, h, body := e.call("GET", "/s/"+limited+"/v1/pets")
+		require.Equal(t, want, status, "request %d: %s", i+1, body)
+		if status == http.StatusTooManyRequests {
+			require.Contains(t, body, "RATE_LIMITED")
+			require.NotEmpty(t, h.Get("Retry-After"))
+			require.NotContains(t, body, limited, "the answer never names the token")
+		}
+	}
+	for range 3 {
+		status, _, body := e.call("GET", "/s/"+other+"/v1/pets")
+		require.Equal(t, http.StatusOK, status, "another link is not limited: %s", body)
+	}
+	for _, bad := range []auth.Limit{{Requests: 2}, {Per: time.Minute}, {Requests: -1, Per: time.Minute}} {
+		_, _, err := e.reg.Create(context.Background(), "pets", share.LinkOptions{VisitorLimit: bad})
+		require.ErrorIs(t, err, store.ErrInvalid, "%+v", bad)
+	}
+}
+
 func TestPrivateOperationsAreNeverServed(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, envOptions{policy: func(p *auth.Policy) {

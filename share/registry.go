@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mockapi-go/mockapi/auth"
 	"github.com/mockapi-go/mockapi/internal/secret"
 	"github.com/mockapi-go/mockapi/store"
 )
@@ -80,6 +81,10 @@ type LinkOptions struct {
 	ExpiresAt time.Time
 	// Name labels the link in lists ("QA team", "partner demo").
 	Name string
+	// VisitorLimit bounds each visitor (client address) of the link, so
+	// that one cannot use it up for everyone: Requests per Per, with a
+	// burst of Requests (Burst is not kept). Zero: no per-visitor limit.
+	VisitorLimit auth.Limit
 }
 
 // Create makes a link to the project and returns its token, which is not
@@ -91,14 +96,19 @@ func (r *Registry) Create(ctx context.Context, project string, o LinkOptions) (t
 	if !o.ExpiresAt.IsZero() && !o.ExpiresAt.After(r.now()) {
 		return "", nil, fmt.Errorf("share: create link to %q: expiry %s is not in the future: %w", project, o.ExpiresAt.Format(time.RFC3339), store.ErrInvalid)
 	}
+	if v := o.VisitorLimit; v.Requests < 0 || v.Per < 0 || (v.Requests > 0) != (v.Per > 0) {
+		return "", nil, fmt.Errorf("share: create link to %q: a visitor limit needs Requests and Per both positive, or both zero: %w", project, store.ErrInvalid)
+	}
 	token = secret.New(TokenPrefix)
 	l = &store.Link{
-		Project:       project,
-		Hash:          secret.Hash(token),
-		Prefix:        token[:shownPrefix],
-		Name:          o.Name,
-		TokenRequired: o.TokenRequired,
-		ExpiresAt:     o.ExpiresAt,
+		Project:         project,
+		Hash:            secret.Hash(token),
+		Prefix:          token[:shownPrefix],
+		Name:            o.Name,
+		TokenRequired:   o.TokenRequired,
+		ExpiresAt:       o.ExpiresAt,
+		VisitorRequests: o.VisitorLimit.Requests,
+		VisitorPer:      o.VisitorLimit.Per,
 	}
 	if err := r.links.Create(ctx, l); err != nil {
 		return "", nil, fmt.Errorf("share: create link to %q: %w", project, err)

@@ -31,6 +31,8 @@ func (l *Links) Create(ctx context.Context, link *Link) error {
 		return fmt.Errorf("link %q: %w", link.ID, ValidProjectID(link.Project))
 	case link.Hash == "":
 		return invalid("link %q: empty hash", link.ID)
+	case link.VisitorRequests < 0 || link.VisitorPer < 0:
+		return invalid("link %q: negative visitor limit", link.ID)
 	}
 	if link.ID == "" {
 		link.ID = NewID()
@@ -93,8 +95,9 @@ func (l *Links) Revoke(ctx context.Context, id string, at time.Time) error {
 	return l.d.Revoke(ctx, id, utc(at))
 }
 
-// Update writes the name, TokenRequired, expiry and disabling time (zero:
-// enabled) of the stored link with link's ID, and nothing else of it; the
+// Update writes the name, TokenRequired, expiry, disabling time (zero:
+// enabled) and visitor limit of the stored link with link's ID, and
+// nothing else of it; the
 // change holds from the next Lookup on every instance sharing the
 // database. An unknown id is ErrNotFound; a revoked link cannot be
 // changed: ErrConflict.
@@ -104,6 +107,9 @@ func (l *Links) Update(ctx context.Context, link *Link) error {
 	}
 	if link == nil || link.ID == "" {
 		return invalid("update link: empty id")
+	}
+	if link.VisitorRequests < 0 || link.VisitorPer < 0 {
+		return invalid("link %q: negative visitor limit", link.ID)
 	}
 	link.ExpiresAt = utc(link.ExpiresAt)
 	link.DisabledAt = utc(link.DisabledAt)

@@ -21,6 +21,11 @@ type Link struct {
 	// DisabledAt is when the link was disabled (zero: it is enabled).
 	// Unlike a revocation it can be undone: Links.Update clears it.
 	DisabledAt time.Time
+	// VisitorRequests per VisitorPer bounds each visitor (client address)
+	// of the link, so that one cannot use it up for everyone. Zero: no
+	// per-visitor limit.
+	VisitorRequests int
+	VisitorPer      time.Duration
 }
 
 // Active reports whether l may be used at the given time: not revoked,
@@ -44,8 +49,8 @@ type Links interface {
 	// Revoke marks the link revoked at the time; revoking twice keeps the
 	// first time.
 	Revoke(ctx context.Context, id string, at time.Time) error
-	// Update writes the name, TokenRequired, expiry and disabling time of
-	// the stored link with l's ID, and nothing else of it. An unknown id is
+	// Update writes the name, TokenRequired, expiry, disabling time and
+	// visitor limit of the stored link with l's ID, and nothing else of it. An unknown id is
 	// ErrNotFound; a revoked link is ErrConflict and is left as it is.
 	Update(ctx context.Context, l *Link) error
 	// Regenerate replaces the link's hash and prefix in one step: from its

@@ -401,6 +401,7 @@ func (ls *links) Update(_ context.Context, l *store.Link) error {
 	}
 	cur.Name, cur.TokenRequired = l.Name, l.TokenRequired
 	cur.ExpiresAt, cur.DisabledAt = l.ExpiresAt, l.DisabledAt
+	cur.VisitorRequests, cur.VisitorPer = l.VisitorRequests, l.VisitorPer
 	return nil
 }
 

@@ -434,7 +434,8 @@ func testLinks(t *testing.T, h Harness) {
 	t.Run("CreateLookupList", func(t *testing.T) {
 		t.Parallel()
 		s := h.open(t)
-		l := &store.Link{Project: "p1", Hash: "link-1", Prefix: "lnk", Name: "demo", TokenRequired: true, ExpiresAt: time.Now().Add(time.Hour)}
+		l := &store.Link{Project: "p1", Hash: "link-1", Prefix: "lnk", Name: "demo", TokenRequired: true, ExpiresAt: time.Now().Add(time.Hour),
+			VisitorRequests: 3, VisitorPer: time.Minute}
 		require.NoError(t, s.Links().Create(ctx(t), l))
 		require.NoError(t, s.Links().Create(ctx(t), &store.Link{Project: "p2", Hash: "link-2"}))
 		got, err := s.Links().Lookup(ctx(t), "link-1")
@@ -444,6 +445,8 @@ func testLinks(t *testing.T, h Harness) {
 		assert.True(t, got.TokenRequired)
 		assert.Equal(t, "demo", got.Name)
 		assert.True(t, l.ExpiresAt.Equal(got.ExpiresAt))
+		assert.Equal(t, 3, got.VisitorRequests)
+		assert.Equal(t, time.Minute, got.VisitorPer)
 		ls, err := s.Links().List(ctx(t), "p1")
 		require.NoError(t, err)
 		require.Len(t, ls, 1)
@@ -488,6 +491,8 @@ func testLinks(t *testing.T, h Harness) {
 			{"disable", func(l *store.Link) { l.DisabledAt = time.Now() }, false},
 			{"enable", func(l *store.Link) { l.DisabledAt = time.Time{} }, true},
 			{"no token, no expiry", func(l *store.Link) { l.TokenRequired, l.ExpiresAt = false, time.Time{} }, true},
+			{"visitor limit", func(l *store.Link) { l.VisitorRequests, l.VisitorPer = 5, 90*time.Second }, true},
+			{"no visitor limit", func(l *store.Link) { l.VisitorRequests, l.VisitorPer = 0, 0 }, true},
 		} {
 			cur, err := s.Links().Get(ctx(t), l.ID)
 			require.NoError(t, err, tc.name)
@@ -500,6 +505,8 @@ func testLinks(t *testing.T, h Harness) {
 			assert.Equal(t, cur.TokenRequired, got.TokenRequired, tc.name)
 			assert.True(t, cur.ExpiresAt.Equal(got.ExpiresAt), "%s: expires %v, want %v", tc.name, got.ExpiresAt, cur.ExpiresAt)
 			assert.Equal(t, cur.DisabledAt.IsZero(), got.DisabledAt.IsZero(), tc.name)
+			assert.Equal(t, cur.VisitorRequests, got.VisitorRequests, tc.name)
+			assert.Equal(t, cur.VisitorPer, got.VisitorPer, tc.name)
 			assert.Equal(t, "link-1", got.Hash, "%s: the hash is not updated", tc.name)
 			assert.Equal(t, "p1", got.Project, "%s: the project is not updated", tc.name)
 			_, err = s.Links().Lookup(ctx(t), "link-1")
@@ -511,6 +518,7 @@ func testLinks(t *testing.T, h Harness) {
 		}
 		assert.ErrorIs(t, s.Links().Update(ctx(t), &store.Link{ID: "missing"}), store.ErrNotFound)
 		assert.ErrorIs(t, s.Links().Update(ctx(t), &store.Link{}), store.ErrInvalid)
+		assert.ErrorIs(t, s.Links().Update(ctx(t), &store.Link{ID: l.ID, VisitorRequests: -1}), store.ErrInvalid)
 		require.NoError(t, s.Links().Revoke(ctx(t), l.ID, time.Now()))
 		gone, err := s.Links().Get(ctx(t), l.ID)
 		require.NoError(t, err)

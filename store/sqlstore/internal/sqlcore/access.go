@@ -339,23 +339,27 @@ func (ks *keys) Touch(ctx context.Context, id string, at time.Time) error {
 
 type links struct{ db *db }
 
-const linkCols = `id, project, hash, prefix, name, token_required, created_at, expires_at, revoked_at, disabled_at`
+const linkCols = `id, project, hash, prefix, name, token_required, created_at, expires_at, revoked_at, disabled_at, visitor_requests, visitor_per`
 
 func scanLink(s scanner) (*store.Link, error) {
 	var (
 		l                                   store.Link
 		created, expires, revoked, disabled int64
+		visitorPer                          int64
 	)
-	if err := s.Scan(&l.ID, &l.Project, &l.Hash, &l.Prefix, &l.Name, &l.TokenRequired, &created, &expires, &revoked, &disabled); err != nil {
+	if err := s.Scan(&l.ID, &l.Project, &l.Hash, &l.Prefix, &l.Name, &l.TokenRequired, &created, &expires, &revoked, &disabled,
+		&l.VisitorRequests, &visitorPer); err != nil {
 		return nil, err
 	}
+	l.VisitorPer = time.Duration(visitorPer)
 	l.CreatedAt, l.ExpiresAt, l.RevokedAt, l.DisabledAt = fromMicros(created), fromMicros(expires), fromMicros(revoked), fromMicros(disabled)
 	return &l, nil
 }
 
 func (ls *links) Create(ctx context.Context, l *store.Link) error {
-	_, err := ls.db.ExecContext(ctx, ls.db.q(`INSERT INTO share_links (`+linkCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		l.ID, l.Project, l.Hash, l.Prefix, l.Name, l.TokenRequired, micros(l.CreatedAt), micros(l.ExpiresAt), micros(l.RevokedAt), micros(l.DisabledAt))
+	_, err := ls.db.ExecContext(ctx, ls.db.q(`INSERT INTO share_links (`+linkCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		l.ID, l.Project, l.Hash, l.Prefix, l.Name, l.TokenRequired, micros(l.CreatedAt), micros(l.ExpiresAt), micros(l.RevokedAt), micros(l.DisabledAt),
+		l.VisitorRequests, int64(l.VisitorPer))
 	return wrap(err, "link %q", l.ID)
 }
 
@@ -397,8 +401,9 @@ func (ls *links) Revoke(ctx context.Context, id string, at time.Time) error {
 
 func (ls *links) Update(ctx context.Context, l *store.Link) error {
 	return ls.db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, ls.db.q(`UPDATE share_links SET name = ?, token_required = ?, expires_at = ?, disabled_at = ?
-			WHERE id = ? AND revoked_at = 0`), l.Name, l.TokenRequired, micros(l.ExpiresAt), micros(l.DisabledAt), l.ID)
+		res, err := tx.ExecContext(ctx, ls.db.q(`UPDATE share_links SET name = ?, token_required = ?, expires_at = ?, disabled_at = ?,
+			visitor_requests = ?, visitor_per = ? WHERE id = ? AND revoked_at = 0`),
+			l.Name, l.TokenRequired, micros(l.ExpiresAt), micros(l.DisabledAt), l.VisitorRequests, int64(l.VisitorPer), l.ID)
 		if err != nil {
 			return wrap(err, "update link %q", l.ID)
 		}
