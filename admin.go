@@ -16,36 +16,55 @@ import (
 // maxAdminBody bounds management requests (specs included).
 const maxAdminBody = 32 << 20
 
+// adminRoute is one endpoint of the management API. Each one is described
+// in admin.openapi.yaml; TestAdminDescription holds the two together.
+type adminRoute struct {
+	pattern string
+	h       http.HandlerFunc
+}
+
+func (s *Server) adminRoutes() []adminRoute {
+	return []adminRoute{
+		{"POST /_admin/projects", s.createProject},
+		{"GET /_admin/projects", s.listProjects},
+		{"GET /_admin/projects/{id}", s.getProject},
+		{"PATCH /_admin/projects/{id}", s.patchProject},
+		{"DELETE /_admin/projects/{id}", s.deleteProject},
+		{"PUT /_admin/projects/{id}/spec", s.putSpec},
+		{"GET /_admin/projects/{id}/spec", s.getSpec},
+		{"GET /_admin/projects/{id}/warnings", s.warnings},
+		{"POST /_admin/projects/{id}/reset", s.resetProject},
+		{"POST /_admin/projects/{id}/links", s.createLink},
+		{"GET /_admin/projects/{id}/links", s.listLinks},
+		{"GET /_admin/projects/{id}/analytics", s.analytics},
+		{"GET /_admin/projects/{id}/logs", s.logs},
+		{"POST /_admin/keys", s.createKey},
+		{"GET /_admin/keys", s.listKeys},
+		{"GET /_admin/keys/{id}", s.getKey},
+		{"PATCH /_admin/keys/{id}", s.patchKey},
+		{"DELETE /_admin/keys/{id}", s.revokeKey},
+		{"POST /_admin/keys/{id}/rotate", s.rotateKey},
+		{"PATCH /_admin/links/{id}", s.patchLink},
+		{"DELETE /_admin/links/{id}", s.revokeLink},
+		{"POST /_admin/links/{id}/regenerate", s.regenerateLink},
+	}
+}
+
 func (s *Server) adminHandler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /_admin/projects", s.createProject)
-	mux.HandleFunc("GET /_admin/projects", s.listProjects)
-	mux.HandleFunc("GET /_admin/projects/{id}", s.getProject)
-	mux.HandleFunc("PATCH /_admin/projects/{id}", s.patchProject)
-	mux.HandleFunc("DELETE /_admin/projects/{id}", s.deleteProject)
-	mux.HandleFunc("PUT /_admin/projects/{id}/spec", s.putSpec)
-	mux.HandleFunc("GET /_admin/projects/{id}/spec", s.getSpec)
-	mux.HandleFunc("GET /_admin/projects/{id}/warnings", s.warnings)
-	mux.HandleFunc("POST /_admin/projects/{id}/reset", s.resetProject)
-	mux.HandleFunc("POST /_admin/projects/{id}/links", s.createLink)
-	mux.HandleFunc("GET /_admin/projects/{id}/links", s.listLinks)
-	mux.HandleFunc("GET /_admin/projects/{id}/analytics", s.analytics)
-	mux.HandleFunc("GET /_admin/projects/{id}/logs", s.logs)
-	mux.HandleFunc("POST /_admin/keys", s.createKey)
-	mux.HandleFunc("GET /_admin/keys", s.listKeys)
-	mux.HandleFunc("GET /_admin/keys/{id}", s.getKey)
-	mux.HandleFunc("PATCH /_admin/keys/{id}", s.patchKey)
-	mux.HandleFunc("DELETE /_admin/keys/{id}", s.revokeKey)
-	mux.HandleFunc("POST /_admin/keys/{id}/rotate", s.rotateKey)
-	mux.HandleFunc("PATCH /_admin/links/{id}", s.patchLink)
-	mux.HandleFunc("DELETE /_admin/links/{id}", s.revokeLink)
-	mux.HandleFunc("POST /_admin/links/{id}/regenerate", s.regenerateLink)
+	for _, rt := range s.adminRoutes() {
+		mux.HandleFunc(rt.pattern, rt.h)
+	}
 	mux.HandleFunc("/_admin/", func(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, problem.New(http.StatusNotFound, problem.CodeNotFound, "no such management endpoint"))
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.o.AdminToken == "" {
 			problem.Write(w, problem.New(http.StatusNotFound, problem.CodeNotFound, "the management API is off"))
+			return
+		}
+		if r.URL.Path == "/_admin/openapi.json" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			serveAdminDescription(w, r) // public: it is the same for every server
 			return
 		}
 		w.Header().Set("Cache-Control", "no-store")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mockapi-go/mockapi"
+	"github.com/mockapi-go/mockapi/openapi"
 	"github.com/mockapi-go/mockapi/share"
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
@@ -202,4 +203,18 @@ func ExampleServer_Shutdown() {
 	// Output:
 	// <nil>
 	// 1 /hello 200
+}
+
+// AdminDescription is the management API's OpenAPI 3.1 description: load
+// it like any other to find an endpoint, generate a client, or mock the
+// management API itself.
+func ExampleAdminDescription() {
+	doc, err := openapi.Parse(context.Background(), mockapi.AdminDescription())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	op := doc.Operation("createKey")
+	fmt.Println(op.Method, op.Path)
+	// Output: POST /_admin/keys
 }

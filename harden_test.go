@@ -32,7 +32,7 @@ func startWith(t *testing.T, o Options) (*Server, *client, *store.Store) {
 	}
 	s, err := New(o)
 	require.NoError(t, err)
-	ts := httptest.NewServer(s)
+	ts := httptest.NewServer(adminContract(t, s))
 	t.Cleanup(func() {
 		ts.Close()
 		require.NoError(t, s.Close())

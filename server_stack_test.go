@@ -188,7 +188,7 @@ func TestStackResetPathScope(t *testing.T) {
 	s, err := New(Options{Store: st, AdminToken: adminToken,
 		MockOptions: []mock.Option{mock.WithSeed(1), mock.WithResetPath("/__mock/reset")}})
 	require.NoError(t, err)
-	ts := httptest.NewServer(s)
+	ts := httptest.NewServer(adminContract(t, s))
 	t.Cleanup(func() { ts.Close(); _ = s.Close() })
 	c := &client{t: t, base: ts.URL}
 	// Authenticated, not private: a link alone opens it.

@@ -114,7 +114,7 @@ func (c *client) admin(method, path string, in any, want int) map[string]any {
 func startServer(t *testing.T, st *store.Store) (*Server, *client) {
 	s, err := New(Options{Store: st, AdminToken: adminToken, MockOptions: []mock.Option{mock.WithSeed(1)}})
 	require.NoError(t, err)
-	ts := httptest.NewServer(s)
+	ts := httptest.NewServer(adminContract(t, s))
 	t.Cleanup(func() {
 		ts.Close()
 		require.NoError(t, s.Close())
@@ -271,7 +271,7 @@ func TestServerEndToEndSQLiteRestart(t *testing.T) {
 	st := open()
 	s, err := New(Options{Store: st, AdminToken: adminToken})
 	require.NoError(t, err)
-	ts := httptest.NewServer(s)
+	ts := httptest.NewServer(adminContract(t, s))
 	c := &client{t: t, base: ts.URL}
 	var second *store.Store
 	runEndToEnd(t, c, func() *client {

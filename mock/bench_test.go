@@ -3,6 +3,7 @@ package mock
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -142,10 +143,17 @@ func BenchmarkServe(b *testing.B) {
 	b.Run("generated", func(b *testing.B) { serve(b, h, "/users/42") })
 }
 
-// BenchmarkHandler measures the handler alone, without the HTTP stack.
+// BenchmarkHandler measures the handler alone, without the HTTP stack;
+// "logged" writes each request line with slog's text handler, as the mock
+// server does by default.
 func BenchmarkHandler(b *testing.B) {
 	h := benchHandler(b, WithSeed(1))
-	for _, tc := range []struct{ name, path string }{{"example", "/pets"}, {"generated", "/users/42"}} {
+	logged := benchHandler(b, WithSeed(1), WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	for _, tc := range []struct {
+		name, path string
+		h          http.Handler
+	}{{"example", "/pets", h}, {"generated", "/users/42", h}, {"example-logged", "/pets", logged}} {
+		h := tc.h
 		b.Run(tc.name, func(b *testing.B) {
 			req := httptest.NewRequest("GET", tc.path, nil)
 			b.ReportAllocs()

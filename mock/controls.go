@@ -17,6 +17,9 @@ type controls struct {
 	dynamic int // 0 unset, 1 true, -1 false
 	delay   time.Duration
 	hasCode bool
+
+	streamCount int           // Prefer: stream-count=N
+	streamEvery time.Duration // Prefer: stream-interval=D
 }
 
 // controlParams are the query parameters that steer the mock; they never
@@ -74,6 +77,14 @@ func (c *controls) set(k, v string) {
 			} else {
 				c.dynamic = -1
 			}
+		}
+	case "stream-count":
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			c.streamCount = n
+		}
+	case "stream-interval":
+		if d, err := time.ParseDuration(v); err == nil && d >= 0 {
+			c.streamEvery = max(d, time.Nanosecond) // 0: as fast as it writes
 		}
 	case "delay", "wait":
 		if ms, err := strconv.Atoi(v); err == nil && ms > 0 {

@@ -33,6 +33,27 @@
 // a composed stack (an auth guard, share links) use CORS.Handler as the one
 // CORS layer and give the mock WithoutCORS.
 //
+// # Streams
+//
+// A response whose media type streams items (text/event-stream,
+// application/x-ndjson and the other JSON-lines names,
+// application/json-seq) and that has no example to serve is sent as a
+// stream: WithStream items (5 by default), each generated from the item
+// schema (the array's items, or the schema itself) and flushed, a set
+// interval apart, until the count is reached or the client goes away.
+// Event objects with a data member become events with their event, id and
+// retry fields. Prefer: stream-count=N, stream-interval=D sets both per
+// request.
+//
+// # Answering in Go
+//
+// WithOperation("getPet", fn) hands one operation to Go code: fn runs after
+// routing, the security check and validation, with the match in the
+// context (openapi.MatchFrom) and next, the answer the spec would give.
+// fn can answer itself, call next, or call next into a recorder and change
+// the answer. WithSelfCheck, and mock/mocktest always, hold what fn writes
+// to the spec.
+//
 // URLs the mock writes (Location, Link, envelope links) point inside
 // wherever it is mounted: under http.StripPrefix, the mount is told from
 // the request's RequestURI, which StripPrefix leaves as the client sent it.

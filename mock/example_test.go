@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/mockapi-go/mockapi/mock"
 	"github.com/mockapi-go/mockapi/openapi"
@@ -98,4 +99,71 @@ func ExampleNew() {
 	fmt.Println(a.Code, a.Body.String() == b.Body.String(), a.Body.String() != `{"id":1,"name":"Rex"}`)
 	// Output:
 	// 200 true true
+}
+
+// An override answers one operation in Go: here 404 for pet 0, and the
+// spec's answer, with a header added, for every other pet. Requests the
+// spec refuses never reach it.
+func ExampleWithOperation() {
+	doc, err := openapi.Parse(context.Background(), []byte(spec))
+	if err != nil {
+		panic(err)
+	}
+	h, err := mock.New(doc, mock.WithOperation("getPet", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		m, _ := openapi.MatchFrom(r.Context())
+		if m.Params()["id"] == "0" {
+			w.WriteHeader(http.StatusNotFound)
+			return
+		}
+		w.Header().Set("X-Answered-By", "override")
+		next.ServeHTTP(w, r)
+	}))
+	if err != nil {
+		panic(err)
+	}
+	for _, path := range []string{"/pets/0", "/pets/1", "/pets/x"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		fmt.Println(path, rec.Code, rec.Header().Get("X-Answered-By"), rec.Body.Len() > 0)
+	}
+	// Output:
+	// /pets/0 404  false
+	// /pets/1 200 override true
+	// /pets/x 400  true
+}
+
+// A text/event-stream response is streamed: generated events, flushed one
+// by one, as many and as far apart as WithStream (or the request's Prefer
+// header) says.
+func ExampleWithStream() {
+	const sse = `
+openapi: 3.0.3
+info: {title: Ticks, version: "1"}
+paths:
+  /ticks:
+    get:
+      responses:
+        "200":
+          description: a tick per second
+          content:
+            text/event-stream:
+              schema: {type: integer, minimum: 1, maximum: 1}
+`
+	doc, err := openapi.Parse(context.Background(), []byte(sse))
+	if err != nil {
+		panic(err)
+	}
+	h, err := mock.New(doc, mock.WithStream(2, time.Millisecond))
+	if err != nil {
+		panic(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/ticks", nil))
+	fmt.Print(rec.Body.String())
+	// Output:
+	// id: 1
+	// data: 1
+	//
+	// id: 2
+	// data: 1
 }

@@ -52,6 +52,7 @@ type Handler struct {
 	warnings   []openapi.Warning
 	cors       *cors.Cors      // nil: WithoutCORS
 	redact     map[string]bool // query parameter names never logged
+	overrides  map[*openapi.Operation]Override
 
 	// Stateful CRUD; state is nil with WithoutState.
 	state        *crudState
@@ -74,6 +75,10 @@ func New(doc *openapi.Document, opts ...Option) (*Handler, error) {
 		o(cfg)
 	}
 	h := &Handler{doc: doc, cfg: cfg}
+	var err error
+	if h.overrides, err = resolveOverrides(doc, cfg.overrides); err != nil {
+		return nil, err
+	}
 	if !cfg.noCORS {
 		policy := CORS{}
 		if cfg.cors != nil {
@@ -172,7 +177,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var op *openapi.Operation
 	defer func() {
 		if h.cfg.logger != nil {
-			h.log(r, op, rec.status, time.Since(start))
+			h.log(r, op, rec.status, start)
 		}
 	}()
 	defer func() {
@@ -259,6 +264,29 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, m openapi.Match)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	h.delay(r.Context(), ctl)
+	if fn := h.overrides[m.Operation]; fn != nil {
+		given := io.NopCloser(bytes.NewReader(body))
+		r.Body = given
+		next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b := body // what was validated, even when the override read it
+			if r.Body != given && r.Body != nil && r.Body != http.NoBody {
+				// The override replaced the body: answer that one.
+				if nb, err := h.readBody(r); err == nil {
+					b = nb
+				}
+			}
+			h.answer(w, r, p, m, ctl, b)
+		})
+		h.serveOverride(w, r, p, m, fn, next)
+		return
+	}
+	h.answer(w, r, p, m, ctl, body)
+}
+
+// answer is the spec's answer to a request that passed every check: the
+// stateful CRUD answer where the operation has one, else an example or
+// generated data.
+func (h *Handler) answer(w http.ResponseWriter, r *http.Request, p *opPlan, m openapi.Match, ctl controls, body []byte) {
 	if cp := h.resources[m.Operation]; cp != nil && !ctl.hasCode && ctl.example == "" && ctl.dynamic != 1 {
 		h.serveCRUD(w, r, p, cp, m, ctl, body)
 		return
@@ -385,6 +413,10 @@ func (h *Handler) respondWith(w http.ResponseWriter, r *http.Request, p *opPlan,
 		problem.Write(w, pr)
 		return
 	}
+	if h.streams(mp, ctl) && r.Method != http.MethodHead {
+		h.stream(w, r, mp, status, ctl, h.dynamicFor(ctl), faker)
+		return
+	}
 	out, length, pr := h.body(mp, ctl, faker)
 	if pr != nil {
 		problem.Write(w, *pr)
@@ -427,10 +459,7 @@ func (h *Handler) body(mp *mediaPlan, ctl controls, faker func() *gofakeit.Faker
 			fmt.Sprintf("the response has no example named %q; it has %s", ctl.example, strings.Join(names, ", ")))
 		return nil, nil, &pr
 	}
-	dynamic := h.cfg.dynamic
-	if ctl.dynamic != 0 {
-		dynamic = ctl.dynamic > 0
-	}
+	dynamic := h.dynamicFor(ctl)
 	if !dynamic && mp.fallback != nil && mp.fallback.encoded != nil {
 		return mp.fallback.encoded, mp.fallback.length, nil
 	}

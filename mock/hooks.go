@@ -224,6 +224,18 @@ type captureWriter struct {
 	body   bytes.Buffer
 }
 
-func (c *captureWriter) Header() http.Header         { return c.header }
-func (c *captureWriter) WriteHeader(code int)        { c.status = code }
-func (c *captureWriter) Write(b []byte) (int, error) { return c.body.Write(b) }
+func (c *captureWriter) Header() http.Header { return c.header }
+
+// WriteHeader keeps the first status, as a ResponseWriter does.
+func (c *captureWriter) WriteHeader(code int) {
+	if c.status == 0 {
+		c.status = code
+	}
+}
+
+func (c *captureWriter) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	return c.body.Write(b)
+}

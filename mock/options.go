@@ -37,6 +37,9 @@ type config struct {
 	sessionCookie  string
 	resetPath      string
 	clock          func() time.Time
+	overrides      []namedOverride
+	streamCount    int
+	streamInterval time.Duration
 }
 
 func defaultConfig() *config {

@@ -96,6 +96,26 @@ func (d *Document) Operations() []*Operation { return d.ops }
 // Operation returns the operation with the given id, or nil.
 func (d *Document) Operation(id string) *Operation { return d.byID[id] }
 
+// Lookup finds an operation by its operationId ("getPet") or by method and
+// path template ("GET /pets/{petId}", the template as written in the
+// document or as served, base path included), or returns nil.
+func (d *Document) Lookup(name string) *Operation {
+	if op := d.byID[name]; op != nil {
+		return op
+	}
+	method, path, ok := strings.Cut(strings.TrimSpace(name), " ")
+	if !ok {
+		return nil
+	}
+	method, path = strings.ToUpper(method), strings.TrimSpace(path)
+	for _, op := range d.ops {
+		if op.Method == method && (op.Key == path || op.Path == path) {
+			return op
+		}
+	}
+	return nil
+}
+
 // Router returns the document's router.
 func (d *Document) Router() *Router { return d.router }
 

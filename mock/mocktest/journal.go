@@ -36,7 +36,8 @@ type Call struct {
 	// Violations are how the request broke the spec (route, parameters,
 	// content type, body, credentials); nil when it kept it.
 	Violations []mock.Violation
-	// ResponseViolations are how a ReplyFunc stub's answer broke the spec.
+	// ResponseViolations are how the answer of a ReplyFunc stub, or of a
+	// mock.WithOperation override, broke the spec.
 	ResponseViolations []mock.Violation
 }
 

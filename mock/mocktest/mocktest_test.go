@@ -445,7 +445,7 @@ func TestReplyFuncAnswersAreCheckedWhenSent(t *testing.T) {
 			assert.False(t, f.failed(), f.report())
 			continue
 		}
-		assert.Contains(t, f.report(), "1 stub response(s) broke the API description")
+		assert.Contains(t, f.report(), "1 stub or override response(s) broke the API description")
 		assert.Contains(t, f.report(), "body /id:")
 		assert.Contains(t, f.report(), "body /name:")
 	}
@@ -720,5 +720,39 @@ func TestWithHeaderCopies(t *testing.T) {
 		require.NoError(t, err)
 		resp.Body.Close()
 		assert.Equal(t, want, resp.Header.Get("X-Trace"), "pet %s", id)
+	}
+}
+
+// An override given through WithMockOptions is held to the contract like a
+// ReplyFunc stub: an answer the spec does not allow fails the test.
+func TestOverrideAnswersAreChecked(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		body  string
+		lying bool
+	}{
+		{"keeps the contract", `{"id":1,"name":"a"}`, false},
+		{"breaks the contract", `{"id":"x"}`, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t)
+			srv := mocktest.New(f, mocktest.Bytes([]byte(petSpec)), mocktest.WithMockOptions(
+				mock.WithOperation("getPet", func(w http.ResponseWriter, r *http.Request, _ http.Handler) {
+					w.Header().Set("Content-Type", "application/json")
+					_, _ = w.Write([]byte(tc.body))
+				})))
+			status, body := do(t, srv, "GET", "/v1/pets/1", "")
+			assert.Equal(t, 200, status)
+			assert.JSONEq(t, tc.body, body, "the override answered")
+			f.end()
+			if !tc.lying {
+				assert.False(t, f.failed(), f.report())
+				return
+			}
+			assert.Contains(t, f.report(), "1 stub or override response(s) broke the API description")
+			assert.Contains(t, f.report(), "body /id:")
+		})
 	}
 }

@@ -147,7 +147,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		answered = s.serveStub(rec, r, m, &c)
 	}
 	if !answered {
+		var buf *bytes.Buffer
+		if rej == nil && m.Operation != nil && s.h.Overridden(m.Operation) {
+			buf = &bytes.Buffer{} // an override's answer is held to the contract, like a ReplyFunc's
+			rec.capture = buf
+		}
 		s.h.ServeHTTP(rec, r)
+		if buf != nil && !(buf.Len() >= maxJournalBody) {
+			status := rec.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			c.ResponseViolations = s.h.CheckResponse(m.Operation, status, rec.Header().Get("Content-Type"), buf.Bytes())
+		}
 	}
 	c.Status = rec.status
 	if c.Status == 0 && !c.Canceled {
@@ -203,7 +215,7 @@ func (s *Server) cleanup() {
 		}
 	}
 	if len(lying) > 0 {
-		s.t.Errorf("mocktest: %d stub response(s) broke the API description (mark the stub OffContract if that is the point):\n%s",
+		s.t.Errorf("mocktest: %d stub or override response(s) broke the API description (mark a stub OffContract if that is the point):\n%s",
 			len(lying), strings.Join(lying, "\n"))
 	}
 	if s.cfg.strict {

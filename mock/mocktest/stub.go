@@ -220,22 +220,7 @@ func (s *Server) On(operation string, opts ...StubOption) *Stub {
 }
 
 // operation resolves an operationId or "METHOD /path/template".
-func (s *Server) operation(name string) *openapi.Operation {
-	if op := s.doc.Operation(name); op != nil {
-		return op
-	}
-	method, path, ok := strings.Cut(strings.TrimSpace(name), " ")
-	if !ok {
-		return nil
-	}
-	method, path = strings.ToUpper(method), strings.TrimSpace(path)
-	for _, op := range s.doc.Operations() {
-		if op.Method == method && (op.Key == path || op.Path == path) {
-			return op
-		}
-	}
-	return nil
-}
+func (s *Server) operation(name string) *openapi.Operation { return s.doc.Lookup(name) }
 
 func (s *Server) noSuchOperation(name string) string {
 	ids := make([]string, 0, len(s.doc.Operations()))

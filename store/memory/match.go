@@ -44,6 +44,9 @@ func newMatcher(q store.Query) *matcher {
 	return m
 }
 
+// empty reports whether m matches every record.
+func (m *matcher) empty() bool { return len(m.filter) == 0 && len(m.where) == 0 && m.search == "" }
+
 func (m *matcher) match(doc map[string]any) bool {
 	for k, want := range m.filter {
 		got, ok := doc[k]

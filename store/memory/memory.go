@@ -524,23 +524,25 @@ func (rl *requestLog) Prune(_ context.Context, r store.Retention) (int, error) {
 		rl.entries = slices.DeleteFunc(rl.entries, func(e store.Entry) bool { return in(e) && e.Time.Before(r.Before) })
 	}
 	if r.Keep > 0 {
-		// Sort only (time, id) keys, not whole entries, and drop what is
-		// older than the Keep-th newest key.
-		type key struct {
-			t  time.Time
-			id int64
-		}
+		// Sort only (time, id) keys, not whole entries, oldest first, and
+		// drop what is older than the Keep-th newest key. Entries arrive
+		// nearly in time order, so the keys are often sorted already and
+		// the sort is skipped.
+		type key struct{ t, id int64 }
 		var keys []key
 		for _, e := range rl.entries {
 			if in(e) {
-				keys = append(keys, key{e.Time, e.ID})
+				keys = append(keys, key{e.Time.UnixNano(), e.ID})
 			}
 		}
 		if len(keys) > r.Keep {
-			slices.SortFunc(keys, func(a, b key) int { return cmp.Or(b.t.Compare(a.t), cmp.Compare(b.id, a.id)) })
-			last := keys[r.Keep-1] // the oldest entry kept
+			byAge := func(a, b key) int { return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.id, b.id)) }
+			if !slices.IsSortedFunc(keys, byAge) {
+				slices.SortFunc(keys, byAge)
+			}
+			last := keys[len(keys)-r.Keep] // the oldest entry kept
 			rl.entries = slices.DeleteFunc(rl.entries, func(e store.Entry) bool {
-				return in(e) && cmp.Or(e.Time.Compare(last.t), cmp.Compare(e.ID, last.id)) < 0
+				return in(e) && byAge(key{e.Time.UnixNano(), e.ID}, last) < 0
 			})
 		}
 	}
@@ -554,5 +556,6 @@ var (
 	_ driver.Keys        = (*keys)(nil)
 	_ driver.Links       = (*links)(nil)
 	_ driver.Records     = (*records)(nil)
+	_ driver.ListCounter = (*records)(nil)
 	_ driver.RequestLog  = (*requestLog)(nil)
 )

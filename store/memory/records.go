@@ -273,6 +273,11 @@ func (rs *records) List(_ context.Context, s store.Scope, collection string, q s
 	m := newMatcher(q)
 	rs.mu.RLock()
 	defer rs.mu.RUnlock()
+	return rs.list(s, collection, q, after, m), nil
+}
+
+// list is List's page, under the read lock.
+func (rs *records) list(s store.Scope, collection string, q store.Query, after driver.Keyset, m *matcher) *store.Page {
 	p := &store.Page{}
 	skip := q.Offset
 	if q.SortBy == "" {
@@ -294,7 +299,7 @@ func (rs *records) List(_ context.Context, s store.Scope, collection string, q s
 		if more {
 			p.Cursor = p.Records[len(p.Records)-1].ID
 		}
-		return p, nil
+		return p
 	}
 	type keyed struct {
 		key driver.SortKey
@@ -326,14 +331,42 @@ func (rs *records) List(_ context.Context, s store.Scope, collection string, q s
 	if len(all) > q.Limit {
 		p.Cursor = p.Records[len(p.Records)-1].ID
 	}
-	return p, nil
+	return p
 }
 
-// Count walks every visible record: O(n).
+// Count walks every visible record: O(n), or O(1) for the shared data
+// unfiltered.
 func (rs *records) Count(_ context.Context, s store.Scope, collection string, q store.Query) (int, error) {
 	m := newMatcher(q)
 	rs.mu.RLock()
 	defer rs.mu.RUnlock()
+	return rs.count(s, collection, m), nil
+}
+
+// ListCount is List and Count under one read lock (driver.ListCounter).
+func (rs *records) ListCount(_ context.Context, s store.Scope, collection string, q store.Query) (*store.Page, int, error) {
+	var after driver.Keyset
+	if q.After != "" {
+		k, err := driver.ParseKeyset(q.After)
+		if err != nil {
+			return nil, 0, err
+		}
+		after = k
+	}
+	m := newMatcher(q)
+	rs.mu.RLock()
+	defer rs.mu.RUnlock()
+	return rs.list(s, collection, q, after, m), rs.count(s, collection, m), nil
+}
+
+func (rs *records) count(s store.Scope, collection string, m *matcher) int {
+	if m.empty() && (s.Session == "" || rs.coll(s, collection, s.Session, false) == nil) {
+		// The shared data holds no tombstones: every id is a record.
+		if b := rs.coll(s, collection, "", false); b != nil {
+			return len(b.ids)
+		}
+		return 0
+	}
 	n := 0
 	rs.walk(s, collection, "", false, func(r *rec) bool {
 		if m.match(r.doc) {
@@ -341,7 +374,7 @@ func (rs *records) Count(_ context.Context, s store.Scope, collection string, q 
 		}
 		return true
 	})
-	return n, nil
+	return n
 }
 
 func (rs *records) Reset(_ context.Context, s store.Scope, collection string) error {
