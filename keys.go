@@ -3,7 +3,6 @@ package mockapi
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -98,36 +97,31 @@ func (s *Server) UpdateKey(ctx context.Context, id string, u KeyUpdate) (*store.
 	if u.ExpiresAt != nil && !u.ExpiresAt.IsZero() && !u.ExpiresAt.After(s.now()) {
 		return nil, invalidf("expires_at", nil, "is in the past")
 	}
-	k, err := s.st.Keys().Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !k.RevokedAt.IsZero() {
-		return nil, fmt.Errorf("key %s is revoked and cannot be changed: %w", id, store.ErrConflict)
-	}
-	if u.Name != nil {
-		k.Name = *u.Name
-	}
-	if u.Projects != nil {
-		k.Projects = nil
-		if len(*u.Projects) > 0 {
-			k.Projects = slices.Clone(*u.Projects)
+	now := s.now()
+	// One atomic read-modify-write in the store: a concurrent update of
+	// another field (a deactivation, say) is never written back over.
+	return s.st.Keys().Update(ctx, id, func(k *store.Key) error {
+		if u.Name != nil {
+			k.Name = *u.Name
 		}
-	}
-	if u.ExpiresAt != nil {
-		k.ExpiresAt = *u.ExpiresAt
-	}
-	switch {
-	case u.Active == nil:
-	case *u.Active:
-		k.DeactivatedAt = time.Time{}
-	case k.DeactivatedAt.IsZero():
-		k.DeactivatedAt = s.now()
-	}
-	if err := s.st.Keys().Update(ctx, k); err != nil {
-		return nil, err
-	}
-	return k, nil
+		if u.Projects != nil {
+			k.Projects = nil
+			if len(*u.Projects) > 0 {
+				k.Projects = slices.Clone(*u.Projects)
+			}
+		}
+		if u.ExpiresAt != nil {
+			k.ExpiresAt = *u.ExpiresAt
+		}
+		switch {
+		case u.Active == nil:
+		case *u.Active:
+			k.DeactivatedAt = time.Time{}
+		case k.DeactivatedAt.IsZero():
+			k.DeactivatedAt = now
+		}
+		return nil
+	})
 }
 
 // RevokeKey revokes a key at once, on every instance sharing the store;

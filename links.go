@@ -2,7 +2,6 @@ package mockapi
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/mockapi-go/mockapi/share"
@@ -86,36 +85,30 @@ func (s *Server) UpdateLink(ctx context.Context, id string, u LinkUpdate) (*stor
 			return nil, err
 		}
 	}
-	l, err := s.st.Links().Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !l.RevokedAt.IsZero() {
-		return nil, fmt.Errorf("link %s is revoked and cannot be changed: %w", id, store.ErrConflict)
-	}
-	if u.Name != nil {
-		l.Name = *u.Name
-	}
-	if u.RequireToken != nil {
-		l.TokenRequired = *u.RequireToken
-	}
-	if u.ExpiresAt != nil {
-		l.ExpiresAt = *u.ExpiresAt
-	}
-	if u.VisitorRateLimit != nil {
-		l.VisitorRequests, l.VisitorPer = u.VisitorRateLimit.Requests, u.VisitorRateLimit.Per
-	}
-	switch {
-	case u.Enabled == nil:
-	case *u.Enabled:
-		l.DisabledAt = time.Time{}
-	case l.DisabledAt.IsZero():
-		l.DisabledAt = s.now()
-	}
-	if err := s.st.Links().Update(ctx, l); err != nil {
-		return nil, err
-	}
-	return l, nil
+	now := s.now()
+	// One atomic read-modify-write in the store, as UpdateKey.
+	return s.st.Links().Update(ctx, id, func(l *store.Link) error {
+		if u.Name != nil {
+			l.Name = *u.Name
+		}
+		if u.RequireToken != nil {
+			l.TokenRequired = *u.RequireToken
+		}
+		if u.ExpiresAt != nil {
+			l.ExpiresAt = *u.ExpiresAt
+		}
+		if u.VisitorRateLimit != nil {
+			l.VisitorRequests, l.VisitorPer = u.VisitorRateLimit.Requests, u.VisitorRateLimit.Per
+		}
+		switch {
+		case u.Enabled == nil:
+		case *u.Enabled:
+			l.DisabledAt = time.Time{}
+		case l.DisabledAt.IsZero():
+			l.DisabledAt = now
+		}
+		return nil
+	})
 }
 
 // RegenerateLink gives a link a new token and returns it; the old token

@@ -94,26 +94,36 @@ func (k *Keys) Lookup(ctx context.Context, hash string) (*Key, error) {
 	return key, nil
 }
 
-// Update writes the name, scope (Projects), expiry and deactivation time
-// (zero: active) of the stored key with key's ID, and nothing else of it;
-// the change holds from the next Lookup on every instance sharing the
-// database. An unknown id is ErrNotFound; a revoked key cannot be changed:
-// ErrConflict.
-func (k *Keys) Update(ctx context.Context, key *Key) error {
+// Update changes the stored key with the id in one atomic step, and
+// returns it: change edits the stored key's name, scope (Projects), expiry
+// and deactivation time (zero: active); nothing else of it is written. No
+// other Update of the key, on any instance sharing the database, comes
+// between the read and the write, so concurrent changes of different
+// fields all hold; change must do no I/O. The change holds from the next
+// Lookup on every instance. An unknown id is ErrNotFound; a revoked key
+// cannot be changed: ErrConflict; a scope naming an invalid project id is
+// ErrInvalid; an error of change is returned. Nothing is written on an
+// error.
+func (k *Keys) Update(ctx context.Context, id string, change func(*Key) error) (*Key, error) {
 	if err := k.s.check(); err != nil {
-		return err
+		return nil, err
 	}
-	if key == nil || key.ID == "" {
-		return invalid("update key: empty id")
+	if id == "" || change == nil {
+		return nil, invalid("update key %q: empty id or no change", id)
 	}
-	for _, p := range key.Projects {
-		if err := ValidProjectID(p); err != nil {
-			return fmt.Errorf("key %q: scope: %w", key.ID, err)
+	return k.d.Update(ctx, id, func(key *Key) error {
+		if err := change(key); err != nil {
+			return err
 		}
-	}
-	key.ExpiresAt = utc(key.ExpiresAt)
-	key.DeactivatedAt = utc(key.DeactivatedAt)
-	return k.d.Update(ctx, key)
+		for _, p := range key.Projects {
+			if err := ValidProjectID(p); err != nil {
+				return fmt.Errorf("key %q: scope: %w", id, err)
+			}
+		}
+		key.ExpiresAt = utc(key.ExpiresAt)
+		key.DeactivatedAt = utc(key.DeactivatedAt)
+		return nil
+	})
 }
 
 // List returns the keys of an owner (all keys when owner is empty),

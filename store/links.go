@@ -95,25 +95,32 @@ func (l *Links) Revoke(ctx context.Context, id string, at time.Time) error {
 	return l.d.Revoke(ctx, id, utc(at))
 }
 
-// Update writes the name, TokenRequired, expiry, disabling time (zero:
-// enabled) and visitor limit of the stored link with link's ID, and
-// nothing else of it; the
-// change holds from the next Lookup on every instance sharing the
-// database. An unknown id is ErrNotFound; a revoked link cannot be
-// changed: ErrConflict.
-func (l *Links) Update(ctx context.Context, link *Link) error {
+// Update changes the stored link with the id in one atomic step, as
+// Keys.Update does, and returns it: change edits the stored link's name,
+// TokenRequired, expiry, disabling time (zero: enabled) and visitor
+// limit; nothing else of it is written. The change holds from the next
+// Lookup on every instance sharing the database. An unknown id is
+// ErrNotFound; a revoked link cannot be changed: ErrConflict; a negative
+// visitor limit is ErrInvalid; an error of change is returned. Nothing is
+// written on an error.
+func (l *Links) Update(ctx context.Context, id string, change func(*Link) error) (*Link, error) {
 	if err := l.s.check(); err != nil {
-		return err
+		return nil, err
 	}
-	if link == nil || link.ID == "" {
-		return invalid("update link: empty id")
+	if id == "" || change == nil {
+		return nil, invalid("update link %q: empty id or no change", id)
 	}
-	if link.VisitorRequests < 0 || link.VisitorPer < 0 {
-		return invalid("link %q: negative visitor limit", link.ID)
-	}
-	link.ExpiresAt = utc(link.ExpiresAt)
-	link.DisabledAt = utc(link.DisabledAt)
-	return l.d.Update(ctx, link)
+	return l.d.Update(ctx, id, func(link *Link) error {
+		if err := change(link); err != nil {
+			return err
+		}
+		if link.VisitorRequests < 0 || link.VisitorPer < 0 {
+			return invalid("link %q: negative visitor limit", id)
+		}
+		link.ExpiresAt = utc(link.ExpiresAt)
+		link.DisabledAt = utc(link.DisabledAt)
+		return nil
+	})
 }
 
 // Regenerate replaces the link's hash and prefix in one step: from its

@@ -57,11 +57,16 @@ type Keys interface {
 	// revoked or expired old key is ErrNotFound, and next expires no later
 	// than the old key: rotation never extends a key's life.
 	Rotate(ctx context.Context, oldID string, next *Key, expires time.Time) error
-	// Update writes the name, scope (Projects), expiry and deactivation
-	// time of the stored key with k's ID, and nothing else of it. An
-	// unknown id is ErrNotFound; a revoked key is ErrConflict and is left
-	// as it is.
-	Update(ctx context.Context, k *Key) error
+	// Update changes the stored key with the id in one atomic step: change
+	// gets the stored key and edits it, and its name, scope (Projects),
+	// expiry and deactivation time are written, nothing else of it. No
+	// other Update of the key comes between the read and the write, on any
+	// instance, so concurrent changes to different fields all hold; change
+	// runs under a lock or in a transaction and must do no I/O. It returns
+	// the key as stored. An unknown id is ErrNotFound; a revoked key is
+	// ErrConflict, without calling change; an error of change is returned
+	// and nothing is written.
+	Update(ctx context.Context, id string, change func(*Key) error) (*Key, error)
 	// Touch records that the key was used at the time. Backends store the
 	// later of the stored and given time. Through a Store, touches are
 	// coalesced in memory and written at most once per key per flush.

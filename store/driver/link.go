@@ -49,10 +49,13 @@ type Links interface {
 	// Revoke marks the link revoked at the time; revoking twice keeps the
 	// first time.
 	Revoke(ctx context.Context, id string, at time.Time) error
-	// Update writes the name, TokenRequired, expiry, disabling time and
-	// visitor limit of the stored link with l's ID, and nothing else of it. An unknown id is
-	// ErrNotFound; a revoked link is ErrConflict and is left as it is.
-	Update(ctx context.Context, l *Link) error
+	// Update changes the stored link with the id in one atomic step, as
+	// Keys.Update does: change edits it, and its name, TokenRequired,
+	// expiry, disabling time and visitor limit are written, nothing else
+	// of it. It returns the link as stored. An unknown id is ErrNotFound; a
+	// revoked link is ErrConflict, without calling change; an error of
+	// change is returned and nothing is written.
+	Update(ctx context.Context, id string, change func(*Link) error) (*Link, error)
 	// Regenerate replaces the link's hash and prefix in one step: from its
 	// return on, the old token finds nothing. A revoked link is ErrNotFound;
 	// a hash already in use is ErrConflict.

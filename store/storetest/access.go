@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -364,11 +365,17 @@ func testKeys(t *testing.T, h Harness) {
 			{"every project", func(k *store.Key) { k.Projects = nil }, true},
 			{"expiry cleared", func(k *store.Key) { k.ExpiresAt = time.Time{} }, true},
 		} {
-			cur, err := s.Keys().Get(ctx(t), k.ID)
+			var cur *store.Key
+			returned, err := s.Keys().Update(ctx(t), k.ID, func(key *store.Key) error {
+				assert.Equal(t, "hash-update", key.Hash, "%s: change gets the stored key", tc.name)
+				tc.change(key)
+				key.Hash, key.Owner, key.Prefix = "ignored", "ignored", "ignored"
+				c := *key
+				cur = &c
+				return nil
+			})
 			require.NoError(t, err, tc.name)
-			tc.change(cur)
-			cur.Hash, cur.Owner, cur.Prefix = "ignored", "ignored", "ignored"
-			require.NoError(t, s.Keys().Update(ctx(t), cur), tc.name)
+			assert.Equal(t, cur.Name, returned.Name, "%s: Update returns the key as stored", tc.name)
 			got, err := s.Keys().Get(ctx(t), k.ID)
 			require.NoError(t, err, tc.name)
 			assert.Equal(t, cur.Name, got.Name, tc.name)
@@ -387,21 +394,68 @@ func testKeys(t *testing.T, h Harness) {
 				assert.ErrorIs(t, err, store.ErrNotFound, "%s: a deactivated key is refused", tc.name)
 			}
 		}
-		assert.ErrorIs(t, s.Keys().Update(ctx(t), &store.Key{ID: "missing"}), store.ErrNotFound)
-		assert.ErrorIs(t, s.Keys().Update(ctx(t), &store.Key{}), store.ErrInvalid)
-		bad := newKey("hash-bad-scope")
-		require.NoError(t, s.Keys().Create(ctx(t), bad))
-		bad.Projects = []string{"not a project id"}
-		assert.ErrorIs(t, s.Keys().Update(ctx(t), bad), store.ErrInvalid)
-
-		require.NoError(t, s.Keys().Revoke(ctx(t), k.ID, time.Now()))
-		gone, err := s.Keys().Get(ctx(t), k.ID)
-		require.NoError(t, err)
-		gone.Name = "revived?"
-		assert.ErrorIs(t, s.Keys().Update(ctx(t), gone), store.ErrConflict, "a revoked key cannot be changed")
+		noop := func(*store.Key) error { return nil }
+		_, err := s.Keys().Update(ctx(t), "missing", noop)
+		assert.ErrorIs(t, err, store.ErrNotFound)
+		_, err = s.Keys().Update(ctx(t), "", noop)
+		assert.ErrorIs(t, err, store.ErrInvalid)
+		_, err = s.Keys().Update(ctx(t), k.ID, func(key *store.Key) error {
+			key.Name, key.Projects = "not written", []string{"not a project id"}
+			return nil
+		})
+		assert.ErrorIs(t, err, store.ErrInvalid)
+		errStop := errors.New("stop")
+		_, err = s.Keys().Update(ctx(t), k.ID, func(key *store.Key) error {
+			key.Name = "not written"
+			return errStop
+		})
+		assert.ErrorIs(t, err, errStop, "change's error is returned")
 		got, err := s.Keys().Get(ctx(t), k.ID)
 		require.NoError(t, err)
-		assert.NotEqual(t, "revived?", got.Name)
+		assert.NotEqual(t, "not written", got.Name, "nothing is written on an error")
+
+		require.NoError(t, s.Keys().Revoke(ctx(t), k.ID, time.Now()))
+		_, err = s.Keys().Update(ctx(t), k.ID, func(key *store.Key) error {
+			t.Error("change is not called for a revoked key")
+			return nil
+		})
+		assert.ErrorIs(t, err, store.ErrConflict, "a revoked key cannot be changed")
+	})
+	t.Run("UpdatesDoNotLoseEachOther", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		k := newKey("hash-concurrent")
+		require.NoError(t, s.Keys().Create(ctx(t), k))
+		// Each writer changes its own field at the same time as the
+		// others; a read-modify-write that let another Update in between
+		// would write back a stale value of another writer's field.
+		const writers = 8
+		var wg sync.WaitGroup
+		for i := range writers {
+			wg.Go(func() {
+				_, err := s.Keys().Update(ctx(t), k.ID, func(key *store.Key) error {
+					switch i {
+					case 0:
+						key.DeactivatedAt = time.Now()
+					case 1:
+						key.ExpiresAt = time.Now().Add(time.Hour)
+					case 2:
+						key.Projects = []string{"p9"}
+					default:
+						key.Name = fmt.Sprint("name-", i)
+					}
+					return nil
+				})
+				assert.NoError(t, err)
+			})
+		}
+		wg.Wait()
+		got, err := s.Keys().Get(ctx(t), k.ID)
+		require.NoError(t, err)
+		assert.False(t, got.DeactivatedAt.IsZero(), "the deactivation holds")
+		assert.False(t, got.ExpiresAt.IsZero(), "the expiry holds")
+		assert.Equal(t, []string{"p9"}, got.Projects, "the scope holds")
+		assert.True(t, strings.HasPrefix(got.Name, "name-"), "a name holds")
 	})
 	t.Run("TouchCoalesced", func(t *testing.T) {
 		t.Parallel()
@@ -494,11 +548,15 @@ func testLinks(t *testing.T, h Harness) {
 			{"visitor limit", func(l *store.Link) { l.VisitorRequests, l.VisitorPer = 5, 90*time.Second }, true},
 			{"no visitor limit", func(l *store.Link) { l.VisitorRequests, l.VisitorPer = 0, 0 }, true},
 		} {
-			cur, err := s.Links().Get(ctx(t), l.ID)
+			var cur *store.Link
+			_, err := s.Links().Update(ctx(t), l.ID, func(link *store.Link) error {
+				tc.change(link)
+				link.Hash, link.Project = "ignored", "ignored"
+				c := *link
+				cur = &c
+				return nil
+			})
 			require.NoError(t, err, tc.name)
-			tc.change(cur)
-			cur.Hash, cur.Project = "ignored", "ignored"
-			require.NoError(t, s.Links().Update(ctx(t), cur), tc.name)
 			got, err := s.Links().Get(ctx(t), l.ID)
 			require.NoError(t, err, tc.name)
 			assert.Equal(t, cur.Name, got.Name, tc.name)
@@ -516,14 +574,19 @@ func testLinks(t *testing.T, h Harness) {
 				assert.ErrorIs(t, err, store.ErrNotFound, "%s: a disabled link is refused", tc.name)
 			}
 		}
-		assert.ErrorIs(t, s.Links().Update(ctx(t), &store.Link{ID: "missing"}), store.ErrNotFound)
-		assert.ErrorIs(t, s.Links().Update(ctx(t), &store.Link{}), store.ErrInvalid)
-		assert.ErrorIs(t, s.Links().Update(ctx(t), &store.Link{ID: l.ID, VisitorRequests: -1}), store.ErrInvalid)
+		noop := func(*store.Link) error { return nil }
+		_, err := s.Links().Update(ctx(t), "missing", noop)
+		assert.ErrorIs(t, err, store.ErrNotFound)
+		_, err = s.Links().Update(ctx(t), "", noop)
+		assert.ErrorIs(t, err, store.ErrInvalid)
+		_, err = s.Links().Update(ctx(t), l.ID, func(link *store.Link) error { link.VisitorRequests = -1; return nil })
+		assert.ErrorIs(t, err, store.ErrInvalid)
 		require.NoError(t, s.Links().Revoke(ctx(t), l.ID, time.Now()))
-		gone, err := s.Links().Get(ctx(t), l.ID)
+		_, err = s.Links().Update(ctx(t), l.ID, func(link *store.Link) error { link.Name = "revived?"; return nil })
+		assert.ErrorIs(t, err, store.ErrConflict, "a revoked link cannot be changed")
+		got, err := s.Links().Get(ctx(t), l.ID)
 		require.NoError(t, err)
-		gone.Name = "revived?"
-		assert.ErrorIs(t, s.Links().Update(ctx(t), gone), store.ErrConflict, "a revoked link cannot be changed")
+		assert.NotEqual(t, "revived?", got.Name)
 	})
 	t.Run("Regenerate", func(t *testing.T) {
 		t.Parallel()

@@ -306,21 +306,31 @@ func (ks *keys) Rotate(ctx context.Context, oldID string, next *store.Key, expir
 	})
 }
 
-func (ks *keys) Update(ctx context.Context, k *store.Key) error {
-	return ks.db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, ks.db.q(`UPDATE api_keys SET name = ?, projects = ?, expires_at = ?, deactivated_at = ?
-			WHERE id = ? AND revoked_at = 0`), k.Name, keyScope(k), micros(k.ExpiresAt), micros(k.DeactivatedAt), k.ID)
+// Update reads the key with a row lock (PostgreSQL; SQLite transactions
+// take the write lock), so that no other Update comes between the read
+// and the write.
+func (ks *keys) Update(ctx context.Context, id string, change func(*store.Key) error) (*store.Key, error) {
+	var k *store.Key
+	err := ks.db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		k, err = scanKey(tx.QueryRowContext(ctx, ks.db.q(`SELECT `+keyCols+` FROM api_keys WHERE id = ?`+ks.db.d.forUpdate), id))
 		if err != nil {
-			return wrap(err, "update key %q", k.ID)
+			return wrap(err, "update key %q", id)
 		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			return nil
+		if !k.RevokedAt.IsZero() {
+			return fmt.Errorf("update key %q: revoked: %w", id, store.ErrConflict)
 		}
-		if err := exists(ctx, tx, ks.db, "key", `SELECT 1 FROM api_keys WHERE id = ?`, k.ID); err != nil {
+		if err := change(k); err != nil {
 			return err
 		}
-		return fmt.Errorf("update key %q: revoked: %w", k.ID, store.ErrConflict)
+		_, err = tx.ExecContext(ctx, ks.db.q(`UPDATE api_keys SET name = ?, projects = ?, expires_at = ?, deactivated_at = ? WHERE id = ?`),
+			k.Name, keyScope(k), micros(k.ExpiresAt), micros(k.DeactivatedAt), id)
+		return wrap(err, "update key %q", id)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return k, nil
 }
 
 func (ks *keys) Touch(ctx context.Context, id string, at time.Time) error {
@@ -399,22 +409,30 @@ func (ls *links) Revoke(ctx context.Context, id string, at time.Time) error {
 	})
 }
 
-func (ls *links) Update(ctx context.Context, l *store.Link) error {
-	return ls.db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, ls.db.q(`UPDATE share_links SET name = ?, token_required = ?, expires_at = ?, disabled_at = ?,
-			visitor_requests = ?, visitor_per = ? WHERE id = ? AND revoked_at = 0`),
-			l.Name, l.TokenRequired, micros(l.ExpiresAt), micros(l.DisabledAt), l.VisitorRequests, int64(l.VisitorPer), l.ID)
+// Update reads the link with a row lock, as keys' Update does.
+func (ls *links) Update(ctx context.Context, id string, change func(*store.Link) error) (*store.Link, error) {
+	var l *store.Link
+	err := ls.db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		l, err = scanLink(tx.QueryRowContext(ctx, ls.db.q(`SELECT `+linkCols+` FROM share_links WHERE id = ?`+ls.db.d.forUpdate), id))
 		if err != nil {
-			return wrap(err, "update link %q", l.ID)
+			return wrap(err, "update link %q", id)
 		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			return nil
+		if !l.RevokedAt.IsZero() {
+			return fmt.Errorf("update link %q: revoked: %w", id, store.ErrConflict)
 		}
-		if err := exists(ctx, tx, ls.db, "link", `SELECT 1 FROM share_links WHERE id = ?`, l.ID); err != nil {
+		if err := change(l); err != nil {
 			return err
 		}
-		return fmt.Errorf("update link %q: revoked: %w", l.ID, store.ErrConflict)
+		_, err = tx.ExecContext(ctx, ls.db.q(`UPDATE share_links SET name = ?, token_required = ?, expires_at = ?, disabled_at = ?,
+			visitor_requests = ?, visitor_per = ? WHERE id = ?`),
+			l.Name, l.TokenRequired, micros(l.ExpiresAt), micros(l.DisabledAt), l.VisitorRequests, int64(l.VisitorPer), id)
+		return wrap(err, "update link %q", id)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
 }
 
 func (ls *links) Regenerate(ctx context.Context, id, hash, prefix string) (*store.Link, error) {
