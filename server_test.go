@@ -318,6 +318,21 @@ func TestServersSharePostgreSQL(t *testing.T) {
 	status, _, _ = b.do("GET", "/p/pets/pets", "", "X-API-Key", key["key"].(string))
 	assert.Equal(t, 200, status, "and accepted again once reactivated")
 
+	link := a.admin("POST", "/projects/pets/links", map[string]any{}, 201)
+	linkURL := link["url"].(string) + "/pets"
+	status, _, body = b.do("GET", linkURL, "", "X-API-Key", key["key"].(string))
+	require.Equal(t, 200, status, string(body))
+	a.admin("PATCH", "/links/"+link["id"].(string), map[string]any{"enabled": false}, 200)
+	status, _, _ = b.do("GET", linkURL, "", "X-API-Key", key["key"].(string))
+	assert.Equal(t, 404, status, "a link disabled through one instance is refused by the other")
+	a.admin("PATCH", "/links/"+link["id"].(string), map[string]any{"enabled": true}, 200)
+	a.admin("PATCH", "/projects/pets", map[string]any{"sharing": false}, 200)
+	status, _, _ = b.do("GET", linkURL, "", "X-API-Key", key["key"].(string))
+	assert.Equal(t, 404, status, "sharing turned off through one instance stops the link on the other")
+	a.admin("PATCH", "/projects/pets", map[string]any{"sharing": true}, 200)
+	status, _, _ = b.do("GET", linkURL, "", "X-API-Key", key["key"].(string))
+	assert.Equal(t, 200, status, "and turned on again, brings it back")
+
 	a.admin("DELETE", "/keys/"+key["id"].(string), nil, 204)
 	status, _, _ = b.do("GET", "/p/pets/pets", "", "X-API-Key", key["key"].(string))
 	assert.Equal(t, 401, status, "a key revoked through one instance is refused by the other")

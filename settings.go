@@ -11,8 +11,8 @@ import (
 )
 
 // Settings are a project's settings. Every field's zero value is the
-// default, and it means the same as the zero value of the auth.Policy
-// field it sets. The store keeps them as the JSON object
+// default, and, for the fields that set an auth.Policy field, it means
+// the same as that field's zero value. The store keeps them as the JSON object
 // {"allow_query_token": true, "rate_limit": {"requests": 100, "per": "1m"},
 // "sharing": false}
 // (store.Project.Settings); write them through the Server, which checks
