@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/mockapi-go/mockapi/internal/problem"
 	"github.com/mockapi-go/mockapi/store"
@@ -46,6 +47,19 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	return true
+}
+
+// nullableTime reads a JSON time or null (the zero time), or answers 400.
+func nullableTime(w http.ResponseWriter, field string, raw json.RawMessage) (time.Time, bool) {
+	var at *time.Time
+	if err := json.Unmarshal(raw, &at); err != nil {
+		badRequest(w, "%s: %v", field, err)
+		return time.Time{}, false
+	}
+	if at == nil {
+		return time.Time{}, true
+	}
+	return *at, true
 }
 
 // tooLarge answers 413 when err says the body passed maxAdminBody.

@@ -1,6 +1,7 @@
 package mockapi
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -11,14 +12,21 @@ import (
 // keyDoc is an API key as the management API shows it: never the secret
 // or its hash.
 type keyDoc struct {
-	ID         string     `json:"id"`
-	Key        string     `json:"key,omitempty"` // only when created or rotated
-	Prefix     string     `json:"prefix"`
-	Name       string     `json:"name"`
-	Projects   []string   `json:"projects"`
-	CreatedAt  time.Time  `json:"created_at"`
-	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
-	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	ID       string   `json:"id"`
+	Key      string   `json:"key,omitempty"` // only when created or rotated
+	Prefix   string   `json:"prefix"`
+	Name     string   `json:"name"`
+	Projects []string `json:"projects"`
+	// Active is the switch PATCH sets: false once deactivated. State says
+	// whether the key works now: "active", "deactivated", "expired" or
+	// "revoked".
+	Active        bool       `json:"active"`
+	State         string     `json:"state"`
+	CreatedAt     time.Time  `json:"created_at"`
+	ExpiresAt     *time.Time `json:"expires_at,omitempty"`
+	RevokedAt     *time.Time `json:"revoked_at,omitempty"`
+	DeactivatedAt *time.Time `json:"deactivated_at,omitempty"`
+	// LastUsedAt is written every store.DefaultTouchInterval (5 s).
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 }
 
@@ -29,13 +37,24 @@ func timePtr(t time.Time) *time.Time {
 	return &t
 }
 
-func newKeyDoc(k *store.Key, secretKey string) keyDoc {
+func (s *Server) newKeyDoc(k *store.Key, secretKey string) keyDoc {
 	projects := k.Projects
 	if projects == nil {
 		projects = []string{}
 	}
-	return keyDoc{ID: k.ID, Key: secretKey, Prefix: k.Prefix, Name: k.Name, Projects: projects, CreatedAt: k.CreatedAt,
-		ExpiresAt: timePtr(k.ExpiresAt), RevokedAt: timePtr(k.RevokedAt), LastUsedAt: timePtr(k.LastUsedAt)}
+	state := "active"
+	switch now := s.now(); {
+	case !k.RevokedAt.IsZero():
+		state = "revoked"
+	case !k.ExpiresAt.IsZero() && !now.Before(k.ExpiresAt):
+		state = "expired"
+	case !k.DeactivatedAt.IsZero():
+		state = "deactivated"
+	}
+	return keyDoc{ID: k.ID, Key: secretKey, Prefix: k.Prefix, Name: k.Name, Projects: projects,
+		Active: k.DeactivatedAt.IsZero(), State: state, CreatedAt: k.CreatedAt,
+		ExpiresAt: timePtr(k.ExpiresAt), RevokedAt: timePtr(k.RevokedAt), DeactivatedAt: timePtr(k.DeactivatedAt),
+		LastUsedAt: timePtr(k.LastUsedAt)}
 }
 
 func (s *Server) createKey(w http.ResponseWriter, r *http.Request) {
@@ -56,7 +75,7 @@ func (s *Server) createKey(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, "key", err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, newKeyDoc(k, secretKey))
+	writeJSON(w, http.StatusCreated, s.newKeyDoc(k, secretKey))
 }
 
 func (s *Server) listKeys(w http.ResponseWriter, r *http.Request) {
@@ -67,9 +86,54 @@ func (s *Server) listKeys(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]keyDoc, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, newKeyDoc(k, ""))
+		out = append(out, s.newKeyDoc(k, ""))
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) getKey(w http.ResponseWriter, r *http.Request) {
+	k, err := s.GetKey(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.apiError(w, "key", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.newKeyDoc(k, ""))
+}
+
+// patchKey changes name, projects ([] or null: every project),
+// expires_at (null: never) and active.
+func (s *Server) patchKey(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Name      *string         `json:"name"`
+		Projects  json.RawMessage `json:"projects"`
+		ExpiresAt json.RawMessage `json:"expires_at"`
+		Active    *bool           `json:"active"`
+	}
+	if !readJSON(w, r, &in) {
+		return
+	}
+	u := KeyUpdate{Name: in.Name, Active: in.Active}
+	if len(in.Projects) > 0 {
+		var projects []string
+		if err := json.Unmarshal(in.Projects, &projects); err != nil {
+			badRequest(w, "projects: %v", err)
+			return
+		}
+		u.Projects = &projects
+	}
+	if len(in.ExpiresAt) > 0 {
+		at, ok := nullableTime(w, "expires_at", in.ExpiresAt)
+		if !ok {
+			return
+		}
+		u.ExpiresAt = &at
+	}
+	k, err := s.UpdateKey(r.Context(), r.PathValue("id"), u)
+	if err != nil {
+		s.apiError(w, "key", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.newKeyDoc(k, ""))
 }
 
 func (s *Server) revokeKey(w http.ResponseWriter, r *http.Request) {
@@ -101,5 +165,5 @@ func (s *Server) rotateKey(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, "key", err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, newKeyDoc(k, secretKey))
+	writeJSON(w, http.StatusCreated, s.newKeyDoc(k, secretKey))
 }

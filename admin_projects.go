@@ -3,7 +3,6 @@ package mockapi
 import (
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"time"
 
@@ -20,6 +19,7 @@ type projectDoc struct {
 	OperationVisibility map[string]string `json:"operation_visibility,omitempty"`
 	AllowQueryToken     bool              `json:"allow_query_token"`
 	RateLimit           *rateLimitDoc     `json:"rate_limit,omitempty"`
+	Sharing             bool              `json:"sharing"`
 	Owner               string            `json:"owner,omitempty"`
 	Team                string            `json:"team,omitempty"`
 	Version             int64             `json:"version"`
@@ -33,7 +33,7 @@ type projectDoc struct {
 func (s *Server) projectDoc(r *http.Request, p *Project) projectDoc {
 	d := projectDoc{ID: p.ID, Name: p.Name, Visibility: string(p.Visibility), InvokeURL: s.InvokeURL(p.ID),
 		Owner: p.Owner, Team: p.Team, Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
-		AllowQueryToken: p.Settings.AllowQueryToken, RateLimit: p.Settings.RateLimit.doc()}
+		AllowQueryToken: p.Settings.AllowQueryToken, RateLimit: p.Settings.RateLimit.doc(), Sharing: !p.Settings.SharingOff}
 	if len(p.OperationVisibility) > 0 {
 		d.OperationVisibility = map[string]string{}
 		for k, v := range p.OperationVisibility {
@@ -52,20 +52,26 @@ func (s *Server) projectDoc(r *http.Request, p *Project) projectDoc {
 
 func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		ID              string        `json:"id"`
-		Name            string        `json:"name"`
-		Spec            string        `json:"spec"`
-		Visibility      string        `json:"visibility"`
-		Owner           string        `json:"owner"`
-		Team            string        `json:"team"`
-		AllowQueryToken bool          `json:"allow_query_token"`
-		RateLimit       *rateLimitDoc `json:"rate_limit"`
+		ID              string          `json:"id"`
+		Name            string          `json:"name"`
+		Spec            json.RawMessage `json:"spec"` // a string or an object; see admin_spec.go
+		Visibility      string          `json:"visibility"`
+		Owner           string          `json:"owner"`
+		Team            string          `json:"team"`
+		AllowQueryToken bool            `json:"allow_query_token"`
+		RateLimit       *rateLimitDoc   `json:"rate_limit"`
+		Sharing         *bool           `json:"sharing"`
 	}
-	if !readJSON(w, r, &in) {
+	if !readCreate(w, r, &in) {
 		return
 	}
-	np := NewProject{ID: in.ID, Name: in.Name, Spec: []byte(in.Spec), Visibility: store.Visibility(in.Visibility),
-		Owner: in.Owner, Team: in.Team, Settings: Settings{AllowQueryToken: in.AllowQueryToken}}
+	spec, ok := specField(w, in.Spec)
+	if !ok {
+		return
+	}
+	np := NewProject{ID: in.ID, Name: in.Name, Spec: spec, Visibility: store.Visibility(in.Visibility),
+		Owner: in.Owner, Team: in.Team, Settings: Settings{AllowQueryToken: in.AllowQueryToken,
+			SharingOff: in.Sharing != nil && !*in.Sharing}}
 	if in.RateLimit != nil {
 		limit, err := in.RateLimit.rateLimit()
 		if err != nil {
@@ -79,7 +85,7 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, "project", err)
 		return
 	}
-	w.Header().Set("Location", "/_admin/projects/"+p.ID)
+	w.Header().Set("Location", s.url("/_admin/projects/"+p.ID))
 	writeJSON(w, http.StatusCreated, s.projectDoc(r, p))
 }
 
@@ -112,13 +118,14 @@ func (s *Server) patchProject(w http.ResponseWriter, r *http.Request) {
 		OperationVisibility json.RawMessage `json:"operation_visibility"`
 		AllowQueryToken     *bool           `json:"allow_query_token"`
 		RateLimit           json.RawMessage `json:"rate_limit"`
+		Sharing             *bool           `json:"sharing"`
 		Owner               *string         `json:"owner"`
 		Team                *string         `json:"team"`
 	}
 	if !readJSON(w, r, &in) {
 		return
 	}
-	u := ProjectUpdate{Name: in.Name, Owner: in.Owner, Team: in.Team, AllowQueryToken: in.AllowQueryToken}
+	u := ProjectUpdate{Name: in.Name, Owner: in.Owner, Team: in.Team, AllowQueryToken: in.AllowQueryToken, Sharing: in.Sharing}
 	if in.Visibility != nil {
 		vis := store.Visibility(*in.Visibility)
 		u.Visibility = &vis
@@ -158,23 +165,9 @@ func (s *Server) patchProject(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) putSpec(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		if tooLarge(w, err) {
-			return
-		}
-		badRequest(w, "reading the spec: %v", err)
+	body, ok := readSpec(w, r)
+	if !ok {
 		return
-	}
-	// A JSON object {"spec": "..."} carries the spec as text; anything else
-	// is the description itself.
-	var wrapped struct {
-		Spec    *string `json:"spec"`
-		OpenAPI any     `json:"openapi"`
-		Swagger any     `json:"swagger"`
-	}
-	if json.Unmarshal(body, &wrapped) == nil && wrapped.Spec != nil && wrapped.OpenAPI == nil && wrapped.Swagger == nil {
-		body = []byte(*wrapped.Spec)
 	}
 	p, err := s.SetSpec(r.Context(), r.PathValue("id"), body)
 	if err != nil {

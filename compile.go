@@ -238,6 +238,8 @@ func (s *Server) compile(p *store.Project, doc *openapi.Document) (*compiled, er
 	}
 	c := &compiled{project: p, settings: set, specSum: sum, doc: doc, mock: h, policy: policy}
 	c.guarded = s.guard.Protect(policy)(capture(h))
-	c.served = &share.Served{Project: p, Document: doc, Mock: h, Policy: policy}
+	// A link alone never opens a private project: its visitors need a key
+	// allowed for it, as direct callers do.
+	c.served = &share.Served{Project: p, Document: doc, Mock: h, Policy: policy, TokenRequired: p.Visibility == store.Private}
 	return c, nil
 }

@@ -130,15 +130,18 @@ func ExampleServer_CreateProject() {
 		srv.ServeHTTP(w, r)
 		return w.Code
 	}
-	fmt.Println(get("/p/hello/hello"), get("/p/hello/hello", "X-API-Key", secret), get(srv.ShareURL(token)+"hello"))
+	fmt.Println(get("/p/hello/hello"), get("/p/hello/hello", "X-API-Key", secret))
+	// A link to a private project needs a key as well.
+	fmt.Println(get(srv.ShareURL(token)+"/hello"), get(srv.ShareURL(token)+"/hello", "X-API-Key", secret))
 
 	if err := srv.RevokeKey(ctx, key.ID); err != nil {
 		panic(err)
 	}
 	fmt.Println(get("/p/hello/hello", "X-API-Key", secret))
 	// Output:
-	// hello private 100 /p/hello/
-	// 401 200 200
+	// hello private 100 /p/hello
+	// 401 200
+	// 401 200
 	// 401
 }
 

@@ -53,7 +53,8 @@ func projectOf(p *store.Project) *Project {
 type NewProject struct {
 	// ID is the project's id, [A-Za-z0-9_-]{1,64}. Empty: one is made.
 	ID string
-	// Name is required.
+	// Name labels the project. Empty: the description's info.title, which
+	// then must not be empty.
 	Name string
 	// Spec is the API description, OpenAPI 3.x or Swagger 2.0, JSON or
 	// YAML, in one document (openapi.Bundle makes one of several files).
@@ -84,8 +85,11 @@ type ProjectUpdate struct {
 	// RateLimit sets Settings.RateLimit; a zero RateLimit removes the
 	// limit.
 	RateLimit *RateLimit
-	// Settings replaces every setting, before AllowQueryToken and
-	// RateLimit are applied. It also repairs stored settings that cannot
+	// Sharing false sets Settings.SharingOff, stopping every share link
+	// of the project; true lets them work again.
+	Sharing *bool
+	// Settings replaces every setting, before AllowQueryToken, RateLimit
+	// and Sharing are applied. It also repairs stored settings that cannot
 	// be read.
 	Settings *Settings
 }
@@ -147,8 +151,8 @@ func (s *Server) CreateProject(ctx context.Context, in NewProject) (*Project, er
 	if err := checkVisibility("visibility", in.Visibility); err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(in.Name) == "" {
-		return nil, invalidf("name", nil, "is required")
+	if in.Name != "" && strings.TrimSpace(in.Name) == "" {
+		return nil, invalidf("name", nil, "is blank")
 	}
 	if in.ID != "" {
 		if err := store.ValidProjectID(in.ID); err != nil {
@@ -158,6 +162,12 @@ func (s *Server) CreateProject(ctx context.Context, in NewProject) (*Project, er
 	doc, err := parseSpec(ctx, "spec", in.Spec)
 	if err != nil {
 		return nil, err
+	}
+	if in.Name == "" {
+		in.Name = doc.Info().Title
+		if strings.TrimSpace(in.Name) == "" {
+			return nil, invalidf("name", nil, "is required when the spec has no info.title")
+		}
 	}
 	set, err := encodeSettings(in.Settings)
 	if err != nil {
@@ -338,7 +348,7 @@ func (s *Server) apply(ctx context.Context, p *store.Project, u ProjectUpdate) e
 	if u.Team != nil {
 		p.Team = *u.Team
 	}
-	if u.Settings != nil || u.AllowQueryToken != nil || u.RateLimit != nil {
+	if u.Settings != nil || u.AllowQueryToken != nil || u.RateLimit != nil || u.Sharing != nil {
 		var set Settings
 		if u.Settings != nil {
 			set = *u.Settings
@@ -355,6 +365,9 @@ func (s *Server) apply(ctx context.Context, p *store.Project, u ProjectUpdate) e
 		}
 		if u.RateLimit != nil {
 			set.RateLimit = *u.RateLimit
+		}
+		if u.Sharing != nil {
+			set.SharingOff = !*u.Sharing
 		}
 		b, err := encodeSettings(set)
 		if err != nil {

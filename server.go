@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -30,8 +31,13 @@ type Options struct {
 	// 128 bits of entropy (fewer than 22 random base64 characters or 32 hex
 	// digits). Empty: the management API is off and answers 404.
 	AdminToken string
-	// BaseURL ("https://mock.example.com") makes invoke and share URLs
-	// absolute. Empty: they are paths.
+	// BaseURL ("https://mock.example.com", or with a path prefix where a
+	// proxy mounts the Server) makes every URL the Server returns
+	// absolute: invoke_url, share link URLs, Location and the Link
+	// headers of paged answers. It must be an absolute http or https URL
+	// without query or fragment; a trailing slash is dropped. Empty: they
+	// are paths. Either way a returned invoke or share URL has no trailing
+	// slash, so url + "/orders" names the operation path /orders.
 	BaseURL string
 	// DefaultProject is the id of the project also served at the root.
 	// Empty: "default".
@@ -89,9 +95,9 @@ type Options struct {
 //
 // Its methods are also the management API in Go: projects
 // (CreateProject, PutProject, Project, ListProjects, UpdateProject,
-// SetSpec, DeleteProject, ResetProject), keys (CreateKey, ListKeys,
-// RevokeKey, RotateKey) and share links (CreateLink, ListLinks,
-// RevokeLink, RegenerateLink). They are safe for concurrent use, and
+// SetSpec, Spec, Warnings, DeleteProject, ResetProject), keys (CreateKey,
+// GetKey, ListKeys, UpdateKey, RevokeKey, RotateKey) and share links
+// (CreateLink, ListLinks, UpdateLink, RevokeLink, RegenerateLink). They are safe for concurrent use, and
 // what one Server writes, every Server on the same store serves from its
 // next request.
 type Server struct {
@@ -132,7 +138,11 @@ func New(o Options) (*Server, error) {
 	if o.LogQueue <= 0 {
 		o.LogQueue = 10000
 	}
-	o.BaseURL = strings.TrimSuffix(o.BaseURL, "/")
+	base, err := checkBaseURL(o.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	o.BaseURL = base
 	policy := mock.CORS{}
 	if o.CORS != nil {
 		policy = *o.CORS
@@ -167,6 +177,10 @@ func New(o Options) (*Server, error) {
 			if err != nil {
 				return nil, err
 			}
+			if c.settings.SharingOff {
+				// Every link of the project answers as an unknown one.
+				return nil, fmt.Errorf("mockapi: project %s: sharing is off: %w", id, store.ErrNotFound)
+			}
 			return c.served, nil
 		},
 		Record:  s.record,
@@ -182,6 +196,26 @@ func New(o Options) (*Server, error) {
 	s.admin = s.adminHandler()
 	s.mocks = s.cors(http.HandlerFunc(s.serveMocks))
 	return s, nil
+}
+
+// checkBaseURL refuses a base URL that cannot prefix the Server's paths,
+// and drops a trailing slash.
+func checkBaseURL(raw string) (string, error) {
+	if raw == "" {
+		return "", nil
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("mockapi: Options.BaseURL: %w", err)
+	case u.Scheme != "http" && u.Scheme != "https", u.Host == "":
+		return "", fmt.Errorf("mockapi: Options.BaseURL %q is not an absolute http or https URL", raw)
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#"):
+		return "", fmt.Errorf("mockapi: Options.BaseURL %q has a query or fragment; give a scheme, host and optional path", raw)
+	case u.User != nil:
+		return "", fmt.Errorf("mockapi: Options.BaseURL has user information; give a scheme, host and optional path")
+	}
+	return strings.TrimRight(raw, "/"), nil
 }
 
 // Shutdown stops the Server's background work and writes the request-log

@@ -64,10 +64,11 @@ components:
 `
 
 // stack is a Server with a private shop, a public shop, a key for the
-// private one, a share link to it and a rate-limited project.
+// private one, token-less share links to the private shop and to a shop
+// for authenticated callers, and a rate-limited project.
 type stack struct {
-	c               *client
-	key, link, slow string
+	c                         *client
+	key, link, privLink, slow string
 }
 
 func newStack(t *testing.T) *stack {
@@ -76,11 +77,13 @@ func newStack(t *testing.T) *stack {
 	_, c := startServer(t, st)
 	c.admin("POST", "/projects", map[string]any{"id": "shop", "name": "Shop", "spec": shopSpec, "visibility": "private", "allow_query_token": true}, 201)
 	c.admin("POST", "/projects", map[string]any{"id": "open", "name": "Open", "spec": shopSpec, "visibility": "public"}, 201)
+	c.admin("POST", "/projects", map[string]any{"id": "team", "name": "Team", "spec": shopSpec, "visibility": "authenticated"}, 201)
 	c.admin("POST", "/projects", map[string]any{"id": "slow", "name": "Slow", "spec": shopSpec, "visibility": "public"}, 201)
 	c.admin("PATCH", "/projects/slow", map[string]any{"rate_limit": map[string]any{"requests": 1, "per": "1h"}}, 200)
 	key := c.admin("POST", "/keys", map[string]any{"name": "frontend", "projects": []string{"shop", "open"}}, 201)["key"].(string)
-	link := c.admin("POST", "/projects/shop/links", map[string]any{"require_token": false}, 201)["url"].(string)
-	return &stack{c: c, key: key, link: link}
+	link := c.admin("POST", "/projects/team/links", map[string]any{"require_token": false}, 201)["url"].(string)
+	privLink := c.admin("POST", "/projects/shop/links", map[string]any{"require_token": false}, 201)["url"].(string)
+	return &stack{c: c, key: key, link: link, privLink: privLink}
 }
 
 // Every refusal of the composed stack carries the CORS headers, so a page
@@ -162,7 +165,9 @@ func TestStackCredentialsCompose(t *testing.T) {
 		{"key alone: the spec's bearer scheme does not refuse it", "/p/shop/orders",
 			[]string{"X-API-Key", s.key}, 200},
 		{"key alone on a public project", "/p/open/orders", []string{"Authorization", "Bearer " + s.key}, 200},
-		{"share link alone: the spec's scheme does not refuse the visitor", strings.TrimPrefix(s.link, "") + "orders", nil, 200},
+		{"share link alone: the spec's scheme does not refuse the visitor", s.link + "/orders", nil, 200},
+		{"share link alone to a private project: a key is needed", s.privLink + "/orders", nil, 401},
+		{"share link to a private project with a key", s.privLink + "/orders", []string{"X-API-Key", s.key}, 200},
 		{"anonymous on a public project: the spec's own security applies", "/p/open/orders", nil, 401},
 		{"the spec's own apiKey header on a public project", "/p/open/orders", []string{"X-Shop-Key", "abc"}, 200},
 	} {
@@ -186,7 +191,8 @@ func TestStackResetPathScope(t *testing.T) {
 	ts := httptest.NewServer(adminContract(t, s))
 	t.Cleanup(func() { ts.Close(); _ = s.Close() })
 	c := &client{t: t, base: ts.URL}
-	c.admin("POST", "/projects", map[string]any{"id": "pets", "name": "Pets", "spec": petsSpec, "visibility": "private"}, 201)
+	// Authenticated, not private: a link alone opens it.
+	c.admin("POST", "/projects", map[string]any{"id": "pets", "name": "Pets", "spec": petsSpec, "visibility": "authenticated"}, 201)
 	c.admin("POST", "/projects", map[string]any{"id": "open", "name": "Open", "spec": petsSpec, "visibility": "public"}, 201)
 	key := c.admin("POST", "/keys", map[string]any{"name": "k", "projects": []string{"pets"}}, 201)["key"].(string)
 	link := c.admin("POST", "/projects/pets/links", map[string]any{"require_token": false}, 201)["url"].(string)
@@ -194,17 +200,17 @@ func TestStackResetPathScope(t *testing.T) {
 	status, _, body := c.do("POST", "/p/pets/pets", `{"id":500,"name":"Base"}`, "X-API-Key", key)
 	require.Equal(t, 201, status, string(body))
 	visitor := []string{"X-Mock-Session", "v1"}
-	status, _, body = c.do("POST", link+"pets", `{"id":600,"name":"Mine"}`, visitor...)
+	status, _, body = c.do("POST", link+"/pets", `{"id":600,"name":"Mine"}`, visitor...)
 	require.Equal(t, 201, status, string(body))
 
 	// The visitor's reset: their write is gone, the project's data is not.
-	status, _, body = c.do("POST", link+"__mock/reset", "", visitor...)
+	status, _, body = c.do("POST", link+"/__mock/reset", "", visitor...)
 	require.Equal(t, 204, status, string(body))
-	status, _, _ = c.do("GET", link+"pets/600", "", visitor...)
+	status, _, _ = c.do("GET", link+"/pets/600", "", visitor...)
 	assert.Equal(t, 404, status, "the visitor's own write is reset")
 	status, _, _ = c.do("GET", "/p/pets/pets/500", "", "X-API-Key", key)
 	assert.Equal(t, 200, status, "a link visitor cannot wipe the project")
-	status, _, _ = c.do("GET", link+"pets/500", "", visitor...)
+	status, _, _ = c.do("GET", link+"/pets/500", "", visitor...)
 	assert.Equal(t, 200, status)
 
 	// Anonymous callers of a public project may reset only a session.
@@ -262,21 +268,21 @@ func TestStackParsesOncePerSpec(t *testing.T) {
 func TestStackLocationInsideTheMount(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
-	s.c.admin("POST", "/projects", map[string]any{"id": "zoo", "name": "Zoo", "spec": petsSpec, "visibility": "private"}, 201)
+	s.c.admin("POST", "/projects", map[string]any{"id": "zoo", "name": "Zoo", "spec": petsSpec, "visibility": "authenticated"}, 201)
 	key := s.c.admin("POST", "/keys", map[string]any{"name": "zoo", "projects": []string{"zoo"}}, 201)["key"].(string)
 	link := s.c.admin("POST", "/projects/zoo/links", map[string]any{"require_token": false}, 201)["url"].(string)
 	for _, tc := range []struct {
 		name, base string
 		headers    []string
 	}{
-		{"project", "/p/zoo/", []string{"X-API-Key", key}},
+		{"project", "/p/zoo", []string{"X-API-Key", key}},
 		{"share link", link, []string{"X-Mock-Session", "visitor-7"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			status, hdr, body := s.c.do("POST", tc.base+"pets", `{"id":900,"name":"Bella"}`, tc.headers...)
+			status, hdr, body := s.c.do("POST", tc.base+"/pets", `{"id":900,"name":"Bella"}`, tc.headers...)
 			require.Equal(t, 201, status, string(body))
 			loc := hdr.Get("Location")
-			assert.True(t, strings.HasPrefix(loc, tc.base+"pets/"), "Location %q is inside %s", loc, tc.base)
+			assert.True(t, strings.HasPrefix(loc, tc.base+"/pets/"), "Location %q is inside %s", loc, tc.base)
 			status, _, body = s.c.do("GET", loc, "", tc.headers...)
 			assert.Equal(t, 200, status, "following Location reaches the record: %s", body)
 			assert.Contains(t, string(body), `"Bella"`)

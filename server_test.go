@@ -145,7 +145,7 @@ func runEndToEnd(t *testing.T, c *client, restart func() *client) {
 	assert.Contains(t, bad["detail"], `$ref "#/components/responses/Nope" not found`)
 
 	p := c.admin("POST", "/projects", map[string]any{"id": "pets", "name": "Pets", "spec": petsSpec, "visibility": "private"}, 201)
-	assert.Equal(t, "/p/pets/", p["invoke_url"])
+	assert.Equal(t, "/p/pets", p["invoke_url"])
 	assert.Equal(t, float64(3), p["operations"])
 	other := c.admin("POST", "/projects", map[string]any{"name": "Other", "spec": petsSpec, "visibility": "private"}, 201)
 	otherID := other["id"].(string)
@@ -187,11 +187,14 @@ func runEndToEnd(t *testing.T, c *client, restart func() *client) {
 		require.Equal(t, 200, status, "projects, keys and data survive a restart: %s", body)
 	}
 
-	// Share link without a token opens the project to anyone.
+	// A share link without a token to a private project needs a key,
+	// like a direct call.
 	link := c.admin("POST", "/projects/pets/links", map[string]any{"require_token": false}, 201)
 	shareURL := link["url"].(string)
 	require.True(t, strings.HasPrefix(shareURL, "/s/"))
-	status, _, body = c.do("GET", shareURL+"pets/1", "")
+	status, _, body = c.do("GET", shareURL+"/pets/1", "")
+	assert.Equal(t, 401, status, string(body))
+	status, _, body = c.do("GET", shareURL+"/pets/1", "", "X-API-Key", secretKey)
 	assert.Equal(t, 200, status, string(body))
 
 	// Revoking the key: 401 at once. Revoking the link: 404.
@@ -199,7 +202,7 @@ func runEndToEnd(t *testing.T, c *client, restart func() *client) {
 	status, _, _ = c.do("GET", "/p/pets/pets", "", "X-API-Key", secretKey)
 	assert.Equal(t, 401, status)
 	c.admin("DELETE", "/links/"+link["id"].(string), nil, 204)
-	status, _, _ = c.do("GET", shareURL+"pets/1", "")
+	status, _, _ = c.do("GET", shareURL+"/pets/1", "")
 	assert.Equal(t, 404, status)
 
 	// Analytics count the calls per endpoint, with latencies.
@@ -307,6 +310,28 @@ func TestServersSharePostgreSQL(t *testing.T) {
 	status, _, body = b.do("GET", "/p/pets/pets/500", "", "X-API-Key", key["key"].(string))
 	assert.Equal(t, 200, status, "data written through one instance is served by the other")
 	assert.Contains(t, string(body), "Shared")
+
+	a.admin("PATCH", "/keys/"+key["id"].(string), map[string]any{"active": false}, 200)
+	status, _, _ = b.do("GET", "/p/pets/pets", "", "X-API-Key", key["key"].(string))
+	assert.Equal(t, 401, status, "a key deactivated through one instance is refused by the other")
+	a.admin("PATCH", "/keys/"+key["id"].(string), map[string]any{"active": true}, 200)
+	status, _, _ = b.do("GET", "/p/pets/pets", "", "X-API-Key", key["key"].(string))
+	assert.Equal(t, 200, status, "and accepted again once reactivated")
+
+	link := a.admin("POST", "/projects/pets/links", map[string]any{}, 201)
+	linkURL := link["url"].(string) + "/pets"
+	status, _, body = b.do("GET", linkURL, "", "X-API-Key", key["key"].(string))
+	require.Equal(t, 200, status, string(body))
+	a.admin("PATCH", "/links/"+link["id"].(string), map[string]any{"enabled": false}, 200)
+	status, _, _ = b.do("GET", linkURL, "", "X-API-Key", key["key"].(string))
+	assert.Equal(t, 404, status, "a link disabled through one instance is refused by the other")
+	a.admin("PATCH", "/links/"+link["id"].(string), map[string]any{"enabled": true}, 200)
+	a.admin("PATCH", "/projects/pets", map[string]any{"sharing": false}, 200)
+	status, _, _ = b.do("GET", linkURL, "", "X-API-Key", key["key"].(string))
+	assert.Equal(t, 404, status, "sharing turned off through one instance stops the link on the other")
+	a.admin("PATCH", "/projects/pets", map[string]any{"sharing": true}, 200)
+	status, _, _ = b.do("GET", linkURL, "", "X-API-Key", key["key"].(string))
+	assert.Equal(t, 200, status, "and turned on again, brings it back")
 
 	a.admin("DELETE", "/keys/"+key["id"].(string), nil, 204)
 	status, _, _ = b.do("GET", "/p/pets/pets", "", "X-API-Key", key["key"].(string))

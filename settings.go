@@ -11,9 +11,10 @@ import (
 )
 
 // Settings are a project's settings. Every field's zero value is the
-// default, and it means the same as the zero value of the auth.Policy
-// field it sets. The store keeps them as the JSON object
-// {"allow_query_token": true, "rate_limit": {"requests": 100, "per": "1m"}}
+// default, and, for the fields that set an auth.Policy field, it means
+// the same as that field's zero value. The store keeps them as the JSON object
+// {"allow_query_token": true, "rate_limit": {"requests": 100, "per": "1m"},
+// "sharing": false}
 // (store.Project.Settings); write them through the Server, which checks
 // them, rather than into the store.
 type Settings struct {
@@ -26,6 +27,12 @@ type Settings struct {
 	// RateLimit bounds the requests each caller (key, user, or address)
 	// makes to the project. Zero: no limit.
 	RateLimit RateLimit
+	// SharingOff stops every share link of the project at once, on every
+	// Server sharing the store: their visitors get the 404 of an unknown
+	// link. The links are kept, and turning sharing on again (JSON
+	// "sharing": true) brings back those not revoked, disabled or expired.
+	// Off (the zero value): links work.
+	SharingOff bool
 }
 
 // RateLimit is Requests per Per for each caller, with a burst of Requests.
@@ -102,6 +109,7 @@ func shortDuration(d time.Duration) string {
 type settingsDoc struct {
 	AllowQueryToken bool          `json:"allow_query_token,omitempty"`
 	RateLimit       *rateLimitDoc `json:"rate_limit,omitempty"`
+	Sharing         *bool         `json:"sharing,omitempty"` // stored only when false
 }
 
 // encodeSettings is the stored form of s; nil when every setting is the
@@ -113,7 +121,11 @@ func encodeSettings(s Settings) ([]byte, error) {
 	if s == (Settings{}) {
 		return nil, nil
 	}
-	return json.Marshal(settingsDoc{AllowQueryToken: s.AllowQueryToken, RateLimit: s.RateLimit.doc()})
+	d := settingsDoc{AllowQueryToken: s.AllowQueryToken, RateLimit: s.RateLimit.doc()}
+	if s.SharingOff {
+		d.Sharing = new(bool)
+	}
+	return json.Marshal(d)
 }
 
 // decodeSettings reads stored settings strictly: a blob that is not an
@@ -129,7 +141,7 @@ func decodeSettings(b []byte) (Settings, error) {
 	if err := dec.Decode(&d); err != nil {
 		return Settings{}, fmt.Errorf("stored settings: %w", err)
 	}
-	s := Settings{AllowQueryToken: d.AllowQueryToken}
+	s := Settings{AllowQueryToken: d.AllowQueryToken, SharingOff: d.Sharing != nil && !*d.Sharing}
 	if d.RateLimit != nil {
 		r, err := d.RateLimit.rateLimit()
 		if err != nil {

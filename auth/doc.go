@@ -53,11 +53,14 @@
 // NewKey makes keys "mk_" + 160 random bits + a checksum, in base64url.
 // CheckKey rejects a typo offline; only the SHA-256 hash (HashKey) and a
 // seven-character prefix are stored, and the secret is shown once. Keys can
-// be scoped to projects, expire, be revoked and be rotated with a grace
-// period (RotateKey). The guard looks the key up on every request, so a
-// revocation holds from the very next request on every instance sharing
-// the store; the digests are compared again in constant time. Last use is
-// recorded with Keys.Touch, which the store.Store coalesces in memory.
+// be scoped to projects, expire, be deactivated and reactivated
+// (store.Keys.Update), be revoked and be rotated with a grace period
+// (RotateKey). The guard looks the key up on every request, so a
+// revocation, a deactivation or a new scope holds from the very next
+// request on every instance sharing the store; the digests are compared
+// again in constant time. Last use is recorded with Keys.Touch, which the
+// store.Store coalesces in memory and writes every
+// store.DefaultTouchInterval (5 s).
 //
 // # Answers
 //
@@ -66,7 +69,8 @@
 //
 //   - 401 AUTHENTICATION_REQUIRED: no credentials where they are needed
 //     (with WWW-Authenticate);
-//   - 401 INVALID_API_KEY: a malformed, unknown, expired or revoked key
+//   - 401 INVALID_API_KEY: a malformed, unknown, expired, deactivated or
+//     revoked key
 //     (WWW-Authenticate: Bearer error="invalid_token");
 //   - 403 FORBIDDEN: valid credentials not allowed here, or 404 NOT_FOUND
 //     instead when Policy.HideProject hides a private project;

@@ -460,14 +460,37 @@ func (g *Guard) admitRate(w http.ResponseWriter, r *http.Request, c *compiled, k
 	default:
 		bk.kind, bk.addr = 'a', g.clientAddr(r)
 	}
-	d := g.limits.take(bk, c.interval, c.window, now)
+	return g.takeToken(w, r, bk, c.interval, c.window, c.limitField, now)
+}
+
+// AdmitVisitor applies a share link's per-visitor limit l: a token bucket
+// per link and client address (IPv6 narrowed to its /64, read from
+// Options.ClientAddrHeader when set), so that one visitor cannot use a
+// link up for everyone. When the visitor's bucket is empty it answers 429
+// RATE_LIMITED with Retry-After and RateLimit fields, and returns false.
+// A zero Limit admits every request.
+func (g *Guard) AdmitVisitor(w http.ResponseWriter, r *http.Request, project, linkID string, l Limit) bool {
+	if !l.enabled() {
+		return true
+	}
+	g.startReclaim()
+	interval, window := l.rates()
+	policy := `"visitor";q=` + strconv.Itoa(l.Requests) + `;w=` + strconv.FormatInt(ceilSeconds(l.Per), 10)
+	bk := bucketKey{project: project, kind: 'v', id: linkID, addr: g.clientAddr(r)}
+	return g.takeToken(w, r, bk, interval, window, policy, g.now())
+}
+
+// takeToken takes a token from the bucket bk, sets the RateLimit fields,
+// and answers 429 and returns false when the bucket is empty.
+func (g *Guard) takeToken(w http.ResponseWriter, r *http.Request, bk bucketKey, interval, window time.Duration, limitField string, now time.Time) bool {
+	d := g.limits.take(bk, interval, window, now)
 	var buf [64]byte
 	field := append(buf[:0], `"default";r=`...)
 	field = strconv.AppendInt(field, int64(d.remaining), 10)
 	field = append(field, ";t="...)
 	field = strconv.AppendInt(field, ceilSeconds(d.reset), 10)
 	vals := make([]string, 2) // one allocation for both fields
-	vals[0], vals[1] = c.limitField, string(field)
+	vals[0], vals[1] = limitField, string(field)
 	h := w.Header()
 	h["Ratelimit-Policy"] = vals[0:1:1]
 	h["Ratelimit"] = vals[1:2:2]
@@ -477,7 +500,7 @@ func (g *Guard) admitRate(w http.ResponseWriter, r *http.Request, c *compiled, k
 	retry := max(ceilSeconds(d.retry), 1)
 	h.Set("Retry-After", strconv.FormatInt(retry, 10))
 	g.log.LogAttrs(r.Context(), slog.LevelDebug, "auth: rate limited",
-		slog.String("project", c.Project), slog.String("method", r.Method), slog.Int64("retry_after", retry))
+		slog.String("project", bk.project), slog.String("method", r.Method), slog.Int64("retry_after", retry))
 	problem.Write(w, problem.New(http.StatusTooManyRequests, problem.CodeRateLimited,
 		"Too many requests; retry after "+strconv.FormatInt(retry, 10)+"s."))
 	return false
@@ -543,7 +566,7 @@ func (g *Guard) refuse(w http.ResponseWriter, r *http.Request, c *compiled, op *
 	case badKey:
 		h.Set("WWW-Authenticate", g.invalidChallenge)
 		p = problem.New(http.StatusUnauthorized, problem.CodeInvalidAPIKey,
-			"The API key is malformed, unknown, expired or revoked.")
+			"The API key is malformed, unknown, expired, deactivated or revoked.")
 	case badCredentials:
 		h.Set("WWW-Authenticate", g.invalidChallenge)
 		p = problem.New(http.StatusUnauthorized, problem.CodeAuthRequired,

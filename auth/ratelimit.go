@@ -8,10 +8,10 @@ import (
 )
 
 // bucketKey names one rate-limit bucket: a project and who is limited.
-// Exactly one of id and addr is set.
+// Exactly one of id and addr is set, but for kind 'v', which sets both.
 type bucketKey struct {
 	project string
-	kind    byte // 'k' key, 'l' link, 'u' user, 'a' address
+	kind    byte // 'k' key, 'l' link, 'u' user, 'a' address, 'v' a link's visitor (id and addr)
 	id      string
 	addr    netip.Addr
 }

@@ -187,3 +187,44 @@ func TestCloseStopsReclaim(t *testing.T) {
 	require.Equal(t, 200, w.Code)
 	require.Never(t, func() bool { return reclaimers() != before }, 50*time.Millisecond, 5*time.Millisecond)
 }
+
+// AdmitVisitor keeps a bucket per link and client address: one visitor
+// running out leaves other visitors and other links alone, and the bucket
+// fills again with time.
+func TestAdmitVisitor(t *testing.T) {
+	t.Parallel()
+	clk := newClock()
+	g := auth.NewGuard(auth.Options{Clock: clk.Now})
+	t.Cleanup(func() { _ = g.Close() })
+	limit := auth.Limit{Requests: 2, Per: time.Minute}
+	take := func(link, addr string, l auth.Limit) (bool, *httptest.ResponseRecorder) {
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", "/s/x/pets", nil)
+		r.RemoteAddr = addr + ":1234"
+		return g.AdmitVisitor(w, r, "pets", link, l), w
+	}
+	for _, tc := range []struct {
+		name, link, addr string
+		limit            auth.Limit
+		want             bool
+	}{
+		{"first", "l1", "192.0.2.1", limit, true},
+		{"second", "l1", "192.0.2.1", limit, true},
+		{"third: used up", "l1", "192.0.2.1", limit, false},
+		{"another visitor", "l1", "192.0.2.2", limit, true},
+		{"another link", "l2", "192.0.2.1", limit, true},
+		{"no limit", "l1", "192.0.2.1", auth.Limit{}, true},
+	} {
+		ok, w := take(tc.link, tc.addr, tc.limit)
+		require.Equal(t, tc.want, ok, tc.name)
+		if !tc.want {
+			require.Equal(t, http.StatusTooManyRequests, w.Code, tc.name)
+			require.Contains(t, w.Body.String(), "RATE_LIMITED")
+			require.NotEmpty(t, w.Header().Get("Retry-After"))
+			require.Contains(t, w.Header().Get("RateLimit-Policy"), `"visitor";q=2;w=60`)
+		}
+	}
+	clk.Add(31 * time.Second)
+	ok, _ := take("l1", "192.0.2.1", limit)
+	require.True(t, ok, "a token comes back after Per/Requests")
+}

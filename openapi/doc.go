@@ -12,7 +12,9 @@
 // object, unknown schema keywords, "nullable" in 3.1, draft-04 boolean
 // exclusive bounds, components.pathItems references, 3.1-isms in 3.0
 // documents) and reports what it repaired or tolerated as Document.Warnings,
-// each with its location. Strict turns those problems into errors.
+// each with its location: a JSON pointer, and a line where the loader
+// tracked one (Lines finds the others in the document's bytes, when they
+// are wanted). Strict turns those problems into errors.
 //
 // A document that truly cannot be used (not YAML or JSON, not an API
 // description, an unsupported version, a $ref to nothing) fails with a

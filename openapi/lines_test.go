@@ -70,3 +70,26 @@ func TestJSONLinesMatchYAML(t *testing.T) {
 	t.Logf("%d JSON descriptions checked", checked)
 	assert.Positive(t, checked)
 }
+
+// Lines locates pointers in YAML and JSON, stops at the deepest value a
+// pointer reaches, and gives 0 where it cannot tell.
+func TestLines(t *testing.T) {
+	t.Parallel()
+	yamlDoc := "openapi: 3.0.3\ninfo:\n  title: x\npaths:\n  /pets:\n    get:\n      operationId: list\n"
+	jsonDoc := "{\n  \"openapi\": \"3.0.3\",\n  \"paths\": {\n    \"/pets\": {\n      \"get\": {\"operationId\": \"list\"}\n    }\n  }\n}\n"
+	for _, tc := range []struct {
+		name     string
+		data     string
+		pointers []string
+		want     []int
+	}{
+		{"yaml", yamlDoc, []string{"/info/title", "/paths/~1pets/get/operationId", "", "/paths/~1pets/post"}, []int{3, 7, 0, 6}}, // /paths/~1pets is the mapping on line 6
+		{"json", jsonDoc, []string{"/openapi", "/paths/~1pets/get", ""}, []int{2, 5, 0}},
+		{"minified json", `{"openapi":"3.0.3","paths":{}}`, []string{"/paths", ""}, []int{1, 0}},
+		{"not a document", "a: [", []string{"/a"}, []int{0}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, Lines([]byte(tc.data), tc.pointers))
+		})
+	}
+}

@@ -104,6 +104,10 @@ func (w Warning) String() string {
 	return loc + ": " + w.Message
 }
 
+// Path is the Pointer as people read a document: "/paths/~1pets/get" is
+// "paths./pets.get"; "" when the pointer is unknown.
+func (w Warning) Path() string { return pointerPath(w.Pointer) }
+
 // pointerPath renders a JSON pointer the way people read a document:
 // "/paths/~1pets/get" becomes "paths./pets.get".
 func pointerPath(p string) string {

@@ -429,3 +429,22 @@ func escapeToken(s string) string {
 func lookup(root any, pointer string) (any, bool) {
 	return lookupTokens(root, splitPointer(pointer))
 }
+
+// Lines returns the 1-based line in data, a description in YAML or JSON,
+// of the value at each JSON pointer: for a pointer that does not resolve
+// all the way, the line of the deepest value it reaches; 0 for an empty
+// pointer, or for every pointer when data cannot be read. It reads data
+// again, so call it when lines are wanted (to show a Warning whose Line
+// is 0, say), not on a request path.
+func Lines(data []byte, pointers []string) []int {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	d := &rawDoc{data: data}
+	if !looksJSON(data) || !json.Valid(data) {
+		var node yaml.Node
+		if yaml.Unmarshal(data, &node) != nil || len(node.Content) == 0 {
+			return make([]int, len(pointers))
+		}
+		d.node = node.Content[0]
+	}
+	return d.lines(pointers)
+}

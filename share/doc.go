@@ -22,14 +22,17 @@
 // auth.Guard and the project's mock, as a direct call would be, with a
 // policy derived from the project's:
 //
-//   - a link made with LinkOptions.TokenRequired needs an API key allowed
-//     for the project, in any place the auth package accepts one (401 without
-//     one, 403 for a key of another project); other links are public;
+//   - a link made with LinkOptions.TokenRequired, or any link to a project
+//     whose Served.TokenRequired is set, needs an API key allowed for the
+//     project, in any place the auth package accepts one (401 without one,
+//     403 for a key of another project); other links are public;
 //   - operations whose own visibility is private (auth.Policy.Operations or
 //     x-mock-visibility) answer 404 before the guard and are never served;
 //     operations whose own visibility is authenticated keep needing a key;
 //   - requests are rate-limited per link (Options.RateLimit, else the
-//     project policy's), and per key for visitors with their own key.
+//     project policy's), and per key for visitors with their own key; a
+//     link with a visitor limit (LinkOptions.VisitorLimit) also bounds
+//     each client address, so one visitor cannot use it up for everyone.
 //
 // The request's context carries the link ([LinkFrom], and
 // auth.ContextWithLinkID for the guard), and a visitor session for the mock

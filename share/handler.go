@@ -36,6 +36,11 @@ type Served struct {
 	// derived; it is not changed. Nil: a policy with the project's id and
 	// Document, and no operation overrides.
 	Policy *auth.Policy
+	// TokenRequired makes every link to the project need an API key, as
+	// LinkOptions.TokenRequired makes one link need it: a host sets it
+	// for a project that must not open to a link alone (mockapi.Server
+	// does for private projects).
+	TokenRequired bool
 }
 
 // Options configure a Handler. Registry, Guard and Project are required.
@@ -148,6 +153,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := h.state(served, link.Project)
+	needKey := link.TokenRequired || served.TokenRequired
 
 	sw := &httpx.StatusWriter{ResponseWriter: w}
 	entry := store.Entry{Time: start, Project: link.Project, Method: r.Method, LinkID: link.ID, Path: "/"}
@@ -160,6 +166,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if rest == "" {
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			// Logged with an empty path: the redirect is not a page view,
+			// the request it leads to is.
+			entry.Path = ""
 			target := r.URL.EscapedPath() + "/"
 			if r.URL.RawQuery != "" {
 				target += "?" + r.URL.RawQuery
@@ -175,18 +184,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	entry.Path = path
+	if link.VisitorRequests > 0 && !h.o.Guard.AdmitVisitor(sw, r, link.Project, link.ID,
+		auth.Limit{Requests: link.VisitorRequests, Per: link.VisitorPer}) {
+		return
+	}
 	shareURL := h.shareURL(r, token)
 
 	if rest == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		if kind := st.describe(r); kind != describeNone {
 			describe := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if kind == describePage {
-					h.servePage(w, r, st, link, shareURL)
+					h.servePage(w, r, st, needKey, shareURL)
 				} else {
 					st.serveExport(w, shareURL, h.log)
 				}
 			})
-			if !link.TokenRequired || kind == describePage {
+			if !needKey || kind == describePage {
 				describe(sw, r)
 				return
 			}
@@ -218,7 +231,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r2.URL = &u
 
 	policy, guarded := st.pub, st.pubHandler
-	if link.TokenRequired {
+	if needKey {
 		policy, guarded = st.tok, st.tokHandler
 	}
 	if m, err := served.Document.Router().Find(r2); err == nil {
@@ -502,11 +515,11 @@ func quality(accept, typ, sub string) float64 {
 }
 
 // servePage renders the project page.
-func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, st *servedState, link *store.Link, shareURL string) {
+func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, st *servedState, needKey bool, shareURL string) {
 	st.pageOnce.Do(func() { st.page = buildPage(st.served.Document, st.hidden) })
 	v := &pageView{
 		pageModel: st.page, ShareURL: shareURL, OpenAPIURL: shareURL + "?format=openapi",
-		TokenRequired: link.TokenRequired, Name: st.served.Document.Info().Title,
+		TokenRequired: needKey, Name: st.served.Document.Info().Title,
 	}
 	if p := st.served.Project; p != nil && p.Name != "" {
 		v.Name = p.Name
@@ -516,7 +529,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, st *servedSt
 	}
 	v.Curls = make([]string, len(st.page.Ops))
 	for i := range st.page.Ops {
-		v.Curls[i] = curl(&st.page.Ops[i], shareURL, link.TokenRequired)
+		v.Curls[i] = curl(&st.page.Ops[i], shareURL, needKey)
 	}
 	var buf strings.Builder
 	if err := pageTemplate.Execute(&buf, v); err != nil {

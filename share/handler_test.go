@@ -241,6 +241,65 @@ func TestTokenRequired(t *testing.T) {
 	require.Equal(t, http.StatusUnauthorized, status, body)
 }
 
+// Served.TokenRequired makes a link made without TokenRequired need a
+// key: its operations, its description and what its page tells visitors.
+func TestServedTokenRequired(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name              string
+		served            bool // Served.TokenRequired
+		noKey, keyed      int  // status of an operation without and with a key
+		export            int  // status of the description without a key
+		pageAsksForTheKey bool
+	}{
+		{"link alone opens", false, http.StatusOK, http.StatusOK, http.StatusOK, false},
+		{"the host requires a key", true, http.StatusUnauthorized, http.StatusOK, http.StatusUnauthorized, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, envOptions{})
+			e.served.TokenRequired = tc.served
+			token, _ := e.link(share.LinkOptions{})
+			right := e.key("pets")
+			status, _, body := e.call("GET", "/s/"+token+"/v1/pets")
+			require.Equal(t, tc.noKey, status, body)
+			status, _, body = e.call("GET", "/s/"+token+"/v1/pets", "X-API-Key", right)
+			require.Equal(t, tc.keyed, status, body)
+			status, _, body = e.call("GET", "/s/"+token+"/?format=openapi")
+			require.Equal(t, tc.export, status, body)
+			status, _, body = e.call("GET", "/s/"+token+"/?format=html")
+			require.Equal(t, http.StatusOK, status, "the page is open")
+			require.Equal(t, tc.pageAsksForTheKey, strings.Contains(body, "This link requires an API key"))
+		})
+	}
+}
+
+// A link's visitor limit bounds each client address on that link alone,
+// and a limit with one half set is refused.
+func TestVisitorLimit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{})
+	limited, _ := e.link(share.LinkOptions{VisitorLimit: auth.Limit{Requests: 2, Per: time.Hour}})
+	other, _ := e.link(share.LinkOptions{})
+	for i, want := range []int{http.StatusOK, http.StatusOK, http.StatusTooManyRequests} {
+		status, h, body := e.call("GET", "/s/"+limited+"/v1/pets")
+		require.Equal(t, want, status, "request %d: %s", i+1, body)
+		if status == http.StatusTooManyRequests {
+			require.Contains(t, body, "RATE_LIMITED")
+			require.NotEmpty(t, h.Get("Retry-After"))
+			require.NotContains(t, body, limited, "the answer never names the token")
+		}
+	}
+	for range 3 {
+		status, _, body := e.call("GET", "/s/"+other+"/v1/pets")
+		require.Equal(t, http.StatusOK, status, "another link is not limited: %s", body)
+	}
+	for _, bad := range []auth.Limit{{Requests: 2}, {Per: time.Minute}, {Requests: -1, Per: time.Minute}} {
+		_, _, err := e.reg.Create(context.Background(), "pets", share.LinkOptions{VisitorLimit: bad})
+		require.ErrorIs(t, err, store.ErrInvalid, "%+v", bad)
+	}
+}
+
 func TestPrivateOperationsAreNeverServed(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, envOptions{policy: func(p *auth.Policy) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mockapi-go/mockapi/auth"
 	"github.com/mockapi-go/mockapi/internal/secret"
 	"github.com/mockapi-go/mockapi/store"
 )
@@ -71,13 +72,19 @@ type LinkOptions struct {
 	// project, in any place the auth package accepts one. False makes the
 	// link itself the credential: anyone holding it may call every
 	// operation, even of a private project, except those marked private
-	// one by one (an operation visibility override or x-mock-visibility).
+	// one by one (an operation visibility override or x-mock-visibility),
+	// unless the host requires a key for the whole project
+	// (Served.TokenRequired; mockapi.Server does for private projects).
 	TokenRequired bool
 	// ExpiresAt ends the link; zero means never. A time not after now is
 	// refused with store.ErrInvalid.
 	ExpiresAt time.Time
 	// Name labels the link in lists ("QA team", "partner demo").
 	Name string
+	// VisitorLimit bounds each visitor (client address) of the link, so
+	// that one cannot use it up for everyone: Requests per Per, with a
+	// burst of Requests (Burst is not kept). Zero: no per-visitor limit.
+	VisitorLimit auth.Limit
 }
 
 // Create makes a link to the project and returns its token, which is not
@@ -89,14 +96,19 @@ func (r *Registry) Create(ctx context.Context, project string, o LinkOptions) (t
 	if !o.ExpiresAt.IsZero() && !o.ExpiresAt.After(r.now()) {
 		return "", nil, fmt.Errorf("share: create link to %q: expiry %s is not in the future: %w", project, o.ExpiresAt.Format(time.RFC3339), store.ErrInvalid)
 	}
+	if v := o.VisitorLimit; v.Requests < 0 || v.Per < 0 || (v.Requests > 0) != (v.Per > 0) {
+		return "", nil, fmt.Errorf("share: create link to %q: a visitor limit needs Requests and Per both positive, or both zero: %w", project, store.ErrInvalid)
+	}
 	token = secret.New(TokenPrefix)
 	l = &store.Link{
-		Project:       project,
-		Hash:          secret.Hash(token),
-		Prefix:        token[:shownPrefix],
-		Name:          o.Name,
-		TokenRequired: o.TokenRequired,
-		ExpiresAt:     o.ExpiresAt,
+		Project:         project,
+		Hash:            secret.Hash(token),
+		Prefix:          token[:shownPrefix],
+		Name:            o.Name,
+		TokenRequired:   o.TokenRequired,
+		ExpiresAt:       o.ExpiresAt,
+		VisitorRequests: o.VisitorLimit.Requests,
+		VisitorPer:      o.VisitorLimit.Per,
 	}
 	if err := r.links.Create(ctx, l); err != nil {
 		return "", nil, fmt.Errorf("share: create link to %q: %w", project, err)

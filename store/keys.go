@@ -52,6 +52,7 @@ func prepKey(key *Key, now time.Time) {
 	}
 	key.CreatedAt = now
 	key.RevokedAt = time.Time{}
+	key.DeactivatedAt = time.Time{}
 	key.LastUsedAt = time.Time{}
 	key.ExpiresAt = utc(key.ExpiresAt)
 }
@@ -74,7 +75,7 @@ func (k *Keys) Get(ctx context.Context, id string) (*Key, error) {
 	return k.d.Get(ctx, id)
 }
 
-// Lookup returns the key with the hash. A revoked or
+// Lookup returns the key with the hash. A revoked, deactivated or
 // expired key is ErrNotFound, on every instance sharing the database.
 func (k *Keys) Lookup(ctx context.Context, hash string) (*Key, error) {
 	if err := k.s.check(); err != nil {
@@ -88,9 +89,41 @@ func (k *Keys) Lookup(ctx context.Context, hash string) (*Key, error) {
 		return nil, err
 	}
 	if !key.Active(k.s.clock()) {
-		return nil, fmt.Errorf("key %s: revoked or expired: %w", key.ID, ErrNotFound)
+		return nil, fmt.Errorf("key %s: revoked, deactivated or expired: %w", key.ID, ErrNotFound)
 	}
 	return key, nil
+}
+
+// Update changes the stored key with the id in one atomic step, and
+// returns it: change edits the stored key's name, scope (Projects), expiry
+// and deactivation time (zero: active); nothing else of it is written. No
+// other Update of the key, on any instance sharing the database, comes
+// between the read and the write, so concurrent changes of different
+// fields all hold; change must do no I/O. The change holds from the next
+// Lookup on every instance. An unknown id is ErrNotFound; a revoked key
+// cannot be changed: ErrConflict; a scope naming an invalid project id is
+// ErrInvalid; an error of change is returned. Nothing is written on an
+// error.
+func (k *Keys) Update(ctx context.Context, id string, change func(*Key) error) (*Key, error) {
+	if err := k.s.check(); err != nil {
+		return nil, err
+	}
+	if id == "" || change == nil {
+		return nil, invalid("update key %q: empty id or no change", id)
+	}
+	return k.d.Update(ctx, id, func(key *Key) error {
+		if err := change(key); err != nil {
+			return err
+		}
+		for _, p := range key.Projects {
+			if err := ValidProjectID(p); err != nil {
+				return fmt.Errorf("key %q: scope: %w", id, err)
+			}
+		}
+		key.ExpiresAt = utc(key.ExpiresAt)
+		key.DeactivatedAt = utc(key.DeactivatedAt)
+		return nil
+	})
 }
 
 // List returns the keys of an owner (all keys when owner is empty),
@@ -116,8 +149,8 @@ func (k *Keys) Revoke(ctx context.Context, id string, at time.Time) error {
 
 // Rotate creates next and, in the same transaction, makes the old key
 // expire at expires (a zero time revokes it at once). next inherits
-// nothing; the caller copies name, owner and scope. A
-// revoked or expired old key is ErrNotFound, and next expires no later
+// nothing; the caller copies name, owner and scope. A revoked,
+// deactivated or expired old key is ErrNotFound, and next expires no later
 // than the old key: rotation never extends a key's life.
 func (k *Keys) Rotate(ctx context.Context, oldID string, next *Key, expires time.Time) error {
 	if err := k.s.check(); err != nil {
@@ -134,7 +167,7 @@ func (k *Keys) Rotate(ctx context.Context, oldID string, next *Key, expires time
 		return err
 	}
 	if !old.Active(k.s.clock()) {
-		return fmt.Errorf("rotate key %s: revoked or expired: %w", oldID, ErrNotFound)
+		return fmt.Errorf("rotate key %s: revoked, deactivated or expired: %w", oldID, ErrNotFound)
 	}
 	prepKey(next, k.s.now())
 	if !old.ExpiresAt.IsZero() && (next.ExpiresAt.IsZero() || next.ExpiresAt.After(old.ExpiresAt)) {

@@ -31,12 +31,15 @@ func (l *Links) Create(ctx context.Context, link *Link) error {
 		return fmt.Errorf("link %q: %w", link.ID, ValidProjectID(link.Project))
 	case link.Hash == "":
 		return invalid("link %q: empty hash", link.ID)
+	case link.VisitorRequests < 0 || link.VisitorPer < 0:
+		return invalid("link %q: negative visitor limit", link.ID)
 	}
 	if link.ID == "" {
 		link.ID = NewID()
 	}
 	link.CreatedAt = l.s.now()
 	link.RevokedAt = time.Time{}
+	link.DisabledAt = time.Time{}
 	link.ExpiresAt = utc(link.ExpiresAt)
 	return l.d.Create(ctx, link)
 }
@@ -52,8 +55,8 @@ func (l *Links) Get(ctx context.Context, id string) (*Link, error) {
 	return l.d.Get(ctx, id)
 }
 
-// Lookup returns the link with the hash. A revoked or
-// expired link is ErrNotFound.
+// Lookup returns the link with the hash. A revoked, disabled or expired
+// link is ErrNotFound.
 func (l *Links) Lookup(ctx context.Context, hash string) (*Link, error) {
 	if err := l.s.check(); err != nil {
 		return nil, err
@@ -66,7 +69,7 @@ func (l *Links) Lookup(ctx context.Context, hash string) (*Link, error) {
 		return nil, err
 	}
 	if !link.Active(l.s.clock()) {
-		return nil, fmt.Errorf("link %s: revoked or expired: %w", link.ID, ErrNotFound)
+		return nil, fmt.Errorf("link %s: revoked, disabled or expired: %w", link.ID, ErrNotFound)
 	}
 	return link, nil
 }
@@ -90,6 +93,34 @@ func (l *Links) Revoke(ctx context.Context, id string, at time.Time) error {
 		return invalid("revoke link %q: empty id or time", id)
 	}
 	return l.d.Revoke(ctx, id, utc(at))
+}
+
+// Update changes the stored link with the id in one atomic step, as
+// Keys.Update does, and returns it: change edits the stored link's name,
+// TokenRequired, expiry, disabling time (zero: enabled) and visitor
+// limit; nothing else of it is written. The change holds from the next
+// Lookup on every instance sharing the database. An unknown id is
+// ErrNotFound; a revoked link cannot be changed: ErrConflict; a negative
+// visitor limit is ErrInvalid; an error of change is returned. Nothing is
+// written on an error.
+func (l *Links) Update(ctx context.Context, id string, change func(*Link) error) (*Link, error) {
+	if err := l.s.check(); err != nil {
+		return nil, err
+	}
+	if id == "" || change == nil {
+		return nil, invalid("update link %q: empty id or no change", id)
+	}
+	return l.d.Update(ctx, id, func(link *Link) error {
+		if err := change(link); err != nil {
+			return err
+		}
+		if link.VisitorRequests < 0 || link.VisitorPer < 0 {
+			return invalid("link %q: negative visitor limit", id)
+		}
+		link.ExpiresAt = utc(link.ExpiresAt)
+		link.DisabledAt = utc(link.DisabledAt)
+		return nil
+	})
 }
 
 // Regenerate replaces the link's hash and prefix in one step: from its

@@ -50,8 +50,15 @@ type options struct {
 	clock         func() time.Time
 }
 
+// DefaultTouchInterval is how often a Store writes the key last-used
+// times it coalesced, unless WithTouchInterval says otherwise: a key's
+// LastUsedAt, as every instance reads it, is at most this much (plus one
+// store write) behind its latest use.
+const DefaultTouchInterval = 5 * time.Second
+
 // WithTouchInterval sets how often coalesced key last-used times are written
-// (default 30s). Zero or less writes them only on Flush and Close.
+// (default DefaultTouchInterval). Zero or less writes them only on Flush and
+// Close.
 func WithTouchInterval(d time.Duration) Option {
 	return func(o *options) { o.touchInterval = d }
 }
@@ -73,7 +80,7 @@ func WithClock(now func() time.Time) Option {
 // that watches a driver.Watcher for project changes with the first
 // Projects.Version, and Close stops them.
 func New(d driver.Driver, opts ...Option) *Store {
-	o := options{touchInterval: 30 * time.Second, clock: time.Now}
+	o := options{touchInterval: DefaultTouchInterval, clock: time.Now}
 	for _, opt := range opts {
 		opt(&o)
 	}

@@ -33,6 +33,9 @@
 //	                  the HTTP server's timeouts (10s, 1m, max-delay + latency + 30s, 2m)
 //	-max-header-bytes N  the largest request head (default 64 KiB)
 //	-visibility V     visibility of the default project: public (default), private, authenticated
+//	-base-url URL     the public address of this server (https://mock.example.com, or
+//	                  $MOCKAPI_BASE_URL): every URL the management API returns is
+//	                  absolute under it. Default: they are paths
 //	-warnings         log every problem found in the spec (default: the first 10 and a count)
 //
 // "mockserver healthcheck" asks the server at -addr (or $MOCKAPI_ADDR) on
@@ -120,6 +123,7 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 		limits     = serverLimits{}
 		visibility = fs.String("visibility", "public", "visibility of the default project: public, private or authenticated")
 		warnings   = fs.Bool("warnings", false, "log every problem found in the spec (default: the first 10 and a count)")
+		baseURL    = fs.String("base-url", "", "public address of the server (default $MOCKAPI_BASE_URL): URLs the management API returns are absolute under it")
 		queryToken = fs.Bool("allow-query-token", false, "accept an API key in the apidogToken query parameter on the default project (keys in URLs end up in logs)")
 	)
 	limits.flags(fs)
@@ -204,6 +208,9 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 		return 0
 	}
 
+	if !isSet(fs, "base-url") {
+		*baseURL = os.Getenv("MOCKAPI_BASE_URL")
+	}
 	vis := store.Visibility(*visibility)
 	if vis != store.Public && vis != store.Private && vis != store.Authenticated {
 		fmt.Fprintf(stderr, "mockserver: %s %q is not public, private or authenticated\n", from.name("visibility"), *visibility)
@@ -215,7 +222,7 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 		return 1
 	}
 	defer st.Close()
-	o := mockapi.Options{Store: st, AdminToken: token, MockOptions: opts, Logger: logger}
+	o := mockapi.Options{Store: st, AdminToken: token, MockOptions: opts, Logger: logger, BaseURL: *baseURL}
 	if *dsn == "" || *dsn == "memory" {
 		o.LogMaxEntries = memoryLogEntries // the memory store keeps its log in RAM
 	}

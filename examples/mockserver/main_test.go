@@ -64,6 +64,8 @@ func TestBadSpecExitsWithLocatedError(t *testing.T) {
 		{"missing file", []string{"-spec", filepath.Join(dir, "none.yaml")}, 1, "no such file"},
 		{"bad latency", []string{"-latency", "slow"}, 2, "-latency"},
 		{"stray argument", []string{"extra"}, 2, "unexpected arguments"},
+		{"base URL not absolute", []string{"-base-url", "mock.example.com"}, 1, "BaseURL"},
+		{"base URL with a query", []string{"-base-url", "https://mock.example.com/?a=1"}, 1, "BaseURL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -400,6 +402,40 @@ func TestAllowQueryTokenFlag(t *testing.T) {
 			require.NoError(t, err)
 			resp.Body.Close()
 			assert.Equal(t, tc.status, resp.StatusCode)
+		})
+	}
+}
+
+// -base-url, else $MOCKAPI_BASE_URL, makes the URLs the management API
+// returns absolute.
+func TestBaseURLFlagAndEnv(t *testing.T) {
+	tokenFile := filepath.Join(t.TempDir(), "admin-token")
+	require.NoError(t, os.WriteFile(tokenFile, []byte(chosenToken), 0o600))
+	for _, tc := range []struct {
+		name, env string
+		args      []string
+		want      string
+	}{
+		{"neither", "", nil, "/p/default"},
+		{"flag", "", []string{"-base-url", "https://mock.example.com/"}, "https://mock.example.com/p/default"},
+		{"environment", "https://env.example.com", nil, "https://env.example.com/p/default"},
+		{"the flag wins", "https://env.example.com", []string{"-base-url", "http://flag.example.com:8080"}, "http://flag.example.com:8080/p/default"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("MOCKAPI_BASE_URL", tc.env)
+			addr, _, stop := start(t, append([]string{"-admin-token-file", tokenFile}, tc.args...)...)
+			defer stop()
+			req, _ := http.NewRequest("GET", "http://"+addr+"/_admin/projects/default", nil)
+			req.Header.Set("Authorization", "Bearer "+chosenToken)
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			require.Equal(t, 200, resp.StatusCode)
+			var p struct {
+				InvokeURL string `json:"invoke_url"`
+			}
+			require.NoError(t, json.NewDecoder(resp.Body).Decode(&p))
+			assert.Equal(t, tc.want, p.InvokeURL)
 		})
 	}
 }

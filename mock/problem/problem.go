@@ -48,8 +48,8 @@ const (
 	// CodeAuthRequired: the operation needs credentials and the request
 	// carries none, or none that count (401, with WWW-Authenticate).
 	CodeAuthRequired Code = "AUTHENTICATION_REQUIRED"
-	// CodeInvalidAPIKey: the API key is malformed, unknown, revoked or
-	// expired (401).
+	// CodeInvalidAPIKey: the API key is malformed, unknown, revoked,
+	// deactivated or expired (401).
 	CodeInvalidAPIKey Code = "INVALID_API_KEY"
 	// CodeForbidden: the caller is known but may not use this project or
 	// operation (403).

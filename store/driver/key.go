@@ -15,16 +15,20 @@ type Key struct {
 	Name   string
 	Owner  string
 	// Projects the key may call; empty means every project.
-	Projects   []string
-	CreatedAt  time.Time
-	ExpiresAt  time.Time // zero: never
-	RevokedAt  time.Time // zero: not revoked
-	LastUsedAt time.Time // zero: never used (may lag; see Keys.Touch)
+	Projects  []string
+	CreatedAt time.Time
+	ExpiresAt time.Time // zero: never
+	RevokedAt time.Time // zero: not revoked
+	// DeactivatedAt is when the key was deactivated (zero: it is not).
+	// Unlike a revocation it can be undone: Keys.Update clears it.
+	DeactivatedAt time.Time
+	LastUsedAt    time.Time // zero: never used (may lag; see Keys.Touch)
 }
 
-// Active reports whether k may be used at the given time.
+// Active reports whether k may be used at the given time: not revoked,
+// not deactivated and not expired.
 func (k *Key) Active(now time.Time) bool {
-	return k.RevokedAt.IsZero() && (k.ExpiresAt.IsZero() || now.Before(k.ExpiresAt))
+	return k.RevokedAt.IsZero() && k.DeactivatedAt.IsZero() && (k.ExpiresAt.IsZero() || now.Before(k.ExpiresAt))
 }
 
 // Allows reports whether k is scoped to the project.
@@ -53,6 +57,16 @@ type Keys interface {
 	// revoked or expired old key is ErrNotFound, and next expires no later
 	// than the old key: rotation never extends a key's life.
 	Rotate(ctx context.Context, oldID string, next *Key, expires time.Time) error
+	// Update changes the stored key with the id in one atomic step: change
+	// gets the stored key and edits it, and its name, scope (Projects),
+	// expiry and deactivation time are written, nothing else of it. No
+	// other Update of the key comes between the read and the write, on any
+	// instance, so concurrent changes to different fields all hold; change
+	// runs under a lock or in a transaction and must do no I/O. It returns
+	// the key as stored. An unknown id is ErrNotFound; a revoked key is
+	// ErrConflict, without calling change; an error of change is returned
+	// and nothing is written.
+	Update(ctx context.Context, id string, change func(*Key) error) (*Key, error)
 	// Touch records that the key was used at the time. Backends store the
 	// later of the stored and given time. Through a Store, touches are
 	// coalesced in memory and written at most once per key per flush.

@@ -18,11 +18,20 @@ type Link struct {
 	CreatedAt     time.Time
 	ExpiresAt     time.Time // zero: never
 	RevokedAt     time.Time // zero: not revoked
+	// DisabledAt is when the link was disabled (zero: it is enabled).
+	// Unlike a revocation it can be undone: Links.Update clears it.
+	DisabledAt time.Time
+	// VisitorRequests per VisitorPer bounds each visitor (client address)
+	// of the link, so that one cannot use it up for everyone. Zero: no
+	// per-visitor limit.
+	VisitorRequests int
+	VisitorPer      time.Duration
 }
 
-// Active reports whether l may be used at the given time.
+// Active reports whether l may be used at the given time: not revoked,
+// not disabled and not expired.
 func (l *Link) Active(now time.Time) bool {
-	return l.RevokedAt.IsZero() && (l.ExpiresAt.IsZero() || now.Before(l.ExpiresAt))
+	return l.RevokedAt.IsZero() && l.DisabledAt.IsZero() && (l.ExpiresAt.IsZero() || now.Before(l.ExpiresAt))
 }
 
 // Links stores share links.
@@ -40,6 +49,13 @@ type Links interface {
 	// Revoke marks the link revoked at the time; revoking twice keeps the
 	// first time.
 	Revoke(ctx context.Context, id string, at time.Time) error
+	// Update changes the stored link with the id in one atomic step, as
+	// Keys.Update does: change edits it, and its name, TokenRequired,
+	// expiry, disabling time and visitor limit are written, nothing else
+	// of it. It returns the link as stored. An unknown id is ErrNotFound; a
+	// revoked link is ErrConflict, without calling change; an error of
+	// change is returned and nothing is written.
+	Update(ctx context.Context, id string, change func(*Link) error) (*Link, error)
 	// Regenerate replaces the link's hash and prefix in one step: from its
 	// return on, the old token finds nothing. A revoked link is ErrNotFound;
 	// a hash already in use is ErrConflict.

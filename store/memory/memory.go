@@ -291,6 +291,25 @@ func (ks *keys) Rotate(_ context.Context, oldID string, next *store.Key, expires
 	return nil
 }
 
+func (ks *keys) Update(_ context.Context, id string, change func(*store.Key) error) (*store.Key, error) {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	cur, ok := ks.byID[id]
+	if !ok {
+		return nil, notFound("key", id)
+	}
+	if !cur.RevokedAt.IsZero() {
+		return nil, fmt.Errorf("update key %q: revoked: %w", id, store.ErrConflict)
+	}
+	k := cloneKey(cur)
+	if err := change(k); err != nil {
+		return nil, err
+	}
+	cur.Name, cur.Projects = k.Name, slices.Clone(k.Projects)
+	cur.ExpiresAt, cur.DeactivatedAt = k.ExpiresAt, k.DeactivatedAt
+	return cloneKey(cur), nil
+}
+
 func (ks *keys) Touch(_ context.Context, id string, at time.Time) error {
 	ks.mu.Lock()
 	defer ks.mu.Unlock()
@@ -372,6 +391,26 @@ func (ls *links) Revoke(_ context.Context, id string, at time.Time) error {
 		l.RevokedAt = at
 	}
 	return nil
+}
+
+func (ls *links) Update(_ context.Context, id string, change func(*store.Link) error) (*store.Link, error) {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	cur, ok := ls.byID[id]
+	if !ok {
+		return nil, notFound("link", id)
+	}
+	if !cur.RevokedAt.IsZero() {
+		return nil, fmt.Errorf("update link %q: revoked: %w", id, store.ErrConflict)
+	}
+	l := cloneLink(cur)
+	if err := change(l); err != nil {
+		return nil, err
+	}
+	cur.Name, cur.TokenRequired = l.Name, l.TokenRequired
+	cur.ExpiresAt, cur.DisabledAt = l.ExpiresAt, l.DisabledAt
+	cur.VisitorRequests, cur.VisitorPer = l.VisitorRequests, l.VisitorPer
+	return cloneLink(cur), nil
 }
 
 func (ls *links) Regenerate(_ context.Context, id, hash, prefix string) (*store.Link, error) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -346,6 +347,116 @@ func testKeys(t *testing.T, h Harness) {
 		require.NoError(t, s.Keys().Revoke(ctx(t), revoked.ID, time.Now()))
 		assert.ErrorIs(t, s.Keys().Rotate(ctx(t), revoked.ID, newKey("hash-from-revoked"), time.Time{}), store.ErrNotFound)
 	})
+	t.Run("Update", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		k := newKey("hash-update")
+		require.NoError(t, s.Keys().Create(ctx(t), k))
+		expires := time.Now().Add(time.Hour).UTC().Truncate(time.Microsecond)
+		for _, tc := range []struct {
+			name   string
+			change func(k *store.Key)
+			active bool // Lookup finds the key
+		}{
+			{"rename and rescope", func(k *store.Key) { k.Name, k.Projects = "renamed", []string{"p3"} }, true},
+			{"expiry", func(k *store.Key) { k.ExpiresAt = expires }, true},
+			{"deactivate", func(k *store.Key) { k.DeactivatedAt = time.Now() }, false},
+			{"reactivate", func(k *store.Key) { k.DeactivatedAt = time.Time{} }, true},
+			{"every project", func(k *store.Key) { k.Projects = nil }, true},
+			{"expiry cleared", func(k *store.Key) { k.ExpiresAt = time.Time{} }, true},
+		} {
+			var cur *store.Key
+			returned, err := s.Keys().Update(ctx(t), k.ID, func(key *store.Key) error {
+				assert.Equal(t, "hash-update", key.Hash, "%s: change gets the stored key", tc.name)
+				tc.change(key)
+				key.Hash, key.Owner, key.Prefix = "ignored", "ignored", "ignored"
+				c := *key
+				cur = &c
+				return nil
+			})
+			require.NoError(t, err, tc.name)
+			assert.Equal(t, cur.Name, returned.Name, "%s: Update returns the key as stored", tc.name)
+			got, err := s.Keys().Get(ctx(t), k.ID)
+			require.NoError(t, err, tc.name)
+			assert.Equal(t, cur.Name, got.Name, tc.name)
+			assert.Equal(t, len(cur.Projects), len(got.Projects), tc.name)
+			if len(cur.Projects) > 0 {
+				assert.Equal(t, cur.Projects, got.Projects, tc.name)
+			}
+			assert.True(t, cur.ExpiresAt.Equal(got.ExpiresAt), "%s: expires %v, want %v", tc.name, got.ExpiresAt, cur.ExpiresAt)
+			assert.Equal(t, cur.DeactivatedAt.IsZero(), got.DeactivatedAt.IsZero(), tc.name)
+			assert.Equal(t, "hash-update", got.Hash, "%s: the hash is not updated", tc.name)
+			assert.Equal(t, "alice", got.Owner, "%s: the owner is not updated", tc.name)
+			_, err = s.Keys().Lookup(ctx(t), "hash-update")
+			if tc.active {
+				assert.NoError(t, err, tc.name)
+			} else {
+				assert.ErrorIs(t, err, store.ErrNotFound, "%s: a deactivated key is refused", tc.name)
+			}
+		}
+		noop := func(*store.Key) error { return nil }
+		_, err := s.Keys().Update(ctx(t), "missing", noop)
+		assert.ErrorIs(t, err, store.ErrNotFound)
+		_, err = s.Keys().Update(ctx(t), "", noop)
+		assert.ErrorIs(t, err, store.ErrInvalid)
+		_, err = s.Keys().Update(ctx(t), k.ID, func(key *store.Key) error {
+			key.Name, key.Projects = "not written", []string{"not a project id"}
+			return nil
+		})
+		assert.ErrorIs(t, err, store.ErrInvalid)
+		errStop := errors.New("stop")
+		_, err = s.Keys().Update(ctx(t), k.ID, func(key *store.Key) error {
+			key.Name = "not written"
+			return errStop
+		})
+		assert.ErrorIs(t, err, errStop, "change's error is returned")
+		got, err := s.Keys().Get(ctx(t), k.ID)
+		require.NoError(t, err)
+		assert.NotEqual(t, "not written", got.Name, "nothing is written on an error")
+
+		require.NoError(t, s.Keys().Revoke(ctx(t), k.ID, time.Now()))
+		_, err = s.Keys().Update(ctx(t), k.ID, func(key *store.Key) error {
+			t.Error("change is not called for a revoked key")
+			return nil
+		})
+		assert.ErrorIs(t, err, store.ErrConflict, "a revoked key cannot be changed")
+	})
+	t.Run("UpdatesDoNotLoseEachOther", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		k := newKey("hash-concurrent")
+		require.NoError(t, s.Keys().Create(ctx(t), k))
+		// Each writer changes its own field at the same time as the
+		// others; a read-modify-write that let another Update in between
+		// would write back a stale value of another writer's field.
+		const writers = 8
+		var wg sync.WaitGroup
+		for i := range writers {
+			wg.Go(func() {
+				_, err := s.Keys().Update(ctx(t), k.ID, func(key *store.Key) error {
+					switch i {
+					case 0:
+						key.DeactivatedAt = time.Now()
+					case 1:
+						key.ExpiresAt = time.Now().Add(time.Hour)
+					case 2:
+						key.Projects = []string{"p9"}
+					default:
+						key.Name = fmt.Sprint("name-", i)
+					}
+					return nil
+				})
+				assert.NoError(t, err)
+			})
+		}
+		wg.Wait()
+		got, err := s.Keys().Get(ctx(t), k.ID)
+		require.NoError(t, err)
+		assert.False(t, got.DeactivatedAt.IsZero(), "the deactivation holds")
+		assert.False(t, got.ExpiresAt.IsZero(), "the expiry holds")
+		assert.Equal(t, []string{"p9"}, got.Projects, "the scope holds")
+		assert.True(t, strings.HasPrefix(got.Name, "name-"), "a name holds")
+	})
 	t.Run("TouchCoalesced", func(t *testing.T) {
 		t.Parallel()
 		s := h.open(t)
@@ -377,7 +488,8 @@ func testLinks(t *testing.T, h Harness) {
 	t.Run("CreateLookupList", func(t *testing.T) {
 		t.Parallel()
 		s := h.open(t)
-		l := &store.Link{Project: "p1", Hash: "link-1", Prefix: "lnk", Name: "demo", TokenRequired: true, ExpiresAt: time.Now().Add(time.Hour)}
+		l := &store.Link{Project: "p1", Hash: "link-1", Prefix: "lnk", Name: "demo", TokenRequired: true, ExpiresAt: time.Now().Add(time.Hour),
+			VisitorRequests: 3, VisitorPer: time.Minute}
 		require.NoError(t, s.Links().Create(ctx(t), l))
 		require.NoError(t, s.Links().Create(ctx(t), &store.Link{Project: "p2", Hash: "link-2"}))
 		got, err := s.Links().Lookup(ctx(t), "link-1")
@@ -387,6 +499,8 @@ func testLinks(t *testing.T, h Harness) {
 		assert.True(t, got.TokenRequired)
 		assert.Equal(t, "demo", got.Name)
 		assert.True(t, l.ExpiresAt.Equal(got.ExpiresAt))
+		assert.Equal(t, 3, got.VisitorRequests)
+		assert.Equal(t, time.Minute, got.VisitorPer)
 		ls, err := s.Links().List(ctx(t), "p1")
 		require.NoError(t, err)
 		require.Len(t, ls, 1)
@@ -414,6 +528,65 @@ func testLinks(t *testing.T, h Harness) {
 		assert.False(t, got.RevokedAt.IsZero())
 		_, err = s.Links().Regenerate(ctx(t), l.ID, "link-2", "")
 		assert.ErrorIs(t, err, store.ErrNotFound, "a revoked link cannot be regenerated")
+	})
+	t.Run("Update", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		l := &store.Link{Project: "p1", Hash: "link-1", Prefix: "lnk", Name: "demo"}
+		require.NoError(t, s.Links().Create(ctx(t), l))
+		expires := time.Now().Add(time.Hour).UTC().Truncate(time.Microsecond)
+		for _, tc := range []struct {
+			name   string
+			change func(l *store.Link)
+			active bool // Lookup finds the link
+		}{
+			{"rename and require a token", func(l *store.Link) { l.Name, l.TokenRequired = "QA", true }, true},
+			{"expiry", func(l *store.Link) { l.ExpiresAt = expires }, true},
+			{"disable", func(l *store.Link) { l.DisabledAt = time.Now() }, false},
+			{"enable", func(l *store.Link) { l.DisabledAt = time.Time{} }, true},
+			{"no token, no expiry", func(l *store.Link) { l.TokenRequired, l.ExpiresAt = false, time.Time{} }, true},
+			{"visitor limit", func(l *store.Link) { l.VisitorRequests, l.VisitorPer = 5, 90*time.Second }, true},
+			{"no visitor limit", func(l *store.Link) { l.VisitorRequests, l.VisitorPer = 0, 0 }, true},
+		} {
+			var cur *store.Link
+			_, err := s.Links().Update(ctx(t), l.ID, func(link *store.Link) error {
+				tc.change(link)
+				link.Hash, link.Project = "ignored", "ignored"
+				c := *link
+				cur = &c
+				return nil
+			})
+			require.NoError(t, err, tc.name)
+			got, err := s.Links().Get(ctx(t), l.ID)
+			require.NoError(t, err, tc.name)
+			assert.Equal(t, cur.Name, got.Name, tc.name)
+			assert.Equal(t, cur.TokenRequired, got.TokenRequired, tc.name)
+			assert.True(t, cur.ExpiresAt.Equal(got.ExpiresAt), "%s: expires %v, want %v", tc.name, got.ExpiresAt, cur.ExpiresAt)
+			assert.Equal(t, cur.DisabledAt.IsZero(), got.DisabledAt.IsZero(), tc.name)
+			assert.Equal(t, cur.VisitorRequests, got.VisitorRequests, tc.name)
+			assert.Equal(t, cur.VisitorPer, got.VisitorPer, tc.name)
+			assert.Equal(t, "link-1", got.Hash, "%s: the hash is not updated", tc.name)
+			assert.Equal(t, "p1", got.Project, "%s: the project is not updated", tc.name)
+			_, err = s.Links().Lookup(ctx(t), "link-1")
+			if tc.active {
+				assert.NoError(t, err, tc.name)
+			} else {
+				assert.ErrorIs(t, err, store.ErrNotFound, "%s: a disabled link is refused", tc.name)
+			}
+		}
+		noop := func(*store.Link) error { return nil }
+		_, err := s.Links().Update(ctx(t), "missing", noop)
+		assert.ErrorIs(t, err, store.ErrNotFound)
+		_, err = s.Links().Update(ctx(t), "", noop)
+		assert.ErrorIs(t, err, store.ErrInvalid)
+		_, err = s.Links().Update(ctx(t), l.ID, func(link *store.Link) error { link.VisitorRequests = -1; return nil })
+		assert.ErrorIs(t, err, store.ErrInvalid)
+		require.NoError(t, s.Links().Revoke(ctx(t), l.ID, time.Now()))
+		_, err = s.Links().Update(ctx(t), l.ID, func(link *store.Link) error { link.Name = "revived?"; return nil })
+		assert.ErrorIs(t, err, store.ErrConflict, "a revoked link cannot be changed")
+		got, err := s.Links().Get(ctx(t), l.ID)
+		require.NoError(t, err)
+		assert.NotEqual(t, "revived?", got.Name)
 	})
 	t.Run("Regenerate", func(t *testing.T) {
 		t.Parallel()

@@ -193,15 +193,15 @@ func (db *db) mustAffect(ctx context.Context, what, query string, args ...any) e
 
 type keys struct{ db *db }
 
-const keyCols = `id, hash, prefix, name, owner, projects, created_at, expires_at, revoked_at, last_used_at`
+const keyCols = `id, hash, prefix, name, owner, projects, created_at, expires_at, revoked_at, last_used_at, deactivated_at`
 
 func scanKey(s scanner) (*store.Key, error) {
 	var (
-		k                                 store.Key
-		scope                             string
-		created, expires, revoked, usedAt int64
+		k                                              store.Key
+		scope                                          string
+		created, expires, revoked, usedAt, deactivated int64
 	)
-	if err := s.Scan(&k.ID, &k.Hash, &k.Prefix, &k.Name, &k.Owner, &scope, &created, &expires, &revoked, &usedAt); err != nil {
+	if err := s.Scan(&k.ID, &k.Hash, &k.Prefix, &k.Name, &k.Owner, &scope, &created, &expires, &revoked, &usedAt, &deactivated); err != nil {
 		return nil, err
 	}
 	if scope != "" {
@@ -210,6 +210,7 @@ func scanKey(s scanner) (*store.Key, error) {
 		}
 	}
 	k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt = fromMicros(created), fromMicros(expires), fromMicros(revoked), fromMicros(usedAt)
+	k.DeactivatedAt = fromMicros(deactivated)
 	return &k, nil
 }
 
@@ -217,14 +218,18 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-func (ks *keys) insert(ctx context.Context, ex execer, k *store.Key) error {
-	scope := ""
-	if len(k.Projects) > 0 {
-		b, _ := json.Marshal(k.Projects)
-		scope = string(b)
+func keyScope(k *store.Key) string {
+	if len(k.Projects) == 0 {
+		return ""
 	}
-	_, err := ex.ExecContext(ctx, ks.db.q(`INSERT INTO api_keys (`+keyCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		k.ID, k.Hash, k.Prefix, k.Name, k.Owner, scope, micros(k.CreatedAt), micros(k.ExpiresAt), micros(k.RevokedAt), micros(k.LastUsedAt))
+	b, _ := json.Marshal(k.Projects)
+	return string(b)
+}
+
+func (ks *keys) insert(ctx context.Context, ex execer, k *store.Key) error {
+	_, err := ex.ExecContext(ctx, ks.db.q(`INSERT INTO api_keys (`+keyCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		k.ID, k.Hash, k.Prefix, k.Name, k.Owner, keyScope(k), micros(k.CreatedAt), micros(k.ExpiresAt), micros(k.RevokedAt), micros(k.LastUsedAt),
+		micros(k.DeactivatedAt))
 	return wrap(err, "key %q", k.ID)
 }
 
@@ -301,6 +306,33 @@ func (ks *keys) Rotate(ctx context.Context, oldID string, next *store.Key, expir
 	})
 }
 
+// Update reads the key with a row lock (PostgreSQL; SQLite transactions
+// take the write lock), so that no other Update comes between the read
+// and the write.
+func (ks *keys) Update(ctx context.Context, id string, change func(*store.Key) error) (*store.Key, error) {
+	var k *store.Key
+	err := ks.db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		k, err = scanKey(tx.QueryRowContext(ctx, ks.db.q(`SELECT `+keyCols+` FROM api_keys WHERE id = ?`+ks.db.d.forUpdate), id))
+		if err != nil {
+			return wrap(err, "update key %q", id)
+		}
+		if !k.RevokedAt.IsZero() {
+			return fmt.Errorf("update key %q: revoked: %w", id, store.ErrConflict)
+		}
+		if err := change(k); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, ks.db.q(`UPDATE api_keys SET name = ?, projects = ?, expires_at = ?, deactivated_at = ? WHERE id = ?`),
+			k.Name, keyScope(k), micros(k.ExpiresAt), micros(k.DeactivatedAt), id)
+		return wrap(err, "update key %q", id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
 func (ks *keys) Touch(ctx context.Context, id string, at time.Time) error {
 	res, err := ks.db.ExecContext(ctx, ks.db.q(`UPDATE api_keys SET last_used_at = ? WHERE id = ? AND last_used_at < ?`), micros(at), id, micros(at))
 	if err != nil {
@@ -317,23 +349,27 @@ func (ks *keys) Touch(ctx context.Context, id string, at time.Time) error {
 
 type links struct{ db *db }
 
-const linkCols = `id, project, hash, prefix, name, token_required, created_at, expires_at, revoked_at`
+const linkCols = `id, project, hash, prefix, name, token_required, created_at, expires_at, revoked_at, disabled_at, visitor_requests, visitor_per`
 
 func scanLink(s scanner) (*store.Link, error) {
 	var (
-		l                         store.Link
-		created, expires, revoked int64
+		l                                   store.Link
+		created, expires, revoked, disabled int64
+		visitorPer                          int64
 	)
-	if err := s.Scan(&l.ID, &l.Project, &l.Hash, &l.Prefix, &l.Name, &l.TokenRequired, &created, &expires, &revoked); err != nil {
+	if err := s.Scan(&l.ID, &l.Project, &l.Hash, &l.Prefix, &l.Name, &l.TokenRequired, &created, &expires, &revoked, &disabled,
+		&l.VisitorRequests, &visitorPer); err != nil {
 		return nil, err
 	}
-	l.CreatedAt, l.ExpiresAt, l.RevokedAt = fromMicros(created), fromMicros(expires), fromMicros(revoked)
+	l.VisitorPer = time.Duration(visitorPer)
+	l.CreatedAt, l.ExpiresAt, l.RevokedAt, l.DisabledAt = fromMicros(created), fromMicros(expires), fromMicros(revoked), fromMicros(disabled)
 	return &l, nil
 }
 
 func (ls *links) Create(ctx context.Context, l *store.Link) error {
-	_, err := ls.db.ExecContext(ctx, ls.db.q(`INSERT INTO share_links (`+linkCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		l.ID, l.Project, l.Hash, l.Prefix, l.Name, l.TokenRequired, micros(l.CreatedAt), micros(l.ExpiresAt), micros(l.RevokedAt))
+	_, err := ls.db.ExecContext(ctx, ls.db.q(`INSERT INTO share_links (`+linkCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		l.ID, l.Project, l.Hash, l.Prefix, l.Name, l.TokenRequired, micros(l.CreatedAt), micros(l.ExpiresAt), micros(l.RevokedAt), micros(l.DisabledAt),
+		l.VisitorRequests, int64(l.VisitorPer))
 	return wrap(err, "link %q", l.ID)
 }
 
@@ -371,6 +407,32 @@ func (ls *links) Revoke(ctx context.Context, id string, at time.Time) error {
 		}
 		return exists(ctx, tx, ls.db, "link", `SELECT 1 FROM share_links WHERE id = ?`, id)
 	})
+}
+
+// Update reads the link with a row lock, as keys' Update does.
+func (ls *links) Update(ctx context.Context, id string, change func(*store.Link) error) (*store.Link, error) {
+	var l *store.Link
+	err := ls.db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		l, err = scanLink(tx.QueryRowContext(ctx, ls.db.q(`SELECT `+linkCols+` FROM share_links WHERE id = ?`+ls.db.d.forUpdate), id))
+		if err != nil {
+			return wrap(err, "update link %q", id)
+		}
+		if !l.RevokedAt.IsZero() {
+			return fmt.Errorf("update link %q: revoked: %w", id, store.ErrConflict)
+		}
+		if err := change(l); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, ls.db.q(`UPDATE share_links SET name = ?, token_required = ?, expires_at = ?, disabled_at = ?,
+			visitor_requests = ?, visitor_per = ? WHERE id = ?`),
+			l.Name, l.TokenRequired, micros(l.ExpiresAt), micros(l.DisabledAt), l.VisitorRequests, int64(l.VisitorPer), id)
+		return wrap(err, "update link %q", id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
 }
 
 func (ls *links) Regenerate(ctx context.Context, id, hash, prefix string) (*store.Link, error) {

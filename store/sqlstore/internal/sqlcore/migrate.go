@@ -121,6 +121,17 @@ var migrations = []func(d *Dialect) []string{
 				FOR EACH ROW EXECUTE PROCEDURE mockapi_project_changed()`,
 		}
 	},
+	func(d *Dialect) []string {
+		// Keys can be deactivated and links disabled, and both undone:
+		// unlike revoked_at, these times are cleared again. A link may
+		// bound each visitor (visitor_per in nanoseconds).
+		return []string{
+			`ALTER TABLE api_keys ADD COLUMN deactivated_at BIGINT NOT NULL DEFAULT 0`,
+			`ALTER TABLE share_links ADD COLUMN disabled_at BIGINT NOT NULL DEFAULT 0`,
+			`ALTER TABLE share_links ADD COLUMN visitor_requests INTEGER NOT NULL DEFAULT 0`,
+			`ALTER TABLE share_links ADD COLUMN visitor_per BIGINT NOT NULL DEFAULT 0`,
+		}
+	},
 }
 
 // ProjectsChannel is the PostgreSQL notification channel that a trigger
