@@ -121,6 +121,14 @@ var migrations = []func(d *Dialect) []string{
 				FOR EACH ROW EXECUTE PROCEDURE mockapi_project_changed()`,
 		}
 	},
+	func(d *Dialect) []string {
+		// The request log keeps the caller's address and user agent;
+		// entries written before have neither.
+		return []string{
+			`ALTER TABLE request_log ADD COLUMN client TEXT NOT NULL DEFAULT ''`,
+			`ALTER TABLE request_log ADD COLUMN user_agent TEXT NOT NULL DEFAULT ''`,
+		}
+	},
 }
 
 // ProjectsChannel is the PostgreSQL notification channel that a trigger
