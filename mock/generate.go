@@ -1,0 +1,275 @@
+package mock
+
+// Records generated on demand into a resource's collection.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/brianvoe/gofakeit/v6"
+
+	"github.com/mockapi-go/mockapi/store"
+)
+
+// Bounds of Handler.Generate: the records of one call, and the records a
+// collection may hold for a call to add more.
+const (
+	MaxGenerate      = 10_000
+	MaxGeneratedSize = 100_000
+)
+
+// GeneratePreview is how many records Generated.Preview holds at most.
+const GeneratePreview = 5
+
+// ErrNoResource is the error of Generate for a name that is no resource of
+// the handler.
+var ErrNoResource = errors.New("mock: no such resource")
+
+// GenerateOptions say what Handler.Generate writes.
+type GenerateOptions struct {
+	// Count is how many records to write, 1..MaxGenerate.
+	Count int
+	// Fields sets properties of every record. A []any value is a list each
+	// record draws one of its values from; any other value (a string,
+	// number, object...) is every record's value. Each value must be valid
+	// for the property's schema, and the resource's id property cannot be
+	// set: ids are assigned.
+	Fields map[string]any
+	// Replace removes the collection's records first (with every visitor
+	// session's changes to them), so that it holds only the new ones.
+	// Otherwise the new records are added to those there.
+	Replace bool
+}
+
+// Generated is what Handler.Generate wrote.
+type Generated struct {
+	// Resource is the resource's Name.
+	Resource string
+	// Count is how many records were written.
+	Count int
+	// Preview holds the first records written (at most GeneratePreview),
+	// as they are stored and served.
+	Preview []json.RawMessage
+}
+
+// A FieldError is a custom field value Generate refuses: the property is
+// not the resource's, is its id, or its schema refuses the value.
+type FieldError struct {
+	// Field is the property's name, as given in GenerateOptions.Fields.
+	Field string
+	// Reason says what is wrong with it.
+	Reason string
+}
+
+// Error names the field.
+func (e *FieldError) Error() string { return "mock: field " + strconv.Quote(e.Field) + ": " + e.Reason }
+
+// A GenerateError is options Generate refuses that are not about one
+// field: a count out of range, a nested resource, a collection already full.
+type GenerateError struct {
+	// Option is what is refused: "count" or "resource".
+	Option string
+	Reason string
+}
+
+// Error returns the reason.
+func (e *GenerateError) Error() string { return "mock: generate: " + e.Reason }
+
+// resourceNamed finds a resource by Name or by collection path template.
+func (h *Handler) resourceNamed(name string) *resource {
+	for _, res := range h.resourceList {
+		if res.Name == name || res.Collection == name {
+			return res
+		}
+	}
+	return nil
+}
+
+// Generate writes records into the shared data of a top-level resource's
+// collection (not a visitor session's), named by its Resource.Name or its
+// collection path template ("/pets"). Values come from the resource's
+// schema, as seed records' do, and are deterministic under the handler's
+// seed (WithSeed): the same call on the same collection writes the same
+// records. Integer ids continue after the collection's highest; other ids
+// are drawn like seed ids, avoiding those taken.
+//
+// It fails with ErrNoResource for an unknown name, a *FieldError for a
+// field value it refuses, and a *GenerateError for other options out of
+// range or a nested resource (whose collections belong to each parent);
+// nothing is written then. A store error may leave part of the records
+// written.
+func (h *Handler) Generate(ctx context.Context, name string, o GenerateOptions) (*Generated, error) {
+	if h.state == nil {
+		return nil, fmt.Errorf("%w: %q (the handler is stateless)", ErrNoResource, name)
+	}
+	res := h.resourceNamed(name)
+	if res == nil {
+		return nil, fmt.Errorf("%w: %q", ErrNoResource, name)
+	}
+	if o.Count < 1 || o.Count > MaxGenerate {
+		return nil, &GenerateError{Option: "count", Reason: fmt.Sprintf("count %d is not in 1..%d", o.Count, MaxGenerate)}
+	}
+	if res.nested {
+		return nil, &GenerateError{Option: "resource", Reason: fmt.Sprintf("%s is nested: its records belong to each parent, and only top-level resources are generated", res.Collection)}
+	}
+	fields, err := h.checkFields(res, o.Fields)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.ensureSeeded(ctx, res); err != nil {
+		return nil, err
+	}
+	scope, coll := store.Scope{Project: h.cfg.project}, res.key
+	if o.Replace {
+		if err := h.state.records.Reset(ctx, scope, coll); err != nil {
+			return nil, err
+		}
+	}
+	have, err := h.state.records.Count(ctx, scope, coll, store.Query{})
+	if err != nil {
+		return nil, err
+	}
+	if have+o.Count > MaxGeneratedSize {
+		return nil, &GenerateError{Option: "count", Reason: fmt.Sprintf("%s holds %d records; %d more would pass the bound of %d (replace them instead)",
+			res.Collection, have, o.Count, MaxGeneratedSize)}
+	}
+	var next int64 // the next integer id
+	if res.idKind == idInteger {
+		top, err := h.highestID(ctx, res, scope, coll)
+		if err != nil {
+			return nil, err
+		}
+		next = top + 1
+	}
+	defer h.forgetSeq(coll) // creates find the highest id again
+	seed := strconv.FormatInt(h.cfg.seed, 10)
+	out := &Generated{Resource: res.Name}
+	used := map[string]bool{}
+	for i := range o.Count {
+		pos := strconv.Itoa(have + i)
+		f := seededFaker(seed, coll, "generate", pos)
+		obj := h.generateVaried(f, res.item)
+		for _, name := range fields.names {
+			v := fields.values[name]
+			if list, ok := v.([]any); ok {
+				v = list[f.Rand.Intn(len(list))]
+			}
+			obj[name] = deepCopy(v)
+		}
+		data, err := h.writeGenerated(ctx, res, scope, coll, obj, f, &next, have+i, used)
+		if err != nil {
+			return out, err
+		}
+		out.Count++
+		if len(out.Preview) < GeneratePreview {
+			out.Preview = append(out.Preview, data)
+		}
+	}
+	return out, nil
+}
+
+// generateFields are checked custom values, with their names in order so
+// that records draw from lists in a fixed order.
+type generateFields struct {
+	names  []string
+	values map[string]any
+}
+
+// checkFields refuses what a record cannot hold: a property the schema
+// does not have, the id property, an empty list, and values the
+// property's schema refuses.
+func (h *Handler) checkFields(res *resource, fields map[string]any) (generateFields, error) {
+	out := generateFields{values: fields}
+	for name := range fields {
+		out.names = append(out.names, name)
+	}
+	slices.Sort(out.names)
+	for _, name := range out.names {
+		ps, ok := res.props[name]
+		switch {
+		case !ok:
+			return out, &FieldError{Field: name, Reason: fmt.Sprintf("is not a property of %s's records", res.Collection)}
+		case name == res.IDField:
+			return out, &FieldError{Field: name, Reason: "is the id property: ids are assigned"}
+		}
+		values, isList := fields[name].([]any)
+		if !isList {
+			values = []any{fields[name]}
+		} else if len(values) == 0 {
+			return out, &FieldError{Field: name, Reason: "is an empty list: give at least one value to draw from"}
+		}
+		for i, v := range values {
+			if err := h.checkValue(ps, v); err != nil {
+				at := ""
+				if isList {
+					at = fmt.Sprintf(" (item %d of the list)", i)
+				}
+				return out, &FieldError{Field: name, Reason: fmt.Sprintf("value %s%s is refused by its schema: %s", short(v), at, firstLine(err.Error()))}
+			}
+		}
+	}
+	return out, nil
+}
+
+// writeGenerated shapes and stores one generated record under a fresh id,
+// and returns its data.
+func (h *Handler) writeGenerated(ctx context.Context, res *resource, scope store.Scope, coll string, obj map[string]any,
+	f *gofakeit.Faker, next *int64, pos int, used map[string]bool) (json.RawMessage, error) {
+	for attempt := 0; ; attempt++ {
+		var id string
+		var idv any
+		switch {
+		case res.idKind == idInteger:
+			id, idv = intStoreID(*next), *next
+			*next++
+		case attempt == 0:
+			id, idv = h.seedID(f, res, pos, used)
+		default:
+			var err error
+			if id, idv, err = h.nextID(ctx, res, scope, coll, attempt); err != nil {
+				return nil, err
+			}
+		}
+		if res.IDField != "" {
+			obj[res.IDField] = idv
+		}
+		shaped := h.shape(res.item, obj, func() *gofakeit.Faker { return f }, false, res.IDField)
+		data, err := json.Marshal(shaped)
+		if err != nil {
+			return nil, err
+		}
+		_, err = h.state.records.Create(ctx, scope, coll, id, data)
+		if err == nil {
+			used[id] = true
+			return data, nil
+		}
+		if !errors.Is(err, store.ErrConflict) || attempt >= 8 {
+			return nil, err
+		}
+	}
+}
+
+// forgetSeq drops the cached next integer ids of a base collection.
+func (h *Handler) forgetSeq(coll string) {
+	for _, res := range h.resourceList {
+		res.seqMu.Lock()
+		delete(res.seq, "\x00"+coll)
+		res.seqMu.Unlock()
+	}
+}
+
+// short writes v as JSON, cut to 60 bytes.
+func short(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	if len(b) > 60 {
+		return string(b[:57]) + "..."
+	}
+	return string(b)
+}

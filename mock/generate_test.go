@@ -1,0 +1,143 @@
+package mock
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mockapi-go/mockapi/store"
+)
+
+func TestResourceNames(t *testing.T) {
+	h := newCRUD(t)
+	names := map[string]string{}
+	for _, r := range h.Resources() {
+		names[r.Collection] = r.Name
+	}
+	assert.Equal(t, map[string]string{"/pets": "pets", "/users/{userId}/posts": "users.posts", "/orders": "orders"}, names)
+
+	list := []*resource{{Resource: Resource{Collection: "/a/b"}}, {Resource: Resource{Collection: "/a/{x}/b"}}, {Resource: Resource{Collection: "/{x}"}}}
+	nameResources(list)
+	assert.Equal(t, "a.b", list[0].Name)
+	assert.Equal(t, "a.b~2", list[1].Name, "a name is unique")
+	assert.Equal(t, "~2", list[2].Name, "a name is never empty")
+}
+
+func TestGenerate(t *testing.T) {
+	for name, open := range crudStores(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			records := open(t)
+			h := newCRUD(t, WithStore(records, "gen"))
+
+			got, err := h.Generate(ctx, "pets", GenerateOptions{Count: 20, Fields: map[string]any{
+				"status": []any{"available", "sold"}, "age": 7}})
+			require.NoError(t, err)
+			assert.Equal(t, "pets", got.Resource)
+			assert.Equal(t, 20, got.Count)
+			require.Len(t, got.Preview, GeneratePreview)
+
+			// Added to the 3 seed records; every one is served, valid, with
+			// the custom values.
+			w := call(t, h, "GET", "/api/pets?limit=100", "")
+			require.Equal(t, 200, w.Code)
+			pets := decode[[]map[string]any](t, w)
+			require.Len(t, pets, 23)
+			statuses := map[any]int{}
+			for _, p := range pets[3:] {
+				statuses[p["status"]]++
+				assert.Equal(t, float64(7), p["age"])
+			}
+			assert.Len(t, statuses, 2, "a list's values are drawn: %v", statuses)
+			assert.Equal(t, float64(4), pets[3]["id"], "integer ids continue after the seeds'")
+			var first map[string]any
+			require.NoError(t, json.Unmarshal(got.Preview[0], &first))
+			assert.Equal(t, pets[3], first, "the preview is what is served")
+
+			// A create continues after the generated ids.
+			w = call(t, h, "POST", "/api/pets", `{"name":"New"}`)
+			require.Equal(t, 201, w.Code)
+			assert.Equal(t, float64(24), decode[map[string]any](t, w)["id"])
+
+			// Replace leaves only the new records.
+			got, err = h.Generate(ctx, "/pets", GenerateOptions{Count: 2, Replace: true, Fields: map[string]any{"name": "Rex"}})
+			require.NoError(t, err)
+			assert.Equal(t, 2, got.Count)
+			n, err := records.Count(ctx, store.Scope{Project: "gen"}, "/pets", store.Query{})
+			require.NoError(t, err)
+			assert.Equal(t, 2, n)
+			pets = decode[[]map[string]any](t, call(t, h, "GET", "/api/pets", ""))
+			require.Len(t, pets, 2)
+			assert.Equal(t, "Rex", pets[0]["name"])
+
+			// String ids not constrained by the schema, and an object
+			// resource read through an envelope.
+			_, err = h.Generate(ctx, "orders", GenerateOptions{Count: 4})
+			require.NoError(t, err)
+			env := decode[map[string]any](t, call(t, h, "GET", "/api/orders", ""))
+			assert.Len(t, env["data"], 7)
+		})
+	}
+}
+
+func TestGenerateIsDeterministic(t *testing.T) {
+	run := func(seed int64) []json.RawMessage {
+		h := newCRUD(t, WithSeed(seed))
+		got, err := h.Generate(context.Background(), "pets", GenerateOptions{Count: 5, Fields: map[string]any{"status": []any{"available", "pending", "sold"}}})
+		require.NoError(t, err)
+		return got.Preview
+	}
+	assert.Equal(t, run(1), run(1), "the same seed writes the same records")
+	assert.NotEqual(t, run(1), run(2))
+}
+
+func TestGenerateRefuses(t *testing.T) {
+	h := newCRUD(t)
+	for _, tc := range []struct {
+		name  string
+		res   string
+		o     GenerateOptions
+		field string // a *FieldError for it; empty: a *GenerateError
+		isErr error
+	}{
+		{"unknown resource", "cats", GenerateOptions{Count: 1}, "", ErrNoResource},
+		{"count zero", "pets", GenerateOptions{Count: 0}, "", nil},
+		{"count too large", "pets", GenerateOptions{Count: MaxGenerate + 1}, "", nil},
+		{"nested", "users.posts", GenerateOptions{Count: 1}, "", nil},
+		{"not a property", "pets", GenerateOptions{Count: 1, Fields: map[string]any{"color": "red"}}, "color", nil},
+		{"the id", "pets", GenerateOptions{Count: 1, Fields: map[string]any{"id": 5}}, "id", nil},
+		{"outside the enum", "pets", GenerateOptions{Count: 1, Fields: map[string]any{"status": "lost"}}, "status", nil},
+		{"a list item outside the enum", "pets", GenerateOptions{Count: 1, Fields: map[string]any{"status": []any{"sold", "lost"}}}, "status", nil},
+		{"wrong type", "pets", GenerateOptions{Count: 1, Fields: map[string]any{"age": "old"}}, "age", nil},
+		{"above the maximum", "pets", GenerateOptions{Count: 1, Fields: map[string]any{"age": 31.0}}, "age", nil},
+		{"an empty list", "pets", GenerateOptions{Count: 1, Fields: map[string]any{"name": []any{}}}, "name", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := h.Generate(context.Background(), tc.res, tc.o)
+			require.Error(t, err)
+			switch {
+			case tc.isErr != nil:
+				assert.ErrorIs(t, err, tc.isErr)
+			case tc.field != "":
+				var fe *FieldError
+				require.ErrorAs(t, err, &fe)
+				assert.Equal(t, tc.field, fe.Field)
+				assert.Contains(t, err.Error(), fmt.Sprintf("%q", tc.field))
+			default:
+				var ge *GenerateError
+				assert.ErrorAs(t, err, &ge)
+			}
+		})
+	}
+	n, err := h.state.records.Count(context.Background(), store.Scope{Project: "default"}, "/pets", store.Query{})
+	require.NoError(t, err)
+	assert.Zero(t, n, "nothing was written for a refused call")
+
+	_, err = newCRUD(t, WithoutState()).Generate(context.Background(), "pets", GenerateOptions{Count: 1})
+	assert.ErrorIs(t, err, ErrNoResource, "a stateless handler has no resources")
+}
