@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,6 +69,16 @@ type Options struct {
 	// LogMaxEntries. Zero: DefaultLogPruneEvery (1
 	// minute); negative: never (the log grows without bound).
 	LogPruneEvery time.Duration
+	// TrustedProxies are the networks of the reverse proxies in front of
+	// the Server. A request whose peer is in one is logged with the
+	// address its Forwarded (or else X-Forwarded-For) header names: the
+	// nearest hop, from the right, outside these networks. Nil: forwarded
+	// headers are ignored and the peer's address is logged.
+	TrustedProxies []netip.Prefix
+	// NoClientAddresses keeps no caller address in the request log
+	// (Entry.Client stays empty), for deployments that must not keep
+	// personal data. The user agent is still kept.
+	NoClientAddresses bool
 	// Logger receives the server's own warnings. Nil: slog.Default().
 	Logger *slog.Logger
 }
@@ -93,6 +105,7 @@ type Server struct {
 	mocks  http.Handler // share links and projects, behind the CORS policy
 	cors   func(http.Handler) http.Handler
 	logger *slog.Logger
+	addrs  clientAddrs
 
 	comp compiler
 	now  func() time.Time
@@ -130,7 +143,8 @@ func New(o Options) (*Server, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	s := &Server{o: o, st: o.Store, logger: logger, comp: newCompiler(), now: time.Now, cors: policy.Handler}
+	s := &Server{o: o, st: o.Store, logger: logger, comp: newCompiler(), now: time.Now, cors: policy.Handler,
+		addrs: clientAddrs{off: o.NoClientAddresses, trusted: slices.Clone(o.TrustedProxies)}}
 	s.guard = auth.NewGuard(auth.Options{Keys: o.Store.Keys(), Authenticator: o.Authenticator,
 		Membership: o.Membership, Logger: logger})
 	s.links = share.NewRegistry(o.Store.Links())
@@ -149,9 +163,10 @@ func New(o Options) (*Server, error) {
 			}
 			return c.served, nil
 		},
-		Record:  s.rec.Record,
-		BaseURL: o.BaseURL,
-		Logger:  logger,
+		Record:     s.rec.Record,
+		ClientAddr: s.addrs.of,
+		BaseURL:    o.BaseURL,
+		Logger:     logger,
 	})
 	if err != nil {
 		_ = s.guard.Close()
@@ -293,6 +308,8 @@ func (s *Server) serveProject(w http.ResponseWriter, r *http.Request, id, prefix
 		Latency:   time.Since(start),
 		KeyID:     slot.keyID,
 		Session:   slot.session,
+		Client:    s.addrs.of(r),
+		UserAgent: r.UserAgent(),
 	})
 }
 
