@@ -29,6 +29,8 @@ func (s *Server) adminHandler() http.Handler {
 	mux.HandleFunc("GET /_admin/projects/{id}/links", s.listLinks)
 	mux.HandleFunc("GET /_admin/projects/{id}/analytics", s.analytics)
 	mux.HandleFunc("GET /_admin/projects/{id}/logs", s.logs)
+	mux.HandleFunc("GET /_admin/projects/{id}/operations", s.operations)
+	mux.HandleFunc("POST /_admin/projects/{id}/resources/{resource}/generate", s.generate)
 	mux.HandleFunc("GET /_admin/analytics", s.analyticsAll)
 	mux.HandleFunc("POST /_admin/keys", s.createKey)
 	mux.HandleFunc("GET /_admin/keys", s.listKeys)

@@ -20,6 +20,7 @@ type projectDoc struct {
 	OperationVisibility map[string]string `json:"operation_visibility,omitempty"`
 	AllowQueryToken     bool              `json:"allow_query_token"`
 	RateLimit           *rateLimitDoc     `json:"rate_limit,omitempty"`
+	SeedRecords         *int              `json:"seed_records,omitempty"`
 	Owner               string            `json:"owner,omitempty"`
 	Team                string            `json:"team,omitempty"`
 	Version             int64             `json:"version"`
@@ -33,7 +34,7 @@ type projectDoc struct {
 func (s *Server) projectDoc(r *http.Request, p *Project) projectDoc {
 	d := projectDoc{ID: p.ID, Name: p.Name, Visibility: string(p.Visibility), InvokeURL: s.InvokeURL(p.ID),
 		Owner: p.Owner, Team: p.Team, Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
-		AllowQueryToken: p.Settings.AllowQueryToken, RateLimit: p.Settings.RateLimit.doc()}
+		AllowQueryToken: p.Settings.AllowQueryToken, RateLimit: p.Settings.RateLimit.doc(), SeedRecords: p.Settings.seedRecordsDoc()}
 	if len(p.OperationVisibility) > 0 {
 		d.OperationVisibility = map[string]string{}
 		for k, v := range p.OperationVisibility {
@@ -60,12 +61,13 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
 		Team            string        `json:"team"`
 		AllowQueryToken bool          `json:"allow_query_token"`
 		RateLimit       *rateLimitDoc `json:"rate_limit"`
+		SeedRecords     *int          `json:"seed_records"`
 	}
 	if !readJSON(w, r, &in) {
 		return
 	}
 	np := NewProject{ID: in.ID, Name: in.Name, Spec: []byte(in.Spec), Visibility: store.Visibility(in.Visibility),
-		Owner: in.Owner, Team: in.Team, Settings: Settings{AllowQueryToken: in.AllowQueryToken}}
+		Owner: in.Owner, Team: in.Team, Settings: Settings{AllowQueryToken: in.AllowQueryToken, SeedRecords: seedRecordsOf(in.SeedRecords)}}
 	if in.RateLimit != nil {
 		limit, err := in.RateLimit.rateLimit()
 		if err != nil {
@@ -112,6 +114,7 @@ func (s *Server) patchProject(w http.ResponseWriter, r *http.Request) {
 		OperationVisibility json.RawMessage `json:"operation_visibility"`
 		AllowQueryToken     *bool           `json:"allow_query_token"`
 		RateLimit           json.RawMessage `json:"rate_limit"`
+		SeedRecords         json.RawMessage `json:"seed_records"`
 		Owner               *string         `json:"owner"`
 		Team                *string         `json:"team"`
 	}
@@ -148,6 +151,16 @@ func (s *Server) patchProject(w http.ResponseWriter, r *http.Request) {
 			}
 			u.RateLimit = &limit
 		}
+	}
+	// seed_records: null is the Server's default, 0 none.
+	if len(in.SeedRecords) > 0 {
+		var n *int
+		if err := json.Unmarshal(in.SeedRecords, &n); err != nil {
+			badRequest(w, "seed_records: %v", err)
+			return
+		}
+		set := seedRecordsOf(n)
+		u.SeedRecords = &set
 	}
 	p, err := s.UpdateProject(r.Context(), r.PathValue("id"), u)
 	if err != nil {

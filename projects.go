@@ -84,6 +84,9 @@ type ProjectUpdate struct {
 	// RateLimit sets Settings.RateLimit; a zero RateLimit removes the
 	// limit.
 	RateLimit *RateLimit
+	// SeedRecords sets Settings.SeedRecords: 0 is the Server's default,
+	// NoSeedRecords none.
+	SeedRecords *int
 	// Settings replaces every setting, before AllowQueryToken and
 	// RateLimit are applied. It also repairs stored settings that cannot
 	// be read.
@@ -287,6 +290,11 @@ func (s *Server) UpdateProject(ctx context.Context, id string, u ProjectUpdate) 
 			return nil, err
 		}
 	}
+	if u.SeedRecords != nil {
+		if err := (Settings{SeedRecords: *u.SeedRecords}).Validate(); err != nil {
+			return nil, err
+		}
+	}
 	p, err := s.update(ctx, id, nil, func(p *store.Project) error { return s.apply(ctx, p, u) })
 	if err != nil {
 		return nil, err
@@ -338,7 +346,7 @@ func (s *Server) apply(ctx context.Context, p *store.Project, u ProjectUpdate) e
 	if u.Team != nil {
 		p.Team = *u.Team
 	}
-	if u.Settings != nil || u.AllowQueryToken != nil || u.RateLimit != nil {
+	if u.Settings != nil || u.AllowQueryToken != nil || u.RateLimit != nil || u.SeedRecords != nil {
 		var set Settings
 		if u.Settings != nil {
 			set = *u.Settings
@@ -355,6 +363,9 @@ func (s *Server) apply(ctx context.Context, p *store.Project, u ProjectUpdate) e
 		}
 		if u.RateLimit != nil {
 			set.RateLimit = *u.RateLimit
+		}
+		if u.SeedRecords != nil {
+			set.SeedRecords = *u.SeedRecords
 		}
 		b, err := encodeSettings(set)
 		if err != nil {

@@ -91,7 +91,8 @@ type Options struct {
 // (CreateProject, PutProject, Project, ListProjects, UpdateProject,
 // SetSpec, DeleteProject, ResetProject), keys (CreateKey, ListKeys,
 // RevokeKey, RotateKey) and share links (CreateLink, ListLinks,
-// RevokeLink, RegenerateLink). They are safe for concurrent use, and
+// RevokeLink, RegenerateLink), a project's inventory (Operations) and
+// generated data (GenerateRecords). They are safe for concurrent use, and
 // what one Server writes, every Server on the same store serves from its
 // next request.
 type Server struct {
