@@ -36,7 +36,8 @@ var itemActions = map[Action]bool{ActionGet: true, ActionReplace: true, ActionPa
 // /pets with an item path /pets/{petId}) or declared with x-mock-crud.
 type Resource struct {
 	// Name names the resource in the management API: the static segments
-	// of its collection path, joined by "." ("pets" for /pets,
+	// of its collection path template as the description writes it (no
+	// server base path), joined by "." ("pets" for /pets,
 	// "users.posts" for /users/{userId}/posts, "api.v1.pets" for
 	// /api/v1/pets), followed by "~2", "~3"... when an earlier resource of
 	// the description has the same. It is stable while the description's

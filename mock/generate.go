@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/brianvoe/gofakeit/v6"
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/mockapi-go/mockapi/store"
 )
@@ -35,9 +36,10 @@ type GenerateOptions struct {
 	Count int
 	// Fields sets properties of every record. A []any value is a list each
 	// record draws one of its values from; any other value (a string,
-	// number, object...) is every record's value. Each value must be valid
-	// for the property's schema, and the resource's id property cannot be
-	// set: ids are assigned.
+	// number, object...) is every record's value. For a property whose
+	// schema is an array, a list of lists is drawn from and any other list
+	// is the value. Each value must be valid for the property's schema,
+	// and the resource's id property cannot be set: ids are assigned.
 	Fields map[string]any
 	// Replace removes the collection's records first (with every visitor
 	// session's changes to them), so that it holds only the new ones.
@@ -155,7 +157,8 @@ func (h *Handler) Generate(ctx context.Context, name string, o GenerateOptions) 
 		obj := h.generateVaried(f, res.item)
 		for _, name := range fields.names {
 			v := fields.values[name]
-			if list, ok := v.([]any); ok {
+			if fields.draw[name] {
+				list := v.([]any)
 				v = list[f.Rand.Intn(len(list))]
 			}
 			obj[name] = deepCopy(v)
@@ -177,13 +180,14 @@ func (h *Handler) Generate(ctx context.Context, name string, o GenerateOptions) 
 type generateFields struct {
 	names  []string
 	values map[string]any
+	draw   map[string]bool // the value is a list to draw from
 }
 
 // checkFields refuses what a record cannot hold: a property the schema
 // does not have, the id property, an empty list, and values the
 // property's schema refuses.
 func (h *Handler) checkFields(res *resource, fields map[string]any) (generateFields, error) {
-	out := generateFields{values: fields}
+	out := generateFields{values: fields, draw: map[string]bool{}}
 	for name := range fields {
 		out.names = append(out.names, name)
 	}
@@ -197,6 +201,10 @@ func (h *Handler) checkFields(res *resource, fields map[string]any) (generateFie
 			return out, &FieldError{Field: name, Reason: "is the id property: ids are assigned"}
 		}
 		values, isList := fields[name].([]any)
+		if isList && isArraySchema(ps) && !slices.ContainsFunc(values, func(v any) bool { _, ok := v.([]any); return ok }) {
+			isList = false // the array itself
+		}
+		out.draw[name] = isList
 		if !isList {
 			values = []any{fields[name]}
 		} else if len(values) == 0 {
@@ -260,6 +268,11 @@ func (h *Handler) forgetSeq(coll string) {
 		delete(res.seq, "\x00"+coll)
 		res.seqMu.Unlock()
 	}
+}
+
+// isArraySchema reports whether s describes arrays only.
+func isArraySchema(s *openapi3.Schema) bool {
+	return s.Type != nil && s.Type.Is(openapi3.TypeArray)
 }
 
 // short writes v as JSON, cut to 60 bytes.

@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mockapi-go/mockapi/openapi"
 	"github.com/mockapi-go/mockapi/store"
 )
 
@@ -94,6 +96,73 @@ func TestGenerateIsDeterministic(t *testing.T) {
 	}
 	assert.Equal(t, run(1), run(1), "the same seed writes the same records")
 	assert.NotEqual(t, run(1), run(2))
+}
+
+const tagsSpec = `
+openapi: 3.1.0
+info: {title: Tags, version: "1"}
+paths:
+  /notes:
+    get:
+      responses:
+        "200":
+          description: notes
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Note"}}
+  /notes/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: a note
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Note"}
+components:
+  schemas:
+    Note:
+      type: object
+      required: [id, tags]
+      properties:
+        id: {type: string}
+        tags: {type: array, items: {type: string}, maxItems: 2}
+`
+
+// For an array property a list is the value, and a list of lists is drawn
+// from.
+func TestGenerateArrayField(t *testing.T) {
+	doc, err := openapi.Parse(context.Background(), []byte(tagsSpec))
+	require.NoError(t, err)
+	h, err := New(doc, WithSeed(1), WithSeedRecords(0))
+	require.NoError(t, err)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name  string
+		value any
+		want  map[string]bool // the tags seen, joined
+	}{
+		{"a list is the value", []any{"a", "b"}, map[string]bool{"a,b": true}},
+		{"a list of lists is drawn from", []any{[]any{"x"}, []any{"y", "z"}}, map[string]bool{"x": true, "y,z": true}},
+	} {
+		_, err := h.Generate(ctx, "notes", GenerateOptions{Count: 20, Replace: true, Fields: map[string]any{"tags": tc.value}})
+		require.NoError(t, err, tc.name)
+		notes := decode[[]map[string]any](t, call(t, h, "GET", "/notes", ""))
+		require.Len(t, notes, 20, tc.name)
+		seen := map[string]bool{}
+		for _, n := range notes {
+			var parts []string
+			for _, tag := range n["tags"].([]any) {
+				parts = append(parts, tag.(string))
+			}
+			seen[strings.Join(parts, ",")] = true
+		}
+		assert.Equal(t, tc.want, seen, tc.name)
+	}
+	_, err = h.Generate(ctx, "notes", GenerateOptions{Count: 1, Fields: map[string]any{"tags": []any{"a", "b", "c"}}})
+	var fe *FieldError
+	require.ErrorAs(t, err, &fe, "three tags pass maxItems")
+	assert.Equal(t, "tags", fe.Field)
 }
 
 func TestGenerateRefuses(t *testing.T) {
