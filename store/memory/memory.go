@@ -543,11 +543,12 @@ func (rl *requestLog) Prune(_ context.Context, r store.Retention) (int, error) {
 }
 
 var (
-	_ driver.Driver      = (*backend)(nil)
-	_ driver.ClockSetter = (*backend)(nil)
-	_ driver.Projects    = (*projects)(nil)
-	_ driver.Keys        = (*keys)(nil)
-	_ driver.Links       = (*links)(nil)
-	_ driver.Records     = (*records)(nil)
-	_ driver.RequestLog  = (*requestLog)(nil)
+	_ driver.Driver       = (*backend)(nil)
+	_ driver.ClockSetter  = (*backend)(nil)
+	_ driver.Projects     = (*projects)(nil)
+	_ driver.Keys         = (*keys)(nil)
+	_ driver.Links        = (*links)(nil)
+	_ driver.Records      = (*records)(nil)
+	_ driver.BatchCreator = (*records)(nil)
+	_ driver.RequestLog   = (*requestLog)(nil)
 )
