@@ -151,9 +151,50 @@ func (h *Handler) Generate(ctx context.Context, name string, o GenerateOptions) 
 	seed := strconv.FormatInt(h.cfg.seed, 10)
 	out := &Generated{Resource: res.Name}
 	used := map[string]bool{}
+	batch, _ := h.state.records.(batchCreator)
+	type pending struct {
+		obj map[string]any
+		f   *gofakeit.Faker
+		pos int
+	}
+	var (
+		recs  []store.NewRecord
+		waits []pending
+	)
+	// flush writes what is pending: in one batch when the store takes
+	// batches, else, or when an id was taken meanwhile, one by one.
+	flush := func() error {
+		if len(waits) == 0 {
+			return nil
+		}
+		if batch != nil {
+			err := batch.CreateBatch(ctx, scope, coll, recs)
+			if err == nil {
+				out.Count += len(recs)
+				for _, r := range recs {
+					out.preview(r.Data)
+				}
+				recs, waits = recs[:0], waits[:0]
+				return nil
+			}
+			if !errors.Is(err, store.ErrConflict) {
+				return err
+			}
+		}
+		for _, w := range waits {
+			data, err := h.writeGenerated(ctx, res, scope, coll, w.obj, w.f, &next, w.pos, used)
+			if err != nil {
+				return err
+			}
+			out.Count++
+			out.preview(data)
+		}
+		recs, waits = recs[:0], waits[:0]
+		return nil
+	}
 	for i := range o.Count {
-		pos := strconv.Itoa(have + i)
-		f := seededFaker(seed, coll, "generate", pos)
+		pos := have + i
+		f := seededFaker(seed, coll, "generate", strconv.Itoa(pos))
 		obj := h.generateVaried(f, res.item)
 		for _, name := range fields.names {
 			v := fields.values[name]
@@ -163,16 +204,42 @@ func (h *Handler) Generate(ctx context.Context, name string, o GenerateOptions) 
 			}
 			obj[name] = deepCopy(v)
 		}
-		data, err := h.writeGenerated(ctx, res, scope, coll, obj, f, &next, have+i, used)
+		if batch == nil {
+			waits = append(waits, pending{obj, f, pos})
+			if err := flush(); err != nil {
+				return out, err
+			}
+			continue
+		}
+		id, data, err := h.shapeGenerated(res, obj, f, &next, pos, used)
 		if err != nil {
 			return out, err
 		}
-		out.Count++
-		if len(out.Preview) < GeneratePreview {
-			out.Preview = append(out.Preview, data)
+		recs = append(recs, store.NewRecord{ID: id, Data: data})
+		waits = append(waits, pending{obj, f, pos})
+		if len(recs) == generateBatch {
+			if err := flush(); err != nil {
+				return out, err
+			}
 		}
 	}
-	return out, nil
+	return out, flush()
+}
+
+// generateBatch is how many generated records are written at once, when
+// the store takes batches.
+const generateBatch = 500
+
+// batchCreator is what a RecordStore offers to write many records at
+// once; *store.Records does.
+type batchCreator interface {
+	CreateBatch(ctx context.Context, s store.Scope, collection string, recs []store.NewRecord) error
+}
+
+func (g *Generated) preview(data json.RawMessage) {
+	if len(g.Preview) < GeneratePreview {
+		g.Preview = append(g.Preview, data)
+	}
 }
 
 // generateFields are checked custom values, with their names in order so
@@ -223,36 +290,51 @@ func (h *Handler) checkFields(res *resource, fields map[string]any) (generateFie
 	return out, nil
 }
 
-// writeGenerated shapes and stores one generated record under a fresh id,
-// and returns its data.
+// shapeGenerated gives a generated record its id (the next integer, or
+// one drawn like a seed id) and shapes it to the schema.
+func (h *Handler) shapeGenerated(res *resource, obj map[string]any, f *gofakeit.Faker, next *int64, pos int, used map[string]bool) (string, json.RawMessage, error) {
+	var id string
+	var idv any
+	if res.idKind == idInteger {
+		id, idv = intStoreID(*next), *next
+		*next++
+	} else {
+		id, idv = h.seedID(f, res, pos, used)
+	}
+	used[id] = true
+	data, err := h.shapeWithID(res, obj, f, idv)
+	return id, data, err
+}
+
+func (h *Handler) shapeWithID(res *resource, obj map[string]any, f *gofakeit.Faker, idv any) (json.RawMessage, error) {
+	if res.IDField != "" {
+		obj[res.IDField] = idv
+	}
+	shaped := h.shape(res.item, obj, func() *gofakeit.Faker { return f }, false, res.IDField)
+	return json.Marshal(shaped)
+}
+
+// writeGenerated stores one generated record under a fresh id, trying
+// others while the id is taken, and returns its data.
 func (h *Handler) writeGenerated(ctx context.Context, res *resource, scope store.Scope, coll string, obj map[string]any,
 	f *gofakeit.Faker, next *int64, pos int, used map[string]bool) (json.RawMessage, error) {
 	for attempt := 0; ; attempt++ {
 		var id string
-		var idv any
-		switch {
-		case res.idKind == idInteger:
-			id, idv = intStoreID(*next), *next
-			*next++
-		case attempt == 0:
-			id, idv = h.seedID(f, res, pos, used)
-		default:
-			var err error
-			if id, idv, err = h.nextID(ctx, res, scope, coll, attempt); err != nil {
-				return nil, err
+		var data json.RawMessage
+		var err error
+		if attempt == 0 || res.idKind == idInteger {
+			id, data, err = h.shapeGenerated(res, obj, f, next, pos, used)
+		} else {
+			var idv any
+			if id, idv, err = h.nextID(ctx, res, scope, coll, attempt); err == nil {
+				data, err = h.shapeWithID(res, obj, f, idv)
 			}
 		}
-		if res.IDField != "" {
-			obj[res.IDField] = idv
-		}
-		shaped := h.shape(res.item, obj, func() *gofakeit.Faker { return f }, false, res.IDField)
-		data, err := json.Marshal(shaped)
 		if err != nil {
 			return nil, err
 		}
 		_, err = h.state.records.Create(ctx, scope, coll, id, data)
 		if err == nil {
-			used[id] = true
 			return data, nil
 		}
 		if !errors.Is(err, store.ErrConflict) || attempt >= 8 {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mockapi-go/mockapi/openapi"
 	"github.com/mockapi-go/mockapi/store"
+	"github.com/mockapi-go/mockapi/store/memory"
 )
 
 func TestResourceNames(t *testing.T) {
@@ -209,4 +210,37 @@ func TestGenerateRefuses(t *testing.T) {
 
 	_, err = newCRUD(t, WithoutState()).Generate(context.Background(), "pets", GenerateOptions{Count: 1})
 	assert.ErrorIs(t, err, ErrNoResource, "a stateless handler has no resources")
+}
+
+// onlyRecords hides every method of a store beyond RecordStore's: no
+// batches.
+type onlyRecords struct{ RecordStore }
+
+// Ids taken by others are skipped, whether the store takes batches or
+// not, and every record requested is written.
+func TestGenerateAroundTakenIDs(t *testing.T) {
+	for name, records := range map[string]func() RecordStore{
+		"batches":    func() RecordStore { return memory.New(store.WithTouchInterval(0)).Records() },
+		"one by one": func() RecordStore { return onlyRecords{memory.New(store.WithTouchInterval(0)).Records()} },
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			rs := records()
+			h := newCRUD(t, WithStore(rs, "p"))
+			require.NoError(t, h.ensureSeeded(ctx, h.resourceNamed("orders")))
+			for _, id := range []string{"5", "6", "8"} {
+				_, err := rs.Create(ctx, store.Scope{Project: "p"}, "/orders", id, json.RawMessage(`{"id":"`+id+`","total":1}`))
+				require.NoError(t, err)
+			}
+			got, err := h.Generate(ctx, "orders", GenerateOptions{Count: 700, Fields: map[string]any{"note": "gen"}})
+			require.NoError(t, err)
+			assert.Equal(t, 700, got.Count)
+			n, err := rs.Count(ctx, store.Scope{Project: "p"}, "/orders", store.Query{})
+			require.NoError(t, err)
+			assert.Equal(t, 3+3+700, n)
+			rec, err := rs.Get(ctx, store.Scope{Project: "p"}, "/orders", "5")
+			require.NoError(t, err)
+			assert.JSONEq(t, `{"id":"5","total":1}`, string(rec.Data), "a record there stays as it was")
+		})
+	}
 }
