@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 
@@ -102,8 +103,11 @@ func (h *Handler) resourceNamed(name string) *resource {
 // It fails with ErrNoResource for an unknown name, a *FieldError for a
 // field value it refuses, and a *GenerateError for other options out of
 // range or a nested resource (whose collections belong to each parent);
-// nothing is written then. A store error may leave part of the records
-// written.
+// nothing is written then. A value the schema accepts alone but refuses
+// with a record's generated values is tried with other generated values;
+// when none fits (after 8 tries) the call fails with a *FieldError, the
+// batches before that record written. A store error too may leave whole
+// batches (of 500 records) written.
 func (h *Handler) Generate(ctx context.Context, name string, o GenerateOptions) (*Generated, error) {
 	if h.state == nil {
 		return nil, fmt.Errorf("%w: %q (the handler is stateless)", ErrNoResource, name)
@@ -139,7 +143,7 @@ func (h *Handler) Generate(ctx context.Context, name string, o GenerateOptions) 
 		return nil, &GenerateError{Option: "count", Reason: fmt.Sprintf("%s holds %d records; %d more would pass the bound of %d (replace them instead)",
 			res.Collection, have, o.Count, MaxGeneratedSize)}
 	}
-	var next int64 // the next integer id
+	var next int64
 	if res.idKind == idInteger {
 		top, err := h.highestID(ctx, res, scope, coll)
 		if err != nil {
@@ -148,33 +152,28 @@ func (h *Handler) Generate(ctx context.Context, name string, o GenerateOptions) 
 		next = top + 1
 	}
 	defer h.forgetSeq(coll) // creates find the highest id again
-	seed := strconv.FormatInt(h.cfg.seed, 10)
 	out := &Generated{Resource: res.Name}
-	used := map[string]bool{}
+	g := &generation{h: h, res: res, fields: fields, seed: strconv.FormatInt(h.cfg.seed, 10), coll: coll,
+		next: next, used: map[string]bool{}}
 	batch, _ := h.state.records.(batchCreator)
-	type pending struct {
-		obj map[string]any
-		f   *gofakeit.Faker
-		pos int
-	}
-	var (
-		recs  []store.NewRecord
-		waits []pending
-	)
-	// flush writes what is pending: in one batch when the store takes
-	// batches, else, or when an id was taken meanwhile, one by one.
+	var waits []generated
+	// flush writes what waits: in one batch when the store takes batches;
+	// else, or when one of the batch's ids was taken meanwhile, one by one.
 	flush := func() error {
 		if len(waits) == 0 {
 			return nil
 		}
 		if batch != nil {
+			recs := make([]store.NewRecord, len(waits))
+			for i, w := range waits {
+				recs[i] = store.NewRecord{ID: w.id, Data: w.data}
+			}
 			err := batch.CreateBatch(ctx, scope, coll, recs)
 			if err == nil {
-				out.Count += len(recs)
-				for _, r := range recs {
-					out.preview(r.Data)
+				for _, w := range waits {
+					out.add(w.data)
 				}
-				recs, waits = recs[:0], waits[:0]
+				waits = waits[:0]
 				return nil
 			}
 			if !errors.Is(err, store.ErrConflict) {
@@ -182,48 +181,119 @@ func (h *Handler) Generate(ctx context.Context, name string, o GenerateOptions) 
 			}
 		}
 		for _, w := range waits {
-			data, err := h.writeGenerated(ctx, res, scope, coll, w.obj, w.f, &next, w.pos, used)
+			data, err := g.write(ctx, scope, w)
 			if err != nil {
 				return err
 			}
-			out.Count++
-			out.preview(data)
+			out.add(data)
 		}
-		recs, waits = recs[:0], waits[:0]
+		waits = waits[:0]
 		return nil
 	}
 	for i := range o.Count {
-		pos := have + i
-		f := seededFaker(seed, coll, "generate", strconv.Itoa(pos))
-		obj := h.generateVaried(f, res.item)
-		for _, name := range fields.names {
-			v := fields.values[name]
-			if fields.draw[name] {
-				list := v.([]any)
-				v = list[f.Rand.Intn(len(list))]
-			}
-			obj[name] = deepCopy(v)
-		}
-		if batch == nil {
-			waits = append(waits, pending{obj, f, pos})
-			if err := flush(); err != nil {
-				return out, err
-			}
-			continue
-		}
-		id, data, err := h.shapeGenerated(res, obj, f, &next, pos, used)
+		// Everything is made before anything is written: a value the
+		// schema refuses with every record fails the first one.
+		w, err := g.make(have + i)
 		if err != nil {
 			return out, err
 		}
-		recs = append(recs, store.NewRecord{ID: id, Data: data})
-		waits = append(waits, pending{obj, f, pos})
-		if len(recs) == generateBatch {
+		waits = append(waits, w)
+		if batch == nil || len(waits) == generateBatch {
 			if err := flush(); err != nil {
 				return out, err
 			}
 		}
 	}
 	return out, flush()
+}
+
+// generation is the state of one Generate call.
+type generation struct {
+	h      *Handler
+	res    *resource
+	fields generateFields
+	seed   string
+	coll   string
+	next   int64           // the next integer id
+	used   map[string]bool // ids given in this call
+}
+
+// generated is one record made, not yet written.
+type generated struct {
+	obj  map[string]any
+	f    *gofakeit.Faker
+	id   string
+	data json.RawMessage
+}
+
+// maxGenerateTries bounds how many records are generated at one position
+// before a custom value the schema refuses with them fails the call.
+const maxGenerateTries = 8
+
+// make generates the record at position pos of the collection: from the
+// schema, with the custom fields, under an id. When the schema refuses the
+// custom values with the generated ones, other generated values are
+// tried, a bounded number of times.
+func (g *generation) make(pos int) (generated, error) {
+	for try := 0; ; try++ {
+		parts := []string{g.seed, g.coll, "generate", strconv.Itoa(pos)}
+		if try > 0 {
+			parts = append(parts, strconv.Itoa(try))
+		}
+		f := seededFaker(parts...)
+		obj := g.h.generateVaried(f, g.res.item)
+		for _, name := range g.fields.names {
+			v := g.fields.values[name]
+			if g.fields.draw[name] {
+				list := v.([]any)
+				v = list[f.Rand.Intn(len(list))]
+			}
+			obj[name] = deepCopy(v)
+		}
+		next := g.next
+		id, data, err := g.h.shapeGenerated(g.res, obj, f, &g.next, pos, g.used, g.fields.names)
+		if err == nil {
+			return generated{obj: obj, f: f, id: id, data: data}, nil
+		}
+		g.next = next
+		delete(g.used, id)
+		var fe *FieldError
+		if !errors.As(err, &fe) || try == maxGenerateTries-1 {
+			return generated{}, err
+		}
+	}
+}
+
+// write creates one record, under a fresh id when its own is taken.
+func (g *generation) write(ctx context.Context, scope store.Scope, w generated) (json.RawMessage, error) {
+	h, res := g.h, g.res
+	id, data := w.id, w.data
+	for attempt := 1; ; attempt++ {
+		_, err := h.state.records.Create(ctx, scope, g.coll, id, data)
+		if err == nil {
+			return data, nil
+		}
+		if !errors.Is(err, store.ErrConflict) || attempt > 8 {
+			return nil, err
+		}
+		var idv any
+		if res.idKind == idInteger {
+			id, idv = intStoreID(g.next), g.next
+			g.next++
+		} else if id, idv, err = h.nextID(ctx, res, scope, g.coll, attempt); err != nil {
+			return nil, err
+		}
+		if data, err = h.shapeWithID(res, w.obj, w.f, idv, g.fields.names); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (g *Generated) add(data json.RawMessage) {
+	g.Count++
+	if len(g.Preview) < GeneratePreview {
+		g.Preview = append(g.Preview, data)
+	}
 }
 
 // generateBatch is how many generated records are written at once, when
@@ -234,12 +304,6 @@ const generateBatch = 500
 // once; *store.Records does.
 type batchCreator interface {
 	CreateBatch(ctx context.Context, s store.Scope, collection string, recs []store.NewRecord) error
-}
-
-func (g *Generated) preview(data json.RawMessage) {
-	if len(g.Preview) < GeneratePreview {
-		g.Preview = append(g.Preview, data)
-	}
 }
 
 // generateFields are checked custom values, with their names in order so
@@ -292,7 +356,7 @@ func (h *Handler) checkFields(res *resource, fields map[string]any) (generateFie
 
 // shapeGenerated gives a generated record its id (the next integer, or
 // one drawn like a seed id) and shapes it to the schema.
-func (h *Handler) shapeGenerated(res *resource, obj map[string]any, f *gofakeit.Faker, next *int64, pos int, used map[string]bool) (string, json.RawMessage, error) {
+func (h *Handler) shapeGenerated(res *resource, obj map[string]any, f *gofakeit.Faker, next *int64, pos int, used map[string]bool, keep []string) (string, json.RawMessage, error) {
 	var id string
 	var idv any
 	if res.idKind == idInteger {
@@ -302,45 +366,48 @@ func (h *Handler) shapeGenerated(res *resource, obj map[string]any, f *gofakeit.
 		id, idv = h.seedID(f, res, pos, used)
 	}
 	used[id] = true
-	data, err := h.shapeWithID(res, obj, f, idv)
+	data, err := h.shapeWithID(res, obj, f, idv, keep)
 	return id, data, err
 }
 
-func (h *Handler) shapeWithID(res *resource, obj map[string]any, f *gofakeit.Faker, idv any) (json.RawMessage, error) {
+// shapeWithID shapes a generated record with its id to the schema. The id
+// and the custom values (keep) must survive: a record the schema refuses
+// with them is refused, never stored without them.
+func (h *Handler) shapeWithID(res *resource, obj map[string]any, f *gofakeit.Faker, idv any, keep []string) (json.RawMessage, error) {
 	if res.IDField != "" {
 		obj[res.IDField] = idv
 	}
-	shaped := h.shape(res.item, obj, func() *gofakeit.Faker { return f }, false, res.IDField)
+	want := maps.Clone(obj)
+	shaped, _ := h.shape(res.item, obj, func() *gofakeit.Faker { return f }, false, res.IDField).(map[string]any)
+	if !kept(shaped, want, keep) {
+		// The generated optional values may be what does not fit beside
+		// the custom ones (maxProperties, a oneOf): without them, then.
+		required := requiredOf(res.item)
+		lean := maps.Clone(want)
+		maps.DeleteFunc(lean, func(k string, _ any) bool { return !required[k] && k != res.IDField && !slices.Contains(keep, k) })
+		if h.validFor(res.item, lean) {
+			shaped = lean
+		}
+	}
+	for _, name := range keep {
+		if v, ok := shaped[name]; !ok || !jsonEqual(v, want[name]) {
+			return nil, &FieldError{Field: name, Reason: fmt.Sprintf("value %s is refused by %s's schema together with the record's other values", short(want[name]), res.Collection)}
+		}
+	}
+	if res.IDField != "" && !jsonEqual(shaped[res.IDField], idv) {
+		return nil, &GenerateError{Option: "resource", Reason: fmt.Sprintf("%s's schema refuses the generated id %s", res.Collection, short(idv))}
+	}
 	return json.Marshal(shaped)
 }
 
-// writeGenerated stores one generated record under a fresh id, trying
-// others while the id is taken, and returns its data.
-func (h *Handler) writeGenerated(ctx context.Context, res *resource, scope store.Scope, coll string, obj map[string]any,
-	f *gofakeit.Faker, next *int64, pos int, used map[string]bool) (json.RawMessage, error) {
-	for attempt := 0; ; attempt++ {
-		var id string
-		var data json.RawMessage
-		var err error
-		if attempt == 0 || res.idKind == idInteger {
-			id, data, err = h.shapeGenerated(res, obj, f, next, pos, used)
-		} else {
-			var idv any
-			if id, idv, err = h.nextID(ctx, res, scope, coll, attempt); err == nil {
-				data, err = h.shapeWithID(res, obj, f, idv)
-			}
-		}
-		if err != nil {
-			return nil, err
-		}
-		_, err = h.state.records.Create(ctx, scope, coll, id, data)
-		if err == nil {
-			return data, nil
-		}
-		if !errors.Is(err, store.ErrConflict) || attempt >= 8 {
-			return nil, err
+// kept reports whether shaped holds want's values of the names.
+func kept(shaped, want map[string]any, names []string) bool {
+	for _, name := range names {
+		if v, ok := shaped[name]; !ok || !jsonEqual(v, want[name]) {
+			return false
 		}
 	}
+	return true
 }
 
 // forgetSeq drops the cached next integer ids of a base collection.

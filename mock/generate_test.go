@@ -130,6 +130,64 @@ components:
         tags: {type: array, items: {type: string}, maxItems: 2}
 `
 
+const crowdedSpec = `
+openapi: 3.1.0
+info: {title: Crowded, version: "1"}
+paths:
+  /things:
+    get:
+      responses:
+        "200":
+          description: things
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Thing"}}
+  /things/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        "200":
+          description: a thing
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Thing"}
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [id]
+      maxProperties: 2
+      properties:
+        id: {type: integer}
+        a: {type: string}
+        b: {type: string}
+`
+
+// A value each property's schema accepts but the record's refuses with the
+// others fails the call, naming the field; nothing invalid is stored.
+func TestGenerateRefusesWhatTheRecordRefuses(t *testing.T) {
+	doc, err := openapi.Parse(context.Background(), []byte(crowdedSpec))
+	require.NoError(t, err)
+	h, err := New(doc, WithSeed(1), WithSeedRecords(0))
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, err = h.Generate(ctx, "things", GenerateOptions{Count: 3, Fields: map[string]any{"a": "x", "b": "y"}})
+	var fe *FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Contains(t, []string{"a", "b"}, fe.Field)
+	assert.Contains(t, fe.Reason, "together with")
+	n, err := h.state.records.Count(ctx, store.Scope{Project: "default"}, "/things", store.Query{})
+	require.NoError(t, err)
+	assert.Zero(t, n)
+
+	got, err := h.Generate(ctx, "things", GenerateOptions{Count: 20, Fields: map[string]any{"a": "x"}})
+	require.NoError(t, err, "one custom value fits beside the id")
+	assert.Equal(t, 20, got.Count)
+	for _, rec := range decode[[]map[string]any](t, call(t, h, "GET", "/things", "")) {
+		assert.Equal(t, "x", rec["a"])
+	}
+}
+
 // For an array property a list is the value, and a list of lists is drawn
 // from.
 func TestGenerateArrayField(t *testing.T) {
