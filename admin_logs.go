@@ -2,14 +2,18 @@ package mockapi
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/mockapi-go/mockapi/openapi"
 	"github.com/mockapi-go/mockapi/store"
 )
 
@@ -29,8 +33,18 @@ func parsePeriod(v string) (time.Duration, bool) {
 	return d, err == nil && d > 0
 }
 
+// analytics answers a project's request statistics over a period.
 func (s *Server) analytics(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
+	s.answerAnalytics(w, r, r.PathValue("id"))
+}
+
+// analyticsAll answers the request statistics of every project, in the
+// shape of a project's.
+func (s *Server) analyticsAll(w http.ResponseWriter, r *http.Request) { s.answerAnalytics(w, r, "") }
+
+// answerAnalytics answers the statistics of a project, or of every
+// project when id is empty.
+func (s *Server) answerAnalytics(w http.ResponseWriter, r *http.Request, id string) {
 	period := r.URL.Query().Get("period")
 	d, ok := parsePeriod(period)
 	if !ok {
@@ -40,10 +54,14 @@ func (s *Server) analytics(w http.ResponseWriter, r *http.Request) {
 	if period == "" {
 		period = "7d"
 	}
-	c, err := s.project(r.Context(), id)
-	if err != nil {
-		s.storeError(w, "project", err)
-		return
+	docs := map[string]*openapi.Document{}
+	if id != "" {
+		c, err := s.project(r.Context(), id)
+		if err != nil {
+			s.storeError(w, "project", err)
+			return
+		}
+		docs[id] = c.doc
 	}
 	_ = s.rec.FlushContext(r.Context())
 	now := time.Now().UTC()
@@ -57,6 +75,7 @@ func (s *Server) analytics(w http.ResponseWriter, r *http.Request) {
 		Count int    `json:"count"`
 	}
 	type endpoint struct {
+		ProjectID   string  `json:"project_id"`
 		Method      string  `json:"method"`
 		Path        string  `json:"path"`
 		OperationID string  `json:"operation_id"`
@@ -79,15 +98,23 @@ func (s *Server) analytics(w http.ResponseWriter, r *http.Request) {
 		out.ByDay = append(out.ByDay, day{Date: dc.Day.Format("2006-01-02"), Count: dc.Count})
 	}
 	for _, op := range st.TopOperations {
-		e := endpoint{OperationID: op.Operation, Count: op.Count, AvgMS: float64(op.AvgLatency.Microseconds()) / 1000}
 		if op.Operation == "" {
 			continue // not an endpoint: page views are counted apart
 		}
-		if o := c.doc.Operation(op.Operation); o != nil {
-			// As the request log writes paths: as requested, base path included.
-			e.Method, e.Path = o.Method, o.Path
-			if len(o.BasePaths) > 0 {
-				e.Path = o.BasePaths[0] + o.Path
+		e := endpoint{ProjectID: op.Project, OperationID: op.Operation, Count: op.Count, AvgMS: millis(op.AvgLatency)}
+		doc, seen := docs[op.Project]
+		if !seen {
+			// Across projects, each project's description is looked up
+			// once; a project deleted since, or broken, leaves the
+			// method and path empty.
+			if c, err := s.project(r.Context(), op.Project); err == nil {
+				doc = c.doc
+			}
+			docs[op.Project] = doc
+		}
+		if doc != nil {
+			if o := doc.Operation(op.Operation); o != nil {
+				e.Method, e.Path = o.Method, servedPath(o)
 			}
 		}
 		out.Unique++
@@ -98,6 +125,18 @@ func (s *Server) analytics(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, out)
 }
+
+// servedPath is an operation's path template as requests (and the request
+// log) write it: below the project, base path included.
+func servedPath(o *openapi.Operation) string {
+	if len(o.BasePaths) > 0 {
+		return o.BasePaths[0] + o.Path
+	}
+	return o.Path
+}
+
+// millis is d in milliseconds, to the microsecond.
+func millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // maxLogsResponse bounds the bytes of one page of the logs endpoint: a page
 // ends at limit entries or at this size, whichever comes first, and a Link
@@ -115,6 +154,8 @@ type logEntryDoc struct {
 	KeyID       string    `json:"key_id,omitempty"`
 	LinkID      string    `json:"link_id,omitempty"`
 	Session     string    `json:"session,omitempty"`
+	ClientIP    string    `json:"client_ip,omitempty"`
+	UserAgent   string    `json:"user_agent,omitempty"`
 }
 
 // logCursor is the opaque cursor of the logs endpoint: "micros.id".
@@ -132,36 +173,93 @@ func parseLogCursor(v string) (store.LogCursor, bool) {
 	return store.LogCursor{Time: time.UnixMicro(us).UTC(), ID: n}, true
 }
 
+// logParams are the query parameters of the logs endpoint; anything else
+// is refused, so a misspelt filter is not silently ignored.
+var logParams = map[string]bool{"limit": true, "cursor": true, "operation_id": true, "operation": true,
+	"status": true, "link_id": true, "key_id": true, "session": true, "since": true, "until": true}
+
+// parseLogQuery reads the filters, limit and cursor of the logs endpoint.
+func parseLogQuery(v url.Values) (store.LogQuery, error) {
+	q := store.LogQuery{Limit: 100}
+	for name, vs := range v {
+		if !logParams[name] {
+			return q, fmt.Errorf("%q is not a parameter of the logs endpoint (limit, cursor, operation_id, status, link_id, key_id, session, since, until)", name)
+		}
+		if len(vs) > 1 {
+			return q, fmt.Errorf("%q is given %d times; give it once", name, len(vs))
+		}
+	}
+	if s := v.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 || n > 10000 {
+			return q, fmt.Errorf("limit %q is not a number in 1..10000", s)
+		}
+		q.Limit = n
+	}
+	if s := v.Get("cursor"); s != "" {
+		c, ok := parseLogCursor(s)
+		if !ok {
+			return q, fmt.Errorf("cursor %q is not a cursor from a Link header of this endpoint", s)
+		}
+		q.After = c
+	}
+	if v.Has("operation") && v.Has("operation_id") {
+		return q, errors.New("give operation_id or operation, not both")
+	}
+	q.Operation = cmp.Or(v.Get("operation_id"), v.Get("operation"))
+	q.LinkID, q.KeyID, q.Session = v.Get("link_id"), v.Get("key_id"), v.Get("session")
+	if s := v.Get("status"); s != "" {
+		switch n, err := strconv.Atoi(strings.TrimSuffix(strings.ToLower(s), "xx")); {
+		case err != nil:
+			return q, fmt.Errorf("status %q is not a status (404) or a class (4xx)", s)
+		case len(s) == 3 && strings.HasSuffix(strings.ToLower(s), "xx") && n >= 1 && n <= 5:
+			q.StatusClass = n
+		case len(s) == 3 && n >= 100 && n <= 599:
+			q.Status = n
+		default:
+			return q, fmt.Errorf("status %q is not a status (100..599) or a class (1xx..5xx)", s)
+		}
+	}
+	for _, p := range []struct {
+		name string
+		to   *time.Time
+	}{{"since", &q.Since}, {"until", &q.Until}} {
+		if s := v.Get(p.name); s != "" {
+			t, err := time.Parse(time.RFC3339Nano, s)
+			if err != nil {
+				return q, fmt.Errorf("%s %q is not an RFC 3339 time (2026-03-01T10:00:00Z)", p.name, s)
+			}
+			*p.to = t
+		}
+	}
+	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Since.Before(q.Until) {
+		return q, fmt.Errorf("since %s is not before until %s", v.Get("since"), v.Get("until"))
+	}
+	return q, nil
+}
+
 // logs answers a page of a project's request log, newest first, as a JSON
-// array. A page holds at most limit entries (default 100, at most 10000)
-// and about maxLogsResponse bytes; when more may remain (the page was
-// cut), a Link header names the next page (?cursor=...).
+// array, filtered by the query's operation_id, status (404, or a class:
+// 4xx), link_id, key_id, session, since (inclusive) and until (exclusive,
+// both RFC 3339). A page holds at most limit entries (default 100, at most
+// 10000) and about maxLogsResponse bytes; when more may remain (the page
+// was cut), a Link header names the next page: the same filters, and
+// ?cursor=....
 func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	limit := 100
-	if v := r.URL.Query().Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n <= 0 || n > 10000 {
-			badRequest(w, "limit %q is not a number in 1..10000", v)
-			return
-		}
-		limit = n
+	params := r.URL.Query()
+	q, err := parseLogQuery(params)
+	if err != nil {
+		badRequest(w, "%v", err)
+		return
 	}
-	var after store.LogCursor
-	if v := r.URL.Query().Get("cursor"); v != "" {
-		c, ok := parseLogCursor(v)
-		if !ok {
-			badRequest(w, "cursor %q is not a cursor from a Link header of this endpoint", v)
-			return
-		}
-		after = c
-	}
+	q.Project = id
 	if _, err := s.st.Projects().Get(r.Context(), id); err != nil {
 		s.storeError(w, "project", err)
 		return
 	}
 	_ = s.rec.FlushContext(r.Context())
-	entries, err := s.st.RequestLog().Query(r.Context(), store.LogQuery{Project: id, Limit: limit, After: after})
+	entries, err := s.st.RequestLog().Query(r.Context(), q)
 	if err != nil {
 		s.storeError(w, "logs", err)
 		return
@@ -171,7 +269,8 @@ func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 	n := 0
 	for _, e := range entries {
 		b, err := json.Marshal(logEntryDoc{Time: e.Time, OperationID: e.Operation, Method: e.Method, Path: e.Path, Status: e.Status,
-			LatencyMS: float64(e.Latency.Microseconds()) / 1000, KeyID: e.KeyID, LinkID: e.LinkID, Session: e.Session})
+			LatencyMS: millis(e.Latency), KeyID: e.KeyID, LinkID: e.LinkID, Session: e.Session,
+			ClientIP: e.Client, UserAgent: e.UserAgent})
 		if err != nil {
 			continue
 		}
@@ -185,8 +284,10 @@ func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 		n++
 	}
 	buf.WriteByte(']')
-	if n > 0 && (n < len(entries) || len(entries) == limit) {
-		next := url.Values{"limit": {strconv.Itoa(limit)}, "cursor": {logCursor(entries[n-1].Cursor())}}
+	if n > 0 && (n < len(entries) || len(entries) == q.Limit) {
+		next := maps.Clone(params)
+		next.Set("limit", strconv.Itoa(q.Limit))
+		next.Set("cursor", logCursor(entries[n-1].Cursor()))
 		w.Header().Set("Link", "<"+s.url("/_admin/projects/"+id+"/logs?"+next.Encode())+`>; rel="next"`)
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -20,6 +20,7 @@ type projectDoc struct {
 	AllowQueryToken     bool              `json:"allow_query_token"`
 	RateLimit           *rateLimitDoc     `json:"rate_limit,omitempty"`
 	Sharing             bool              `json:"sharing"`
+	SeedRecords         *int              `json:"seed_records,omitempty"`
 	Owner               string            `json:"owner,omitempty"`
 	Team                string            `json:"team,omitempty"`
 	Version             int64             `json:"version"`
@@ -33,7 +34,8 @@ type projectDoc struct {
 func (s *Server) projectDoc(r *http.Request, p *Project) projectDoc {
 	d := projectDoc{ID: p.ID, Name: p.Name, Visibility: string(p.Visibility), InvokeURL: s.InvokeURL(p.ID),
 		Owner: p.Owner, Team: p.Team, Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
-		AllowQueryToken: p.Settings.AllowQueryToken, RateLimit: p.Settings.RateLimit.doc(), Sharing: !p.Settings.SharingOff}
+		AllowQueryToken: p.Settings.AllowQueryToken, RateLimit: p.Settings.RateLimit.doc(), Sharing: !p.Settings.SharingOff,
+		SeedRecords: p.Settings.seedRecordsDoc()}
 	if len(p.OperationVisibility) > 0 {
 		d.OperationVisibility = map[string]string{}
 		for k, v := range p.OperationVisibility {
@@ -61,6 +63,7 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
 		AllowQueryToken bool            `json:"allow_query_token"`
 		RateLimit       *rateLimitDoc   `json:"rate_limit"`
 		Sharing         *bool           `json:"sharing"`
+		SeedRecords     *int            `json:"seed_records"`
 	}
 	if !readCreate(w, r, &in) {
 		return
@@ -71,7 +74,7 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
 	}
 	np := NewProject{ID: in.ID, Name: in.Name, Spec: spec, Visibility: store.Visibility(in.Visibility),
 		Owner: in.Owner, Team: in.Team, Settings: Settings{AllowQueryToken: in.AllowQueryToken,
-			SharingOff: in.Sharing != nil && !*in.Sharing}}
+			SharingOff: in.Sharing != nil && !*in.Sharing, SeedRecords: seedRecordsOf(in.SeedRecords)}}
 	if in.RateLimit != nil {
 		limit, err := in.RateLimit.rateLimit()
 		if err != nil {
@@ -119,6 +122,7 @@ func (s *Server) patchProject(w http.ResponseWriter, r *http.Request) {
 		AllowQueryToken     *bool           `json:"allow_query_token"`
 		RateLimit           json.RawMessage `json:"rate_limit"`
 		Sharing             *bool           `json:"sharing"`
+		SeedRecords         json.RawMessage `json:"seed_records"`
 		Owner               *string         `json:"owner"`
 		Team                *string         `json:"team"`
 	}
@@ -155,6 +159,16 @@ func (s *Server) patchProject(w http.ResponseWriter, r *http.Request) {
 			}
 			u.RateLimit = &limit
 		}
+	}
+	// seed_records: null is the Server's default, 0 none.
+	if len(in.SeedRecords) > 0 {
+		var n *int
+		if err := json.Unmarshal(in.SeedRecords, &n); err != nil {
+			badRequest(w, "seed_records: %v", err)
+			return
+		}
+		set := seedRecordsOf(n)
+		u.SeedRecords = &set
 	}
 	p, err := s.UpdateProject(r.Context(), r.PathValue("id"), u)
 	if err != nil {

@@ -223,6 +223,10 @@ func TestDecodeSettings(t *testing.T) {
 		{"per not a duration", `{"rate_limit":{"requests":5,"per":"soon"}}`, Settings{}, true},
 		{"zero requests", `{"rate_limit":{"requests":0,"per":"1m"}}`, Settings{}, true},
 		{"truncated", `{"rate_limit":`, Settings{}, true},
+		{"seed records", `{"seed_records":25}`, Settings{SeedRecords: 25}, false},
+		{"no seed records", `{"seed_records":0}`, Settings{SeedRecords: NoSeedRecords}, false},
+		{"negative seed records", `{"seed_records":-1}`, Settings{}, true},
+		{"too many seed records", `{"seed_records":1001}`, Settings{}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := decodeSettings([]byte(tc.blob))

@@ -201,8 +201,8 @@ func (s *Server) forget(id string) {
 }
 
 // compile makes a project version ready to serve. The mock handler of the
-// cached version is kept when the spec is the same: only the policy
-// changes with visibility and settings. Settings that do not parse are an
+// cached version is kept when the spec and the seed count are the same:
+// only the policy changes with visibility and the other settings. Settings that do not parse are an
 // error: the project is not served without a limit it was given.
 func (s *Server) compile(p *store.Project, doc *openapi.Document) (*compiled, error) {
 	set, err := decodeSettings(p.Settings)
@@ -211,10 +211,13 @@ func (s *Server) compile(p *store.Project, doc *openapi.Document) (*compiled, er
 	}
 	sum := sha256.Sum256(p.Spec)
 	var h *mock.Handler
-	if old := s.cached(p.ID); old != nil && old.specSum == sum && old.doc == doc {
+	if old := s.cached(p.ID); old != nil && old.specSum == sum && old.doc == doc && old.settings.SeedRecords == set.SeedRecords {
 		h = old.mock
 	} else {
 		opts := append(append([]mock.Option{}, s.o.MockOptions...), mock.WithStore(s.st.Records(), p.ID), mock.WithoutCORS())
+		if o := set.seedOption(); o != nil {
+			opts = append(opts, o)
+		}
 		if h, err = mock.New(doc, opts...); err != nil {
 			return nil, fmt.Errorf("mockapi: project %s: %w", p.ID, err)
 		}

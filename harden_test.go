@@ -262,7 +262,7 @@ func TestAnalyticsPageViewsAndPaths(t *testing.T) {
 		status, _, body = c.do("GET", link["url"].(string), "", "Accept", "text/html")
 		require.Equal(t, http.StatusOK, status, string(body))
 	}
-	status, _, _ = c.do("GET", link["url"].(string)+"nowhere", "")
+	status, _, _ = c.do("GET", link["url"].(string)+"/nowhere", "")
 	require.Equal(t, http.StatusNotFound, status)
 	require.NoError(t, s.FlushLog(t.Context()))
 	a := c.admin("GET", "/projects/pets/analytics", nil, 200)

@@ -88,8 +88,11 @@ type ProjectUpdate struct {
 	// Sharing false sets Settings.SharingOff, stopping every share link
 	// of the project; true lets them work again.
 	Sharing *bool
-	// Settings replaces every setting, before AllowQueryToken, RateLimit
-	// and Sharing are applied. It also repairs stored settings that cannot
+	// SeedRecords sets Settings.SeedRecords: 0 is the Server's default,
+	// NoSeedRecords none.
+	SeedRecords *int
+	// Settings replaces every setting, before AllowQueryToken, RateLimit,
+	// Sharing and SeedRecords are applied. It also repairs stored settings that cannot
 	// be read.
 	Settings *Settings
 }
@@ -297,6 +300,11 @@ func (s *Server) UpdateProject(ctx context.Context, id string, u ProjectUpdate) 
 			return nil, err
 		}
 	}
+	if u.SeedRecords != nil {
+		if err := (Settings{SeedRecords: *u.SeedRecords}).Validate(); err != nil {
+			return nil, err
+		}
+	}
 	p, err := s.update(ctx, id, nil, func(p *store.Project) error { return s.apply(ctx, p, u) })
 	if err != nil {
 		return nil, err
@@ -348,7 +356,7 @@ func (s *Server) apply(ctx context.Context, p *store.Project, u ProjectUpdate) e
 	if u.Team != nil {
 		p.Team = *u.Team
 	}
-	if u.Settings != nil || u.AllowQueryToken != nil || u.RateLimit != nil || u.Sharing != nil {
+	if u.Settings != nil || u.AllowQueryToken != nil || u.RateLimit != nil || u.Sharing != nil || u.SeedRecords != nil {
 		var set Settings
 		if u.Settings != nil {
 			set = *u.Settings
@@ -368,6 +376,9 @@ func (s *Server) apply(ctx context.Context, p *store.Project, u ProjectUpdate) e
 		}
 		if u.Sharing != nil {
 			set.SharingOff = !*u.Sharing
+		}
+		if u.SeedRecords != nil {
+			set.SeedRecords = *u.SeedRecords
 		}
 		b, err := encodeSettings(set)
 		if err != nil {

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -73,6 +75,16 @@ type Options struct {
 	// LogMaxEntries. Zero: DefaultLogPruneEvery (1
 	// minute); negative: never (the log grows without bound).
 	LogPruneEvery time.Duration
+	// TrustedProxies are the networks of the reverse proxies in front of
+	// the Server. A request whose peer is in one is logged with the
+	// address its Forwarded (or else X-Forwarded-For) header names: the
+	// nearest hop, from the right, outside these networks. Nil: forwarded
+	// headers are ignored and the peer's address is logged.
+	TrustedProxies []netip.Prefix
+	// NoClientAddresses keeps no caller address in the request log
+	// (Entry.Client stays empty), for deployments that must not keep
+	// personal data. The user agent is still kept.
+	NoClientAddresses bool
 	// Logger receives the server's own warnings. Nil: slog.Default().
 	Logger *slog.Logger
 	// HealthPath is where the probes are: GET HealthPath+"/live" answers
@@ -96,8 +108,10 @@ type Options struct {
 // Its methods are also the management API in Go: projects
 // (CreateProject, PutProject, Project, ListProjects, UpdateProject,
 // SetSpec, Spec, Warnings, DeleteProject, ResetProject), keys (CreateKey,
-// GetKey, ListKeys, UpdateKey, RevokeKey, RotateKey) and share links
-// (CreateLink, ListLinks, UpdateLink, RevokeLink, RegenerateLink). They are safe for concurrent use, and
+// GetKey, ListKeys, UpdateKey, RevokeKey, RotateKey), share links
+// (CreateLink, ListLinks, UpdateLink, RevokeLink, RegenerateLink), a
+// project's inventory (Operations) and generated data (GenerateRecords).
+// They are safe for concurrent use, and
 // what one Server writes, every Server on the same store serves from its
 // next request.
 type Server struct {
@@ -111,6 +125,7 @@ type Server struct {
 	mocks  http.Handler // share links and projects, behind the CORS policy
 	cors   func(http.Handler) http.Handler
 	logger *slog.Logger
+	addrs  clientAddrs
 
 	comp compiler
 	now  func() time.Time
@@ -154,7 +169,8 @@ func New(o Options) (*Server, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	s := &Server{o: o, st: o.Store, logger: logger, comp: newCompiler(), now: time.Now, cors: policy.Handler}
+	s := &Server{o: o, st: o.Store, logger: logger, comp: newCompiler(), now: time.Now, cors: policy.Handler,
+		addrs: clientAddrs{off: o.NoClientAddresses, trusted: slices.Clone(o.TrustedProxies)}}
 	s.guard = auth.NewGuard(auth.Options{Keys: o.Store.Keys(), Authenticator: o.Authenticator,
 		Membership: o.Membership, Logger: logger})
 	s.links = share.NewRegistry(o.Store.Links())
@@ -183,9 +199,10 @@ func New(o Options) (*Server, error) {
 			}
 			return c.served, nil
 		},
-		Record:  s.record,
-		BaseURL: o.BaseURL,
-		Logger:  logger,
+		Record:     s.record,
+		ClientAddr: s.addrs.of,
+		BaseURL:    o.BaseURL,
+		Logger:     logger,
 	})
 	if err != nil {
 		_ = s.guard.Close()
@@ -354,6 +371,8 @@ func (s *Server) serveProject(w http.ResponseWriter, r *http.Request, id, prefix
 		Latency:   time.Since(start),
 		KeyID:     slot.keyID,
 		Session:   slot.session,
+		Client:    s.addrs.of(r),
+		UserAgent: r.UserAgent(),
 	})
 }
 

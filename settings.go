@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mockapi-go/mockapi/auth"
+	"github.com/mockapi-go/mockapi/mock"
 )
 
 // Settings are a project's settings. Every field's zero value is the
@@ -33,7 +34,23 @@ type Settings struct {
 	// "sharing": true) brings back those not revoked, disabled or expired.
 	// Off (the zero value): links work.
 	SharingOff bool
+	// SeedRecords is how many generated records each resource collection
+	// of the project starts with, up to MaxSeedRecords. Zero: the Server's
+	// default (mock.WithSeedRecords among Options.MockOptions, else 10);
+	// NoSeedRecords: none. Collections are seeded on first use and by a
+	// reset, so a change applies to data seeded after it: reset the
+	// project (ResetProject) to apply it to data already there.
+	SeedRecords int
 }
+
+// Bounds of Settings.SeedRecords.
+const (
+	// NoSeedRecords makes every collection start empty.
+	NoSeedRecords = -1
+	// MaxSeedRecords bounds the records of each collection's seed;
+	// GenerateRecords adds more.
+	MaxSeedRecords = 1000
+)
 
 // RateLimit is Requests per Per for each caller, with a burst of Requests.
 // The zero RateLimit is no limit; otherwise both fields are positive.
@@ -58,7 +75,50 @@ func (r RateLimit) Validate() error {
 }
 
 // Validate reports the first setting out of range as a *ValidationError.
-func (s Settings) Validate() error { return s.RateLimit.Validate() }
+func (s Settings) Validate() error {
+	if s.SeedRecords < NoSeedRecords || s.SeedRecords > MaxSeedRecords {
+		return invalidf("seed_records", nil, "%d is not in 0..%d", s.SeedRecords, MaxSeedRecords)
+	}
+	return s.RateLimit.Validate()
+}
+
+// seedOption is the mock option that applies SeedRecords, or nil for the
+// Server's default.
+func (s Settings) seedOption() mock.Option {
+	switch s.SeedRecords {
+	case 0:
+		return nil
+	case NoSeedRecords:
+		return mock.WithSeedRecords(0)
+	}
+	return mock.WithSeedRecords(s.SeedRecords)
+}
+
+// seedRecordsDoc is SeedRecords as JSON: absent (nil) for the default, 0
+// for none.
+func (s Settings) seedRecordsDoc() *int {
+	switch s.SeedRecords {
+	case 0:
+		return nil
+	case NoSeedRecords:
+		return new(int)
+	}
+	n := s.SeedRecords
+	return &n
+}
+
+// seedRecordsOf reads seed_records: null (nil) is the default, 0 none.
+func seedRecordsOf(n *int) int {
+	switch {
+	case n == nil:
+		return 0
+	case *n == 0:
+		return NoSeedRecords
+	case *n < 0:
+		return MaxSeedRecords + 1 // out of range, whatever Validate says of -1
+	}
+	return *n
+}
 
 func (r RateLimit) limit() auth.Limit {
 	if r.IsZero() {
@@ -110,6 +170,7 @@ type settingsDoc struct {
 	AllowQueryToken bool          `json:"allow_query_token,omitempty"`
 	RateLimit       *rateLimitDoc `json:"rate_limit,omitempty"`
 	Sharing         *bool         `json:"sharing,omitempty"` // stored only when false
+	SeedRecords     *int          `json:"seed_records,omitempty"`
 }
 
 // encodeSettings is the stored form of s; nil when every setting is the
@@ -121,7 +182,7 @@ func encodeSettings(s Settings) ([]byte, error) {
 	if s == (Settings{}) {
 		return nil, nil
 	}
-	d := settingsDoc{AllowQueryToken: s.AllowQueryToken, RateLimit: s.RateLimit.doc()}
+	d := settingsDoc{AllowQueryToken: s.AllowQueryToken, RateLimit: s.RateLimit.doc(), SeedRecords: s.seedRecordsDoc()}
 	if s.SharingOff {
 		d.Sharing = new(bool)
 	}
@@ -141,7 +202,10 @@ func decodeSettings(b []byte) (Settings, error) {
 	if err := dec.Decode(&d); err != nil {
 		return Settings{}, fmt.Errorf("stored settings: %w", err)
 	}
-	s := Settings{AllowQueryToken: d.AllowQueryToken, SharingOff: d.Sharing != nil && !*d.Sharing}
+	s := Settings{AllowQueryToken: d.AllowQueryToken, SharingOff: d.Sharing != nil && !*d.Sharing, SeedRecords: seedRecordsOf(d.SeedRecords)}
+	if err := s.Validate(); err != nil {
+		return Settings{}, fmt.Errorf("stored settings: %w", err)
+	}
 	if d.RateLimit != nil {
 		r, err := d.RateLimit.rateLimit()
 		if err != nil {

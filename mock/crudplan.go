@@ -3,6 +3,7 @@ package mock
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -34,6 +35,14 @@ var itemActions = map[Action]bool{ActionGet: true, ActionReplace: true, ActionPa
 // inferred from the paths of the description (a collection path such as
 // /pets with an item path /pets/{petId}) or declared with x-mock-crud.
 type Resource struct {
+	// Name names the resource in the management API: the static segments
+	// of its collection path template as the description writes it (no
+	// server base path), joined by "." ("pets" for /pets,
+	// "users.posts" for /users/{userId}/posts, "api.v1.pets" for
+	// /api/v1/pets), followed by "~2", "~3"... when an earlier resource of
+	// the description has the same. It is stable while the description's
+	// paths are.
+	Name string
 	// Collection is the collection's path template, with the parent
 	// parameters of nested collections ("/users/{userId}/posts").
 	Collection string
@@ -298,6 +307,27 @@ func (h *Handler) inferResources() {
 		h.resourceList = append(h.resourceList, res)
 	}
 	linkParents(h.resourceList)
+	nameResources(h.resourceList)
+}
+
+// nameResources sets each resource's Name, unique in the list.
+func nameResources(list []*resource) {
+	taken := map[string]bool{}
+	for _, res := range list {
+		var parts []string
+		for _, seg := range strings.Split(strings.Trim(res.Collection, "/"), "/") {
+			if _, isParam := pureParam(seg); !isParam && seg != "" {
+				parts = append(parts, seg)
+			}
+		}
+		base := strings.Join(parts, ".")
+		name := base
+		for n := 2; taken[name] || name == ""; n++ {
+			name = base + "~" + strconv.Itoa(n)
+		}
+		taken[name] = true
+		res.Name = name
+	}
 }
 
 // itemSchema is the first object schema among the operations' success

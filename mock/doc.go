@@ -115,6 +115,10 @@
 // body) always gets a byte-identical response, across instances and
 // restarts.
 //
+// Each resource collection starts with WithSeedRecords records; Generate
+// writes more on demand (a Resource is named by its Name), with chosen
+// values for some fields, under the same seed.
+//
 // # Compatibility
 //
 // For v1, New and its options, Handler's methods, Violation, Rejection,

@@ -60,8 +60,12 @@ type Options struct {
 	// after it has been answered, with the time, project, operation id (empty
 	// when no operation matched, and for the project page), method, path
 	// below the link without the query, status, latency, link id, API key id
-	// (when a key let the request in) and visitor session.
+	// (when a key let the request in), visitor session and user agent.
 	Record func(store.Entry)
+	// ClientAddr, when set, gives the caller's address that Record's entry
+	// holds (Entry.Client); nil records none. The handler itself never
+	// trusts forwarded headers: ClientAddr decides which proxies to believe.
+	ClientAddr func(*http.Request) string
 	// BaseURL is the scheme and host of absolute share URLs on the page and
 	// in the export ("https://mock.example.com"). Empty: taken from the
 	// request, https when it came over TLS. Forwarded headers are never
@@ -156,7 +160,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	needKey := link.TokenRequired || served.TokenRequired
 
 	sw := &httpx.StatusWriter{ResponseWriter: w}
-	entry := store.Entry{Time: start, Project: link.Project, Method: r.Method, LinkID: link.ID, Path: "/"}
+	entry := store.Entry{Time: start, Project: link.Project, Method: r.Method, LinkID: link.ID, Path: "/", UserAgent: r.UserAgent()}
+	if h.o.ClientAddr != nil {
+		entry.Client = h.o.ClientAddr(r)
+	}
 	defer func() {
 		if h.o.Record != nil {
 			entry.Status, entry.Latency = sw.Status(), time.Since(start)

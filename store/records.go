@@ -122,6 +122,57 @@ func (r *Records) Create(ctx context.Context, s Scope, collection, id string, da
 	return r.d.Create(ctx, s, collection, id, data)
 }
 
+// NewRecord is one record of a CreateBatch.
+type NewRecord = driver.NewRecord
+
+// MaxBatch bounds the records of one CreateBatch.
+const MaxBatch = 1000
+
+// CreateBatch stores records in one collection, all or none: an id visible
+// in the scope, or given twice, is ErrConflict, and nothing is stored. An
+// empty id is assigned by the store. Every backend of this module writes
+// the batch in one transaction (the SQL ones in a few statements), so it
+// costs far less than a Create per record; a driver without
+// driver.BatchCreator gets one Create per record, which is not atomic.
+func (r *Records) CreateBatch(ctx context.Context, s Scope, collection string, recs []NewRecord) error {
+	if err := r.check(s, collection, true); err != nil {
+		return err
+	}
+	if len(recs) > MaxBatch {
+		return invalid("records: %s/%s: a batch of %d records passes the bound of %d", s.Project, collection, len(recs), MaxBatch)
+	}
+	clean := make([]NewRecord, len(recs))
+	seen := make(map[string]bool, len(recs))
+	for i, rec := range recs {
+		if !validText(rec.ID) {
+			return invalid("records: %s/%s: record %d: id is not valid UTF-8 text without NUL", s.Project, collection, i)
+		}
+		if err := checkData(rec.Data, "data", s.Project, collection, rec.ID); err != nil {
+			return err
+		}
+		if rec.ID == "" {
+			rec.ID = NewID()
+		}
+		if seen[rec.ID] {
+			return fmt.Errorf("records %s/%s/%s: given twice in a batch: %w", s.Project, collection, rec.ID, ErrConflict)
+		}
+		seen[rec.ID] = true
+		clean[i] = rec
+	}
+	if len(clean) == 0 {
+		return nil
+	}
+	if bc, ok := r.d.(driver.BatchCreator); ok {
+		return bc.CreateBatch(ctx, s, collection, clean)
+	}
+	for _, rec := range clean {
+		if _, err := r.d.Create(ctx, s, collection, rec.ID, rec.Data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Get returns the record visible in the scope, or ErrNotFound.
 func (r *Records) Get(ctx context.Context, s Scope, collection, id string) (*Record, error) {
 	if err := r.check(s, collection, true); err != nil {

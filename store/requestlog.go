@@ -19,10 +19,12 @@ type Entry = driver.Entry
 // the other fields to MaxLogField bytes, at a UTF-8 boundary, and a cut
 // value ends with TruncatedMark. Invalid UTF-8 and control characters (NUL
 // included, which PostgreSQL cannot store in text) become U+FFFD.
+// UserAgent is cut to MaxLogUserAgent bytes.
 const (
-	MaxLogPath    = 1024
-	MaxLogField   = 128
-	TruncatedMark = "…[truncated]"
+	MaxLogPath      = 1024
+	MaxLogField     = 128
+	MaxLogUserAgent = 512
+	TruncatedMark   = "…[truncated]"
 )
 
 // LogCursor is a position in the newest-first order of the request log:
@@ -81,6 +83,8 @@ func (l *RequestLog) Append(ctx context.Context, entries ...Entry) error {
 		e.KeyID = clip(e.KeyID, MaxLogField)
 		e.LinkID = clip(e.LinkID, MaxLogField)
 		e.Session = clip(e.Session, MaxLogField)
+		e.Client = clip(e.Client, MaxLogField)
+		e.UserAgent = clip(e.UserAgent, MaxLogUserAgent)
 		e.ID = 0
 		clean[i] = e
 	}
@@ -127,22 +131,43 @@ func (l *RequestLog) Query(ctx context.Context, q LogQuery) ([]Entry, error) {
 	case q.Limit == 0:
 		q.Limit = 100
 	}
+	if q.Status != 0 && (q.Status < 100 || q.Status > 999) {
+		return nil, invalid("request log: status %d not in 100..999", q.Status)
+	}
+	if q.StatusClass != 0 && (q.StatusClass < 1 || q.StatusClass > 9) {
+		return nil, invalid("request log: status class %d not in 1..9", q.StatusClass)
+	}
 	q.Since, q.Until, q.After.Time = utc(q.Since), utc(q.Until), utc(q.After.Time)
 	return l.d.Query(ctx, q)
 }
 
-// Stats aggregates a project's entries in [since, until).
+// Stats aggregates a project's entries in [since, until); an empty project
+// aggregates every project's, and zero times leave the period open.
 func (l *RequestLog) Stats(ctx context.Context, project string, since, until time.Time) (*Stats, error) {
 	if err := l.s.check(); err != nil {
 		return nil, err
-	}
-	if project == "" {
-		return nil, invalid("request log: stats: empty project")
 	}
 	if !since.IsZero() && !until.IsZero() && !since.Before(until) {
 		return nil, invalid("request log: stats: since %v not before until %v", since, until)
 	}
 	return l.d.Stats(ctx, project, utc(since), utc(until))
+}
+
+// Operations lists every operation of a project that has entries in
+// [since, until), ordered by operation, with its count, mean latency and
+// newest entry: the request side of an endpoint inventory. Zero times
+// leave the period open.
+func (l *RequestLog) Operations(ctx context.Context, project string, since, until time.Time) ([]OperationStats, error) {
+	if err := l.s.check(); err != nil {
+		return nil, err
+	}
+	if project == "" {
+		return nil, invalid("request log: operations: empty project")
+	}
+	if !since.IsZero() && !until.IsZero() && !since.Before(until) {
+		return nil, invalid("request log: operations: since %v not before until %v", since, until)
+	}
+	return l.d.Operations(ctx, project, utc(since), utc(until))
 }
 
 // Prune removes entries by the retention rule and says how many.

@@ -16,7 +16,8 @@
 //	-no-security      do not check that requests carry the declared credentials
 //	-latency MIN-MAX  delay every response, e.g. 50ms-200ms
 //	-stateless        answer every operation from examples or generated data, storing nothing
-//	-seed-records N   resources each inferred collection starts with (default 10)
+//	-seed-records N   resources each inferred collection starts with (default 10); a
+//	                  project's seed_records setting overrides it
 //	-reset PATH       POST PATH restores the seed data (e.g. /__mock/reset; default off)
 //	-routes           print one line per operation (METHOD PATH operationId [crud:ACTION]) and exit
 //	-store DSN        where projects, keys, links, data and logs live: "memory" (default),
@@ -37,6 +38,11 @@
 //	                  $MOCKAPI_BASE_URL): every URL the management API returns is
 //	                  absolute under it. Default: they are paths
 //	-warnings         log every problem found in the spec (default: the first 10 and a count)
+//	-trusted-proxies CIDRS  comma-separated networks of the reverse proxies in front
+//	                  (10.0.0.0/8,127.0.0.1): the request log takes the caller's
+//	                  address from their Forwarded or X-Forwarded-For header
+//	                  (default: none; the peer's address is logged)
+//	-log-no-address   keep no caller address in the request log
 //
 // "mockserver healthcheck" asks the server at -addr (or $MOCKAPI_ADDR) on
 // this machine whether it is ready: exit 0 if so, 1 if not. A container
@@ -64,6 +70,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -125,6 +132,8 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 		warnings   = fs.Bool("warnings", false, "log every problem found in the spec (default: the first 10 and a count)")
 		baseURL    = fs.String("base-url", "", "public address of the server (default $MOCKAPI_BASE_URL): URLs the management API returns are absolute under it")
 		queryToken = fs.Bool("allow-query-token", false, "accept an API key in the apidogToken query parameter on the default project (keys in URLs end up in logs)")
+		proxies    = fs.String("trusted-proxies", "", "comma-separated networks (CIDR or address) of reverse proxies whose Forwarded / X-Forwarded-For headers name the caller in the request log")
+		noAddress  = fs.Bool("log-no-address", false, "keep no caller address in the request log")
 	)
 	limits.flags(fs)
 	envUsage(fs)
@@ -208,8 +217,10 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 		return 0
 	}
 
-	if !isSet(fs, "base-url") {
-		*baseURL = os.Getenv("MOCKAPI_BASE_URL")
+	trusted, err := parsePrefixes(*proxies)
+	if err != nil {
+		fmt.Fprintf(stderr, "mockserver: -trusted-proxies: %v\n", err)
+		return 2
 	}
 	vis := store.Visibility(*visibility)
 	if vis != store.Public && vis != store.Private && vis != store.Authenticated {
@@ -222,7 +233,8 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 		return 1
 	}
 	defer st.Close()
-	o := mockapi.Options{Store: st, AdminToken: token, MockOptions: opts, Logger: logger, BaseURL: *baseURL}
+	o := mockapi.Options{Store: st, AdminToken: token, MockOptions: opts, Logger: logger, BaseURL: *baseURL,
+		TrustedProxies: trusted, NoClientAddresses: *noAddress}
 	if *dsn == "" || *dsn == "memory" {
 		o.LogMaxEntries = memoryLogEntries // the memory store keeps its log in RAM
 	}
@@ -408,6 +420,28 @@ func printRoutes(w io.Writer, h *mock.Handler, indent string) {
 		}
 		fmt.Fprintln(w, line)
 	}
+}
+
+// parsePrefixes reads comma-separated networks: "10.0.0.0/8" or an address,
+// which is a network of one.
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for part := range strings.SplitSeq(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(part); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither a network (10.0.0.0/8) nor an address", part)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 func isSet(fs *flag.FlagSet, name string) bool {

@@ -66,6 +66,7 @@ func TestBadSpecExitsWithLocatedError(t *testing.T) {
 		{"stray argument", []string{"extra"}, 2, "unexpected arguments"},
 		{"base URL not absolute", []string{"-base-url", "mock.example.com"}, 1, "BaseURL"},
 		{"base URL with a query", []string{"-base-url", "https://mock.example.com/?a=1"}, 1, "BaseURL"},
+		{"bad trusted proxy", []string{"-trusted-proxies", "10.0.0.0/8,proxy.local"}, 2, `-trusted-proxies: "proxy.local"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -234,6 +235,46 @@ func TestStoreSurvivesRestartAndAdminToken(t *testing.T) {
 }
 
 const chosenToken = "chosen-token-5f0c9e2b7a4d4e1c8b3a"
+
+// Behind a trusted proxy the request log keeps the forwarded address;
+// with -log-no-address, none.
+func TestClientAddressFlags(t *testing.T) {
+	t.Parallel()
+	tokenFile := filepath.Join(t.TempDir(), "admin-token")
+	require.NoError(t, os.WriteFile(tokenFile, []byte(chosenToken), 0o600))
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"trusted", []string{"-trusted-proxies", "127.0.0.1, 10.0.0.0/8"}, `"client_ip":"203.0.113.5"`},
+		{"untrusted", nil, `"client_ip":"127.0.0.1"`},
+		{"no address", []string{"-trusted-proxies", "127.0.0.1", "-log-no-address"}, `"user_agent":"probe/1"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			addr, _, stop := start(t, append([]string{"-admin-token-file", tokenFile}, tc.args...)...)
+			defer stop()
+			req, _ := http.NewRequest("GET", "http://"+addr+"/v1/pets", nil)
+			req.Header.Set("X-Forwarded-For", "203.0.113.5")
+			req.Header.Set("User-Agent", "probe/1")
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+			req, _ = http.NewRequest("GET", "http://"+addr+"/_admin/projects/default/logs", nil)
+			req.Header.Set("Authorization", "Bearer "+chosenToken)
+			resp, err = http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			require.Equal(t, 200, resp.StatusCode)
+			assert.Contains(t, string(body), tc.want)
+			if tc.name == "no address" {
+				assert.NotContains(t, string(body), "client_ip")
+			}
+		})
+	}
+}
 
 // L5: the admin token comes from a file or the environment; on the command
 // line it works but warns (ps shows it); a weak one is refused.

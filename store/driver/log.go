@@ -25,6 +25,12 @@ type Entry struct {
 	KeyID     string
 	LinkID    string
 	Session   string
+	// Client is the address of the caller (an IP address), or empty when
+	// the Server keeps no addresses.
+	Client string
+	// UserAgent is the User-Agent header of the request, bounded to
+	// store.MaxLogUserAgent bytes.
+	UserAgent string
 }
 
 // LogCursor is a position in the newest-first order of the request log:
@@ -44,8 +50,12 @@ type LogQuery struct {
 	KeyID     string
 	LinkID    string
 	Session   string
-	Since     time.Time // inclusive
-	Until     time.Time // exclusive
+	// Status matches entries of that exact status; StatusClass those of
+	// a class (4 for 400..499). Zero matches every status.
+	Status      int
+	StatusClass int
+	Since       time.Time // inclusive
+	Until       time.Time // exclusive
 	// Limit caps the result, newest first; zero means 100. At most 10000.
 	Limit int
 	// After continues a listing: only entries older than the position (an
@@ -54,13 +64,15 @@ type LogQuery struct {
 	After LogCursor
 }
 
-// Stats aggregates the entries of one project over a period.
+// Stats aggregates the entries of one project, or of every project, over a
+// period.
 type Stats struct {
 	Total int
 	// ByDay counts entries per UTC day, oldest first, days without entries left out.
 	ByDay []DayCount
-	// TopOperations lists operations by descending count (ties by name), at
-	// most ten. Entries without an operation are not among them.
+	// TopOperations lists operations by descending count (ties by name,
+	// then project), at most ten, each of one project. Entries without an
+	// operation are not among them.
 	TopOperations []OperationStats
 	// PageViews counts entries with a LinkID, no Operation and the Path
 	// "/": visits of a share link's project page or export, not calls of
@@ -76,11 +88,15 @@ type DayCount struct {
 	Count int
 }
 
-// OperationStats is the count and mean latency of one operation.
+// OperationStats is the count and mean latency of one operation of a
+// project, and the time of its latest entry.
 type OperationStats struct {
+	Project    string
 	Operation  string
 	Count      int
 	AvgLatency time.Duration
+	// Last is the time of the operation's newest entry in the period.
+	Last time.Time
 }
 
 // Retention says which entries Prune removes: those older than Before (when
@@ -99,8 +115,13 @@ type RequestLog interface {
 	Append(ctx context.Context, entries ...Entry) error
 	// Query returns matching entries, newest first.
 	Query(ctx context.Context, q LogQuery) ([]Entry, error)
-	// Stats aggregates a project's entries in [since, until).
+	// Stats aggregates a project's entries in [since, until); an empty
+	// project aggregates every project's.
 	Stats(ctx context.Context, project string, since, until time.Time) (*Stats, error)
+	// Operations lists every operation of a project that has entries in
+	// [since, until), by name, with its count, mean latency and newest
+	// entry. Entries without an operation are left out.
+	Operations(ctx context.Context, project string, since, until time.Time) ([]OperationStats, error)
 	// Prune removes entries by the retention rule and says how many.
 	Prune(ctx context.Context, r Retention) (int, error)
 }

@@ -137,6 +137,21 @@ type Records interface {
 	DeleteSession(ctx context.Context, project, session string) error
 }
 
+// NewRecord is one record of a batch to create: its id (never empty
+// through a Store) and data.
+type NewRecord struct {
+	ID   string
+	Data json.RawMessage
+}
+
+// BatchCreator is implemented by drivers that create many records of one
+// collection in one call, all or none, at the cost of about one round
+// trip and one commit per batch instead of per record. An id visible in
+// the scope is ErrConflict, and then nothing is created.
+type BatchCreator interface {
+	CreateBatch(ctx context.Context, s Scope, collection string, recs []NewRecord) error
+}
+
 // ListCounter is implemented by drivers that can list a page and count
 // the records its query selects in one call, a round trip fewer than List
 // then Count. The count is Count's for the query: Filter, Where and

@@ -472,6 +472,7 @@ func match(q store.LogQuery, e store.Entry) bool {
 	eq := func(want, got string) bool { return want == "" || want == got }
 	return eq(q.Project, e.Project) && eq(q.Operation, e.Operation) && eq(q.KeyID, e.KeyID) &&
 		eq(q.LinkID, e.LinkID) && eq(q.Session, e.Session) &&
+		(q.Status == 0 || e.Status == q.Status) && (q.StatusClass == 0 || e.Status/100 == q.StatusClass) &&
 		(q.Since.IsZero() || !e.Time.Before(q.Since)) && (q.Until.IsZero() || e.Time.Before(q.Until)) &&
 		(q.After.Time.IsZero() || e.Time.Before(q.After.Time) || (e.Time.Equal(q.After.Time) && e.ID < q.After.ID))
 }
@@ -481,11 +482,6 @@ func (rl *requestLog) Stats(_ context.Context, project string, since, until time
 	defer rl.mu.RUnlock()
 	st := &store.Stats{ByStatusClass: map[int]int{}}
 	days := map[time.Time]int{}
-	type agg struct {
-		n   int
-		sum time.Duration
-	}
-	ops := map[string]*agg{}
 	q := store.LogQuery{Project: project, Since: since, Until: until}
 	for _, e := range rl.entries {
 		if !match(q, e) {
@@ -494,33 +490,63 @@ func (rl *requestLog) Stats(_ context.Context, project string, since, until time
 		st.Total++
 		days[e.Time.UTC().Truncate(24*time.Hour)]++
 		st.ByStatusClass[e.Status/100]++
-		if e.Operation == "" {
-			if e.LinkID != "" && e.Path == "/" {
-				st.PageViews++
-			}
-			continue
+		if e.Operation == "" && e.LinkID != "" && e.Path == "/" {
+			st.PageViews++
 		}
-		a := ops[e.Operation]
-		if a == nil {
-			a = &agg{}
-			ops[e.Operation] = a
-		}
-		a.n++
-		a.sum += e.Latency
 	}
 	for _, d := range slices.SortedFunc(maps.Keys(days), time.Time.Compare) {
 		st.ByDay = append(st.ByDay, store.DayCount{Day: d, Count: days[d]})
 	}
-	for op, a := range ops {
-		st.TopOperations = append(st.TopOperations, store.OperationStats{Operation: op, Count: a.n, AvgLatency: a.sum / time.Duration(a.n)})
-	}
+	st.TopOperations = rl.operations(q)
 	slices.SortFunc(st.TopOperations, func(a, b store.OperationStats) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Operation, b.Operation))
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Operation, b.Operation), cmp.Compare(a.Project, b.Project))
 	})
 	if len(st.TopOperations) > 10 {
 		st.TopOperations = st.TopOperations[:10]
 	}
 	return st, nil
+}
+
+func (rl *requestLog) Operations(_ context.Context, project string, since, until time.Time) ([]store.OperationStats, error) {
+	rl.mu.RLock()
+	defer rl.mu.RUnlock()
+	out := rl.operations(store.LogQuery{Project: project, Since: since, Until: until})
+	slices.SortFunc(out, func(a, b store.OperationStats) int { return cmp.Compare(a.Operation, b.Operation) })
+	return out, nil
+}
+
+// operations aggregates the matching entries by project and operation, in
+// no order; the caller holds rl.mu.
+func (rl *requestLog) operations(q store.LogQuery) []store.OperationStats {
+	type key struct{ project, operation string }
+	type agg struct {
+		n    int
+		sum  time.Duration
+		last time.Time
+	}
+	ops := map[key]*agg{}
+	for _, e := range rl.entries {
+		if e.Operation == "" || !match(q, e) {
+			continue
+		}
+		k := key{e.Project, e.Operation}
+		a := ops[k]
+		if a == nil {
+			a = &agg{}
+			ops[k] = a
+		}
+		a.n++
+		a.sum += e.Latency
+		if e.Time.After(a.last) {
+			a.last = e.Time
+		}
+	}
+	out := make([]store.OperationStats, 0, len(ops))
+	for k, a := range ops {
+		out = append(out, store.OperationStats{Project: k.project, Operation: k.operation, Count: a.n,
+			AvgLatency: a.sum / time.Duration(a.n), Last: a.last})
+	}
+	return out
 }
 
 func (rl *requestLog) Prune(_ context.Context, r store.Retention) (int, error) {
@@ -558,12 +584,13 @@ func (rl *requestLog) Prune(_ context.Context, r store.Retention) (int, error) {
 }
 
 var (
-	_ driver.Driver      = (*backend)(nil)
-	_ driver.ClockSetter = (*backend)(nil)
-	_ driver.Projects    = (*projects)(nil)
-	_ driver.Keys        = (*keys)(nil)
-	_ driver.Links       = (*links)(nil)
-	_ driver.Records     = (*records)(nil)
-	_ driver.ListCounter = (*records)(nil)
-	_ driver.RequestLog  = (*requestLog)(nil)
+	_ driver.Driver       = (*backend)(nil)
+	_ driver.ClockSetter  = (*backend)(nil)
+	_ driver.Projects     = (*projects)(nil)
+	_ driver.Keys         = (*keys)(nil)
+	_ driver.Links        = (*links)(nil)
+	_ driver.Records      = (*records)(nil)
+	_ driver.BatchCreator = (*records)(nil)
+	_ driver.ListCounter  = (*records)(nil)
+	_ driver.RequestLog   = (*requestLog)(nil)
 )

@@ -119,6 +119,21 @@ func (rs *records) Create(_ context.Context, s store.Scope, collection, id strin
 	return rs.write(s, collection, store.Record{ID: id, Data: slices.Clone(data), CreatedAt: t, UpdatedAt: t}), nil
 }
 
+func (rs *records) CreateBatch(_ context.Context, s store.Scope, collection string, recs []store.NewRecord) error {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	for _, r := range recs {
+		if rs.visible(s, collection, r.ID) != nil {
+			return fmt.Errorf("record %s/%s/%s: %w", s.Project, collection, r.ID, store.ErrConflict)
+		}
+	}
+	t := rs.stamp()
+	for _, r := range recs {
+		rs.write(s, collection, store.Record{ID: r.ID, Data: slices.Clone(r.Data), CreatedAt: t, UpdatedAt: t})
+	}
+	return nil
+}
+
 func (rs *records) Get(_ context.Context, s store.Scope, collection, id string) (*store.Record, error) {
 	rs.mu.RLock()
 	defer rs.mu.RUnlock()

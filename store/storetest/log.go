@@ -15,7 +15,8 @@ import (
 func testRequestLog(t *testing.T, h Harness) {
 	day := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 	entries := []store.Entry{
-		{Time: day, Project: "p1", Operation: "listPets", Method: "GET", Path: "/pets?api_key=secret", Status: 200, Latency: 10 * time.Millisecond, KeyID: "k1"},
+		{Time: day, Project: "p1", Operation: "listPets", Method: "GET", Path: "/pets?api_key=secret", Status: 200, Latency: 10 * time.Millisecond, KeyID: "k1",
+			Client: "192.0.2.7", UserAgent: "curl/8.5.0"},
 		{Time: day.Add(time.Hour), Project: "p1", Operation: "listPets", Method: "GET", Path: "/pets", Status: 200, Latency: 30 * time.Millisecond, LinkID: "l1", Session: "s1"},
 		{Time: day.Add(24 * time.Hour), Project: "p1", Operation: "getPet", Method: "GET", Path: "/pets/1", Status: 404, Latency: 5 * time.Millisecond, KeyID: "k1"},
 		{Time: day.Add(25 * time.Hour), Project: "p1", Operation: "createPet", Method: "POST", Path: "/pets#frag", Status: 500, Latency: 50 * time.Millisecond},
@@ -40,6 +41,9 @@ func testRequestLog(t *testing.T, h Harness) {
 		assert.True(t, day.Equal(all[5].Time))
 		assert.Equal(t, entries[1].LinkID, all[4].LinkID)
 		assert.Equal(t, entries[1].Session, all[4].Session)
+		assert.Equal(t, "192.0.2.7", all[5].Client)
+		assert.Equal(t, "curl/8.5.0", all[5].UserAgent)
+		assert.Empty(t, all[4].Client)
 
 		for _, tc := range []struct {
 			name string
@@ -53,6 +57,13 @@ func testRequestLog(t *testing.T, h Harness) {
 			{"session", store.LogQuery{Session: "s1"}, []string{"/pets"}},
 			{"period", store.LogQuery{Since: day.Add(time.Hour), Until: day.Add(48 * time.Hour)}, []string{"/pets", "/pets/1", "/pets"}},
 			{"limit", store.LogQuery{Project: "p1", Limit: 2}, []string{"/pets/2", "/pets"}},
+			{"status", store.LogQuery{Status: 404}, []string{"/pets/1"}},
+			{"status class", store.LogQuery{StatusClass: 5}, []string{"/pets"}},
+			{"status class 2xx of a project", store.LogQuery{Project: "p1", StatusClass: 2}, []string{"/pets/2", "/pets", "/pets"}},
+			{"status and key", store.LogQuery{KeyID: "k1", StatusClass: 2}, []string{"/pets"}},
+			{"a status no entry has", store.LogQuery{Status: 201}, nil},
+			{"filters and cursor", store.LogQuery{Project: "p1", StatusClass: 2, After: store.LogCursor{Time: day.Add(48 * time.Hour), ID: all[1].ID}},
+				[]string{"/pets", "/pets"}},
 		} {
 			got, err := l.Query(ctx(t), tc.q)
 			require.NoError(t, err, tc.name)
@@ -63,6 +74,10 @@ func testRequestLog(t *testing.T, h Harness) {
 			assert.Equal(t, tc.want, paths, tc.name)
 		}
 		_, err = l.Query(ctx(t), store.LogQuery{Limit: -1})
+		assert.ErrorIs(t, err, store.ErrInvalid)
+		_, err = l.Query(ctx(t), store.LogQuery{Status: 42})
+		assert.ErrorIs(t, err, store.ErrInvalid)
+		_, err = l.Query(ctx(t), store.LogQuery{StatusClass: 10})
 		assert.ErrorIs(t, err, store.ErrInvalid)
 		assert.ErrorIs(t, l.Append(ctx(t), store.Entry{Path: "/"}), store.ErrInvalid, "an entry without a project")
 	})
@@ -81,9 +96,9 @@ func testRequestLog(t *testing.T, h Harness) {
 			assert.Equal(t, want, st.ByDay[i].Count, "day %d", i)
 		}
 		assert.Equal(t, []store.OperationStats{
-			{Operation: "getPet", Count: 2, AvgLatency: 10 * time.Millisecond},
-			{Operation: "listPets", Count: 2, AvgLatency: 20 * time.Millisecond},
-			{Operation: "createPet", Count: 1, AvgLatency: 50 * time.Millisecond},
+			{Project: "p1", Operation: "getPet", Count: 2, AvgLatency: 10 * time.Millisecond, Last: day.Add(48 * time.Hour)},
+			{Project: "p1", Operation: "listPets", Count: 2, AvgLatency: 20 * time.Millisecond, Last: day.Add(time.Hour)},
+			{Project: "p1", Operation: "createPet", Count: 1, AvgLatency: 50 * time.Millisecond, Last: day.Add(25 * time.Hour)},
 		}, st.TopOperations)
 		assert.Equal(t, map[int]int{2: 3, 4: 1, 5: 1}, st.ByStatusClass)
 		assert.Zero(t, st.PageViews)
@@ -100,7 +115,23 @@ func testRequestLog(t *testing.T, h Harness) {
 		require.NoError(t, err)
 		assert.Equal(t, 5, st.Total)
 		assert.Equal(t, 2, st.PageViews, "an unmatched path through a link is no page view")
-		assert.Equal(t, []store.OperationStats{{Operation: "listPets", Count: 1}}, st.TopOperations)
+		assert.Equal(t, []store.OperationStats{{Project: "p3", Operation: "listPets", Count: 1, Last: day}}, st.TopOperations)
+
+		// Every project at once: operations of the same name in two
+		// projects are two rows.
+		st, err = l.Stats(ctx(t), "", time.Time{}, time.Time{})
+		require.NoError(t, err)
+		assert.Equal(t, 11, st.Total)
+		assert.Equal(t, 2, st.PageViews)
+		assert.Equal(t, map[int]int{2: 7, 4: 3, 5: 1}, st.ByStatusClass)
+		var top []string
+		for _, o := range st.TopOperations {
+			top = append(top, o.Project+"/"+o.Operation)
+		}
+		assert.Equal(t, []string{"p1/getPet", "p1/listPets", "p1/createPet", "p3/listPets", "p2/other"}, top)
+		st, err = l.Stats(ctx(t), "", day.Add(49*time.Hour), time.Time{})
+		require.NoError(t, err)
+		assert.Equal(t, 1, st.Total, "every project, over a period")
 
 		st, err = l.Stats(ctx(t), "p1", day.Add(24*time.Hour), day.Add(48*time.Hour))
 		require.NoError(t, err)
@@ -110,6 +141,31 @@ func testRequestLog(t *testing.T, h Harness) {
 		assert.Equal(t, 0, st.Total)
 		assert.Empty(t, st.ByDay)
 		_, err = l.Stats(ctx(t), "p1", day, day)
+		assert.ErrorIs(t, err, store.ErrInvalid)
+	})
+	t.Run("Operations", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		l := s.RequestLog()
+		require.NoError(t, l.Append(ctx(t), entries...))
+		require.NoError(t, l.Append(ctx(t), store.Entry{Time: day, Project: "p1", Method: "GET", Path: "/nowhere", Status: 404}))
+		ops, err := l.Operations(ctx(t), "p1", time.Time{}, time.Time{})
+		require.NoError(t, err)
+		assert.Equal(t, []store.OperationStats{
+			{Project: "p1", Operation: "createPet", Count: 1, AvgLatency: 50 * time.Millisecond, Last: day.Add(25 * time.Hour)},
+			{Project: "p1", Operation: "getPet", Count: 2, AvgLatency: 10 * time.Millisecond, Last: day.Add(48 * time.Hour)},
+			{Project: "p1", Operation: "listPets", Count: 2, AvgLatency: 20 * time.Millisecond, Last: day.Add(time.Hour)},
+		}, ops, "every operation, by name; entries without one left out")
+		ops, err = l.Operations(ctx(t), "p1", day.Add(24*time.Hour), day.Add(48*time.Hour))
+		require.NoError(t, err)
+		assert.Equal(t, []store.OperationStats{
+			{Project: "p1", Operation: "createPet", Count: 1, AvgLatency: 50 * time.Millisecond, Last: day.Add(25 * time.Hour)},
+			{Project: "p1", Operation: "getPet", Count: 1, AvgLatency: 5 * time.Millisecond, Last: day.Add(24 * time.Hour)},
+		}, ops, "the period is [since, until)")
+		ops, err = l.Operations(ctx(t), "nobody", time.Time{}, time.Time{})
+		require.NoError(t, err)
+		assert.Empty(t, ops)
+		_, err = l.Operations(ctx(t), "", time.Time{}, time.Time{})
 		assert.ErrorIs(t, err, store.ErrInvalid)
 	})
 	t.Run("Retention", func(t *testing.T) {
@@ -164,11 +220,17 @@ func testRequestLog(t *testing.T, h Harness) {
 			}},
 			{"every text field", store.Entry{Project: "p1", Method: strings.Repeat("M", 5000), Path: "/",
 				Operation: strings.Repeat("o", 5000), KeyID: strings.Repeat("k", 5000), LinkID: strings.Repeat("l", 5000),
-				Session: strings.Repeat("s", 5000)}, func(t *testing.T, e store.Entry) {
-				for _, f := range []string{e.Method, e.Operation, e.KeyID, e.LinkID, e.Session} {
+				Session: strings.Repeat("s", 5000), Client: strings.Repeat("c", 5000), UserAgent: strings.Repeat("u", 5000)}, func(t *testing.T, e store.Entry) {
+				for _, f := range []string{e.Method, e.Operation, e.KeyID, e.LinkID, e.Session, e.Client} {
 					assert.LessOrEqual(t, len(f), store.MaxLogField)
 					assert.True(t, strings.HasSuffix(f, store.TruncatedMark))
 				}
+				assert.LessOrEqual(t, len(e.UserAgent), store.MaxLogUserAgent)
+				assert.Greater(t, len(e.UserAgent), store.MaxLogField, "a user agent is kept longer than an id")
+				assert.True(t, strings.HasSuffix(e.UserAgent, store.TruncatedMark))
+			}},
+			{"a user agent with control characters", store.Entry{Project: "p1", Method: "GET", Path: "/", UserAgent: "x\r\nInjected: 1"}, func(t *testing.T, e store.Entry) {
+				assert.Equal(t, "x\uFFFD\uFFFDInjected: 1", e.UserAgent)
 			}},
 			{"a cut between the bytes of a rune", store.Entry{Project: "p1", Method: "GET", Path: "/" + strings.Repeat("é", 2000)}, func(t *testing.T, e store.Entry) {
 				assert.True(t, utf8.ValidString(e.Path))

@@ -75,6 +75,53 @@ func testRecords(t *testing.T, h Harness) {
 		create(ps, "pets", "1")
 		require.Equal(t, 1, count(t, r, ps, "pets"))
 	})
+	t.Run("CreateBatch", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		r := s.Records()
+		sess := store.Scope{Project: base.Project, Session: "s1"}
+		batch := func(n, from int) []store.NewRecord {
+			out := make([]store.NewRecord, n)
+			for i := range out {
+				out[i] = store.NewRecord{ID: fmt.Sprintf("%04d", from+i), Data: raw(fmt.Sprintf(`{"n":%d}`, from+i))}
+			}
+			return out
+		}
+		require.NoError(t, r.CreateBatch(ctx(t), base, "pets", batch(600, 0)), "more rows than one statement holds")
+		require.Equal(t, 600, count(t, r, base, "pets"), "the count follows a batch")
+		got, err := r.Get(ctx(t), base, "pets", "0599")
+		require.NoError(t, err)
+		assert.JSONEq(t, `{"n":599}`, string(got.Data))
+		assert.False(t, got.CreatedAt.IsZero())
+
+		for _, tc := range []struct {
+			name  string
+			scope store.Scope
+			recs  []store.NewRecord
+			err   error
+		}{
+			{"an id taken", base, batch(3, 598), store.ErrConflict},
+			{"an id given twice", base, append(batch(2, 700), batch(1, 700)...), store.ErrConflict},
+			{"an id a session sees", sess, batch(2, 599), store.ErrConflict},
+			{"data not an object", base, []store.NewRecord{{ID: "0700", Data: raw(`{}`)}, {ID: "0701", Data: raw(`[1]`)}}, store.ErrInvalid},
+			{"too many", base, batch(store.MaxBatch+1, 1000), store.ErrInvalid},
+		} {
+			require.ErrorIs(t, r.CreateBatch(ctx(t), tc.scope, "pets", tc.recs), tc.err, tc.name)
+			require.Equal(t, 600, count(t, r, base, "pets"), "%s: all or nothing", tc.name)
+			_, err := r.Get(ctx(t), sess, "pets", "0700")
+			require.ErrorIs(t, err, store.ErrNotFound, tc.name)
+		}
+		require.NoError(t, r.CreateBatch(ctx(t), base, "pets", nil), "an empty batch")
+
+		// In a session: the session's own records, over a tombstone too.
+		require.NoError(t, r.Delete(ctx(t), sess, "pets", "0001"))
+		require.NoError(t, r.CreateBatch(ctx(t), sess, "pets", []store.NewRecord{{ID: "0001", Data: raw(`{"n":"again"}`)}, {Data: raw(`{"n":"new"}`)}}))
+		assert.Equal(t, 601, count(t, r, sess, "pets"))
+		assert.Equal(t, 600, count(t, r, base, "pets"), "a session's batch leaves base data alone")
+		got, err = r.Get(ctx(t), sess, "pets", "0001")
+		require.NoError(t, err)
+		assert.JSONEq(t, `{"n":"again"}`, string(got.Data))
+	})
 	t.Run("NUL", func(t *testing.T) {
 		t.Parallel()
 		s := h.open(t)

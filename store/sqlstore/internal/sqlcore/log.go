@@ -14,7 +14,7 @@ import (
 
 type requestLog struct{ db *db }
 
-const logCols = `time, project, operation, method, path, status, latency, key_id, link_id, session`
+const logCols = `time, project, operation, method, path, status, latency, key_id, link_id, session, client, user_agent`
 
 // appendChunk bounds the rows of one INSERT (PostgreSQL allows 65535
 // parameters, SQLite 32766).
@@ -25,13 +25,14 @@ func (l *requestLog) Append(ctx context.Context, entries ...store.Entry) error {
 		for chunk := range slices.Chunk(entries, appendChunk) {
 			var b strings.Builder
 			b.WriteString(`INSERT INTO request_log (` + logCols + `) VALUES `)
-			args := make([]any, 0, len(chunk)*10)
+			args := make([]any, 0, len(chunk)*12)
 			for i, e := range chunk {
 				if i > 0 {
 					b.WriteString(", ")
 				}
-				b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-				args = append(args, micros(e.Time), e.Project, e.Operation, e.Method, e.Path, e.Status, int64(e.Latency), e.KeyID, e.LinkID, e.Session)
+				b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+				args = append(args, micros(e.Time), e.Project, e.Operation, e.Method, e.Path, e.Status, int64(e.Latency), e.KeyID, e.LinkID, e.Session,
+					e.Client, e.UserAgent)
 			}
 			if _, err := tx.ExecContext(ctx, l.db.q(b.String()), args...); err != nil {
 				return wrap(err, "append %d log entries", len(entries))
@@ -58,6 +59,14 @@ func logWhere(q store.LogQuery) (string, []any) {
 	eq("key_id", q.KeyID)
 	eq("link_id", q.LinkID)
 	eq("session", q.Session)
+	if q.Status != 0 {
+		conds = append(conds, "status = ?")
+		args = append(args, q.Status)
+	}
+	if q.StatusClass != 0 {
+		conds = append(conds, "status >= ? AND status < ?")
+		args = append(args, q.StatusClass*100, q.StatusClass*100+100)
+	}
 	if !q.Since.IsZero() {
 		conds = append(conds, "time >= ?")
 		args = append(args, micros(q.Since))
@@ -90,7 +99,7 @@ func (l *requestLog) Query(ctx context.Context, q store.LogQuery) ([]store.Entry
 			e      store.Entry
 			t, lat int64
 		)
-		if err := rows.Scan(&e.ID, &t, &e.Project, &e.Operation, &e.Method, &e.Path, &e.Status, &lat, &e.KeyID, &e.LinkID, &e.Session); err != nil {
+		if err := rows.Scan(&e.ID, &t, &e.Project, &e.Operation, &e.Method, &e.Path, &e.Status, &lat, &e.KeyID, &e.LinkID, &e.Session, &e.Client, &e.UserAgent); err != nil {
 			return nil, wrap(err, "query log")
 		}
 		e.Time, e.Latency = fromMicros(t), time.Duration(lat)
@@ -140,32 +149,58 @@ func (l *requestLog) Stats(ctx context.Context, project string, since, until tim
 		if err := tx.QueryRowContext(ctx, l.db.q(`SELECT COUNT(*) FROM request_log`+and+`operation = '' AND link_id <> '' AND path = '/'`), args...).Scan(&st.PageViews); err != nil {
 			return wrap(err, "log stats")
 		}
-		rows, err = tx.QueryContext(ctx, l.db.q(`SELECT operation, COUNT(*) AS n, SUM(latency) FROM request_log`+and+`operation <> ''
-			GROUP BY operation ORDER BY n DESC, operation LIMIT 10`), args...)
-		if err != nil {
-			return wrap(err, "log stats")
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var (
-				op  string
-				n   int
-				sum int64
-			)
-			if err := rows.Scan(&op, &n, &sum); err != nil {
-				return wrap(err, "log stats")
-			}
-			st.TopOperations = append(st.TopOperations, store.OperationStats{Operation: op, Count: n, AvgLatency: time.Duration(sum / int64(n))})
-		}
-		return wrap(rows.Err(), "log stats")
+		top, err := l.operations(ctx, tx, and, args, ` ORDER BY n DESC, operation, project LIMIT 10`)
+		st.TopOperations = top
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	slices.SortStableFunc(st.TopOperations, func(a, b store.OperationStats) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Operation, b.Operation))
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Operation, b.Operation), cmp.Compare(a.Project, b.Project))
 	})
 	return st, nil
+}
+
+func (l *requestLog) Operations(ctx context.Context, project string, since, until time.Time) ([]store.OperationStats, error) {
+	where, args := logWhere(store.LogQuery{Project: project, Since: since, Until: until})
+	and := " WHERE "
+	if where != "" {
+		and = where + " AND "
+	}
+	out, err := l.operations(ctx, l.db, and, args, ` ORDER BY operation, project`)
+	if err != nil {
+		return nil, err
+	}
+	// The database's collation may order names otherwise than Go.
+	slices.SortStableFunc(out, func(a, b store.OperationStats) int {
+		return cmp.Or(cmp.Compare(a.Operation, b.Operation), cmp.Compare(a.Project, b.Project))
+	})
+	return out, nil
+}
+
+// operations aggregates entries by project and operation; and is the
+// query's conditions ending in " AND " (or " WHERE ").
+func (l *requestLog) operations(ctx context.Context, q querier, and string, args []any, order string) ([]store.OperationStats, error) {
+	rows, err := q.QueryContext(ctx, l.db.q(`SELECT project, operation, COUNT(*) AS n, SUM(latency), MAX(time) FROM request_log`+and+`operation <> ''
+		GROUP BY project, operation`+order), args...)
+	if err != nil {
+		return nil, wrap(err, "log stats")
+	}
+	defer rows.Close()
+	var out []store.OperationStats
+	for rows.Next() {
+		var (
+			o         store.OperationStats
+			sum, last int64
+		)
+		if err := rows.Scan(&o.Project, &o.Operation, &o.Count, &sum, &last); err != nil {
+			return nil, wrap(err, "log stats")
+		}
+		o.AvgLatency, o.Last = time.Duration(sum/int64(o.Count)), fromMicros(last)
+		out = append(out, o)
+	}
+	return out, wrap(rows.Err(), "log stats")
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

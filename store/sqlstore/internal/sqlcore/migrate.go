@@ -132,6 +132,14 @@ var migrations = []func(d *Dialect) []string{
 			`ALTER TABLE share_links ADD COLUMN visitor_per BIGINT NOT NULL DEFAULT 0`,
 		}
 	},
+	func(d *Dialect) []string {
+		// The request log keeps the caller's address and user agent;
+		// entries written before have neither.
+		return []string{
+			`ALTER TABLE request_log ADD COLUMN client TEXT NOT NULL DEFAULT ''`,
+			`ALTER TABLE request_log ADD COLUMN user_agent TEXT NOT NULL DEFAULT ''`,
+		}
+	},
 }
 
 // ProjectsChannel is the PostgreSQL notification channel that a trigger

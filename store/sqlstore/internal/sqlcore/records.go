@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/driver"
@@ -96,28 +99,8 @@ func (r *records) Create(ctx context.Context, s store.Scope, collection, id stri
 	now := fromMicros(r.db.nowMicros())
 	rec := &store.Record{ID: id, Data: data, CreatedAt: now, UpdatedAt: now}
 	err := r.db.inTx(ctx, func(tx *sql.Tx) error {
-		v, err := r.visible(ctx, tx, s, collection, id, true)
-		switch {
-		case err != nil:
+		if err := r.createIn(ctx, tx, s, collection, id, data, now); err != nil {
 			return err
-		case v != nil && !v.deleted:
-			return recordErr(s, collection, id, store.ErrConflict)
-		case v != nil: // the session's tombstone: only one creator may revive it
-			res, err := tx.ExecContext(ctx, r.db.q(`UPDATE records SET data = ?, deleted = ?, created_at = ?, updated_at = ?
-				WHERE project = ? AND collection = ? AND session = ? AND id = ? AND deleted = ?`),
-				string(data), false, micros(now), micros(now), s.Project, collection, s.Session, id, true)
-			if err != nil {
-				return wrap(err, "record %s/%s/%s", s.Project, collection, id)
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return recordErr(s, collection, id, store.ErrConflict)
-			}
-			return r.addCount(ctx, tx, s, collection, 1)
-		}
-		_, err = tx.ExecContext(ctx, r.db.q(`INSERT INTO records (project, collection, session, id, data, deleted, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), s.Project, collection, s.Session, id, string(data), false, micros(now), micros(now))
-		if err != nil {
-			return wrap(err, "record %s/%s/%s", s.Project, collection, id)
 		}
 		return r.addCount(ctx, tx, s, collection, 1)
 	})
@@ -125,6 +108,74 @@ func (r *records) Create(ctx context.Context, s store.Scope, collection, id stri
 		return nil, err
 	}
 	return rec, nil
+}
+
+// createIn creates one record in tx, without counting it.
+func (r *records) createIn(ctx context.Context, tx *sql.Tx, s store.Scope, collection, id string, data json.RawMessage, now time.Time) error {
+	v, err := r.visible(ctx, tx, s, collection, id, true)
+	switch {
+	case err != nil:
+		return err
+	case v != nil && !v.deleted:
+		return recordErr(s, collection, id, store.ErrConflict)
+	case v != nil: // the session's tombstone: only one creator may revive it
+		res, err := tx.ExecContext(ctx, r.db.q(`UPDATE records SET data = ?, deleted = ?, created_at = ?, updated_at = ?
+			WHERE project = ? AND collection = ? AND session = ? AND id = ? AND deleted = ?`),
+			string(data), false, micros(now), micros(now), s.Project, collection, s.Session, id, true)
+		if err != nil {
+			return wrap(err, "record %s/%s/%s", s.Project, collection, id)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return recordErr(s, collection, id, store.ErrConflict)
+		}
+		return nil
+	}
+	_, err = tx.ExecContext(ctx, r.db.q(`INSERT INTO records (project, collection, session, id, data, deleted, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), s.Project, collection, s.Session, id, string(data), false, micros(now), micros(now))
+	return wrap(err, "record %s/%s/%s", s.Project, collection, id)
+}
+
+// batchChunk bounds the rows of one INSERT of a batch (8 parameters each).
+const batchChunk = 250
+
+// CreateBatch creates every record in one transaction. In the base scope,
+// where no tombstone can stand in the way, it inserts many rows per
+// statement and counts them once; a conflict shows as fewer rows inserted
+// than given, and rolls everything back. A session's batch is created
+// record by record, still in one transaction.
+func (r *records) CreateBatch(ctx context.Context, s store.Scope, collection string, recs []store.NewRecord) error {
+	now := fromMicros(r.db.nowMicros())
+	return r.db.inTx(ctx, func(tx *sql.Tx) error {
+		if s.Session != "" {
+			for _, rec := range recs {
+				if err := r.createIn(ctx, tx, s, collection, rec.ID, rec.Data, now); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		for chunk := range slices.Chunk(recs, batchChunk) {
+			var b strings.Builder
+			b.WriteString(`INSERT INTO records (project, collection, session, id, data, deleted, created_at, updated_at) VALUES `)
+			args := make([]any, 0, len(chunk)*8)
+			for i, rec := range chunk {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
+				args = append(args, s.Project, collection, "", rec.ID, string(rec.Data), false, micros(now), micros(now))
+			}
+			b.WriteString(` ON CONFLICT (project, collection, session, id) DO NOTHING`)
+			res, err := tx.ExecContext(ctx, r.db.q(b.String()), args...)
+			if err != nil {
+				return wrap(err, "records %s/%s: batch of %d", s.Project, collection, len(chunk))
+			}
+			if n, err := res.RowsAffected(); err != nil || n != int64(len(chunk)) {
+				return fmt.Errorf("records %s/%s: a record of the batch exists: %w", s.Project, collection, store.ErrConflict)
+			}
+		}
+		return r.addCount(ctx, tx, s, collection, len(recs))
+	})
 }
 
 // addCount adds delta to the count of base records of a collection, when

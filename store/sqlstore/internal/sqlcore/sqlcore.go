@@ -329,12 +329,13 @@ func (d *backend) Close() error                  { return d.db.Close() }
 func (d *backend) SetClock(now func() time.Time) { d.db.clock.Store(&now) }
 
 var (
-	_ driver.Driver      = (*backend)(nil)
-	_ driver.ClockSetter = (*backend)(nil)
-	_ driver.Projects    = (*projects)(nil)
-	_ driver.Keys        = (*keys)(nil)
-	_ driver.Links       = (*links)(nil)
-	_ driver.Records     = (*records)(nil)
-	_ driver.ListCounter = (*records)(nil)
-	_ driver.RequestLog  = (*requestLog)(nil)
+	_ driver.Driver       = (*backend)(nil)
+	_ driver.ClockSetter  = (*backend)(nil)
+	_ driver.Projects     = (*projects)(nil)
+	_ driver.Keys         = (*keys)(nil)
+	_ driver.Links        = (*links)(nil)
+	_ driver.Records      = (*records)(nil)
+	_ driver.ListCounter  = (*records)(nil)
+	_ driver.BatchCreator = (*records)(nil)
+	_ driver.RequestLog   = (*requestLog)(nil)
 )
