@@ -82,6 +82,11 @@ func New(doc *openapi.Document, opts ...Option) (*Handler, error) {
 	if h.overrides, err = resolveOverrides(doc, cfg.overrides); err != nil {
 		return nil, err
 	}
+	if b, ok := cfg.upstream.(binder); ok {
+		if err := b.Bind(doc); err != nil {
+			return nil, err
+		}
+	}
 	if h.chaos, err = newChaos(doc, cfg.chaos, cfg.seed, cfg.seeded); err != nil {
 		return nil, err
 	}
@@ -285,23 +290,32 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, m openapi.Match)
 	if ctl.fault != "" && h.fault(w, r, p, &ctl, ctl.fault, ctl.faultOffContract) {
 		return
 	}
-	if fn := h.overrides[m.Operation]; fn != nil {
-		given := io.NopCloser(bytes.NewReader(body))
-		r.Body = given
-		next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			b := body // what was validated, even when the override read it
-			if r.Body != given && r.Body != nil && r.Body != http.NoBody {
-				// The override replaced the body: answer that one.
-				if nb, err := h.readBody(r); err == nil {
-					b = nb
-				}
-			}
-			h.answer(w, r, p, m, ctl, b)
-		})
-		h.serveOverride(w, r, p, m, fn, next)
+	fn := h.overrides[m.Operation]
+	if fn == nil && (h.cfg.upstream == nil || ctl.asksMock()) {
+		h.answer(w, r, p, m, ctl, body)
 		return
 	}
-	h.answer(w, r, p, m, ctl, body)
+	given := io.NopCloser(bytes.NewReader(body))
+	r.Body = given
+	var next http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := body // what was validated, even when the override read it
+		if r.Body != given && r.Body != nil && r.Body != http.NoBody {
+			// The override replaced the body: answer that one.
+			if nb, err := h.readBody(r); err == nil {
+				b = nb
+			}
+		}
+		h.answer(w, r, p, m, ctl, b)
+	})
+	next = h.upstreamHandler(ctl, next)
+	if fn == nil {
+		if mm, ok := openapi.MatchFrom(r.Context()); !ok || mm.Operation != m.Operation {
+			r = r.WithContext(openapi.ContextWithMatch(r.Context(), m))
+		}
+		next.ServeHTTP(w, r)
+		return
+	}
+	h.serveOverride(w, r, p, m, fn, next)
 }
 
 // answer is the spec's answer to a request that passed every check: the

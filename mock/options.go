@@ -42,6 +42,7 @@ type config struct {
 	streamInterval time.Duration
 	chaos          *Chaos
 	rules          []namedRules
+	upstream       Upstream
 }
 
 func defaultConfig() *config {

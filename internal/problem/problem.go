@@ -41,6 +41,7 @@ const (
 	CodeMockFailure       = codes.CodeMockFailure
 	CodeResponseViolation = codes.CodeResponseViolation
 	CodeConflict          = codes.CodeConflict
+	CodeUpstreamDrift     = codes.CodeUpstreamDrift
 )
 
 // Problem is an RFC 9457 problem document with mockapi's extensions.

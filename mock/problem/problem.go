@@ -72,6 +72,10 @@ const (
 	CodeResponseViolation Code = "RESPONSE_VIOLATES_SPEC"
 	// CodeConflict: the write conflicts with the stored state (409).
 	CodeConflict Code = "CONFLICT"
+	// CodeUpstreamDrift: the real API a strict proxy forwarded the
+	// request to answered in a way the description does not allow (502);
+	// errors locates each disagreement (package mock/proxy).
+	CodeUpstreamDrift Code = "UPSTREAM_DRIFT"
 )
 
 // Location says where in a request (or a response) a violation is: the
