@@ -92,7 +92,10 @@ func (s *Server) answerAnalytics(w http.ResponseWriter, r *http.Request, id stri
 		PageViews      int            `json:"page_views"`
 		Dropped        int64          `json:"dropped_log_entries"`
 		FailedToRecord int64          `json:"failed_log_entries"`
-	}{Total: st.Total, Period: period, ByDay: []day{}, Top: []endpoint{}, ByStatus: map[string]int{},
+		Upstream       int            `json:"upstream_requests"`
+		Fallbacks      int            `json:"fallback_requests"`
+		Drift          int            `json:"drift_requests"`
+	}{Upstream: st.Upstream, Fallbacks: st.Fallbacks, Drift: st.Drift, Total: st.Total, Period: period, ByDay: []day{}, Top: []endpoint{}, ByStatus: map[string]int{},
 		PageViews: st.PageViews, Dropped: s.rec.dropped.Load(), FailedToRecord: s.rec.failed.Load()}
 	for _, dc := range st.ByDay {
 		out.ByDay = append(out.ByDay, day{Date: dc.Day.Format("2006-01-02"), Count: dc.Count})
@@ -156,6 +159,8 @@ type logEntryDoc struct {
 	Session     string    `json:"session,omitempty"`
 	ClientIP    string    `json:"client_ip,omitempty"`
 	UserAgent   string    `json:"user_agent,omitempty"`
+	Source      string    `json:"source,omitempty"`
+	Drift       string    `json:"drift,omitempty"`
 }
 
 // logCursor is the opaque cursor of the logs endpoint: "micros.id".
@@ -176,14 +181,15 @@ func parseLogCursor(v string) (store.LogCursor, bool) {
 // logParams are the query parameters of the logs endpoint; anything else
 // is refused, so a misspelt filter is not silently ignored.
 var logParams = map[string]bool{"limit": true, "cursor": true, "operation_id": true, "operation": true,
-	"status": true, "link_id": true, "key_id": true, "session": true, "since": true, "until": true}
+	"status": true, "link_id": true, "key_id": true, "session": true, "since": true, "until": true,
+	"drift": true}
 
 // parseLogQuery reads the filters, limit and cursor of the logs endpoint.
 func parseLogQuery(v url.Values) (store.LogQuery, error) {
 	q := store.LogQuery{Limit: 100}
 	for name, vs := range v {
 		if !logParams[name] {
-			return q, fmt.Errorf("%q is not a parameter of the logs endpoint (limit, cursor, operation_id, status, link_id, key_id, session, since, until)", name)
+			return q, fmt.Errorf("%q is not a parameter of the logs endpoint (limit, cursor, operation_id, status, link_id, key_id, session, since, until, drift)", name)
 		}
 		if len(vs) > 1 {
 			return q, fmt.Errorf("%q is given %d times; give it once", name, len(vs))
@@ -208,6 +214,13 @@ func parseLogQuery(v url.Values) (store.LogQuery, error) {
 	}
 	q.Operation = cmp.Or(v.Get("operation_id"), v.Get("operation"))
 	q.LinkID, q.KeyID, q.Session = v.Get("link_id"), v.Get("key_id"), v.Get("session")
+	switch s := v.Get("drift"); s {
+	case "", "false":
+	case "true":
+		q.Drift = true
+	default:
+		return q, fmt.Errorf("drift %q is not true or false", s)
+	}
 	if s := v.Get("status"); s != "" {
 		switch n, err := strconv.Atoi(strings.TrimSuffix(strings.ToLower(s), "xx")); {
 		case err != nil:
@@ -240,8 +253,9 @@ func parseLogQuery(v url.Values) (store.LogQuery, error) {
 
 // logs answers a page of a project's request log, newest first, as a JSON
 // array, filtered by the query's operation_id, status (404, or a class:
-// 4xx), link_id, key_id, session, since (inclusive) and until (exclusive,
-// both RFC 3339). A page holds at most limit entries (default 100, at most
+// 4xx), link_id, key_id, session, since (inclusive), until (exclusive,
+// both RFC 3339) and drift (true: only answers of an upstream that
+// disagreed with the description). A page holds at most limit entries (default 100, at most
 // 10000) and about maxLogsResponse bytes; when more may remain (the page
 // was cut), a Link header names the next page: the same filters, and
 // ?cursor=....
@@ -270,7 +284,7 @@ func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 	for _, e := range entries {
 		b, err := json.Marshal(logEntryDoc{Time: e.Time, OperationID: e.Operation, Method: e.Method, Path: e.Path, Status: e.Status,
 			LatencyMS: millis(e.Latency), KeyID: e.KeyID, LinkID: e.LinkID, Session: e.Session,
-			ClientIP: e.Client, UserAgent: e.UserAgent})
+			ClientIP: e.Client, UserAgent: e.UserAgent, Source: e.Source, Drift: e.Drift})
 		if err != nil {
 			continue
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/mockapi-go/mockapi/internal/ratelog"
 	"github.com/mockapi-go/mockapi/internal/secret"
 	"github.com/mockapi-go/mockapi/mock"
+	"github.com/mockapi-go/mockapi/mock/proxy"
 	"github.com/mockapi-go/mockapi/openapi"
 	"github.com/mockapi-go/mockapi/share"
 	"github.com/mockapi-go/mockapi/store"
@@ -268,6 +269,7 @@ func (s *Server) Mock(ctx context.Context, id string) (*mock.Handler, error) {
 // logSlot is filled in, inside the guard, with what only the inside knows.
 type logSlot struct {
 	keyID, operation, session string
+	upstream                  proxy.Report // filled by an upstream (mock.WithUpstream)
 }
 
 type slotKey struct{}
@@ -352,6 +354,7 @@ func (s *Server) serveProject(w http.ResponseWriter, r *http.Request, id, prefix
 	}
 	slot := &logSlot{}
 	ctx := context.WithValue(r.Context(), slotKey{}, slot)
+	ctx = proxy.ContextWithReport(ctx, &slot.upstream)
 	// Route once, here: the log needs the operation even when the guard
 	// refuses the request, and the guard and mock reuse the match.
 	if m, err := c.doc.Match(r); err == nil {
@@ -373,7 +376,28 @@ func (s *Server) serveProject(w http.ResponseWriter, r *http.Request, id, prefix
 		Session:   slot.session,
 		Client:    s.addrs.of(r),
 		UserAgent: r.UserAgent(),
+		Source:    slot.upstream.Source,
+		Drift:     driftText(slot.upstream.Drift),
 	})
+}
+
+// driftText is how the request log writes an upstream's disagreements
+// with the description: "body /0/name: value must be a string; ...".
+func driftText(vs []mock.Violation) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for i, v := range vs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(v.String())
+		if b.Len() > store.MaxLogDrift {
+			break // the store cuts it there anyway
+		}
+	}
+	return b.String()
 }
 
 // stripPrefix is http.StripPrefix for one request.

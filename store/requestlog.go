@@ -19,11 +19,12 @@ type Entry = driver.Entry
 // the other fields to MaxLogField bytes, at a UTF-8 boundary, and a cut
 // value ends with TruncatedMark. Invalid UTF-8 and control characters (NUL
 // included, which PostgreSQL cannot store in text) become U+FFFD.
-// UserAgent is cut to MaxLogUserAgent bytes.
+// UserAgent is cut to MaxLogUserAgent bytes, Drift to MaxLogDrift.
 const (
 	MaxLogPath      = 1024
 	MaxLogField     = 128
 	MaxLogUserAgent = 512
+	MaxLogDrift     = 1024
 	TruncatedMark   = "…[truncated]"
 )
 
@@ -85,6 +86,8 @@ func (l *RequestLog) Append(ctx context.Context, entries ...Entry) error {
 		e.Session = clip(e.Session, MaxLogField)
 		e.Client = clip(e.Client, MaxLogField)
 		e.UserAgent = clip(e.UserAgent, MaxLogUserAgent)
+		e.Source = clip(e.Source, MaxLogField)
+		e.Drift = clip(e.Drift, MaxLogDrift)
 		e.ID = 0
 		clean[i] = e
 	}

@@ -31,6 +31,14 @@ type Entry struct {
 	// UserAgent is the User-Agent header of the request, bounded to
 	// store.MaxLogUserAgent bytes.
 	UserAgent string
+	// Source says who answered when the mock has an upstream (package
+	// mock/proxy): "upstream" (the real API), "fallback" (the mock, after
+	// the upstream could not answer), or "" (the mock alone).
+	Source string
+	// Drift says how the upstream's answer disagreed with the description
+	// ("body /0/name: value must be a string; ..."), bounded to
+	// store.MaxLogDrift bytes; empty when it agreed.
+	Drift string
 }
 
 // LogCursor is a position in the newest-first order of the request log:
@@ -54,8 +62,10 @@ type LogQuery struct {
 	// a class (4 for 400..499). Zero matches every status.
 	Status      int
 	StatusClass int
-	Since       time.Time // inclusive
-	Until       time.Time // exclusive
+	// Drift matches only entries with a Drift.
+	Drift bool
+	Since time.Time // inclusive
+	Until time.Time // exclusive
 	// Limit caps the result, newest first; zero means 100. At most 10000.
 	Limit int
 	// After continues a listing: only entries older than the position (an
@@ -80,6 +90,12 @@ type Stats struct {
 	PageViews int
 	// ByStatusClass counts entries by status/100: 2 for 2xx, 4 for 4xx, ...
 	ByStatusClass map[int]int
+	// Upstream counts entries the upstream answered (Source "upstream"),
+	// Fallbacks those the mock answered after trying it, and Drift those
+	// whose upstream answer disagreed with the description.
+	Upstream  int
+	Fallbacks int
+	Drift     int
 }
 
 // DayCount is the number of entries on one UTC day.

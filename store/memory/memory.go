@@ -472,7 +472,7 @@ func match(q store.LogQuery, e store.Entry) bool {
 	eq := func(want, got string) bool { return want == "" || want == got }
 	return eq(q.Project, e.Project) && eq(q.Operation, e.Operation) && eq(q.KeyID, e.KeyID) &&
 		eq(q.LinkID, e.LinkID) && eq(q.Session, e.Session) &&
-		(q.Status == 0 || e.Status == q.Status) && (q.StatusClass == 0 || e.Status/100 == q.StatusClass) &&
+		(q.Status == 0 || e.Status == q.Status) && (!q.Drift || e.Drift != "") && (q.StatusClass == 0 || e.Status/100 == q.StatusClass) &&
 		(q.Since.IsZero() || !e.Time.Before(q.Since)) && (q.Until.IsZero() || e.Time.Before(q.Until)) &&
 		(q.After.Time.IsZero() || e.Time.Before(q.After.Time) || (e.Time.Equal(q.After.Time) && e.ID < q.After.ID))
 }
@@ -492,6 +492,15 @@ func (rl *requestLog) Stats(_ context.Context, project string, since, until time
 		st.ByStatusClass[e.Status/100]++
 		if e.Operation == "" && e.LinkID != "" && e.Path == "/" {
 			st.PageViews++
+		}
+		switch e.Source {
+		case "upstream":
+			st.Upstream++
+		case "fallback":
+			st.Fallbacks++
+		}
+		if e.Drift != "" {
+			st.Drift++
 		}
 	}
 	for _, d := range slices.SortedFunc(maps.Keys(days), time.Time.Compare) {

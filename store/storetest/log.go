@@ -143,6 +143,52 @@ func testRequestLog(t *testing.T, h Harness) {
 		_, err = l.Stats(ctx(t), "p1", day, day)
 		assert.ErrorIs(t, err, store.ErrInvalid)
 	})
+	t.Run("Upstream", func(t *testing.T) {
+		t.Parallel()
+		s := h.open(t)
+		l := s.RequestLog()
+		long := strings.Repeat("body /name: value must be a string; ", 100)
+		require.NoError(t, l.Append(ctx(t),
+			store.Entry{Time: day, Project: "p1", Operation: "getPet", Method: "GET", Path: "/pets/1", Status: 200, Source: "upstream"},
+			store.Entry{Time: day.Add(time.Minute), Project: "p1", Operation: "listPets", Method: "GET", Path: "/pets", Status: 200,
+				Source: "upstream", Drift: "body /0/name: value must be a string"},
+			store.Entry{Time: day.Add(2 * time.Minute), Project: "p1", Operation: "listPets", Method: "GET", Path: "/pets", Status: 200, Source: "fallback"},
+			store.Entry{Time: day.Add(3 * time.Minute), Project: "p1", Operation: "listPets", Method: "GET", Path: "/pets", Status: 502,
+				Source: "upstream", Drift: long},
+			store.Entry{Time: day.Add(4 * time.Minute), Project: "p1", Operation: "listPets", Method: "GET", Path: "/pets", Status: 200},
+			store.Entry{Time: day.Add(5 * time.Minute), Project: "p2", Operation: "x", Method: "GET", Path: "/x", Status: 200, Source: "upstream", Drift: "status: 418"},
+		))
+		all, err := l.Query(ctx(t), store.LogQuery{Project: "p1"})
+		require.NoError(t, err)
+		require.Len(t, all, 5)
+		assert.Empty(t, all[0].Source, "answered by the mock alone")
+		assert.Equal(t, "fallback", all[2].Source)
+		assert.Equal(t, "upstream", all[3].Source)
+		assert.Equal(t, "body /0/name: value must be a string", all[3].Drift)
+		assert.LessOrEqual(t, len(all[1].Drift), store.MaxLogDrift)
+		assert.True(t, strings.HasSuffix(all[1].Drift, store.TruncatedMark))
+
+		drifted, err := l.Query(ctx(t), store.LogQuery{Project: "p1", Drift: true})
+		require.NoError(t, err)
+		require.Len(t, drifted, 2)
+		assert.Equal(t, 502, drifted[0].Status)
+		assert.Equal(t, 200, drifted[1].Status)
+
+		st, err := l.Stats(ctx(t), "p1", time.Time{}, time.Time{})
+		require.NoError(t, err)
+		assert.Equal(t, 5, st.Total)
+		assert.Equal(t, 3, st.Upstream)
+		assert.Equal(t, 1, st.Fallbacks)
+		assert.Equal(t, 2, st.Drift)
+		st, err = l.Stats(ctx(t), "", time.Time{}, time.Time{})
+		require.NoError(t, err)
+		assert.Equal(t, 4, st.Upstream, "across projects")
+		assert.Equal(t, 3, st.Drift)
+		st, err = l.Stats(ctx(t), "nobody", time.Time{}, time.Time{})
+		require.NoError(t, err)
+		assert.Zero(t, st.Upstream+st.Fallbacks+st.Drift, "no entries: zero, not an error")
+	})
+
 	t.Run("Operations", func(t *testing.T) {
 		t.Parallel()
 		s := h.open(t)

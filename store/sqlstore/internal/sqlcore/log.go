@@ -14,7 +14,7 @@ import (
 
 type requestLog struct{ db *db }
 
-const logCols = `time, project, operation, method, path, status, latency, key_id, link_id, session, client, user_agent`
+const logCols = `time, project, operation, method, path, status, latency, key_id, link_id, session, client, user_agent, source, drift`
 
 // appendChunk bounds the rows of one INSERT (PostgreSQL allows 65535
 // parameters, SQLite 32766).
@@ -25,14 +25,14 @@ func (l *requestLog) Append(ctx context.Context, entries ...store.Entry) error {
 		for chunk := range slices.Chunk(entries, appendChunk) {
 			var b strings.Builder
 			b.WriteString(`INSERT INTO request_log (` + logCols + `) VALUES `)
-			args := make([]any, 0, len(chunk)*12)
+			args := make([]any, 0, len(chunk)*14)
 			for i, e := range chunk {
 				if i > 0 {
 					b.WriteString(", ")
 				}
-				b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+				b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 				args = append(args, micros(e.Time), e.Project, e.Operation, e.Method, e.Path, e.Status, int64(e.Latency), e.KeyID, e.LinkID, e.Session,
-					e.Client, e.UserAgent)
+					e.Client, e.UserAgent, e.Source, e.Drift)
 			}
 			if _, err := tx.ExecContext(ctx, l.db.q(b.String()), args...); err != nil {
 				return wrap(err, "append %d log entries", len(entries))
@@ -62,6 +62,9 @@ func logWhere(q store.LogQuery) (string, []any) {
 	if q.Status != 0 {
 		conds = append(conds, "status = ?")
 		args = append(args, q.Status)
+	}
+	if q.Drift {
+		conds = append(conds, "drift <> ''")
 	}
 	if q.StatusClass != 0 {
 		conds = append(conds, "status >= ? AND status < ?")
@@ -99,7 +102,7 @@ func (l *requestLog) Query(ctx context.Context, q store.LogQuery) ([]store.Entry
 			e      store.Entry
 			t, lat int64
 		)
-		if err := rows.Scan(&e.ID, &t, &e.Project, &e.Operation, &e.Method, &e.Path, &e.Status, &lat, &e.KeyID, &e.LinkID, &e.Session, &e.Client, &e.UserAgent); err != nil {
+		if err := rows.Scan(&e.ID, &t, &e.Project, &e.Operation, &e.Method, &e.Path, &e.Status, &lat, &e.KeyID, &e.LinkID, &e.Session, &e.Client, &e.UserAgent, &e.Source, &e.Drift); err != nil {
 			return nil, wrap(err, "query log")
 		}
 		e.Time, e.Latency = fromMicros(t), time.Duration(lat)
@@ -149,6 +152,13 @@ func (l *requestLog) Stats(ctx context.Context, project string, since, until tim
 		if err := tx.QueryRowContext(ctx, l.db.q(`SELECT COUNT(*) FROM request_log`+and+`operation = '' AND link_id <> '' AND path = '/'`), args...).Scan(&st.PageViews); err != nil {
 			return wrap(err, "log stats")
 		}
+		var up, fb, drift sql.NullInt64 // SUM of no rows is NULL
+		if err := tx.QueryRowContext(ctx, l.db.q(`SELECT SUM(CASE WHEN source = 'upstream' THEN 1 ELSE 0 END),
+			SUM(CASE WHEN source = 'fallback' THEN 1 ELSE 0 END), SUM(CASE WHEN drift <> '' THEN 1 ELSE 0 END)
+			FROM request_log`+where), args...).Scan(&up, &fb, &drift); err != nil {
+			return wrap(err, "log stats")
+		}
+		st.Upstream, st.Fallbacks, st.Drift = int(up.Int64), int(fb.Int64), int(drift.Int64)
 		top, err := l.operations(ctx, tx, and, args, ` ORDER BY n DESC, operation, project LIMIT 10`)
 		st.TopOperations = top
 		return err

@@ -140,6 +140,14 @@ var migrations = []func(d *Dialect) []string{
 			`ALTER TABLE request_log ADD COLUMN user_agent TEXT NOT NULL DEFAULT ''`,
 		}
 	},
+	func(d *Dialect) []string {
+		// With an upstream (package mock/proxy) the log says who answered
+		// and how the real API drifted from the description.
+		return []string{
+			`ALTER TABLE request_log ADD COLUMN source TEXT NOT NULL DEFAULT ''`,
+			`ALTER TABLE request_log ADD COLUMN drift TEXT NOT NULL DEFAULT ''`,
+		}
+	},
 }
 
 // ProjectsChannel is the PostgreSQL notification channel that a trigger
