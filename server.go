@@ -377,27 +377,8 @@ func (s *Server) serveProject(w http.ResponseWriter, r *http.Request, id, prefix
 		Client:    s.addrs.of(r),
 		UserAgent: r.UserAgent(),
 		Source:    slot.upstream.Source,
-		Drift:     driftText(slot.upstream.Drift),
+		Drift:     slot.upstream.DriftText(),
 	})
-}
-
-// driftText is how the request log writes an upstream's disagreements
-// with the description: "body /0/name: value must be a string; ...".
-func driftText(vs []mock.Violation) string {
-	if len(vs) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	for i, v := range vs {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(v.String())
-		if b.Len() > store.MaxLogDrift {
-			break // the store cuts it there anyway
-		}
-	}
-	return b.String()
 }
 
 // stripPrefix is http.StripPrefix for one request.

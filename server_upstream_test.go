@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -68,8 +69,19 @@ func TestServerLogsUpstreamAndDrift(t *testing.T) {
 	status, _, _ = c.do("GET", "/_admin/projects/pets/logs?drift=maybe", "", "Authorization", "Bearer "+adminToken)
 	assert.Equal(t, http.StatusBadRequest, status)
 
+	link := c.admin("POST", "/projects/pets/links", map[string]any{"require_token": false}, 201)
+	status, _, _ = c.do("GET", strings.TrimPrefix(link["url"].(string), c.base)+"/pets/1", "")
+	require.Equal(t, http.StatusOK, status)
+	require.NoError(t, s.FlushLog(t.Context()))
+	status, _, body = c.do("GET", "/_admin/projects/pets/logs?limit=1", "", "Authorization", "Bearer "+adminToken)
+	require.Equal(t, http.StatusOK, status)
+	require.NoError(t, json.Unmarshal(body, &entries))
+	require.Len(t, entries, 1)
+	assert.NotEmpty(t, entries[0].LinkID)
+	assert.Equal(t, "upstream", entries[0].Source, "through a share link too")
+
 	stats := c.admin("GET", "/projects/pets/analytics", nil, 200)
-	assert.EqualValues(t, 2, stats["upstream_requests"])
+	assert.EqualValues(t, 3, stats["upstream_requests"])
 	assert.EqualValues(t, 1, stats["fallback_requests"])
 	assert.EqualValues(t, 1, stats["drift_requests"])
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/mockapi-go/mockapi/internal/httpx"
 	"github.com/mockapi-go/mockapi/internal/problem"
 	"github.com/mockapi-go/mockapi/mock"
+	"github.com/mockapi-go/mockapi/mock/proxy"
 	"github.com/mockapi-go/mockapi/openapi"
 	"github.com/mockapi-go/mockapi/store"
 )
@@ -164,9 +165,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.o.ClientAddr != nil {
 		entry.Client = h.o.ClientAddr(r)
 	}
+	var upstream proxy.Report // filled by an upstream (mock.WithUpstream)
 	defer func() {
 		if h.o.Record != nil {
 			entry.Status, entry.Latency = sw.Status(), time.Since(start)
+			entry.Source, entry.Drift = upstream.Source, upstream.DriftText()
 			h.o.Record(entry)
 		}
 	}()
@@ -257,6 +260,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx = auth.ContextWithLinkID(ctx, link.ID)
 	ctx = mock.ContextWithSession(ctx, session)
 	ctx = context.WithValue(ctx, principalSeenKey{}, &seen)
+	ctx = proxy.ContextWithReport(ctx, &upstream)
 	guarded.ServeHTTP(sw, r2.WithContext(ctx))
 	entry.KeyID = seen.keyID
 }

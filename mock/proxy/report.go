@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"context"
+	"strings"
 
 	"github.com/mockapi-go/mockapi/mock"
 )
@@ -28,6 +29,29 @@ type Report struct {
 	Drift []mock.Violation
 	// Refused: the answer drifted and Strict replaced it with a 502.
 	Refused bool
+}
+
+// maxDriftText bounds DriftText (store.MaxLogDrift, which this package
+// does not import, cuts it again).
+const maxDriftText = 1024
+
+// DriftText writes Drift on one line, as a request log keeps it: "body
+// /0/name: value must be a string; status: ...". Empty without drift.
+func (r *Report) DriftText() string {
+	if r == nil || len(r.Drift) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for i, v := range r.Drift {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(v.String())
+		if b.Len() > maxDriftText {
+			break
+		}
+	}
+	return b.String()
 }
 
 type reportKey struct{}
