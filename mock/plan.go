@@ -388,10 +388,21 @@ func (h *planBuild) buildMediaType(key, t string, mt *openapi3.MediaType, base s
 			mp.byName[n] = ep
 		}
 		var candidates []*examplePlan
+		// Examples recorded from the real API (mock/proxy) come first: a
+		// recording is applied so that the mock replays real data.
+		for _, ep := range mp.examples {
+			if recorded(mt.Examples[ep.name].Value) {
+				candidates = append(candidates, ep)
+			}
+		}
 		if mt.Example != nil {
 			candidates = append(candidates, h.buildExample(mp, "", mt.Example, ptr+"/example"))
 		}
-		candidates = append(candidates, mp.examples...)
+		for _, ep := range mp.examples {
+			if !recorded(mt.Examples[ep.name].Value) {
+				candidates = append(candidates, ep)
+			}
+		}
 		if mp.schema != nil {
 			if mp.schema.Example != nil {
 				candidates = append(candidates, h.buildExample(mp, "", mp.schema.Example, ptr+"/schema/example"))
@@ -412,6 +423,18 @@ func (h *planBuild) buildMediaType(key, t string, mt *openapi3.MediaType, base s
 		}
 		return mp
 	}
+}
+
+// RecordedExtension marks an Example recorded from the real API (package
+// mock/proxy writes it): such examples are served before the others.
+const RecordedExtension = "x-mockapi-recorded"
+
+func recorded(e *openapi3.Example) bool {
+	if e == nil {
+		return false
+	}
+	v, ok := e.Extensions[RecordedExtension]
+	return ok && v == true
 }
 
 // exampleValue resolves an Example's value. An externalValue is read with

@@ -257,7 +257,7 @@ func (p *Proxy) ServeUpstream(w http.ResponseWriter, r *http.Request, h *mock.Ha
 		rep.Drift = vs
 	}
 	if p.o.Recorder != nil {
-		p.o.Recorder.add(h, op, r, body, res, vs)
+		p.o.Recorder.add(h, op, r, res.url, body, res, vs)
 	}
 	if len(vs) > 0 {
 		p.drifted.Add(1)
@@ -321,9 +321,11 @@ func reason(err error) string {
 var errTooLarge = errors.New("proxy: the upstream's body is larger than MaxBodySize")
 
 type result struct {
-	status int
-	header http.Header
-	body   []byte
+	url     string // what was called
+	status  int
+	header  http.Header
+	body    []byte
+	elapsed time.Duration
 }
 
 // call sends the request upstream and reads the whole, bounded answer.
@@ -343,6 +345,7 @@ func (p *Proxy) call(ctx context.Context, r *http.Request, body []byte) (*result
 		return nil, err
 	}
 	out.Header = outboundHeader(r.Header)
+	start := time.Now()
 	res, err := p.client.Do(out)
 	if err != nil {
 		return nil, err
@@ -355,5 +358,5 @@ func (p *Proxy) call(ctx context.Context, r *http.Request, body []byte) (*result
 	if int64(len(b)) > p.o.MaxBodySize {
 		return nil, errTooLarge
 	}
-	return &result{status: res.StatusCode, header: res.Header, body: b}, nil
+	return &result{url: res.Request.URL.String(), status: res.StatusCode, header: res.Header, body: b, elapsed: time.Since(start)}, nil
 }

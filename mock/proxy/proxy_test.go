@@ -97,6 +97,35 @@ paths:
             application/json:
               schema: {type: array, items: {type: string}}
         default: {$ref: "#/components/responses/Problem"}
+  /me:
+    get:
+      operationId: getMe
+      responses:
+        "200":
+          description: the caller
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id, name]
+                properties:
+                  id: {type: integer}
+                  name: {type: string}
+                  apiToken: {type: string}
+        default: {$ref: "#/components/responses/Problem"}
+  /me/pin:
+    get:
+      operationId: getPin
+      responses:
+        "200":
+          description: a pin
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  pin: {type: string, pattern: "^[0-9]{4}$"}
+        default: {$ref: "#/components/responses/Problem"}
   /slow:
     get:
       operationId: slow
@@ -192,6 +221,11 @@ func (u *upstream) serve(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/owners":
 		// Drift: a name that is a number, an id that is missing.
 		_, _ = io.WriteString(w, `[{"id":1,"name":"Ann"},{"name":42}]`)
+	case r.URL.Path == "/me":
+		http.SetCookie(w, &http.Cookie{Name: "sid", Value: "srv-secret"})
+		_, _ = io.WriteString(w, `{"id":1,"name":"Ann","apiToken":"tok-secret"}`)
+	case r.URL.Path == "/me/pin":
+		_, _ = io.WriteString(w, `{"pin":"4321"}`)
 	case r.URL.Path == "/stores":
 		// Down: the connection is dropped without an answer.
 		conn, _, err := http.NewResponseController(w).Hijack()
