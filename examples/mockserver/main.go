@@ -43,6 +43,24 @@
 //	                  address from their Forwarded or X-Forwarded-For header
 //	                  (default: none; the peer's address is logged)
 //	-log-no-address   keep no caller address in the request log
+//	-upstream URL     partial mocking: forward every validated request to the real API
+//	                  at URL and pass its answer on, checked against the spec (drift is
+//	                  logged, and in the request log); the mock answers when the
+//	                  upstream is unreachable, times out or answers a -upstream-fallback
+//	                  status. It applies to every project the server hosts
+//	-upstream-fallback LIST  statuses or classes the mock answers instead of (default 501;
+//	                  e.g. 404,501,5xx)
+//	-upstream-strict  refuse drifting upstream answers with 502 instead of passing them on
+//	-upstream-timeout D  the longest an upstream call may take (default 10s)
+//	-upstream-allow-private  allow an upstream on a loopback or private address (refused
+//	                  by default, whatever name resolves to it)
+//	-record FILE      a recording (an OpenAPI Overlay): at start the default project serves
+//	                  its examples before the spec's own; with -upstream, new answers are
+//	                  added to it (one per operation, status and shape, secrets scrubbed,
+//	                  answers that contradict the spec kept apart) and it is saved every
+//	                  2s and at shutdown, for the next start to replay
+//	-record-har FILE  also write the recorded exchanges as HAR 1.2 (secrets scrubbed)
+//	-record-operations LIST  record only these operations (operationId or "GET /path")
 //
 // "mockserver healthcheck" asks the server at -addr (or $MOCKAPI_ADDR) on
 // this machine whether it is ready: exit 0 if so, 1 if not. A container
@@ -81,6 +99,7 @@ import (
 	"github.com/mockapi-go/mockapi"
 	"github.com/mockapi-go/mockapi/internal/secret"
 	"github.com/mockapi-go/mockapi/mock"
+	"github.com/mockapi-go/mockapi/mock/proxy"
 	"github.com/mockapi-go/mockapi/openapi"
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/memory"
@@ -134,6 +153,14 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 		queryToken = fs.Bool("allow-query-token", false, "accept an API key in the apidogToken query parameter on the default project (keys in URLs end up in logs)")
 		proxies    = fs.String("trusted-proxies", "", "comma-separated networks (CIDR or address) of reverse proxies whose Forwarded / X-Forwarded-For headers name the caller in the request log")
 		noAddress  = fs.Bool("log-no-address", false, "keep no caller address in the request log")
+		upstream   = fs.String("upstream", "", "forward validated requests of every project to this API (http or https URL); the mock answers when it cannot")
+		upFallback = fs.String("upstream-fallback", "501", "comma-separated upstream statuses or classes the mock answers instead of (404,501,5xx)")
+		upStrict   = fs.Bool("upstream-strict", false, "refuse upstream answers that contradict the spec with 502 instead of passing them on")
+		upTimeout  = fs.Duration("upstream-timeout", proxy.DefaultTimeout, "the longest a call to the upstream may take before the mock answers")
+		upPrivate  = fs.Bool("upstream-allow-private", false, "allow an upstream on a loopback or private address (refused by default)")
+		recordFile = fs.String("record", "", "a recording (OpenAPI Overlay): the default project serves its examples, and -upstream answers are added to it")
+		recordHAR  = fs.String("record-har", "", "also write the recorded exchanges to this HAR 1.2 file")
+		recordOps  = fs.String("record-operations", "", "comma-separated operations to record, by operationId or \"GET /path\" (default: all)")
 	)
 	limits.flags(fs)
 	envUsage(fs)
@@ -188,6 +215,17 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 		}
 		opts = append(opts, mock.WithLatency(lo, hi))
 		slowest += hi
+	}
+	up, rec, overlay, err := upstreamOptions(upstreamFlags{url: *upstream, fallback: *upFallback, strict: *upStrict,
+		timeout: *upTimeout, allowPrivate: *upPrivate, record: *recordFile, recordHAR: *recordHAR, recordOps: *recordOps}, from, logger)
+	if err != nil {
+		fmt.Fprintf(stderr, "mockserver: %v\n", err)
+		return 2
+	}
+	if up != nil {
+		defer up.Close()
+		opts = append(opts, mock.WithUpstream(up))
+		slowest += *upTimeout
 	}
 	if err := limits.check(slowest); err != nil {
 		fmt.Fprintf(stderr, "mockserver: %v\n", err)
@@ -248,7 +286,7 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 	defer server.Close()
 	// The description is parsed once, by the Server, which serves what it
 	// parsed; the mock server reads its warnings and routes from there.
-	h, err := putDefault(ctx, server, *spec, vis)
+	h, err := putDefault(ctx, server, *spec, vis, overlay, logger)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
@@ -283,6 +321,12 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 	logOut.flush() // what start-up had to say, before the first request
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if rec != nil {
+		// Saved every few seconds, and once more after the HTTP server
+		// stopped (deferred: runs after Shutdown below).
+		sv := startSaver(rec, *recordFile, *recordHAR, logger)
+		defer sv.stop()
+	}
 	// The spec's problems are found by the document-wide validation and by
 	// compiling every operation, which the server otherwise does on first
 	// use: listed in the background, they do not hold the first answer.
@@ -343,11 +387,17 @@ func loadDoc(ctx context.Context, location string) (*openapi.Document, error) {
 // putDefault makes the description the server's default project and
 // returns its mock handler. A description written over several files is
 // bundled into one document first (openapi.Bundle): the project keeps one.
-func putDefault(ctx context.Context, server *mockapi.Server, location string, vis store.Visibility) (*mock.Handler, error) {
+func putDefault(ctx context.Context, server *mockapi.Server, location string, vis store.Visibility, overlay []byte, logger *slog.Logger) (*mock.Handler, error) {
 	spec := sample
 	if location != "" {
 		var err error
 		if spec, err = readSpec(ctx, location); err != nil {
+			return nil, err
+		}
+	}
+	if overlay != nil {
+		var err error
+		if spec, err = applyRecording(ctx, spec, location, overlay, logger); err != nil {
 			return nil, err
 		}
 	}
