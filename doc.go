@@ -12,6 +12,9 @@
 //     realistic generated data, request validation with precise errors.
 //     Where the description has resource collections it is stateful: a POST
 //     shows up in the next GET, per visitor session if asked.
+//   - mock/proxy puts the real API behind the mock: validated requests are
+//     forwarded, the mock answers when the upstream cannot, answers are
+//     checked for drift, and recordings of them are replayed as examples.
 //   - auth is middleware deciding who may call what: visibility, API keys,
 //     team access, rate limits.
 //   - share serves share links (/s/{token}/) and the shared project page.

@@ -83,6 +83,17 @@
 // wherever it is mounted: under http.StripPrefix, the mount is told from
 // the request's RequestURI, which StripPrefix leaves as the client sent it.
 //
+// # The real API behind the mock
+//
+// WithUpstream puts a real API behind the mock (partial mocking): an
+// Upstream, built by package mock/proxy, answers in place of the spec
+// where an override would, and calls next, the mock, when it falls back.
+// Requests that carry a mock control (Prefer: code, example, dynamic,
+// fault) are answered by the mock; an override of the same operation runs
+// first, with the upstream as its next. Examples marked
+// x-mockapi-recorded (RecordedExtension), as a recording of the real API
+// applied with proxy.Apply writes them, are served before the others.
+//
 // # Examples are checked, not trusted
 //
 // Real descriptions carry examples that contradict their own schema. Each
