@@ -25,6 +25,7 @@ const (
 	DefaultTimeout     = 10 * time.Second
 	DefaultMaxBodySize = 10 << 20
 	maxRedirects       = 10
+	maxLoggedDrift     = 10 // warnings per answer; the rest are counted
 )
 
 // Options configures a Proxy. The zero value forwards every operation, falls
@@ -263,7 +264,11 @@ func (p *Proxy) ServeUpstream(w http.ResponseWriter, r *http.Request, h *mock.Ha
 		p.drifted.Add(1)
 		p.drift.add(op.ID, res.status, vs, time.Now())
 		if l := p.o.Logger; l != nil {
-			for _, v := range vs {
+			for i, v := range vs {
+				if i == maxLoggedDrift {
+					l.Warn("upstream drift", "operation", op.ID, "status", res.status, "more", len(vs)-i)
+					break
+				}
 				l.Warn("upstream drift", "operation", op.ID, "status", res.status,
 					"in", string(v.In), "pointer", v.Pointer, "message", v.Message)
 			}
@@ -284,7 +289,16 @@ func (p *Proxy) ServeUpstream(w http.ResponseWriter, r *http.Request, h *mock.Ha
 	}
 	p.forwarded.Add(1)
 	copyHeader(w.Header(), res.header)
-	w.Header().Set("Content-Length", strconv.Itoa(len(res.body)))
+	switch {
+	case res.status < 200 || res.status == http.StatusNoContent || res.status == http.StatusNotModified:
+		// No body, and no length to say so.
+	case r.Method == http.MethodHead:
+		if n := res.header.Get("Content-Length"); n != "" {
+			w.Header().Set("Content-Length", n) // the length GET would have
+		}
+	default:
+		w.Header().Set("Content-Length", strconv.Itoa(len(res.body)))
+	}
 	w.WriteHeader(res.status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(res.body)

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -199,7 +200,7 @@ func (u *upstream) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Keep-Alive", "timeout=5")
 	w.Header().Set("X-Upstream", "yes")
 	switch {
-	case r.Method == "GET" && r.URL.Path == "/pets":
+	case (r.Method == "GET" || r.Method == "HEAD") && r.URL.Path == "/pets":
 		_, _ = io.WriteString(w, `[{"id":1,"name":"Real Rex"},{"id":2,"name":"Real Tom"}]`)
 	case r.Method == "POST" && r.URL.Path == "/pets":
 		w.WriteHeader(http.StatusCreated)
@@ -619,4 +620,19 @@ func TestNewRefusesBadOptions(t *testing.T) {
 			assert.NotContains(t, err.Error(), "pw", "no password in an error")
 		}
 	}
+}
+
+// HEAD is forwarded and answered with the length GET would have, and no
+// body.
+func TestProxyHead(t *testing.T) {
+	t.Parallel()
+	up := newUpstream(t)
+	h, _ := newMock(t, up.URL, allowed)
+	get, _ := do(h, "GET", "/pets", "")
+	require.Equal(t, http.StatusOK, get.Code)
+	head, rep := do(h, "HEAD", "/pets", "")
+	require.Equal(t, http.StatusOK, head.Code)
+	assert.Equal(t, proxy.SourceUpstream, rep.Source)
+	assert.Zero(t, head.Body.Len())
+	assert.Equal(t, strconv.Itoa(get.Body.Len()), head.Header().Get("Content-Length"))
 }
