@@ -35,7 +35,10 @@ const (
 type Options struct {
 	// Operations names the operations forwarded, by operationId ("getPet")
 	// or method and path template ("GET /pets/{petId}"); the mock answers
-	// the others. Empty: every operation is forwarded.
+	// the others. Empty: every operation is forwarded. mock.New fails
+	// when its description lacks one (Bind): a Proxy given to handlers of
+	// several descriptions (mockapi.Options.MockOptions) names none, or
+	// only operations they all have.
 	Operations []string
 	// FallbackOn lists the upstream statuses the mock answers instead of:
 	// "404", "501", or a class such as "5xx". nil: "501", the status of

@@ -178,7 +178,7 @@ type upstream struct {
 	release  chan struct{}
 }
 
-func newUpstream(t *testing.T) *upstream {
+func newUpstream(t testing.TB) *upstream {
 	t.Helper()
 	u := &upstream{release: make(chan struct{})}
 	u.Server = httptest.NewServer(http.HandlerFunc(u.serve))
@@ -249,7 +249,7 @@ func (u *upstream) lastRequest() (*http.Request, []byte) {
 	return u.last, u.lastBody
 }
 
-func loadDoc(t *testing.T) *openapi.Document {
+func loadDoc(t testing.TB) *openapi.Document {
 	t.Helper()
 	doc, err := openapi.Parse(context.Background(), []byte(petSpec))
 	require.NoError(t, err)
@@ -427,13 +427,14 @@ func TestProxyValidatesFirstAndHonoursMockControls(t *testing.T) {
 		name, method, target, body string
 		header                     []string
 		status                     int
+		op                         string
 	}{
-		{"an invalid body", "POST", "/pets", `{"name":""}`, []string{"X-API-Key", "k"}, 422},
-		{"missing credentials", "POST", "/pets", `{"name":"Kit"}`, nil, 401},
-		{"an invalid parameter", "GET", "/pets?limit=0", "", nil, 400},
-		{"Prefer: code", "GET", "/pets/1", "", []string{"Prefer", "code=404"}, 404},
-		{"Prefer: example", "GET", "/pets", "", []string{"Prefer", "dynamic=true"}, 200},
-		{"a control parameter", "GET", "/pets/1?__code=404", "", nil, 404},
+		{"an invalid body", "POST", "/pets", `{"name":""}`, []string{"X-API-Key", "k"}, 422, "createPet"},
+		{"missing credentials", "POST", "/pets", `{"name":"Kit"}`, nil, 401, "createPet"},
+		{"an invalid parameter", "GET", "/pets?limit=0", "", nil, 400, "listPets"},
+		{"Prefer: code", "GET", "/pets/1", "", []string{"Prefer", "code=404"}, 404, "getPet"},
+		{"Prefer: dynamic", "GET", "/pets", "", []string{"Prefer", "dynamic=true"}, 200, "listPets"},
+		{"a control parameter", "GET", "/pets/1?__code=404", "", nil, 404, "getPet"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -442,6 +443,7 @@ func TestProxyValidatesFirstAndHonoursMockControls(t *testing.T) {
 			assert.Equal(t, tc.status, w.Code, w.Body.String())
 			assert.Empty(t, rep.Source)
 			assert.Equal(t, before, up.calls.Load(), "the upstream was not called")
+			assertValid(t, h, tc.op, w)
 		})
 	}
 }
