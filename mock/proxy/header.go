@@ -46,15 +46,19 @@ func outboundHeader(in http.Header) http.Header {
 
 // copyHeader copies the upstream's answer headers to the client's, without
 // the hop-by-hop ones, the length (set from the body read) and the CORS
-// headers: every answer carries the mock's CORS policy, set already.
+// headers: every answer carries the mock's CORS policy, set already, and
+// its Vary: Origin is kept beside the upstream's Vary.
 func copyHeader(dst, src http.Header) {
 	src = src.Clone()
 	removeHopByHop(src)
 	src.Del("Content-Length")
 	for k, vs := range src {
-		if strings.HasPrefix(k, "Access-Control-") {
-			continue
+		switch {
+		case strings.HasPrefix(k, "Access-Control-"):
+		case k == "Vary":
+			dst[k] = append(dst[k], vs...)
+		default:
+			dst[k] = vs
 		}
-		dst[k] = vs
 	}
 }

@@ -199,6 +199,7 @@ func (u *upstream) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Access-Control-Allow-Origin", "https://upstream.example")
 	w.Header().Set("Keep-Alive", "timeout=5")
 	w.Header().Set("X-Upstream", "yes")
+	w.Header().Set("Vary", "Accept")
 	switch {
 	case (r.Method == "GET" || r.Method == "HEAD") && r.URL.Path == "/pets":
 		_, _ = io.WriteString(w, `[{"id":1,"name":"Real Rex"},{"id":2,"name":"Real Tom"}]`)
@@ -532,6 +533,8 @@ func TestProxyHeaders(t *testing.T) {
 	assert.Equal(t, "yes", w.Header().Get("X-Upstream"))
 	assert.Empty(t, w.Header().Get("Keep-Alive"))
 	assert.Equal(t, "*", w.Header().Get("Access-Control-Allow-Origin"), "the mock's CORS policy, not the upstream's")
+	assert.Contains(t, w.Header().Values("Vary"), "Origin", "the CORS layer's Vary is kept")
+	assert.Contains(t, w.Header().Values("Vary"), "Accept", "beside the upstream's")
 
 	do(h, "GET", "/owners", "", "Authorization", "Bearer b-secret") // drift: a warning
 	do(h, "GET", "/stores", "", "X-API-Key", "k-secret")            // fallback: a debug line
