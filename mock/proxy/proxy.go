@@ -25,7 +25,8 @@ const (
 	DefaultTimeout     = 10 * time.Second
 	DefaultMaxBodySize = 10 << 20
 	maxRedirects       = 10
-	maxLoggedDrift     = 10 // warnings per answer; the rest are counted
+	maxLoggedDrift     = 10  // warnings per answer; the rest are counted
+	maxProblemItems    = 100 // disagreements a 502 lists
 )
 
 // Options configures a Proxy. The zero value forwards every operation, falls
@@ -198,8 +199,8 @@ func (p *Proxy) Stats() Stats {
 	return Stats{Forwarded: p.forwarded.Load(), Fallbacks: p.fellBack.Load(), Drifted: p.drifted.Load(), Refused: p.refused.Load()}
 }
 
-// names reports whether name set holds op, by operationId or by
-// "METHOD /path/template".
+// opName is how options name op: its operationId, and "METHOD
+// /path/template".
 func opName(op *openapi.Operation) (id, route string) { return op.ID, op.Method + " " + op.Key }
 
 func (p *Proxy) forwards(op *openapi.Operation) bool {
@@ -250,6 +251,9 @@ func (p *Proxy) ServeUpstream(w http.ResponseWriter, r *http.Request, h *mock.Ha
 		return
 	}
 	if p.fallsBackOn(op, res.status) {
+		if rep != nil {
+			rep.Status = res.status
+		}
 		p.fallBack(w, r, next, op, rep, "status "+strconv.Itoa(res.status))
 		return
 	}
@@ -280,7 +284,7 @@ func (p *Proxy) ServeUpstream(w http.ResponseWriter, r *http.Request, h *mock.Ha
 			p.refused.Add(1)
 			pr := problem.New(http.StatusBadGateway, problem.CodeUpstreamDrift,
 				fmt.Sprintf("the upstream's %d answer to %s does not match the API description", res.status, op.ID))
-			for _, v := range vs {
+			for _, v := range vs[:min(len(vs), maxProblemItems)] {
 				pr.Errors = append(pr.Errors, problem.Item{In: v.In, Name: v.Name, Pointer: v.Pointer, Message: v.Message})
 			}
 			if rep != nil {

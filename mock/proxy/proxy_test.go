@@ -470,6 +470,7 @@ func TestProxyPerOperation(t *testing.T) {
 	w, rep = do(h, "GET", "/pets/404", "")
 	require.Equal(t, 200, w.Code)
 	assert.Equal(t, "status 404", rep.Reason)
+	assert.Equal(t, 404, rep.Status, "the upstream's status is reported")
 
 	w, rep = do(h, "GET", "/pets/501", "")
 	assert.Equal(t, http.StatusNotImplemented, w.Code, "FallbackFor replaces the default list for its operation")
