@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mockapi-go/mockapi/mock"
+	"github.com/mockapi-go/mockapi/mock/problem"
 	"github.com/mockapi-go/mockapi/openapi"
 )
 
@@ -79,11 +80,51 @@ type recorded struct {
 // Rejected is an upstream answer the recorder did not keep as an example
 // because it contradicts the description.
 type Rejected struct {
-	Operation   string           `json:"operation"`
-	Status      int              `json:"status"`
-	ContentType string           `json:"contentType"`
-	Value       json.RawMessage  `json:"value,omitempty"`
-	Violations  []mock.Violation `json:"violations"`
+	Operation   string
+	Status      int
+	ContentType string
+	Value       json.RawMessage // the answer, scrubbed; nil when not JSON
+	Violations  []mock.Violation
+}
+
+// violationJSON is how a recording writes a mock.Violation.
+type violationJSON struct {
+	In      string `json:"in,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Pointer string `json:"pointer,omitempty"`
+	Schema  string `json:"schema,omitempty"`
+	Message string `json:"message"`
+}
+
+type rejectedJSON struct {
+	Operation   string          `json:"operation"`
+	Status      int             `json:"status"`
+	ContentType string          `json:"contentType"`
+	Value       json.RawMessage `json:"value,omitempty"`
+	Violations  []violationJSON `json:"violations"`
+}
+
+// MarshalJSON writes r with lower-case member names.
+func (r Rejected) MarshalJSON() ([]byte, error) {
+	out := rejectedJSON{Operation: r.Operation, Status: r.Status, ContentType: r.ContentType, Value: r.Value,
+		Violations: make([]violationJSON, 0, len(r.Violations))}
+	for _, v := range r.Violations {
+		out.Violations = append(out.Violations, violationJSON{string(v.In), v.Name, v.Pointer, v.Schema, v.Message})
+	}
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (r *Rejected) UnmarshalJSON(b []byte) error {
+	var in rejectedJSON
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	*r = Rejected{Operation: in.Operation, Status: in.Status, ContentType: in.ContentType, Value: in.Value}
+	for _, v := range in.Violations {
+		r.Violations = append(r.Violations, mock.Violation{In: problem.Location(v.In), Name: v.Name, Pointer: v.Pointer, Schema: v.Schema, Message: v.Message})
+	}
+	return nil
 }
 
 // NewRecorder returns an empty Recorder.

@@ -97,6 +97,11 @@ func TestRecorderKeepsDistinctScrubbedExamples(t *testing.T) {
 	assert.Contains(t, byOp["getPin"].Violations[0].Message, "after secrets were scrubbed")
 	assert.JSONEq(t, `{"pin":"REDACTED"}`, string(byOp["getPin"].Value))
 	assert.Len(t, ov.Rejected, 2, "written apart, under x-mockapi-rejected")
+	for i, r := range rec.Rejected() {
+		assert.Equal(t, r.Violations, ov.Rejected[i].Violations, "read back as written")
+		assert.JSONEq(t, string(r.Value), string(ov.Rejected[i].Value))
+	}
+	assert.Contains(t, string(overlay), `"pointer": "/1/name"`)
 	assert.Contains(t, string(overlay), `"apiToken": "REDACTED"`)
 }
 
