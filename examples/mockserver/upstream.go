@@ -47,6 +47,9 @@ func upstreamOptions(f upstreamFlags, from envSources, logger *slog.Logger) (*pr
 		if f.recordHAR != "" || f.recordOps != "" || f.strict || f.allowPrivate {
 			return nil, nil, nil, errors.New("-record-har, -record-operations, -upstream-strict and -upstream-allow-private need -upstream")
 		}
+		if f.record != "" && overlay == nil {
+			logger.Warn("recording: the file does not exist, and without -upstream nothing is recorded", "file", f.record)
+		}
 		return nil, nil, overlay, nil
 	}
 	if f.timeout <= 0 {
@@ -70,6 +73,8 @@ func upstreamOptions(f upstreamFlags, from envSources, logger *slog.Logger) (*pr
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("%s: %w", from.name("upstream"), err)
 	}
+	logger.Info("upstream", "url", f.url, "fallback", f.fallback, "strict", f.strict, "timeout", f.timeout,
+		"recording", f.record != "" || f.recordHAR != "")
 	return p, rec, overlay, nil
 }
 

@@ -104,8 +104,8 @@ type Proxy struct {
 var _ mock.Upstream = (*Proxy)(nil)
 
 // New returns a Proxy to the API at upstream, an absolute http or https
-// URL. The request's path, as the mock sees it, is appended to the URL's
-// path, and its query kept.
+// URL without credentials, query or fragment. The request's path, as the
+// mock sees it, is appended to the URL's path, and its query kept.
 func New(upstream string, o Options) (*Proxy, error) {
 	u, err := url.Parse(upstream)
 	if err != nil {
@@ -117,9 +117,11 @@ func New(upstream string, o Options) (*Proxy, error) {
 	if u.User != nil {
 		return nil, fmt.Errorf("proxy: upstream %q carries credentials in the URL; send them as headers", u.Redacted())
 	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return nil, fmt.Errorf("proxy: upstream %q has a query or fragment; the request's query is what is sent", u.Redacted())
+	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	u.RawPath = strings.TrimSuffix(u.RawPath, "/")
-	u.RawQuery, u.Fragment = "", ""
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}

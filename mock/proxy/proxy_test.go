@@ -617,6 +617,7 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		{"ftp://x", proxy.Options{}, "not an absolute http"},
 		{"/relative", proxy.Options{}, "not an absolute http"},
 		{"https://user:pw@api.example", proxy.Options{}, "credentials"},
+		{"https://api.example/v1?key=x", proxy.Options{}, "query"},
 		{"https://api.example", proxy.Options{FallbackOn: []string{"6xx"}}, `"6xx"`},
 		{"https://api.example", proxy.Options{FallbackFor: map[string][]string{"getPet": {"abc"}}}, `"abc"`},
 	} {
@@ -641,4 +642,24 @@ func TestProxyHead(t *testing.T) {
 	assert.Equal(t, proxy.SourceUpstream, rep.Source)
 	assert.Zero(t, head.Body.Len())
 	assert.Equal(t, strconv.Itoa(get.Body.Len()), head.Header().Get("Content-Length"))
+}
+
+// The request's path follows the upstream URL's own path, and its query
+// is kept without the mock's control parameters.
+func TestProxyJoinsPaths(t *testing.T) {
+	t.Parallel()
+	var got atomic.Value
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r.URL.RequestURI())
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `[]`)
+	}))
+	t.Cleanup(up.Close)
+	for _, base := range []string{up.URL + "/api/v2", up.URL + "/api/v2/"} {
+		h, _ := newMock(t, base, allowed)
+		w, rep := do(h, "GET", "/pets?limit=2&__delay=0", "")
+		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+		assert.Equal(t, proxy.SourceUpstream, rep.Source)
+		assert.Equal(t, "/api/v2/pets?limit=2", got.Load(), base)
+	}
 }
