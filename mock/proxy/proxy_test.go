@@ -584,6 +584,10 @@ func TestProxyBounds(t *testing.T) {
 	require.Equal(t, 200, w.Code)
 	assert.Equal(t, "refused: not a public address", rep.Reason, "127.0.0.1 is refused by default")
 	assert.Contains(t, w.Body.String(), "Mock")
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(up.URL, "http://"))
+	h, _ = newMock(t, "http://localhost:"+port, proxy.Options{})
+	_, rep = do(h, "GET", "/pets/1", "")
+	assert.Equal(t, "refused: not a public address", rep.Reason, "a name is checked by the address it resolves to")
 
 	h, _ = newMock(t, up.URL, allowed)
 	w, rep = do(h, "GET", "/pets", "")
