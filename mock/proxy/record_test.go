@@ -283,3 +283,55 @@ func TestSecret(t *testing.T) {
 		assert.Equal(t, want, proxy.Secret(name), name)
 	}
 }
+
+// A recording applies to OpenAPI 3.1 and Swagger 2.0 descriptions too.
+func TestApplyOtherVersions(t *testing.T) {
+	t.Parallel()
+	specs := map[string]string{
+		"3.1": `openapi: 3.1.0
+info: {title: T, version: "1"}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        "200":
+          description: things
+          content:
+            application/json:
+              schema: {type: array, items: {type: [string, "null"]}}
+`,
+		"2.0": `swagger: "2.0"
+info: {title: T, version: "1"}
+produces: [application/json]
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        "200":
+          description: things
+          schema: {type: array, items: {type: string}}
+`,
+	}
+	overlay := []byte(`{"overlay":"1.0.0","info":{"title":"t","version":"1"},"actions":[
+		{"target":"$.paths['/things'].get.responses['200'].content['application/json']",
+		 "update":{"examples":{"recorded-1":{"value":["real"],"x-mockapi-recorded":true}}}}]}`)
+	for version, spec := range specs {
+		t.Run(version, func(t *testing.T) {
+			doc, err := openapi.Parse(t.Context(), []byte(spec))
+			require.NoError(t, err)
+			out, warnings, err := proxy.Apply(doc, overlay)
+			require.NoError(t, err)
+			require.Empty(t, warnings)
+			replayed, err := openapi.Parse(t.Context(), out)
+			require.NoError(t, err)
+			h, err := mock.New(replayed)
+			require.NoError(t, err)
+			w, _ := do(h, "GET", "/things", "")
+			require.Equal(t, http.StatusOK, w.Code)
+			assert.JSONEq(t, `["real"]`, w.Body.String())
+			assertValid(t, h, "listThings", w)
+		})
+	}
+}
