@@ -49,6 +49,10 @@ type metrics struct {
 	latency  *prometheus.HistogramVec // project
 	handler  http.Handler
 
+	// Answers of an upstream (mock.WithUpstream), and of the mock after
+	// it could not answer; upstream answers that drifted from the spec.
+	upstream, fallback, drift prometheus.Counter
+
 	// The label children already made, so that a request looks its
 	// series up in a map instead of hashing label values each time.
 	mu        sync.RWMutex
@@ -80,6 +84,16 @@ func newMetrics(rec *recorder) *metrics {
 		series:    map[seriesKey]*series{},
 		latencies: map[string]prometheus.Observer{},
 	}
+	answers := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "mockapi_upstream_answers_total",
+		Help: `Requests a real API behind the mock (mock/proxy, -upstream) was asked, by who answered: source="upstream" or "fallback" (the mock, after the upstream could not).`,
+	}, []string{"source"})
+	m.upstream, m.fallback = answers.WithLabelValues("upstream"), answers.WithLabelValues("fallback")
+	m.drift = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "mockapi_upstream_drift_total",
+		Help: "Upstream answers that disagreed with the API description; the request log says how (?drift=true).",
+	})
+	m.reg.MustRegister(answers, m.drift)
 	m.reg.MustRegister(m.requests, m.latency,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "mockapi_request_log_queue_depth",
@@ -130,6 +144,19 @@ func (m *metrics) observe(project, operation string, status int, took time.Durat
 	s.latency.Observe(took.Seconds())
 }
 
+// observeUpstream counts who answered a request the upstream was asked.
+func (m *metrics) observeUpstream(source string, drift bool) {
+	switch source {
+	case "upstream":
+		m.upstream.Inc()
+	case "fallback":
+		m.fallback.Inc()
+	}
+	if drift {
+		m.drift.Inc()
+	}
+}
+
 // add makes the series of k and class, or finds the one made meanwhile.
 func (m *metrics) add(k seriesKey, class int) (*series, prometheus.Counter) {
 	m.mu.Lock()
@@ -168,6 +195,9 @@ func (m *metrics) counter(s *series, class int) prometheus.Counter {
 // through a share link.
 func (s *Server) record(e store.Entry) {
 	s.ops.metrics.observe(e.Project, e.Operation, e.Status, e.Latency)
+	if e.Source != "" {
+		s.ops.metrics.observeUpstream(e.Source, e.Drift != "")
+	}
 	s.rec.Record(e)
 }
 
@@ -193,6 +223,11 @@ func (s *Server) unserved(status int, start time.Time) {
 //     project and operation, new ones are counted under "(other)".
 //   - mockapi_request_duration_seconds{project}: a histogram of the time
 //     to answer them.
+//   - mockapi_upstream_answers_total{source} and
+//     mockapi_upstream_drift_total: with a real API behind the mock
+//     (mock.WithUpstream), the requests it answered (source="upstream")
+//     or the mock answered after it could not ("fallback"), and its
+//     answers that disagreed with the description.
 //   - mockapi_request_log_queue_depth and _queue_capacity: request-log
 //     entries waiting to be written, and the most that may wait.
 //   - mockapi_request_log_dropped_total and _failed_total: entries lost

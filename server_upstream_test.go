@@ -80,6 +80,11 @@ func TestServerLogsUpstreamAndDrift(t *testing.T) {
 	assert.NotEmpty(t, entries[0].LinkID)
 	assert.Equal(t, "upstream", entries[0].Source, "through a share link too")
 
+	fams := scrape(t, s)
+	assert.Equal(t, 3.0, sumCounter(fams["mockapi_upstream_answers_total"], map[string]string{"source": "upstream"}))
+	assert.Equal(t, 1.0, sumCounter(fams["mockapi_upstream_answers_total"], map[string]string{"source": "fallback"}))
+	assert.Equal(t, 1.0, sumCounter(fams["mockapi_upstream_drift_total"], nil))
+
 	stats := c.admin("GET", "/projects/pets/analytics", nil, 200)
 	assert.EqualValues(t, 3, stats["upstream_requests"])
 	assert.EqualValues(t, 1, stats["fallback_requests"])
