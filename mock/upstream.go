@@ -18,6 +18,11 @@ import (
 // for h.CheckResponse; next is the mock's own answer, which the Upstream
 // calls when it falls back. An Override given for the same operation runs
 // first, and its next is the Upstream.
+//
+// WithSelfCheck does not check what an Upstream writes (it is the real
+// API's answer, not the mock's): the Upstream checks it with
+// CheckResponse itself, as proxy.Proxy does for drift. Under an Override,
+// WithSelfCheck checks the Override's answer, whatever its next was.
 type Upstream interface {
 	ServeUpstream(w http.ResponseWriter, r *http.Request, h *Handler, next http.Handler)
 }
