@@ -3,6 +3,7 @@ package mock_test
 import (
 	"context"
 	"fmt"
+	"github.com/mockapi-go/mockapi/mock/callback"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -168,6 +169,67 @@ paths:
 	//
 	// id: 2
 	// data: 1
+}
+
+// WithCallbacks fires an operation's callbacks after it answers: here the
+// subscription's callback is posted to the URL the client gave, and the
+// dispatcher's journal shows its delivery.
+func ExampleWithCallbacks() {
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer receiver.Close()
+	const spec = `
+openapi: 3.0.3
+info: {title: Hooks, version: "1"}
+paths:
+  /subscriptions:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, required: [url], properties: {url: {type: string, format: uri}}}
+      responses:
+        "201": {description: subscribed}
+      callbacks:
+        onEvent:
+          '{$request.body#/url}':
+            post:
+              requestBody:
+                content:
+                  application/json:
+                    schema: {type: object, required: [event], properties: {event: {type: string, enum: [created]}}}
+              responses:
+                "204": {description: received}
+`
+	doc, err := openapi.Parse(context.Background(), []byte(spec))
+	if err != nil {
+		panic(err)
+	}
+	// AllowPrivate: the receiver listens on 127.0.0.1, which is refused
+	// by default.
+	d, err := callback.New(callback.Options{AllowPrivate: true, Retries: 2})
+	if err != nil {
+		panic(err)
+	}
+	defer d.Close()
+	h, err := mock.New(doc, mock.WithCallbacks(d))
+	if err != nil {
+		panic(err)
+	}
+	req := httptest.NewRequest("POST", "/subscriptions", strings.NewReader(`{"url":"`+receiver.URL+`/hook"}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	fmt.Println("answer:", rec.Code)
+	delivery, err := d.Await(context.Background(), nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("callback:", delivery.Callback, delivery.Method, delivery.Status, delivery.OK())
+	// Output:
+	// answer: 201
+	// callback: onEvent POST 204 true
 }
 
 // WithChaos makes a flaky backend: here half the answers on average fail,

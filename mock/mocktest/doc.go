@@ -61,6 +61,15 @@
 // status, stub or spec). Calls, Journal, AssertCalled and AssertNotCalled
 // read it; a failed assertion lists what was called instead.
 //
+// # Callbacks
+//
+// When the spec answers an operation that declares OpenAPI callbacks, the
+// server fires them (mock.WithCallbacks): to the URL the request named,
+// loopback included, since the receiver is usually the test's own
+// httptest server. AwaitCallback waits for a delivery and fails the test
+// when none comes; Callbacks lists every attempt. WithCallbacks sets delay,
+// retries, repeats or allowed hosts. A stub's reply fires none.
+//
 // # Compatibility
 //
 // For v1, New, the Source constructors, Server's methods, On and the

@@ -3,10 +3,14 @@ package mocktest_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
+	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/mockapi-go/mockapi/mock"
 	"github.com/mockapi-go/mockapi/mock/mocktest"
@@ -238,4 +242,62 @@ func (t *exampleT) Errorf(format string, a ...any) {
 func (t *exampleT) Fatalf(format string, a ...any) {
 	fmt.Printf("FAIL: "+format+"\n", a...)
 	runtime.Goexit()
+}
+
+const hookSpec = `
+openapi: 3.0.3
+info: {title: Orders, version: "1"}
+paths:
+  /orders:
+    post:
+      operationId: createOrder
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, required: [notify], properties: {notify: {type: string, format: uri}}}
+      responses:
+        "201":
+          description: created
+          content:
+            application/json:
+              schema: {type: object, required: [id], properties: {id: {type: integer, example: 7}}}
+      callbacks:
+        orderShipped:
+          '{$request.body#/notify}/orders/{$response.body#/id}':
+            post:
+              requestBody:
+                content:
+                  application/json:
+                    schema: {type: object, required: [status], properties: {status: {type: string, enum: [shipped]}}}
+              responses:
+                "204": {description: received}
+`
+
+// The code under test registers a webhook; the test receives the callback
+// the spec declares and asserts it arrived.
+func ExampleServer_AwaitCallback() {
+	runTest(func(t testing.TB) {
+		got := make(chan string, 1)
+		receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			got <- r.URL.Path + " " + string(b)
+			w.WriteHeader(http.StatusNoContent)
+		}))
+		defer receiver.Close()
+		srv := mocktest.New(t, mocktest.Bytes([]byte(hookSpec)))
+
+		resp, err := srv.Client().Post(srv.URL()+"/orders", "application/json",
+			strings.NewReader(`{"notify":"`+receiver.URL+`/hooks"}`))
+		if err != nil {
+			panic(err)
+		}
+		resp.Body.Close()
+
+		d := srv.AwaitCallback("orderShipped", 5*time.Second)
+		fmt.Println(d.Method, d.Status, d.OK())
+		fmt.Println(<-got)
+	})
+	// Output:
+	// POST 204 true
+	// /hooks/orders/7 {"status":"shipped"}
 }
