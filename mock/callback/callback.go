@@ -376,4 +376,3 @@ func sleep(ctx context.Context, d time.Duration) bool {
 		return false
 	}
 }
-
