@@ -21,6 +21,7 @@ type projectDoc struct {
 	RateLimit           *rateLimitDoc     `json:"rate_limit,omitempty"`
 	Sharing             bool              `json:"sharing"`
 	SeedRecords         *int              `json:"seed_records,omitempty"`
+	Callbacks           *callbacksDoc     `json:"callbacks,omitempty"`
 	Owner               string            `json:"owner,omitempty"`
 	Team                string            `json:"team,omitempty"`
 	Version             int64             `json:"version"`
@@ -35,7 +36,7 @@ func (s *Server) projectDoc(r *http.Request, p *Project) projectDoc {
 	d := projectDoc{ID: p.ID, Name: p.Name, Visibility: string(p.Visibility), InvokeURL: s.InvokeURL(p.ID),
 		Owner: p.Owner, Team: p.Team, Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 		AllowQueryToken: p.Settings.AllowQueryToken, RateLimit: p.Settings.RateLimit.doc(), Sharing: !p.Settings.SharingOff,
-		SeedRecords: p.Settings.seedRecordsDoc()}
+		SeedRecords: p.Settings.seedRecordsDoc(), Callbacks: p.Settings.Callbacks.doc()}
 	if len(p.OperationVisibility) > 0 {
 		d.OperationVisibility = map[string]string{}
 		for k, v := range p.OperationVisibility {
@@ -64,6 +65,7 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
 		RateLimit       *rateLimitDoc   `json:"rate_limit"`
 		Sharing         *bool           `json:"sharing"`
 		SeedRecords     *int            `json:"seed_records"`
+		Callbacks       *callbacksDoc   `json:"callbacks"`
 	}
 	if !readCreate(w, r, &in) {
 		return
@@ -82,6 +84,14 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		np.Settings.RateLimit = limit
+	}
+	if in.Callbacks != nil {
+		c, err := in.Callbacks.callbacks()
+		if err != nil {
+			s.apiError(w, "project", err)
+			return
+		}
+		np.Settings.Callbacks = c
 	}
 	p, err := s.CreateProject(r.Context(), np)
 	if err != nil {
@@ -123,6 +133,7 @@ func (s *Server) patchProject(w http.ResponseWriter, r *http.Request) {
 		RateLimit           json.RawMessage `json:"rate_limit"`
 		Sharing             *bool           `json:"sharing"`
 		SeedRecords         json.RawMessage `json:"seed_records"`
+		Callbacks           json.RawMessage `json:"callbacks"`
 		Owner               *string         `json:"owner"`
 		Team                *string         `json:"team"`
 	}
@@ -158,6 +169,23 @@ func (s *Server) patchProject(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			u.RateLimit = &limit
+		}
+	}
+	// callbacks: null turns them off.
+	if len(in.Callbacks) > 0 {
+		u.Callbacks = &Callbacks{}
+		if string(in.Callbacks) != "null" {
+			var doc callbacksDoc
+			if err := json.Unmarshal(in.Callbacks, &doc); err != nil {
+				badRequest(w, "callbacks: %v", err)
+				return
+			}
+			c, err := doc.callbacks()
+			if err != nil {
+				s.apiError(w, "project", err)
+				return
+			}
+			u.Callbacks = c
 		}
 	}
 	// seed_records: null is the Server's default, 0 none.

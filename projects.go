@@ -91,6 +91,8 @@ type ProjectUpdate struct {
 	// SeedRecords sets Settings.SeedRecords: 0 is the Server's default,
 	// NoSeedRecords none.
 	SeedRecords *int
+	// Callbacks sets Settings.Callbacks; a zero Callbacks turns them off.
+	Callbacks *Callbacks
 	// Settings replaces every setting, before AllowQueryToken, RateLimit,
 	// Sharing and SeedRecords are applied. It also repairs stored settings that cannot
 	// be read.
@@ -174,6 +176,9 @@ func (s *Server) CreateProject(ctx context.Context, in NewProject) (*Project, er
 	}
 	set, err := encodeSettings(in.Settings)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkCallbacks(in.Settings.Callbacks); err != nil {
 		return nil, err
 	}
 	p := &store.Project{ID: in.ID, Name: in.Name, Spec: in.Spec, SpecFormat: specFormat(in.Spec), Visibility: in.Visibility,
@@ -294,6 +299,14 @@ func (s *Server) UpdateProject(ctx context.Context, id string, u ProjectUpdate) 
 		if err := u.Settings.Validate(); err != nil {
 			return nil, err
 		}
+		if err := s.checkCallbacks(u.Settings.Callbacks); err != nil {
+			return nil, err
+		}
+	}
+	if u.Callbacks != nil && !u.Callbacks.isZero() {
+		if err := s.checkCallbacks(u.Callbacks); err != nil {
+			return nil, err
+		}
 	}
 	if u.RateLimit != nil {
 		if err := u.RateLimit.Validate(); err != nil {
@@ -356,7 +369,7 @@ func (s *Server) apply(ctx context.Context, p *store.Project, u ProjectUpdate) e
 	if u.Team != nil {
 		p.Team = *u.Team
 	}
-	if u.Settings != nil || u.AllowQueryToken != nil || u.RateLimit != nil || u.Sharing != nil || u.SeedRecords != nil {
+	if u.Settings != nil || u.AllowQueryToken != nil || u.RateLimit != nil || u.Sharing != nil || u.SeedRecords != nil || u.Callbacks != nil {
 		var set Settings
 		if u.Settings != nil {
 			set = *u.Settings
@@ -376,6 +389,12 @@ func (s *Server) apply(ctx context.Context, p *store.Project, u ProjectUpdate) e
 		}
 		if u.Sharing != nil {
 			set.SharingOff = !*u.Sharing
+		}
+		if u.Callbacks != nil {
+			set.Callbacks = u.Callbacks
+			if u.Callbacks.isZero() {
+				set.Callbacks = nil
+			}
 		}
 		if u.SeedRecords != nil {
 			set.SeedRecords = *u.SeedRecords

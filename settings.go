@@ -41,6 +41,10 @@ type Settings struct {
 	// reset, so a change applies to data seeded after it: reset the
 	// project (ResetProject) to apply it to data already there.
 	SeedRecords int
+	// Callbacks, when set, lets the project's operations fire the
+	// callbacks they declare, to the hosts it names. Nil (the default):
+	// no outbound call.
+	Callbacks *Callbacks
 }
 
 // Bounds of Settings.SeedRecords.
@@ -78,6 +82,9 @@ func (r RateLimit) Validate() error {
 func (s Settings) Validate() error {
 	if s.SeedRecords < NoSeedRecords || s.SeedRecords > MaxSeedRecords {
 		return invalidf("seed_records", nil, "%d is not in 0..%d", s.SeedRecords, MaxSeedRecords)
+	}
+	if err := s.Callbacks.Validate(); err != nil {
+		return err
 	}
 	return s.RateLimit.Validate()
 }
@@ -171,6 +178,7 @@ type settingsDoc struct {
 	RateLimit       *rateLimitDoc `json:"rate_limit,omitempty"`
 	Sharing         *bool         `json:"sharing,omitempty"` // stored only when false
 	SeedRecords     *int          `json:"seed_records,omitempty"`
+	Callbacks       *callbacksDoc `json:"callbacks,omitempty"`
 }
 
 // encodeSettings is the stored form of s; nil when every setting is the
@@ -182,7 +190,8 @@ func encodeSettings(s Settings) ([]byte, error) {
 	if s == (Settings{}) {
 		return nil, nil
 	}
-	d := settingsDoc{AllowQueryToken: s.AllowQueryToken, RateLimit: s.RateLimit.doc(), SeedRecords: s.seedRecordsDoc()}
+	d := settingsDoc{AllowQueryToken: s.AllowQueryToken, RateLimit: s.RateLimit.doc(), SeedRecords: s.seedRecordsDoc(),
+		Callbacks: s.Callbacks.doc()}
 	if s.SharingOff {
 		d.Sharing = new(bool)
 	}
@@ -212,6 +221,13 @@ func decodeSettings(b []byte) (Settings, error) {
 			return Settings{}, fmt.Errorf("stored settings: %w", err)
 		}
 		s.RateLimit = r
+	}
+	if d.Callbacks != nil {
+		c, err := d.Callbacks.callbacks()
+		if err != nil {
+			return Settings{}, fmt.Errorf("stored settings: %w", err)
+		}
+		s.Callbacks = c
 	}
 	return s, nil
 }
