@@ -308,3 +308,104 @@ paths:
 	// 409
 	// 201 {"id":1,"name":"Tom"}
 }
+
+// Handler.Stream lets Go code answer a stream, here an override that
+// streams a fixed script of events; each item is checked against the
+// spec's item schema before anything is sent.
+func ExampleHandler_Stream() {
+	const spec = `
+openapi: 3.0.3
+info: {title: Chat, version: "1"}
+paths:
+  /chat:
+    get:
+      operationId: chat
+      responses:
+        "200":
+          description: tokens
+          content:
+            text/event-stream:
+              schema:
+                type: object
+                required: [data]
+                properties: {event: {type: string}, data: {type: string}}
+`
+	doc, err := openapi.Parse(context.Background(), []byte(spec))
+	if err != nil {
+		panic(err)
+	}
+	var h *mock.Handler
+	h, err = mock.New(doc, mock.WithOperation("chat", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		m, _ := openapi.MatchFrom(r.Context())
+		err := h.Stream(w, r, m.Operation, 200, 0,
+			map[string]any{"event": "token", "data": "Hello"},
+			map[string]any{"event": "done", "data": "[DONE]"})
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+		}
+	}))
+	if err != nil {
+		panic(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/chat", nil))
+	fmt.Print(rec.Body.String())
+	// Output:
+	// event: token
+	// data: Hello
+	//
+	// event: done
+	// data: [DONE]
+}
+
+// CheckRule, RuleMatches and ServeRule let a layer over the handler (an
+// override here, mock/mocktest's Rule stubs elsewhere) answer with rules
+// it holds itself, checked against the spec like x-mock-rules.
+func ExampleHandler_ServeRule() {
+	const spec = `
+openapi: 3.0.3
+info: {title: Pets, version: "1"}
+paths:
+  /pets/{id}:
+    get:
+      operationId: getPet
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        "200":
+          description: a pet
+          content:
+            application/json:
+              schema: {type: object, required: [id, name], properties: {id: {type: integer}, name: {type: string}}}
+              example: {id: 1, name: Rex}
+        "404": {description: none}
+`
+	doc, err := openapi.Parse(context.Background(), []byte(spec))
+	if err != nil {
+		panic(err)
+	}
+	gone := &rules.Rule{When: []rules.Condition{{In: "path", Name: "id", Equals: 0}}, Status: 404}
+	var h *mock.Handler
+	h, err = mock.New(doc, mock.WithOperation("getPet", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		if h.RuleMatches(r, gone) {
+			if err := h.ServeRule(w, r, gone); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+			}
+			return
+		}
+		next.ServeHTTP(w, r)
+	}))
+	if err != nil {
+		panic(err)
+	}
+	if err := h.CheckRule(doc.Lookup("getPet"), gone); err != nil {
+		panic(err)
+	}
+	for _, path := range []string{"/pets/0", "/pets/1"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		fmt.Println(path, rec.Code)
+	}
+	// Output:
+	// /pets/0 404
+	// /pets/1 200
+}

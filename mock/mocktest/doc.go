@@ -37,6 +37,13 @@
 // the order given, the last repeating. Stubs can be registered and removed
 // while the server runs; the newest matching stub wins.
 //
+// Dynamic replies: ReplyTemplate renders its body from each request
+// ({{request.body.name}}, {{request.path.id}}, {{now}}, {{uuid}}, templates
+// of package mock/rules) and checks it against the spec every time; Rule
+// makes a stub of an x-mock-rules rule, its conditions deciding whether
+// the stub matches and its answer the reply; ReplyStream streams items in
+// the event-stream or JSON-lines framing the operation declares.
+//
 // A stub is held to the contract: a status the operation does not
 // declare, or a body its schema rejects, fails the test when On registers
 // it, with each violation located in the body and in the spec. Mark a

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mockapi-go/mockapi/mock"
 	"github.com/mockapi-go/mockapi/mock/mocktest"
+	"github.com/mockapi-go/mockapi/mock/rules"
 )
 
 const petSpec = `
@@ -300,4 +301,40 @@ func ExampleServer_AwaitCallback() {
 	// Output:
 	// POST 204 true
 	// /hooks/orders/7 {"status":"shipped"}
+}
+
+// A rule stub answers only the requests its conditions hold for, and a
+// template reply echoes the request: both are checked against the spec.
+func ExampleRule() {
+	runTest(func(t testing.TB) {
+		srv := mocktest.New(t, mocktest.Bytes([]byte(petSpec)))
+		srv.On("getPet", mocktest.Rule(rules.Rule{
+			When: []rules.Condition{{In: "path", Name: "id", Equals: 7}},
+			Body: map[string]any{"id": "{{request.path.id}}", "name": "Lucky {{request.path.id}}"},
+		}))
+		pet, err := getPet(srv.Client(), srv.URL(), 7)
+		fmt.Println(pet.ID, pet.Name, err)
+		pet, err = getPet(srv.Client(), srv.URL(), 1) // the rule does not hold: the spec answers
+		fmt.Println(pet.ID, pet.Name, err)
+	})
+	// Output:
+	// 7 Lucky 7 <nil>
+	// 1 Rex <nil>
+}
+
+// A template reply renders its body from each request.
+func ExampleReplyTemplate() {
+	runTest(func(t testing.TB) {
+		srv := mocktest.New(t, mocktest.Bytes([]byte(petSpec)))
+		srv.On("createPet", mocktest.ReplyTemplate(201, map[string]any{"id": 42, "name": "{{request.body.name}}"}))
+		resp, err := srv.Client().Post(srv.URL()+"/v1/pets", "application/json", strings.NewReader(`{"name":"Bella"}`))
+		if err != nil {
+			panic(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		fmt.Println(resp.StatusCode, string(b))
+	})
+	// Output:
+	// 201 {"id":42,"name":"Bella"}
 }
