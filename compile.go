@@ -236,13 +236,14 @@ func (s *Server) compile(p *store.Project, doc *openapi.Document) (*compiled, er
 	var h *mock.Handler
 	var cb *callback.Dispatcher
 	if old := s.cached(p.ID); old != nil && old.specSum == sum && old.doc == doc && old.settings.SeedRecords == set.SeedRecords &&
-		old.settings.Callbacks.equal(set.Callbacks) {
+		old.settings.Callbacks.equal(set.Callbacks) && rulesEqual(old.settings.Rules, set.Rules) {
 		h, cb = old.mock, old.cb
 	} else {
 		opts := append(append([]mock.Option{}, s.o.MockOptions...), mock.WithStore(s.st.Records(), p.ID), mock.WithoutCORS())
 		if o := set.seedOption(); o != nil {
 			opts = append(opts, o)
 		}
+		opts = append(opts, ruleOptions(set.Rules)...)
 		if cb, err = s.dispatcher(p, set.Callbacks); err != nil {
 			return nil, err
 		}
