@@ -41,6 +41,8 @@ func (s *Server) adminRoutes() []adminRoute {
 		{"GET /_admin/projects/{id}/operations", s.operations},
 		{"POST /_admin/projects/{id}/resources/{resource}/generate", s.generate},
 		{"GET /_admin/analytics", s.analyticsAll},
+		{"GET /_admin/projects/{id}/webhooks", s.listWebhooks},
+		{"POST /_admin/projects/{id}/webhooks/{name}", s.fireWebhook},
 		{"POST /_admin/keys", s.createKey},
 		{"GET /_admin/keys", s.listKeys},
 		{"GET /_admin/keys/{id}", s.getKey},

@@ -178,7 +178,11 @@ func (s *Server) dispatcher(p *store.Project, c *Callbacks) (*callback.Dispatche
 	}
 	project := p.ID
 	o.OnDelivery = func(d callback.Delivery) {
-		s.record(store.Entry{Time: d.Time, Project: project, Operation: d.Operation + "/callbacks/" + d.Callback,
+		op := d.Operation + "/callbacks/" + d.Callback
+		if d.Operation == "" {
+			op = "webhooks/" + d.Callback // FireWebhook
+		}
+		s.record(store.Entry{Time: d.Time, Project: project, Operation: op,
 			Method: d.Method, Path: redactURL(d.URL), Status: d.Status, Latency: d.Latency, UserAgent: "mockapi-callback/1"})
 	}
 	d, err := callback.New(o)

@@ -148,3 +148,47 @@ func TestRedactURL(t *testing.T) {
 		assert.False(t, strings.Contains(redactURL(in), "pw"))
 	}
 }
+
+const webhooksSpec = `
+openapi: 3.1.0
+info: {title: Hooks, version: "1"}
+paths: {}
+webhooks:
+  petAdopted:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, required: [petId], properties: {petId: {type: integer, minimum: 1}}}
+      responses:
+        "200": {description: ok}
+`
+
+func TestProjectWebhooks(t *testing.T) {
+	sink := newHookSink(t)
+	s, c, _ := startWith(t, Options{AllowPrivateCallbacks: true})
+	c.admin("POST", "/projects", map[string]any{"id": "wh", "spec": webhooksSpec, "visibility": "public"}, 201)
+	list := c.admin("GET", "/projects/wh/webhooks", nil, 200)
+	assert.Equal(t, []any{"petAdopted"}, list["webhooks"])
+
+	body := c.admin("POST", "/projects/wh/webhooks/petAdopted", map[string]any{"url": sink.srv.URL + "/in"}, 422)
+	assert.Contains(t, body["detail"], "outbound calls are off")
+
+	c.admin("PATCH", "/projects/wh", map[string]any{"callbacks": map[string]any{"hosts": []string{"127.0.0.1"}}}, 200)
+	out := c.admin("POST", "/projects/wh/webhooks/petAdopted", map[string]any{"url": sink.srv.URL + "/in"}, 202)
+	assert.Equal(t, float64(1), out["requests"])
+	require.Eventually(t, func() bool { return len(sink.got()) == 1 }, 5*time.Second, 5*time.Millisecond)
+	assert.Regexp(t, `^/in \{"petId":[1-9][0-9]*\}$`, sink.got()[0])
+
+	c.admin("POST", "/projects/wh/webhooks/nope", map[string]any{"url": sink.srv.URL}, 404)
+	body = c.admin("POST", "/projects/wh/webhooks/petAdopted", map[string]any{"url": "https://elsewhere.example.com/x"}, 422)
+	assert.Contains(t, body["detail"], "not among the allowed hosts")
+	c.admin("POST", "/projects/wh/webhooks/petAdopted", map[string]any{"url": "not a url"}, 422)
+
+	require.Eventually(t, func() bool {
+		require.NoError(t, s.FlushLog(t.Context()))
+		es, err := s.st.RequestLog().Query(t.Context(), store.LogQuery{Project: "wh", Operation: "webhooks/petAdopted", Limit: 5})
+		require.NoError(t, err)
+		return len(es) == 1 && es[0].Status == http.StatusNoContent
+	}, 5*time.Second, 10*time.Millisecond)
+}

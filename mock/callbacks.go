@@ -3,12 +3,15 @@ package mock
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
+	"github.com/brianvoe/gofakeit/v6"
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/mockapi-go/mockapi/internal/fake"
@@ -90,13 +93,18 @@ func (h *Handler) prepareCallbacks() {
 		if len(plans) > 0 {
 			if h.callbacks == nil {
 				h.callbacks = map[*openapi.Operation][]callbackPlan{}
-				h.genRequest = fake.New(fake.Options{Mode: fake.Request, MaxDepth: h.cfg.maxDepth})
-				h.cbChecks = newSchemaChecker(h.doc.Kin().IsOpenAPI31OrLater(), openapi3.VisitAsRequest(),
-					openapi3.EnableFormatValidation(), openapi3.MultiErrors(), openapi3.SetSchemaRegexCompiler(oas.RegexCompiler))
+				h.cbOnce.Do(h.initCallbackGen)
 			}
 			h.callbacks[op] = plans
 		}
 	}
+}
+
+// initCallbackGen makes the generator and checker of callback bodies.
+func (h *Handler) initCallbackGen() {
+	h.genRequest = fake.New(fake.Options{Mode: fake.Request, MaxDepth: h.cfg.maxDepth})
+	h.cbChecks = newSchemaChecker(h.doc.Kin().IsOpenAPI31OrLater(), openapi3.VisitAsRequest(),
+		openapi3.EnableFormatValidation(), openapi3.MultiErrors(), openapi3.SetSchemaRegexCompiler(oas.RegexCompiler))
 }
 
 func planCallback(name, key, method string, item *openapi3.PathItem, op *openapi3.Operation) callbackPlan {
@@ -191,36 +199,100 @@ func (h *Handler) fireCallbacks(r *http.Request, m openapi.Match, plans []callba
 		}
 		req.URL = target
 		f := h.faker(r, reqBody, 1_000_000+i) // one draw per callback, seeded
-		for _, hp := range p.headers {
-			v, err := h.genRequest.Value(f, hp.Schema.Value, "")
-			if err != nil {
-				d.Refuse(req, fmt.Errorf("header %s: %w", hp.Name, err))
-				continue
-			}
-			req.Header.Set(hp.Name, headerText(v))
-		}
-		if p.ctype != "" {
-			req.Header.Set("Content-Type", p.ctype)
-		}
-		if p.schema != nil {
-			v, err := h.genRequest.Value(f, p.schema, "")
-			if err == nil {
-				var b []byte
-				if b, err = json.Marshal(v); err == nil {
-					var back any
-					_ = json.Unmarshal(b, &back)
-					if err = h.cbChecks.validate(p.schema, back); err == nil {
-						req.Body = b
-					}
-				}
-			}
-			if err != nil {
-				d.Refuse(req, fmt.Errorf("the generated body breaks the callback's request schema: %w", err))
-				continue
-			}
+		if err := h.buildCallback(&req, p, f); err != nil {
+			d.Refuse(req, err)
+			continue
 		}
 		d.Send(req)
 	}
+}
+
+// buildCallback generates the headers and body of a callback request.
+func (h *Handler) buildCallback(req *callback.Request, p callbackPlan, f *gofakeit.Faker) error {
+	for _, hp := range p.headers {
+		v, err := h.genRequest.Value(f, hp.Schema.Value, "")
+		if err != nil {
+			return fmt.Errorf("header %s: %w", hp.Name, err)
+		}
+		req.Header.Set(hp.Name, headerText(v))
+	}
+	if p.ctype != "" {
+		req.Header.Set("Content-Type", p.ctype)
+	}
+	if p.schema == nil {
+		return nil
+	}
+	v, err := h.genRequest.Value(f, p.schema, "")
+	if err == nil {
+		var b []byte
+		if b, err = json.Marshal(v); err == nil {
+			var back any
+			_ = json.Unmarshal(b, &back)
+			if err = h.cbChecks.validate(p.schema, back); err == nil {
+				req.Body = b
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("the generated body breaks the request schema: %w", err)
+}
+
+// ErrNoWebhook is wrapped by the error of FireWebhook for a name the
+// description does not declare.
+var ErrNoWebhook = errors.New("mock: no such webhook")
+
+// Webhooks returns the names of the webhooks the description declares
+// (OpenAPI 3.1 webhooks), sorted.
+func (h *Handler) Webhooks() []string {
+	names := make([]string, 0, len(h.doc.Kin().Webhooks))
+	for name, item := range h.doc.Kin().Webhooks {
+		if item != nil && len(item.Operations()) > 0 {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// FireWebhook sends the webhook the description declares under name
+// (OpenAPI 3.1 webhooks) to target, through the dispatcher given with
+// WithCallbacks: one request per operation of the webhook, its body
+// generated from, and checked against, the operation's JSON request
+// schema, deterministic under WithSeed. It returns how many requests it
+// handed the dispatcher, which delivers them in the background and
+// journals them (Callback the webhook's name, Operation empty). It fails with ErrNoWebhook
+// for an unknown name, and when the handler has no dispatcher or a body
+// cannot be generated.
+func (h *Handler) FireWebhook(name, target string) (int, error) {
+	d := h.cfg.callbacks
+	if d == nil {
+		return 0, errors.New("mock: FireWebhook: the handler has no callback dispatcher (WithCallbacks)")
+	}
+	item := h.doc.Kin().Webhooks[name]
+	if item == nil || len(item.Operations()) == 0 {
+		return 0, fmt.Errorf("%w %q; the description declares %v", ErrNoWebhook, name, h.Webhooks())
+	}
+	h.cbOnce.Do(h.initCallbackGen)
+	methods := make([]string, 0, 2)
+	for m := range item.Operations() {
+		methods = append(methods, m)
+	}
+	slices.Sort(methods)
+	var reqs []callback.Request
+	for i, m := range methods {
+		op := item.Operations()[m]
+		p := planCallback(name, target, m, item, op)
+		req := callback.Request{Callback: name, Method: p.method, URL: target, Header: http.Header{}}
+		synthetic := &http.Request{Method: "WEBHOOK", URL: &url.URL{Path: "/" + name}}
+		if err := h.buildCallback(&req, p, h.faker(synthetic, nil, 1_000_000+i)); err != nil {
+			return 0, fmt.Errorf("mock: webhook %s %s: %w", name, p.method, err)
+		}
+		reqs = append(reqs, req)
+	}
+	for _, req := range reqs {
+		d.Send(req)
+	}
+	return len(reqs), nil
 }
 
 // headerText writes a generated primitive as a header value.

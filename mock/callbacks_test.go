@@ -221,3 +221,60 @@ func TestNoCallbacksWithoutDispatcher(t *testing.T) {
 	assert.Empty(t, rc.reqs)
 	rc.mu.Unlock()
 }
+
+const webhookSpec = `
+openapi: 3.1.0
+info: {title: Hooks, version: "1"}
+paths: {}
+webhooks:
+  petAdopted:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [petId, adoptedAt]
+              properties:
+                petId: {type: integer, minimum: 1}
+                adoptedAt: {type: string, format: date-time}
+      responses:
+        "200": {description: ok}
+`
+
+func TestFireWebhook(t *testing.T) {
+	t.Parallel()
+	rc := newHookReceiver(t)
+	doc, err := openapi.Parse(context.Background(), []byte(webhookSpec))
+	require.NoError(t, err)
+	d, err := callback.New(callback.Options{AllowPrivate: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = d.Close() })
+	h, err := New(doc, WithCallbacks(d), WithSeed(1))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"petAdopted"}, h.Webhooks())
+
+	n, err := h.FireWebhook("petAdopted", rc.srv.URL+"/adoptions")
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	require.NoError(t, d.Wait(t.Context()))
+	rc.mu.Lock()
+	require.Len(t, rc.bods, 1)
+	var v any
+	require.NoError(t, json.Unmarshal(rc.bods[0], &v))
+	schema := doc.Kin().Webhooks["petAdopted"].Post.RequestBody.Value.Content["application/json"].Schema.Value
+	assert.NoError(t, schema.VisitJSON(v, openapi3.EnableFormatValidation()), string(rc.bods[0]))
+	assert.Equal(t, "/adoptions", rc.reqs[0].URL.Path)
+	rc.mu.Unlock()
+	js := d.Deliveries()
+	require.Len(t, js, 1)
+	assert.Equal(t, "petAdopted", js[0].Callback)
+	assert.True(t, js[0].OK())
+
+	_, err = h.FireWebhook("nope", rc.srv.URL)
+	assert.ErrorIs(t, err, ErrNoWebhook)
+	plain, err := New(doc)
+	require.NoError(t, err)
+	_, err = plain.FireWebhook("petAdopted", rc.srv.URL)
+	assert.ErrorContains(t, err, "no callback dispatcher")
+}

@@ -409,3 +409,51 @@ paths:
 	// /pets/0 404
 	// /pets/1 200
 }
+
+// FireWebhook sends a webhook an OpenAPI 3.1 description declares, its
+// body generated from the webhook's request schema.
+func ExampleHandler_FireWebhook() {
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer receiver.Close()
+	const spec = `
+openapi: 3.1.0
+info: {title: Shop, version: "1"}
+paths: {}
+webhooks:
+  orderPaid:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, required: [orderId], properties: {orderId: {type: integer, minimum: 1}}}
+      responses:
+        "200": {description: ok}
+`
+	doc, err := openapi.Parse(context.Background(), []byte(spec))
+	if err != nil {
+		panic(err)
+	}
+	d, err := callback.New(callback.Options{AllowPrivate: true})
+	if err != nil {
+		panic(err)
+	}
+	defer d.Close()
+	h, err := mock.New(doc, mock.WithCallbacks(d))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(h.Webhooks())
+	n, err := h.FireWebhook("orderPaid", receiver.URL+"/hooks")
+	fmt.Println(n, err)
+	delivery, err := d.Await(context.Background(), nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(delivery.Callback, delivery.Status)
+	// Output:
+	// [orderPaid]
+	// 1 <nil>
+	// orderPaid 200
+}

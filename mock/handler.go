@@ -59,6 +59,7 @@ type Handler struct {
 	callbacks  map[*openapi.Operation][]callbackPlan // nil: no WithCallbacks, or none declared
 	genRequest *fake.Generator                       // callback bodies: values a client sends
 	cbChecks   *schemaChecker                        // callback bodies
+	cbOnce     sync.Once                             // makes genRequest and cbChecks
 
 	// Stateful CRUD; state is nil with WithoutState.
 	state        *crudState
