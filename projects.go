@@ -165,7 +165,7 @@ func (s *Server) CreateProject(ctx context.Context, in NewProject) (*Project, er
 	}
 	if in.ID != "" {
 		if err := store.ValidProjectID(in.ID); err != nil {
-			return nil, invalidf("id", err, "%v", err)
+			return nil, invalidf("id", err, "%s", strings.TrimPrefix(err.Error(), store.ErrInvalid.Error()+": "))
 		}
 	}
 	doc, err := parseSpec(ctx, "spec", in.Spec)
@@ -191,6 +191,9 @@ func (s *Server) CreateProject(ctx context.Context, in NewProject) (*Project, er
 	p := &store.Project{ID: in.ID, Name: in.Name, Spec: in.Spec, SpecFormat: specFormat(in.Spec), Visibility: in.Visibility,
 		Owner: in.Owner, Team: in.Team, Settings: set}
 	if err := s.st.Projects().Create(ctx, p); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return nil, fmt.Errorf("%w: a project with id %q already exists", ErrConflict, p.ID)
+		}
 		return nil, err
 	}
 	if err := s.prepare(p, doc); err != nil {

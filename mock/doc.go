@@ -97,7 +97,8 @@
 // # Examples are checked, not trusted
 //
 // Real descriptions carry examples that contradict their own schema. Each
-// example is validated once, when the handler is built; one that does not
+// example is validated once, when its operation is compiled (on the
+// operation's first call, or for all by Warnings); one that does not
 // validate is reported in Handler.Warnings with its location and, unless
 // WithExamplesVerbatim is set, never served: a generated value that
 // validates is served instead. WithSelfCheck validates every response

@@ -24,6 +24,13 @@
 // same problem documents for requests the spec does not allow. Options of
 // the handler pass through WithMockOptions.
 //
+// Like the mock handler, the server is stateful where the spec has CRUD
+// collections: each starts with seeded records (the spec's examples first,
+// then generated ones), a POST adds one that a GET then reads, and GET
+// /orders/2 answers record 2 rather than the operation's example. Pass
+// WithMockOptions(mock.WithoutState()) for stateless answers, or
+// mock.WithSeedRecords(0) for empty collections.
+//
 // # Stubs
 //
 // Server.On registers a Stub for an operation (by operationId or "GET

@@ -87,8 +87,9 @@ type stubOption func(*stubConfig)
 
 func (f stubOption) applyStub(c *stubConfig) { f(c) }
 
-// Response is one reply of a stub, made by Reply or ReplyFunc; WithHeader
-// returns a copy with a header added. It is a StubOption.
+// Response is one reply of a stub, made by Reply, ReplyFunc,
+// ReplyTemplate or ReplyStream; WithHeader returns a copy with a header
+// added. It is a StubOption.
 type Response struct {
 	status    int
 	body      any
