@@ -57,7 +57,7 @@ type dashEnv struct {
 
 func newDashEnv(t *testing.T, opts ...func(*Options)) *dashEnv {
 	t.Helper()
-	st := memory.New(store.WithTouchInterval(0))
+	st := memory.New(store.WithTouchInterval(20 * time.Millisecond))
 	t.Cleanup(func() { _ = st.Close() })
 	logs := &syncBuffer{}
 	o := Options{Store: st, AdminToken: adminToken, MockOptions: []mock.Option{mock.WithSeed(1)},
