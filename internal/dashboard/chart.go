@@ -77,7 +77,7 @@ func Columns(id, title, desc, unit string, data []Datum) Chart {
 		x := float64(i)*slot + gap/2
 		y := height - bottom - h
 		c.Bars = append(c.Bars, Bar{Label: d.Label, Value: d.Value, Text: d.text(), Class: d.Class,
-			ShowLabel: i%every == 0 || i == len(data)-1 && every == 1,
+			ShowLabel: i%every == 0,
 			X:         round(x), Y: round(y), W: round(slot - gap), H: round(h),
 			LabelX: round(x + (slot-gap)/2), LabelY: height - bottom + 16,
 			ValueX: round(x + (slot-gap)/2), ValueY: round(y - 4)})
