@@ -474,4 +474,3 @@ func TestDashboardStaticAndBaseURL(t *testing.T) {
 	resp, _ = e.get(DashboardPath + "/")
 	assert.Equal(t, "/team/_admin/ui/login", resp.Header.Get("Location"))
 }
-

@@ -88,7 +88,7 @@ func Columns(id, title, desc, unit string, data []Datum) Chart {
 // Rows lays out a chart of horizontal bars, one per datum, top to bottom
 // (top endpoints, status classes).
 func Rows(id, title, desc, unit string, data []Datum) Chart {
-	const width, row, labelW, valueW = 640.0, 28.0, 0.0, 90.0
+	const width, row, labelW, valueW = 640.0, 28.0, 0.0, 180.0
 	height := math.Max(row*float64(len(data))+8, row+8)
 	c := Chart{ID: id, Title: title, Desc: desc, Unit: unit, Width: width, Height: int(height), Horizontal: true, Empty: allZero(data)}
 	maxV := maxValue(data)

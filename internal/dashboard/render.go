@@ -25,13 +25,13 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 
 // SetHeaders sets the security headers of every dashboard answer: the CSP,
 // no caching (pages may show a secret once), no sniffing, no framing and
-// no referrer.
+// a referrer only to the dashboard itself (its URLs hold no secret).
 func SetHeaders(h http.Header) {
 	h.Set("Content-Security-Policy", CSP)
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Referrer-Policy", "same-origin") // "no-referrer" would make browsers send "Origin: null"
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 }
 
