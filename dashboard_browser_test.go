@@ -101,6 +101,9 @@ func TestDashboardBrowser(t *testing.T) {
 	flash, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("p.flash")))
 	require.NoError(t, err)
 	require.Contains(t, flash, "Project shop created.")
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	saveScreenshot(t, shots, "dashboard-project-desktop.png", png)
 
 	// Create a key scoped to it, and copy it with the copy button. The
 	// page may read the clipboard back only with the permission.
@@ -129,7 +132,7 @@ func TestDashboardBrowser(t *testing.T) {
 	secretKey, err := chromedp.Run(ctx, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise))
 	require.NoError(t, err)
 	require.Equal(t, shown, secretKey, "the copy button put the key on the clipboard")
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	png, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	require.NoError(t, err)
 	saveScreenshot(t, shots, "dashboard-keys-desktop.png", png)
 

@@ -194,7 +194,12 @@ func (d *dash) renderLinks(w http.ResponseWriter, r *http.Request, c *dreq, proj
 // shareURL is a link's URL to copy: absolute, under Options.BaseURL or
 // else the host the dashboard was reached at.
 func (d *dash) shareURL(r *http.Request, token string) string {
-	u := d.s.ShareURL(token)
+	return d.absURL(r, d.s.ShareURL(token))
+}
+
+// absURL makes a URL the Server returns (absolute under Options.BaseURL,
+// else a path) absolute, for people to copy.
+func (d *dash) absURL(r *http.Request, u string) string {
 	if d.s.o.BaseURL != "" {
 		return u
 	}

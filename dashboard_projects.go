@@ -132,11 +132,13 @@ type projectData struct {
 	// RateRequests is "" without a limit.
 	RateRequests string
 	RatePer      string
-	RatePers     []string
+	RatePers     []ratePer
 }
 
-// ratePers are the periods a rate limit's form offers.
-var ratePers = []string{"1s", "1m0s", "1h0m0s", "24h0m0s"}
+// ratePer is a period a rate limit's form offers.
+type ratePer struct{ Value, Label string }
+
+var ratePers = []ratePer{{"1s", "second"}, {"1m0s", "minute"}, {"1h0m0s", "hour"}, {"24h0m0s", "day"}}
 
 func (d *dash) project(w http.ResponseWriter, r *http.Request, c *dreq) {
 	d.renderProject(w, r, c, r.PathValue("id"), http.StatusOK, "", nil, nil)
@@ -151,14 +153,14 @@ func (d *dash) renderProject(w http.ResponseWriter, r *http.Request, c *dreq, id
 		d.failErr(w, r, c, "project", err)
 		return
 	}
-	data := projectData{P: p, InvokeURL: d.s.InvokeURL(p.ID), SpecError: se, RatePers: ratePers, RatePer: "1m0s"}
+	data := projectData{P: p, InvokeURL: d.absURL(r, d.s.InvokeURL(p.ID)), SpecError: se, RatePers: ratePers, RatePer: "1m0s"}
 	if p.SettingsErr != nil {
 		data.Broken = p.SettingsErr.Error()
 	}
 	if rl := p.Settings.RateLimit; !rl.IsZero() {
 		data.RateRequests, data.RatePer = strconv.Itoa(rl.Requests), rl.Per.String()
-		if !slices.Contains(ratePers, data.RatePer) {
-			data.RatePers = append(slices.Clone(ratePers), data.RatePer)
+		if !slices.ContainsFunc(ratePers, func(p ratePer) bool { return p.Value == data.RatePer }) {
+			data.RatePers = append(slices.Clone(ratePers), ratePer{data.RatePer, data.RatePer})
 		}
 	}
 	if spec == nil {
