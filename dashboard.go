@@ -25,6 +25,8 @@ const DashboardPath = "/_admin/ui"
 const (
 	sessionCookie = "mockapi_session"
 	loginCookie   = "mockapi_login"
+	// maxLoginBody bounds the sign-in form, the one form anyone may post.
+	maxLoginBody = 8 << 10
 )
 
 // dash serves the dashboard.
@@ -222,6 +224,8 @@ func (d *dash) renderLogin(w http.ResponseWriter, r *http.Request, status int, m
 // login checks the admin token (in constant time) and starts a session.
 // The token is never logged, and travels only in the form's body.
 func (d *dash) login(w http.ResponseWriter, r *http.Request) {
+	// Anyone may post here: read no more than a sign-in needs.
+	r.Body = http.MaxBytesReader(w, r.Body, maxLoginBody)
 	if err := r.ParseForm(); err != nil {
 		d.renderLogin(w, r, formStatus(err), "The form could not be read.")
 		return

@@ -191,6 +191,7 @@ func TestDashboardSignIn(t *testing.T) {
 		{"another CSRF token", url.Values{"token": {adminToken}, "csrf": {dashboard.NewToken()}}, nil, http.StatusForbidden},
 		{"another site's form", url.Values{"token": {adminToken}}, []string{"Origin", "https://evil.example"}, http.StatusForbidden},
 		{"a cross-site fetch", url.Values{"token": {adminToken}}, []string{"Sec-Fetch-Site", "cross-site"}, http.StatusForbidden},
+		{"a form larger than a sign-in", url.Values{"token": {adminToken}, "pad": {strings.Repeat("x", maxLoginBody)}}, nil, http.StatusRequestEntityTooLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e.get(DashboardPath + "/login") // a fresh CSRF token
