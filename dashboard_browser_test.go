@@ -85,10 +85,10 @@ func TestDashboardBrowser(t *testing.T) {
 		chromedp.EmulateViewport(1280, 900),
 		chromedp.Navigate(ui+"/"),
 		chromedp.WaitVisible(chromedp.ID("token")),
-		chromedp.SendKeys(chromedp.ID("token"), adminToken),
-		chromedp.Submit(chromedp.ID("token")),
+		chromedp.SendKeys(chromedp.ID("token"), adminToken+"\r"), // Enter signs in: no mouse needed
 		chromedp.WaitVisible(chromedp.ID("new-spec")),
 	))
+	assertLabelled(t, ctx, "projects")
 
 	// Create a project from a pasted spec.
 	require.NoError(t, chromedp.Do(ctx,
@@ -104,6 +104,7 @@ func TestDashboardBrowser(t *testing.T) {
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	require.NoError(t, err)
 	saveScreenshot(t, shots, "dashboard-project-desktop.png", png)
+	assertLabelled(t, ctx, "project")
 
 	// Create a key scoped to it, and copy it with the copy button. The
 	// page may read the clipboard back only with the permission.
@@ -132,6 +133,7 @@ func TestDashboardBrowser(t *testing.T) {
 	secretKey, err := chromedp.Run(ctx, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise))
 	require.NoError(t, err)
 	require.Equal(t, shown, secretKey, "the copy button put the key on the clipboard")
+	assertLabelled(t, ctx, "keys")
 	png, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	require.NoError(t, err)
 	saveScreenshot(t, shots, "dashboard-keys-desktop.png", png)
@@ -156,6 +158,7 @@ func TestDashboardBrowser(t *testing.T) {
 	logged, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("table.logs tbody tr")).map(r => r.dataset.status + " " + r.dataset.operation + " " + r.cells[4].innerText.trim())`))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"200 listPets browser"}, logged)
+	assertLabelled(t, ctx, "logs")
 
 	// ...and in the charts, at desktop and phone sizes.
 	sizes := []struct {
@@ -182,6 +185,7 @@ func TestDashboardBrowser(t *testing.T) {
 		overflow, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`))
 		require.NoError(t, err)
 		assert.LessOrEqual(t, overflow, 0, "%s: the page does not scroll sideways", size.name)
+		assertLabelled(t, ctx, "analytics")
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		require.NoError(t, err)
 		saveScreenshot(t, shots, "dashboard-analytics-"+size.name+".png", png)
@@ -209,4 +213,17 @@ func TestDashboardBrowser(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, html, secretKey, "the key is never shown again")
 	assert.Equal(t, http.StatusUnauthorized, call())
+}
+
+// assertLabelled fails t for each visible form control of the page without
+// a label (a <label for>, an enclosing label or an aria-label), and checks
+// that every control can be reached with the keyboard (no negative
+// tabindex).
+func assertLabelled(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	bad, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("input:not([type=hidden]), select, textarea, button"))
+		.filter(el => (el.tagName === "BUTTON" ? !(el.textContent.trim() || el.getAttribute("aria-label")) : !(el.labels.length || el.getAttribute("aria-label"))) || el.tabIndex < 0)
+		.map(el => el.outerHTML.slice(0, 120))`))
+	require.NoError(t, err)
+	assert.Empty(t, bad, "%s: every control has a label and takes the focus", page)
 }
