@@ -115,7 +115,7 @@ func (d *dash) authed(h func(http.ResponseWriter, *http.Request, *dreq)) http.Ha
 		}
 		if c == nil {
 			if err == nil {
-				d.clearCookie(w, sessionCookie) // expired or signed out
+				d.clearCookie(w, r, sessionCookie) // expired or signed out
 			}
 			dashboard.SetHeaders(w.Header())
 			http.Redirect(w, r, d.root+"/login", http.StatusSeeOther)
@@ -190,14 +190,16 @@ func (d *dash) done(w http.ResponseWriter, r *http.Request, c *dreq, to, notice 
 	http.Redirect(w, r, d.root+to, http.StatusSeeOther)
 }
 
-func (d *dash) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
+// setCookie sets one of the dashboard's cookies: HttpOnly, SameSite=Strict,
+// for the dashboard's path only, and Secure when the dashboard is reached
+// over HTTPS (Options.BaseURL says so, or the request came over TLS).
+func (d *dash) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: d.root + "/", MaxAge: int(maxAge.Seconds()),
-		HttpOnly: true, Secure: d.secure, SameSite: http.SameSiteStrictMode})
+		HttpOnly: true, Secure: d.secure || r.TLS != nil, SameSite: http.SameSiteStrictMode})
 }
 
-func (d *dash) clearCookie(w http.ResponseWriter, name string) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: d.root + "/", MaxAge: -1,
-		HttpOnly: true, Secure: d.secure, SameSite: http.SameSiteStrictMode})
+func (d *dash) clearCookie(w http.ResponseWriter, r *http.Request, name string) {
+	d.setCookie(w, r, name, "", -time.Second)
 }
 
 // loginPage shows the sign-in form, with a fresh CSRF token bound to a
@@ -215,7 +217,7 @@ func (d *dash) loginPage(w http.ResponseWriter, r *http.Request) {
 
 func (d *dash) renderLogin(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	token := dashboard.NewToken()
-	d.setCookie(w, loginCookie, token, time.Hour)
+	d.setCookie(w, r, loginCookie, token, time.Hour)
 	if err := d.tpl.Render(w, status, "login", dashboard.Page{Root: d.root, Title: "Sign in", CSRF: token, Error: msg}); err != nil {
 		d.s.logger.Error("mockapi: dashboard: rendering a page failed", "page", "login", "err", err)
 	}
@@ -240,8 +242,8 @@ func (d *dash) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, _ := d.sessions.Create()
-	d.clearCookie(w, loginCookie)
-	d.setCookie(w, sessionCookie, id, d.sessions.TTL())
+	d.clearCookie(w, r, loginCookie)
+	d.setCookie(w, r, sessionCookie, id, d.sessions.TTL())
 	dashboard.SetHeaders(w.Header())
 	http.Redirect(w, r, d.root+"/", http.StatusSeeOther)
 }
@@ -249,7 +251,7 @@ func (d *dash) login(w http.ResponseWriter, r *http.Request) {
 // logout ends the session on the server, not only in the browser.
 func (d *dash) logout(w http.ResponseWriter, r *http.Request, c *dreq) {
 	d.sessions.Delete(c.id)
-	d.clearCookie(w, sessionCookie)
+	d.clearCookie(w, r, sessionCookie)
 	dashboard.SetHeaders(w.Header())
 	http.Redirect(w, r, d.root+"/login", http.StatusSeeOther)
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -473,4 +474,26 @@ func TestDashboardStaticAndBaseURL(t *testing.T) {
 	assert.True(t, ck.Secure)
 	resp, _ = e.get(DashboardPath + "/")
 	assert.Equal(t, "/team/_admin/ui/login", resp.Header.Get("Location"))
+}
+
+// Over TLS the cookies are Secure even without a BaseURL.
+func TestDashboardCookiesOverTLS(t *testing.T) {
+	t.Parallel()
+	e := newDashEnv(t)
+	for _, tc := range []struct {
+		target string
+		secure bool
+	}{
+		{"https://mock.example.com" + DashboardPath + "/login", true},
+		{"http://mock.example.com" + DashboardPath + "/login", false},
+	} {
+		rec := httptest.NewRecorder()
+		e.s.ServeHTTP(rec, httptest.NewRequest("GET", tc.target, nil))
+		require.Equal(t, http.StatusOK, rec.Code)
+		ck := cookieNamed(&http.Response{Header: rec.Header()}, loginCookie)
+		require.NotNil(t, ck)
+		assert.Equal(t, tc.secure, ck.Secure, tc.target)
+		assert.True(t, ck.HttpOnly)
+		assert.Equal(t, http.SameSiteStrictMode, ck.SameSite)
+	}
 }
