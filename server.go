@@ -59,6 +59,11 @@ type Options struct {
 	// HideProjects answers 404 instead of 403 when a private project
 	// refuses a caller, so its existence is not revealed.
 	HideProjects bool
+	// AllowPrivateCallbacks lets projects' callbacks (Settings.Callbacks)
+	// reach loopback, private and link-local addresses, and name them in
+	// their hosts. Off (the default) guards the network the Server runs in
+	// against requests forged through callback URLs.
+	AllowPrivateCallbacks bool
 	// LogQueue bounds the queue of request-log entries waiting to be
 	// written (default 10,000). A full queue drops entries and counts them.
 	LogQueue int
@@ -257,6 +262,7 @@ func checkBaseURL(raw string) (string, error) {
 // close the store. Calling it again returns nil.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.ops.draining.Store(true)
+	s.closeCallbacks() // before the log closes: their last deliveries are logged
 	err := s.rec.Shutdown(ctx)
 	return errors.Join(err, s.guard.Close())
 }

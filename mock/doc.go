@@ -70,6 +70,17 @@
 // injects the same faults, and latency, at a rate, deterministic under
 // WithSeed.
 //
+// # Callbacks
+//
+// WithCallbacks(d) fires the OpenAPI callbacks an operation declares, once
+// it answered with a 2xx or 3xx status: the URL is the callback key's
+// runtime expression evaluated against the request and the answer
+// ("{$request.body#/callbackUrl}"), the body is generated from the
+// callback's request schema and checked against it. d, a
+// callback.Dispatcher, sends in the background with the delay, retries and
+// repeats it was given, refuses private and loopback destinations unless
+// allowed, and journals each delivery (Deliveries, Await).
+//
 // # Answering in Go
 //
 // WithOperation("getPet", fn) hands one operation to Go code: fn runs after

@@ -137,6 +137,7 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 		queryToken = fs.Bool("allow-query-token", false, "accept an API key in the apidogToken query parameter on the default project (keys in URLs end up in logs)")
 		proxies    = fs.String("trusted-proxies", "", "comma-separated networks (CIDR or address) of reverse proxies whose Forwarded / X-Forwarded-For headers name the caller in the request log")
 		noAddress  = fs.Bool("log-no-address", false, "keep no caller address in the request log")
+		cbPrivate  = fs.Bool("callbacks-allow-private", false, "let projects' callbacks reach loopback and private addresses (off: guards the local network against forged callback URLs)")
 		noDash     = fs.Bool("no-dashboard", false, "do not serve the web dashboard at /_admin/ui/")
 	)
 	limits.flags(fs)
@@ -238,7 +239,7 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 	}
 	defer st.Close()
 	o := mockapi.Options{Store: st, AdminToken: token, MockOptions: opts, Logger: logger, BaseURL: *baseURL,
-		TrustedProxies: trusted, NoClientAddresses: *noAddress, NoDashboard: *noDash}
+		TrustedProxies: trusted, NoClientAddresses: *noAddress, AllowPrivateCallbacks: *cbPrivate, NoDashboard: *noDash}
 	if *dsn == "" || *dsn == "memory" {
 		o.LogMaxEntries = memoryLogEntries // the memory store keeps its log in RAM
 	}
