@@ -280,7 +280,7 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 	fmt.Fprintf(stdout, "mockserver: serving %q (%d operations) on http://%s\n", name, len(doc.Operations()), ln.Addr())
 	printRoutes(stdout, h, "  ")
 	if !*noDash {
-		fmt.Fprintf(stdout, "mockserver: dashboard at http://%s%s/ (sign in with the admin token)\n", ln.Addr(), mockapi.DashboardPath)
+		fmt.Fprintf(stdout, "mockserver: dashboard at http://%s%s/\n", ln.Addr(), mockapi.DashboardPath)
 	}
 	if generated {
 		// stderr, not stdout: stdout is often kept in build logs. Once,
