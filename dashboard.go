@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mockapi-go/mockapi/internal/dashboard"
+	"github.com/mockapi-go/mockapi/internal/ratelog"
 	"github.com/mockapi-go/mockapi/internal/secret"
 	"github.com/mockapi-go/mockapi/store"
 )
@@ -37,6 +38,10 @@ type dash struct {
 	root     string // where the browser sees DashboardPath: Options.BaseURL's path + DashboardPath
 	secure   bool   // cookies only over HTTPS (BaseURL is https)
 	mux      *http.ServeMux
+
+	// refused says, once per burst, that sign-ins with a wrong token
+	// arrive (never what was typed).
+	refused ratelog.Limiter[string]
 }
 
 func newDash(s *Server) (*dash, error) {
@@ -238,6 +243,10 @@ func (d *dash) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !secret.Equal(strings.TrimSpace(r.PostForm.Get("token")), d.s.o.AdminToken) {
+		if ok, held := d.refused.Allow("", time.Now()); ok {
+			d.s.logger.Warn("mockapi: dashboard: a sign-in with a wrong admin token was refused",
+				"client", d.s.addrs.of(r), "suppressed", held)
+		}
 		d.renderLogin(w, r, http.StatusUnauthorized, "That is not the admin token.")
 		return
 	}

@@ -126,6 +126,10 @@ type analyticsData struct {
 	Status        dashboard.Chart
 }
 
+// maxFilledDays is the longest period whose chart has a bar for every
+// day, those without requests included.
+const maxFilledDays = 92
+
 // analyticsPeriods are the periods the analytics page offers.
 var analyticsPeriods = []string{"24h", "7d", "30d"}
 
@@ -169,15 +173,22 @@ func (d *dash) analytics(w http.ResponseWriter, r *http.Request, c *dreq) {
 		data.JSON = d.root + "/projects/" + url.PathEscape(id) + "/analytics.json?period=" + url.QueryEscape(a.Period)
 	}
 
-	// Every day of the period, those without requests too.
-	counts := map[string]int{}
-	for _, day := range a.ByDay {
-		counts[day.Date] = day.Count
-	}
+	// Every day of the period, those without requests too, up to a
+	// quarter; a longer period shows the days that have requests.
 	var days []dashboard.Datum
-	for day := a.since.Truncate(24 * time.Hour); !day.After(a.until); day = day.Add(24 * time.Hour) {
-		date := day.Format("2006-01-02")
-		days = append(days, dashboard.Datum{Label: date[5:], Value: float64(counts[date]), Text: strconv.Itoa(counts[date])})
+	if a.until.Sub(a.since) <= maxFilledDays*24*time.Hour {
+		counts := map[string]int{}
+		for _, day := range a.ByDay {
+			counts[day.Date] = day.Count
+		}
+		for day := a.since.Truncate(24 * time.Hour); !day.After(a.until); day = day.Add(24 * time.Hour) {
+			date := day.Format("2006-01-02")
+			days = append(days, dashboard.Datum{Label: date[5:], Value: float64(counts[date]), Text: strconv.Itoa(counts[date])})
+		}
+	} else {
+		for _, day := range a.ByDay {
+			days = append(days, dashboard.Datum{Label: day.Date, Value: float64(day.Count), Text: strconv.Itoa(day.Count)})
+		}
 	}
 	data.ByDay = dashboard.Columns("by-day", "Requests by day",
 		fmt.Sprintf("%d requests over %s, by UTC day", a.Total, a.Period), "Requests", days)

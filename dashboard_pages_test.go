@@ -425,6 +425,11 @@ func TestDashboardLogsAndAnalytics(t *testing.T) {
 	resp, body = e.get(DashboardPath + "/analytics?period=24h")
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, body, `data-label="pets: GET /pets" data-value="54"`)
+	// A year has a bar for each day with requests only.
+	_, body = e.get(DashboardPath + "/projects/pets/analytics?period=365d")
+	assert.Equal(t, 1, strings.Count(body, `<g class="bar " data-label="20`), "one day with requests")
+	_, body = e.get(DashboardPath + "/projects/pets/analytics?period=30d")
+	assert.Equal(t, 31, strings.Count(body, `<g class="bar " data-label="`)-2, "every day of a month (and two top endpoints)")
 	resp, _ = e.get(DashboardPath + "/analytics?period=soon")
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 	resp, _ = e.get(DashboardPath + "/projects/nope/analytics")
