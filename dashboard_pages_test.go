@@ -144,6 +144,30 @@ func TestDashboardProjects(t *testing.T) {
 	assert.False(t, p.Settings.SharingOff)
 	assert.Empty(t, p.OperationVisibility)
 
+	// Stored settings that cannot be read: the page says so, and saving
+	// the form repairs them.
+	sp, err := e.s.st.Projects().Get(ctx, "pets")
+	require.NoError(t, err)
+	sp.Settings = []byte(`{"rate_limit":{"requests":3,"per":"a minute"}}`)
+	require.NoError(t, e.s.st.Projects().Update(ctx, sp))
+	resp, body = e.get(DashboardPath + "/projects/pets")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, body, "This project cannot be served")
+	assert.Contains(t, body, "a minute")
+	resp, _ = e.get("/p/pets/pets")
+	assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+	resp, _ = e.post(DashboardPath+"/projects/pets/settings", url.Values{"name": {"Pet store"}, "visibility": {"public"},
+		"sharing": {"on"}, "rate_requests": {"5"}, "rate_per": {"1s"}})
+	assert.Contains(t, e.follow(resp), "Settings saved.")
+	p, err = e.s.Project(ctx, "pets")
+	require.NoError(t, err)
+	require.NoError(t, p.SettingsErr)
+	assert.Equal(t, RateLimit{Requests: 5, Per: time.Second}, p.Settings.RateLimit)
+	resp, _ = e.get("/p/pets/pets")
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "served again")
+	resp, _ = e.post(DashboardPath+"/projects/pets/settings", url.Values{"name": {"Pet store"}, "visibility": {"private"}, "sharing": {"on"}})
+	e.follow(resp)
+
 	// Replacing the spec: a broken one is refused with its line and kept
 	// in the form; a good one is served.
 	resp, body = e.post(DashboardPath+"/projects/pets/spec", url.Values{"spec": {brokenSpec}})

@@ -220,6 +220,11 @@ func (d *dash) saveSettings(w http.ResponseWriter, r *http.Request, c *dreq) {
 			u.OperationVisibility[op] = store.Visibility(vs[0])
 		}
 	}
+	if p, err := d.s.Project(r.Context(), id); err == nil && p.SettingsErr != nil {
+		// Stored settings that cannot be read are replaced: the form's,
+		// the others at their defaults.
+		u.Settings = &Settings{}
+	}
 	if _, err := d.s.UpdateProject(r.Context(), id, u); err != nil {
 		status, msg := d.s.dashError("project", err)
 		if status == http.StatusUnprocessableEntity {
