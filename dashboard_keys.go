@@ -235,16 +235,8 @@ func (d *dash) linkError(w http.ResponseWriter, r *http.Request, c *dreq, projec
 	d.renderLinks(w, r, c, project, status, msg, nil)
 }
 
-// linkProject is the project of a link, to come back to its page.
-func (d *dash) linkProject(r *http.Request, id string) (string, error) {
-	l, err := d.s.st.Links().Get(r.Context(), id)
-	if err != nil {
-		return "", err
-	}
-	return l.Project, nil
-}
-
-// link is a link as the store has it, its project's page to come back to.
+// link is a link as the store has it: its project is the page to come
+// back to.
 func (d *dash) link(r *http.Request, id string) (*store.Link, error) {
 	return d.s.st.Links().Get(r.Context(), id)
 }
@@ -278,11 +270,12 @@ func (d *dash) updateLink(w http.ResponseWriter, r *http.Request, c *dreq) {
 
 func (d *dash) regenerateLink(w http.ResponseWriter, r *http.Request, c *dreq) {
 	id := r.PathValue("id")
-	project, err := d.linkProject(r, id)
+	l, err := d.link(r, id)
 	if err != nil {
 		d.linkError(w, r, c, "", err)
 		return
 	}
+	project := l.Project
 	token, l, err := d.s.RegenerateLink(r.Context(), id)
 	if err != nil {
 		d.linkError(w, r, c, project, err)
@@ -293,11 +286,13 @@ func (d *dash) regenerateLink(w http.ResponseWriter, r *http.Request, c *dreq) {
 
 func (d *dash) revokeLink(w http.ResponseWriter, r *http.Request, c *dreq) {
 	id := r.PathValue("id")
-	project, err := d.linkProject(r, id)
-	if err == nil {
-		err = d.s.RevokeLink(r.Context(), id)
-	}
+	l, err := d.link(r, id)
 	if err != nil {
+		d.linkError(w, r, c, "", err)
+		return
+	}
+	project := l.Project
+	if err := d.s.RevokeLink(r.Context(), id); err != nil {
 		d.linkError(w, r, c, project, err)
 		return
 	}
