@@ -54,8 +54,8 @@ func saveScreenshot(t *testing.T, dir, name string, png []byte) {
 // TestDashboardBrowser drives the dashboard in headless Chromium as a
 // person would: sign in, create a project from a pasted spec, create a
 // key and copy it with the copy button, call the mock with it, find the
-// call in the logs and in the chart, revoke the key and see the next call
-// refused. It saves screenshots at desktop and phone sizes.
+// call in the logs (and the next one, following the log live) and in the
+// charts, revoke the key and see the next call refused. It saves screenshots at desktop and phone sizes.
 func TestDashboardBrowser(t *testing.T) {
 	exe := chromium(t)
 	st := memory.New(store.WithTouchInterval(20 * time.Millisecond))
@@ -160,6 +160,15 @@ func TestDashboardBrowser(t *testing.T) {
 	assert.Equal(t, []string{"200 listPets browser"}, logged)
 	assertLabelled(t, ctx, "logs")
 
+	// Following the log shows the next call without a reload.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("follow"))))
+	require.Equal(t, http.StatusOK, call())
+	rows, err := chromedp.Run(ctx, chromedp.Poll[int](`(() => { const n = document.querySelectorAll("table.logs tbody tr").length; return n > 1 && n; })()`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	require.NoError(t, err)
+	assert.Equal(t, 2, rows, "the new call appeared")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("follow"))))
+
 	// ...and in the charts, at desktop and phone sizes.
 	sizes := []struct {
 		name          string
@@ -178,10 +187,10 @@ func TestDashboardBrowser(t *testing.T) {
 		))
 		bars, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#chart-top g.bar, #chart-status g.bar")).map(g => g.dataset.label + "=" + g.dataset.value)`))
 		require.NoError(t, err)
-		assert.Equal(t, []string{"GET /pets=1", "2xx=1"}, bars, size.name)
+		assert.Equal(t, []string{"GET /pets=2", "2xx=2"}, bars, size.name)
 		day, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`Array.from(document.querySelectorAll("#chart-by-day g.bar")).map(g => +g.dataset.value).reduce((a, b) => a + b, 0)`))
 		require.NoError(t, err)
-		assert.Equal(t, 1.0, day, "requests by day add up to the call")
+		assert.Equal(t, 2.0, day, "requests by day add up to the calls")
 		overflow, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`))
 		require.NoError(t, err)
 		assert.LessOrEqual(t, overflow, 0, "%s: the page does not scroll sideways", size.name)

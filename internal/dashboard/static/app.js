@@ -35,4 +35,28 @@
     b.classList.add("small");
     el.insertAdjacentElement("afterend", b);
   });
+
+  // The newest page of a log can follow new requests: it reloads its
+  // entries every few seconds while the box is checked.
+  var live = document.querySelector("#log-entries[data-live]");
+  if (live) {
+    var box = document.createElement("div");
+    box.className = "checks";
+    box.innerHTML = '<input type="checkbox" id="follow"><label for="follow">Follow new requests</label>';
+    live.insertAdjacentElement("beforebegin", box);
+    var timer = null;
+    var refresh = function () {
+      fetch(location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("log-entries");
+          if (fresh) { live.replaceChildren.apply(live, Array.from(fresh.childNodes).map(function (n) { return document.importNode(n, true); })); }
+        })
+        .catch(function () { box.querySelector("input").checked = false; clearInterval(timer); });
+    };
+    box.querySelector("input").addEventListener("change", function (e) {
+      clearInterval(timer);
+      if (e.target.checked) { refresh(); timer = setInterval(refresh, 3000); }
+    });
+  }
 })();
