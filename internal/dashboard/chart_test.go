@@ -107,3 +107,26 @@ func TestFuncs(t *testing.T) {
 	assert.Equal(t, "2026-03-01T09:04", dl(at))
 	assert.Equal(t, "", dl(nil))
 }
+
+func TestStatic(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		path string
+		want int
+		typ  string
+	}{
+		{"/app.css", 200, "text/css; charset=utf-8"},
+		{"/app.js", 200, "text/javascript; charset=utf-8"},
+		{"/", 404, ""},
+		{"/nope.js", 404, ""},
+		{"/../templates/login.html", 404, ""},
+	} {
+		rec := httptest.NewRecorder()
+		Static().ServeHTTP(rec, httptest.NewRequest("GET", "http://x"+tc.path, nil))
+		assert.Equal(t, tc.want, rec.Code, tc.path)
+		assert.Equal(t, CSP, rec.Header().Get("Content-Security-Policy"), tc.path)
+		if tc.typ != "" {
+			assert.Equal(t, tc.typ, rec.Header().Get("Content-Type"), tc.path)
+		}
+	}
+}
