@@ -72,6 +72,12 @@ func (s *Server) adminHandler() http.Handler {
 			serveAdminDescription(w, r) // public: it is the same for every server
 			return
 		}
+		if s.dash != nil && (r.URL.Path == DashboardPath || strings.HasPrefix(r.URL.Path, DashboardPath+"/")) {
+			// Browsers sign in with a session cookie, not a Bearer
+			// credential: the dashboard checks its own sessions.
+			s.dash.ServeHTTP(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "no-store")
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || token == "" {

@@ -104,6 +104,13 @@ type Options struct {
 	// Server.Metrics). Empty: DefaultMetricsPath ("/_metrics"); "-": not
 	// served, though still kept for Server.Metrics.
 	MetricsPath string
+	// NoDashboard turns the web dashboard off. Off (the zero value): a
+	// Server with an AdminToken serves it at DashboardPath ("/_admin/ui/"),
+	// signed in with the admin token; without an AdminToken there is none.
+	NoDashboard bool
+	// DashboardSessionTTL is how long a dashboard sign-in lasts, checked
+	// on the server whatever the browser keeps. Zero: 12 hours.
+	DashboardSessionTTL time.Duration
 }
 
 // Server hosts many mock projects, each at /p/{projectID}/, the default
@@ -127,6 +134,7 @@ type Server struct {
 	share  *share.Handler
 	rec    *recorder
 	admin  http.Handler
+	dash   *dash        // nil when the dashboard is off
 	mocks  http.Handler // share links and projects, behind the CORS policy
 	cors   func(http.Handler) http.Handler
 	logger *slog.Logger
@@ -215,6 +223,13 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	s.share = sh
+	if o.AdminToken != "" && !o.NoDashboard {
+		if s.dash, err = newDash(s); err != nil {
+			_ = s.guard.Close()
+			s.rec.Close()
+			return nil, err
+		}
+	}
 	s.admin = s.adminHandler()
 	s.mocks = s.cors(http.HandlerFunc(s.serveMocks))
 	return s, nil
