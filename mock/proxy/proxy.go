@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mockapi-go/mockapi/internal/egress"
 	"github.com/mockapi-go/mockapi/internal/problem"
 	"github.com/mockapi-go/mockapi/mock"
 	"github.com/mockapi-go/mockapi/openapi"
@@ -330,7 +331,7 @@ func (p *Proxy) fallBack(w http.ResponseWriter, r *http.Request, next http.Handl
 func reason(err error) string {
 	var ne net.Error
 	switch {
-	case errors.Is(err, errPrivate):
+	case errors.Is(err, egress.ErrRefused):
 		return "refused: not a public address"
 	case errors.Is(err, errTooLarge):
 		return "body too large"
