@@ -39,6 +39,22 @@
 // unless Options.Strict, which refuses it with a 502 problem document,
 // code UPSTREAM_DRIFT, that lists each disagreement.
 //
+// # Recording
+//
+// A Recorder in Options.Recorder keeps the upstream's JSON answers as
+// named examples ("recorded-1", ...), one per operation, status and shape
+// (RecordOptions.Operations chooses the operations). Cookies, credentials
+// and members named like secrets (Secret) are replaced by "REDACTED"; an
+// answer that contradicts the description, or that the scrubbing made
+// contradict it, is kept apart (Recorder.Rejected) and never becomes an
+// example. Recorder.Overlay writes the recording as an OpenAPI Overlay 1.0
+// document, Recorder.Load reads it back to continue, and Apply merges it
+// into a description: the mock then serves the recorded examples before
+// the description's own (mock.RecordedExtension), so it replays real data
+// without the real API. Recorder.HAR exports the exchanges as HAR 1.2,
+// scrubbed the same way. examples/mockserver does all of it with -record
+// and -record-har.
+//
 // # Reports
 //
 // A layer above the mock learns what happened to each request by putting
