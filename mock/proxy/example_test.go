@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/mockapi-go/mockapi/mock"
@@ -250,4 +252,47 @@ func ExampleApply() {
 	// Output:
 	// 1 recorded examples not applied: the description has no path /gone
 	// 200 ["Ann"]
+}
+
+// A recording saved to a file continues after a restart: Load reads it
+// back, and what it holds is not recorded twice.
+func ExampleRecorder_Load() {
+	api := realAPI()
+	defer api.Close()
+	doc, _ := openapi.Parse(context.Background(), []byte(exampleSpec))
+	dir, _ := os.MkdirTemp("", "recording")
+	defer os.RemoveAll(dir)
+	file := filepath.Join(dir, "recording.json")
+
+	for run := 1; run <= 2; run++ {
+		rec := proxy.NewRecorder(proxy.RecordOptions{})
+		if saved, err := os.ReadFile(file); err == nil {
+			if err := rec.Load(saved); err != nil {
+				panic(err)
+			}
+		}
+		p, _ := proxy.New(api.URL, proxy.Options{AllowPrivate: true, Recorder: rec})
+		h, _ := mock.New(doc, mock.WithUpstream(p))
+		get(h, "/pets")
+		fmt.Printf("run %d: %d example, %d change\n", run, rec.Examples(), rec.Changes())
+		if err := rec.WriteFile(file); err != nil {
+			panic(err)
+		}
+		p.Close()
+	}
+	// Output:
+	// run 1: 1 example, 1 change
+	// run 2: 1 example, 1 change
+}
+
+// ReportFrom is how a layer between the mock and its Upstream, or the
+// Upstream itself, finds the report the request carries.
+func ExampleReportFrom() {
+	ctx := proxy.ContextWithReport(context.Background(), &proxy.Report{Source: proxy.SourceFallback, Reason: "timeout"})
+	rep := proxy.ReportFrom(ctx)
+	fmt.Println(rep.Source, rep.Reason)
+	fmt.Println(proxy.ReportFrom(context.Background()) == nil)
+	// Output:
+	// fallback timeout
+	// true
 }

@@ -156,8 +156,9 @@ func (rec *Recorder) records(op *openapi.Operation) bool {
 	return rec.only[id] || rec.only[route]
 }
 
-// Changes counts what the recorder kept or rejected: a caller that saves
-// the overlay (mockserver -record) saves it when the count moved.
+// Changes counts the exchanges recorded since NewRecorder, each one a
+// HAR entry whether or not it made an example: a caller that saves the
+// recording (mockserver -record) saves it when the count moved.
 func (rec *Recorder) Changes() int64 {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
