@@ -24,6 +24,7 @@ type logRow struct {
 	Status, Class           int
 	Latency                 string
 	Key, Link               string
+	Source, Drift           string // with an upstream (mock/proxy)
 }
 
 type logsData struct {
@@ -92,7 +93,7 @@ func (d *dash) logs(w http.ResponseWriter, r *http.Request, c *dreq) {
 	}
 	for _, e := range entries {
 		row := logRow{Time: e.Time, Method: e.Method, Path: e.Path, Operation: e.Operation, Status: e.Status,
-			Class: e.Status / 100, Latency: fmt.Sprintf("%.1f ms", millis(e.Latency))}
+			Class: e.Status / 100, Latency: fmt.Sprintf("%.1f ms", millis(e.Latency)), Source: e.Source, Drift: e.Drift}
 		if e.KeyID != "" {
 			row.Key = cmp.Or(keyNames[e.KeyID], e.KeyID)
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mockapi-go/mockapi/mock"
 	"github.com/mockapi-go/mockapi/mock/proxy"
+	"github.com/mockapi-go/mockapi/store"
 )
 
 // A Server whose mocks have an upstream logs who answered each request and
@@ -89,4 +90,25 @@ func TestServerLogsUpstreamAndDrift(t *testing.T) {
 	assert.EqualValues(t, 3, stats["upstream_requests"])
 	assert.EqualValues(t, 1, stats["fallback_requests"])
 	assert.EqualValues(t, 1, stats["drift_requests"])
+}
+
+// The dashboard's log says who answered and how the upstream drifted.
+func TestDashboardLogShowsUpstream(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `[{"id":"one","name":"Rex"}]`)
+	}))
+	t.Cleanup(up.Close)
+	p, err := proxy.New(up.URL, proxy.Options{AllowPrivate: true})
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
+	e := newDashEnv(t, func(o *Options) { o.MockOptions = append(o.MockOptions, mock.WithUpstream(p)) })
+	e.createProject("pets", petsSpec, store.Public)
+	resp, _ := e.do("GET", "/p/pets/pets", nil, "")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	e.signIn()
+	resp, body := e.get(DashboardPath + "/projects/pets/logs")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, body, "· upstream")
+	assert.Contains(t, body, `<span class="drift">drift: body /0/id: value must be an integer`)
 }
