@@ -122,9 +122,12 @@ type analyticsData struct {
 	Periods       []string
 	Total, Unique int
 	PageViews     int
-	JSON          string
-	ByDay, Top    dashboard.Chart
-	Status        dashboard.Chart
+	// With an upstream (mock/proxy): who answered, and how often it drifted.
+	Upstream, Fallbacks, Drift int
+	DriftLogs                  string // the log of the drifting answers, for a project
+	JSON                       string
+	ByDay, Top                 dashboard.Chart
+	Status                     dashboard.Chart
 }
 
 // maxFilledDays is the longest period whose chart has a bar for every
@@ -159,6 +162,7 @@ func (d *dash) analytics(w http.ResponseWriter, r *http.Request, c *dreq) {
 	}
 	id := r.PathValue("id")
 	data := analyticsData{Project: id, Period: a.Period, Periods: analyticsPeriods, Total: a.Total, Unique: a.Unique, PageViews: a.PageViews,
+		Upstream: a.Upstream, Fallbacks: a.Fallbacks, Drift: a.Drift,
 		JSON: d.root + "/analytics.json?period=" + url.QueryEscape(a.Period)}
 	if !slices.Contains(data.Periods, a.Period) {
 		data.Periods = append(slices.Clone(analyticsPeriods), a.Period)
@@ -172,6 +176,7 @@ func (d *dash) analytics(w http.ResponseWriter, r *http.Request, c *dreq) {
 		}
 		title, section = "Analytics of "+p.Name, "projects"
 		data.JSON = d.root + "/projects/" + url.PathEscape(id) + "/analytics.json?period=" + url.QueryEscape(a.Period)
+		data.DriftLogs = d.root + "/projects/" + url.PathEscape(id) + "/logs?drift=true"
 	}
 
 	// Every day of the period, those without requests too, up to a

@@ -111,4 +111,12 @@ func TestDashboardLogShowsUpstream(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, body, "· upstream")
 	assert.Contains(t, body, `<span class="drift">drift: body /0/id: value must be an integer`)
+
+	resp, body = e.get(DashboardPath + "/projects/pets/analytics")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, body, "The real API answered <strong>1</strong>, the mock <strong>0</strong>")
+	assert.Contains(t, body, `<strong>1</strong> of its answers drifted`)
+	resp, body = e.get(DashboardPath + "/projects/pets/logs?drift=true")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, 1, strings.Count(body, "<tr data-status"), "the link lists the drifting answers")
 }
