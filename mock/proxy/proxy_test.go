@@ -519,6 +519,7 @@ func TestProxyHeaders(t *testing.T) {
 		"Connection", "X-Drop", "X-Drop", "1", "Keep-Alive", "timeout=1", "Proxy-Authorization", "Basic p",
 		"X-Mock-Session", "s1", "Origin", "https://app.example")
 	require.Equal(t, http.StatusCreated, w.Code, w.Body.String())
+	assertValid(t, h, "createPet", w)
 	got, body := up.lastRequest()
 	require.NotNil(t, got)
 	assert.Equal(t, "k-secret", got.Header.Get("X-API-Key"))
@@ -584,6 +585,7 @@ func TestProxyBounds(t *testing.T) {
 	require.Equal(t, 200, w.Code)
 	assert.Equal(t, "refused: not a public address", rep.Reason, "127.0.0.1 is refused by default")
 	assert.Contains(t, w.Body.String(), "Mock")
+	assertValid(t, h, "getPet", w)
 	_, port, _ := net.SplitHostPort(strings.TrimPrefix(up.URL, "http://"))
 	h, _ = newMock(t, "http://localhost:"+port, proxy.Options{})
 	_, rep = do(h, "GET", "/pets/1", "")
@@ -601,6 +603,8 @@ func TestProxyBounds(t *testing.T) {
 	w, _ = do(h, "GET", "/pets", "")
 	assert.Equal(t, http.StatusOK, w.Code)
 	assert.Contains(t, w.Body.String(), "followed")
+	assert.NotEmpty(t, h.CheckResponse(h.Document().Operation("listPets"), w.Code, w.Header().Get("Content-Type"), w.Body.Bytes()),
+		"the followed target is a pet, not a list: drift, passed on")
 
 	o = allowed
 	o.MaxBodySize = 1024
@@ -609,6 +613,7 @@ func TestProxyBounds(t *testing.T) {
 	assert.Equal(t, 200, w.Code)
 	assert.Equal(t, "body too large", rep.Reason)
 	assert.NotContains(t, w.Body.String(), big)
+	assertValid(t, h, "getPet", w)
 }
 
 func TestNewRefusesBadOptions(t *testing.T) {
