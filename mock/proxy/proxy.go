@@ -110,10 +110,15 @@ var _ mock.Upstream = (*Proxy)(nil)
 func New(upstream string, o Options) (*Proxy, error) {
 	u, err := url.Parse(upstream)
 	if err != nil {
-		return nil, fmt.Errorf("proxy: upstream %q: %w", upstream, err)
+		// Not the URL itself: it may hold a password.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("proxy: the upstream is not a URL: %w", err)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("proxy: upstream %q is not an absolute http or https URL", upstream)
+		return nil, fmt.Errorf("proxy: upstream %q is not an absolute http or https URL", u.Redacted())
 	}
 	if u.User != nil {
 		return nil, fmt.Errorf("proxy: upstream %q carries credentials in the URL; send them as headers", u.Redacted())

@@ -624,6 +624,8 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		want   string
 	}{
 		{"ftp://x", proxy.Options{}, "not an absolute http"},
+		{"ftp://user:pw@x", proxy.Options{}, "not an absolute http"},
+		{"https://user:pw@x/%zz", proxy.Options{}, "not a URL"},
 		{"/relative", proxy.Options{}, "not an absolute http"},
 		{"https://user:pw@api.example", proxy.Options{}, "credentials"},
 		{"https://api.example/v1?key=x", proxy.Options{}, "query"},
