@@ -79,6 +79,28 @@
 //
 // No answer or log line contains a secret.
 //
+// # User tokens
+//
+// NewUserToken makes user tokens: "mu_", 160 random bits and a checksum,
+// like keys, with only the hash stored (store.Users). The UserTokens
+// Authenticator admits a request that carries one in "Authorization:
+// Bearer" or X-API-Key as its user (MethodUserToken), looking the hash up on
+// every request, so a revoked token or a deleted user is refused from the
+// next request on every instance. With an Authenticator set, the guard
+// leaves a user-token-shaped X-API-Key to it instead of taking it for a
+// malformed key. A user token admits its user to authenticated
+// operations, to private ones of projects the user owns (Policy.Owner),
+// and, through Options.Membership (store.Teams is one), to private ones of
+// the project's team.
+//
+// Chain combines Authenticators (the first that answers wins) and
+// AnyMembership combines Memberships (any yes wins): mockapi.Server uses
+// Chain(UserTokens(store users), the application's Authenticator) and
+// AnyMembership(store teams, the application's Membership).
+//
+// An Authenticator error wrapping store.ErrUnavailable is answered 503,
+// any other 401.
+//
 // # Rate limits
 //
 // A token bucket per project and caller: the API key, else the share link

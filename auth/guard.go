@@ -310,6 +310,9 @@ func (g *Guard) serve(w http.ResponseWriter, r *http.Request, c *compiled, next 
 	case g.authn != nil:
 		p, err := g.authn(r)
 		switch {
+		case errors.Is(err, store.ErrUnavailable):
+			g.log.LogAttrs(ctx, slog.LevelWarn, "auth: authenticator failed", slog.String("error", err.Error()))
+			v = unavailable
 		case err != nil:
 			v = badCredentials
 		case p != nil:
