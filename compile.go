@@ -240,7 +240,7 @@ func (s *Server) compile(p *store.Project, doc *openapi.Document) (*compiled, er
 		HideProject:     s.o.HideProjects,
 	}
 	c := &compiled{project: p, settings: set, specSum: sum, doc: doc, mock: h, policy: policy}
-	c.guarded = s.guard.Protect(policy)(capture(h))
+	c.guarded = s.guard.Protect(policy)(capture(s.admitted(p, h)))
 	// A link alone never opens a private project: its visitors need a key
 	// allowed for it, as direct callers do.
 	c.served = &share.Served{Project: p, Document: doc, Mock: h, Policy: policy, TokenRequired: p.Visibility == store.Private}

@@ -178,6 +178,9 @@ func (s *Server) CreateProject(ctx context.Context, in NewProject) (*Project, er
 	}
 	p := &store.Project{ID: in.ID, Name: in.Name, Spec: in.Spec, SpecFormat: specFormat(in.Spec), Visibility: in.Visibility,
 		Owner: in.Owner, Team: in.Team, Settings: set}
+	if err := s.checkProjectQuota(ctx, in.Owner); err != nil {
+		return nil, err
+	}
 	if err := s.st.Projects().Create(ctx, p); err != nil {
 		return nil, err
 	}

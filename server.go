@@ -53,9 +53,21 @@ type Options struct {
 	// included. Nil: mock.CORS{}, every origin without credentials.
 	CORS *mock.CORS
 	// Authenticator and Membership let the guard accept the embedding
-	// application's own users (a session cookie, a JWT) and teams.
+	// application's own users (a session cookie, a JWT) and teams. They
+	// combine with the store's users and teams (see NoStoreUsers): a
+	// request carrying a user token (mu_...) is the store's, any other is
+	// asked of Authenticator (auth.Chain), and a user is in a team when
+	// the store or Membership says so (auth.AnyMembership).
 	Authenticator auth.Authenticator
 	Membership    auth.Membership
+	// NoStoreUsers turns the store's users off as credentials: user tokens
+	// admit no one and team access comes from Membership alone, as before
+	// users existed. The /_me/ API then answers 404. Default: on.
+	NoStoreUsers bool
+	// QuotaSync is how often request counts are written to the store and
+	// the totals of every instance read back (see Server.SetQuota). Zero:
+	// DefaultQuotaSync (2 s); negative: only on Shutdown.
+	QuotaSync time.Duration
 	// HideProjects answers 404 instead of 403 when a private project
 	// refuses a caller, so its existence is not revealed.
 	HideProjects bool
@@ -122,6 +134,7 @@ type Server struct {
 	share  *share.Handler
 	rec    *recorder
 	admin  http.Handler
+	me     http.Handler // the user-facing API under /_me/
 	mocks  http.Handler // share links and projects, behind the CORS policy
 	cors   func(http.Handler) http.Handler
 	logger *slog.Logger
@@ -133,6 +146,8 @@ type Server struct {
 	loadFailures ratelog.Limiter[string] // by project id
 
 	ops *ops // probes and metrics
+
+	quotas *quotas
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -171,8 +186,14 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{o: o, st: o.Store, logger: logger, comp: newCompiler(), now: time.Now, cors: policy.Handler,
 		addrs: clientAddrs{off: o.NoClientAddresses, trusted: slices.Clone(o.TrustedProxies)}}
-	s.guard = auth.NewGuard(auth.Options{Keys: o.Store.Keys(), Authenticator: o.Authenticator,
-		Membership: o.Membership, Logger: logger})
+	authn, members := o.Authenticator, o.Membership
+	if !o.NoStoreUsers {
+		authn = auth.Chain(auth.UserTokens(o.Store.Users()), o.Authenticator)
+		members = auth.AnyMembership(o.Store.Teams(), o.Membership)
+	}
+	s.guard = auth.NewGuard(auth.Options{Keys: o.Store.Keys(), Authenticator: authn,
+		Membership: members, Logger: logger})
+	s.quotas = newQuotas(o.Store.Quotas(), orDefault(o.QuotaSync, DefaultQuotaSync), time.Now, logger)
 	s.links = share.NewRegistry(o.Store.Links())
 	s.rec = newRecorder(o.Store.RequestLog(), o.LogQueue, logger, retention{
 		maxAge:     orDefault(o.LogRetention, DefaultLogRetention),
@@ -211,6 +232,7 @@ func New(o Options) (*Server, error) {
 	}
 	s.share = sh
 	s.admin = s.adminHandler()
+	s.me = s.meHandler()
 	s.mocks = s.cors(http.HandlerFunc(s.serveMocks))
 	return s, nil
 }
@@ -243,7 +265,8 @@ func checkBaseURL(raw string) (string, error) {
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.ops.draining.Store(true)
 	err := s.rec.Shutdown(ctx)
-	return errors.Join(err, s.guard.Close())
+	qerr := s.quotas.Close(ctx)
+	return errors.Join(err, qerr, s.guard.Close())
 }
 
 // Close is Shutdown without a deadline. It is idempotent.
@@ -300,6 +323,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if path := r.URL.Path; path == "/_admin" || strings.HasPrefix(path, "/_admin/") {
 		s.admin.ServeHTTP(w, r)
+		return
+	}
+	if path := r.URL.Path; path == "/_me" || strings.HasPrefix(path, "/_me/") {
+		s.me.ServeHTTP(w, r)
 		return
 	}
 	s.mocks.ServeHTTP(w, r)
