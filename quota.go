@@ -19,22 +19,6 @@ import (
 // Options.QuotaSync says otherwise.
 const DefaultQuotaSync = 2 * time.Second
 
-// Quotas
-//
-// A quota (store.Quota) bounds a project's or a user's requests per UTC
-// day and per UTC month, and how many projects a user owns. Requests are
-// counted in memory and added to the store's counters in one batch every
-// QuotaSync (and on Shutdown), which also reads back the totals of every
-// instance: there is no write per request. A counter is read from the
-// store on its first use, so counting survives restarts.
-//
-// The price is bounded drift: between two syncs an instance does not see
-// the requests the others counted, so all instances together may admit,
-// past a limit, at most the requests they receive in one QuotaSync
-// interval. A Shutdown that cannot reach the store loses at most the
-// requests of one interval. A quota changed through any instance holds on
-// every instance within one interval (quotas are cached that long).
-
 // quotaKey names one counter: a subject in a period.
 type quotaKey struct{ subject, period string }
 
@@ -50,6 +34,21 @@ type cachedQuota struct {
 }
 
 // quotas counts requests against quotas for one Server.
+//
+// A quota (store.Quota) bounds a project's or a user's requests per UTC
+// day and per UTC month, and how many projects a user owns. Requests are
+// counted in memory and added to the store's counters in one batch every
+// QuotaSync (and on Shutdown), which also reads back the totals of every
+// instance: there is no write per request. A counter is read from the
+// store on its first use, so counting survives restarts.
+//
+// The price is bounded drift: a request one instance counts is written at
+// its next sync and seen by another at that one's next sync, so all
+// instances together may admit, past a limit, at most the requests they
+// receive in two QuotaSync intervals; a single instance never passes a
+// limit. A Shutdown that cannot reach the store loses the requests of at
+// most one interval. A quota changed through any instance holds on
+// every instance within one interval (quotas are cached that long).
 type quotas struct {
 	st    *store.Quotas
 	every time.Duration
@@ -119,17 +118,19 @@ type window struct {
 	reset  time.Time
 }
 
+// windows are the day and month a request is counted in when the quota
+// bounds requests at all (both are counted, so that the usage of each is
+// known); a window whose limit is zero is counted but not checked.
 func windows(q *store.Quota, now time.Time) []window {
-	var out []window
+	if q.RequestsPerDay == 0 && q.RequestsPerMonth == 0 {
+		return nil
+	}
 	day := now.UTC().Truncate(24 * time.Hour)
-	if q.RequestsPerDay > 0 {
-		out = append(out, window{"requests_per_day", q.RequestsPerDay, store.DayPeriod(now), day.AddDate(0, 0, 1)})
+	first := time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, time.UTC)
+	return []window{
+		{"requests_per_day", q.RequestsPerDay, store.DayPeriod(now), day.AddDate(0, 0, 1)},
+		{"requests_per_month", q.RequestsPerMonth, store.MonthPeriod(now), first.AddDate(0, 1, 0)},
 	}
-	if q.RequestsPerMonth > 0 {
-		first := time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, time.UTC)
-		out = append(out, window{"requests_per_month", q.RequestsPerMonth, store.MonthPeriod(now), first.AddDate(0, 1, 0)})
-	}
-	return out
 }
 
 // admit counts a request against the quotas of the subjects, or returns
@@ -163,6 +164,9 @@ func (qs *quotas) admit(ctx context.Context, subjects []string) (over, tightest 
 	qs.mu.Lock()
 	defer qs.mu.Unlock()
 	for _, c := range checks {
+		if c.w.limit == 0 {
+			continue // counted, not bounded
+		}
 		n := qs.counters[quotaKey{c.subject, c.w.period}]
 		used := n.base + n.pending
 		e := &exceeded{Subject: c.subject, Name: c.w.name, Size: c.w.limit, Used: used,
