@@ -122,7 +122,11 @@ type Options struct {
 // SetSpec, Spec, Warnings, DeleteProject, ResetProject), keys (CreateKey,
 // GetKey, ListKeys, UpdateKey, RevokeKey, RotateKey), share links
 // (CreateLink, ListLinks, UpdateLink, RevokeLink, RegenerateLink), a
-// project's inventory (Operations) and generated data (GenerateRecords).
+// project's inventory (Operations) and generated data (GenerateRecords),
+// users (CreateUser, UpdateUser, DeleteUser, RotateUserToken,
+// RevokeUserTokens), teams (CreateTeam, DeleteTeam, AssignProject,
+// UserProjects) and quotas (SetQuota, Quota, Usage). Users call /_me/
+// with their user token to manage their own projects, teams and keys.
 // They are safe for concurrent use, and
 // what one Server writes, every Server on the same store serves from its
 // next request.
