@@ -74,7 +74,11 @@ func (qs *quotas) quota(ctx context.Context, subject string, now time.Time) (*st
 	qs.mu.Lock()
 	c, ok := qs.cache[subject]
 	qs.mu.Unlock()
-	if ok && now.Sub(c.fetched) < qs.every {
+	ttl := qs.every
+	if ttl <= 0 {
+		ttl = DefaultQuotaSync // counts synced only on Shutdown: quotas still expire
+	}
+	if ok && now.Sub(c.fetched) < ttl {
 		return c.q, nil
 	}
 	q, err := qs.st.Get(ctx, subject)
