@@ -187,9 +187,15 @@ func TestMe(t *testing.T) {
 	c.me(eve, "DELETE", "/invites/"+inv["id"].(string), nil, 404)
 	c.me(bob, "DELETE", "/invites/"+inv["id"].(string), nil, 204)
 
-	// A member cannot remove another; an owner can.
+	// A member cannot remove another; the last owner cannot leave or step
+	// down until there is another.
 	c.me(ada, "PUT", "/teams/core/members/"+bobID, nil, 200)
 	c.me(bob, "DELETE", "/teams/core/members/"+adaID, nil, 403)
+	c.me(ada, "DELETE", "/teams/core/members/"+adaID, nil, 409)
+	c.me(ada, "PUT", "/teams/core/members/"+adaID, map[string]any{"role": "member"}, 409)
+	c.me(ada, "PUT", "/teams/core/members/"+bobID, map[string]any{"role": "owner"}, 200)
+	c.me(ada, "PUT", "/teams/core/members/"+adaID, map[string]any{"role": "member"}, 200)
+	c.me(ada, "DELETE", "/teams/core/members/"+adaID, nil, 204)
 	_, _, body = c.do("GET", "/_me/teams", "", "Authorization", "Bearer "+bob)
-	assert.Contains(t, string(body), `"role":"member"`)
+	assert.Contains(t, string(body), `"role":"owner"`)
 }

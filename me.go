@@ -282,23 +282,66 @@ func (s *Server) meMembers(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, docs(ms, newMemberDoc))
 }
 
+// mePutMember: an owner adds a user or changes a role. The last owner
+// cannot make itself a member: a team always has an owner under /_me/.
 func (s *Server) mePutMember(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.teamRole(w, r, true); ok {
-		s.putMember(w, r)
-	}
-}
-
-// meRemoveMember: an owner removes anyone; a member may leave.
-func (s *Server) meRemoveMember(w http.ResponseWriter, r *http.Request) {
-	if r.PathValue("user") == meUser(r).ID {
-		if _, ok := s.teamRole(w, r, false); ok {
-			s.removeMember(w, r)
-		}
+	team, ok := s.teamRole(w, r, true)
+	if !ok {
 		return
 	}
-	if _, ok := s.teamRole(w, r, true); ok {
-		s.removeMember(w, r)
+	var in struct {
+		Role string `json:"role"`
 	}
+	if r.ContentLength != 0 && !readJSON(w, r, &in) {
+		return
+	}
+	if in.Role == "" {
+		in.Role = string(store.RoleMember)
+	}
+	user := r.PathValue("user")
+	if in.Role != string(store.RoleOwner) && s.lastOwner(w, r, team, user) {
+		return
+	}
+	m, err := s.st.Teams().PutMember(r.Context(), team, user, store.Role(in.Role))
+	if err != nil {
+		s.apiError(w, "team member", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newMemberDoc(m))
+}
+
+// meRemoveMember: an owner removes anyone; a member may leave; the last
+// owner may not.
+func (s *Server) meRemoveMember(w http.ResponseWriter, r *http.Request) {
+	user := r.PathValue("user")
+	team, ok := s.teamRole(w, r, user != meUser(r).ID)
+	if !ok || s.lastOwner(w, r, team, user) {
+		return
+	}
+	s.removeMember(w, r)
+}
+
+// lastOwner answers 409 and returns true when user is the team's only
+// owner. (The operator's /_admin/ may still leave a team without one.)
+func (s *Server) lastOwner(w http.ResponseWriter, r *http.Request, team, user string) bool {
+	ms, err := s.st.Teams().Members(r.Context(), team)
+	if err != nil {
+		s.apiError(w, "team", err)
+		return true
+	}
+	owners, isOwner := 0, false
+	for _, m := range ms {
+		if m.Role == store.RoleOwner {
+			owners++
+			isOwner = isOwner || m.User == user
+		}
+	}
+	if isOwner && owners == 1 {
+		problem.Write(w, problem.New(http.StatusConflict, problem.CodeConflict,
+			"the team's last owner cannot leave or become a member: make another owner first"))
+		return true
+	}
+	return false
 }
 
 func (s *Server) meTeamInvites(w http.ResponseWriter, r *http.Request) {
