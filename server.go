@@ -193,6 +193,9 @@ func New(o Options) (*Server, error) {
 	authn, members := o.Authenticator, o.Membership
 	if !o.NoStoreUsers {
 		authn = auth.Chain(auth.UserTokens(o.Store.Users()), o.Authenticator)
+		if o.Authenticator == nil {
+			authn = auth.Chain(auth.UserTokens(o.Store.Users()), strayBearer)
+		}
 		members = auth.AnyMembership(o.Store.Teams(), o.Membership)
 	}
 	s.guard = auth.NewGuard(auth.Options{Keys: o.Store.Keys(), Authenticator: authn,
@@ -239,6 +242,17 @@ func New(o Options) (*Server, error) {
 	s.me = s.meHandler()
 	s.mocks = s.cors(http.HandlerFunc(s.serveMocks))
 	return s, nil
+}
+
+// strayBearer refuses a bearer token that is neither a key nor a user
+// token when no application Authenticator would read it: 401
+// INVALID_API_KEY, as a guard without an Authenticator answers it.
+func strayBearer(r *http.Request) (*auth.Principal, error) {
+	scheme, tok, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	if strings.EqualFold(scheme, "Bearer") && strings.TrimSpace(tok) != "" {
+		return nil, auth.ErrInvalidUserToken
+	}
+	return nil, nil
 }
 
 // checkBaseURL refuses a base URL that cannot prefix the Server's paths,

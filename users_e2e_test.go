@@ -3,6 +3,8 @@ package mockapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -13,7 +15,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mockapi-go/mockapi/auth"
 	"github.com/mockapi-go/mockapi/store"
+	"github.com/mockapi-go/mockapi/store/memory"
 	"github.com/mockapi-go/mockapi/store/sqlstore/postgres"
 	"github.com/mockapi-go/mockapi/store/sqlstore/sqlite"
 	"github.com/mockapi-go/mockapi/store/storetest"
@@ -210,4 +214,57 @@ func TestTeamsEndToEndPostgreSQL(t *testing.T) {
 		time.Sleep(10 * testQuotaSync)
 		return b, a
 	})
+}
+
+// Beside the store's user tokens, the application's Authenticator still
+// answers requests that carry none; without one, a stray bearer token is
+// a bad key, as before users existed.
+func TestServerAuthenticatorsCombine(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		app    bool
+		bearer string
+		want   int
+		code   string
+	}{
+		{"no app: a stray bearer is a bad key", false, "Bearer not-a-key", 401, "INVALID_API_KEY"},
+		{"app: its session", true, "Bearer app-session", 200, ""},
+		{"app: what it refuses", true, "Bearer nonsense", 401, "AUTHENTICATION_REQUIRED"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := memory.New()
+			t.Cleanup(func() { _ = st.Close() })
+			o := Options{Store: st}
+			if tc.app {
+				o.Authenticator = func(r *http.Request) (*auth.Principal, error) {
+					if r.Header.Get("Authorization") == "Bearer app-session" {
+						return &auth.Principal{UserID: "app-user"}, nil
+					}
+					return nil, errors.New("unknown session")
+				}
+			}
+			s, err := New(o)
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = s.Close() })
+			_, err = s.CreateProject(t.Context(), NewProject{ID: "open", Spec: []byte(petsSpec), Visibility: store.Authenticated})
+			require.NoError(t, err)
+			token, _, err := s.CreateUser(t.Context(), "Ada", "ada@example.com")
+			require.NoError(t, err)
+
+			for _, h := range []string{"Bearer " + token, tc.bearer} {
+				w := httptest.NewRecorder()
+				r := httptest.NewRequest("GET", "/p/open/pets", nil)
+				r.Header.Set("Authorization", h)
+				s.ServeHTTP(w, r)
+				if h == tc.bearer {
+					assert.Equal(t, tc.want, w.Code, w.Body.String())
+					if tc.code != "" {
+						assert.Contains(t, w.Body.String(), tc.code)
+					}
+				} else {
+					assert.Equal(t, 200, w.Code, "a user token is always the store's")
+				}
+			}
+		})
+	}
 }

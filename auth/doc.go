@@ -70,7 +70,7 @@
 //   - 401 AUTHENTICATION_REQUIRED: no credentials where they are needed
 //     (with WWW-Authenticate);
 //   - 401 INVALID_API_KEY: a malformed, unknown, expired, deactivated or
-//     revoked key
+//     revoked key, or user token (UserTokens)
 //     (WWW-Authenticate: Bearer error="invalid_token");
 //   - 403 FORBIDDEN: valid credentials not allowed here, or 404 NOT_FOUND
 //     instead when Policy.HideProject hides a private project;
@@ -99,7 +99,8 @@
 // AnyMembership(store teams, the application's Membership).
 //
 // An Authenticator error wrapping store.ErrUnavailable is answered 503,
-// any other 401.
+// one wrapping ErrInvalidUserToken 401 INVALID_API_KEY, any other 401
+// AUTHENTICATION_REQUIRED.
 //
 // # Rate limits
 //

@@ -44,7 +44,9 @@ type UserStore interface {
 var _ UserStore = (*store.Users)(nil)
 
 // ErrInvalidUserToken is what the UserTokens Authenticator returns for a
-// malformed, unknown or revoked user token, or one of a deleted user.
+// malformed, unknown or revoked user token, or one of a deleted user. The
+// guard answers an Authenticator error wrapping it as it answers a bad
+// key: 401 INVALID_API_KEY.
 var ErrInvalidUserToken = errors.New("auth: invalid user token")
 
 // UserTokenFrom returns the user token a request carries, in

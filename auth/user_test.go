@@ -117,6 +117,14 @@ func TestUserTokens(t *testing.T) {
 		})
 	}
 
+	// A bad user token is answered as a bad key.
+	r := httptest.NewRequest(http.MethodGet, "/pets", nil)
+	r.Header.Set("Authorization", bearer(f.old))
+	w := httptest.NewRecorder()
+	f.guard.Protect(authd)(http.NotFoundHandler()).ServeHTTP(w, r)
+	assert.Contains(t, w.Body.String(), `"code":"INVALID_API_KEY"`)
+	assert.Contains(t, w.Header().Get("WWW-Authenticate"), `error="invalid_token"`)
+
 	// Removal and revocation hold from the next request.
 	require.NoError(t, f.st.Teams().RemoveMember(t.Context(), "core", f.adaID))
 	code, _ := f.call(team, "Authorization", bearer(f.ada))
