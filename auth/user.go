@@ -59,8 +59,12 @@ func UserTokenFrom(r *http.Request) (string, bool) {
 			return tok, true
 		}
 	}
-	if v := strings.TrimSpace(r.Header.Get("X-API-Key")); strings.HasPrefix(v, UserTokenPrefix) {
-		return v, true
+	// The canonical name, read from the map: Get would canonicalise
+	// "X-API-Key" with an allocation on every request.
+	if vs := r.Header["X-Api-Key"]; len(vs) > 0 {
+		if v := strings.TrimSpace(vs[0]); strings.HasPrefix(v, UserTokenPrefix) {
+			return v, true
+		}
 	}
 	return "", false
 }
