@@ -105,6 +105,13 @@ func TestAdminUsers(t *testing.T) {
 	assert.Equal(t, `"requests_per_month";r=9;t=`, hdr.Get("RateLimit")[:len(`"requests_per_month";r=9;t=`)], "RateLimit on admitted requests too")
 	q = c.admin("GET", "/quotas/project:open", nil, 200)
 	assert.Equal(t, map[string]any{"day": float64(1), "month": float64(1)}, q["used"])
+	// Calls through a share link count too.
+	link := c.admin("POST", "/projects/open/links", map[string]any{}, 201)
+	status, _, _ = c.do("GET", link["url"].(string)+"/pets", "", "Authorization", "Bearer "+rotated["token"].(string))
+	require.Equal(t, 200, status)
+	q = c.admin("GET", "/quotas/project:open", nil, 200)
+	assert.Equal(t, float64(2), q["used"].(map[string]any)["month"], "a share-link call is counted")
+
 	c.admin("DELETE", "/quotas/project:open", nil, 204)
 	c.admin("DELETE", "/quotas/project:open", nil, 404)
 
