@@ -253,8 +253,8 @@ func (ts *Teams) Create(ctx context.Context, t *Team, owner string) error {
 	if t.ID == "" {
 		t.ID = NewID()
 	}
-	if err := ValidProjectID(t.ID); err != nil {
-		return fmt.Errorf("team id: %w", err)
+	if err := validID("team", t.ID); err != nil {
+		return err
 	}
 	if err := validName("team "+t.ID, t.Name, true); err != nil {
 		return err

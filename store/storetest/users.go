@@ -150,8 +150,11 @@ func testTeams(t *testing.T, h Harness) {
 		require.NoError(t, s.Teams().Create(ctx(t), &store.Team{Name: "Other"}, ""))
 		assert.ErrorIs(t, s.Teams().Create(ctx(t), &store.Team{ID: "core", Name: "again"}, ""), store.ErrConflict)
 		assert.ErrorIs(t, s.Teams().Create(ctx(t), &store.Team{ID: "x", Name: ""}, ""), store.ErrInvalid)
+		err := s.Teams().Create(ctx(t), &store.Team{ID: "a b", Name: "AB"}, "")
+		assert.ErrorIs(t, err, store.ErrInvalid)
+		assert.ErrorContains(t, err, `team id "a b"`)
 		assert.ErrorIs(t, s.Teams().Create(ctx(t), &store.Team{ID: "y", Name: "Y"}, "nobody"), store.ErrNotFound)
-		_, err := s.Teams().Get(ctx(t), "y")
+		_, err = s.Teams().Get(ctx(t), "y")
 		assert.ErrorIs(t, err, store.ErrNotFound, "a refused owner creates no team")
 
 		m, err := s.Teams().Member(ctx(t), "core", ada.ID)
