@@ -268,3 +268,23 @@ func TestServerAuthenticatorsCombine(t *testing.T) {
 		})
 	}
 }
+
+// NoStoreUsers turns user tokens and /_me/ off.
+func TestServerNoStoreUsers(t *testing.T) {
+	st := memory.New()
+	t.Cleanup(func() { _ = st.Close() })
+	s, err := New(Options{Store: st, NoStoreUsers: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	_, err = s.CreateProject(t.Context(), NewProject{ID: "open", Spec: []byte(petsSpec), Visibility: store.Authenticated})
+	require.NoError(t, err)
+	token, _, err := s.CreateUser(t.Context(), "Ada", "ada@example.com")
+	require.NoError(t, err)
+	for path, want := range map[string]int{"/p/open/pets": 401, "/_me": 404} {
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", path, nil)
+		r.Header.Set("Authorization", "Bearer "+token)
+		s.ServeHTTP(w, r)
+		assert.Equal(t, want, w.Code, path)
+	}
+}
