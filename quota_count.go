@@ -167,6 +167,9 @@ func (qs *quotas) admit(ctx context.Context, subjects []string) (over, tightest 
 			continue // counted, not bounded
 		}
 		n := qs.counters[quotaKey{c.subject, c.w.period}]
+		if n == nil {
+			continue // a past period a sync dropped since: no longer counted
+		}
 		used := n.base + n.pending
 		e := &exceeded{Subject: c.subject, Name: c.w.name, Size: c.w.limit, Used: used,
 			Remaining: max(c.w.limit-used-1, 0), Reset: c.w.reset, retry: c.w.reset.Sub(now)}
@@ -179,7 +182,9 @@ func (qs *quotas) admit(ctx context.Context, subjects []string) (over, tightest 
 		}
 	}
 	for _, c := range checks {
-		qs.counters[quotaKey{c.subject, c.w.period}].pending++
+		if n := qs.counters[quotaKey{c.subject, c.w.period}]; n != nil {
+			n.pending++
+		}
 	}
 	qs.startLocked()
 	return nil, tightest, nil
@@ -264,6 +269,9 @@ func (qs *quotas) sync(ctx context.Context) error {
 	defer qs.mu.Unlock()
 	for i, k := range keys {
 		n := qs.counters[k]
+		if n == nil {
+			continue
+		}
 		n.pending -= counts[i].N // what was counted meanwhile stays pending
 		n.base = totals[i]
 		if k.period != day && k.period != month && n.pending == 0 {
