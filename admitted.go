@@ -86,8 +86,8 @@ func setRateLimit(h http.Header, e *exceeded) {
 // writeQuotaExceeded answers 429 for a used-up limit, with Retry-After
 // when it resets, and the limit in the problem's "limit" member.
 func writeQuotaExceeded(w http.ResponseWriter, e *exceeded) {
-	setRateLimit(w.Header(), e)
-	if !e.Reset.IsZero() {
+	if !e.Reset.IsZero() { // a projects quota has no window: no RateLimit fields
+		setRateLimit(w.Header(), e)
 		secs := int64(max(e.retry, time.Second)+time.Second-1) / int64(time.Second)
 		w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
 	}
