@@ -86,7 +86,12 @@
 // Authenticator admits a request that carries one in "Authorization:
 // Bearer" or X-API-Key as its user (MethodUserToken), looking the hash up on
 // every request, so a revoked token or a deleted user is refused from the
-// next request on every instance. With an Authenticator set, the guard
+// next request on every instance. That is a choice, the one keys make:
+// one indexed read per request (and one more for a team's private
+// project) holds on every instance without a cache to invalidate, where
+// the project change notifications (PostgreSQL LISTEN) cover projects
+// only and a cached token would outlive its revocation by the cache's
+// life. With an Authenticator set, the guard
 // leaves a user-token-shaped X-API-Key to it instead of taking it for a
 // malformed key. A user token admits its user to authenticated
 // operations, to private ones of projects the user owns (Policy.Owner),
