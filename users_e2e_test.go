@@ -209,9 +209,13 @@ func TestTeamsEndToEndPostgreSQL(t *testing.T) {
 	a, _ := startQuotaServer(t, open())
 	b, _ := startQuotaServer(t, open())
 	runTeams(t, a, func() (*client, *client) {
-		// Let a write the request it counted: the drift is at most one
-		// sync interval.
-		time.Sleep(10 * testQuotaSync)
+		// a writes the request it counted at its next sync; b reads the
+		// store's total when it first counts.
+		assert.Eventually(t, func() bool {
+			_, _, body := b.do("GET", "/_admin/quotas/project:open", "", "Authorization", "Bearer "+adminToken)
+			var q struct{ Used struct{ Day int } }
+			return json.Unmarshal(body, &q) == nil && q.Used.Day == 1
+		}, 5*time.Second, testQuotaSync)
 		return b, a
 	})
 }
