@@ -354,6 +354,12 @@ func (s *Server) apply(ctx context.Context, p *store.Project, u ProjectUpdate) e
 		}
 	}
 	if u.Owner != nil {
+		if *u.Owner != p.Owner {
+			// The new owner's projects quota counts this one from now on.
+			if err := s.checkProjectQuota(ctx, *u.Owner); err != nil {
+				return err
+			}
+		}
 		p.Owner = *u.Owner
 	}
 	if u.Team != nil {

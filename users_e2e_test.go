@@ -160,6 +160,8 @@ func runTeams(t *testing.T, a *client, mid func() (calls, mgmt *client)) {
 	c.me(eve, "POST", "/projects", map[string]any{"id": "eve1", "spec": petsSpec}, 201)
 	over := c.me(eve, "POST", "/projects", map[string]any{"id": "eve2", "spec": petsSpec}, 429)
 	assert.Equal(t, "QUOTA_EXCEEDED", over["code"])
+	over = mgmt.admin("PATCH", "/projects/open", map[string]any{"owner": eveID}, 429)
+	assert.Equal(t, "projects", over["limit"].(map[string]any)["name"], "giving eve a project counts too")
 
 	// A team with projects cannot be deleted; a deleted user's token and
 	// a revoked one are refused on the next request.
