@@ -3,6 +3,7 @@ package mockapi
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,68 +47,139 @@ func (s *Server) analyticsAll(w http.ResponseWriter, r *http.Request) { s.answer
 // project when id is empty.
 func (s *Server) answerAnalytics(w http.ResponseWriter, r *http.Request, id string) {
 	period := r.URL.Query().Get("period")
+	out, err := s.analyticsOf(r.Context(), id, period)
+	if err != nil {
+		var pe *periodError
+		if errors.As(err, &pe) {
+			badRequest(w, "%v", err)
+			return
+		}
+		what := "analytics"
+		if errors.Is(err, store.ErrNotFound) {
+			what = "project"
+		}
+		s.storeError(w, what, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// periodError is a period parsePeriod cannot read.
+type periodError struct{ period string }
+
+func (e *periodError) Error() string {
+	return fmt.Sprintf("period %q is not a number of days (\"7d\") or a duration (\"24h\")", e.period)
+}
+
+// AnalyticsDay is one day of Analytics.ByDay.
+type AnalyticsDay struct {
+	Date  string `json:"date"`
+	Count int    `json:"count"`
+}
+
+// AnalyticsEndpoint is one of Analytics.Top: an operation, its request
+// count and mean latency.
+type AnalyticsEndpoint struct {
+	ProjectID   string  `json:"project_id"`
+	Method      string  `json:"method"`
+	Path        string  `json:"path"`
+	OperationID string  `json:"operation_id"`
+	Count       int     `json:"requests_count"`
+	AvgMS       float64 `json:"avg_response_time_ms"`
+}
+
+// Analytics is a project's (or every project's) request statistics over a
+// period, as Server.Analytics, the analytics endpoints and the dashboard
+// give them; its JSON is the endpoints' answer.
+type Analytics struct {
+	Total          int                 `json:"total_requests"`
+	Unique         int                 `json:"unique_endpoints"`
+	Period         string              `json:"time_period"`
+	ByDay          []AnalyticsDay      `json:"requests_by_day"`
+	Top            []AnalyticsEndpoint `json:"top_endpoints"`
+	ByStatus       map[string]int      `json:"by_status"`
+	PageViews      int                 `json:"page_views"`
+	Dropped        int64               `json:"dropped_log_entries"`
+	FailedToRecord int64               `json:"failed_log_entries"`
+
+	since, until time.Time
+}
+
+// Analytics returns the request statistics of a project, or of every
+// project when project is "", over period: a number of days ("30d") or a
+// Go duration ("24h"); "" is 7 days. Entries still queued are written
+// first. An unknown project is ErrNotFound; a period that does not parse,
+// a *ValidationError.
+func (s *Server) Analytics(ctx context.Context, project, period string) (*Analytics, error) {
+	a, err := s.analyticsOf(ctx, project, period)
+	var pe *periodError
+	if errors.As(err, &pe) {
+		return nil, invalidf("period", nil, "%v", pe)
+	}
+	return a, err
+}
+
+// Logs returns a project's request-log entries that q selects (q.Project
+// is set to project), newest first, after writing the entries still
+// queued; q.Limit 0 is 100, and at most 10,000 are returned. Page with
+// q.After set to the last entry's Cursor().
+func (s *Server) Logs(ctx context.Context, project string, q store.LogQuery) ([]store.Entry, error) {
+	if _, err := s.st.Projects().Version(ctx, project); err != nil {
+		return nil, err
+	}
+	_ = s.rec.FlushContext(ctx)
+	q.Project = project
+	switch {
+	case q.Limit <= 0:
+		q.Limit = 100
+	case q.Limit > 10000:
+		q.Limit = 10000
+	}
+	return s.st.RequestLog().Query(ctx, q)
+}
+
+// analyticsOf computes the statistics of a project, or of every project
+// when id is empty, over period ("7d", "24h"; empty: 7 days). An unknown
+// project is ErrNotFound; a period that does not parse a *periodError.
+func (s *Server) analyticsOf(ctx context.Context, id, period string) (*Analytics, error) {
 	d, ok := parsePeriod(period)
 	if !ok {
-		badRequest(w, "period %q is not a number of days (\"7d\") or a duration (\"24h\")", period)
-		return
+		return nil, &periodError{period}
 	}
 	if period == "" {
 		period = "7d"
 	}
 	docs := map[string]*openapi.Document{}
 	if id != "" {
-		c, err := s.project(r.Context(), id)
+		c, err := s.project(ctx, id)
 		if err != nil {
-			s.storeError(w, "project", err)
-			return
+			return nil, err
 		}
 		docs[id] = c.doc
 	}
-	_ = s.rec.FlushContext(r.Context())
+	_ = s.rec.FlushContext(ctx)
 	now := time.Now().UTC()
-	st, err := s.st.RequestLog().Stats(r.Context(), id, now.Add(-d), now.Add(time.Second))
+	since, until := now.Add(-d), now.Add(time.Second)
+	st, err := s.st.RequestLog().Stats(ctx, id, since, until)
 	if err != nil {
-		s.storeError(w, "analytics", err)
-		return
+		return nil, err
 	}
-	type day struct {
-		Date  string `json:"date"`
-		Count int    `json:"count"`
-	}
-	type endpoint struct {
-		ProjectID   string  `json:"project_id"`
-		Method      string  `json:"method"`
-		Path        string  `json:"path"`
-		OperationID string  `json:"operation_id"`
-		Count       int     `json:"requests_count"`
-		AvgMS       float64 `json:"avg_response_time_ms"`
-	}
-	out := struct {
-		Total          int            `json:"total_requests"`
-		Unique         int            `json:"unique_endpoints"`
-		Period         string         `json:"time_period"`
-		ByDay          []day          `json:"requests_by_day"`
-		Top            []endpoint     `json:"top_endpoints"`
-		ByStatus       map[string]int `json:"by_status"`
-		PageViews      int            `json:"page_views"`
-		Dropped        int64          `json:"dropped_log_entries"`
-		FailedToRecord int64          `json:"failed_log_entries"`
-	}{Total: st.Total, Period: period, ByDay: []day{}, Top: []endpoint{}, ByStatus: map[string]int{},
-		PageViews: st.PageViews, Dropped: s.rec.dropped.Load(), FailedToRecord: s.rec.failed.Load()}
+	out := &Analytics{Total: st.Total, Period: period, ByDay: []AnalyticsDay{}, Top: []AnalyticsEndpoint{}, ByStatus: map[string]int{},
+		PageViews: st.PageViews, Dropped: s.rec.dropped.Load(), FailedToRecord: s.rec.failed.Load(), since: since, until: until}
 	for _, dc := range st.ByDay {
-		out.ByDay = append(out.ByDay, day{Date: dc.Day.Format("2006-01-02"), Count: dc.Count})
+		out.ByDay = append(out.ByDay, AnalyticsDay{Date: dc.Day.Format("2006-01-02"), Count: dc.Count})
 	}
 	for _, op := range st.TopOperations {
 		if op.Operation == "" {
 			continue // not an endpoint: page views are counted apart
 		}
-		e := endpoint{ProjectID: op.Project, OperationID: op.Operation, Count: op.Count, AvgMS: millis(op.AvgLatency)}
+		e := AnalyticsEndpoint{ProjectID: op.Project, OperationID: op.Operation, Count: op.Count, AvgMS: millis(op.AvgLatency)}
 		doc, seen := docs[op.Project]
 		if !seen {
 			// Across projects, each project's description is looked up
 			// once; a project deleted since, or broken, leaves the
 			// method and path empty.
-			if c, err := s.project(r.Context(), op.Project); err == nil {
+			if c, err := s.project(ctx, op.Project); err == nil {
 				doc = c.doc
 			}
 			docs[op.Project] = doc
@@ -123,7 +195,7 @@ func (s *Server) answerAnalytics(w http.ResponseWriter, r *http.Request, id stri
 	for class, n := range st.ByStatusClass {
 		out.ByStatus[fmt.Sprintf("%dxx", class)] = n
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out, nil
 }
 
 // servedPath is an operation's path template as requests (and the request
