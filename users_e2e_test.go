@@ -75,7 +75,6 @@ func runTeams(t *testing.T, a *client, mid func() (calls, mgmt *client)) {
 	adaID, ada := user("ada")
 	bobID, bob := user("bob")
 	eveID, eve := user("eve")
-	_ = adaID
 
 	// The owner creates a team, invites a member and assigns a private
 	// project, all with its own user token.
