@@ -16,12 +16,14 @@
 //     forwarded, the mock answers when the upstream cannot, answers are
 //     checked for drift, and recordings of them are replayed as examples.
 //   - auth is middleware deciding who may call what: visibility, API keys,
-//     team access, rate limits.
+//     user tokens, team access, rate limits.
 //   - share serves share links (/s/{token}/) and the shared project page.
 //   - store holds every piece of state behind small interfaces, in memory,
 //     in SQLite or in PostgreSQL.
 //   - Server (this package) composes them into a self-hosted mock that
-//     hosts many projects with a management API and analytics.
+//     hosts many projects with a management API and analytics, users and
+//     teams (the store's, by default, beside the application's own:
+//     Options.Authenticator and Options.Membership), and quotas.
 //   - examples/mockserver is the command users start first.
 //
 // See the README for the two commands that start the mock server and run

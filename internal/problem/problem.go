@@ -41,6 +41,7 @@ const (
 	CodeMockFailure       = codes.CodeMockFailure
 	CodeResponseViolation = codes.CodeResponseViolation
 	CodeConflict          = codes.CodeConflict
+	CodeQuotaExceeded     = codes.CodeQuotaExceeded
 	CodeUpstreamDrift     = codes.CodeUpstreamDrift
 )
 
