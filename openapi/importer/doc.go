@@ -1,0 +1,51 @@
+// Package importer derives an OpenAPI 3.1 description from recorded HTTP
+// traffic: a HAR 1.2 file (what browsers' developer tools and proxies
+// save), a Postman collection v2.1, or a file of curl commands. The
+// description loads with openapi.Parse without a warning, and the mock
+// serves it:
+//
+//	r, err := importer.Import(data, importer.Options{})
+//	doc, err := openapi.Parse(ctx, r.YAML())
+//	h, err := mock.New(doc)
+//
+// # What is derived
+//
+//   - Paths: a segment that looks like an id (a number, a UUID, 16 or more
+//     hex digits, a prefixed id such as cus_9s6XKzkNRiz8i3) becomes a
+//     parameter named after the segment before it (/users/42 is
+//     /users/{userId}); Postman's :name and {{name}} segments keep their
+//     names. Requests of one method on one templated path are one
+//     operation.
+//   - Parameters: every query parameter and every header that is not
+//     transport, negotiation or a credential, required when every request
+//     of the operation sent it, typed from the values sent (integer,
+//     number, boolean, string with a format).
+//   - Bodies: JSON request and response bodies get a schema inferred from
+//     every body seen (the types seen, type lists with "null", properties
+//     present in every object required, formats date-time, date, uuid,
+//     email, uri, ipv4 and ipv6 where every value has one) and the first
+//     body as the example; form bodies a schema of their fields.
+//   - Responses: one per status recorded, with its media types. An
+//     operation without a recorded answer (curl, a Postman request without
+//     a saved response) answers 200 without a body.
+//   - Security: Authorization Bearer or Basic, and headers named like keys
+//     (X-API-Key), sent by every request of an operation, become its
+//     security requirement.
+//
+// Static assets, CORS preflights, methods OpenAPI has no place for and
+// non-HTTP URLs are skipped (Result.Skipped counts them).
+//
+// # Credentials stay out
+//
+// Values of Authorization, Cookie and Set-Cookie, of headers named like
+// keys, of curl -u, of Postman's auth, and of every body field, query
+// parameter or form field named like a secret (password, token, api_key,
+// secret, session, ...) are never copied: such a field's example value is
+// Redacted (or 0, or false), and its schema states its type only.
+//
+// # Hostile input
+//
+// Input is bounded (MaxInputSize, MaxExchanges, MaxBodySize,
+// MaxExampleSize; depth, properties and folders too), malformed entries
+// are skipped rather than fatal, and nothing panics (FuzzImport).
+package importer
