@@ -8,7 +8,9 @@
 //
 // Flags:
 //
-//	-spec PATH|URL    the API description (Swagger 2.0, OpenAPI 3.0 or 3.1); default: the sample
+//	-spec PATH|URL    the API description (Swagger 2.0, OpenAPI 3.0 or 3.1), or recorded
+//	                  traffic to derive one from (a HAR file, a Postman collection v2.1,
+//	                  curl commands; detected); default: the sample
 //	-addr HOST:PORT   where to listen (default 127.0.0.1:4010; never all interfaces unless told)
 //	-seed N           deterministic data: the same request always gets the same response
 //	-dynamic          always generate bodies from the schema, ignoring examples
@@ -43,6 +45,10 @@
 //	                  address from their Forwarded or X-Forwarded-For header
 //	                  (default: none; the peer's address is logged)
 //	-log-no-address   keep no caller address in the request log
+//
+// "mockserver import [-json] [-title T] FILE > api.yaml" writes the OpenAPI
+// 3.1 description derived from a HAR file, a Postman collection or curl
+// commands (package openapi/importer), for the user to keep and edit.
 //
 // "mockserver healthcheck" asks the server at -addr (or $MOCKAPI_ADDR) on
 // this machine whether it is ready: exit 0 if so, 1 if not. A container
@@ -109,10 +115,13 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 	if len(args) > 0 && args[0] == "healthcheck" {
 		return healthcheck(ctx, args[1:], env, stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "import" {
+		return importCommand(args[1:], os.Stdin, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("mockserver", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
-		spec       = fs.String("spec", "", "API description: a file path or an http(s) URL (default: the embedded sample API)")
+		spec       = fs.String("spec", "", "API description, or a HAR file, Postman collection or curl commands to derive one from: a file path or an http(s) URL (default: the embedded sample API)")
 		addr       = fs.String("addr", "127.0.0.1:4010", "listen address")
 		seed       = fs.Int64("seed", 0, "seed for deterministic responses (0: fresh data per request)")
 		dynamic    = fs.Bool("dynamic", false, "always generate bodies, ignoring examples")
@@ -332,14 +341,6 @@ func logWarnings(logger *slog.Logger, doc *openapi.Document, h *mock.Handler, al
 	}
 }
 
-// loadDoc loads the description a -spec flag names, or the sample API.
-func loadDoc(ctx context.Context, location string) (*openapi.Document, error) {
-	if location == "" {
-		return openapi.Parse(ctx, sample, openapi.WithName("sample.yaml"))
-	}
-	return openapi.Load(ctx, location)
-}
-
 // putDefault makes the description the server's default project and
 // returns its mock handler. A description written over several files is
 // bundled into one document first (openapi.Bundle): the project keeps one.
@@ -348,6 +349,9 @@ func putDefault(ctx context.Context, server *mockapi.Server, location string, vi
 	if location != "" {
 		var err error
 		if spec, err = readSpec(ctx, location); err != nil {
+			return nil, err
+		}
+		if spec, _, err = imported(spec, location); err != nil {
 			return nil, err
 		}
 	}
