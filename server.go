@@ -133,6 +133,8 @@ type Server struct {
 	loadFailures ratelog.Limiter[string] // by project id
 
 	ops *ops // probes and metrics
+
+	src sources // where projects' descriptions are reloaded from (reload.go)
 }
 
 var _ http.Handler = (*Server)(nil)
