@@ -40,6 +40,10 @@
 //	                  $MOCKAPI_BASE_URL): every URL the management API returns is
 //	                  absolute under it. Default: they are paths
 //	-warnings         log every problem found in the spec (default: the first 10 and a count)
+//	-watch            reload the -spec file, and every file it refers to ($ref), when one
+//	                  changes; a bad edit is logged with its location and the last good
+//	                  version serves on (POST /_admin/projects/default/reload reloads too)
+//	-watch-interval D how often -watch looks at the files' sizes and times (default 1s)
 //	-trusted-proxies CIDRS  comma-separated networks of the reverse proxies in front
 //	                  (10.0.0.0/8,127.0.0.1): the request log takes the caller's
 //	                  address from their Forwarded or X-Forwarded-For header
@@ -143,6 +147,8 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 		queryToken = fs.Bool("allow-query-token", false, "accept an API key in the apidogToken query parameter on the default project (keys in URLs end up in logs)")
 		proxies    = fs.String("trusted-proxies", "", "comma-separated networks (CIDR or address) of reverse proxies whose Forwarded / X-Forwarded-For headers name the caller in the request log")
 		noAddress  = fs.Bool("log-no-address", false, "keep no caller address in the request log")
+		watchSpec  = fs.Bool("watch", false, "reload the -spec file, and every file it refers to, when one changes")
+		watchEvery = fs.Duration("watch-interval", time.Second, "how often -watch looks at the files")
 	)
 	limits.flags(fs)
 	envUsage(fs)
@@ -226,6 +232,14 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 		return 0
 	}
 
+	if *watchSpec && (*spec == "" || strings.HasPrefix(*spec, "http://") || strings.HasPrefix(*spec, "https://")) {
+		fmt.Fprintf(stderr, "mockserver: %s needs -spec naming a file\n", from.name("watch"))
+		return 2
+	}
+	if *watchEvery <= 0 {
+		fmt.Fprintf(stderr, "mockserver: %s must be positive\n", from.name("watch-interval"))
+		return 2
+	}
 	trusted, err := parsePrefixes(*proxies)
 	if err != nil {
 		fmt.Fprintf(stderr, "mockserver: -trusted-proxies: %v\n", err)
@@ -255,12 +269,20 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 	// Close is the fallback for the early returns; a normal stop calls
 	// Shutdown below, within the same deadline as the HTTP server.
 	defer server.Close()
+	var watched *watcher
+	if *watchSpec {
+		watched = newWatcher(*spec) // before the first read: no edit goes unseen
+	}
 	// The description is parsed once, by the Server, which serves what it
 	// parsed; the mock server reads its warnings and routes from there.
 	h, err := putDefault(ctx, server, *spec, vis)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
+	}
+	if *spec != "" {
+		// POST /_admin/projects/default/reload reads it again, as -watch does.
+		server.SetSource("default", specSource(*spec))
 	}
 	if isSet(fs, "allow-query-token") {
 		if _, err := server.UpdateProject(ctx, "default", mockapi.ProjectUpdate{AllowQueryToken: queryToken}); err != nil {
@@ -302,6 +324,15 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 		debug.FreeOSMemory() // compiling every operation left garbage too
 	}()
 	defer func() { <-warned }()
+	if watched != nil {
+		wctx, stopWatch := context.WithCancel(ctx)
+		stopped := make(chan struct{})
+		go func() {
+			defer close(stopped)
+			watched.run(wctx, server, *watchEvery, logger)
+		}()
+		defer func() { stopWatch(); <-stopped }()
+	}
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
