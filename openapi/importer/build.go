@@ -58,7 +58,7 @@ func build(c capture, title string, format Format) (*omap, int) {
 		op.exchanges = append(op.exchanges, x)
 		op.values = append(op.values, values)
 		if x.url.Scheme != "" && x.url.Host != "" && !strings.Contains(x.url.Host, "%7B") && len(origins) < 10 {
-			o := x.url.Scheme + "://" + x.url.Host
+			o := x.url.Scheme + "://" + x.url.Host + x.base
 			if !slices.Contains(origins, o) {
 				origins = append(origins, o)
 			}
@@ -130,7 +130,7 @@ func methodAllowed(m string) bool {
 // parameter, with the parameters' names and recorded values.
 func template(x *exchange) (segs, names, values []string) {
 	var prev string
-	for raw := range strings.SplitSeq(x.url.EscapedPath(), "/") {
+	for raw := range strings.SplitSeq(strings.TrimPrefix(x.url.EscapedPath(), x.base), "/") {
 		if raw == "" {
 			continue
 		}
@@ -139,12 +139,15 @@ func template(x *exchange) (segs, names, values []string) {
 			s = raw
 		}
 		if name, ok := paramSegment(s); ok {
+			value := s
 			if name == "" {
 				name = idName(prev)
+			} else {
+				value = x.pathVars[name] // a placeholder: its value, when the source gives one
 			}
 			segs = append(segs, "{}")
 			names = append(names, name)
-			values = append(values, s)
+			values = append(values, value)
 			continue
 		}
 		// A literal: as sent, with the characters a template reserves
@@ -267,7 +270,9 @@ func (b *builder) operation(pi *pathItem, op *operation) *omap {
 	for i, name := range pi.names {
 		var vals []string
 		for _, v := range op.values {
-			vals = append(vals, v[i])
+			if v[i] != "" {
+				vals = append(vals, v[i])
+			}
 		}
 		params = append(params, parameter(name, "path", true, vals, false))
 	}
@@ -418,7 +423,7 @@ func headerParams(xs []*exchange) []any {
 		counted := map[string]bool{}
 		for _, kv := range x.header {
 			lower := strings.ToLower(kv[0])
-			if skipHeaders[lower] || strings.HasPrefix(lower, "sec-") || secretName(lower) || !httpToken(kv[0]) {
+			if skipHeaders[lower] || strings.HasPrefix(lower, "sec-") || x.credential(kv[0]) || !httpToken(kv[0]) {
 				continue
 			}
 			e := seen[lower]
@@ -486,7 +491,7 @@ func (b *builder) security(xs []*exchange) *omap {
 				}
 			case lower == "cookie" || lower == "proxy-authorization" || skipHeaders[lower] || !httpToken(kv[0]):
 				continue
-			case secretName(lower):
+			case x.credential(kv[0]):
 				name = schemeName(kv[0])
 				scheme = newMap().set("type", "apiKey").set("in", "header").set("name", kv[0])
 			default:

@@ -14,8 +14,9 @@
 //     hex digits, a prefixed id such as cus_9s6XKzkNRiz8i3) becomes a
 //     parameter named after the segment before it (/users/42 is
 //     /users/{userId}); Postman's :name and {{name}} segments keep their
-//     names. Requests of one method on one templated path are one
-//     operation.
+//     names (and the values of the request's url.variable as examples), and
+//     the path of a {{baseUrl}} variable is the server's base path. Requests
+//     of one method on one templated path are one operation.
 //   - Parameters: every query parameter and every header that is not
 //     transport, negotiation or a credential, required when every request
 //     of the operation sent it, typed from the values sent (integer,
@@ -35,13 +36,16 @@
 // Static assets, CORS preflights, methods OpenAPI has no place for and
 // non-HTTP URLs are skipped (Result.Skipped counts them).
 //
+//   - Servers: each origin recorded (at most 10).
+//
 // # Credentials stay out
 //
 // Values of Authorization, Cookie and Set-Cookie, of headers named like
-// keys, of curl -u, of Postman's auth, and of every body field, query
-// parameter or form field named like a secret (password, token, api_key,
-// secret, session, ...) are never copied: such a field's example value is
-// Redacted (or 0, or false), and its schema states its type only.
+// keys or sent by Postman's auth (which become security schemes), of curl
+// -u, and of every body field, query parameter or form field named like a
+// secret (password, token, api_key, secret, session, ...) are never
+// copied: such a field's example value is Redacted (or 0, or false), and
+// its schema states its type only.
 //
 // # Hostile input
 //

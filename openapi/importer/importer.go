@@ -195,7 +195,9 @@ func (c *capture) add(x *exchange) {
 type exchange struct {
 	method   string
 	url      *url.URL
-	params   map[string]string // path segments the source names: index -> name
+	base     string            // the path of the server the URL is under ("/api/v2"), when the source says
+	pathVars map[string]string // values of the path parameters the source names (Postman's url.variable)
+	auth     []string          // headers the source says carry credentials (Postman's auth)
 	header   [][2]string
 	reqType  string
 	reqBody  []byte
@@ -228,6 +230,20 @@ func (x *exchange) describable() bool {
 
 var staticExt = []string{".js", ".mjs", ".css", ".map", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".avif",
 	".woff", ".woff2", ".ttf", ".otf", ".eot"}
+
+// credential reports whether the header name carries a credential: by
+// its name, or because the source said so.
+func (x *exchange) credential(name string) bool {
+	if secretName(name) {
+		return true
+	}
+	for _, a := range x.auth {
+		if strings.EqualFold(a, name) {
+			return true
+		}
+	}
+	return false
+}
 
 // headerValue returns the first value of a header, by name without case.
 func headerValue(h [][2]string, name string) string {

@@ -256,3 +256,52 @@ func TestCurlWords(t *testing.T) {
 	assert.Equal(t, "GET", x.method)
 	assert.Equal(t, "q=go", x.url.RawQuery)
 }
+
+// jsonAt reads a value of a description by keys (and parameter names in
+// lists); nil when absent.
+func jsonAt(t *testing.T, spec []byte, path ...string) any {
+	t.Helper()
+	var v any
+	require.NoError(t, json.Unmarshal(spec, &v))
+	for _, p := range path {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[p]
+		case []any:
+			v = nil
+			for _, e := range x {
+				if m, ok := e.(map[string]any); ok && m["name"] == p {
+					v = m
+				}
+			}
+		default:
+			return nil
+		}
+	}
+	return v
+}
+
+// TestImportPostman checks what the Postman collection's description
+// says: the base path of {{baseUrl}}, :name parameters, inherited auth,
+// form bodies and saved responses.
+func TestImportPostman(t *testing.T) {
+	t.Parallel()
+	r, _ := importFile(t, "library.postman_collection.json")
+	spec := r.JSON()
+	at := func(path ...string) any { return jsonAt(t, spec, path...) }
+	assert.Equal(t, "Library API", at("info", "title"))
+	assert.Equal(t, "https://library.example.org/api/v2", at("servers").([]any)[0].(map[string]any)["url"])
+	assert.Equal(t, "uuid", at("paths", "/books/{bookId}", "get", "parameters", "bookId", "schema", "format"))
+	assert.Equal(t, "Get a book", at("paths", "/books/{bookId}", "get", "summary"))
+	assert.NotNil(t, at("paths", "/books/{bookId}", "get", "responses", "404"), "a saved error response")
+	assert.Equal(t, []any{map[string]any{"bearerAuth": []any{}}}, at("paths", "/books", "get", "security"), "the collection's auth")
+	assert.Equal(t, []any{map[string]any{"X-Library-Key": []any{}}}, at("paths", "/books/{bookId}/loans", "post", "security"), "the folder's auth")
+	assert.Nil(t, at("paths", "/health", "get", "security"), "noauth")
+	loan := []string{"paths", "/books/{bookId}/loans", "post", "requestBody", "content", "application/x-www-form-urlencoded"}
+	assert.Equal(t, []any{"member_id", "due"}, at(append(loan, "schema", "required")...))
+	assert.Equal(t, "1024", at(append(loan, "example", "member_id")...))
+	cover := []string{"paths", "/books/{bookId}/cover", "put", "requestBody", "content", "multipart/form-data", "schema", "properties"}
+	assert.Equal(t, "binary", at(append(cover, "cover", "format")...))
+	assert.Nil(t, at("paths", "/books/{bookId}/cover", "put", "responses", "204", "content"))
+	assert.Equal(t, "2.4.1", at("paths", "/books", "post", "parameters", "X-Client-Version", "example"))
+}

@@ -100,9 +100,10 @@ func (r *pmRequest) UnmarshalJSON(b []byte) error {
 }
 
 type pmURL struct {
-	Raw   string
-	Path  []string
-	Query []pmKV
+	Raw      string
+	Path     []string
+	Query    []pmKV
+	Variable []pmKV
 }
 
 func (u *pmURL) UnmarshalJSON(b []byte) error {
@@ -112,14 +113,15 @@ func (u *pmURL) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var o struct {
-		Raw   string          `json:"raw"`
-		Path  json.RawMessage `json:"path"`
-		Query []pmKV          `json:"query"`
+		Raw      string          `json:"raw"`
+		Path     json.RawMessage `json:"path"`
+		Query    []pmKV          `json:"query"`
+		Variable []pmKV          `json:"variable"`
 	}
 	if err := json.Unmarshal(b, &o); err != nil {
 		return err
 	}
-	u.Raw, u.Query = o.Raw, o.Query
+	u.Raw, u.Query, u.Variable = o.Raw, o.Query, o.Variable
 	var path []json.RawMessage
 	if json.Unmarshal(o.Path, &path) == nil {
 		for _, p := range path {
@@ -244,6 +246,18 @@ func readPostman(data []byte) (capture, error) {
 // response into an exchange. Variables the collection defines are
 // substituted; path segments ":name" and "{{name}}" are parameters.
 func pmExchange(name string, req *pmRequest, resp *pmResponse, vars map[string]string) *exchange {
+	// {{baseUrl}} naming "https://host/api/v2": "/api/v2" is the server's
+	// base path, not part of each path.
+	var base string
+	if strings.HasPrefix(req.URL.Raw, "{{") {
+		if end := strings.Index(req.URL.Raw, "}}"); end > 2 {
+			if v, ok := vars[strings.TrimSpace(req.URL.Raw[2:end])]; ok {
+				if u, err := url.Parse(substitute(v, vars)); err == nil && u.Host != "" {
+					base = strings.TrimRight(u.EscapedPath(), "/")
+				}
+			}
+		}
+	}
 	raw := substitute(req.URL.Raw, vars)
 	// Whatever is left of {{host}} cannot be a URL's origin: drop it.
 	if strings.HasPrefix(raw, "{{") {
@@ -266,6 +280,17 @@ func pmExchange(name string, req *pmRequest, resp *pmResponse, vars map[string]s
 		return nil
 	}
 	x := &exchange{method: strings.ToUpper(strings.TrimSpace(req.Method)), url: u, summary: name}
+	for _, v := range req.URL.Variable {
+		if v.Key != "" && v.Value != "" && len(x.pathVars) < 64 {
+			if x.pathVars == nil {
+				x.pathVars = map[string]string{}
+			}
+			x.pathVars[v.Key] = substitute(v.Value, vars)
+		}
+	}
+	if p := u.EscapedPath(); base != "" && strings.HasPrefix(p, base) && (len(p) == len(base) || p[len(base)] == '/') {
+		x.base = base
+	}
 	if x.method == "" {
 		x.method = "GET"
 	}
@@ -351,8 +376,11 @@ func pmExchange(name string, req *pmRequest, resp *pmResponse, vars map[string]s
 }
 
 func withAuth(x *exchange, a *pmAuth) *exchange {
-	if h, ok := a.header(); ok && x != nil && headerValue(x.header, h[0]) == "" {
-		x.header = append(x.header, h)
+	if h, ok := a.header(); ok && x != nil {
+		if headerValue(x.header, h[0]) == "" {
+			x.header = append(x.header, h)
+		}
+		x.auth = append(x.auth, h[0])
 	}
 	return x
 }

@@ -186,7 +186,14 @@ func replay(t *testing.T, x *exchange) *http.Request {
 			body = []byte(v.Encode())
 		}
 	}
-	target := x.url.EscapedPath()
+	// Postman's :name placeholders are sent with their values.
+	segs := strings.Split(x.url.EscapedPath(), "/")
+	for i, seg := range segs {
+		if v, ok := x.pathVars[strings.TrimPrefix(seg, ":")]; ok && strings.HasPrefix(seg, ":") {
+			segs[i] = url.PathEscape(v)
+		}
+	}
+	target := strings.Join(segs, "/")
 	if x.url.RawQuery != "" {
 		target += "?" + x.url.RawQuery
 	}
