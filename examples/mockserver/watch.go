@@ -47,12 +47,14 @@ func specSource(location string) mockapi.SpecSource {
 const maxWatched = 1000
 
 // specFiles lists the file a description is in and every local file it
-// refers to ($ref, externalValue), transitively, at most maxWatched.
+// refers to ($ref, externalValue), transitively, at most maxWatched, and
+// only within the description's directory, where the loader reads.
 // Files that cannot be read or parsed are listed but not followed: their
 // next change is a change too.
 func specFiles(file string) []string {
 	files := []string{filepath.Clean(file)}
 	seen := map[string]bool{files[0]: true}
+	root := filepath.Dir(files[0])
 	for i := 0; i < len(files) && len(files) < maxWatched; i++ {
 		data, err := readLimited(files[i], openapi.MaxDocumentSize)
 		if err != nil {
@@ -75,6 +77,9 @@ func specFiles(file string) []string {
 				name = filepath.Join(dir, name)
 			}
 			name = filepath.Clean(name)
+			if rel, err := filepath.Rel(root, name); err != nil || !filepath.IsLocal(rel) {
+				return // outside the description's directory: the loader does not read it
+			}
 			if !seen[name] && len(files) < maxWatched {
 				seen[name] = true
 				files = append(files, name)

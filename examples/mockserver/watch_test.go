@@ -123,7 +123,8 @@ func TestSpecFiles(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "s"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "api.yaml"), []byte(`paths: {/a: {$ref: "paths/a.yaml#/x"}}
-components: {schemas: {B: {$ref: "s/b.json"}, C: {$ref: "#/components/schemas/B"}, D: {$ref: "https://example.com/d.yaml"}}}
+components: {schemas: {B: {$ref: "s/b.json"}, C: {$ref: "#/components/schemas/B"}, D: {$ref: "https://example.com/d.yaml"},
+  E: {$ref: "../outside.yaml"}, F: {$ref: "/etc/passwd"}}}
 `), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "s", "b.json"), []byte(`{"properties": {"c": {"$ref": "c%20d.yaml"}}, "examples": [{"externalValue": "ex.json"}]}`), 0o644))
 	got := specFiles(filepath.Join(dir, "api.yaml"))
