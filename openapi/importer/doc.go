@@ -33,8 +33,11 @@
 //     (X-API-Key), sent by every request of an operation, become its
 //     security requirement.
 //
-// Static assets, CORS preflights, methods OpenAPI has no place for and
-// non-HTTP URLs are skipped (Result.Skipped counts them).
+// What a browser loads besides API calls (pages, scripts, styles,
+// images, fonts: by the HAR entry's _resourceType, where Chrome and Edge
+// write one, by the URL's extension or by the answer's media type), CORS
+// preflights, methods OpenAPI has no place for and non-HTTP URLs are
+// skipped (Result.Skipped counts them).
 //
 //   - Servers: each origin recorded (at most 10).
 //

@@ -22,7 +22,11 @@ type harFile struct {
 }
 
 type harEntry struct {
-	Request struct {
+	// ResourceType is Chrome's and Edge's kind of request: "xhr" and
+	// "fetch" are API calls; "document", "script", "image", "websocket"...
+	// are not.
+	ResourceType string `json:"_resourceType"`
+	Request      struct {
 		Method   string    `json:"method"`
 		URL      string    `json:"url"`
 		Headers  []harPair `json:"headers"`
@@ -70,7 +74,7 @@ func readHAR(data []byte) (capture, error) {
 	for i := range f.Log.Entries {
 		e := &f.Log.Entries[i]
 		u, err := url.Parse(e.Request.URL)
-		if err != nil || e.Request.URL == "" {
+		if err != nil || e.Request.URL == "" || !apiResource(e.ResourceType) {
 			c.skipped++
 			continue
 		}
@@ -104,4 +108,14 @@ func readHAR(data []byte) (capture, error) {
 		c.title = ""
 	}
 	return c, nil
+}
+
+// apiResource reports whether a HAR entry's _resourceType, when the
+// browser wrote one, is an API call.
+func apiResource(t string) bool {
+	switch strings.ToLower(t) {
+	case "", "xhr", "fetch", "other":
+		return true
+	}
+	return false
 }

@@ -31,7 +31,7 @@ var captures = []struct {
 	skipped  int
 	ops      int
 }{
-	{"shop.har", HAR, 13, 3, 9},
+	{"shop.har", HAR, 13, 4, 9},
 	{"library.postman_collection.json", Postman, 7, 0, 6},
 	{"api.curl", Curl, 7, 0, 7},
 }
