@@ -409,6 +409,13 @@ var skipHeaders = map[string]bool{
 	"transfer-encoding": true, "postman-token": true, "via": true, "cookie": true, "authorization": true,
 	"proxy-authorization": true, "x-forwarded-for": true, "x-forwarded-proto": true, "x-forwarded-host": true,
 	"upgrade": true, "x-requested-with": true, "range": true, "if-match": true, "if-range": true, "if-unmodified-since": true,
+	"accept-charset": true, "purpose": true, "x-client-data": true, "access-control-request-method": true,
+	"access-control-request-headers": true,
+	// Tracing and telemetry: added by agents, not part of the API.
+	"traceparent": true, "tracestate": true, "baggage": true, "sentry-trace": true, "x-amzn-trace-id": true,
+	"x-cloud-trace-context": true, "newrelic": true, "x-b3-traceid": true, "x-b3-spanid": true,
+	"x-b3-parentspanid": true, "x-b3-sampled": true, "b3": true, "x-datadog-trace-id": true,
+	"x-datadog-parent-id": true, "x-datadog-sampling-priority": true, "x-datadog-origin": true,
 }
 
 func headerParams(xs []*exchange) []any {

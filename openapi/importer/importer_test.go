@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"encoding/json"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mockapi-go/mockapi/mock"
 	"github.com/mockapi-go/mockapi/openapi"
 )
 
@@ -304,4 +306,31 @@ func TestImportPostman(t *testing.T) {
 	assert.Equal(t, "binary", at(append(cover, "cover", "format")...))
 	assert.Nil(t, at("paths", "/books/{bookId}/cover", "put", "responses", "204", "content"))
 	assert.Equal(t, "2.4.1", at("paths", "/books", "post", "parameters", "X-Client-Version", "example"))
+}
+
+// A query parameter sent several times is an array; tracing headers are
+// not the API's parameters; a forced format is not detected.
+func TestImportDetails(t *testing.T) {
+	t.Parallel()
+	calls := "curl 'https://a.example/items?tag=a&tag=b&limit=5' -H 'traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' -H 'X-Tenant: acme'\n"
+	r, err := Import([]byte(calls), Options{})
+	require.NoError(t, err)
+	spec := r.JSON()
+	assert.Equal(t, "array", jsonAt(t, spec, "paths", "/items", "get", "parameters", "tag", "schema", "type"))
+	assert.Equal(t, "string", jsonAt(t, spec, "paths", "/items", "get", "parameters", "tag", "schema", "items", "type"))
+	assert.Equal(t, "integer", jsonAt(t, spec, "paths", "/items", "get", "parameters", "limit", "schema", "type"))
+	assert.Nil(t, jsonAt(t, spec, "paths", "/items", "get", "parameters", "traceparent"))
+	assert.Equal(t, "acme", jsonAt(t, spec, "paths", "/items", "get", "parameters", "X-Tenant", "example"))
+	doc, err := openapi.Parse(context.Background(), spec, openapi.Strict())
+	require.NoError(t, err)
+	h, err := mock.New(doc, mock.WithoutState())
+	require.NoError(t, err)
+	req := httptest.NewRequest("GET", "/items?tag=x&tag=y&limit=2", nil)
+	req.Header.Set("X-Tenant", "acme")
+	assert.Nil(t, h.Check(req))
+
+	_, err = Import([]byte(calls), Options{Format: HAR})
+	assert.Error(t, err, "curl read as HAR")
+	_, err = Import([]byte(calls), Options{Format: "xml"})
+	assert.ErrorIs(t, err, ErrUnknownFormat)
 }
