@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
@@ -549,6 +550,8 @@ func isJSON(mt string) bool {
 }
 
 // decodeJSON decodes a body within MaxBodySize, numbers as json.Number.
+// A body with a number no float64 holds (1e999) is not described: no
+// loader would read it back.
 func decodeJSON(body []byte) (any, bool) {
 	if len(body) == 0 || len(body) > MaxBodySize {
 		return nil, false
@@ -556,10 +559,34 @@ func decodeJSON(body []byte) (any, bool) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var v any
-	if dec.Decode(&v) != nil || dec.More() {
+	if dec.Decode(&v) != nil || dec.More() || !finite(v, 0) {
 		return nil, false
 	}
 	return v, true
+}
+
+func finite(v any, depth int) bool {
+	if depth > 10000 {
+		return false
+	}
+	switch v := v.(type) {
+	case json.Number:
+		f, err := v.Float64()
+		return err == nil && !math.IsInf(f, 0)
+	case []any:
+		for _, x := range v {
+			if !finite(x, depth+1) {
+				return false
+			}
+		}
+	case map[string]any:
+		for _, x := range v {
+			if !finite(x, depth+1) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // example returns v, redacted, when it is small enough to keep.

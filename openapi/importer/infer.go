@@ -3,11 +3,13 @@ package importer
 import (
 	"encoding/json"
 	"maps"
+	"math"
 	"net"
 	"net/mail"
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -232,7 +234,9 @@ func scalarSchema(values []string) *omap {
 		if !intRE.MatchString(v) {
 			allInt = false
 		}
-		if !numRE.MatchString(v) {
+		// A number with a fraction or an exponent that float64 holds; long
+		// digit strings (ids past 18 digits) stay strings.
+		if f, err := strconv.ParseFloat(v, 64); !numRE.MatchString(v) || !strings.ContainsAny(v, ".eE") || err != nil || math.IsInf(f, 0) {
 			allNum = false
 		}
 		if v != "true" && v != "false" {

@@ -72,7 +72,12 @@ func (m *omap) MarshalYAML() (any, error) {
 func yamlValue(v any) any {
 	switch v := v.(type) {
 	case json.Number:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: numberTag(v), Value: v.String()}
+		if _, err := v.Int64(); err == nil {
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: v.String()}
+		}
+		// Past int64, or a fraction: YAML readers take it as a float.
+		f, _ := v.Float64()
+		return f
 	case []any:
 		out := make([]any, len(v))
 		for i, x := range v {
@@ -88,11 +93,4 @@ func yamlValue(v any) any {
 		return m
 	}
 	return v
-}
-
-func numberTag(n json.Number) string {
-	if _, err := n.Int64(); err == nil {
-		return "!!int"
-	}
-	return "!!float"
 }
