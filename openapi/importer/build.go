@@ -78,7 +78,7 @@ func build(c capture, title string, format Format) (*omap, int) {
 		}
 		doc.set("servers", servers)
 	}
-	b := &builder{schemes: newMap(), ids: map[string]bool{}}
+	b := &builder{schemes: newMap(), ids: map[string]bool{}, budget: MaxExamplesSize}
 	pathsOut := newMap()
 	count := 0
 	for _, shape := range sortedKeys(paths) {
@@ -256,7 +256,12 @@ func uniqueNames(names []string) []string {
 type builder struct {
 	schemes *omap
 	ids     map[string]bool
+	budget  int // bytes of examples the description may still take
 }
+
+// MaxExamplesSize bounds the recorded bodies kept as examples in one
+// description; past it, bodies are described by their schemas only.
+const MaxExamplesSize = 8 << 20
 
 func (b *builder) operation(pi *pathItem, op *operation) *omap {
 	out := newMap()
@@ -286,11 +291,11 @@ func (b *builder) operation(pi *pathItem, op *operation) *omap {
 		out.set("security", []any{sec})
 	}
 	if op.method != "GET" && op.method != "HEAD" {
-		if rb := requestBody(op.exchanges); rb != nil {
+		if rb := requestBody(op.exchanges, &b.budget); rb != nil {
 			out.set("requestBody", rb)
 		}
 	}
-	out.set("responses", responses(op))
+	out.set("responses", responses(op, &b.budget))
 	return out
 }
 
@@ -589,26 +594,54 @@ func finite(v any, depth int) bool {
 	return true
 }
 
-// example returns v, redacted, when it is small enough to keep.
-func example(v any) (any, bool) {
+// example returns v, redacted, and its JSON, when it is small enough to
+// keep.
+func example(v any) (any, []byte, bool) {
 	r := redact(v, 0)
 	b, err := json.Marshal(r)
 	if err != nil || len(b) > MaxExampleSize {
-		return nil, false
+		return nil, nil, false
 	}
-	return r, true
+	return r, b, true
+}
+
+// maxExamples bounds the distinct recorded bodies kept per status and
+// media type.
+const maxExamples = 5
+
+// named is a recorded body kept as a named example.
+type named struct {
+	name  string
+	value any
+	json  string
+}
+
+// exampleName names the n-th distinct body: the name Postman saved the
+// response under, in lower case with '-' between words, else
+// "recorded-n".
+func exampleName(x *exchange, n int) string {
+	if words := splitWords(x.example); len(words) > 0 {
+		name := strings.ToLower(strings.Join(words, "-"))
+		if len(name) > 64 {
+			name = name[:64]
+		}
+		return name
+	}
+	return "recorded-" + strconv.Itoa(n)
 }
 
 // media describes the bodies of one media type.
 type media struct {
-	mt      string
-	shape   *shape
-	example any
-	has     bool
-	form    map[string]*formField
-	order   []string
-	forms   int
-	text    bool
+	mt       string
+	shape    *shape
+	example  any  // the first body, for a request
+	has      bool // example is set
+	examples []named
+	budget   *int // bytes of examples the description may still take
+	form     map[string]*formField
+	order    []string
+	forms    int
+	text     bool
 }
 
 type formField struct {
@@ -628,9 +661,29 @@ func (m *media) add(x *exchange, body []byte, isReq bool) {
 			m.shape = newShape()
 		}
 		m.shape.add(v, 0)
-		if !m.has {
-			m.example, m.has = example(v)
+		if isReq {
+			if !m.has && *m.budget > 0 {
+				var b []byte
+				if m.example, b, m.has = example(v); m.has {
+					*m.budget -= len(b)
+				}
+			}
+			return
 		}
+		// Answers: each distinct body, named, within the bounds.
+		if len(m.examples) >= maxExamples || *m.budget <= 0 {
+			return
+		}
+		ex, b, ok := example(v)
+		if !ok || slices.ContainsFunc(m.examples, func(e named) bool { return e.json == string(b) }) {
+			return
+		}
+		name := exampleName(x, len(m.examples)+1)
+		for k := 2; slices.ContainsFunc(m.examples, func(e named) bool { return e.name == name }); k++ {
+			name = exampleName(x, len(m.examples)+1) + "-" + strconv.Itoa(k)
+		}
+		*m.budget -= len(b)
+		m.examples = append(m.examples, named{name: name, value: ex, json: string(b)})
 	case isReq && (m.mt == "application/x-www-form-urlencoded" || m.mt == "multipart/form-data"):
 		fields := x.form
 		if len(fields) == 0 && m.mt == "application/x-www-form-urlencoded" && len(body) <= MaxBodySize {
@@ -679,8 +732,17 @@ func (m *media) object() *omap {
 	switch {
 	case m.shape != nil:
 		out.set("schema", m.shape.schema())
-		if m.has {
+		switch {
+		case m.has:
 			out.set("example", m.example)
+		case len(m.examples) == 1:
+			out.set("example", m.examples[0].value)
+		case len(m.examples) > 1:
+			exs := newMap()
+			for _, e := range m.examples {
+				exs.set(e.name, newMap().set("value", e.value))
+			}
+			out.set("examples", exs)
 		}
 	case m.isJSONMedia():
 		out.set("schema", newMap())
@@ -723,6 +785,7 @@ func (m *media) isJSONMedia() bool { return isJSON(m.mt) }
 type contentOf struct {
 	byType map[string]*media
 	order  []string
+	budget *int
 }
 
 func (c *contentOf) add(x *exchange, ct string, body []byte, isReq bool) {
@@ -742,7 +805,7 @@ func (c *contentOf) add(x *exchange, ct string, body []byte, isReq bool) {
 		if len(c.byType) >= 20 {
 			return
 		}
-		m = &media{mt: mt}
+		m = &media{mt: mt, budget: c.budget}
 		c.byType[mt] = m
 		c.order = append(c.order, mt)
 	}
@@ -757,8 +820,8 @@ func (c *contentOf) object() *omap {
 	return out
 }
 
-func requestBody(xs []*exchange) *omap {
-	var c contentOf
+func requestBody(xs []*exchange, budget *int) *omap {
+	c := contentOf{budget: budget}
 	with := 0
 	for _, x := range xs {
 		if len(x.reqBody) == 0 && len(x.form) == 0 {
@@ -777,7 +840,7 @@ func requestBody(xs []*exchange) *omap {
 	return out.set("content", c.object())
 }
 
-func responses(op *operation) *omap {
+func responses(op *operation, budget *int) *omap {
 	byStatus := map[int]*contentOf{}
 	for _, x := range op.exchanges {
 		if x.status < 200 || x.status > 599 {
@@ -785,7 +848,7 @@ func responses(op *operation) *omap {
 		}
 		c := byStatus[x.status]
 		if c == nil {
-			c = &contentOf{}
+			c = &contentOf{budget: budget}
 			byStatus[x.status] = c
 		}
 		if len(x.respBody) == 0 || op.method == "HEAD" || x.status == http.StatusNoContent || x.status == http.StatusNotModified {

@@ -24,11 +24,16 @@
 //   - Bodies: JSON request and response bodies get a schema inferred from
 //     every body seen (the types seen, type lists with "null", properties
 //     present in every object required, formats date-time, date, uuid,
-//     email, uri, ipv4 and ipv6 where every value has one) and the first
-//     body as the example; form bodies a schema of their fields.
-//   - Responses: one per status recorded, with its media types. An
-//     operation without a recorded answer (curl, a Postman request without
-//     a saved response) answers 200 without a body.
+//     email, uri, ipv4 and ipv6 where every value has one); form bodies a
+//     schema of their fields. A request body's first value is its example.
+//   - Responses: one per status recorded, with its media types. Each
+//     distinct answer (up to 5 per status and media type) is an example:
+//     one answer is the example, several are named examples, named as
+//     Postman saved them or recorded-1, recorded-2..., which a client picks
+//     with Prefer: example=name (the mock answers the first name in
+//     alphabetical order otherwise). An operation without a recorded answer
+//     (curl, a Postman request without a saved response) answers 200
+//     without a body.
 //   - Security: Authorization Bearer or Basic, and headers named like keys
 //     (X-API-Key), sent by every request of an operation, become its
 //     security requirement.
@@ -53,6 +58,6 @@
 // # Hostile input
 //
 // Input is bounded (MaxInputSize, MaxExchanges, MaxBodySize,
-// MaxExampleSize; depth, properties and folders too), malformed entries
+// MaxExampleSize, MaxExamplesSize; depth, properties and folders too), malformed entries
 // are skipped rather than fatal, and nothing panics (FuzzImport).
 package importer

@@ -203,6 +203,7 @@ type exchange struct {
 	reqBody  []byte
 	form     [][2]string // form fields given as fields (HAR params, Postman formdata)
 	summary  string
+	example  string // the name the answer was saved under (Postman)
 	status   int
 	respType string
 	respBody []byte

@@ -3,8 +3,10 @@ package importer
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -333,4 +335,20 @@ func TestImportDetails(t *testing.T) {
 	assert.Error(t, err, "curl read as HAR")
 	_, err = Import([]byte(calls), Options{Format: "xml"})
 	assert.ErrorIs(t, err, ErrUnknownFormat)
+}
+
+// Several answers of one status are named examples: Postman's saved
+// names, else recorded-N; identical answers are kept once.
+func TestImportNamedExamples(t *testing.T) {
+	t.Parallel()
+	r, _ := importFile(t, "library.postman_collection.json")
+	exs := jsonAt(t, r.JSON(), "paths", "/books/{bookId}", "get", "responses", "200", "content", "application/json", "examples")
+	require.IsType(t, map[string]any{}, exs)
+	assert.ElementsMatch(t, []string{"found", "another-book"}, slices.Collect(maps.Keys(exs.(map[string]any))))
+
+	r, _ = importFile(t, "shop.har")
+	exs = jsonAt(t, r.JSON(), "paths", "/v1/users/{userId}", "get", "responses", "200", "content", "application/json", "examples")
+	require.IsType(t, map[string]any{}, exs)
+	assert.ElementsMatch(t, []string{"recorded-1", "recorded-2"}, slices.Collect(maps.Keys(exs.(map[string]any))))
+	assert.NotNil(t, jsonAt(t, r.JSON(), "paths", "/v1/users/{userId}", "get", "responses", "404", "content", "application/problem+json", "example"), "one answer: example")
 }

@@ -355,6 +355,7 @@ func pmExchange(name string, req *pmRequest, resp *pmResponse, vars map[string]s
 	}
 	if resp != nil {
 		x.status = resp.Code
+		x.example = resp.Name
 		x.respBody = []byte(resp.Body)
 		var hs []pmKV
 		if json.Unmarshal(resp.Header, &hs) == nil {

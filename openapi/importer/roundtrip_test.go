@@ -32,7 +32,7 @@ var captures = []struct {
 	ops      int
 }{
 	{"shop.har", HAR, 13, 4, 9},
-	{"library.postman_collection.json", Postman, 7, 0, 6},
+	{"library.postman_collection.json", Postman, 8, 0, 6},
 	{"api.curl", Curl, 7, 0, 7},
 }
 
@@ -85,31 +85,49 @@ func TestImportLoadsStrictly(t *testing.T) {
 // replays every recorded request: the mock routes and accepts each one,
 // answers the recorded status with the recorded media type, and every
 // answer holds to the derived description (the mock's self-check refuses
-// a lying answer with 500, and CheckResponse checks it again here). The
-// stateless mock answers a status's recorded example, redacted.
+// a lying answer with 500, and CheckResponse checks it again here). Each
+// recorded JSON answer is one of the description's examples: asked for by
+// name (Prefer: example=...), the stateless mock answers it, redacted.
 func TestImportRoundTrip(t *testing.T) {
 	t.Parallel()
 	for _, tc := range captures {
 		t.Run(tc.file, func(t *testing.T) {
 			t.Parallel()
 			r, c := importFile(t, tc.file)
-			doc, err := openapi.Parse(context.Background(), r.YAML())
+			spec := r.JSON()
+			doc, err := openapi.Parse(context.Background(), spec)
 			require.NoError(t, err)
 			h, err := mock.New(doc, mock.WithoutState(), mock.WithSelfCheck(), mock.WithSeed(1))
 			require.NoError(t, err)
-			firstExample := map[string]bool{} // operation and status already compared
+			replayed := 0
 			for i, x := range c.exchanges {
 				name := fmt.Sprintf("#%d %s %s", i, x.method, x.url.Path)
 				req := replay(t, x)
 				m, err := doc.Match(req)
 				require.NoError(t, err, name)
 				require.Nil(t, h.Check(req), name+": the mock refuses the recorded request")
-				rec := httptest.NewRecorder()
-				h.ServeHTTP(rec, req)
 				want := x.status
 				if want == 0 {
 					want = http.StatusOK // nothing recorded: the description says 200
 				}
+				var wantBody []byte
+				if v, ok := decodeJSON(x.respBody); ok && isJSON(mediaType(x.respType)) {
+					wantBody, _ = json.Marshal(redact(v, 0))
+					media := jsonAt(t, spec, "paths", m.Operation.Key, strings.ToLower(x.method), "responses", strconv.Itoa(want), "content", mediaType(x.respType))
+					require.NotNil(t, media, name)
+					if exs, ok := media.(map[string]any)["examples"].(map[string]any); ok {
+						found := ""
+						for n, e := range exs {
+							if b, _ := json.Marshal(e.(map[string]any)["value"]); string(b) == string(wantBody) {
+								found = n
+							}
+						}
+						require.NotEmpty(t, found, name+": the recorded answer is an example")
+						req.Header.Add("Prefer", "example="+found)
+					}
+				}
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
 				require.Equal(t, want, rec.Code, name+": "+rec.Body.String())
 				got := rec.Body.Bytes()
 				assert.Empty(t, h.CheckResponse(m.Operation, rec.Code, rec.Header().Get("Content-Type"), got), name)
@@ -117,12 +135,13 @@ func TestImportRoundTrip(t *testing.T) {
 					continue
 				}
 				assert.Equal(t, mediaType(x.respType), mediaType(rec.Header().Get("Content-Type")), name)
-				key := m.Operation.ID + " " + strconv.Itoa(want)
-				if v, ok := decodeJSON(x.respBody); ok && isJSON(mediaType(x.respType)) && !firstExample[key] {
-					firstExample[key] = true
-					wantBody, _ := json.Marshal(redact(v, 0))
+				if wantBody != nil {
 					assert.JSONEq(t, string(wantBody), string(got), name+": the recorded answer, redacted")
+					replayed++
 				}
+			}
+			if tc.format != Curl { // curl records no answer
+				assert.Positive(t, replayed, "recorded answers replayed")
 			}
 		})
 	}
