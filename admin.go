@@ -42,6 +42,8 @@ func (s *Server) adminRoutes() []adminRoute {
 		{"GET /_admin/projects/{id}/operations", s.operations},
 		{"POST /_admin/projects/{id}/resources/{resource}/generate", s.generate},
 		{"GET /_admin/analytics", s.analyticsAll},
+		{"GET /_admin/projects/{id}/webhooks", s.listWebhooks},
+		{"POST /_admin/projects/{id}/webhooks/{name}", s.fireWebhook},
 		{"POST /_admin/keys", s.createKey},
 		{"GET /_admin/keys", s.listKeys},
 		{"GET /_admin/keys/{id}", s.getKey},
@@ -69,6 +71,12 @@ func (s *Server) adminHandler() http.Handler {
 		}
 		if r.URL.Path == "/_admin/openapi.json" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			serveAdminDescription(w, r) // public: it is the same for every server
+			return
+		}
+		if s.dash != nil && (r.URL.Path == DashboardPath || strings.HasPrefix(r.URL.Path, DashboardPath+"/")) {
+			// Browsers sign in with a session cookie, not a Bearer
+			// credential: the dashboard checks its own sessions.
+			s.dash.ServeHTTP(w, r)
 			return
 		}
 		w.Header().Set("Cache-Control", "no-store")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/mockapi-go/mockapi/internal/problem"
@@ -79,7 +80,11 @@ func (s *Server) storeError(w http.ResponseWriter, what string, err error) {
 	case errors.Is(err, store.ErrNotFound):
 		problem.Write(w, problem.New(http.StatusNotFound, problem.CodeNotFound, what+" not found"))
 	case errors.Is(err, store.ErrConflict):
-		problem.Write(w, problem.New(http.StatusConflict, problem.CodeConflict, what+": "+err.Error()))
+		// "store: conflict: a project with id "x" already exists" reads
+		// better without the sentinel's words.
+		msg := strings.TrimPrefix(err.Error(), store.ErrConflict.Error()+": ")
+		msg = strings.TrimSuffix(msg, ": "+store.ErrConflict.Error())
+		problem.Write(w, problem.New(http.StatusConflict, problem.CodeConflict, what+": "+msg))
 	case errors.Is(err, store.ErrInvalid):
 		unprocessable(w, err.Error())
 	default:

@@ -3,6 +3,7 @@ package mockapi
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,68 +47,104 @@ func (s *Server) analyticsAll(w http.ResponseWriter, r *http.Request) { s.answer
 // project when id is empty.
 func (s *Server) answerAnalytics(w http.ResponseWriter, r *http.Request, id string) {
 	period := r.URL.Query().Get("period")
+	out, err := s.analyticsOf(r.Context(), id, period)
+	if err != nil {
+		var pe *periodError
+		if errors.As(err, &pe) {
+			badRequest(w, "%v", err)
+			return
+		}
+		what := "analytics"
+		if errors.Is(err, store.ErrNotFound) {
+			what = "project"
+		}
+		s.storeError(w, what, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// periodError is a period parsePeriod cannot read.
+type periodError struct{ period string }
+
+func (e *periodError) Error() string {
+	return fmt.Sprintf("period %q is not a number of days (\"7d\") or a duration (\"24h\")", e.period)
+}
+
+// analyticsDay is one day of analyticsDoc.ByDay.
+type analyticsDay struct {
+	Date  string `json:"date"`
+	Count int    `json:"count"`
+}
+
+// analyticsEndpoint is one of analyticsDoc.Top.
+type analyticsEndpoint struct {
+	ProjectID   string  `json:"project_id"`
+	Method      string  `json:"method"`
+	Path        string  `json:"path"`
+	OperationID string  `json:"operation_id"`
+	Count       int     `json:"requests_count"`
+	AvgMS       float64 `json:"avg_response_time_ms"`
+}
+
+// analyticsDoc is a project's (or every project's) request statistics over
+// a period, as the analytics endpoints and the dashboard show them.
+type analyticsDoc struct {
+	Total          int                 `json:"total_requests"`
+	Unique         int                 `json:"unique_endpoints"`
+	Period         string              `json:"time_period"`
+	ByDay          []analyticsDay      `json:"requests_by_day"`
+	Top            []analyticsEndpoint `json:"top_endpoints"`
+	ByStatus       map[string]int      `json:"by_status"`
+	PageViews      int                 `json:"page_views"`
+	Dropped        int64               `json:"dropped_log_entries"`
+	FailedToRecord int64               `json:"failed_log_entries"`
+
+	since, until time.Time
+}
+
+// analyticsOf computes the statistics of a project, or of every project
+// when id is empty, over period ("7d", "24h"; empty: 7 days). An unknown
+// project is ErrNotFound; a period that does not parse a *periodError.
+func (s *Server) analyticsOf(ctx context.Context, id, period string) (*analyticsDoc, error) {
 	d, ok := parsePeriod(period)
 	if !ok {
-		badRequest(w, "period %q is not a number of days (\"7d\") or a duration (\"24h\")", period)
-		return
+		return nil, &periodError{period}
 	}
 	if period == "" {
 		period = "7d"
 	}
 	docs := map[string]*openapi.Document{}
 	if id != "" {
-		c, err := s.project(r.Context(), id)
+		c, err := s.project(ctx, id)
 		if err != nil {
-			s.storeError(w, "project", err)
-			return
+			return nil, err
 		}
 		docs[id] = c.doc
 	}
-	_ = s.rec.FlushContext(r.Context())
+	_ = s.rec.FlushContext(ctx)
 	now := time.Now().UTC()
-	st, err := s.st.RequestLog().Stats(r.Context(), id, now.Add(-d), now.Add(time.Second))
+	since, until := now.Add(-d), now.Add(time.Second)
+	st, err := s.st.RequestLog().Stats(ctx, id, since, until)
 	if err != nil {
-		s.storeError(w, "analytics", err)
-		return
+		return nil, err
 	}
-	type day struct {
-		Date  string `json:"date"`
-		Count int    `json:"count"`
-	}
-	type endpoint struct {
-		ProjectID   string  `json:"project_id"`
-		Method      string  `json:"method"`
-		Path        string  `json:"path"`
-		OperationID string  `json:"operation_id"`
-		Count       int     `json:"requests_count"`
-		AvgMS       float64 `json:"avg_response_time_ms"`
-	}
-	out := struct {
-		Total          int            `json:"total_requests"`
-		Unique         int            `json:"unique_endpoints"`
-		Period         string         `json:"time_period"`
-		ByDay          []day          `json:"requests_by_day"`
-		Top            []endpoint     `json:"top_endpoints"`
-		ByStatus       map[string]int `json:"by_status"`
-		PageViews      int            `json:"page_views"`
-		Dropped        int64          `json:"dropped_log_entries"`
-		FailedToRecord int64          `json:"failed_log_entries"`
-	}{Total: st.Total, Period: period, ByDay: []day{}, Top: []endpoint{}, ByStatus: map[string]int{},
-		PageViews: st.PageViews, Dropped: s.rec.dropped.Load(), FailedToRecord: s.rec.failed.Load()}
+	out := &analyticsDoc{Total: st.Total, Period: period, ByDay: []analyticsDay{}, Top: []analyticsEndpoint{}, ByStatus: map[string]int{},
+		PageViews: st.PageViews, Dropped: s.rec.dropped.Load(), FailedToRecord: s.rec.failed.Load(), since: since, until: until}
 	for _, dc := range st.ByDay {
-		out.ByDay = append(out.ByDay, day{Date: dc.Day.Format("2006-01-02"), Count: dc.Count})
+		out.ByDay = append(out.ByDay, analyticsDay{Date: dc.Day.Format("2006-01-02"), Count: dc.Count})
 	}
 	for _, op := range st.TopOperations {
 		if op.Operation == "" {
 			continue // not an endpoint: page views are counted apart
 		}
-		e := endpoint{ProjectID: op.Project, OperationID: op.Operation, Count: op.Count, AvgMS: millis(op.AvgLatency)}
+		e := analyticsEndpoint{ProjectID: op.Project, OperationID: op.Operation, Count: op.Count, AvgMS: millis(op.AvgLatency)}
 		doc, seen := docs[op.Project]
 		if !seen {
 			// Across projects, each project's description is looked up
 			// once; a project deleted since, or broken, leaves the
 			// method and path empty.
-			if c, err := s.project(r.Context(), op.Project); err == nil {
+			if c, err := s.project(ctx, op.Project); err == nil {
 				doc = c.doc
 			}
 			docs[op.Project] = doc
@@ -123,7 +160,7 @@ func (s *Server) answerAnalytics(w http.ResponseWriter, r *http.Request, id stri
 	for class, n := range st.ByStatusClass {
 		out.ByStatus[fmt.Sprintf("%dxx", class)] = n
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out, nil
 }
 
 // servedPath is an operation's path template as requests (and the request

@@ -6,25 +6,28 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/mockapi-go/mockapi/mock/rules"
 	"github.com/mockapi-go/mockapi/store"
 )
 
 // projectDoc is a project as the management API shows it.
 type projectDoc struct {
-	ID                  string            `json:"id"`
-	Name                string            `json:"name"`
-	Visibility          string            `json:"visibility"`
-	InvokeURL           string            `json:"invoke_url"`
-	Operations          int               `json:"operations"`
-	OperationVisibility map[string]string `json:"operation_visibility,omitempty"`
-	AllowQueryToken     bool              `json:"allow_query_token"`
-	RateLimit           *rateLimitDoc     `json:"rate_limit,omitempty"`
-	Sharing             bool              `json:"sharing"`
-	SeedRecords         *int              `json:"seed_records,omitempty"`
-	Owner               string            `json:"owner,omitempty"`
-	Team                string            `json:"team,omitempty"`
-	Version             int64             `json:"version"`
-	Warnings            int               `json:"warnings"`
+	ID                  string                  `json:"id"`
+	Name                string                  `json:"name"`
+	Visibility          string                  `json:"visibility"`
+	InvokeURL           string                  `json:"invoke_url"`
+	Operations          int                     `json:"operations"`
+	OperationVisibility map[string]string       `json:"operation_visibility,omitempty"`
+	AllowQueryToken     bool                    `json:"allow_query_token"`
+	RateLimit           *rateLimitDoc           `json:"rate_limit,omitempty"`
+	Sharing             bool                    `json:"sharing"`
+	SeedRecords         *int                    `json:"seed_records,omitempty"`
+	Callbacks           *callbacksDoc           `json:"callbacks,omitempty"`
+	Rules               map[string][]rules.Rule `json:"rules,omitempty"`
+	Owner               string                  `json:"owner,omitempty"`
+	Team                string                  `json:"team,omitempty"`
+	Version             int64                   `json:"version"`
+	Warnings            int                     `json:"warnings"`
 	// Error says why the project is not served, when it is not.
 	Error     string    `json:"error,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
@@ -35,7 +38,7 @@ func (s *Server) projectDoc(r *http.Request, p *Project) projectDoc {
 	d := projectDoc{ID: p.ID, Name: p.Name, Visibility: string(p.Visibility), InvokeURL: s.InvokeURL(p.ID),
 		Owner: p.Owner, Team: p.Team, Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 		AllowQueryToken: p.Settings.AllowQueryToken, RateLimit: p.Settings.RateLimit.doc(), Sharing: !p.Settings.SharingOff,
-		SeedRecords: p.Settings.seedRecordsDoc()}
+		SeedRecords: p.Settings.seedRecordsDoc(), Callbacks: p.Settings.Callbacks.doc(), Rules: p.Settings.Rules}
 	if len(p.OperationVisibility) > 0 {
 		d.OperationVisibility = map[string]string{}
 		for k, v := range p.OperationVisibility {
@@ -64,6 +67,8 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
 		RateLimit       *rateLimitDoc   `json:"rate_limit"`
 		Sharing         *bool           `json:"sharing"`
 		SeedRecords     *int            `json:"seed_records"`
+		Callbacks       *callbacksDoc   `json:"callbacks"`
+		Rules           json.RawMessage `json:"rules"`
 	}
 	if !readCreate(w, r, &in) {
 		return
@@ -85,6 +90,22 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		np.Settings.RateLimit = limit
+	}
+	if in.Callbacks != nil {
+		c, err := in.Callbacks.callbacks()
+		if err != nil {
+			s.apiError(w, "project", err)
+			return
+		}
+		np.Settings.Callbacks = c
+	}
+	if len(in.Rules) > 0 && string(in.Rules) != "null" {
+		rs, err := decodeRules(in.Rules)
+		if err != nil {
+			s.apiError(w, "project", err)
+			return
+		}
+		np.Settings.Rules = rs
 	}
 	p, err := s.CreateProject(r.Context(), np)
 	if err != nil {
@@ -126,6 +147,8 @@ func (s *Server) patchProject(w http.ResponseWriter, r *http.Request) {
 		RateLimit           json.RawMessage `json:"rate_limit"`
 		Sharing             *bool           `json:"sharing"`
 		SeedRecords         json.RawMessage `json:"seed_records"`
+		Callbacks           json.RawMessage `json:"callbacks"`
+		Rules               json.RawMessage `json:"rules"`
 		Owner               *string         `json:"owner"`
 		Team                *string         `json:"team"`
 	}
@@ -161,6 +184,35 @@ func (s *Server) patchProject(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			u.RateLimit = &limit
+		}
+	}
+	// rules: null or {} removes them all; an object replaces them.
+	if len(in.Rules) > 0 {
+		u.Rules = map[string][]rules.Rule{}
+		if string(in.Rules) != "null" {
+			rs, err := decodeRules(in.Rules)
+			if err != nil {
+				s.apiError(w, "project", err)
+				return
+			}
+			u.Rules = rs
+		}
+	}
+	// callbacks: null turns them off.
+	if len(in.Callbacks) > 0 {
+		u.Callbacks = &Callbacks{}
+		if string(in.Callbacks) != "null" {
+			var doc callbacksDoc
+			if err := json.Unmarshal(in.Callbacks, &doc); err != nil {
+				badRequest(w, "callbacks: %v", err)
+				return
+			}
+			c, err := doc.callbacks()
+			if err != nil {
+				s.apiError(w, "project", err)
+				return
+			}
+			u.Callbacks = c
 		}
 	}
 	// seed_records: null is the Server's default, 0 none.

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"github.com/mockapi-go/mockapi/mock/callback"
 	"net/http"
 	"strconv"
 	"sync"
@@ -26,6 +27,7 @@ type compiled struct {
 	policy   *auth.Policy
 	guarded  http.Handler // guard, then the mock
 	served   *share.Served
+	cb       *callback.Dispatcher // nil: the project fires no callbacks
 }
 
 // compiler caches what the Server compiled: for each project, the latest
@@ -188,6 +190,9 @@ func (s *Server) cached(id string) *compiled {
 func (s *Server) keep(c *compiled) {
 	s.comp.mu.Lock()
 	defer s.comp.mu.Unlock()
+	if old := s.comp.cache[c.project.ID]; old != nil && old.cb != nil && old.cb != c.cb {
+		go old.cb.Close() // the replaced version's pending callbacks stop
+	}
 	s.comp.cache[c.project.ID] = c
 	delete(s.comp.failed, c.project.ID)
 }
@@ -196,8 +201,26 @@ func (s *Server) keep(c *compiled) {
 func (s *Server) forget(id string) {
 	s.comp.mu.Lock()
 	defer s.comp.mu.Unlock()
+	if old := s.comp.cache[id]; old != nil && old.cb != nil {
+		go old.cb.Close()
+	}
 	delete(s.comp.cache, id)
 	delete(s.comp.failed, id)
+}
+
+// closeCallbacks stops every project's pending callbacks.
+func (s *Server) closeCallbacks() {
+	s.comp.mu.Lock()
+	var ds []*callback.Dispatcher
+	for _, c := range s.comp.cache {
+		if c.cb != nil {
+			ds = append(ds, c.cb)
+		}
+	}
+	s.comp.mu.Unlock()
+	for _, d := range ds {
+		_ = d.Close()
+	}
 }
 
 // compile makes a project version ready to serve. The mock handler of the
@@ -211,14 +234,26 @@ func (s *Server) compile(p *store.Project, doc *openapi.Document) (*compiled, er
 	}
 	sum := sha256.Sum256(p.Spec)
 	var h *mock.Handler
-	if old := s.cached(p.ID); old != nil && old.specSum == sum && old.doc == doc && old.settings.SeedRecords == set.SeedRecords {
-		h = old.mock
+	var cb *callback.Dispatcher
+	if old := s.cached(p.ID); old != nil && old.specSum == sum && old.doc == doc && old.settings.SeedRecords == set.SeedRecords &&
+		old.settings.Callbacks.equal(set.Callbacks) && rulesEqual(old.settings.Rules, set.Rules) {
+		h, cb = old.mock, old.cb
 	} else {
 		opts := append(append([]mock.Option{}, s.o.MockOptions...), mock.WithStore(s.st.Records(), p.ID), mock.WithoutCORS())
 		if o := set.seedOption(); o != nil {
 			opts = append(opts, o)
 		}
+		opts = append(opts, ruleOptions(set.Rules)...)
+		if cb, err = s.dispatcher(p, set.Callbacks); err != nil {
+			return nil, err
+		}
+		if cb != nil {
+			opts = append(opts, mock.WithCallbacks(cb))
+		}
 		if h, err = mock.New(doc, opts...); err != nil {
+			if cb != nil {
+				_ = cb.Close()
+			}
 			return nil, fmt.Errorf("mockapi: project %s: %w", p.ID, err)
 		}
 	}
@@ -239,7 +274,7 @@ func (s *Server) compile(p *store.Project, doc *openapi.Document) (*compiled, er
 		RateLimit:       set.RateLimit.limit(),
 		HideProject:     s.o.HideProjects,
 	}
-	c := &compiled{project: p, settings: set, specSum: sum, doc: doc, mock: h, policy: policy}
+	c := &compiled{project: p, settings: set, specSum: sum, doc: doc, mock: h, policy: policy, cb: cb}
 	c.guarded = s.guard.Protect(policy)(capture(h))
 	// A link alone never opens a private project: its visitors need a key
 	// allowed for it, as direct callers do.

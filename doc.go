@@ -39,6 +39,15 @@
 // apidogToken query parameter, for one, is accepted only where
 // Settings.AllowQueryToken says so.
 //
+// # The dashboard
+//
+// A Server with an AdminToken also serves a web dashboard at DashboardPath
+// (/_admin/ui/) unless Options.NoDashboard: HTML pages rendered on the
+// server over the same Go API, for projects, keys, share links, request
+// logs and analytics charts. People sign in with the admin token; the
+// session is a cookie the Server checks against the digest it keeps, until
+// Options.DashboardSessionTTL, and every form carries a CSRF token.
+//
 // # Compatibility
 //
 // For v1 this package keeps stable: Options and its documented zero

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mockapi-go/mockapi/mock/rules"
 	"maps"
 	"slices"
 	"strconv"
@@ -91,6 +92,11 @@ type ProjectUpdate struct {
 	// SeedRecords sets Settings.SeedRecords: 0 is the Server's default,
 	// NoSeedRecords none.
 	SeedRecords *int
+	// Callbacks sets Settings.Callbacks; a zero Callbacks turns them off.
+	Callbacks *Callbacks
+	// Rules sets Settings.Rules, checked against the spec; a non-nil
+	// empty map removes them all.
+	Rules map[string][]rules.Rule
 	// Settings replaces every setting, before AllowQueryToken, RateLimit,
 	// Sharing and SeedRecords are applied. It also repairs stored settings that cannot
 	// be read.
@@ -159,7 +165,7 @@ func (s *Server) CreateProject(ctx context.Context, in NewProject) (*Project, er
 	}
 	if in.ID != "" {
 		if err := store.ValidProjectID(in.ID); err != nil {
-			return nil, invalidf("id", err, "%v", err)
+			return nil, invalidf("id", err, "%s", strings.TrimPrefix(err.Error(), store.ErrInvalid.Error()+": "))
 		}
 	}
 	doc, err := parseSpec(ctx, "spec", in.Spec)
@@ -176,9 +182,18 @@ func (s *Server) CreateProject(ctx context.Context, in NewProject) (*Project, er
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkCallbacks(in.Settings.Callbacks); err != nil {
+		return nil, err
+	}
+	if err := checkRules(doc, in.Settings.Rules); err != nil {
+		return nil, err
+	}
 	p := &store.Project{ID: in.ID, Name: in.Name, Spec: in.Spec, SpecFormat: specFormat(in.Spec), Visibility: in.Visibility,
 		Owner: in.Owner, Team: in.Team, Settings: set}
 	if err := s.st.Projects().Create(ctx, p); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return nil, fmt.Errorf("%w: a project with id %q already exists", ErrConflict, p.ID)
+		}
 		return nil, err
 	}
 	if err := s.prepare(p, doc); err != nil {
@@ -294,6 +309,14 @@ func (s *Server) UpdateProject(ctx context.Context, id string, u ProjectUpdate) 
 		if err := u.Settings.Validate(); err != nil {
 			return nil, err
 		}
+		if err := s.checkCallbacks(u.Settings.Callbacks); err != nil {
+			return nil, err
+		}
+	}
+	if u.Callbacks != nil && !u.Callbacks.isZero() {
+		if err := s.checkCallbacks(u.Callbacks); err != nil {
+			return nil, err
+		}
 	}
 	if u.RateLimit != nil {
 		if err := u.RateLimit.Validate(); err != nil {
@@ -356,7 +379,7 @@ func (s *Server) apply(ctx context.Context, p *store.Project, u ProjectUpdate) e
 	if u.Team != nil {
 		p.Team = *u.Team
 	}
-	if u.Settings != nil || u.AllowQueryToken != nil || u.RateLimit != nil || u.Sharing != nil || u.SeedRecords != nil {
+	if u.Settings != nil || u.AllowQueryToken != nil || u.RateLimit != nil || u.Sharing != nil || u.SeedRecords != nil || u.Callbacks != nil || u.Rules != nil {
 		var set Settings
 		if u.Settings != nil {
 			set = *u.Settings
@@ -377,8 +400,29 @@ func (s *Server) apply(ctx context.Context, p *store.Project, u ProjectUpdate) e
 		if u.Sharing != nil {
 			set.SharingOff = !*u.Sharing
 		}
+		if u.Callbacks != nil {
+			set.Callbacks = u.Callbacks
+			if u.Callbacks.isZero() {
+				set.Callbacks = nil
+			}
+		}
 		if u.SeedRecords != nil {
 			set.SeedRecords = *u.SeedRecords
+		}
+		if u.Rules != nil {
+			set.Rules = u.Rules
+			if len(u.Rules) == 0 {
+				set.Rules = nil
+			}
+		}
+		if (u.Rules != nil || u.Settings != nil) && len(set.Rules) > 0 {
+			doc, err := s.document(ctx, p)
+			if err != nil {
+				return err
+			}
+			if err := checkRules(doc, set.Rules); err != nil {
+				return err
+			}
 		}
 		b, err := encodeSettings(set)
 		if err != nil {
@@ -400,6 +444,11 @@ func (s *Server) SetSpec(ctx context.Context, id string, spec []byte) (*Project,
 	p, err := s.update(ctx, id, doc, func(p *store.Project) error {
 		if err := checkOverrides(doc, p.OperationVisibility); err != nil {
 			return err
+		}
+		if set, err := decodeSettings(p.Settings); err == nil && len(set.Rules) > 0 {
+			if err := checkRules(doc, set.Rules); err != nil {
+				return fmt.Errorf("%w; change or remove the project's rules (PATCH rules) before the spec drops what they need", err)
+			}
 		}
 		p.Spec, p.SpecFormat = spec, specFormat(spec)
 		return nil

@@ -59,6 +59,11 @@ type Options struct {
 	// HideProjects answers 404 instead of 403 when a private project
 	// refuses a caller, so its existence is not revealed.
 	HideProjects bool
+	// AllowPrivateCallbacks lets projects' callbacks (Settings.Callbacks)
+	// reach loopback, private and link-local addresses, and name them in
+	// their hosts. Off (the default) guards the network the Server runs in
+	// against requests forged through callback URLs.
+	AllowPrivateCallbacks bool
 	// LogQueue bounds the queue of request-log entries waiting to be
 	// written (default 10,000). A full queue drops entries and counts them.
 	LogQueue int
@@ -99,6 +104,13 @@ type Options struct {
 	// Server.Metrics). Empty: DefaultMetricsPath ("/_metrics"); "-": not
 	// served, though still kept for Server.Metrics.
 	MetricsPath string
+	// NoDashboard turns the web dashboard off. Off (the zero value): a
+	// Server with an AdminToken serves it at DashboardPath ("/_admin/ui/"),
+	// signed in with the admin token; without an AdminToken there is none.
+	NoDashboard bool
+	// DashboardSessionTTL is how long a dashboard sign-in lasts, checked
+	// on the server whatever the browser keeps. Zero: 12 hours.
+	DashboardSessionTTL time.Duration
 }
 
 // Server hosts many mock projects, each at /p/{projectID}/, the default
@@ -122,6 +134,7 @@ type Server struct {
 	share  *share.Handler
 	rec    *recorder
 	admin  http.Handler
+	dash   *dash        // nil when the dashboard is off
 	mocks  http.Handler // share links and projects, behind the CORS policy
 	cors   func(http.Handler) http.Handler
 	logger *slog.Logger
@@ -212,6 +225,13 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	s.share = sh
+	if o.AdminToken != "" && !o.NoDashboard {
+		if s.dash, err = newDash(s); err != nil {
+			_ = s.guard.Close()
+			s.rec.Close()
+			return nil, err
+		}
+	}
 	s.admin = s.adminHandler()
 	s.mocks = s.cors(http.HandlerFunc(s.serveMocks))
 	return s, nil
@@ -244,6 +264,7 @@ func checkBaseURL(raw string) (string, error) {
 // close the store. Calling it again returns nil.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.ops.draining.Store(true)
+	s.closeCallbacks() // before the log closes: their last deliveries are logged
 	err := s.rec.Shutdown(ctx)
 	return errors.Join(err, s.guard.Close())
 }

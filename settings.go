@@ -9,6 +9,7 @@ import (
 
 	"github.com/mockapi-go/mockapi/auth"
 	"github.com/mockapi-go/mockapi/mock"
+	"github.com/mockapi-go/mockapi/mock/rules"
 )
 
 // Settings are a project's settings. Every field's zero value is the
@@ -41,6 +42,22 @@ type Settings struct {
 	// reset, so a change applies to data seeded after it: reset the
 	// project (ResetProject) to apply it to data already there.
 	SeedRecords int
+	// Callbacks, when set, lets the project's operations fire the
+	// callbacks they declare, to the hosts it names. Nil (the default):
+	// no outbound call.
+	Callbacks *Callbacks
+	// Rules answer operations by request values, as x-mock-rules in the
+	// spec would (package mock/rules), after the spec's own: operation
+	// name (operationId or "METHOD /path") to its rules, tried in order.
+	// The Server holds them to the spec when they are written, and when
+	// the spec is replaced.
+	Rules map[string][]rules.Rule
+}
+
+// isDefault reports whether every setting is its default.
+func (s Settings) isDefault() bool {
+	return !s.AllowQueryToken && s.RateLimit.IsZero() && !s.SharingOff && s.SeedRecords == 0 &&
+		s.Callbacks == nil && len(s.Rules) == 0
 }
 
 // Bounds of Settings.SeedRecords.
@@ -78,6 +95,12 @@ func (r RateLimit) Validate() error {
 func (s Settings) Validate() error {
 	if s.SeedRecords < NoSeedRecords || s.SeedRecords > MaxSeedRecords {
 		return invalidf("seed_records", nil, "%d is not in 0..%d", s.SeedRecords, MaxSeedRecords)
+	}
+	if err := s.Callbacks.Validate(); err != nil {
+		return err
+	}
+	if err := validateRules(s.Rules); err != nil {
+		return err
 	}
 	return s.RateLimit.Validate()
 }
@@ -167,10 +190,12 @@ func shortDuration(d time.Duration) string {
 
 // settingsDoc is how Settings are stored.
 type settingsDoc struct {
-	AllowQueryToken bool          `json:"allow_query_token,omitempty"`
-	RateLimit       *rateLimitDoc `json:"rate_limit,omitempty"`
-	Sharing         *bool         `json:"sharing,omitempty"` // stored only when false
-	SeedRecords     *int          `json:"seed_records,omitempty"`
+	AllowQueryToken bool            `json:"allow_query_token,omitempty"`
+	RateLimit       *rateLimitDoc   `json:"rate_limit,omitempty"`
+	Sharing         *bool           `json:"sharing,omitempty"` // stored only when false
+	SeedRecords     *int            `json:"seed_records,omitempty"`
+	Callbacks       *callbacksDoc   `json:"callbacks,omitempty"`
+	Rules           json.RawMessage `json:"rules,omitempty"`
 }
 
 // encodeSettings is the stored form of s; nil when every setting is the
@@ -179,10 +204,18 @@ func encodeSettings(s Settings) ([]byte, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	if s == (Settings{}) {
+	if s.isDefault() {
 		return nil, nil
 	}
-	d := settingsDoc{AllowQueryToken: s.AllowQueryToken, RateLimit: s.RateLimit.doc(), SeedRecords: s.seedRecordsDoc()}
+	d := settingsDoc{AllowQueryToken: s.AllowQueryToken, RateLimit: s.RateLimit.doc(), SeedRecords: s.seedRecordsDoc(),
+		Callbacks: s.Callbacks.doc()}
+	if len(s.Rules) > 0 {
+		b, err := json.Marshal(s.Rules)
+		if err != nil {
+			return nil, invalidf("rules", err, "%v", err)
+		}
+		d.Rules = b
+	}
 	if s.SharingOff {
 		d.Sharing = new(bool)
 	}
@@ -212,6 +245,20 @@ func decodeSettings(b []byte) (Settings, error) {
 			return Settings{}, fmt.Errorf("stored settings: %w", err)
 		}
 		s.RateLimit = r
+	}
+	if d.Callbacks != nil {
+		c, err := d.Callbacks.callbacks()
+		if err != nil {
+			return Settings{}, fmt.Errorf("stored settings: %w", err)
+		}
+		s.Callbacks = c
+	}
+	if len(d.Rules) > 0 && string(d.Rules) != "null" {
+		rs, err := decodeRules(d.Rules)
+		if err != nil {
+			return Settings{}, fmt.Errorf("stored settings: %w", err)
+		}
+		s.Rules = rs
 	}
 	return s, nil
 }

@@ -70,6 +70,17 @@
 // injects the same faults, and latency, at a rate, deterministic under
 // WithSeed.
 //
+// # Callbacks
+//
+// WithCallbacks(d) fires the OpenAPI callbacks an operation declares, once
+// it answered with a 2xx or 3xx status: the URL is the callback key's
+// runtime expression evaluated against the request and the answer
+// ("{$request.body#/callbackUrl}"), the body is generated from the
+// callback's request schema and checked against it. d, a
+// callback.Dispatcher, sends in the background with the delay, retries and
+// repeats it was given, refuses private and loopback destinations unless
+// allowed, and journals each delivery (Deliveries, Await).
+//
 // # Answering in Go
 //
 // WithOperation("getPet", fn) hands one operation to Go code: fn runs after
@@ -86,7 +97,8 @@
 // # Examples are checked, not trusted
 //
 // Real descriptions carry examples that contradict their own schema. Each
-// example is validated once, when the handler is built; one that does not
+// example is validated once, when its operation is compiled (on the
+// operation's first call, or for all by Warnings); one that does not
 // validate is reported in Handler.Warnings with its location and, unless
 // WithExamplesVerbatim is set, never served: a generated value that
 // validates is served instead. WithSelfCheck validates every response

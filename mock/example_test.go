@@ -3,6 +3,7 @@ package mock_test
 import (
 	"context"
 	"fmt"
+	"github.com/mockapi-go/mockapi/mock/callback"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -170,6 +171,67 @@ paths:
 	// data: 1
 }
 
+// WithCallbacks fires an operation's callbacks after it answers: here the
+// subscription's callback is posted to the URL the client gave, and the
+// dispatcher's journal shows its delivery.
+func ExampleWithCallbacks() {
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer receiver.Close()
+	const spec = `
+openapi: 3.0.3
+info: {title: Hooks, version: "1"}
+paths:
+  /subscriptions:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, required: [url], properties: {url: {type: string, format: uri}}}
+      responses:
+        "201": {description: subscribed}
+      callbacks:
+        onEvent:
+          '{$request.body#/url}':
+            post:
+              requestBody:
+                content:
+                  application/json:
+                    schema: {type: object, required: [event], properties: {event: {type: string, enum: [created]}}}
+              responses:
+                "204": {description: received}
+`
+	doc, err := openapi.Parse(context.Background(), []byte(spec))
+	if err != nil {
+		panic(err)
+	}
+	// AllowPrivate: the receiver listens on 127.0.0.1, which is refused
+	// by default.
+	d, err := callback.New(callback.Options{AllowPrivate: true, Retries: 2})
+	if err != nil {
+		panic(err)
+	}
+	defer d.Close()
+	h, err := mock.New(doc, mock.WithCallbacks(d))
+	if err != nil {
+		panic(err)
+	}
+	req := httptest.NewRequest("POST", "/subscriptions", strings.NewReader(`{"url":"`+receiver.URL+`/hook"}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	fmt.Println("answer:", rec.Code)
+	delivery, err := d.Await(context.Background(), nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("callback:", delivery.Callback, delivery.Method, delivery.Status, delivery.OK())
+	// Output:
+	// answer: 201
+	// callback: onEvent POST 204 true
+}
+
 // WithChaos makes a flaky backend: here half the answers on average fail,
 // with a status the operation declares (500 is not), in the same sequence
 // on every run under the seed.
@@ -245,4 +307,153 @@ paths:
 	// Output:
 	// 409
 	// 201 {"id":1,"name":"Tom"}
+}
+
+// Handler.Stream lets Go code answer a stream, here an override that
+// streams a fixed script of events; each item is checked against the
+// spec's item schema before anything is sent.
+func ExampleHandler_Stream() {
+	const spec = `
+openapi: 3.0.3
+info: {title: Chat, version: "1"}
+paths:
+  /chat:
+    get:
+      operationId: chat
+      responses:
+        "200":
+          description: tokens
+          content:
+            text/event-stream:
+              schema:
+                type: object
+                required: [data]
+                properties: {event: {type: string}, data: {type: string}}
+`
+	doc, err := openapi.Parse(context.Background(), []byte(spec))
+	if err != nil {
+		panic(err)
+	}
+	var h *mock.Handler
+	h, err = mock.New(doc, mock.WithOperation("chat", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		m, _ := openapi.MatchFrom(r.Context())
+		err := h.Stream(w, r, m.Operation, 200, 0,
+			map[string]any{"event": "token", "data": "Hello"},
+			map[string]any{"event": "done", "data": "[DONE]"})
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+		}
+	}))
+	if err != nil {
+		panic(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/chat", nil))
+	fmt.Print(rec.Body.String())
+	// Output:
+	// event: token
+	// data: Hello
+	//
+	// event: done
+	// data: [DONE]
+}
+
+// CheckRule, RuleMatches and ServeRule let a layer over the handler (an
+// override here, mock/mocktest's Rule stubs elsewhere) answer with rules
+// it holds itself, checked against the spec like x-mock-rules.
+func ExampleHandler_ServeRule() {
+	const spec = `
+openapi: 3.0.3
+info: {title: Pets, version: "1"}
+paths:
+  /pets/{id}:
+    get:
+      operationId: getPet
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        "200":
+          description: a pet
+          content:
+            application/json:
+              schema: {type: object, required: [id, name], properties: {id: {type: integer}, name: {type: string}}}
+              example: {id: 1, name: Rex}
+        "404": {description: none}
+`
+	doc, err := openapi.Parse(context.Background(), []byte(spec))
+	if err != nil {
+		panic(err)
+	}
+	gone := &rules.Rule{When: []rules.Condition{{In: "path", Name: "id", Equals: 0}}, Status: 404}
+	var h *mock.Handler
+	h, err = mock.New(doc, mock.WithOperation("getPet", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		if h.RuleMatches(r, gone) {
+			if err := h.ServeRule(w, r, gone); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+			}
+			return
+		}
+		next.ServeHTTP(w, r)
+	}))
+	if err != nil {
+		panic(err)
+	}
+	if err := h.CheckRule(doc.Lookup("getPet"), gone); err != nil {
+		panic(err)
+	}
+	for _, path := range []string{"/pets/0", "/pets/1"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		fmt.Println(path, rec.Code)
+	}
+	// Output:
+	// /pets/0 404
+	// /pets/1 200
+}
+
+// FireWebhook sends a webhook an OpenAPI 3.1 description declares, its
+// body generated from the webhook's request schema.
+func ExampleHandler_FireWebhook() {
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer receiver.Close()
+	const spec = `
+openapi: 3.1.0
+info: {title: Shop, version: "1"}
+paths: {}
+webhooks:
+  orderPaid:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, required: [orderId], properties: {orderId: {type: integer, minimum: 1}}}
+      responses:
+        "200": {description: ok}
+`
+	doc, err := openapi.Parse(context.Background(), []byte(spec))
+	if err != nil {
+		panic(err)
+	}
+	d, err := callback.New(callback.Options{AllowPrivate: true})
+	if err != nil {
+		panic(err)
+	}
+	defer d.Close()
+	h, err := mock.New(doc, mock.WithCallbacks(d))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(h.Webhooks())
+	n, err := h.FireWebhook("orderPaid", receiver.URL+"/hooks")
+	fmt.Println(n, err)
+	delivery, err := d.Await(context.Background(), nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(delivery.Callback, delivery.Status)
+	// Output:
+	// [orderPaid]
+	// 1 <nil>
+	// orderPaid 200
 }

@@ -56,6 +56,10 @@ type Handler struct {
 	overrides  map[*openapi.Operation]Override
 	chaos      *chaos // nil: no WithChaos
 	rules      map[*openapi.Operation][]*rules.Rule
+	callbacks  map[*openapi.Operation][]callbackPlan // nil: no WithCallbacks, or none declared
+	genRequest *fake.Generator                       // callback bodies: values a client sends
+	cbChecks   *schemaChecker                        // callback bodies
+	cbOnce     sync.Once                             // makes genRequest and cbChecks
 
 	// Stateful CRUD; state is nil with WithoutState.
 	state        *crudState
@@ -134,6 +138,7 @@ func New(doc *openapi.Document, opts ...Option) (*Handler, error) {
 		}
 	}
 	h.preparePlans()
+	h.prepareCallbacks()
 	if err := h.loadRules(); err != nil {
 		return nil, err
 	}
@@ -284,6 +289,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, m openapi.Match)
 	}
 	if ctl.fault != "" && h.fault(w, r, p, &ctl, ctl.fault, ctl.faultOffContract) {
 		return
+	}
+	if cbs := h.callbacks[m.Operation]; len(cbs) > 0 {
+		cw := &callbackWriter{ResponseWriter: w}
+		w = cw
+		defer h.fireCallbacks(r, m, cbs, body, cw)
 	}
 	if fn := h.overrides[m.Operation]; fn != nil {
 		given := io.NopCloser(bytes.NewReader(body))

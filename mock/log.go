@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,6 +52,9 @@ func (h *Handler) redactedTarget(u *url.URL) string {
 		return p + "?REDACTED"
 	}
 	for k := range q {
+		if slices.Contains(controlParams[:], k) {
+			continue // the mock's own controls (__code=404) carry no secret
+		}
 		if name := strings.ToLower(k); h.redact[name] || secretName(name) {
 			q[k] = []string{"REDACTED"}
 		}

@@ -32,6 +32,9 @@ func TestLogRedactsCredentialQueries(t *testing.T) {
 		{"KEY=s3cret", true},
 		{"limit=s3cret", false},
 		{"monkey=s3cret", false},
+		{"code=s3cret", true},     // an OAuth code
+		{"__code=s3cret", false},  // the mock's own control
+		{"__delay=s3cret", false}, // likewise
 	} {
 		t.Run(tc.query, func(t *testing.T) {
 			t.Parallel()

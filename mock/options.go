@@ -3,6 +3,7 @@ package mock
 import (
 	"context"
 	"encoding/json"
+	"github.com/mockapi-go/mockapi/mock/callback"
 	"log/slog"
 	"time"
 
@@ -42,6 +43,7 @@ type config struct {
 	streamInterval time.Duration
 	chaos          *Chaos
 	rules          []namedRules
+	callbacks      *callback.Dispatcher
 }
 
 func defaultConfig() *config {

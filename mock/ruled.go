@@ -135,6 +135,17 @@ func ruleContentType(sp *statusPlan) string {
 
 // matchRule returns the first of rs whose conditions hold for r.
 func (h *Handler) matchRule(r *http.Request, m openapi.Match, rs []*rules.Rule, body []byte) (*rules.Rule, *rules.Request) {
+	req := h.ruleRequest(r, m, body)
+	for _, rule := range rs {
+		if rule.Matches(req) {
+			return rule, req
+		}
+	}
+	return nil, nil
+}
+
+// ruleRequest is what rules read of r.
+func (h *Handler) ruleRequest(r *http.Request, m openapi.Match, body []byte) *rules.Request {
 	req := &rules.Request{Path: map[string]any{}, Query: rules.QueryValues(r.URL.Query()), Header: r.Header, Cookies: map[string]string{}}
 	types := paramTypes(h.plan(m.Operation))
 	for k, v := range m.Params() {
@@ -154,12 +165,7 @@ func (h *Handler) matchRule(r *http.Request, m openapi.Match, rs []*rules.Rule, 
 			req.Body, req.HasBody = v, true
 		}
 	}
-	for _, rule := range rs {
-		if rule.Matches(req) {
-			return rule, req
-		}
-	}
-	return nil, nil
+	return req
 }
 
 // paramTypes maps "in:name" to each parameter's schema type.
@@ -201,10 +207,19 @@ func typed(v, typ string) any {
 	return v
 }
 
-// serveRule answers with a rule.
+// serveRule answers with a rule, or with a located 500 when it cannot.
 func (h *Handler) serveRule(w http.ResponseWriter, r *http.Request, p *opPlan, rule *rules.Rule, req *rules.Request, ctl controls, body []byte) {
+	if err := h.answerRule(w, r, p, rule, req, ctl, body); err != nil {
+		h.ruleFailure(w, rule, err)
+	}
+}
+
+// answerRule writes a rule's answer; when its templates or its example
+// fail, or its rendered body breaks the spec, it writes nothing and
+// returns the error.
+func (h *Handler) answerRule(w http.ResponseWriter, r *http.Request, p *opPlan, rule *rules.Rule, req *rules.Request, ctl controls, body []byte) error {
 	if d := rule.DelayDuration(); d > 0 && h.cfg.maxDelay > 0 && !sleep(r.Context(), min(d, h.cfg.maxDelay)) {
-		return
+		return nil
 	}
 	status := rule.Status
 	if status == 0 {
@@ -214,38 +229,103 @@ func (h *Handler) serveRule(w http.ResponseWriter, r *http.Request, p *opPlan, r
 	env := &rules.Env{Request: req, Rand: f.Rand, Now: h.cfg.clock()}
 	hdrs, err := rule.RenderHeaders(env)
 	if err != nil {
-		h.ruleFailure(w, rule, err)
-		return
+		return err
+	}
+	var b []byte
+	var ct string
+	switch {
+	case rule.Example != "":
+		if b, ct, err = h.Example(p.op, status, rule.Example); err != nil {
+			return err
+		}
+	case rule.HasBody():
+		if b, err = rule.RenderBody(env); err != nil {
+			return err
+		}
+		ct = ruleContentType(p.declaredFor(status))
+		if rule.Templated() {
+			if vs := h.CheckResponse(p.op, status, ct, b); len(vs) > 0 {
+				return fmt.Errorf("the rendered body breaks the spec: %s", vs[0])
+			}
+		}
 	}
 	for k, v := range hdrs {
 		w.Header().Set(k, v)
 	}
-	switch {
-	case rule.Example != "":
-		b, ct, err := h.Example(p.op, status, rule.Example)
-		if err != nil {
-			h.ruleFailure(w, rule, err)
-			return
-		}
+	if ct != "" {
 		writeBody(w, r, status, ct, b)
-	case rule.HasBody():
-		b, err := rule.RenderBody(env)
-		if err != nil {
-			h.ruleFailure(w, rule, err)
-			return
-		}
-		ct := ruleContentType(p.declaredFor(status))
-		if rule.Templated() {
-			if vs := h.CheckResponse(p.op, status, ct, b); len(vs) > 0 {
-				h.ruleFailure(w, rule, fmt.Errorf("the rendered body breaks the spec: %s", vs[0]))
-				return
-			}
-		}
-		writeBody(w, r, status, ct, b)
-	default:
-		ctl.code, ctl.hasCode = status, true
-		h.respond(w, r, p, ctl, body)
+		return nil
 	}
+	ctl.code, ctl.hasCode = status, true
+	h.respond(w, r, p, ctl, body)
+	return nil
+}
+
+// CheckRule compiles rule and holds its answer to op's responses, as New
+// does for WithRules: its status declared, its example present, its body
+// (when it has no template) valid. A layer over the handler
+// (mock/mocktest) checks its own rules with it.
+func (h *Handler) CheckRule(op *openapi.Operation, rule *rules.Rule) error {
+	if op == nil || h.plan(op) == nil {
+		return fmt.Errorf("mock: CheckRule: the operation is not one of this handler's document")
+	}
+	if err := rule.Compile(); err != nil {
+		return err
+	}
+	return h.checkRule(op, rule)
+}
+
+// RuleMatches reports whether rule's conditions hold for r, read as the
+// handler reads requests for x-mock-rules: parameters typed by their
+// schemas, a JSON body decoded. r's body is read and replaced. A request
+// that matches no operation matches no rule, nor does a rule not compiled
+// (CheckRule compiles it).
+func (h *Handler) RuleMatches(r *http.Request, rule *rules.Rule) bool {
+	if !rule.Compiled() {
+		return false
+	}
+	m, body, ok := h.ruleInput(r)
+	if !ok {
+		return false
+	}
+	return rule.Matches(h.ruleRequest(r, m, body))
+}
+
+// ServeRule answers r with rule's answer, conditions aside (see
+// RuleMatches): its status, example or rendered body, headers and delay,
+// as an x-mock-rules rule answers. rule must have passed CheckRule. When a
+// template fails or the rendered body breaks the spec, nothing is written
+// and the error is returned.
+func (h *Handler) ServeRule(w http.ResponseWriter, r *http.Request, rule *rules.Rule) error {
+	if !rule.Compiled() {
+		return fmt.Errorf("mock: ServeRule: the rule is not compiled; check it with CheckRule first")
+	}
+	m, body, ok := h.ruleInput(r)
+	if !ok {
+		return fmt.Errorf("mock: ServeRule: %s %s matches no operation of the document", r.Method, r.URL.Path)
+	}
+	return h.answerRule(w, r, h.plan(m.Operation), rule, h.ruleRequest(r, m, body), controls{}, body)
+}
+
+// ruleInput is the match of r (from its context when the handler's own
+// document made it) and its body, which is replaced so r can be read
+// again.
+func (h *Handler) ruleInput(r *http.Request) (openapi.Match, []byte, bool) {
+	m, ok := openapi.MatchFrom(r.Context())
+	if !ok || m.Document() != h.doc {
+		var err error
+		if m, err = h.doc.Match(r); err != nil {
+			return openapi.Match{}, nil, false
+		}
+	}
+	if h.plan(m.Operation) == nil {
+		return openapi.Match{}, nil, false
+	}
+	body, err := h.readBody(r)
+	if err != nil {
+		return openapi.Match{}, nil, false
+	}
+	return m, body, true
 }
 
 func writeBody(w http.ResponseWriter, r *http.Request, status int, contentType string, b []byte) {

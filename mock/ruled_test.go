@@ -3,6 +3,7 @@ package mock_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -219,4 +220,37 @@ func TestRulesBeforeState(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/pets/1", nil))
 	assert.NotContains(t, rec.Body.String(), "Pro pet")
 	assert.Equal(t, 200, rec.Code, "no rule holds: the seeded record")
+}
+
+// The exported rule entry points: an uncompiled rule matches nothing and
+// is not served; a compiled one is checked, matched and served as a spec
+// rule would be.
+func TestServeRuleFromOutside(t *testing.T) {
+	t.Parallel()
+	h := rulesHandler(t)
+	op := h.Document().Lookup("getPet")
+	require.NotNil(t, op)
+	rule := &rules.Rule{When: []rules.Condition{{In: "path", Name: "petId", Equals: 5}},
+		Body: map[string]any{"id": "{{request.path.petId}}", "name": "Five"}}
+	req := func(path string) *http.Request { return httptest.NewRequest("GET", path, nil) }
+
+	assert.False(t, h.RuleMatches(req("/pets/5"), rule), "not compiled: matches nothing")
+	assert.Error(t, h.ServeRule(httptest.NewRecorder(), req("/pets/5"), rule))
+
+	require.NoError(t, h.CheckRule(op, rule))
+	assert.True(t, h.RuleMatches(req("/pets/5"), rule))
+	assert.False(t, h.RuleMatches(req("/pets/6"), rule))
+	assert.False(t, h.RuleMatches(req("/nowhere"), rule), "no operation: no match")
+	rec := httptest.NewRecorder()
+	require.NoError(t, h.ServeRule(rec, req("/pets/5"), rule))
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.JSONEq(t, `{"id":5,"name":"Five"}`, rec.Body.String())
+
+	assert.Error(t, h.CheckRule(op, &rules.Rule{Status: 418}), "an undeclared status")
+	assert.Error(t, h.CheckRule(nil, rule))
+	bad := &rules.Rule{Body: map[string]any{"id": "{{request.query.x}}", "name": "x"}}
+	require.NoError(t, h.CheckRule(op, bad))
+	rec = httptest.NewRecorder()
+	assert.Error(t, h.ServeRule(rec, req("/pets/5"), bad), "the template has no value")
+	assert.Zero(t, rec.Body.Len(), "nothing written")
 }

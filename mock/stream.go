@@ -10,6 +10,8 @@ import (
 
 	"github.com/brianvoe/gofakeit/v6"
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/mockapi-go/mockapi/openapi"
 )
 
 // Streams. A response whose media type is a stream of items
@@ -220,3 +222,77 @@ func writeData(buf *bytes.Buffer, v any) {
 }
 
 func oneLine(s string) string { return strings.NewReplacer("\r", "", "\n", " ").Replace(s) }
+
+// Stream answers r with items as a stream: framed as the streaming media
+// type (text/event-stream, application/x-ndjson or JSON lines,
+// application/json-seq) that op declares for status, interval apart, each
+// flushed as it is written, ending early when the client goes away. An
+// event-stream item with a data member is an event (event, id, retry and
+// data fields); any other item is an event's data. It is for Go code that
+// answers a stream itself: an Override (WithOperation), or a stub of
+// mock/mocktest.
+//
+// Every item is checked against the item schema (the array's items when
+// the media type's schema is an array) before anything is written: when
+// status declares no streaming media type, or an item breaks the schema,
+// nothing is written and the error says which item and where.
+func (h *Handler) Stream(w http.ResponseWriter, r *http.Request, op *openapi.Operation, status int, interval time.Duration, items ...any) error {
+	p := h.plan(op)
+	if p == nil {
+		return fmt.Errorf("mock: Stream: the operation is not one of this handler's document")
+	}
+	sp := p.declaredFor(status)
+	var mp *mediaPlan
+	if sp != nil {
+		for _, m := range sp.media {
+			if streamKindOf(m.contentType) != streamNone {
+				mp = m
+				break
+			}
+		}
+	}
+	if mp == nil {
+		return fmt.Errorf("mock: Stream: %s declares no streaming media type for status %d", op.ID, status)
+	}
+	item := itemSchema(mp.schema)
+	frames := make([][]byte, len(items))
+	for i, v := range items {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("mock: Stream: item %d: %w", i, err)
+		}
+		var back any
+		if err := json.Unmarshal(b, &back); err != nil {
+			return fmt.Errorf("mock: Stream: item %d: %w", i, err)
+		}
+		if item != nil {
+			if err := h.checks.validate(item, back); err != nil {
+				return fmt.Errorf("mock: Stream: item %d breaks the item schema: %w", i, err)
+			}
+		}
+		var buf bytes.Buffer
+		if err := encodeItem(&buf, mp, back, i); err != nil {
+			return fmt.Errorf("mock: Stream: item %d: %w", i, err)
+		}
+		frames[i] = buf.Bytes()
+	}
+	hdr := w.Header()
+	hdr["Content-Type"] = mp.ctHeader
+	hdr.Set("Cache-Control", "no-cache")
+	hdr.Del("Content-Length")
+	w.WriteHeader(status)
+	rc := http.NewResponseController(w)
+	_ = rc.Flush()
+	for i, frame := range frames {
+		if i > 0 && !sleep(r.Context(), interval) {
+			return nil
+		}
+		if _, err := w.Write(frame); err != nil {
+			return nil
+		}
+		if err := rc.Flush(); err != nil {
+			return nil
+		}
+	}
+	return nil
+}

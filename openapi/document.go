@@ -93,7 +93,9 @@ func (d *Document) Warnings() []Warning {
 // Operations returns every operation in path then method order.
 func (d *Document) Operations() []*Operation { return d.ops }
 
-// Operation returns the operation with the given id, or nil.
+// Operation returns the operation whose ID (its operationId, or the one
+// derived from method and path) is id, or nil. Lookup also takes
+// "METHOD /path" and is what options naming an operation use.
 func (d *Document) Operation(id string) *Operation { return d.byID[id] }
 
 // Lookup finds an operation by its operationId ("getPet") or by method and

@@ -102,6 +102,9 @@ func TestComposeFile(t *testing.T) {
 	conf := string(caddyfile)
 	assert.Contains(t, conf, "reverse_proxy mock1:4010 mock2:4010")
 	assert.Contains(t, conf, "health_uri "+mockapi.DefaultHealthPath+"/ready")
+	// Dashboard sessions live in one instance: the proxy keeps a browser there.
+	assert.Contains(t, conf, "@dashboard path "+mockapi.DashboardPath+" "+mockapi.DashboardPath+"/*")
+	assert.Contains(t, conf, "reverse_proxy @dashboard mock1:4010 mock2:4010 {\n\t\tlb_policy cookie")
 	assert.Contains(t, conf, "@operator path "+mockapi.DefaultMetricsPath+" "+mockapi.DefaultHealthPath+" ", "metrics stay inside")
 }
 

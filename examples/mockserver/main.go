@@ -49,6 +49,8 @@
 //	                  address from their Forwarded or X-Forwarded-For header
 //	                  (default: none; the peer's address is logged)
 //	-log-no-address   keep no caller address in the request log
+//	-no-dashboard     do not serve the web dashboard (at /_admin/ui/, signed in
+//	                  with the admin token)
 //
 // "mockserver import [-json] [-title T] FILE > api.yaml" writes the OpenAPI
 // 3.1 description derived from a HAR file, a Postman collection or curl
@@ -65,7 +67,8 @@
 //
 // The description is served at the root as the project "default" of a
 // mockapi.Server, which also hosts other projects at /p/{id}/, share links at
-// /s/{token}/, the management API at /_admin/, the probes at /_health/live
+// /s/{token}/, the management API at /_admin/ and its web dashboard at
+// /_admin/ui/, the probes at /_health/live
 // and /_health/ready and Prometheus metrics at /_metrics. It logs each request with
 // log/slog and shuts down gracefully on SIGINT or SIGTERM.
 package main
@@ -149,6 +152,8 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 		noAddress  = fs.Bool("log-no-address", false, "keep no caller address in the request log")
 		watchSpec  = fs.Bool("watch", false, "reload the -spec file, and every file it refers to, when one changes")
 		watchEvery = fs.Duration("watch-interval", time.Second, "how often -watch looks at the files")
+		cbPrivate  = fs.Bool("callbacks-allow-private", false, "let projects' callbacks reach loopback and private addresses (off: guards the local network against forged callback URLs)")
+		noDash     = fs.Bool("no-dashboard", false, "do not serve the web dashboard at /_admin/ui/")
 	)
 	limits.flags(fs)
 	envUsage(fs)
@@ -257,7 +262,7 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 	}
 	defer st.Close()
 	o := mockapi.Options{Store: st, AdminToken: token, MockOptions: opts, Logger: logger, BaseURL: *baseURL,
-		TrustedProxies: trusted, NoClientAddresses: *noAddress}
+		TrustedProxies: trusted, NoClientAddresses: *noAddress, AllowPrivateCallbacks: *cbPrivate, NoDashboard: *noDash}
 	if *dsn == "" || *dsn == "memory" {
 		o.LogMaxEntries = memoryLogEntries // the memory store keeps its log in RAM
 	}
@@ -305,6 +310,9 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 	srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
 	fmt.Fprintf(stdout, "mockserver: serving %q (%d operations) on http://%s\n", name, len(doc.Operations()), ln.Addr())
 	printRoutes(stdout, h, "  ")
+	if !*noDash {
+		fmt.Fprintf(stdout, "mockserver: dashboard at http://%s%s/\n", ln.Addr(), mockapi.DashboardPath)
+	}
 	if generated {
 		// stderr, not stdout: stdout is often kept in build logs. Once,
 		// and never through the logger or the request log.

@@ -480,3 +480,32 @@ func TestBaseURLFlagAndEnv(t *testing.T) {
 		})
 	}
 }
+
+// The dashboard is served at /_admin/ui/ unless -no-dashboard, and the
+// start-up output says where.
+func TestDashboardFlag(t *testing.T) {
+	t.Parallel()
+	tokenFile := filepath.Join(t.TempDir(), "admin-token")
+	require.NoError(t, os.WriteFile(tokenFile, []byte(chosenToken), 0o600))
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		status int
+		says   bool
+	}{
+		{"on", nil, http.StatusOK, true},
+		{"off", []string{"-no-dashboard"}, http.StatusUnauthorized, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			addr, out, stop := start(t, append([]string{"-admin-token-file", tokenFile}, tc.args...)...)
+			defer stop()
+			resp, err := http.Get("http://" + addr + "/_admin/ui/login")
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, tc.status, resp.StatusCode)
+			assert.Equal(t, tc.says, strings.Contains(out.String(), "dashboard at http://"+addr+"/_admin/ui/"), out.String())
+			assert.NotContains(t, out.String(), chosenToken)
+		})
+	}
+}

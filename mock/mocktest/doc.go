@@ -24,6 +24,13 @@
 // same problem documents for requests the spec does not allow. Options of
 // the handler pass through WithMockOptions.
 //
+// Like the mock handler, the server is stateful where the spec has CRUD
+// collections: each starts with seeded records (the spec's examples first,
+// then generated ones), a POST adds one that a GET then reads, and GET
+// /orders/2 answers record 2 rather than the operation's example. Pass
+// WithMockOptions(mock.WithoutState()) for stateless answers, or
+// mock.WithSeedRecords(0) for empty collections.
+//
 // # Stubs
 //
 // Server.On registers a Stub for an operation (by operationId or "GET
@@ -36,6 +43,13 @@
 // gives up) and OffContract. Several replies form a sequence, answered in
 // the order given, the last repeating. Stubs can be registered and removed
 // while the server runs; the newest matching stub wins.
+//
+// Dynamic replies: ReplyTemplate renders its body from each request
+// ({{request.body.name}}, {{request.path.id}}, {{now}}, {{uuid}}, templates
+// of package mock/rules) and checks it against the spec every time; Rule
+// makes a stub of an x-mock-rules rule, its conditions deciding whether
+// the stub matches and its answer the reply; ReplyStream streams items in
+// the event-stream or JSON-lines framing the operation declares.
 //
 // A stub is held to the contract: a status the operation does not
 // declare, or a body its schema rejects, fails the test when On registers
@@ -60,6 +74,15 @@
 // Every request is recorded as a Call (operation, decoded parameters, body,
 // status, stub or spec). Calls, Journal, AssertCalled and AssertNotCalled
 // read it; a failed assertion lists what was called instead.
+//
+// # Callbacks
+//
+// When the spec answers an operation that declares OpenAPI callbacks, the
+// server fires them (mock.WithCallbacks): to the URL the request named,
+// loopback included, since the receiver is usually the test's own
+// httptest server. AwaitCallback waits for a delivery and fails the test
+// when none comes; Callbacks lists every attempt. WithCallbacks sets delay,
+// retries, repeats or allowed hosts. A stub's reply fires none.
 //
 // # Compatibility
 //

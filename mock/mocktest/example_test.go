@@ -3,13 +3,18 @@ package mocktest_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
+	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/mockapi-go/mockapi/mock"
 	"github.com/mockapi-go/mockapi/mock/mocktest"
+	"github.com/mockapi-go/mockapi/mock/rules"
 )
 
 const petSpec = `
@@ -238,4 +243,98 @@ func (t *exampleT) Errorf(format string, a ...any) {
 func (t *exampleT) Fatalf(format string, a ...any) {
 	fmt.Printf("FAIL: "+format+"\n", a...)
 	runtime.Goexit()
+}
+
+const hookSpec = `
+openapi: 3.0.3
+info: {title: Orders, version: "1"}
+paths:
+  /orders:
+    post:
+      operationId: createOrder
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, required: [notify], properties: {notify: {type: string, format: uri}}}
+      responses:
+        "201":
+          description: created
+          content:
+            application/json:
+              schema: {type: object, required: [id], properties: {id: {type: integer, example: 7}}}
+      callbacks:
+        orderShipped:
+          '{$request.body#/notify}/orders/{$response.body#/id}':
+            post:
+              requestBody:
+                content:
+                  application/json:
+                    schema: {type: object, required: [status], properties: {status: {type: string, enum: [shipped]}}}
+              responses:
+                "204": {description: received}
+`
+
+// The code under test registers a webhook; the test receives the callback
+// the spec declares and asserts it arrived.
+func ExampleServer_AwaitCallback() {
+	runTest(func(t testing.TB) {
+		got := make(chan string, 1)
+		receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			got <- r.URL.Path + " " + string(b)
+			w.WriteHeader(http.StatusNoContent)
+		}))
+		defer receiver.Close()
+		srv := mocktest.New(t, mocktest.Bytes([]byte(hookSpec)))
+
+		resp, err := srv.Client().Post(srv.URL()+"/orders", "application/json",
+			strings.NewReader(`{"notify":"`+receiver.URL+`/hooks"}`))
+		if err != nil {
+			panic(err)
+		}
+		resp.Body.Close()
+
+		d := srv.AwaitCallback("orderShipped", 5*time.Second)
+		fmt.Println(d.Method, d.Status, d.OK())
+		fmt.Println(<-got)
+	})
+	// Output:
+	// POST 204 true
+	// /hooks/orders/7 {"status":"shipped"}
+}
+
+// A rule stub answers only the requests its conditions hold for, and a
+// template reply echoes the request: both are checked against the spec.
+func ExampleRule() {
+	runTest(func(t testing.TB) {
+		srv := mocktest.New(t, mocktest.Bytes([]byte(petSpec)))
+		srv.On("getPet", mocktest.Rule(rules.Rule{
+			When: []rules.Condition{{In: "path", Name: "id", Equals: 7}},
+			Body: map[string]any{"id": "{{request.path.id}}", "name": "Lucky {{request.path.id}}"},
+		}))
+		pet, err := getPet(srv.Client(), srv.URL(), 7)
+		fmt.Println(pet.ID, pet.Name, err)
+		pet, err = getPet(srv.Client(), srv.URL(), 1) // the rule does not hold: the spec answers
+		fmt.Println(pet.ID, pet.Name, err)
+	})
+	// Output:
+	// 7 Lucky 7 <nil>
+	// 1 Rex <nil>
+}
+
+// A template reply renders its body from each request.
+func ExampleReplyTemplate() {
+	runTest(func(t testing.TB) {
+		srv := mocktest.New(t, mocktest.Bytes([]byte(petSpec)))
+		srv.On("createPet", mocktest.ReplyTemplate(201, map[string]any{"id": 42, "name": "{{request.body.name}}"}))
+		resp, err := srv.Client().Post(srv.URL()+"/v1/pets", "application/json", strings.NewReader(`{"name":"Bella"}`))
+		if err != nil {
+			panic(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		fmt.Println(resp.StatusCode, string(b))
+	})
+	// Output:
+	// 201 {"id":42,"name":"Bella"}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/mockapi-go/mockapi/mock/callback"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -28,6 +29,7 @@ type Server struct {
 	cfg  config
 	srv  *httptest.Server
 	done chan struct{} // closed at cleanup: stub delays stop waiting
+	cb   *callback.Dispatcher
 
 	mu    sync.Mutex
 	stubs map[*openapi.Operation][]*Stub // in the order added; the newest is tried first
@@ -45,6 +47,7 @@ type config struct {
 	loadOpts []openapi.Option
 	warnOnly bool
 	strict   bool
+	callback callback.Options
 }
 
 // WithMockOptions passes options to the mock handler (mock.WithSeed,
@@ -63,6 +66,12 @@ func WithLoadOptions(opts ...openapi.Option) Option {
 // at cleanup) instead of a test failure. They are still answered as the
 // mock handler answers them and still recorded in Call.Violations.
 func WarnOnViolations() Option { return func(c *config) { c.warnOnly = true } }
+
+// WithCallbacks sets how the callbacks the spec declares are delivered
+// (delay, retries, repeats, allowed hosts). Without it they are sent once,
+// at once, and loopback destinations are allowed, since a test's receiver
+// is an httptest server: see Server.AwaitCallback.
+func WithCallbacks(o callback.Options) Option { return func(c *config) { c.callback = o } }
 
 // Strict fails the test at cleanup for every stub that no request matched.
 func Strict() Option { return func(c *config) { c.strict = true } }
@@ -90,12 +99,22 @@ func New(t testing.TB, spec Source, opts ...Option) *Server {
 		t.Fatalf("mocktest: %v", err)
 		return nil
 	}
-	h, err := mock.New(doc, cfg.mockOpts...)
+	cbOpts := cfg.callback
+	if len(cbOpts.Hosts) == 0 {
+		cbOpts.AllowPrivate = true
+	}
+	cb, err := callback.New(cbOpts)
 	if err != nil {
+		t.Fatalf("mocktest: WithCallbacks: %v", err)
+		return nil
+	}
+	h, err := mock.New(doc, append([]mock.Option{mock.WithCallbacks(cb)}, cfg.mockOpts...)...)
+	if err != nil {
+		_ = cb.Close()
 		t.Fatalf("mocktest: %v", err)
 		return nil
 	}
-	s := &Server{t: t, doc: doc, h: h, cfg: cfg, done: make(chan struct{}), stubs: map[*openapi.Operation][]*Stub{}}
+	s := &Server{t: t, doc: doc, h: h, cfg: cfg, cb: cb, done: make(chan struct{}), stubs: map[*openapi.Operation][]*Stub{}}
 	s.srv = httptest.NewServer(s)
 	t.Cleanup(s.cleanup)
 	return s
@@ -114,6 +133,31 @@ func (s *Server) Document() *openapi.Document { return s.doc }
 
 // Handler returns the mock handler that answers what no stub does.
 func (s *Server) Handler() *mock.Handler { return s.h }
+
+// Callbacks returns the journal of the callbacks the spec's answers fired
+// (OpenAPI callbacks of the operations called), one entry per delivery
+// attempt, oldest first. Stub replies fire no callbacks; the spec's
+// answers, and overrides, do.
+func (s *Server) Callbacks() []callback.Delivery { return s.cb.Deliveries() }
+
+// AwaitCallback waits up to timeout for a delivery of the callback named
+// name ("" for any) and returns it; when none comes, it fails the test,
+// listing the deliveries seen, and returns the zero Delivery.
+func (s *Server) AwaitCallback(name string, timeout time.Duration) callback.Delivery {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	d, err := s.cb.Await(ctx, func(d callback.Delivery) bool { return name == "" || d.Callback == name })
+	if err != nil {
+		var seen []string
+		for _, d := range s.cb.Deliveries() {
+			seen = append(seen, fmt.Sprintf("%s %s %s: status %d %s", d.Callback, d.Method, d.URL, d.Status, d.Err))
+		}
+		s.t.Errorf("mocktest: no delivery of callback %q within %s; deliveries: %v", name, timeout, seen)
+		return callback.Delivery{}
+	}
+	return d
+}
 
 // maxJournalBody bounds the request body kept in the journal.
 const maxJournalBody = 1 << 20
@@ -190,6 +234,7 @@ func (s *Server) wait(ctx context.Context, d time.Duration) bool {
 func (s *Server) cleanup() {
 	close(s.done)
 	s.srv.Close()
+	_ = s.cb.Close()
 	s.t.Helper()
 	s.mu.Lock()
 	calls := s.calls

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -16,6 +17,9 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/mockapi-go/mockapi/internal/oas"
+	"github.com/mockapi-go/mockapi/mock"
+	"github.com/mockapi-go/mockapi/mock/problem"
+	"github.com/mockapi-go/mockapi/mock/rules"
 	"github.com/mockapi-go/mockapi/openapi"
 )
 
@@ -44,8 +48,9 @@ type Stub struct {
 }
 
 type cond struct {
-	in, name, value string // in: "path", "query", "header", "body"
+	in, name, value string // in: "path", "query", "header", "body", "rule"
 	body            func([]byte) bool
+	rule            *rules.Rule
 }
 
 type reply struct {
@@ -54,11 +59,16 @@ type reply struct {
 	contentType string
 	body        []byte
 	fn          http.HandlerFunc
+	rule        *rules.Rule   // answered by the mock handler's rule engine
+	stream      []any         // items of a stream reply
+	every       time.Duration // between stream items
+	streaming   bool
 }
 
 // StubOption is a reply, a condition or a setting of a stub, given to
-// Server.On: Reply, ReplyFunc, MatchPath, MatchQuery, MatchHeader,
-// MatchBody, Times, Delay, OffContract. Their order matters only among
+// Server.On: Reply, ReplyFunc, ReplyTemplate, ReplyStream, Rule (a
+// condition and a reply), MatchPath, MatchQuery, MatchHeader, MatchBody,
+// Times, Delay, OffContract. Their order matters only among
 // replies, which are answered in the order given.
 type StubOption interface {
 	applyStub(*stubConfig)
@@ -77,13 +87,18 @@ type stubOption func(*stubConfig)
 
 func (f stubOption) applyStub(c *stubConfig) { f(c) }
 
-// Response is one reply of a stub, made by Reply or ReplyFunc; WithHeader
-// returns a copy with a header added. It is a StubOption.
+// Response is one reply of a stub, made by Reply, ReplyFunc,
+// ReplyTemplate or ReplyStream; WithHeader returns a copy with a header
+// added. It is a StubOption.
 type Response struct {
-	status int
-	body   any
-	header http.Header
-	fn     http.HandlerFunc
+	status    int
+	body      any
+	header    http.Header
+	fn        http.HandlerFunc
+	rule      *rules.Rule
+	stream    []any
+	every     time.Duration
+	streaming bool
 }
 
 func (r Response) applyStub(c *stubConfig) { c.replies = append(c.replies, r) }
@@ -103,6 +118,40 @@ func Reply(status int, body any) Response { return Response{status: status, body
 // the spec when it is sent, and reported at cleanup unless the stub is
 // OffContract.
 func ReplyFunc(fn http.HandlerFunc) Response { return Response{fn: fn} }
+
+// ReplyTemplate is a reply whose body is rendered for each request: any
+// string in body may hold templates of package mock/rules
+// ({{request.path.id}}, {{request.body.name}}, {{now}}, {{uuid}},
+// {{faker.email}}; a string that is one template takes the value's type).
+// The rendered body is checked against the spec on every request; one
+// that breaks it is answered with a 500 and fails the test at cleanup.
+// Headers added with WithHeader may hold templates too.
+func ReplyTemplate(status int, body any) Response {
+	return Response{status: status, rule: &rules.Rule{Status: status, Body: body}}
+}
+
+// ReplyStream is a reply that streams items, interval apart, in the
+// framing of the streaming media type (text/event-stream, JSON lines,
+// application/json-seq) the operation declares for status (see
+// mock.Handler.Stream). Each item is checked against the item schema when
+// On registers the stub.
+func ReplyStream(status int, interval time.Duration, items ...any) Response {
+	return Response{status: status, stream: items, every: interval, streaming: true}
+}
+
+// Rule makes a stub of a rule of package mock/rules: its conditions (path,
+// query, header and cookie parameters typed by their schemas, body fields
+// by JSON pointer) decide whether the stub matches, and its answer
+// (status, named example, inline body or template, headers, delay) is the
+// reply, exactly as the spec's x-mock-rules would answer. The rule is
+// checked against the spec when On registers it.
+func Rule(r rules.Rule) StubOption {
+	return stubOption(func(c *stubConfig) {
+		rule := r
+		c.conds = append(c.conds, cond{in: "rule", rule: &rule})
+		c.replies = append(c.replies, Response{status: r.Status, rule: &rule})
+	})
+}
 
 // WithHeader returns the reply with the header added (set, for
 // Content-Type). It has no effect on a ReplyFunc reply, which writes its
@@ -207,7 +256,7 @@ func (s *Server) On(operation string, opts ...StubOption) *Stub {
 		st.replies = append(st.replies, rp)
 	}
 	for _, rp := range st.replies {
-		if rp.fn == nil {
+		if rp.fn == nil && rp.rule == nil && !rp.streaming {
 			st.check(rp)
 		}
 	}
@@ -252,6 +301,39 @@ func (st *Stub) build(r Response) (reply, bool) {
 	st.s.t.Helper()
 	if r.fn != nil {
 		return reply{fn: r.fn}, true
+	}
+	if r.rule != nil {
+		rule := r.rule
+		if len(r.header) > 0 {
+			cp := *rule
+			cp.Headers = map[string]string{}
+			for k, v := range rule.Headers {
+				cp.Headers[k] = v
+			}
+			for k, v := range r.header {
+				cp.Headers[k] = strings.Join(v, ", ")
+			}
+			rule = &cp
+		}
+		var err error
+		if st.offContract {
+			err = rule.Compile()
+		} else {
+			err = st.s.h.CheckRule(st.op, rule)
+		}
+		if err != nil {
+			st.s.t.Errorf("mocktest: stub %s: rule: %v", st, err)
+			return reply{}, false
+		}
+		return reply{status: r.status, rule: rule}, true
+	}
+	if r.streaming {
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		if err := st.s.h.Stream(httptest.NewRecorder(), req, st.op, r.status, 0, r.stream...); err != nil {
+			st.s.t.Errorf("mocktest: stub %s: ReplyStream(%d): %v", st, r.status, err)
+			return reply{}, false
+		}
+		return reply{status: r.status, stream: r.stream, every: r.every, streaming: true}, true
 	}
 	rp := reply{status: r.status, header: http.Header{}}
 	for k, v := range r.header {
@@ -356,7 +438,7 @@ func (s *Server) serveStub(w *recorder, r *http.Request, m openapi.Match, c *Cal
 	}
 	s.mu.Unlock()
 	for _, cd := range cands {
-		if !matches(cd.conds, r, m, c) {
+		if !matches(s.h, cd.conds, r, m, c) {
 			continue
 		}
 		s.mu.Lock()
@@ -388,9 +470,13 @@ func (s *Server) serveStub(w *recorder, r *http.Request, m openapi.Match, c *Cal
 	return false
 }
 
-func matches(conds []cond, r *http.Request, m openapi.Match, c *Call) bool {
+func matches(h *mock.Handler, conds []cond, r *http.Request, m openapi.Match, c *Call) bool {
 	for _, cd := range conds {
 		switch cd.in {
+		case "rule":
+			if !h.RuleMatches(r, cd.rule) {
+				return false
+			}
 		case "path":
 			if v, ok := m.Param(cd.name); !ok || v != cd.value {
 				return false
@@ -413,6 +499,17 @@ func matches(conds []cond, r *http.Request, m openapi.Match, c *Call) bool {
 }
 
 func (s *Server) write(w *recorder, r *http.Request, op *openapi.Operation, rp *reply, off bool, c *Call) {
+	if rp.rule != nil {
+		if err := s.h.ServeRule(w, r, rp.rule); err != nil {
+			c.ResponseViolations = append(c.ResponseViolations, mock.Violation{In: problem.InBody, Message: "the stub's rule could not answer: " + err.Error()})
+			http.Error(w, "mocktest: the stub's rule could not answer: "+err.Error(), http.StatusInternalServerError)
+		}
+		return
+	}
+	if rp.streaming {
+		_ = s.h.Stream(w, r, op, rp.status, rp.every, rp.stream...) // the items were checked by On
+		return
+	}
 	if rp.fn != nil {
 		var buf bytes.Buffer
 		w.capture = &buf

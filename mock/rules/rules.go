@@ -62,6 +62,8 @@ type Rule struct {
 	body  any // Body with its templates parsed
 	hdrs  map[string]*template
 	delay time.Duration
+	// compiled is set by a successful Compile.
+	compiled bool
 }
 
 // Condition tests one value of the request: a parameter (In is path,
@@ -130,6 +132,7 @@ func Parse(v any) ([]*Rule, error) {
 // Compile checks r and prepares it; rules built in Go are compiled by the
 // mock handler. It is idempotent.
 func (r *Rule) Compile() error {
+	r.compiled = false
 	if r.Status != 0 && (r.Status < 100 || r.Status > 599) {
 		return fmt.Errorf("status: %d is not an HTTP status", r.Status)
 	}
@@ -165,8 +168,13 @@ func (r *Rule) Compile() error {
 		}
 		r.delay = d
 	}
+	r.compiled = true
 	return nil
 }
+
+// Compiled reports whether Compile succeeded on r: an uncompiled rule
+// matches nothing and renders no body.
+func (r *Rule) Compiled() bool { return r.compiled }
 
 func compileCond(c Condition) (*compiledCond, error) {
 	switch c.In {
