@@ -29,11 +29,11 @@ func TestAdminCreatesProjectFromTraffic(t *testing.T) {
 		status                         int
 		wantName, path                 string
 	}{
-		{"raw HAR", "?id=har&visibility=public", "application/json", har, 201, "Imported API", "/p/har/v1/users/42"},
-		{"HAR as spec", "", "application/json", `{"id":"har2","visibility":"public","spec":` + har + `}`, 201, "Imported API", "/p/har2/v1/users/42"},
+		{"raw HAR", "?id=har&visibility=public", "application/json", har, 201, "api.shop.example.com", "/p/har/v1/users/42"},
+		{"HAR as spec", "", "application/json", `{"id":"har2","visibility":"public","spec":` + har + `}`, 201, "api.shop.example.com", "/p/har2/v1/users/42"},
 		{"raw Postman", "?id=pm&visibility=public&name=Library", "application/json", postman, 201, "Library", "/p/pm/api/v2/books?genre=x&limit=1"},
-		{"raw curl", "?id=curl&visibility=public", "text/plain", curl, 201, "Imported API", "/p/curl/v3/stations?country=NZ&active=true"},
-		{"curl as spec string", "", "application/json", `{"id":"curl2","visibility":"public","spec":` + jsonString(curl) + `}`, 201, "Imported API", "/p/curl2/v3/stations?country=NZ&active=true"},
+		{"raw curl", "?id=curl&visibility=public", "text/plain", curl, 201, "weather.example.net", "/p/curl/v3/stations?country=NZ&active=true"},
+		{"curl as spec string", "", "application/json", `{"id":"curl2","visibility":"public","spec":` + jsonString(curl) + `}`, 201, "weather.example.net", "/p/curl2/v3/stations?country=NZ&active=true"},
 		{"curl without a URL", "?id=bad", "text/plain", "curl -X POST\n", 422, "", ""},
 		{"HAR without an entry", "?id=bad2", "application/json", `{"log":{"version":"1.2","entries":[]}}`, 422, "", ""},
 	} {

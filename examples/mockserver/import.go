@@ -20,7 +20,7 @@ func importCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	fs := flag.NewFlagSet("mockserver import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "write JSON instead of YAML")
-	title := fs.String("title", "", "the description's info.title (default: the collection's name, else \"Imported API\")")
+	title := fs.String("title", "", "the description's info.title (default: the collection's name, else the host most requests went to)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: mockserver import [-json] [-title T] FILE > api.yaml\n\n"+
 			"Writes the OpenAPI 3.1 description derived from FILE: a HAR file, a Postman\n"+

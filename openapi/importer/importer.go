@@ -46,7 +46,8 @@ var ErrNothingToImport = errors.New("importer: no HTTP request to describe")
 // Options steer Import. The zero value is fine.
 type Options struct {
 	// Title is the description's info.title. Empty: the collection's name,
-	// else "Imported API".
+	// else the host most requests went to ("api.example.com"), else
+	// "Imported API".
 	Title string
 	// Format forces the input format. Empty: detected (Detect).
 	Format Format
@@ -166,6 +167,9 @@ func Import(data []byte, o Options) (*Result, error) {
 		title = c.title
 	}
 	if strings.TrimSpace(title) == "" {
+		title = c.host()
+	}
+	if strings.TrimSpace(title) == "" {
 		title = "Imported API"
 	}
 	doc, ops := build(c, title, format)
@@ -178,6 +182,24 @@ type capture struct {
 	description string
 	exchanges   []*exchange
 	skipped     int
+}
+
+// host is the host most exchanges went to (the first one, on a tie), or
+// "" when none named one.
+func (c *capture) host() string {
+	counts := map[string]int{}
+	best := ""
+	for _, x := range c.exchanges {
+		h := x.url.Hostname()
+		if h == "" || strings.Contains(x.url.Host, "%7B") {
+			continue
+		}
+		counts[h]++
+		if counts[h] > counts[best] {
+			best = h
+		}
+	}
+	return best
 }
 
 // add keeps x when it is an HTTP request worth describing, within

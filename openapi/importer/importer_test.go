@@ -107,6 +107,7 @@ func TestImportDescribes(t *testing.T) {
 		}
 		return v
 	}
+	assert.Equal(t, "api.shop.example.com", at("info", "title"), "the host most requests went to")
 	user := []string{"paths", "/v1/users/{userId}", "get", "responses", "200", "content", "application/json", "schema"}
 	for prop, format := range map[string]string{"email": "email", "created_at": "date-time", "birthday": "date",
 		"website": "uri", "last_login_ip": "ipv4"} {
