@@ -164,25 +164,11 @@ type pmBody struct {
 }
 
 type pmResponse struct {
-	Name            string     `json:"name"`
-	OriginalRequest *pmRequest `json:"originalRequest"`
-	Code            int        `json:"code"`
-	Header          json.RawMessage
-	Body            string `json:"body"`
-}
-
-func (r *pmResponse) UnmarshalJSON(b []byte) error {
-	type plain pmResponse
-	var o struct {
-		plain
-		Header json.RawMessage `json:"header"`
-	}
-	if err := json.Unmarshal(b, &o); err != nil {
-		return err
-	}
-	*r = pmResponse(o.plain)
-	r.Header = o.Header
-	return nil
+	Name            string          `json:"name"`
+	OriginalRequest *pmRequest      `json:"originalRequest"`
+	Code            int             `json:"code"`
+	Header          json.RawMessage `json:"header"` // a list of pmKV, or a string, or null
+	Body            string          `json:"body"`
 }
 
 // maxFolderDepth bounds folder nesting.
