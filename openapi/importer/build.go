@@ -165,11 +165,38 @@ var (
 	hexRE    = regexp.MustCompile(`^[0-9a-fA-F]{16,}$`)
 	prefixRE = regexp.MustCompile(`^[a-z]{2,8}_[A-Za-z0-9]{8,}$`) // Stripe-style ids: cus_9s6XKzkNRiz8i3
 	digitsRE = regexp.MustCompile(`^[0-9]{1,20}$`)
+	jwtRE    = regexp.MustCompile(`^[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{4,}$`)
+	opaqueRE = regexp.MustCompile(`^[A-Za-z0-9_-]{24,}$`)
 )
+
+// opaque reports whether a segment looks like a token or a random id: a
+// JWT, or 24 or more letters, digits, '-' and '_' with digits and both
+// cases among them (never a word such as getNotificationSettings).
+func opaque(s string) bool {
+	if jwtRE.MatchString(s) {
+		return true
+	}
+	if !opaqueRE.MatchString(s) {
+		return false
+	}
+	digits := 0
+	upper, lower := false, false
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r >= 'A' && r <= 'Z':
+			upper = true
+		case r >= 'a' && r <= 'z':
+			lower = true
+		}
+	}
+	return digits >= 3 && upper && lower
+}
 
 // paramSegment reports whether a path segment is a parameter: named by
 // the source (":id", "{{id}}", "{id}"), or an id by its look (a number, a
-// UUID, long hex, a prefixed id), then with an empty name.
+// UUID, long hex, a prefixed id, a token), then with an empty name.
 func paramSegment(s string) (name string, ok bool) {
 	switch {
 	case strings.HasPrefix(s, ":") && identRE.MatchString(s[1:]):
@@ -180,7 +207,7 @@ func paramSegment(s string) (name string, ok bool) {
 		return s[1 : len(s)-1], true
 	case digitsRE.MatchString(s), uuidRE.MatchString(s), prefixRE.MatchString(s):
 		return "", true
-	case hexRE.MatchString(s) && strings.ContainsAny(s, "0123456789"):
+	case hexRE.MatchString(s) && strings.ContainsAny(s, "0123456789"), opaque(s):
 		return "", true
 	}
 	return "", false
@@ -275,12 +302,16 @@ func (b *builder) operation(pi *pathItem, op *operation) *omap {
 	var params []any
 	for i, name := range pi.names {
 		var vals []string
+		secret := secretName(name)
 		for _, v := range op.values {
 			if v[i] != "" {
 				vals = append(vals, v[i])
+				secret = secret || jwtRE.MatchString(v[i])
 			}
 		}
-		params = append(params, parameter(name, "path", true, vals, false))
+		// A token in a path (/invitations/eyJhbGciOi...) is a credential:
+		// its values are no example.
+		params = append(params, parameter(name, "path", true, vals, secret))
 	}
 	params = append(params, queryParams(op.exchanges)...)
 	params = append(params, headerParams(op.exchanges)...)

@@ -143,6 +143,9 @@ func TestTemplate(t *testing.T) {
 		{"/42", "/{id}"},
 		{"/a/1/b/2/a/3", "/a/{aId}/b/{bId}/a/{aId2}"},
 		{"/users/me", "/users/me"},
+		{"/password-resets/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl", "/password-resets/{passwordResetId}"},
+		{"/invites/Xk9fQ2LmP7rT4vW8yZ1aB3cD", "/invites/{inviteId}"},
+		{"/settings/getNotificationSettingsForUsers", "/settings/getNotificationSettingsForUsers"},
 		{"/v2/users", "/v2/users"},
 		{"/files/deadbeef", "/files/deadbeef"},
 		{"/books/:bookId", "/books/{bookId}"},
@@ -331,6 +334,12 @@ func TestImportDetails(t *testing.T) {
 	req := httptest.NewRequest("GET", "/items?tag=x&tag=y&limit=2", nil)
 	req.Header.Set("X-Tenant", "acme")
 	assert.Nil(t, h.Check(req))
+
+	// A token in a path is a parameter without an example.
+	r, err = Import([]byte("curl https://a.example/invitations/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl/accept -X POST\n"), Options{})
+	require.NoError(t, err)
+	assert.NotContains(t, string(r.YAML()), "eyJ")
+	assert.NotNil(t, jsonAt(t, r.JSON(), "paths", "/invitations/{invitationId}/accept", "post"))
 
 	_, err = Import([]byte(calls), Options{Format: HAR})
 	assert.Error(t, err, "curl read as HAR")
