@@ -11,8 +11,8 @@
 // # What is derived
 //
 //   - Paths: a segment that looks like an id (a number, a UUID, 16 or more
-//     hex digits, a prefixed id such as cus_9s6XKzkNRiz8i3, a token: a JWT
-//     or 24 random characters, whose value is never an example) becomes a
+//     hex digits, a prefixed id such as cus_9s6XKzkNRiz8i3, 24 or more
+//     random characters, a JWT, whose value is never an example) becomes a
 //     parameter named after the segment before it (/users/42 is
 //     /users/{userId}); Postman's :name and {{name}} segments keep their
 //     names (and the values of the request's url.variable as examples), and
