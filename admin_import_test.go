@@ -1,8 +1,10 @@
 package mockapi
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -66,4 +68,41 @@ func TestAdminCreatesProjectFromTraffic(t *testing.T) {
 	require.Equal(t, http.StatusOK, status, string(body))
 	status, _, body = c.do("GET", "/p/curl/v1/users/42", "", "Authorization", "Bearer x")
 	assert.Equal(t, http.StatusOK, status, string(body))
+}
+
+// The dashboard's spec forms take recorded traffic too: uploaded or
+// pasted, the derived description is what the project stores.
+func TestDashboardCreatesProjectFromTraffic(t *testing.T) {
+	t.Parallel()
+	e := newDashEnv(t)
+	e.signIn()
+	ctx := context.Background()
+	har, err := os.ReadFile("openapi/importer/testdata/shop.har")
+	require.NoError(t, err)
+	curl, err := os.ReadFile("openapi/importer/testdata/api.curl")
+	require.NoError(t, err)
+
+	e.get(DashboardPath + "/")
+	resp, _ := e.upload(DashboardPath+"/projects", map[string]string{"id": "shop", "visibility": "public"}, string(har))
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	p, err := e.s.Project(ctx, "shop")
+	require.NoError(t, err)
+	assert.Equal(t, "api.shop.example.com", p.Name)
+	spec, _, err := e.s.Spec(ctx, "shop")
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(spec), "openapi: 3.1.0\n"))
+
+	// Replaced by pasted curl commands.
+	e.get(DashboardPath + "/projects/shop")
+	resp, _ = e.post(DashboardPath+"/projects/shop/spec", url.Values{"spec": {string(curl)}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	h, err := e.s.Mock(ctx, "shop")
+	require.NoError(t, err)
+	assert.NotNil(t, h.Document().Operation("getV3Stations"))
+
+	// A capture that yields nothing is refused, with what is wrong.
+	e.get(DashboardPath + "/")
+	resp, body := e.post(DashboardPath+"/projects", url.Values{"id": {"none"}, "spec": {"curl -X POST\n"}})
+	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	assert.Contains(t, body, "no HTTP request to describe")
 }

@@ -135,15 +135,27 @@ func readSpec(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 // is. Traffic that yields no description is refused as the spec field's
 // error (422), as a description that does not load is.
 func (s *Server) fromTraffic(w http.ResponseWriter, spec []byte) ([]byte, bool) {
+	spec, err := derive(spec)
+	if err != nil {
+		s.apiError(w, "project", err)
+		return nil, false
+	}
+	return spec, true
+}
+
+// derive returns the description derived from recorded traffic, in YAML,
+// or a description as it is; traffic that yields none is a
+// *ValidationError naming "spec". The management API and the dashboard
+// take captures through it.
+func derive(spec []byte) ([]byte, error) {
 	if importer.Detect(spec) == "" {
-		return spec, true
+		return spec, nil
 	}
 	res, err := importer.Import(spec, importer.Options{})
 	if err != nil {
-		s.apiError(w, "project", invalidf("spec", err, "%v", err))
-		return nil, false
+		return nil, invalidf("spec", err, "%v", err)
 	}
-	return res.YAML(), true
+	return res.YAML(), nil
 }
 
 // getSpec answers the stored description in its own format.

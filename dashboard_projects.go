@@ -99,8 +99,12 @@ func (d *dash) createProject(w http.ResponseWriter, r *http.Request, c *dreq) {
 		d.renderProjects(w, r, c, http.StatusUnprocessableEntity, form, nil, "Upload or paste a spec.")
 		return
 	}
-	p, err := d.s.CreateProject(r.Context(), NewProject{ID: form.ID, Name: form.Name, Spec: spec,
-		Visibility: store.Visibility(form.Visibility)})
+	var p *Project
+	spec, err = derive(spec) // a HAR file, Postman collection or curl commands
+	if err == nil {
+		p, err = d.s.CreateProject(r.Context(), NewProject{ID: form.ID, Name: form.Name, Spec: spec,
+			Visibility: store.Visibility(form.Visibility)})
+	}
 	if err != nil {
 		status, msg := d.s.dashError("project", err)
 		if status == http.StatusServiceUnavailable {
@@ -248,7 +252,11 @@ func (d *dash) replaceSpec(w http.ResponseWriter, r *http.Request, c *dreq) {
 		d.renderProject(w, r, c, id, http.StatusUnprocessableEntity, "Upload or paste a spec.", spec, nil)
 		return
 	}
-	if _, err := d.s.SetSpec(r.Context(), id, spec); err != nil {
+	derived, err := derive(spec) // a HAR file, Postman collection or curl commands
+	if err == nil {
+		_, err = d.s.SetSpec(r.Context(), id, derived)
+	}
+	if err != nil {
 		status, msg := d.s.dashError("project", err)
 		if status == http.StatusUnprocessableEntity {
 			d.renderProject(w, r, c, id, status, msg, spec, specErrorOf(err))
