@@ -146,6 +146,7 @@ func newWatcher(file string) *watcher {
 // change is tried again.
 func (w *watcher) run(ctx context.Context, server *mockapi.Server, interval time.Duration, logger *slog.Logger) {
 	file, files, last := w.file, w.files, w.last
+	logger.Info("watching the spec", "spec", file, "files", len(files), "every", interval)
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {

@@ -69,6 +69,8 @@ func TestWatchReloads(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b)
 	}
+	require.Eventually(t, func() bool { return strings.Contains(errb.String(), "watching the spec") }, 10*time.Second, 10*time.Millisecond)
+	assert.Contains(t, errb.String(), "files=3")
 	status, body := call("GET", "/status", "")
 	require.Equal(t, 200, status)
 	require.JSONEq(t, `{"state":"green"}`, body)
