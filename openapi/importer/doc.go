@@ -61,4 +61,12 @@
 // Input is bounded (MaxInputSize, MaxExchanges, MaxBodySize,
 // MaxExampleSize, MaxExamplesSize; depth, properties and folders too), malformed entries
 // are skipped rather than fatal, and nothing panics (FuzzImport).
+//
+// # Compatibility
+//
+// For v1, Import, Detect, Options, Result and its methods, the Format
+// constants, the errors and the bounds keep their meaning. The derived
+// description itself may get better between minor versions (another
+// format recognised, a better name): keep what mockserver import wrote
+// rather than expect the same bytes from a later version.
 package importer
