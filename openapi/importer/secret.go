@@ -26,11 +26,13 @@ var harmlessSuffixes = []string{"type", "count", "length", "limit", "usage", "ki
 // after an "x" prefix ("X-Auth").
 var shortSecrets = []string{"auth", "pin", "otp", "ssn", "key", "sid", "jwt", "sig"}
 
+// separators are dropped from names before they are compared.
+var separators = strings.NewReplacer("-", "", "_", "", ".", "", " ", "")
+
 // secretName reports whether a field, header or parameter called name
 // probably holds a credential.
 func secretName(name string) bool {
-	n := strings.ToLower(name)
-	n = strings.NewReplacer("-", "", "_", "", ".", "", " ", "").Replace(n)
+	n := separators.Replace(strings.ToLower(name))
 	for _, s := range harmlessSuffixes {
 		if strings.HasSuffix(n, s) {
 			return false // token_type, password_length: about a secret, not one
