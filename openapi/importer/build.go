@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -728,6 +730,9 @@ func (m *media) add(x *exchange, body []byte, isReq bool) {
 				}
 			}
 		}
+		if len(fields) == 0 && m.mt == "multipart/form-data" && len(body) <= MaxBodySize {
+			fields = multipartFields(x.reqType, body) // a HAR's raw multipart text
+		}
 		if len(fields) == 0 {
 			return
 		}
@@ -907,6 +912,34 @@ func responses(op *operation, budget *int) *omap {
 			r.set("content", c.object())
 		}
 		out.set(strconv.Itoa(code), r)
+	}
+	return out
+}
+
+// multipartFields reads the fields of a multipart/form-data body, a file
+// part as fileField; nil when the body does not read.
+func multipartFields(contentType string, body []byte) [][2]string {
+	_, params, err := mime.ParseMediaType(contentType)
+	if err != nil || params["boundary"] == "" {
+		return nil
+	}
+	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	var out [][2]string
+	for len(out) < maxProperties {
+		part, err := mr.NextPart()
+		if err != nil {
+			break
+		}
+		name := part.FormName()
+		if name == "" {
+			continue
+		}
+		if part.FileName() != "" {
+			out = append(out, [2]string{name, fileField})
+			continue
+		}
+		v, _ := io.ReadAll(io.LimitReader(part, MaxExampleSize))
+		out = append(out, [2]string{name, string(v)})
 	}
 	return out
 }

@@ -362,3 +362,21 @@ func TestImportNamedExamples(t *testing.T) {
 	assert.ElementsMatch(t, []string{"recorded-1", "recorded-2"}, slices.Collect(maps.Keys(exs.(map[string]any))))
 	assert.NotNil(t, jsonAt(t, r.JSON(), "paths", "/v1/users/{userId}", "get", "responses", "404", "content", "application/problem+json", "example"), "one answer: example")
 }
+
+// A HAR keeps a multipart body as its text: its fields are read.
+func TestImportHARMultipart(t *testing.T) {
+	t.Parallel()
+	body := "--XyZ\r\nContent-Disposition: form-data; name=\"caption\"\r\n\r\nFirst edition\r\n" +
+		"--XyZ\r\nContent-Disposition: form-data; name=\"cover\"; filename=\"c.png\"\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n--XyZ--\r\n"
+	b, err := json.Marshal(body)
+	require.NoError(t, err)
+	har := `{"log":{"entries":[{"request":{"method":"PUT","url":"https://a.example/books/7/cover",
+	  "postData":{"mimeType":"multipart/form-data; boundary=XyZ","text":` + string(b) + `}},"response":{"status":204}}]}}`
+	r, err := Import([]byte(har), Options{})
+	require.NoError(t, err)
+	props := []string{"paths", "/books/{bookId}/cover", "put", "requestBody", "content", "multipart/form-data", "schema", "properties"}
+	assert.Equal(t, "string", jsonAt(t, r.JSON(), append(props, "caption", "type")...))
+	assert.Equal(t, "binary", jsonAt(t, r.JSON(), append(props, "cover", "format")...))
+	_, err = openapi.Parse(context.Background(), r.YAML(), openapi.Strict())
+	require.NoError(t, err)
+}
