@@ -361,6 +361,9 @@ func (b *builder) operationID(method, key string) string {
 	return id
 }
 
+// maxParamExample bounds a parameter's value kept as its example.
+const maxParamExample = 1 << 10
+
 // parameter declares a parameter from its recorded values.
 func parameter(name, in string, required bool, values []string, secret bool) *omap {
 	p := newMap().set("name", name).set("in", in)
@@ -372,7 +375,7 @@ func parameter(name, in string, required bool, values []string, secret bool) *om
 		schema = newMap().set("type", "string")
 	}
 	p.set("schema", schema)
-	if len(values) > 0 && !secret {
+	if len(values) > 0 && !secret && len(values[0]) <= maxParamExample {
 		p.set("example", typed(schema, values[0]))
 	}
 	return p
@@ -493,7 +496,7 @@ func headerParams(xs []*exchange) []any {
 		e := seen[lower]
 		p := parameter(e.name, "header", e.present == len(xs), e.values, false)
 		p.set("schema", newMap().set("type", "string")) // header values are text
-		if len(e.values) > 0 {
+		if len(e.values) > 0 && len(e.values[0]) <= maxParamExample {
 			p.set("example", e.values[0])
 		}
 		out = append(out, p)
