@@ -398,6 +398,8 @@ func putDefault(ctx context.Context, server *mockapi.Server, location string, vi
 	if errors.Is(err, openapi.ErrExternalRef) {
 		if spec, err = openapi.Bundle(ctx, location); err == nil {
 			_, err = server.PutProject(ctx, "default", "", spec, vis)
+		} else if located := checkFiles(specFiles(location)); located != nil {
+			return nil, fmt.Errorf("mockserver: %w", located) // the file at fault
 		}
 	}
 	if le := (*openapi.LoadError)(nil); errors.As(err, &le) && location != "" {

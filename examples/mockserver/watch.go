@@ -34,13 +34,40 @@ func specSource(location string) mockapi.SpecSource {
 		}
 		_, err = openapi.Parse(ctx, spec, openapi.WithName(location))
 		if errors.Is(err, openapi.ErrExternalRef) {
-			return openapi.Bundle(ctx, location)
+			bundled, err := openapi.Bundle(ctx, location)
+			if err != nil {
+				if located := checkFiles(specFiles(location)); located != nil {
+					return nil, located // the file at fault, rather than the one that refers to it
+				}
+				return nil, err
+			}
+			return bundled, nil
 		}
 		if err != nil {
 			return nil, err
 		}
 		return spec, nil
 	}
+}
+
+// checkFiles finds the first of a description's files that is missing or
+// is not YAML (JSON is YAML), and says which and where: the bundler names
+// only the file that refers to it.
+func checkFiles(files []string) error {
+	for i, f := range files {
+		data, err := readLimited(f, openapi.MaxDocumentSize)
+		if err != nil {
+			if i > 0 {
+				return fmt.Errorf("%s, which %s refers to: %w", f, files[0], err)
+			}
+			return err
+		}
+		var v any
+		if err := yaml.Unmarshal(data, &v); err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+	}
+	return nil
 }
 
 // maxWatched bounds the files a watch follows.

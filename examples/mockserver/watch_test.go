@@ -96,6 +96,13 @@ func TestWatchReloads(t *testing.T) {
 	_, body = call("GET", "/status", "")
 	assert.JSONEq(t, `{"state":"blue"}`, body)
 
+	// A referenced file that is no longer YAML is named, with the line.
+	write("schemas/status.yaml", "type: object\nproperties:\n  state: {type: string\n")
+	require.Eventually(t, func() bool {
+		return strings.Contains(errb.String(), filepath.Join(dir, "schemas", "status.yaml")+": yaml: line ")
+	}, 10*time.Second, 20*time.Millisecond, errb.String())
+	write("schemas/status.yaml", "type: object\nrequired: [state]\nproperties:\n  state: {type: string, enum: [blue]}\n")
+
 	// A bad edit of the spec itself is located by file and line.
 	write("api.yaml", strings.Replace(watchedAPI, `{$ref: "schemas/status.yaml"}`, `{$ref: "#/components/schemas/Nope"}`, 1))
 	want := filepath.Join(dir, "api.yaml") + `:11: paths./status.get.responses.200.content.application/json.schema.$ref: $ref \"#/components/schemas/Nope\" not found`
