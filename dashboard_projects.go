@@ -133,6 +133,9 @@ type projectData struct {
 	Warnings  []openapi.Warning
 	Spec      string
 	SpecError *specError
+	// Reloadable is true when the project has a source on this server
+	// (Server.SetSource): the page offers to read it again.
+	Reloadable bool
 	// RateRequests is "" without a limit.
 	RateRequests string
 	RatePer      string
@@ -157,7 +160,8 @@ func (d *dash) renderProject(w http.ResponseWriter, r *http.Request, c *dreq, id
 		d.failErr(w, r, c, "project", err)
 		return
 	}
-	data := projectData{P: p, InvokeURL: d.absURL(r, d.s.InvokeURL(p.ID)), SpecError: se, RatePers: ratePers, RatePer: "1m0s"}
+	data := projectData{P: p, InvokeURL: d.absURL(r, d.s.InvokeURL(p.ID)), SpecError: se, RatePers: ratePers, RatePer: "1m0s",
+		Reloadable: d.s.hasSource(p.ID)}
 	if p.SettingsErr != nil {
 		data.Broken = p.SettingsErr.Error()
 	}
@@ -275,6 +279,30 @@ func (d *dash) resetProject(w http.ResponseWriter, r *http.Request, c *dreq) {
 		return
 	}
 	d.done(w, r, c, "/projects/"+url.PathEscape(id), "Data reset to the seed.")
+}
+
+// reloadProject reads the description again from the project's source
+// (the mock server's -spec file), as POST /_admin/projects/{id}/reload
+// does.
+func (d *dash) reloadProject(w http.ResponseWriter, r *http.Request, c *dreq) {
+	id := r.PathValue("id")
+	_, changed, err := d.s.Reload(r.Context(), id)
+	if err != nil {
+		status, msg := d.s.dashError("project", err)
+		if status == http.StatusUnprocessableEntity {
+			// The error names the file and its line; the form below holds
+			// the stored spec, which is not at fault.
+			d.renderProject(w, r, c, id, status, msg, nil, nil)
+			return
+		}
+		d.fail(w, r, c, status, msg)
+		return
+	}
+	msg := "The spec is unchanged."
+	if changed {
+		msg = "Spec reloaded."
+	}
+	d.done(w, r, c, "/projects/"+url.PathEscape(id), msg)
 }
 
 func (d *dash) deletePage(w http.ResponseWriter, r *http.Request, c *dreq) {

@@ -39,6 +39,13 @@ func (s *Server) SetSource(id string, src SpecSource) {
 	s.src.byID[id] = src
 }
 
+// hasSource reports whether project id has a source on this Server.
+func (s *Server) hasSource(id string) bool {
+	s.src.mu.Lock()
+	defer s.src.mu.Unlock()
+	return s.src.byID[id] != nil
+}
+
 // Reload reads project id's description from its source and, when it
 // differs from the stored one, makes it the project's description as
 // SetSpec does: operations that remain keep their data, and the version

@@ -85,3 +85,37 @@ components:`, 1))
 	_, _, err = s.Reload(ctx, "pets")
 	assert.ErrorIs(t, err, ErrConflict)
 }
+
+// The dashboard offers a reload where the project has a source, and
+// shows what went wrong with the file.
+func TestDashboardReload(t *testing.T) {
+	t.Parallel()
+	e := newDashEnv(t)
+	e.signIn()
+	e.createProject("pets", petsSpec, store.Public)
+	_, body := e.get(DashboardPath + "/projects/pets")
+	assert.NotContains(t, body, "Reload the spec from its file", "no source: no button")
+
+	var current atomic.Value
+	current.Store(petsSpec)
+	e.s.SetSource("pets", func(ctx context.Context) ([]byte, error) {
+		spec := current.Load().(string)
+		_, err := openapi.Parse(ctx, []byte(spec), openapi.WithName("pets.yaml"))
+		return []byte(spec), err
+	})
+	_, body = e.get(DashboardPath + "/projects/pets")
+	assert.Contains(t, body, "Reload the spec from its file")
+	resp, _ := e.post(DashboardPath+"/projects/pets/reload", nil)
+	assert.Contains(t, e.follow(resp), "The spec is unchanged.")
+
+	current.Store(strings.Replace(petsSpec, "title: Pets", "title: Pets v2", 1))
+	e.get(DashboardPath + "/projects/pets")
+	resp, _ = e.post(DashboardPath+"/projects/pets/reload", nil)
+	assert.Contains(t, e.follow(resp), "Spec reloaded.")
+
+	current.Store("openapi: 3.0.3\npaths: 7\n")
+	e.get(DashboardPath + "/projects/pets")
+	resp, body = e.post(DashboardPath+"/projects/pets/reload", nil)
+	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	assert.Contains(t, body, "pets.yaml")
+}
