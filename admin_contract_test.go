@@ -27,8 +27,8 @@ var adminChecker = sync.OnceValues(func() (*mock.Handler, error) {
 	return mock.New(doc, mock.WithoutState())
 })
 
-// adminContract serves h and holds every answer under /_admin/ to the
-// management API's description: an endpoint it does not describe, a status
+// adminContract serves h and holds every answer under /_admin/ and /_me/
+// to the management API's description: an endpoint it does not describe, a status
 // an endpoint does not declare, a field a shape lacks (the shapes allow no
 // other properties) or a value of the wrong type fails t. Every test that
 // starts a Server with startServer goes through it.
@@ -36,7 +36,7 @@ func adminContract(t testing.TB, h http.Handler) http.Handler {
 	checker, err := adminChecker()
 	require.NoError(t, err, "the management API description loads")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/_admin/") || isDashboardPath(r.URL.Path) {
+		if (!strings.HasPrefix(r.URL.Path, "/_admin/") && r.URL.Path != "/_me" && !strings.HasPrefix(r.URL.Path, "/_me/")) || isDashboardPath(r.URL.Path) {
 			// The dashboard's HTML pages are not the JSON API the
 			// description describes; dashboard_test.go checks them.
 			h.ServeHTTP(w, r)
@@ -92,7 +92,7 @@ func TestAdminDescription(t *testing.T) {
 	assert.Equal(t, "3.1.0", doc.OpenAPI)
 
 	// Every registered route is described, with its method.
-	for _, rt := range (&Server{}).adminRoutes() {
+	for _, rt := range append((&Server{}).adminRoutes(), (&Server{}).meRoutes()...) {
 		route := rt.pattern
 		method, path, _ := strings.Cut(route, " ")
 		ops, ok := doc.Paths[path]
@@ -124,6 +124,8 @@ func TestAdminContractCatches(t *testing.T) {
 		{"an undeclared status", "/_admin/keys", 418, `{}`},
 		{"a wrong type", "/_admin/projects", 200, `[{"id":1}]`},
 		{"an undescribed endpoint", "/_admin/nowhere", 200, `{}`},
+		{"an undeclared field under /_me/", "/_me/teams", 200, `[{"id":"t","name":"n","created_at":"2026-01-02T03:04:05Z","secret":"x"}]`},
+		{"an undeclared status under /_me/", "/_me", 418, `{}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := &recordingTB{TB: t}

@@ -101,7 +101,10 @@ func (s *Server) url(path string) string { return s.o.BaseURL + path }
 func (s *Server) apiError(w http.ResponseWriter, what string, err error) {
 	var ve *ValidationError
 	var pe *ProjectError
+	var qe *QuotaError
 	switch {
+	case errors.As(err, &qe):
+		writeQuotaExceeded(w, &exceeded{Subject: qe.Subject, Name: qe.Name, Size: qe.Size, Used: qe.Used})
 	case errors.As(err, &ve):
 		unprocessable(w, ve.Error())
 	case errors.As(err, &pe):
@@ -110,3 +113,5 @@ func (s *Server) apiError(w http.ResponseWriter, what string, err error) {
 		s.storeError(w, what, err)
 	}
 }
+
+func isNotFoundErr(err error) bool { return errors.Is(err, store.ErrNotFound) }

@@ -71,14 +71,15 @@ func (e *periodError) Error() string {
 	return fmt.Sprintf("period %q is not a number of days (\"7d\") or a duration (\"24h\")", e.period)
 }
 
-// analyticsDay is one day of analyticsDoc.ByDay.
-type analyticsDay struct {
+// AnalyticsDay is one day of Analytics.ByDay.
+type AnalyticsDay struct {
 	Date  string `json:"date"`
 	Count int    `json:"count"`
 }
 
-// analyticsEndpoint is one of analyticsDoc.Top.
-type analyticsEndpoint struct {
+// AnalyticsEndpoint is one of Analytics.Top: an operation, its request
+// count and mean latency.
+type AnalyticsEndpoint struct {
 	ProjectID   string  `json:"project_id"`
 	Method      string  `json:"method"`
 	Path        string  `json:"path"`
@@ -87,14 +88,15 @@ type analyticsEndpoint struct {
 	AvgMS       float64 `json:"avg_response_time_ms"`
 }
 
-// analyticsDoc is a project's (or every project's) request statistics over
-// a period, as the analytics endpoints and the dashboard show them.
-type analyticsDoc struct {
+// Analytics is a project's (or every project's) request statistics over a
+// period, as Server.Analytics, the analytics endpoints and the dashboard
+// give them; its JSON is the endpoints' answer.
+type Analytics struct {
 	Total          int                 `json:"total_requests"`
 	Unique         int                 `json:"unique_endpoints"`
 	Period         string              `json:"time_period"`
-	ByDay          []analyticsDay      `json:"requests_by_day"`
-	Top            []analyticsEndpoint `json:"top_endpoints"`
+	ByDay          []AnalyticsDay      `json:"requests_by_day"`
+	Top            []AnalyticsEndpoint `json:"top_endpoints"`
 	ByStatus       map[string]int      `json:"by_status"`
 	PageViews      int                 `json:"page_views"`
 	Dropped        int64               `json:"dropped_log_entries"`
@@ -103,10 +105,43 @@ type analyticsDoc struct {
 	since, until time.Time
 }
 
+// Analytics returns the request statistics of a project, or of every
+// project when project is "", over period: a number of days ("30d") or a
+// Go duration ("24h"); "" is 7 days. Entries still queued are written
+// first. An unknown project is ErrNotFound; a period that does not parse,
+// a *ValidationError.
+func (s *Server) Analytics(ctx context.Context, project, period string) (*Analytics, error) {
+	a, err := s.analyticsOf(ctx, project, period)
+	var pe *periodError
+	if errors.As(err, &pe) {
+		return nil, invalidf("period", nil, "%v", pe)
+	}
+	return a, err
+}
+
+// Logs returns a project's request-log entries that q selects (q.Project
+// is set to project), newest first, after writing the entries still
+// queued; q.Limit 0 is 100, and at most 10,000 are returned. Page with
+// q.After set to the last entry's Cursor().
+func (s *Server) Logs(ctx context.Context, project string, q store.LogQuery) ([]store.Entry, error) {
+	if _, err := s.st.Projects().Version(ctx, project); err != nil {
+		return nil, err
+	}
+	_ = s.rec.FlushContext(ctx)
+	q.Project = project
+	switch {
+	case q.Limit <= 0:
+		q.Limit = 100
+	case q.Limit > 10000:
+		q.Limit = 10000
+	}
+	return s.st.RequestLog().Query(ctx, q)
+}
+
 // analyticsOf computes the statistics of a project, or of every project
 // when id is empty, over period ("7d", "24h"; empty: 7 days). An unknown
 // project is ErrNotFound; a period that does not parse a *periodError.
-func (s *Server) analyticsOf(ctx context.Context, id, period string) (*analyticsDoc, error) {
+func (s *Server) analyticsOf(ctx context.Context, id, period string) (*Analytics, error) {
 	d, ok := parsePeriod(period)
 	if !ok {
 		return nil, &periodError{period}
@@ -129,16 +164,16 @@ func (s *Server) analyticsOf(ctx context.Context, id, period string) (*analytics
 	if err != nil {
 		return nil, err
 	}
-	out := &analyticsDoc{Total: st.Total, Period: period, ByDay: []analyticsDay{}, Top: []analyticsEndpoint{}, ByStatus: map[string]int{},
+	out := &Analytics{Total: st.Total, Period: period, ByDay: []AnalyticsDay{}, Top: []AnalyticsEndpoint{}, ByStatus: map[string]int{},
 		PageViews: st.PageViews, Dropped: s.rec.dropped.Load(), FailedToRecord: s.rec.failed.Load(), since: since, until: until}
 	for _, dc := range st.ByDay {
-		out.ByDay = append(out.ByDay, analyticsDay{Date: dc.Day.Format("2006-01-02"), Count: dc.Count})
+		out.ByDay = append(out.ByDay, AnalyticsDay{Date: dc.Day.Format("2006-01-02"), Count: dc.Count})
 	}
 	for _, op := range st.TopOperations {
 		if op.Operation == "" {
 			continue // not an endpoint: page views are counted apart
 		}
-		e := analyticsEndpoint{ProjectID: op.Project, OperationID: op.Operation, Count: op.Count, AvgMS: millis(op.AvgLatency)}
+		e := AnalyticsEndpoint{ProjectID: op.Project, OperationID: op.Operation, Count: op.Count, AvgMS: millis(op.AvgLatency)}
 		doc, seen := docs[op.Project]
 		if !seen {
 			// Across projects, each project's description is looked up

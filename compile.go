@@ -275,9 +275,12 @@ func (s *Server) compile(p *store.Project, doc *openapi.Document) (*compiled, er
 		HideProject:     s.o.HideProjects,
 	}
 	c := &compiled{project: p, settings: set, specSum: sum, doc: doc, mock: h, policy: policy, cb: cb}
-	c.guarded = s.guard.Protect(policy)(capture(h))
+	// Behind the guard, direct calls and share-link calls alike count
+	// against the quotas (admitted).
+	inner := s.admitted(p, h)
+	c.guarded = s.guard.Protect(policy)(capture(inner))
 	// A link alone never opens a private project: its visitors need a key
 	// allowed for it, as direct callers do.
-	c.served = &share.Served{Project: p, Document: doc, Mock: h, Policy: policy, TokenRequired: p.Visibility == store.Private}
+	c.served = &share.Served{Project: p, Document: doc, Mock: inner, Policy: policy, TokenRequired: p.Visibility == store.Private}
 	return c, nil
 }

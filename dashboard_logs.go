@@ -133,7 +133,7 @@ const maxFilledDays = 92
 // analyticsPeriods are the periods the analytics page offers.
 var analyticsPeriods = []string{"24h", "7d", "30d"}
 
-func (d *dash) analyticsFor(w http.ResponseWriter, r *http.Request, c *dreq) (*analyticsDoc, bool) {
+func (d *dash) analyticsFor(w http.ResponseWriter, r *http.Request, c *dreq) (*Analytics, bool) {
 	a, err := d.s.analyticsOf(r.Context(), r.PathValue("id"), r.URL.Query().Get("period"))
 	if err != nil {
 		var pe *periodError

@@ -15,12 +15,14 @@
 //     Where the description has resource collections it is stateful: a POST
 //     shows up in the next GET, per visitor session if asked.
 //   - auth is middleware deciding who may call what: visibility, API keys,
-//     team access, rate limits.
+//     user tokens, team access, rate limits.
 //   - share serves share links (/s/{token}/) and the shared project page.
 //   - store holds every piece of state behind small interfaces, in memory,
 //     in SQLite or in PostgreSQL.
 //   - Server (this package) composes them into a self-hosted mock that
-//     hosts many projects with a management API and analytics.
+//     hosts many projects with a management API and analytics, users and
+//     teams (the store's, by default, beside the application's own:
+//     Options.Authenticator and Options.Membership), and quotas.
 //   - examples/mockserver is the command users start first.
 //
 // See the README for the two commands that start the mock server and run

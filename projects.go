@@ -190,6 +190,9 @@ func (s *Server) CreateProject(ctx context.Context, in NewProject) (*Project, er
 	}
 	p := &store.Project{ID: in.ID, Name: in.Name, Spec: in.Spec, SpecFormat: specFormat(in.Spec), Visibility: in.Visibility,
 		Owner: in.Owner, Team: in.Team, Settings: set}
+	if err := s.checkProjectQuota(ctx, in.Owner); err != nil {
+		return nil, err
+	}
 	if err := s.st.Projects().Create(ctx, p); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return nil, fmt.Errorf("%w: a project with id %q already exists", ErrConflict, p.ID)
@@ -374,6 +377,12 @@ func (s *Server) apply(ctx context.Context, p *store.Project, u ProjectUpdate) e
 		}
 	}
 	if u.Owner != nil {
+		if *u.Owner != p.Owner {
+			// The new owner's projects quota counts this one from now on.
+			if err := s.checkProjectQuota(ctx, *u.Owner); err != nil {
+				return err
+			}
+		}
 		p.Owner = *u.Owner
 	}
 	if u.Team != nil {

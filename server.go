@@ -53,9 +53,21 @@ type Options struct {
 	// included. Nil: mock.CORS{}, every origin without credentials.
 	CORS *mock.CORS
 	// Authenticator and Membership let the guard accept the embedding
-	// application's own users (a session cookie, a JWT) and teams.
+	// application's own users (a session cookie, a JWT) and teams. They
+	// combine with the store's users and teams (see NoStoreUsers): a
+	// request carrying a user token (mu_...) is the store's, any other is
+	// asked of Authenticator (auth.Chain), and a user is in a team when
+	// the store or Membership says so (auth.AnyMembership).
 	Authenticator auth.Authenticator
 	Membership    auth.Membership
+	// NoStoreUsers turns the store's users off as credentials: user tokens
+	// admit no one and team access comes from Membership alone, as before
+	// users existed. The /_me/ API then answers 404. Default: on.
+	NoStoreUsers bool
+	// QuotaSync is how often request counts are written to the store and
+	// the totals of every instance read back (see Server.SetQuota). Zero:
+	// DefaultQuotaSync (2 s); negative: only on Shutdown.
+	QuotaSync time.Duration
 	// HideProjects answers 404 instead of 403 when a private project
 	// refuses a caller, so its existence is not revealed.
 	HideProjects bool
@@ -122,7 +134,11 @@ type Options struct {
 // SetSpec, Spec, Warnings, DeleteProject, ResetProject), keys (CreateKey,
 // GetKey, ListKeys, UpdateKey, RevokeKey, RotateKey), share links
 // (CreateLink, ListLinks, UpdateLink, RevokeLink, RegenerateLink), a
-// project's inventory (Operations) and generated data (GenerateRecords).
+// project's inventory (Operations) and generated data (GenerateRecords),
+// users (CreateUser, UpdateUser, DeleteUser, RotateUserToken,
+// RevokeUserTokens), teams (CreateTeam, DeleteTeam, AssignProject,
+// UserProjects) and quotas (SetQuota, Quota, Usage). Users call /_me/
+// with their user token to manage their own projects, teams and keys.
 // They are safe for concurrent use, and
 // what one Server writes, every Server on the same store serves from its
 // next request.
@@ -134,6 +150,7 @@ type Server struct {
 	share  *share.Handler
 	rec    *recorder
 	admin  http.Handler
+	me     http.Handler // the user-facing API under /_me/
 	dash   *dash        // nil when the dashboard is off
 	mocks  http.Handler // share links and projects, behind the CORS policy
 	cors   func(http.Handler) http.Handler
@@ -146,6 +163,8 @@ type Server struct {
 	loadFailures ratelog.Limiter[string] // by project id
 
 	ops *ops // probes and metrics
+
+	quotas *quotas
 
 	src sources // where projects' descriptions are reloaded from (reload.go)
 }
@@ -186,8 +205,17 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{o: o, st: o.Store, logger: logger, comp: newCompiler(), now: time.Now, cors: policy.Handler,
 		addrs: clientAddrs{off: o.NoClientAddresses, trusted: slices.Clone(o.TrustedProxies)}}
-	s.guard = auth.NewGuard(auth.Options{Keys: o.Store.Keys(), Authenticator: o.Authenticator,
-		Membership: o.Membership, Logger: logger})
+	authn, members := o.Authenticator, o.Membership
+	if !o.NoStoreUsers {
+		authn = auth.Chain(auth.UserTokens(o.Store.Users()), o.Authenticator)
+		if o.Authenticator == nil {
+			authn = auth.Chain(auth.UserTokens(o.Store.Users()), strayBearer)
+		}
+		members = auth.AnyMembership(o.Store.Teams(), o.Membership)
+	}
+	s.guard = auth.NewGuard(auth.Options{Keys: o.Store.Keys(), Authenticator: authn,
+		Membership: members, Logger: logger})
+	s.quotas = newQuotas(o.Store.Quotas(), orDefault(o.QuotaSync, DefaultQuotaSync), time.Now, logger)
 	s.links = share.NewRegistry(o.Store.Links())
 	s.rec = newRecorder(o.Store.RequestLog(), o.LogQueue, logger, retention{
 		maxAge:     orDefault(o.LogRetention, DefaultLogRetention),
@@ -233,8 +261,20 @@ func New(o Options) (*Server, error) {
 		}
 	}
 	s.admin = s.adminHandler()
+	s.me = s.meHandler()
 	s.mocks = s.cors(http.HandlerFunc(s.serveMocks))
 	return s, nil
+}
+
+// strayBearer refuses a bearer token that is neither a key nor a user
+// token when no application Authenticator would read it: 401
+// INVALID_API_KEY, as a guard without an Authenticator answers it.
+func strayBearer(r *http.Request) (*auth.Principal, error) {
+	scheme, tok, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	if strings.EqualFold(scheme, "Bearer") && strings.TrimSpace(tok) != "" {
+		return nil, auth.ErrInvalidUserToken
+	}
+	return nil, nil
 }
 
 // checkBaseURL refuses a base URL that cannot prefix the Server's paths,
@@ -266,7 +306,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.ops.draining.Store(true)
 	s.closeCallbacks() // before the log closes: their last deliveries are logged
 	err := s.rec.Shutdown(ctx)
-	return errors.Join(err, s.guard.Close())
+	qerr := s.quotas.Close(ctx)
+	return errors.Join(err, qerr, s.guard.Close())
 }
 
 // Close is Shutdown without a deadline. It is idempotent.
@@ -323,6 +364,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if path := r.URL.Path; path == "/_admin" || strings.HasPrefix(path, "/_admin/") {
 		s.admin.ServeHTTP(w, r)
+		return
+	}
+	if path := r.URL.Path; path == "/_me" || strings.HasPrefix(path, "/_me/") {
+		s.me.ServeHTTP(w, r)
 		return
 	}
 	s.mocks.ServeHTTP(w, r)

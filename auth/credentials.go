@@ -51,7 +51,8 @@ type credential struct {
 // X-API-Key or apidogToken, and the key decides.
 //
 // Without a key-shaped value, the first value in X-API-Key or apidogToken
-// is taken as a (malformed) key. An Authorization header that is not a
+// is taken as a (malformed) key, unless it is shaped like a user token
+// (UserTokenPrefix) and there is an Authenticator: that one is foreign. An Authorization header that is not a
 // key is foreign: left to an Authenticator, or, when keysOnly is true and
 // nothing else was sent, taken as a malformed key.
 func extract(r *http.Request, query, keysOnly bool, maxBody int64) credential {
@@ -76,6 +77,10 @@ func extract(r *http.Request, query, keysOnly bool, maxBody int64) credential {
 	var other credential
 	take := func(tok string, from source) bool {
 		c.carried = true
+		if !keysOnly && strings.HasPrefix(tok, UserTokenPrefix) {
+			c.foreign = true // a user token: the Authenticator's (UserTokens)
+			return false
+		}
 		if strings.HasPrefix(tok, KeyPrefix) {
 			c.token, c.from = tok, from
 			return true

@@ -70,7 +70,7 @@
 //   - 401 AUTHENTICATION_REQUIRED: no credentials where they are needed
 //     (with WWW-Authenticate);
 //   - 401 INVALID_API_KEY: a malformed, unknown, expired, deactivated or
-//     revoked key
+//     revoked key, or user token (UserTokens)
 //     (WWW-Authenticate: Bearer error="invalid_token");
 //   - 403 FORBIDDEN: valid credentials not allowed here, or 404 NOT_FOUND
 //     instead when Policy.HideProject hides a private project;
@@ -78,6 +78,34 @@
 //   - 503 SERVICE_UNAVAILABLE when the store or Membership fails.
 //
 // No answer or log line contains a secret.
+//
+// # User tokens
+//
+// NewUserToken makes user tokens: "mu_", 160 random bits and a checksum,
+// like keys, with only the hash stored (store.Users). The UserTokens
+// Authenticator admits a request that carries one in "Authorization:
+// Bearer" or X-API-Key as its user (MethodUserToken), looking the hash up on
+// every request, so a revoked token or a deleted user is refused from the
+// next request on every instance. That is a choice, the one keys make:
+// one indexed read per request (and one more for a team's private
+// project) holds on every instance without a cache to invalidate, where
+// the project change notifications (PostgreSQL LISTEN) cover projects
+// only and a cached token would outlive its revocation by the cache's
+// life. With an Authenticator set, the guard
+// leaves a user-token-shaped X-API-Key to it instead of taking it for a
+// malformed key. A user token admits its user to authenticated
+// operations, to private ones of projects the user owns (Policy.Owner),
+// and, through Options.Membership (store.Teams is one), to private ones of
+// the project's team.
+//
+// Chain combines Authenticators (the first that answers wins) and
+// AnyMembership combines Memberships (any yes wins): mockapi.Server uses
+// Chain(UserTokens(store users), the application's Authenticator) and
+// AnyMembership(store teams, the application's Membership).
+//
+// An Authenticator error wrapping store.ErrUnavailable is answered 503,
+// one wrapping ErrInvalidUserToken 401 INVALID_API_KEY, any other 401
+// AUTHENTICATION_REQUIRED.
 //
 // # Rate limits
 //

@@ -76,3 +76,48 @@ func ExampleNewKey() {
 	// <nil>
 	// auth: malformed API key
 }
+
+// UserTokens admits callers by the user tokens in a store, and
+// AnyMembership lets the store's teams and the application's directory
+// both vouch for a member.
+func ExampleUserTokens() {
+	ctx := context.Background()
+	st := memory.New()
+	defer st.Close()
+	secret, tok := auth.NewUserToken()
+	u := &store.User{Name: "Ada", Email: "ada@example.com"}
+	if err := st.Users().Create(ctx, u, tok); err != nil {
+		panic(err)
+	}
+	directory := auth.MembershipFunc(func(_ context.Context, user, team string) (bool, error) {
+		return team == "legacy", nil // the application's own teams
+	})
+	g := auth.NewGuard(auth.Options{
+		Keys:          st.Keys(),
+		Authenticator: auth.UserTokens(st.Users()),
+		Membership:    auth.AnyMembership(st.Teams(), directory),
+	})
+	defer g.Close()
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, _ := auth.PrincipalFrom(r.Context())
+		fmt.Fprint(w, p.Method)
+	})
+	call := func(p *auth.Policy, token string) string {
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", "/", nil)
+		if token != "" {
+			r.Header.Set("Authorization", "Bearer "+token)
+		}
+		g.Protect(p)(ok).ServeHTTP(w, r)
+		return fmt.Sprint(w.Code, " ", w.Body.String())
+	}
+	fmt.Println(call(&auth.Policy{Project: "p", Visibility: store.Authenticated}, secret))
+	fmt.Println(call(&auth.Policy{Project: "p", Visibility: store.Authenticated}, ""))
+	fmt.Println(call(&auth.Policy{Project: "p", Visibility: store.Private, Team: "legacy"}, secret))
+	fmt.Println(call(&auth.Policy{Project: "p", Visibility: store.Private, Team: "other"}, secret))
+	// Output:
+	// 200 user_token
+	// 401 {"type":"about:blank","title":"Unauthorized","status":401,"detail":"This API needs credentials: an API key in Authorization: Bearer, X-API-Key or apidogToken.","code":"AUTHENTICATION_REQUIRED"}
+	// 200 user_token
+	// 403 {"type":"about:blank","title":"Forbidden","status":403,"detail":"The credentials are valid but do not allow this operation.","code":"FORBIDDEN"}
+}

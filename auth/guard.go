@@ -310,6 +310,11 @@ func (g *Guard) serve(w http.ResponseWriter, r *http.Request, c *compiled, next 
 	case g.authn != nil:
 		p, err := g.authn(r)
 		switch {
+		case errors.Is(err, store.ErrUnavailable):
+			g.log.LogAttrs(ctx, slog.LevelWarn, "auth: authenticator failed", slog.String("error", err.Error()))
+			v = unavailable
+		case errors.Is(err, ErrInvalidUserToken):
+			v = badKey
 		case err != nil:
 			v = badCredentials
 		case p != nil:
@@ -566,7 +571,7 @@ func (g *Guard) refuse(w http.ResponseWriter, r *http.Request, c *compiled, op *
 	case badKey:
 		h.Set("WWW-Authenticate", g.invalidChallenge)
 		p = problem.New(http.StatusUnauthorized, problem.CodeInvalidAPIKey,
-			"The API key is malformed, unknown, expired, deactivated or revoked.")
+			"The API key or user token is malformed, unknown, expired, deactivated or revoked.")
 	case badCredentials:
 		h.Set("WWW-Authenticate", g.invalidChallenge)
 		p = problem.New(http.StatusUnauthorized, problem.CodeAuthRequired,

@@ -69,8 +69,13 @@ func checksum(body string) string {
 // CheckKey checks offline that s is shaped like a key NewKey made and that
 // its checksum matches: nil, or ErrMalformedKey. The error never contains
 // s. share.CheckToken is its counterpart for share-link tokens.
-func CheckKey(s string) error {
-	if len(s) != keyLen || !strings.HasPrefix(s, KeyPrefix) {
+func CheckKey(s string) error { return checkToken(s, KeyPrefix) }
+
+// checkToken checks that s is the prefix, 160 random bits and their
+// checksum, as NewKey and NewUserToken make them. Both prefixes have the
+// same length.
+func checkToken(s, prefix string) error {
+	if len(s) != keyLen || !strings.HasPrefix(s, prefix) {
 		return ErrMalformedKey
 	}
 	for i := len(KeyPrefix); i < len(s); i++ {

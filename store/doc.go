@@ -17,6 +17,14 @@
 //     stateful CRUD mock, in a [Scope]: the shared base data or one visitor
 //     session's private overlay.
 //   - [RequestLog]: request-log entries, queries, aggregates and retention.
+//   - [Users]: people and their user tokens (stored as a hash, read on every
+//     lookup, so a revocation or a deletion holds at once on every instance).
+//   - [Teams]: teams, owner and member roles, and invites by email that stay
+//     pending until a user with that email accepts. A team's projects are the
+//     projects whose Team names it; a team that has some cannot be deleted
+//     (ErrConflict).
+//   - [Quotas]: per-project and per-user bounds, and usage counters per day
+//     and month that callers add to in batches.
 //
 // Code that needs only part of a concern declares the small interface it
 // uses, and the portable type satisfies it: auth.KeyStore (Lookup and

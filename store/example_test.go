@@ -79,3 +79,30 @@ func Example_keys() {
 	// ci
 	// true
 }
+
+// Users join teams by invite: an invite stays pending until a user with
+// its email accepts it, and a team with projects cannot be deleted.
+func Example_teams() {
+	ctx := context.Background()
+	s := memory.New()
+	defer s.Close()
+	ada := &store.User{Name: "Ada", Email: "ada@example.com"}
+	_ = s.Users().Create(ctx, ada, &store.UserToken{Hash: "hash-of-adas-token"})
+	_ = s.Teams().Create(ctx, &store.Team{ID: "core", Name: "Core"}, ada.ID)
+	inv, _ := s.Teams().Invite(ctx, "core", "Bob@Example.com", store.RoleMember)
+
+	bob := &store.User{Name: "Bob", Email: "bob@example.com"}
+	_ = s.Users().Create(ctx, bob, &store.UserToken{Hash: "hash-of-bobs-token"})
+	m, _ := s.Teams().Accept(ctx, inv.ID, bob.ID)
+	fmt.Println(m.Role)
+	in, _ := s.Teams().IsMember(ctx, bob.ID, "core")
+	fmt.Println(in)
+
+	_ = s.Projects().Create(ctx, &store.Project{ID: "orders", Name: "Orders", Visibility: store.Private, Team: "core"})
+	err := s.Teams().Delete(ctx, "core")
+	fmt.Println(errors.Is(err, store.ErrConflict))
+	// Output:
+	// member
+	// true
+	// true
+}

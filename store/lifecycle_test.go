@@ -20,6 +20,9 @@ func (nopDriver) Keys() driver.Keys             { return nopKeys{} }
 func (nopDriver) Links() driver.Links           { return nil }
 func (nopDriver) Records() driver.Records       { return nil }
 func (nopDriver) RequestLog() driver.RequestLog { return nil }
+func (nopDriver) Users() driver.Users           { return nil }
+func (nopDriver) Teams() driver.Teams           { return nil }
+func (nopDriver) Quotas() driver.Quotas         { return nil }
 func (nopDriver) Close() error                  { return nil }
 
 type nopKeys struct{ driver.Keys }

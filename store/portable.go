@@ -27,6 +27,9 @@ type Store struct {
 	links    Links
 	records  Records
 	log      RequestLog
+	users    Users
+	teams    Teams
+	quotas   Quotas
 
 	closeOnce sync.Once
 	closeErr  error
@@ -99,6 +102,9 @@ func New(d driver.Driver, opts ...Option) *Store {
 	s.links = Links{s, d.Links()}
 	s.records = Records{s, d.Records()}
 	s.log = RequestLog{s, d.RequestLog()}
+	s.users = Users{s, d.Users()}
+	s.teams = Teams{s, d.Teams()}
+	s.quotas = Quotas{s, d.Quotas()}
 	return s
 }
 
@@ -116,6 +122,15 @@ func (s *Store) Records() *Records { return &s.records }
 
 // RequestLog returns the store's request log.
 func (s *Store) RequestLog() *RequestLog { return &s.log }
+
+// Users returns the store's users and their tokens.
+func (s *Store) Users() *Users { return &s.users }
+
+// Teams returns the store's teams, memberships and invites.
+func (s *Store) Teams() *Teams { return &s.teams }
+
+// Quotas returns the store's quotas and usage counters.
+func (s *Store) Quotas() *Quotas { return &s.quotas }
 
 // Close writes pending last-used times, stops the flush and watch
 // goroutines if they run, and closes the backend. Calls after Close return ErrClosed. Close

@@ -40,14 +40,18 @@ const MaxProjectID = 64
 // ASCII letters, digits, '-' and '_'. Ids are path segments (/p/{id}/) and
 // log fields, so nothing else (no dots, slashes, control characters) is
 // accepted. The error is ErrInvalid and names what is wrong.
-func ValidProjectID(id string) error {
+func ValidProjectID(id string) error { return validID("project", id) }
+
+// validID checks an id of the kind: project ids and team ids have the
+// same shape.
+func validID(kind, id string) error {
 	if id == "" || len(id) > MaxProjectID {
-		return invalid("project id %q: want 1 to %d characters", clip(id, 80), MaxProjectID)
+		return invalid("%s id %q: want 1 to %d characters", kind, clip(id, 80), MaxProjectID)
 	}
 	for i := 0; i < len(id); i++ {
 		c := id[i]
 		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return invalid("project id %q: only letters, digits, '-' and '_' are allowed", clip(id, 80))
+			return invalid("%s id %q: only letters, digits, '-' and '_' are allowed", kind, clip(id, 80))
 		}
 	}
 	return nil

@@ -41,6 +41,7 @@ const (
 	CodeMockFailure       = codes.CodeMockFailure
 	CodeResponseViolation = codes.CodeResponseViolation
 	CodeConflict          = codes.CodeConflict
+	CodeQuotaExceeded     = codes.CodeQuotaExceeded
 )
 
 // Problem is an RFC 9457 problem document with mockapi's extensions.

@@ -72,6 +72,10 @@ const (
 	CodeResponseViolation Code = "RESPONSE_VIOLATES_SPEC"
 	// CodeConflict: the write conflicts with the stored state (409).
 	CodeConflict Code = "CONFLICT"
+	// CodeQuotaExceeded: a project's or user's quota (requests per day or
+	// month, projects per user) is used up (429, with Retry-After when it
+	// resets, and the limit named in the problem's "limit" member).
+	CodeQuotaExceeded Code = "QUOTA_EXCEEDED"
 )
 
 // Location says where in a request (or a response) a violation is: the

@@ -2,7 +2,7 @@ package driver
 
 import "time"
 
-// Driver is what a backend implements: the five concerns and Close. Wrap
+// Driver is what a backend implements: the concerns and Close. Wrap
 // one with store.New; the portable store.Store validates arguments, refuses
 // calls after Close and stamps ids and times before a driver sees a call,
 // so a driver may assume well-formed arguments.
@@ -12,6 +12,9 @@ type Driver interface {
 	Links() Links
 	Records() Records
 	RequestLog() RequestLog
+	Users() Users
+	Teams() Teams
+	Quotas() Quotas
 	// Close releases the connection. The Store calls it once.
 	Close() error
 }

@@ -42,6 +42,8 @@ func NewDriver() driver.Driver {
 		log:     &requestLog{},
 	}
 	d.projects = &projects{m: map[string]*store.Project{}, keys: d.keys, links: d.links, records: d.records, log: d.log}
+	d.people = newPeople(d.projects, d.keys)
+	d.quotas = &quotas{quotas: map[string]*store.Quota{}, counts: map[[2]string]int64{}}
 	return d
 }
 
@@ -51,6 +53,8 @@ type backend struct {
 	links    *links
 	records  *records
 	log      *requestLog
+	people   *people
+	quotas   *quotas
 }
 
 func (d *backend) Projects() driver.Projects     { return d.projects }
@@ -58,6 +62,9 @@ func (d *backend) Keys() driver.Keys             { return d.keys }
 func (d *backend) Links() driver.Links           { return d.links }
 func (d *backend) Records() driver.Records       { return d.records }
 func (d *backend) RequestLog() driver.RequestLog { return d.log }
+func (d *backend) Users() driver.Users           { return users{d.people} }
+func (d *backend) Teams() driver.Teams           { return teams{d.people} }
+func (d *backend) Quotas() driver.Quotas         { return d.quotas }
 func (d *backend) Close() error                  { return nil }
 
 // SetClock makes records stamp their times from now.

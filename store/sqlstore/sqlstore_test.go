@@ -357,7 +357,9 @@ func TestMigrateCounts(t *testing.T) {
 	_, err = db.Exec(`DROP TABLE record_counts; ALTER TABLE api_keys DROP COLUMN deactivated_at;
 		ALTER TABLE share_links DROP COLUMN disabled_at; ALTER TABLE share_links DROP COLUMN visitor_requests;
 		ALTER TABLE share_links DROP COLUMN visitor_per; ALTER TABLE request_log DROP COLUMN client;
-		ALTER TABLE request_log DROP COLUMN user_agent; DELETE FROM schema_migrations WHERE version >= 3`)
+		ALTER TABLE request_log DROP COLUMN user_agent; DROP TABLE users; DROP TABLE user_tokens; DROP TABLE teams;
+		DROP TABLE team_members; DROP TABLE team_invites; DROP INDEX projects_team; DROP TABLE quotas;
+		DROP TABLE usage_counts; DELETE FROM schema_migrations WHERE version >= 3`)
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 

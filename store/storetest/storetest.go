@@ -63,6 +63,9 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Projects", func(t *testing.T) { testProjects(t, h) })
 	t.Run("Keys", func(t *testing.T) { testKeys(t, h) })
 	t.Run("Links", func(t *testing.T) { testLinks(t, h) })
+	t.Run("Users", func(t *testing.T) { testUsers(t, h) })
+	t.Run("Teams", func(t *testing.T) { testTeams(t, h) })
+	t.Run("Quotas", func(t *testing.T) { testQuotas(t, h) })
 	t.Run("Clock", func(t *testing.T) { testClock(t, h) })
 	t.Run("Records", func(t *testing.T) { testRecords(t, h) })
 	t.Run("Queries", func(t *testing.T) { testQueries(t, h) })
@@ -75,6 +78,7 @@ func Run(t *testing.T, h Harness) {
 			t.Skip("storetest: the harness cannot open two stores on one database")
 		}
 		testMulti(t, h)
+		t.Run("Users", func(t *testing.T) { testMultiUsers(t, h) })
 	})
 }
 

@@ -140,6 +140,56 @@ var migrations = []func(d *Dialect) []string{
 			`ALTER TABLE request_log ADD COLUMN user_agent TEXT NOT NULL DEFAULT ''`,
 		}
 	},
+	func(d *Dialect) []string {
+		// Users, their tokens (hashes only), teams, memberships, invites,
+		// quotas and usage counters. A team's projects are the projects
+		// whose team column names it.
+		return []string{
+			`CREATE TABLE users (
+				id TEXT PRIMARY KEY,
+				name TEXT NOT NULL DEFAULT '',
+				email TEXT NOT NULL UNIQUE,
+				created_at BIGINT NOT NULL)`,
+			`CREATE TABLE user_tokens (
+				id TEXT PRIMARY KEY,
+				user_id TEXT NOT NULL,
+				hash TEXT NOT NULL UNIQUE,
+				prefix TEXT NOT NULL DEFAULT '',
+				created_at BIGINT NOT NULL,
+				revoked_at BIGINT NOT NULL DEFAULT 0)`,
+			`CREATE INDEX user_tokens_user ON user_tokens (user_id, created_at)`,
+			`CREATE TABLE teams (
+				id TEXT PRIMARY KEY,
+				name TEXT NOT NULL,
+				created_at BIGINT NOT NULL)`,
+			`CREATE TABLE team_members (
+				team TEXT NOT NULL,
+				user_id TEXT NOT NULL,
+				role TEXT NOT NULL,
+				created_at BIGINT NOT NULL,
+				PRIMARY KEY (team, user_id))`,
+			`CREATE INDEX team_members_user ON team_members (user_id)`,
+			`CREATE TABLE team_invites (
+				id TEXT PRIMARY KEY,
+				team TEXT NOT NULL,
+				email TEXT NOT NULL,
+				role TEXT NOT NULL,
+				created_at BIGINT NOT NULL,
+				UNIQUE (team, email))`,
+			`CREATE INDEX team_invites_email ON team_invites (email)`,
+			`CREATE INDEX projects_team ON projects (team)`,
+			`CREATE TABLE quotas (
+				subject TEXT PRIMARY KEY,
+				requests_per_day BIGINT NOT NULL DEFAULT 0,
+				requests_per_month BIGINT NOT NULL DEFAULT 0,
+				projects BIGINT NOT NULL DEFAULT 0)`,
+			`CREATE TABLE usage_counts (
+				subject TEXT NOT NULL,
+				period TEXT NOT NULL,
+				n BIGINT NOT NULL,
+				PRIMARY KEY (subject, period))`,
+		}
+	},
 }
 
 // ProjectsChannel is the PostgreSQL notification channel that a trigger

@@ -312,10 +312,16 @@ type backend struct {
 	links    links
 	records  records
 	log      requestLog
+	users    users
+	teams    teams
+	quotas   quotas
 }
 
 func newDriver(db *db) *backend {
-	return &backend{db: db, projects: projects{db}, keys: keys{db}, links: links{db}, records: records{db}, log: requestLog{db}}
+	b := &backend{db: db, projects: projects{db}, keys: keys{db}, links: links{db}, records: records{db}, log: requestLog{db},
+		users: users{db}, quotas: quotas{db}}
+	b.teams = teams{db, &b.users}
+	return b
 }
 
 func (d *backend) Projects() driver.Projects     { return &d.projects }
@@ -323,6 +329,9 @@ func (d *backend) Keys() driver.Keys             { return &d.keys }
 func (d *backend) Links() driver.Links           { return &d.links }
 func (d *backend) Records() driver.Records       { return &d.records }
 func (d *backend) RequestLog() driver.RequestLog { return &d.log }
+func (d *backend) Users() driver.Users           { return &d.users }
+func (d *backend) Teams() driver.Teams           { return &d.teams }
+func (d *backend) Quotas() driver.Quotas         { return &d.quotas }
 func (d *backend) Close() error                  { return d.db.Close() }
 
 // SetClock makes records stamp their times from now.
