@@ -34,6 +34,7 @@ func (s *Server) adminRoutes() []adminRoute {
 		{"GET /_admin/projects/{id}/spec", s.getSpec},
 		{"GET /_admin/projects/{id}/warnings", s.warnings},
 		{"POST /_admin/projects/{id}/reset", s.resetProject},
+		{"POST /_admin/projects/{id}/reload", s.reloadProject},
 		{"POST /_admin/projects/{id}/links", s.createLink},
 		{"GET /_admin/projects/{id}/links", s.listLinks},
 		{"GET /_admin/projects/{id}/analytics", s.analytics},

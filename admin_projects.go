@@ -77,6 +77,9 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if spec, ok = s.fromTraffic(w, spec); !ok {
+		return
+	}
 	np := NewProject{ID: in.ID, Name: in.Name, Spec: spec, Visibility: store.Visibility(in.Visibility),
 		Owner: in.Owner, Team: in.Team, Settings: Settings{AllowQueryToken: in.AllowQueryToken,
 			SharingOff: in.Sharing != nil && !*in.Sharing, SeedRecords: seedRecordsOf(in.SeedRecords)}}
@@ -233,6 +236,9 @@ func (s *Server) patchProject(w http.ResponseWriter, r *http.Request) {
 func (s *Server) putSpec(w http.ResponseWriter, r *http.Request) {
 	body, ok := readSpec(w, r)
 	if !ok {
+		return
+	}
+	if body, ok = s.fromTraffic(w, body); !ok {
 		return
 	}
 	p, err := s.SetSpec(r.Context(), r.PathValue("id"), body)

@@ -6,6 +6,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+
+	"github.com/mockapi-go/mockapi/openapi/importer"
 )
 
 // How the management API takes a description. POST /_admin/projects and
@@ -19,6 +21,11 @@ import (
 //     "swagger" at its top. For POST, the project's string fields (id,
 //     name, visibility, owner, team) then come from the query string, and
 //     name defaults to the description's info.title.
+//   - recorded traffic to derive the description from (package
+//     openapi/importer): a HAR file or a Postman collection v2.1 as the
+//     JSON body or as "spec", or curl commands as a text body (any media
+//     type) or as the "spec" string. The derived description, in YAML, is
+//     what the project stores and GET .../spec answers.
 
 // yamlTypes are the media types whose body is a YAML description.
 var yamlTypes = map[string]bool{
@@ -45,6 +52,9 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 // rawSpec reports whether body, sent with r's Content-Type, is the
 // description itself rather than a JSON object carrying it.
 func rawSpec(r *http.Request, body []byte) bool {
+	if importer.Detect(body) != "" {
+		return true
+	}
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err == nil && yamlTypes[mt] {
 		return true
 	}
@@ -118,6 +128,34 @@ func readSpec(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 		return body, true // not our wrapper: the loader says what is wrong with it
 	}
 	return specField(w, wrapped.Spec)
+}
+
+// fromTraffic derives the description from recorded traffic (HAR,
+// Postman, curl) and returns it as YAML; a description is returned as it
+// is. Traffic that yields no description is refused as the spec field's
+// error (422), as a description that does not load is.
+func (s *Server) fromTraffic(w http.ResponseWriter, spec []byte) ([]byte, bool) {
+	spec, err := derive(spec)
+	if err != nil {
+		s.apiError(w, "project", err)
+		return nil, false
+	}
+	return spec, true
+}
+
+// derive returns the description derived from recorded traffic, in YAML,
+// or a description as it is; traffic that yields none is a
+// *ValidationError naming "spec". The management API and the dashboard
+// take captures through it.
+func derive(spec []byte) ([]byte, error) {
+	if importer.Detect(spec) == "" {
+		return spec, nil
+	}
+	res, err := importer.Import(spec, importer.Options{})
+	if err != nil {
+		return nil, invalidf("spec", err, "%v", err)
+	}
+	return res.YAML(), nil
 }
 
 // getSpec answers the stored description in its own format.

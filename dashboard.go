@@ -67,6 +67,7 @@ func newDash(s *Server) (*dash, error) {
 	mux.HandleFunc("POST "+DashboardPath+"/projects/{id}/settings", d.authed(d.saveSettings))
 	mux.HandleFunc("POST "+DashboardPath+"/projects/{id}/spec", d.authed(d.replaceSpec))
 	mux.HandleFunc("POST "+DashboardPath+"/projects/{id}/reset", d.authed(d.resetProject))
+	mux.HandleFunc("POST "+DashboardPath+"/projects/{id}/reload", d.authed(d.reloadProject))
 	mux.HandleFunc("GET "+DashboardPath+"/projects/{id}/delete", d.authed(d.deletePage))
 	mux.HandleFunc("POST "+DashboardPath+"/projects/{id}/delete", d.authed(d.deleteProject))
 	mux.HandleFunc("GET "+DashboardPath+"/projects/{id}/links", d.authed(d.links))

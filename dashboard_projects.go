@@ -99,8 +99,12 @@ func (d *dash) createProject(w http.ResponseWriter, r *http.Request, c *dreq) {
 		d.renderProjects(w, r, c, http.StatusUnprocessableEntity, form, nil, "Upload or paste a spec.")
 		return
 	}
-	p, err := d.s.CreateProject(r.Context(), NewProject{ID: form.ID, Name: form.Name, Spec: spec,
-		Visibility: store.Visibility(form.Visibility)})
+	var p *Project
+	spec, err = derive(spec) // a HAR file, Postman collection or curl commands
+	if err == nil {
+		p, err = d.s.CreateProject(r.Context(), NewProject{ID: form.ID, Name: form.Name, Spec: spec,
+			Visibility: store.Visibility(form.Visibility)})
+	}
 	if err != nil {
 		status, msg := d.s.dashError("project", err)
 		if status == http.StatusServiceUnavailable {
@@ -129,6 +133,9 @@ type projectData struct {
 	Warnings  []openapi.Warning
 	Spec      string
 	SpecError *specError
+	// Reloadable is true when the project has a source on this server
+	// (Server.SetSource): the page offers to read it again.
+	Reloadable bool
 	// RateRequests is "" without a limit.
 	RateRequests string
 	RatePer      string
@@ -153,7 +160,8 @@ func (d *dash) renderProject(w http.ResponseWriter, r *http.Request, c *dreq, id
 		d.failErr(w, r, c, "project", err)
 		return
 	}
-	data := projectData{P: p, InvokeURL: d.absURL(r, d.s.InvokeURL(p.ID)), SpecError: se, RatePers: ratePers, RatePer: "1m0s"}
+	data := projectData{P: p, InvokeURL: d.absURL(r, d.s.InvokeURL(p.ID)), SpecError: se, RatePers: ratePers, RatePer: "1m0s",
+		Reloadable: d.s.hasSource(p.ID)}
 	if p.SettingsErr != nil {
 		data.Broken = p.SettingsErr.Error()
 	}
@@ -248,7 +256,11 @@ func (d *dash) replaceSpec(w http.ResponseWriter, r *http.Request, c *dreq) {
 		d.renderProject(w, r, c, id, http.StatusUnprocessableEntity, "Upload or paste a spec.", spec, nil)
 		return
 	}
-	if _, err := d.s.SetSpec(r.Context(), id, spec); err != nil {
+	derived, err := derive(spec) // a HAR file, Postman collection or curl commands
+	if err == nil {
+		_, err = d.s.SetSpec(r.Context(), id, derived)
+	}
+	if err != nil {
 		status, msg := d.s.dashError("project", err)
 		if status == http.StatusUnprocessableEntity {
 			d.renderProject(w, r, c, id, status, msg, spec, specErrorOf(err))
@@ -267,6 +279,30 @@ func (d *dash) resetProject(w http.ResponseWriter, r *http.Request, c *dreq) {
 		return
 	}
 	d.done(w, r, c, "/projects/"+url.PathEscape(id), "Data reset to the seed.")
+}
+
+// reloadProject reads the description again from the project's source
+// (the mock server's -spec file), as POST /_admin/projects/{id}/reload
+// does.
+func (d *dash) reloadProject(w http.ResponseWriter, r *http.Request, c *dreq) {
+	id := r.PathValue("id")
+	_, changed, err := d.s.Reload(r.Context(), id)
+	if err != nil {
+		status, msg := d.s.dashError("project", err)
+		if status == http.StatusUnprocessableEntity {
+			// The error names the file and its line; the form below holds
+			// the stored spec, which is not at fault.
+			d.renderProject(w, r, c, id, status, msg, nil, nil)
+			return
+		}
+		d.fail(w, r, c, status, msg)
+		return
+	}
+	msg := "The spec is unchanged."
+	if changed {
+		msg = "Spec reloaded."
+	}
+	d.done(w, r, c, "/projects/"+url.PathEscape(id), msg)
 }
 
 func (d *dash) deletePage(w http.ResponseWriter, r *http.Request, c *dreq) {

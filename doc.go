@@ -7,6 +7,8 @@
 //   - openapi loads Swagger 2.0, OpenAPI 3.0 and 3.1 documents (bytes,
 //     files, fs.FS, URLs), repairs what real descriptions get wrong,
 //     indexes every operation and routes requests with a segment trie.
+//   - openapi/importer derives an OpenAPI 3.1 description from recorded
+//     traffic: a HAR file, a Postman collection or curl commands.
 //   - mock is the http.Handler that answers each operation the way its spec
 //     says: chosen status, negotiated media type, checked examples or
 //     realistic generated data, request validation with precise errors.
@@ -34,7 +36,8 @@
 // The Server's methods (CreateProject, UpdateProject, SetSpec,
 // DeleteProject, CreateKey, RotateKey, CreateLink, ...) are the management
 // API without HTTP: the handlers under /_admin/ only translate JSON to
-// them. Input they refuse is a *ValidationError naming the field; missing
+// them. SetSource and Reload read a project's description again from
+// where it lives (the mock server's -watch uses them). Input they refuse is a *ValidationError naming the field; missing
 // things are ErrNotFound and taken ids ErrConflict. A project's settings
 // are a typed Settings, whose every zero value is the default and means
 // what the zero value of the auth.Policy field it sets means: a key in the

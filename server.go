@@ -166,6 +166,8 @@ type Server struct {
 	ops *ops // probes and metrics
 
 	quotas *quotas
+
+	src sources // where projects' descriptions are reloaded from (reload.go)
 }
 
 var _ http.Handler = (*Server)(nil)

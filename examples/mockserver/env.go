@@ -31,7 +31,9 @@ func envUsage(fs *flag.FlagSet) {
 	fs.VisitAll(func(f *flag.Flag) { f.Usage += " [$" + envName(f.Name) + "]" })
 	fs.Usage = func() {
 		out := fs.Output()
-		fmt.Fprintf(out, "Usage: mockserver [flags]\n\n")
+		fmt.Fprintf(out, "Usage: mockserver [flags]\n"+
+			"       mockserver import [-json] [-title T] FILE   (a HAR file, Postman collection or curl commands: prints the derived OpenAPI description)\n"+
+			"       mockserver healthcheck                     (exit 0 when the server at -addr is ready)\n\n")
 		fs.PrintDefaults()
 		fmt.Fprintf(out, "\nEvery flag can also be set by the environment variable in brackets: %s and the flag's\n"+
 			"name in upper case, '-' as '_'. A flag on the command line wins over its variable;\n"+

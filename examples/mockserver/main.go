@@ -8,7 +8,9 @@
 //
 // Flags:
 //
-//	-spec PATH|URL    the API description (Swagger 2.0, OpenAPI 3.0 or 3.1); default: the sample
+//	-spec PATH|URL    the API description (Swagger 2.0, OpenAPI 3.0 or 3.1), or recorded
+//	                  traffic to derive one from (a HAR file, a Postman collection v2.1,
+//	                  curl commands; detected); default: the sample
 //	-addr HOST:PORT   where to listen (default 127.0.0.1:4010; never all interfaces unless told)
 //	-seed N           deterministic data: the same request always gets the same response
 //	-dynamic          always generate bodies from the schema, ignoring examples
@@ -38,6 +40,10 @@
 //	                  $MOCKAPI_BASE_URL): every URL the management API returns is
 //	                  absolute under it. Default: they are paths
 //	-warnings         log every problem found in the spec (default: the first 10 and a count)
+//	-watch            reload the -spec file, and every file it refers to ($ref), when one
+//	                  changes; a bad edit is logged with its location and the last good
+//	                  version serves on (POST /_admin/projects/default/reload reloads too)
+//	-watch-interval D how often -watch looks at the files' sizes and times (default 1s)
 //	-trusted-proxies CIDRS  comma-separated networks of the reverse proxies in front
 //	                  (10.0.0.0/8,127.0.0.1): the request log takes the caller's
 //	                  address from their Forwarded or X-Forwarded-For header
@@ -63,6 +69,10 @@
 //	-record-operations LIST  record only these operations (operationId or "GET /path")
 //	-no-dashboard     do not serve the web dashboard (at /_admin/ui/, signed in
 //	                  with the admin token)
+//
+// "mockserver import [-json] [-title T] FILE > api.yaml" writes the OpenAPI
+// 3.1 description derived from a HAR file, a Postman collection or curl
+// commands (package openapi/importer), for the user to keep and edit.
 //
 // "mockserver healthcheck" asks the server at -addr (or $MOCKAPI_ADDR) on
 // this machine whether it is ready: exit 0 if so, 1 if not. A container
@@ -131,10 +141,13 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 	if len(args) > 0 && args[0] == "healthcheck" {
 		return healthcheck(ctx, args[1:], env, stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "import" {
+		return importCommand(args[1:], os.Stdin, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("mockserver", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
-		spec       = fs.String("spec", "", "API description: a file path or an http(s) URL (default: the embedded sample API)")
+		spec       = fs.String("spec", "", "API description, or a HAR file, Postman collection or curl commands to derive one from: a file path or an http(s) URL (default: the embedded sample API)")
 		addr       = fs.String("addr", "127.0.0.1:4010", "listen address")
 		seed       = fs.Int64("seed", 0, "seed for deterministic responses (0: fresh data per request)")
 		dynamic    = fs.Bool("dynamic", false, "always generate bodies, ignoring examples")
@@ -164,6 +177,8 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 		recordFile = fs.String("record", "", "a recording (OpenAPI Overlay): the default project serves its examples, and -upstream answers are added to it")
 		recordHAR  = fs.String("record-har", "", "also write the recorded exchanges to this HAR 1.2 file")
 		recordOps  = fs.String("record-operations", "", "comma-separated operations to record, by operationId or \"GET /path\" (default: all)")
+		watchSpec  = fs.Bool("watch", false, "reload the -spec file, and every file it refers to, when one changes")
+		watchEvery = fs.Duration("watch-interval", time.Second, "how often -watch looks at the files")
 		cbPrivate  = fs.Bool("callbacks-allow-private", false, "let projects' callbacks reach loopback and private addresses (off: guards the local network against forged callback URLs)")
 		noDash     = fs.Bool("no-dashboard", false, "do not serve the web dashboard at /_admin/ui/")
 	)
@@ -260,6 +275,14 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 		return 0
 	}
 
+	if *watchSpec && (*spec == "" || strings.HasPrefix(*spec, "http://") || strings.HasPrefix(*spec, "https://")) {
+		fmt.Fprintf(stderr, "mockserver: %s needs -spec naming a file\n", from.name("watch"))
+		return 2
+	}
+	if *watchEvery <= 0 {
+		fmt.Fprintf(stderr, "mockserver: %s must be positive\n", from.name("watch-interval"))
+		return 2
+	}
 	trusted, err := parsePrefixes(*proxies)
 	if err != nil {
 		fmt.Fprintf(stderr, "mockserver: -trusted-proxies: %v\n", err)
@@ -289,12 +312,20 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 	// Close is the fallback for the early returns; a normal stop calls
 	// Shutdown below, within the same deadline as the HTTP server.
 	defer server.Close()
+	var watched *watcher
+	if *watchSpec {
+		watched = newWatcher(*spec) // before the first read: no edit goes unseen
+	}
 	// The description is parsed once, by the Server, which serves what it
 	// parsed; the mock server reads its warnings and routes from there.
 	h, err := putDefault(ctx, server, *spec, vis, overlay, logger)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
+	}
+	if *spec != "" {
+		// POST /_admin/projects/default/reload reads it again, as -watch does.
+		server.SetSource("default", specSource(*spec))
 	}
 	if isSet(fs, "allow-query-token") {
 		if _, err := server.UpdateProject(ctx, "default", mockapi.ProjectUpdate{AllowQueryToken: queryToken}); err != nil {
@@ -345,6 +376,15 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 		debug.FreeOSMemory() // compiling every operation left garbage too
 	}()
 	defer func() { <-warned }()
+	if watched != nil {
+		wctx, stopWatch := context.WithCancel(ctx)
+		stopped := make(chan struct{})
+		go func() {
+			defer close(stopped)
+			watched.run(wctx, server, *watchEvery, logger)
+		}()
+		defer func() { stopWatch(); <-stopped }()
+	}
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -384,14 +424,6 @@ func logWarnings(logger *slog.Logger, doc *openapi.Document, h *mock.Handler, al
 	}
 }
 
-// loadDoc loads the description a -spec flag names, or the sample API.
-func loadDoc(ctx context.Context, location string) (*openapi.Document, error) {
-	if location == "" {
-		return openapi.Parse(ctx, sample, openapi.WithName("sample.yaml"))
-	}
-	return openapi.Load(ctx, location)
-}
-
 // putDefault makes the description the server's default project and
 // returns its mock handler. A description written over several files is
 // bundled into one document first (openapi.Bundle): the project keeps one.
@@ -400,6 +432,9 @@ func putDefault(ctx context.Context, server *mockapi.Server, location string, vi
 	if location != "" {
 		var err error
 		if spec, err = readSpec(ctx, location); err != nil {
+			return nil, err
+		}
+		if spec, _, err = imported(spec, location); err != nil {
 			return nil, err
 		}
 	}
@@ -413,6 +448,8 @@ func putDefault(ctx context.Context, server *mockapi.Server, location string, vi
 	if errors.Is(err, openapi.ErrExternalRef) {
 		if spec, err = openapi.Bundle(ctx, location); err == nil {
 			_, err = server.PutProject(ctx, "default", "", spec, vis)
+		} else if located := checkFiles(specFiles(location)); located != nil {
+			return nil, fmt.Errorf("mockserver: %w", located) // the file at fault
 		}
 	}
 	if le := (*openapi.LoadError)(nil); errors.As(err, &le) && location != "" {

@@ -54,6 +54,9 @@ func TestBadSpecExitsWithLocatedError(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "broken.yaml")
 	require.NoError(t, os.WriteFile(file, []byte("openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {$ref: '#/components/responses/Nope'}\n"), 0o644))
+	split := filepath.Join(dir, "split.yaml")
+	require.NoError(t, os.WriteFile(split, []byte("openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {$ref: 'responses.yaml#/ok'}\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "responses.yaml"), []byte("ok:\n  description: {ok\n"), 0o644))
 	tests := []struct {
 		name string
 		args []string
@@ -62,6 +65,7 @@ func TestBadSpecExitsWithLocatedError(t *testing.T) {
 	}{
 		{"broken ref", []string{"-spec", file}, 1, file + ":7: paths./a.get.responses.200.$ref: $ref \"#/components/responses/Nope\" not found"},
 		{"missing file", []string{"-spec", filepath.Join(dir, "none.yaml")}, 1, "no such file"},
+		{"a referenced file that is not YAML", []string{"-spec", split}, 1, filepath.Join(dir, "responses.yaml") + ": yaml: line "},
 		{"bad latency", []string{"-latency", "slow"}, 2, "-latency"},
 		{"stray argument", []string{"extra"}, 2, "unexpected arguments"},
 		{"base URL not absolute", []string{"-base-url", "mock.example.com"}, 1, "BaseURL"},
