@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"github.com/mockapi-go/mockapi/internal/secret"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -62,30 +63,19 @@ func (h *Handler) redactedTarget(u *url.URL) string {
 	return p + "?" + q.Encode()
 }
 
-// secretParts mark a query parameter as a credential when the lower-cased
-// name contains one ("X-API-Key", "client_secret", "apidogToken",
-// "sessionId"); secretWords when one is a whole word of it, between '-',
-// '_' or '.' ("key", "sig"): short words that other names contain.
-var (
-	secretParts = []string{"token", "secret", "passw", "apikey", "api_key", "api-key", "auth", "credential",
-		"signature", "session", "jwt", "bearer", "cookie", "private"}
-	secretWords = []string{"key", "sig", "pwd", "pass", "code"}
-)
-
 // secretName reports whether a lower-cased query parameter name looks like
-// it carries a credential. It errs on the side of redacting: a log line
-// loses a harmless value rather than keeping a secret.
+// it carries a credential (internal/secret.Name), or is one of the short
+// words that do in a query ("key", "sig", an OAuth "code"). It errs on the
+// side of redacting: a log line loses a harmless value rather than keeping
+// a secret.
 func secretName(name string) bool {
-	for _, part := range secretParts {
-		if strings.Contains(name, part) {
-			return true
-		}
+	if secret.Name(name) {
+		return true
 	}
 	for _, word := range strings.FieldsFunc(name, func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
-		for _, w := range secretWords {
-			if word == w {
-				return true
-			}
+		switch word {
+		case "key", "sig", "code", "pwd", "pass":
+			return true
 		}
 	}
 	return false

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/mockapi-go/mockapi/internal/secret"
 	"mime"
 	"net/http"
 	"os"
@@ -341,32 +342,10 @@ func writeShape(b *strings.Builder, v any) {
 // Redacted replaces every scrubbed value.
 const Redacted = "REDACTED"
 
-// secretWords mark a member, header or query parameter as a secret when its
-// name, lower-cased without '-', '_' and '.', contains one.
-var secretWords = []string{"password", "passwd", "secret", "token", "apikey", "authorization",
-	"credential", "cookie", "privatekey", "sessionid", "signature", "jwt", "bearer"}
-
-// secretExact are short names that are secrets only when they are the
-// whole name.
-var secretExact = []string{"pwd", "pass", "auth", "key", "sig", "otp", "pin", "ssn"}
-
 // Secret reports whether a member, header or parameter name looks like it
-// carries a secret: what the recorder scrubs.
-func Secret(name string) bool {
-	n := strings.Map(func(r rune) rune {
-		switch r {
-		case '-', '_', '.', ' ':
-			return -1
-		}
-		return r
-	}, strings.ToLower(name))
-	for _, w := range secretWords {
-		if strings.Contains(n, w) {
-			return true
-		}
-	}
-	return slices.Contains(secretExact, n)
-}
+// carries a secret: what the recorder scrubs ("password", "X-API-Key",
+// "client_secret", "sessionId"; not "token_type").
+func Secret(name string) bool { return secret.Name(name) }
 
 // scrub replaces the values of members named like secrets, at any depth.
 func scrub(v any) any {
