@@ -49,7 +49,7 @@ func urlencodedBodyDecoder(body io.Reader, h http.Header, schema *openapi3.Schem
 	var lenient []string
 	decodable := schema
 	for name, p := range schema.Value.Properties {
-		if p == nil || p.Value == nil || !kinDecodes(p.Value) || p.Value.Type.Is(openapi3.TypeObject) && !deepObject(encFn, name) ||
+		if p == nil || p.Value == nil || !kinDecodes(p.Value) || p.Value.Type.Is(openapi3.TypeObject) && (!deepObject(encFn, name) || holdsComposed(p.Value, 0)) ||
 			p.Value.Type.Is(openapi3.TypeArray) && deepObjectStyle(encFn, name) {
 			lenient = append(lenient, name)
 		}
@@ -128,6 +128,14 @@ func shapeBracketed(p *openapi3.SchemaRef, v any, depth int) any {
 	if p != nil {
 		s = p.Value
 	}
+	if t, ok := v.(map[string]any); ok && s != nil && (s.Type == nil || len(*s.Type) == 0) {
+		// A oneOf or anyOf (an array or "", an object or ""): the
+		// branch of the shape sent, indexes for an array, names for an
+		// object.
+		if b := branchFor(s, t); b != nil {
+			return shapeBracketed(b, v, depth+1)
+		}
+	}
 	switch t := v.(type) {
 	case []string:
 		if s != nil && s.Type.Is(openapi3.TypeArray) {
@@ -178,6 +186,53 @@ func shapeBracketed(p *openapi3.SchemaRef, v any, depth int) any {
 		return out
 	}
 	return v
+}
+
+// branchFor picks the oneOf or anyOf branch of s that a bracketed tree
+// fits: an array for index keys ("0", "1", or "" for name[]), else an
+// object; nil when s has no such branch.
+func branchFor(s *openapi3.Schema, t map[string]any) *openapi3.SchemaRef {
+	indexes := len(t) > 0
+	for k := range t {
+		if _, err := strconv.Atoi(k); err != nil && k != "" {
+			indexes = false
+			break
+		}
+	}
+	want := openapi3.TypeObject
+	if indexes {
+		want = openapi3.TypeArray
+	}
+	for _, b := range append(append(openapi3.SchemaRefs(nil), s.OneOf...), s.AnyOf...) {
+		if b != nil && b.Value != nil && b.Value.Type.Is(want) {
+			return b
+		}
+	}
+	return nil
+}
+
+// holdsComposed reports an object schema with a property, at any depth of
+// nested objects, that is a oneOf or anyOf without a type of its own
+// (Stripe's effective_date: a timestamp or "now"): kin-openapi's deepObject
+// decoder reads such a value as text, and "123" then matches no branch.
+// The mock reads those objects itself (shapeBracketed).
+func holdsComposed(s *openapi3.Schema, depth int) bool {
+	if s == nil || depth > maxBracketDepth {
+		return false
+	}
+	for _, p := range s.Properties {
+		if p == nil || p.Value == nil {
+			continue
+		}
+		v := p.Value
+		if (v.Type == nil || len(*v.Type) == 0) && len(v.OneOf)+len(v.AnyOf) > 0 {
+			return true
+		}
+		if v.Type.Is(openapi3.TypeObject) && holdsComposed(v, depth+1) {
+			return true
+		}
+	}
+	return false
 }
 
 // kinDecodes reports whether kin-openapi's urlencoded decoder reads a

@@ -230,3 +230,75 @@ paths:
 		})
 	}
 }
+
+// A deepObject object whose member is a oneOf or anyOf of primitives
+// (Stripe's subscription_data[effective_date]: a timestamp, or an enum
+// word) is read by the mock: kin-openapi read "123" as text, which no
+// branch took (#15).
+func TestUrlencodedDeepObjectWithComposedMember(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: forms, version: "1"}
+paths:
+  /quotes:
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            encoding:
+              subscription_data: {style: deepObject, explode: true}
+            schema:
+              type: object
+              properties:
+                subscription_data:
+                  type: object
+                  properties:
+                    effective_date:
+                      anyOf:
+                        - {type: string, enum: [current_period_end]}
+                        - {type: integer}
+                        - {type: string, enum: [""]}
+                    trial_period_days: {type: integer}
+                    custom_fields:
+                      anyOf:
+                        - {type: array, items: {type: object, required: [name], properties: {name: {type: string}, value: {type: string}}}}
+                        - {type: string, enum: [""]}
+                    address:
+                      anyOf:
+                        - {type: object, required: [city], properties: {city: {type: string}}}
+                        - {type: string, enum: [""]}
+                    nested:
+                      type: object
+                      properties:
+                        when: {oneOf: [{type: integer, minimum: 1}, {type: string, enum: [now]}]}
+      responses:
+        "201": {description: ok}
+`))
+	require.NoError(t, err)
+	h, err := New(doc, WithoutState())
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		form string
+		want int
+	}{
+		{"subscription_data[effective_date]=1700000000", 201},
+		{"subscription_data[effective_date]=current_period_end", 201},
+		{"subscription_data[effective_date]=", 201},
+		{"subscription_data[effective_date]=tomorrow", 422},
+		{"subscription_data[trial_period_days]=30&subscription_data[effective_date]=5", 201},
+		{"subscription_data[trial_period_days]=thirty", 422},
+		{"subscription_data[nested][when]=now", 201},
+		{"subscription_data[nested][when]=7", 201},
+		{"subscription_data[nested][when]=0", 422},
+		{"subscription_data[custom_fields][0][name]=a&subscription_data[custom_fields][0][value]=b", 201},
+		{"subscription_data[custom_fields]=", 201},
+		{"subscription_data[custom_fields][0][value]=b", 422}, // name is required
+		{"subscription_data[address][city]=Paris", 201},
+		{"subscription_data[address]=", 201},
+		{"subscription_data[address][street]=x", 422},
+	} {
+		rec := do(h, "POST", "/quotes", tt.form, "Content-Type", "application/x-www-form-urlencoded")
+		assert.Equal(t, tt.want, rec.Code, "%s: %s", tt.form, rec.Body.String())
+	}
+}
