@@ -63,28 +63,28 @@ func newDash(s *Server) (*dash, error) {
 	mux.HandleFunc("POST "+DashboardPath+"/logout", d.authed(d.logout))
 	mux.HandleFunc("GET "+DashboardPath+"/{$}", d.authed(d.projects))
 	mux.HandleFunc("POST "+DashboardPath+"/projects", d.authed(d.createProject))
-	mux.HandleFunc("GET "+DashboardPath+"/projects/{id}", d.authed(d.project))
-	mux.HandleFunc("POST "+DashboardPath+"/projects/{id}/settings", d.authed(d.saveSettings))
-	mux.HandleFunc("POST "+DashboardPath+"/projects/{id}/spec", d.authed(d.replaceSpec))
-	mux.HandleFunc("POST "+DashboardPath+"/projects/{id}/reset", d.authed(d.resetProject))
-	mux.HandleFunc("POST "+DashboardPath+"/projects/{id}/reload", d.authed(d.reloadProject))
-	mux.HandleFunc("GET "+DashboardPath+"/projects/{id}/delete", d.authed(d.deletePage))
-	mux.HandleFunc("POST "+DashboardPath+"/projects/{id}/delete", d.authed(d.deleteProject))
-	mux.HandleFunc("GET "+DashboardPath+"/projects/{id}/links", d.authed(d.links))
-	mux.HandleFunc("POST "+DashboardPath+"/projects/{id}/links", d.authed(d.createLink))
-	mux.HandleFunc("GET "+DashboardPath+"/projects/{id}/logs", d.authed(d.logs))
-	mux.HandleFunc("GET "+DashboardPath+"/projects/{id}/analytics", d.authed(d.analytics))
-	mux.HandleFunc("GET "+DashboardPath+"/projects/{id}/analytics.json", d.authed(d.analyticsJSON))
-	mux.HandleFunc("GET "+DashboardPath+"/analytics", d.authed(d.analytics))
-	mux.HandleFunc("GET "+DashboardPath+"/analytics.json", d.authed(d.analyticsJSON))
+	mux.HandleFunc("GET "+DashboardPath+"/projects/{id}", d.authed(d.mayProject(false, d.project)))
+	mux.HandleFunc("POST "+DashboardPath+"/projects/{id}/settings", d.authed(d.mayProject(false, d.saveSettings)))
+	mux.HandleFunc("POST "+DashboardPath+"/projects/{id}/spec", d.authed(d.mayProject(false, d.replaceSpec)))
+	mux.HandleFunc("POST "+DashboardPath+"/projects/{id}/reset", d.authed(d.mayProject(false, d.resetProject)))
+	mux.HandleFunc("POST "+DashboardPath+"/projects/{id}/reload", d.authed(d.mayProject(false, d.reloadProject)))
+	mux.HandleFunc("GET "+DashboardPath+"/projects/{id}/delete", d.authed(d.mayProject(true, d.deletePage)))
+	mux.HandleFunc("POST "+DashboardPath+"/projects/{id}/delete", d.authed(d.mayProject(true, d.deleteProject)))
+	mux.HandleFunc("GET "+DashboardPath+"/projects/{id}/links", d.authed(d.mayProject(false, d.links)))
+	mux.HandleFunc("POST "+DashboardPath+"/projects/{id}/links", d.authed(d.mayProject(false, d.createLink)))
+	mux.HandleFunc("GET "+DashboardPath+"/projects/{id}/logs", d.authed(d.mayProject(false, d.logs)))
+	mux.HandleFunc("GET "+DashboardPath+"/projects/{id}/analytics", d.authed(d.mayProject(false, d.analytics)))
+	mux.HandleFunc("GET "+DashboardPath+"/projects/{id}/analytics.json", d.authed(d.mayProject(false, d.analyticsJSON)))
+	mux.HandleFunc("GET "+DashboardPath+"/analytics", d.authed(d.operatorOnly(d.analytics)))
+	mux.HandleFunc("GET "+DashboardPath+"/analytics.json", d.authed(d.operatorOnly(d.analyticsJSON)))
 	mux.HandleFunc("GET "+DashboardPath+"/keys", d.authed(d.keys))
 	mux.HandleFunc("POST "+DashboardPath+"/keys", d.authed(d.createKey))
-	mux.HandleFunc("POST "+DashboardPath+"/keys/{id}", d.authed(d.updateKey))
-	mux.HandleFunc("POST "+DashboardPath+"/keys/{id}/rotate", d.authed(d.rotateKey))
-	mux.HandleFunc("POST "+DashboardPath+"/keys/{id}/revoke", d.authed(d.revokeKey))
-	mux.HandleFunc("POST "+DashboardPath+"/links/{id}", d.authed(d.updateLink))
-	mux.HandleFunc("POST "+DashboardPath+"/links/{id}/regenerate", d.authed(d.regenerateLink))
-	mux.HandleFunc("POST "+DashboardPath+"/links/{id}/revoke", d.authed(d.revokeLink))
+	mux.HandleFunc("POST "+DashboardPath+"/keys/{id}", d.authed(d.ownKey(d.updateKey)))
+	mux.HandleFunc("POST "+DashboardPath+"/keys/{id}/rotate", d.authed(d.ownKey(d.rotateKey)))
+	mux.HandleFunc("POST "+DashboardPath+"/keys/{id}/revoke", d.authed(d.ownKey(d.revokeKey)))
+	mux.HandleFunc("POST "+DashboardPath+"/links/{id}", d.authed(d.linkOfMine(d.updateLink)))
+	mux.HandleFunc("POST "+DashboardPath+"/links/{id}/regenerate", d.authed(d.linkOfMine(d.regenerateLink)))
+	mux.HandleFunc("POST "+DashboardPath+"/links/{id}/revoke", d.authed(d.linkOfMine(d.revokeLink)))
 	mux.HandleFunc(DashboardPath+"/", d.authed(func(w http.ResponseWriter, r *http.Request, c *dreq) {
 		d.fail(w, r, c, http.StatusNotFound, "There is no such page.")
 	}))
@@ -105,6 +105,7 @@ func (d *dash) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type dreq struct {
 	id   string // the session id, from the cookie
 	sess dashboard.Session
+	user string // the signed-in user; "" for the operator
 }
 
 // authed lets a request with a live session through to h, with its form
@@ -116,8 +117,14 @@ func (d *dash) authed(h func(http.ResponseWriter, *http.Request, *dreq)) http.Ha
 		var c *dreq
 		if err == nil {
 			if sess, ok := d.sessions.Get(ck.Value); ok {
-				c = &dreq{id: ck.Value, sess: sess}
+				c = &dreq{id: ck.Value, sess: sess, user: sess.UserID}
 			}
+		}
+		if c != nil && c.user != "" && !d.userTokenLive(r, c.sess) {
+			// The user was deleted or the token revoked: the session
+			// ends with it, on this request.
+			d.sessions.Delete(c.id)
+			c = nil
 		}
 		if c == nil {
 			if err == nil {
@@ -163,6 +170,7 @@ func (d *dash) render(w http.ResponseWriter, r *http.Request, c *dreq, status in
 	if c != nil {
 		p.CSRF = c.sess.CSRF
 		p.Flash = d.sessions.TakeFlash(c.id)
+		p.User = c.user
 	}
 	if err := d.tpl.Render(w, status, name, p); err != nil {
 		d.s.logger.Error("mockapi: dashboard: rendering a page failed", "page", name, "err", err)
@@ -243,15 +251,20 @@ func (d *dash) login(w http.ResponseWriter, r *http.Request) {
 		d.renderLogin(w, r, http.StatusForbidden, dashboard.ErrCSRF.Error())
 		return
 	}
-	if !secret.Equal(strings.TrimSpace(r.PostForm.Get("token")), d.s.o.AdminToken) {
-		if ok, held := d.refused.Allow("", time.Now()); ok {
-			d.s.logger.Warn("mockapi: dashboard: a sign-in with a wrong admin token was refused",
-				"client", d.s.addrs.of(r), "suppressed", held)
+	token := strings.TrimSpace(r.PostForm.Get("token"))
+	user, tokenID := "", ""
+	if !secret.Equal(token, d.s.o.AdminToken) {
+		var ok bool
+		if user, tokenID, ok = d.userToken(r, token); !ok {
+			if ok, held := d.refused.Allow("", time.Now()); ok {
+				d.s.logger.Warn("mockapi: dashboard: a sign-in with a wrong token was refused",
+					"client", d.s.addrs.of(r), "suppressed", held)
+			}
+			d.renderLogin(w, r, http.StatusUnauthorized, "That is neither the admin token nor a user token.")
+			return
 		}
-		d.renderLogin(w, r, http.StatusUnauthorized, "That is not the admin token.")
-		return
 	}
-	id, _ := d.sessions.Create()
+	id, _ := d.sessions.CreateFor(user, tokenID)
 	d.clearCookie(w, r, loginCookie)
 	d.setCookie(w, r, sessionCookie, id, d.sessions.TTL())
 	dashboard.SetHeaders(w.Header())

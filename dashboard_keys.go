@@ -56,12 +56,12 @@ func (d *dash) keys(w http.ResponseWriter, r *http.Request, c *dreq) {
 
 func (d *dash) renderKeys(w http.ResponseWriter, r *http.Request, c *dreq, status int, errMsg string, shown *shownSecret) {
 	ctx := r.Context()
-	ks, err := d.s.ListKeys(ctx, "")
+	ks, err := d.s.ListKeys(ctx, c.user) // a user sees its own keys
 	if err != nil {
 		d.failErr(w, r, c, "keys", err)
 		return
 	}
-	ps, err := d.s.ListProjects(ctx, store.ProjectFilter{})
+	ps, err := d.visibleProjects(r, c)
 	if err != nil {
 		d.failErr(w, r, c, "projects", err)
 		return
@@ -83,7 +83,11 @@ func (d *dash) createKey(w http.ResponseWriter, r *http.Request, c *dreq) {
 		return
 	}
 	name := strings.TrimSpace(r.PostFormValue("name"))
-	secretKey, k, err := d.s.CreateKey(r.Context(), NewKey{Name: name, Projects: formProjects(r), ExpiresAt: expires})
+	if msg, ok := d.userScope(r, c, formProjects(r)); !ok {
+		d.renderKeys(w, r, c, http.StatusUnprocessableEntity, msg, nil)
+		return
+	}
+	secretKey, k, err := d.s.CreateKey(r.Context(), NewKey{Name: name, Projects: formProjects(r), ExpiresAt: expires, Owner: c.user})
 	if err != nil {
 		d.keyError(w, r, c, err)
 		return
@@ -114,6 +118,10 @@ func (d *dash) updateKey(w http.ResponseWriter, r *http.Request, c *dreq) {
 		projects = []string{}
 	}
 	active := r.PostFormValue("active") == "on"
+	if msg, ok := d.userScope(r, c, projects); !ok {
+		d.renderKeys(w, r, c, http.StatusUnprocessableEntity, msg, nil)
+		return
+	}
 	u := KeyUpdate{Name: &name, Projects: &projects, Active: &active}
 	k, err := d.s.GetKey(r.Context(), r.PathValue("id"))
 	if err != nil {

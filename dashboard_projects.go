@@ -74,7 +74,7 @@ func (d *dash) projects(w http.ResponseWriter, r *http.Request, c *dreq) {
 }
 
 func (d *dash) renderProjects(w http.ResponseWriter, r *http.Request, c *dreq, status int, form projectForm, se *specError, errMsg string) {
-	ps, err := d.s.ListProjects(r.Context(), store.ProjectFilter{})
+	ps, err := d.visibleProjects(r, c)
 	if err != nil {
 		d.failErr(w, r, c, "projects", err)
 		return
@@ -103,7 +103,7 @@ func (d *dash) createProject(w http.ResponseWriter, r *http.Request, c *dreq) {
 	spec, err = derive(spec) // a HAR file, Postman collection or curl commands
 	if err == nil {
 		p, err = d.s.CreateProject(r.Context(), NewProject{ID: form.ID, Name: form.Name, Spec: spec,
-			Visibility: store.Visibility(form.Visibility)})
+			Visibility: store.Visibility(form.Visibility), Owner: c.user}) // a user owns what it creates
 	}
 	if err != nil {
 		status, msg := d.s.dashError("project", err)
@@ -115,6 +115,15 @@ func (d *dash) createProject(w http.ResponseWriter, r *http.Request, c *dreq) {
 		return
 	}
 	d.done(w, r, c, "/projects/"+url.PathEscape(p.ID), "Project "+p.ID+" created.")
+}
+
+// visibleProjects are every project for the operator, and for a user the
+// projects it may use.
+func (d *dash) visibleProjects(r *http.Request, c *dreq) ([]*Project, error) {
+	if c.user != "" {
+		return d.s.UserProjects(r.Context(), c.user)
+	}
+	return d.s.ListProjects(r.Context(), store.ProjectFilter{})
 }
 
 type opRow struct {

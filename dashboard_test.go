@@ -240,7 +240,7 @@ func TestDashboardSignIn(t *testing.T) {
 	assert.Equal(t, http.StatusSeeOther, old.StatusCode)
 
 	assert.NotContains(t, e.log.String(), adminToken, "the admin token is never logged")
-	assert.Equal(t, 1, strings.Count(e.log.String(), "a sign-in with a wrong admin token was refused"), "once per burst")
+	assert.Equal(t, 1, strings.Count(e.log.String(), "a sign-in with a wrong token was refused"), "once per burst")
 	assert.NotContains(t, e.log.String(), "test-admin-token-0123456789abcdefghiX", "nor what was typed instead")
 }
 

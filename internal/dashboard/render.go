@@ -49,6 +49,8 @@ type Page struct {
 	// with this one.
 	Flash []string
 	Error string
+	// User is the signed-in user's id; empty for the operator.
+	User string
 	// Data is the page's own content.
 	Data any
 }

@@ -45,6 +45,9 @@ type Session struct {
 	CSRF string
 	// Expires is when the session ends, whatever the cookie says.
 	Expires time.Time
+	// UserID and TokenID name the user and the user token that signed
+	// in; both empty for the operator (the admin token).
+	UserID, TokenID string
 }
 
 type session struct {
@@ -84,13 +87,17 @@ func (s *Sessions) TTL() time.Duration { return s.ttl }
 
 // Create starts a session and returns its id, to send to the browser once;
 // only the id's digest is kept.
-func (s *Sessions) Create() (id string, sess Session) {
+func (s *Sessions) Create() (id string, sess Session) { return s.CreateFor("", "") }
+
+// CreateFor starts a session of a user signed in with a user token (see
+// Create); empty ids are the operator.
+func (s *Sessions) CreateFor(user, token string) (id string, sess Session) {
 	id = NewToken()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
 	s.pruneLocked(now)
-	sess = Session{CSRF: NewToken(), Expires: now.Add(s.ttl)}
+	sess = Session{CSRF: NewToken(), Expires: now.Add(s.ttl), UserID: user, TokenID: token}
 	s.m[hashID(id)] = &session{Session: sess}
 	return id, sess
 }
