@@ -345,6 +345,20 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request, p *opPlan, m op
 	h.respond(w, r, p, ctl, body)
 }
 
+// declaresAccept reports an operation that declares Accept as a required
+// header parameter.
+func declaresAccept(p *opPlan) bool {
+	if p == nil || p.route == nil {
+		return false
+	}
+	for _, ref := range oas.Parameters(p.route.PathItem, p.route.Operation) {
+		if ref != nil && ref.Value != nil && ref.Value.Required && ref.Value.In == openapi3.ParameterInHeader && strings.EqualFold(ref.Value.Name, "Accept") {
+			return true
+		}
+	}
+	return false
+}
+
 // fail answers a rejected request: with the operation's own response for
 // that status when WithSpecErrors is set and one is declared, else with the
 // problem document.
@@ -460,6 +474,13 @@ func (h *Handler) respondWith(w http.ResponseWriter, r *http.Request, p *opPlan,
 		return
 	}
 	mp := negotiate(r.Header.Get("Accept"), sp.media)
+	if mp == nil && declaresAccept(p) {
+		// The spec makes Accept a parameter the client must send (VTEX
+		// requires "application/json" and answers text/plain): a value it
+		// asks for is not the client's choice, so it is disregarded, as
+		// RFC 9110 lets a server do, rather than answered with 406 (#15).
+		mp = sp.media[0]
+	}
 	if mp == nil {
 		avail := make([]string, 0, len(sp.media))
 		for _, m := range sp.media {

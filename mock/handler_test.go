@@ -663,6 +663,37 @@ paths:
 	}
 }
 
+// An Accept the spec requires as a parameter is the spec's choice, not the
+// client's: when no declared media type fits it, the first is served
+// rather than 406 (VTEX requires "application/json" and answers
+// text/plain, #15).
+func TestRequiredAcceptParameterIsDisregarded(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: m, version: "1"}
+paths:
+  /a:
+    get:
+      parameters:
+        - {name: Accept, in: header, required: true, schema: {type: string, default: application/json}}
+      responses:
+        "200":
+          description: ok
+          content:
+            text/plain:
+              schema: {type: string, example: hello}
+`))
+	require.NoError(t, err)
+	h, err := New(doc)
+	require.NoError(t, err)
+	for _, accept := range []string{"application/json", "text/html", "text/plain"} {
+		rec := do(h, "GET", "/a", "", "Accept", accept)
+		assert.Equal(t, 200, rec.Code, "%s: %s", accept, rec.Body.String())
+		assert.Equal(t, "text/plain", rec.Header().Get("Content-Type"), accept)
+	}
+}
+
 // A header that counts a list's items states the length of the array sent,
 // whichever way the array was chosen; other headers are left alone.
 func TestCountHeadersMatchTheList(t *testing.T) {
