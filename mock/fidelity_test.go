@@ -65,6 +65,16 @@ func TestOverlappingOneOfAnswersMatchOneBranch(t *testing.T) {
     Base: {type: object, required: [kind], properties: {kind: {type: string}}}
     A: {allOf: [{$ref: '#/components/schemas/Base'}, {properties: {a: {type: integer}}}]}
     B: {allOf: [{$ref: '#/components/schemas/Base'}, {properties: {b: {type: boolean}}}]}`},
+		{"one branch's properties all in the other (vonage)", `
+    Answer: {oneOf: [{$ref: '#/components/schemas/Ok'}, {$ref: '#/components/schemas/Failed'}]}
+    Ok: {type: object, properties: {request_id: {type: string, maxLength: 32, example: abc}, status: {type: string, example: "0"}}}
+    Failed:
+      type: object
+      properties:
+        request_id: {type: string, maxLength: 32, example: ""}
+        status: {type: string, example: "3"}
+        error_text: {type: string, example: "missing number"}
+        network: {type: string, example: "244523"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -22,6 +22,15 @@ func (c *ctx) genBranches(in *info, s *openapi3.Schema, refs openapi3.SchemaRefs
 	var fbErr error
 	fbRank, fbIdx := 0, 0
 	var fbSchema *openapi3.Schema
+	// Every value of rank 3, one per branch, for exclusive to try in
+	// turn: a branch whose properties the others all declare too cannot
+	// be made exclusive, another may (Vonage's success and error bodies).
+	type overlap struct {
+		idx    int
+		schema *openapi3.Schema
+		v      any
+	}
+	var overlaps []overlap
 	tries := 0
 loop:
 	for round := 0; round < 2; round++ {
@@ -68,6 +77,9 @@ loop:
 					if rank > fbRank { // the first, fullest, value of the rank
 						fb, fbErr, fbRank, fbIdx, fbSchema = v, lastErr, rank, idx, b.schema
 					}
+					if rank == 3 && !slices.ContainsFunc(overlaps, func(o overlap) bool { return o.idx == idx }) {
+						overlaps = append(overlaps, overlap{idx, b.schema, v})
+					}
 					continue
 				}
 				return v, nil
@@ -77,6 +89,14 @@ loop:
 	if fbRank == 3 {
 		if v, ok := c.g.exclusive(refs, fbIdx, fbSchema, fb); ok {
 			return v, nil
+		}
+		for _, o := range overlaps {
+			if o.idx == fbIdx {
+				continue
+			}
+			if v, ok := c.g.exclusive(refs, o.idx, o.schema, o.v); ok {
+				return v, nil
+			}
 		}
 	}
 	if fbRank > 0 {
