@@ -186,3 +186,46 @@ components:
 		})
 	}
 }
+
+// A required query map (an exploded form object with only
+// additionalProperties, microcks' queryMap) is sent as parameters of their
+// own names, or as nothing for an empty map: it is never missing (#15).
+func TestRequiredQueryMapIsNeverMissing(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: q, version: "1"}
+paths:
+  /search:
+    get:
+      parameters:
+        - {name: queryMap, in: query, required: true, schema: {type: object, additionalProperties: {type: string}}}
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}
+  /strict:
+    get:
+      parameters:
+        - {name: filter, in: query, required: true, schema: {type: object, properties: {name: {type: string}}, required: [name]}}
+      responses:
+        "200": {description: ok}
+`))
+	require.NoError(t, err)
+	h, err := New(doc, WithSeed(1))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		target string
+		want   int
+	}{
+		{"/search?name=rex", 200},
+		{"/search?labels.team=a&name=rex", 200},
+		{"/search", 200},
+		{"/search?limit=two", 400}, // other parameters are still checked
+		{"/strict?name=rex", 200},
+		{"/strict", 400}, // an object with declared properties can be missing
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", tc.target, nil))
+		assert.Equal(t, tc.want, rec.Code, "%s: %s", tc.target, rec.Body.String())
+	}
+}

@@ -45,7 +45,7 @@ func (h *Handler) validateRequest(ctx context.Context, p *opPlan, r *http.Reques
 	var items []problem.Item
 	judged := false
 	for _, e := range flattenErrors(err, nil) {
-		if undecodable(e) || phantomPathParam(e, p.op.Path) || composedParamAccepts(e, r, m) {
+		if undecodable(e) || phantomPathParam(e, p.op.Path) || composedParamAccepts(e, r, m) || openMapParam(e) {
 			continue
 		}
 		judged = true
@@ -197,6 +197,26 @@ func phantomPathParam(err error, template string) bool {
 		}
 	}
 	return true
+}
+
+// openMapParam reports a required query object parameter, exploded in form
+// style (the default), that declares no property of its own, only
+// additionalProperties (microcks' queryMap): its members are sent as query
+// parameters of their own names, so it is never "missing" (an empty map
+// sends nothing) and kin-openapi cannot tell which parameters are its
+// members. Whatever was sent is taken (#15).
+func openMapParam(err error) bool {
+	var re *openapi3filter.RequestError
+	if !errors.As(err, &re) || re.Parameter == nil || re.Parameter.In != openapi3.ParameterInQuery ||
+		re.Parameter.Schema == nil || re.Parameter.Schema.Value == nil {
+		return false
+	}
+	s := re.Parameter.Schema.Value
+	if !s.Type.Is(openapi3.TypeObject) || len(s.Properties) > 0 || re.Parameter.Explode != nil && !*re.Parameter.Explode ||
+		re.Parameter.Style != "" && re.Parameter.Style != openapi3.SerializationForm {
+		return false
+	}
+	return errors.Is(err, openapi3filter.ErrInvalidRequired) || strings.Contains(err.Error(), "required but missing")
 }
 
 // composedParamAccepts reports a refused parameter that kin-openapi cannot
