@@ -229,3 +229,55 @@ paths:
 		assert.Equal(t, tc.want, rec.Code, "%s: %s", tc.target, rec.Body.String())
 	}
 }
+
+// A query object exploded in form style whose members are objects, or
+// composed (AWS: AccessLog is allOf [AccessLog, xml]), arrives with each
+// member as a parameter of its name, objects as JSON text: the mock reads
+// it and checks the object against the schema (#15).
+func TestQueryObjectWithObjectMembers(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: q, version: "1"}
+paths:
+  /:
+    get:
+      parameters:
+        - name: LoadBalancerAttributes
+          in: query
+          required: true
+          schema:
+            type: object
+            properties:
+              AccessLog: {allOf: [{$ref: '#/components/schemas/AccessLog'}, {xml: {name: AccessLog}}]}
+              IdleTimeout: {type: integer, minimum: 1}
+      responses:
+        "200": {description: ok}
+components:
+  schemas:
+    AccessLog:
+      type: object
+      required: [Enabled]
+      properties:
+        Enabled: {type: boolean}
+        EmitInterval: {type: integer}
+`))
+	require.NoError(t, err)
+	h, err := New(doc, WithSeed(1))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		query string
+		want  int
+	}{
+		{`AccessLog=%7B%22Enabled%22%3Atrue%2C%22EmitInterval%22%3A5%7D`, 200},
+		{`AccessLog=%7B%22Enabled%22%3Atrue%7D&IdleTimeout=30`, 200},
+		{`AccessLog=%7B%22EmitInterval%22%3A5%7D`, 400},             // Enabled is required
+		{`AccessLog=%7B%22Enabled%22%3A%22yes%22%7D`, 400},          // not a boolean
+		{`AccessLog=%7B%22Enabled%22%3Atrue%7D&IdleTimeout=0`, 400}, // below the minimum
+		{`AccessLog=not-json`, 400},
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/?"+tc.query, nil))
+		assert.Equal(t, tc.want, rec.Code, "%s: %s", tc.query, rec.Body.String())
+	}
+}
