@@ -139,6 +139,12 @@ func (h *Handler) seedRecords(res *resource, coll string) []seedRecord {
 		}
 		h.applyParents(res, coll, obj)
 		shaped := h.shape(res.item, obj, func() *gofakeit.Faker { return f }, false, res.IDField)
+		if _, ok := shaped.(map[string]any); !ok {
+			// Shaping gave something else than an object (a schema whose
+			// example is JSON text in a string, microcks' Secret): the
+			// store keeps objects, so the record stays the object built.
+			shaped = obj
+		}
 		if m, ok := shaped.(map[string]any); ok && res.IDField != "" {
 			// Shaping may have replaced an id the schema refuses: the
 			// record is stored under the id it shows.

@@ -243,6 +243,9 @@ paths:
   /:
     get:
       parameters:
+        - name: LoggingConfig
+          in: query
+          schema: {type: object, required: [LogRoleArn], properties: {LogRoleArn: {allOf: [{type: string, minLength: 3}]}}}
         - name: LoadBalancerAttributes
           in: query
           required: true
@@ -275,6 +278,8 @@ components:
 		{`AccessLog=%7B%22Enabled%22%3A%22yes%22%7D`, 400},          // not a boolean
 		{`AccessLog=%7B%22Enabled%22%3Atrue%7D&IdleTimeout=0`, 400}, // below the minimum
 		{`AccessLog=not-json`, 400},
+		{`AccessLog=%7B%22Enabled%22%3Atrue%7D&LogRoleArn=arn:x`, 200}, // an optional object sent
+		{`AccessLog=%7B%22Enabled%22%3Atrue%7D&LogRoleArn=ab`, 400},    // too short
 	} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", "/?"+tc.query, nil))

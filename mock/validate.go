@@ -312,6 +312,12 @@ func objectParamAccepts(err error, r *http.Request) bool {
 			obj[name] = typedRaw(ps, vs[0])
 		}
 	}
+	if len(obj) == 0 && !re.Parameter.Required {
+		// None of its members was sent: an optional object that is
+		// absent, which kin-openapi reads as {} missing its required
+		// members (CloudFormation's LoggingConfig).
+		return true
+	}
 	return s.VisitJSON(obj, openapi3.EnableFormatValidation(), openapi3.SetSchemaRegexCompiler(oas.RegexCompiler)) == nil
 }
 
