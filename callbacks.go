@@ -53,7 +53,7 @@ func (c *Callbacks) Validate() error {
 	if len(c.Hosts) == 0 || len(c.Hosts) > MaxCallbackHosts {
 		return invalidf("callbacks", nil, "hosts: name 1 to %d destinations (host names, *.domain, addresses or CIDR prefixes); null turns callbacks off", MaxCallbackHosts)
 	}
-	if _, err := callback.New(c.options(false)); err != nil {
+	if err := c.options(false).Validate(); err != nil {
 		return invalidf("callbacks", err, "%s", strings.TrimPrefix(err.Error(), "callback: "))
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
@@ -80,13 +81,9 @@ func (h *Handler) prepareCallbacks() {
 				if item == nil {
 					continue
 				}
-				methods := make([]string, 0, 4)
-				for m := range item.Operations() {
-					methods = append(methods, m)
-				}
-				slices.Sort(methods)
-				for _, m := range methods {
-					plans = append(plans, planCallback(name, key, m, item, item.Operations()[m]))
+				ops := item.Operations()
+				for _, m := range slices.Sorted(maps.Keys(ops)) {
+					plans = append(plans, planCallback(name, key, m, item, ops[m]))
 				}
 			}
 		}
@@ -185,7 +182,7 @@ func (h *Handler) fireCallbacks(r *http.Request, m openapi.Match, plans []callba
 		scheme = "https"
 	}
 	src := &callback.Source{
-		URL: scheme + "://" + r.Host + r.URL.RequestURI(), Method: r.Method, Header: r.Header,
+		URL: scheme + "://" + r.Host + requestURI(r), Method: r.Method, Header: r.Header,
 		Query: r.URL.Query(), Path: m.Params(), Body: reqBody,
 		Status: cw.status, ResponseHeader: cw.Header(), ResponseBody: cw.body.Bytes(),
 	}
@@ -205,6 +202,15 @@ func (h *Handler) fireCallbacks(r *http.Request, m openapi.Match, plans []callba
 		}
 		d.Send(req)
 	}
+}
+
+// requestURI is the target the client sent: under http.StripPrefix,
+// r.URL has lost the mount, r.RequestURI has not.
+func requestURI(r *http.Request) string {
+	if r.RequestURI != "" {
+		return r.RequestURI
+	}
+	return r.URL.RequestURI()
 }
 
 // buildCallback generates the headers and body of a callback request.
@@ -273,15 +279,10 @@ func (h *Handler) FireWebhook(name, target string) (int, error) {
 		return 0, fmt.Errorf("%w %q; the description declares %v", ErrNoWebhook, name, h.Webhooks())
 	}
 	h.cbOnce.Do(h.initCallbackGen)
-	methods := make([]string, 0, 2)
-	for m := range item.Operations() {
-		methods = append(methods, m)
-	}
-	slices.Sort(methods)
+	ops := item.Operations()
 	var reqs []callback.Request
-	for i, m := range methods {
-		op := item.Operations()[m]
-		p := planCallback(name, target, m, item, op)
+	for i, m := range slices.Sorted(maps.Keys(ops)) {
+		p := planCallback(name, target, m, item, ops[m])
 		req := callback.Request{Callback: name, Method: p.method, URL: target, Header: http.Header{}}
 		synthetic := &http.Request{Method: "WEBHOOK", URL: &url.URL{Path: "/" + name}}
 		if err := h.buildCallback(&req, p, h.faker(synthetic, nil, 1_000_000+i)); err != nil {

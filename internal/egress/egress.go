@@ -8,7 +8,6 @@
 package egress
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -191,7 +190,7 @@ func (p Policy) Client(timeout time.Duration) *http.Client {
 	}
 	tr := &http.Transport{
 		Proxy:                 nil, // an environment proxy would hide the destination
-		DialContext:           func(ctx context.Context, n, a string) (net.Conn, error) { return d.DialContext(ctx, n, a) },
+		DialContext:           d.DialContext,
 		MaxIdleConns:          32,
 		IdleConnTimeout:       30 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,

@@ -125,22 +125,31 @@ type Dispatcher struct {
 	changed chan struct{} // closed and replaced on each journal entry
 }
 
-// New checks the options and returns a Dispatcher.
-func New(o Options) (*Dispatcher, error) {
+// Validate refuses options out of their bounds, or Hosts that are not
+// host names, addresses or CIDR prefixes.
+func (o Options) Validate() error {
 	switch {
 	case o.Retries < 0 || o.Retries > MaxRetries:
-		return nil, fmt.Errorf("callback: Retries %d is not in 0..%d", o.Retries, MaxRetries)
+		return fmt.Errorf("callback: Retries %d is not in 0..%d", o.Retries, MaxRetries)
 	case o.Repeat < 0 || o.Repeat > MaxRepeat:
-		return nil, fmt.Errorf("callback: Repeat %d is not in 0..%d", o.Repeat, MaxRepeat)
+		return fmt.Errorf("callback: Repeat %d is not in 0..%d", o.Repeat, MaxRepeat)
 	case o.Delay < 0 || o.Delay > MaxDelay || o.Interval < 0 || o.Interval > MaxDelay:
-		return nil, fmt.Errorf("callback: Delay and Interval must be within 0..%s", MaxDelay)
+		return fmt.Errorf("callback: Delay and Interval must be within 0..%s", MaxDelay)
 	case o.Timeout < 0 || o.RetryWait < 0 || o.MaxPending < 0 || o.Journal < 0 || o.Journal > MaxJournal:
-		return nil, errors.New("callback: Timeout, RetryWait, MaxPending and Journal cannot be negative; Journal is at most 100,000")
+		return errors.New("callback: Timeout, RetryWait, MaxPending and Journal cannot be negative; Journal is at most 100,000")
+	}
+	if err := (egress.Policy{Hosts: o.Hosts}).Check(); err != nil {
+		return fmt.Errorf("callback: Hosts: %w", err)
+	}
+	return nil
+}
+
+// New checks the options (Validate) and returns a Dispatcher.
+func New(o Options) (*Dispatcher, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
 	}
 	policy := egress.Policy{Hosts: o.Hosts, AllowPrivate: o.AllowPrivate}
-	if err := policy.Check(); err != nil {
-		return nil, fmt.Errorf("callback: Hosts: %w", err)
-	}
 	o.Repeat = max(o.Repeat, 1)
 	if o.Timeout == 0 {
 		o.Timeout = 10 * time.Second
