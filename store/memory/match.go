@@ -47,6 +47,10 @@ func newMatcher(q store.Query) *matcher {
 // empty reports whether m matches every record.
 func (m *matcher) empty() bool { return len(m.filter) == 0 && len(m.where) == 0 && m.search == "" }
 
+// matches reports whether r meets every condition, decoding it only when
+// there is one.
+func (m *matcher) matches(r *rec) bool { return m.empty() || m.match(r.fields()) }
+
 func (m *matcher) match(doc map[string]any) bool {
 	for k, want := range m.filter {
 		got, ok := doc[k]

@@ -24,14 +24,25 @@ type coll struct {
 
 type rec struct {
 	store.Record
-	doc     map[string]any // Data decoded once, when written; never changed
-	deleted bool           // a session's tombstone over a base record
+	doc     atomic.Pointer[map[string]any] // Data decoded, when a filter or sort first asks
+	deleted bool                           // a session's tombstone over a base record
 }
 
-func newRec(r store.Record) *rec {
-	x := &rec{Record: r}
-	_ = json.Unmarshal(r.Data, &x.doc) // the Store passes only JSON objects
-	return x
+func newRec(r store.Record) *rec { return &rec{Record: r} }
+
+// fields is Data decoded. It is decoded on first use and kept: most
+// collections are only ever paged in id order, and their decoded records
+// (several times the size of their JSON text) would be the bulk of the
+// process's memory on a large description. Two readers racing to decode
+// store equal values.
+func (r *rec) fields() map[string]any {
+	if d := r.doc.Load(); d != nil {
+		return *d
+	}
+	var d map[string]any
+	_ = json.Unmarshal(r.Data, &d) // the Store passes only JSON objects
+	r.doc.Store(&d)
+	return d
 }
 
 func (c *coll) put(r *rec) {
@@ -299,7 +310,7 @@ func (rs *records) list(s store.Scope, collection string, q store.Query, after d
 		more := false
 		rs.walk(s, collection, after.ID, q.Descending, func(r *rec) bool {
 			switch {
-			case !m.match(r.doc):
+			case !m.matches(r):
 				return true
 			case skip > 0:
 				skip--
@@ -322,8 +333,8 @@ func (rs *records) list(s store.Scope, collection string, q store.Query, after d
 	}
 	var all []keyed
 	rs.walk(s, collection, "", false, func(r *rec) bool {
-		if m.match(r.doc) {
-			v, ok := r.doc[q.SortBy]
+		if m.matches(r) {
+			v, ok := r.fields()[q.SortBy]
 			all = append(all, keyed{driver.KeyOf(v, ok), r})
 		}
 		return true
@@ -384,7 +395,7 @@ func (rs *records) count(s store.Scope, collection string, m *matcher) int {
 	}
 	n := 0
 	rs.walk(s, collection, "", false, func(r *rec) bool {
-		if m.match(r.doc) {
+		if m.matches(r) {
 			n++
 		}
 		return true
