@@ -538,7 +538,8 @@ func checkRefs(d *rawDoc, file string) error {
 // refsBroken walks the document as checkRefs does, in no particular order
 // and without building pointers, and reports whether a local $ref leads
 // nowhere; only then does checkRefs pay for the walk in key order that
-// locates the first one. It also collects the schemas' patterns.
+// locates the first one. It also collects the schemas' patterns, and notes
+// whether any $ref leaves the document.
 func refsBroken(d *rawDoc) bool {
 	broken := false
 	resolved := map[string]bool{}
@@ -555,7 +556,9 @@ func refsBroken(d *rawDoc) bool {
 				}
 				d.patterns[p] = true
 			}
-			if ref, ok := t["$ref"].(string); ok && strings.HasPrefix(ref, "#") && !broken && !resolved[ref] {
+			if ref, ok := t["$ref"].(string); ok && !strings.HasPrefix(ref, "#") {
+				d.external = true
+			} else if ok && !broken && !resolved[ref] {
 				if _, found := resolveLocal(d.root, ref); found {
 					resolved[ref] = true
 				} else {

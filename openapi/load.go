@@ -326,14 +326,39 @@ func load(ctx context.Context, data []byte, file string, loc *url.URL, files fs.
 		f.fixDocument(root)
 		warnings = f.warnings()
 	}
-	js, err := json.Marshal(root)
-	if err != nil {
-		return nil, &LoadError{File: file, Err: err}
+	var (
+		t     *openapi3.T
+		split *splitDoc
+		js    []byte
+	)
+	if version != "2.0" && (loc == nil || !raw.external) {
+		// Without files to follow, the document is decoded in pieces;
+		// what splitDocument does not take apart goes to kin whole.
+		split, err = splitDocument(root)
+		if err != nil && !errors.Is(err, errNotSplit) {
+			return nil, &LoadError{File: file, Err: err}
+		}
+	}
+	if split == nil {
+		if js, err = json.Marshal(root); err != nil {
+			return nil, &LoadError{File: file, Err: err}
+		}
 	}
 	raw.root, root = nil, nil // let the generic tree go before kin builds its own
+	if split != nil {
+		t, err = split.decode()
+		if pe := (*pieceError)(nil); errors.As(err, &pe) {
+			return nil, &LoadError{File: file, Pointer: pe.pointer, Line: raw.line(pe.pointer), Err: pe.err}
+		}
+		split = nil
+		if err := loader.ResolveRefsIn(t, nil); err != nil {
+			return nil, locate(raw, file, err)
+		}
+	}
 
-	var t *openapi3.T
-	if version == "2.0" {
+	switch {
+	case t != nil:
+	case version == "2.0":
 		var d2 openapi2.T
 		if err := json.Unmarshal(js, &d2); err != nil {
 			return nil, &LoadError{File: file, Err: fmt.Errorf("reading Swagger 2.0: %w", err)}
@@ -342,7 +367,7 @@ func load(ctx context.Context, data []byte, file string, loc *url.URL, files fs.
 		if err != nil {
 			return nil, &LoadError{File: file, Err: fmt.Errorf("converting Swagger 2.0: %w", err)}
 		}
-	} else {
+	default:
 		if loc != nil {
 			t, err = loader.LoadFromDataWithPath(js, loc)
 		} else {

@@ -35,6 +35,8 @@ type rawDoc struct {
 	patterns map[string]bool
 	// oneLine: the input was JSON on one line, and data is no longer kept.
 	oneLine bool
+	// external: a $ref names another file or a URL (found by checkRefs).
+	external bool
 }
 
 // keepLess lets go of the input when lines can be told without it: a
