@@ -286,3 +286,78 @@ components:
 		assert.Equal(t, tc.want, rec.Code, "%s: %s", tc.query, rec.Body.String())
 	}
 }
+
+// An exploded object in a path or header parameter whose string value
+// holds the delimiter between members (label style's "." ending a
+// sentence) is sent unescaped, as RFC 6570 expands it: the mock reads the
+// piece without "=" as the end of the value before it, and checks the
+// object against the schema (#15, readme's parameters-style).
+func TestExplodedObjectParamWithDelimiterInValue(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: q, version: "1"}
+paths:
+  /label/{obj}:
+    get:
+      parameters:
+        - {name: obj, in: path, required: true, style: label, explode: true, schema: {$ref: '#/components/schemas/Obj'}}
+      responses:
+        "200": {description: ok}
+  /matrix/{obj}:
+    get:
+      parameters:
+        - {name: obj, in: path, required: true, style: matrix, explode: true, schema: {$ref: '#/components/schemas/Obj'}}
+      responses:
+        "200": {description: ok}
+  /simple/{obj}:
+    get:
+      parameters:
+        - {name: obj, in: path, required: true, explode: true, schema: {$ref: '#/components/schemas/Obj'}}
+      responses:
+        "200": {description: ok}
+  /header:
+    get:
+      parameters:
+        - {name: X-Obj, in: header, required: true, explode: true, schema: {$ref: '#/components/schemas/Obj'}}
+      responses:
+        "200": {description: ok}
+components:
+  schemas:
+    Obj:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        n: {type: integer, minimum: 1}
+`))
+	require.NoError(t, err)
+	h, err := New(doc, WithSeed(1))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		target, header string
+		want           int
+	}{
+		{"/label/.name=A%20city..n=3", "", 200},
+		{"/label/.n=3.name=v1.2.3", "", 200},
+		{"/label/.name=plain", "", 200},
+		{"/label/.name=a.n=0", "", 400},     // below the minimum
+		{"/label/.name=a.n=three", "", 400}, // not an integer
+		{"/label/.n=3", "", 400},            // name is required
+		{"/label/.city.name=a", "", 400},    // a first piece without "="
+		{"/matrix/;name=a;b;n=2", "", 200},
+		{"/matrix/;name=a;n=x", "", 400},
+		{"/simple/name=Smith,%20John,n=2", "", 200},
+		{"/simple/n=2,Smith", "", 400},
+		{"/header", "name=Smith, John,n=2", 200},
+		{"/header", "n=2", 400},
+	} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", tc.target, nil)
+		if tc.header != "" {
+			req.Header.Set("X-Obj", tc.header)
+		}
+		h.ServeHTTP(rec, req)
+		assert.Equal(t, tc.want, rec.Code, "%s %s: %s", tc.target, tc.header, rec.Body.String())
+	}
+}

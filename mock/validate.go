@@ -46,7 +46,8 @@ func (h *Handler) validateRequest(ctx context.Context, p *opPlan, r *http.Reques
 	var items []problem.Item
 	judged := false
 	for _, e := range flattenErrors(err, nil) {
-		if undecodable(e) || phantomPathParam(e, p.op.Path) || composedParamAccepts(e, r, m) || openMapParam(e) || objectParamAccepts(e, r) {
+		if undecodable(e) || phantomPathParam(e, p.op.Path) || composedParamAccepts(e, r, m) || openMapParam(e) || objectParamAccepts(e, r) ||
+			explodedObjectParamAccepts(e, r, m) {
 			continue
 		}
 		judged = true
@@ -317,6 +318,85 @@ func objectParamAccepts(err error, r *http.Request) bool {
 		// absent, which kin-openapi reads as {} missing its required
 		// members (CloudFormation's LoggingConfig).
 		return true
+	}
+	return s.VisitJSON(obj, openapi3.EnableFormatValidation(), openapi3.SetSchemaRegexCompiler(oas.RegexCompiler)) == nil
+}
+
+// explodedObjectParamAccepts reports a refused path or header object
+// parameter, exploded (name=value members), one of whose values holds the
+// delimiter between members: label style's "." ending a sentence, say
+// (readme's parameters-style: .description=Onto city..name=Vernie). RFC
+// 6570 sends unreserved characters unescaped, so a value built validly
+// from the spec arrives so, and kin-openapi, splitting at every delimiter,
+// refuses the piece without "=". The mock reads it liberally: a piece
+// without "=" continues the value before it; the object read is then
+// checked against the schema (#15).
+func explodedObjectParamAccepts(err error, r *http.Request, m openapi.Match) bool {
+	var re *openapi3filter.RequestError
+	if !errors.As(err, &re) || re.Parameter == nil || re.Parameter.Schema == nil || re.Parameter.Schema.Value == nil ||
+		re.Parameter.Explode == nil || !*re.Parameter.Explode {
+		return false
+	}
+	p, s := re.Parameter, re.Parameter.Schema.Value
+	if !s.Type.Is(openapi3.TypeObject) {
+		return false
+	}
+	var raw, prefix, delim string
+	switch p.In {
+	case openapi3.ParameterInPath:
+		v, ok := m.Param(p.Name)
+		if !ok {
+			return false
+		}
+		raw = v
+		switch p.Style {
+		case "", openapi3.SerializationSimple:
+			delim = ","
+		case openapi3.SerializationLabel:
+			prefix, delim = ".", "."
+		case openapi3.SerializationMatrix:
+			prefix, delim = ";", ";"
+		default:
+			return false
+		}
+	case openapi3.ParameterInHeader:
+		if p.Style != "" && p.Style != openapi3.SerializationSimple {
+			return false
+		}
+		raw, delim = r.Header.Get(p.Name), ","
+	default:
+		return false
+	}
+	rest, ok := strings.CutPrefix(raw, prefix)
+	if !ok || rest == "" {
+		return false
+	}
+	var names, values []string
+	for _, piece := range strings.Split(rest, delim) {
+		name, value, isMember := strings.Cut(piece, "=")
+		switch {
+		case isMember:
+			names, values = append(names, name), append(values, value)
+		case len(values) == 0:
+			return false
+		default:
+			values[len(values)-1] += delim + piece
+		}
+	}
+	obj := make(map[string]any, len(names))
+	for i, name := range names {
+		ps := s.AdditionalProperties.Schema
+		if ref := s.Properties[name]; ref != nil {
+			ps = ref
+		}
+		if ps == nil || ps.Value == nil {
+			obj[name] = values[i]
+			continue
+		}
+		if !rawAccepts(ps.Value, values[i], 0) {
+			return false
+		}
+		obj[name] = typedRaw(ps.Value, values[i])
 	}
 	return s.VisitJSON(obj, openapi3.EnableFormatValidation(), openapi3.SetSchemaRegexCompiler(oas.RegexCompiler)) == nil
 }
