@@ -332,6 +332,7 @@ func (f *fixer) fixKeywords(s map[string]any, ptr string) {
 		}
 	}
 	f.coerceKeywords(s, ptr)
+	f.fileType(s, ptr)
 	if ex, ok := s["examples"]; ok {
 		switch t := ex.(type) {
 		case []any:
@@ -373,6 +374,26 @@ func (f *fixer) fixKeywords(s map[string]any, ptr string) {
 	} else {
 		f.fix30(s, ptr)
 	}
+}
+
+// fileType reads Swagger 2.0's file type, which converters write as "type:
+// object, format: file" (APIs.guru's Azure descriptions: a CSV download
+// served as application/octet-stream) or leave as "type: file", as what
+// OpenAPI 3 calls a file: a binary string. An object can never be the body
+// of a binary or text media type, so the schema as written admits no
+// answer at all (#15).
+func (f *fixer) fileType(s map[string]any, ptr string) {
+	t, _ := s["type"].(string)
+	if t != "file" && (t != "object" || s["format"] != "file") {
+		return
+	}
+	for _, k := range []string{"properties", "additionalProperties", "patternProperties", "allOf", "anyOf", "oneOf", "required"} {
+		if _, has := s[k]; has {
+			return // an object after all
+		}
+	}
+	s["type"], s["format"] = "string", "binary"
+	f.note("Swagger 2.0 file type (type: object, format: file) read as a binary string", ptr)
 }
 
 func (f *fixer) fix31(s map[string]any, ptr string) {

@@ -426,6 +426,16 @@ func TestLenientRepairs(t *testing.T) {
 				assert.Equal(t, []any{"only"}, s.Properties["a"].Value.Enum)
 				assert.Nil(t, s.Properties["b"].Value.Type)
 			}},
+		{name: "Swagger 2.0 file type as an object (APIs.guru's Azure LUIS)", spec: head + "paths: {}\ncomponents:\n  schemas:\n    S: {type: object, format: file, description: a CSV file}\n    F: {type: file}\n    O: {type: object, format: file, properties: {a: {type: string}}}\n",
+			warning: "Swagger 2.0 file type (type: object, format: file) read as a binary string",
+			check: func(t *testing.T, doc *Document) {
+				for _, name := range []string{"S", "F"} {
+					s := schema(t, doc, name)
+					assert.True(t, s.Type.Is("string"), name)
+					assert.Equal(t, "binary", s.Format, name)
+				}
+				assert.True(t, schema(t, doc, "O").Type.Is("object"), "an object with properties stays one")
+			}},
 		{name: "$ref into a schema's definitions (codat.io)", spec: head + `paths:
   /items:
     get:
