@@ -64,8 +64,12 @@ func urlencodedBodyDecoder(body io.Reader, h http.Header, schema *openapi3.Schem
 	}
 	v, err := openapi3filter.UrlencodedBodyDecoder(bytes.NewReader(raw), h, decodable, encFn)
 	obj, isObj := v.(map[string]any)
-	if err != nil || !isObj || len(lenient) == 0 {
+	if err != nil || !isObj {
 		return v, err
+	}
+	emptyRequiredArrays(schema.Value, obj)
+	if len(lenient) == 0 {
+		return obj, nil
 	}
 	values, err := url.ParseQuery(string(raw))
 	if err != nil {
@@ -183,9 +187,29 @@ func shapeBracketed(p *openapi3.SchemaRef, v any, depth int) any {
 			}
 			out[k] = shapeBracketed(prop, e, depth+1)
 		}
+		if s != nil {
+			emptyRequiredArrays(s, out)
+		}
 		return out
 	}
 	return v
+}
+
+// emptyRequiredArrays gives each required array property of s that obj
+// lacks an empty array. A form has no way to write an empty array (name[]=
+// is one empty string), so a client whose array is empty sends nothing
+// for it, as Stripe's clients do for phases[0][items]; the mock reads that
+// as the empty array it stands for, not as a missing property (#15). The
+// schema's minItems still applies.
+func emptyRequiredArrays(s *openapi3.Schema, obj map[string]any) {
+	for _, name := range s.Required {
+		if _, has := obj[name]; has {
+			continue
+		}
+		if p := s.Properties[name]; p != nil && p.Value != nil && p.Value.Type.Is(openapi3.TypeArray) {
+			obj[name] = []any{}
+		}
+	}
 }
 
 // branchFor picks the oneOf or anyOf branch of s that a bracketed tree

@@ -231,6 +231,75 @@ paths:
 	}
 }
 
+// A form cannot write an empty array, so a required array property sent
+// as nothing, at the top of the body or inside a bracketed object
+// (Stripe's phases[0][items]), is read as the empty array it stands for;
+// minItems still applies (#15).
+func TestUrlencodedRequiredEmptyArray(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: forms, version: "1"}
+paths:
+  /schedules:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            encoding:
+              phases: {style: deepObject, explode: true}
+            schema:
+              type: object
+              required: [tags]
+              properties:
+                tags: {type: array, items: {type: string}}
+                strict: {type: array, minItems: 1, items: {type: string}}
+                phases:
+                  type: array
+                  items:
+                    type: object
+                    required: [items, plan]
+                    properties:
+                      plan: {type: string}
+                      items:
+                        type: array
+                        items: {type: object, required: [price], properties: {price: {type: string}}}
+      responses:
+        "201": {description: ok}
+  /strict:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [strict]
+              properties:
+                strict: {type: array, minItems: 1, items: {type: string}}
+      responses:
+        "201": {description: ok}
+`))
+	require.NoError(t, err)
+	h, err := New(doc, WithoutState())
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		path, form string
+		want       int
+	}{
+		{"/schedules", "phases[0][plan]=p1", 201},
+		{"/schedules", "tags=a&phases[0][plan]=p1&phases[1][plan]=p2&phases[1][items][0][price]=x", 201},
+		{"/schedules", "phases[0][items][0][price]=x", 422},          // plan is required
+		{"/schedules", "phases[0][plan]=p1&phases[0][items]=x", 422}, // not an array of objects
+		{"/strict", "", 422}, // minItems: 1
+		{"/strict", "strict=a", 201},
+	} {
+		rec := do(h, "POST", tt.path, tt.form, "Content-Type", "application/x-www-form-urlencoded")
+		assert.Equal(t, tt.want, rec.Code, "%s %s: %s", tt.path, tt.form, rec.Body.String())
+	}
+}
+
 // A deepObject object whose member is a oneOf or anyOf of primitives
 // (Stripe's subscription_data[effective_date]: a timestamp, or an enum
 // word) is read by the mock: kin-openapi read "123" as text, which no
