@@ -3,6 +3,7 @@ package mock
 import (
 	"context"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -359,5 +360,70 @@ components:
 		}
 		h.ServeHTTP(rec, req)
 		assert.Equal(t, tc.want, rec.Code, "%s %s: %s", tc.target, tc.header, rec.Body.String())
+	}
+}
+
+// Two operations on templates that differ only in their parameters' names
+// (reverb's POST /conversations/{id}/offer, price a string, and
+// /conversations/{conversation_id}/offer, price an object) share a route:
+// a request valid for either is answered by the one it fits, not refused
+// by the first (#15).
+func TestSameRouteAnswersTheOperationTheRequestFits(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: q, version: "1"}
+paths:
+  /conversations/{conversation_id}/offer:
+    post:
+      parameters: [{name: conversation_id, in: path, required: true, schema: {type: string}}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [price], properties: {price: {type: object, required: [amount], properties: {amount: {type: string}}}}}
+      responses:
+        "201": {description: ok, content: {application/json: {example: {answered: money}}}}
+  /conversations/{id}/offer:
+    post:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      security: [{key: []}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [price], properties: {price: {type: string}}}
+      responses:
+        "201": {description: ok, content: {application/json: {example: {answered: text}}}}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: X-Key}
+`))
+	require.NoError(t, err)
+	h, err := New(doc, WithSeed(1))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		body, key string
+		want      int
+		answered  string
+	}{
+		{`{"price":{"amount":"3.50"}}`, "", 201, "money"},
+		{`{"price":"3.50"}`, "k", 201, "text"},
+		{`{"price":"3.50"}`, "", 422, ""}, // the operation it fits wants a key
+		{`{"price":7}`, "k", 422, ""},     // fits neither
+	} {
+		req := httptest.NewRequest("POST", "/conversations/c1/offer", strings.NewReader(tc.body))
+		req.Header.Set("Content-Type", "application/json")
+		if tc.key != "" {
+			req.Header.Set("X-Key", tc.key)
+		}
+		rej := h.Check(req)
+		assert.Equal(t, tc.want == 201, rej == nil, "Check agrees with ServeHTTP: %s %+v", tc.body, rej)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		require.Equal(t, tc.want, rec.Code, "%s: %s", tc.body, rec.Body.String())
+		if tc.answered != "" {
+			assert.JSONEq(t, `{"answered":"`+tc.answered+`"}`, rec.Body.String(), tc.body)
+		}
 	}
 }

@@ -240,6 +240,60 @@ paths:
 	assert.Contains(t, msgs, "GET /a/{y}: same route as /a/{x} (one); a request goes to the first whose path parameters accept it")
 }
 
+// Templates that differ only in their parameters' names (reverb's
+// /conversations/{id}/offer and /conversations/{conversation_id}/offer)
+// route to the first whose path parameters accept the request; the others
+// that accept it are offered as alternatives, each with its own names.
+func TestRouterAlternatives(t *testing.T) {
+	t.Parallel()
+	doc := loadString(t, `
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /c/{conversation_id}/offer:
+    post:
+      operationId: one
+      parameters: [{name: conversation_id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+  /c/{n}/offer:
+    post:
+      operationId: numeric
+      parameters: [{name: n, in: path, required: true, schema: {type: integer}}]
+      responses: {"200": {description: ok}}
+  /c/{id}/offer:
+    post:
+      operationId: two
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+    get:
+      operationId: only
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+`)
+	for _, tc := range []struct {
+		method, path string
+		want         []string // the operation chosen, then the alternatives
+		param        string   // the value each alternative reads for its own parameter
+	}{
+		{"POST", "/c/abc/offer", []string{"one", "two"}, "abc"},
+		{"POST", "/c/7/offer", []string{"one", "two", "numeric"}, "7"},
+		{"GET", "/c/abc/offer", []string{"only"}, "abc"},
+	} {
+		m, err := doc.Router().Find(httptest.NewRequest(tc.method, tc.path, nil))
+		require.NoError(t, err)
+		got := []string{m.Operation.ID}
+		for _, alt := range m.Alternatives() {
+			got = append(got, alt.Operation.ID)
+			name := alt.Operation.Kin().Parameters[0].Value.Name
+			v, ok := alt.Param(name)
+			assert.True(t, ok, "%s %s", alt.Operation.ID, name)
+			assert.Equal(t, tc.param, v)
+			assert.Same(t, doc, alt.Document())
+		}
+		assert.Equal(t, tc.want, got, "%s %s", tc.method, tc.path)
+	}
+}
+
 func TestRouterHostileBacktracking(t *testing.T) {
 	t.Parallel()
 	// Every segment can be literal or parameter: a naive backtracking router
