@@ -1,8 +1,12 @@
 package openapi
 
 import (
+	"bytes"
 	"encoding/json"
+	"encoding/xml"
+	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"math"
 	"net/url"
@@ -255,6 +259,9 @@ func (f *fixer) content(v any, ptr string) {
 			continue
 		}
 		mptr := ptr + "/" + escapeToken(mt)
+		if strings.Contains(strings.ToLower(mt), "xml") {
+			f.xmlExamples(media, mptr)
+		}
 		if s, ok := media["schema"]; ok {
 			f.schema(s, mptr+"/schema")
 		}
@@ -270,6 +277,85 @@ func (f *fixer) content(v any, ptr string) {
 			}
 		}
 	}
+}
+
+// xmlExamples repairs the XML examples of one media type written as
+// strings whose only fault is a bare "&" ("Addison Rd. & Morgan Blvd." in
+// WMATA's incidents): the mock serves such an example as it is written, and
+// no XML parser reads it. An example that escaping its bare ampersands does
+// not make well-formed is left as written (#15).
+func (f *fixer) xmlExamples(media map[string]any, ptr string) {
+	fix := func(v any, at string) (any, bool) {
+		s, ok := v.(string)
+		if !ok || !strings.HasPrefix(strings.TrimSpace(s), "<") || !strings.Contains(s, "&") || wellFormedXML(s) {
+			return v, false
+		}
+		if fixed := escapeBareAmpersands(s); wellFormedXML(fixed) {
+			f.note("bare & in an XML example escaped", at)
+			return fixed, true
+		}
+		return v, false
+	}
+	if v, ok := fix(media["example"], ptr+"/example"); ok {
+		media["example"] = v
+	}
+	if exs, ok := media["examples"].(map[string]any); ok {
+		for _, name := range sortedKeys(exs) {
+			if ex, ok := exs[name].(map[string]any); ok {
+				if v, ok := fix(ex["value"], ptr+"/examples/"+escapeToken(name)+"/value"); ok {
+					ex["value"] = v
+				}
+			}
+		}
+	}
+}
+
+// wellFormedXML reports whether s parses as XML to its end.
+func wellFormedXML(s string) bool {
+	dec := xml.NewDecoder(strings.NewReader(s))
+	for {
+		if _, err := dec.Token(); err != nil {
+			return errors.Is(err, io.EOF)
+		}
+	}
+}
+
+// escapeBareAmpersands writes each "&" that starts no entity or character
+// reference ("&amp;", "&#38;", "&#x26;") as "&amp;".
+func escapeBareAmpersands(s string) string {
+	var b bytes.Buffer
+	for i := 0; i < len(s); i++ {
+		if s[i] == '&' && !startsReference(s[i+1:]) {
+			b.WriteString("&amp;")
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// startsReference reports whether s, the text after an "&", holds a name
+// or a character number and then ";".
+func startsReference(s string) bool {
+	end := strings.IndexByte(s, ';')
+	if end <= 0 {
+		return false
+	}
+	ref := s[:end]
+	if strings.HasPrefix(ref, "#x") || strings.HasPrefix(ref, "#X") {
+		_, err := strconv.ParseUint(ref[2:], 16, 32)
+		return err == nil
+	}
+	if ref[0] == '#' {
+		_, err := strconv.ParseUint(ref[1:], 10, 32)
+		return err == nil
+	}
+	for i, r := range ref {
+		if !(r == '_' || r == ':' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127 || i > 0 && (r == '-' || r == '.' || r >= '0' && r <= '9')) {
+			return false
+		}
+	}
+	return true
 }
 
 // schema repairs one schema object and everything below it.

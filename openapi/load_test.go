@@ -436,6 +436,31 @@ func TestLenientRepairs(t *testing.T) {
 				}
 				assert.True(t, schema(t, doc, "O").Type.Is("object"), "an object with properties stays one")
 			}},
+		{name: "bare & in an XML example (wmata.com)", spec: head + `paths:
+  /incidents:
+    get:
+      operationId: incidents
+      responses:
+        "200":
+          description: ok
+          content:
+            application/xml:
+              examples:
+                one: {value: "<r><d>Addison Rd. & Morgan &amp; &#38; &#x26; &lt;</d></r>"}
+                undefined: {value: "<r>&nbsp; & more</r>"}
+            text/xml:
+              example: "<r>A&B</r>"
+            application/json:
+              example: "<r>A&B</r>"
+`, warning: "bare & in an XML example escaped",
+			check: func(t *testing.T, doc *Document) {
+				content := doc.Operation("incidents").Kin().Responses.Status(200).Value.Content
+				exs := content.Get("application/xml").Examples
+				assert.Equal(t, "<r><d>Addison Rd. &amp; Morgan &amp; &#38; &#x26; &lt;</d></r>", exs["one"].Value.Value)
+				assert.Equal(t, "<r>&nbsp; & more</r>", exs["undefined"].Value.Value, "not well-formed either way: left as written")
+				assert.Equal(t, "<r>A&amp;B</r>", content.Get("text/xml").Example)
+				assert.Equal(t, "<r>A&B</r>", content.Get("application/json").Example, "not XML")
+			}},
 		{name: "$ref into a schema's definitions (codat.io)", spec: head + `paths:
   /items:
     get:
