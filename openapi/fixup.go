@@ -63,6 +63,7 @@ type fixer struct {
 	counts  map[string]int
 	first   map[string]string // repair kind -> first location
 	visited map[*map[string]any]bool
+	root    map[string]any // the document being fixed, to resolve local $refs
 }
 
 func newFixer(is31 bool) *fixer {
@@ -96,6 +97,7 @@ func (f *fixer) warnings() []Warning {
 
 // fixDocument applies every repair to an OpenAPI 3.x raw document.
 func (f *fixer) fixDocument(root map[string]any) {
+	f.root = root
 	inlinePathItemRefs(root, f)
 	if paths, ok := root["paths"].(map[string]any); ok {
 		for _, p := range sortedKeys(paths) {
@@ -262,6 +264,7 @@ func (f *fixer) content(v any, ptr string) {
 		if strings.Contains(strings.ToLower(mt), "xml") {
 			f.xmlExamples(media, mptr)
 		}
+		f.octetStream(mt, media, mptr)
 		if s, ok := media["schema"]; ok {
 			f.schema(s, mptr+"/schema")
 		}
@@ -277,6 +280,51 @@ func (f *fixer) content(v any, ptr string) {
 			}
 		}
 	}
+}
+
+// octetStream reads an application/octet-stream body described by an
+// object or array schema (eBay's StreamingOutput, "File stream": type
+// object) as what the media type is, a binary string. Such a body is bytes,
+// which no object schema describes: validators read it as a string, so the
+// schema as written refused every upload and every answer (#15). The
+// schema, which may be shared with JSON bodies, is left as it is; only
+// this media type stops using it.
+func (f *fixer) octetStream(mt string, media map[string]any, ptr string) {
+	base, _, _ := strings.Cut(mt, ";")
+	if !strings.EqualFold(strings.TrimSpace(base), "application/octet-stream") {
+		return
+	}
+	s, _ := media["schema"].(map[string]any)
+	for range 16 {
+		ref, isRef := s["$ref"].(string)
+		if !isRef || !strings.HasPrefix(ref, "#/") || f.root == nil {
+			break
+		}
+		target, _ := resolveLocal(f.root, ref)
+		s, _ = target.(map[string]any)
+	}
+	if s == nil {
+		return
+	}
+	switch t := s["type"].(type) {
+	case string:
+		if t != "object" && t != "array" {
+			return
+		}
+	case []any:
+		for _, e := range t {
+			if e == "string" {
+				return
+			}
+		}
+		if !containsValue(t, "object") && !containsValue(t, "array") {
+			return
+		}
+	default:
+		return
+	}
+	media["schema"] = map[string]any{"type": "string", "format": "binary"}
+	f.note("application/octet-stream body described by an object or array schema read as a binary string", ptr+"/schema")
 }
 
 // xmlExamples repairs the XML examples of one media type written as

@@ -436,6 +436,42 @@ func TestLenientRepairs(t *testing.T) {
 				}
 				assert.True(t, schema(t, doc, "O").Type.Is("object"), "an object with properties stays one")
 			}},
+		{name: "octet-stream body with an object or array schema (ebay.com's StreamingOutput)", spec: head + `paths:
+  /download:
+    post:
+      operationId: download
+      requestBody:
+        content:
+          application/octet-stream: {schema: {type: array, items: {type: string}}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/octet-stream: {schema: {$ref: "#/components/schemas/StreamingOutput"}}
+            application/json: {schema: {$ref: "#/components/schemas/StreamingOutput"}}
+        "201":
+          description: ok
+          content:
+            "application/octet-stream; charset=binary": {schema: {type: string, format: byte}}
+components:
+  schemas:
+    StreamingOutput: {type: object, description: File stream}
+`, warning: "application/octet-stream body described by an object or array schema read as a binary string",
+			check: func(t *testing.T, doc *Document) {
+				op := doc.Operation("download").Kin()
+				content := op.Responses.Status(200).Value.Content
+				for name, mt := range map[string]*openapi3.MediaType{
+					"response": content.Get("application/octet-stream"),
+					"request":  op.RequestBody.Value.Content.Get("application/octet-stream"),
+				} {
+					require.NotNil(t, mt, name)
+					assert.True(t, mt.Schema.Value.Type.Is("string"), name)
+					assert.Equal(t, "binary", mt.Schema.Value.Format, name)
+				}
+				assert.True(t, content.Get("application/json").Schema.Value.Type.Is("object"), "the JSON body keeps the shared schema")
+				assert.True(t, schema(t, doc, "StreamingOutput").Type.Is("object"))
+				assert.Equal(t, "byte", op.Responses.Status(201).Value.Content["application/octet-stream; charset=binary"].Schema.Value.Format, "a string schema is kept")
+			}},
 		{name: "bare & in an XML example (wmata.com)", spec: head + `paths:
   /incidents:
     get:
