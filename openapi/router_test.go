@@ -41,6 +41,8 @@ paths:
     post: {operationId: describeRegions, responses: {"200": {description: ok}}}
   /?Action=RunInstances:
     post: {operationId: runInstances, responses: {"200": {description: ok}}}
+  /search/articles?query={query}:
+    get: {operationId: searchArticles, responses: {"200": {description: ok}}}
   /svc/#X-Amz-Target=Svc.List:
     post: {operationId: svcList, responses: {"200": {description: ok}}}
   /svc/#X-Amz-Target=Svc.Get:
@@ -101,6 +103,8 @@ func TestRouterFind(t *testing.T) {
 		{"GET", "/v1/", nil, "root", nil},
 		{"POST", "/v1/?Action=RunInstances&Version=2016", nil, "runInstances", nil},
 		{"POST", "/v1/?Action=DescribeRegions", nil, "describeRegions", nil},
+		// A templated condition asks only for the parameter (medium.com).
+		{"GET", "/v1/search/articles?query=startup", nil, "searchArticles", nil},
 		{"POST", "/v1/svc", http.Header{"X-Amz-Target": {"Svc.Get"}}, "svcGet", nil},
 		{"POST", "/v1/svc?X-Amz-Target=Svc.List", nil, "svcList", nil},
 		{"GET", "/v1/things/t1/parts", nil, "getThingsByThingIdParts", map[string]string{"thingId": "t1"}},
@@ -162,6 +166,10 @@ func TestRouterErrors(t *testing.T) {
 			assert.ElementsMatch(t, []string{"Action=DescribeRegions", "Action=RunInstances"}, ce.Expected)
 		}},
 		{"GET", "/v1/files/noext", func(t *testing.T, err error) { assert.ErrorIs(t, err, ErrNotFound) }},
+		{"GET", "/v1/search/articles", func(t *testing.T, err error) { // the templated parameter is still asked for
+			var ce *ConditionError
+			assert.ErrorAs(t, err, &ce)
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.target, func(t *testing.T) {
