@@ -427,3 +427,51 @@ components:
 		}
 	}
 }
+
+// A parameter whose schema names no type (Nexmo's delivered: enum [true,
+// false, 0, 1]), or an array whose items name none (WikiPathways' graphId:
+// items {}), is read as text or as the number or boolean it spells,
+// whichever the schema takes; kin-openapi read it as nothing and refused
+// it as empty (#15).
+func TestUntypedParameters(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: q, version: "1"}
+paths:
+  /conversions:
+    post:
+      parameters:
+        - {name: delivered, in: query, required: true, schema: {enum: [true, false, 0, 1]}}
+        - {name: ids, in: query, required: false, style: form, explode: false, schema: {type: array, maxItems: 2, items: {}}}
+        - {name: X-Level, in: header, required: false, schema: {enum: [1, 2.5]}}
+      responses:
+        "200": {description: ok}
+`))
+	require.NoError(t, err)
+	h, err := New(doc, WithSeed(1))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		query, level string
+		want         int
+	}{
+		{"delivered=true", "", 200},
+		{"delivered=false", "", 200},
+		{"delivered=1", "", 200},
+		{"delivered=0", "", 200},
+		{"delivered=yes", "", 400},
+		{"delivered=2", "", 400},
+		{"delivered=true&ids=a,7", "", 200},
+		{"delivered=true&ids=a,b,c", "", 400}, // more than maxItems
+		{"delivered=true", "2.5", 200},
+		{"delivered=true", "3", 400}, // not in the enum
+	} {
+		req := httptest.NewRequest("POST", "/conversions?"+tc.query, nil)
+		if tc.level != "" {
+			req.Header.Set("X-Level", tc.level)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		assert.Equal(t, tc.want, rec.Code, "%s %s: %s", tc.query, tc.level, rec.Body.String())
+	}
+}

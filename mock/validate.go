@@ -251,9 +251,9 @@ func composedParamAccepts(err error, r *http.Request, m openapi.Match) bool {
 		return false
 	}
 	if !s.Type.Is(openapi3.TypeArray) {
-		return composed(s) && len(raw) == 1 && rawAccepts(s, raw[0], 0)
+		return (composed(s) || untyped(s)) && len(raw) == 1 && rawAccepts(s, raw[0], 0)
 	}
-	if s.Items == nil || s.Items.Value == nil || !composed(s.Items.Value) {
+	if s.Items == nil || s.Items.Value == nil || !composed(s.Items.Value) && !untyped(s.Items.Value) {
 		return false
 	}
 	if len(raw) == 1 && (re.Parameter.In != openapi3.ParameterInQuery || re.Parameter.Explode != nil && !*re.Parameter.Explode) {
@@ -416,6 +416,14 @@ func typedRaw(s *openapi3.Schema, raw string) any {
 	return raw
 }
 
+// untyped reports a schema that names no type and composes none: an enum
+// of mixed values (Nexmo's delivered: true, false, 0 or 1) or an array's
+// empty items (WikiPathways' graphId: items {}). kin-openapi decodes such a
+// parameter as nothing and refuses it as empty.
+func untyped(s *openapi3.Schema) bool {
+	return (s.Type == nil || len(*s.Type) == 0) && !composed(s)
+}
+
 // composed reports a schema built with allOf, oneOf or anyOf.
 func composed(s *openapi3.Schema) bool {
 	return len(s.AllOf)+len(s.OneOf)+len(s.AnyOf) > 0
@@ -444,7 +452,18 @@ func rawAccepts(s *openapi3.Schema, raw string, depth int) bool {
 	}
 	var v any = raw
 	switch namedType(s, depth) {
-	case openapi3.TypeString, "":
+	case "":
+		// No type: the value sent is text, or the number or boolean it
+		// spells, whichever the schema takes.
+		if check(s, raw) {
+			return true
+		}
+		if f, err := strconv.ParseFloat(raw, 64); err == nil && check(s, f) {
+			return true
+		}
+		b, err := strconv.ParseBool(raw)
+		return err == nil && check(s, b)
+	case openapi3.TypeString:
 	case openapi3.TypeInteger:
 		n, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil {
@@ -466,6 +485,12 @@ func rawAccepts(s *openapi3.Schema, raw string, depth int) bool {
 	default:
 		return false
 	}
+	return check(s, v)
+}
+
+// check validates a value read from a parameter against s, formats
+// included.
+func check(s *openapi3.Schema, v any) bool {
 	return s.VisitJSON(v, openapi3.EnableFormatValidation(), openapi3.SetSchemaRegexCompiler(oas.RegexCompiler)) == nil
 }
 
