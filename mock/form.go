@@ -68,13 +68,11 @@ func urlencodedBodyDecoder(body io.Reader, h http.Header, schema *openapi3.Schem
 		return v, err
 	}
 	emptyRequiredArrays(schema.Value, obj)
-	if len(lenient) == 0 {
-		return obj, nil
-	}
 	values, err := url.ParseQuery(string(raw))
 	if err != nil {
 		return nil, err
 	}
+	undeclaredFields(schema.Value, values, obj)
 	for _, name := range lenient {
 		if vs, ok := values[name]; ok {
 			obj[name] = lenientField(schema.Value.Properties[name], vs)
@@ -193,6 +191,27 @@ func shapeBracketed(p *openapi3.SchemaRef, v any, depth int) any {
 		return out
 	}
 	return v
+}
+
+// undeclaredFields adds to obj the plain fields of the form that s does not
+// declare, where s allows any more properties: kin-openapi's decoder drops
+// them, so that a property required but not declared (Box's grant_type,
+// Eqivo's ConferenceName: in "required", missing from "properties") was
+// found missing however it was sent (#15). Bracketed fields belong to
+// their declared names; where s types or forbids more properties, they
+// are dropped as before.
+func undeclaredFields(s *openapi3.Schema, values url.Values, obj map[string]any) {
+	if s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has || s.AdditionalProperties.Schema != nil {
+		return
+	}
+	for name, vs := range values {
+		if _, declared := s.Properties[name]; declared || len(vs) == 0 || strings.ContainsAny(name, "[]") {
+			continue
+		}
+		if _, has := obj[name]; !has {
+			obj[name] = vs[0]
+		}
+	}
 }
 
 // emptyRequiredArrays gives each required array property of s that obj

@@ -371,3 +371,59 @@ paths:
 		assert.Equal(t, tt.want, rec.Code, "%s: %s", tt.form, rec.Body.String())
 	}
 }
+
+// A form property the schema requires but does not declare (Box's
+// grant_type: in "required", missing from "properties") is read from the
+// form where the schema allows more properties, not dropped and then found
+// missing (#15).
+func TestUrlencodedRequiredUndeclaredField(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: forms, version: "1"}
+paths:
+  /revoke:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [grant_type]
+              properties:
+                token: {type: string}
+      responses:
+        "200": {description: ok}
+  /closed:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [grant_type]
+              additionalProperties: false
+              properties:
+                token: {type: string}
+      responses:
+        "200": {description: ok}
+`))
+	require.NoError(t, err)
+	h, err := New(doc, WithoutState())
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		path, form string
+		want       int
+	}{
+		{"/revoke", "grant_type=refresh&token=t", 200},
+		{"/revoke", "grant_type=123", 200},
+		{"/revoke", "token=t", 422},                    // still required
+		{"/revoke", "grant_type[a]=x&token=t", 422},    // a bracketed field is no plain one
+		{"/closed", "grant_type=refresh&token=t", 422}, // no schema can hold it
+	} {
+		rec := do(h, "POST", tt.path, tt.form, "Content-Type", "application/x-www-form-urlencoded")
+		assert.Equal(t, tt.want, rec.Code, "%s %s: %s", tt.path, tt.form, rec.Body.String())
+	}
+}
