@@ -427,3 +427,61 @@ paths:
 		assert.Equal(t, tt.want, rec.Code, "%s %s: %s", tt.path, tt.form, rec.Body.String())
 	}
 }
+
+// A text/plain body whose schema is no string (App Center: an object) is
+// read as the JSON it holds and validated; a string schema still takes
+// the text as it is (#15).
+func TestPlainBodyWithSchemaOfAnotherType(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: plain, version: "1"}
+paths:
+  /release:
+    patch:
+      requestBody:
+        required: true
+        content:
+          text/plain:
+            schema: {type: object, required: [notes], properties: {notes: {type: string}, mandatory: {type: boolean}}}
+      responses:
+        "200": {description: ok}
+  /count:
+    put:
+      requestBody:
+        required: true
+        content:
+          text/plain:
+            schema: {type: integer, minimum: 1}
+      responses:
+        "200": {description: ok}
+  /note:
+    put:
+      requestBody:
+        required: true
+        content:
+          text/plain:
+            schema: {type: string, maxLength: 12}
+      responses:
+        "200": {description: ok}
+`))
+	require.NoError(t, err)
+	h, err := New(doc, WithoutState())
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		method, path, body string
+		want               int
+	}{
+		{"PATCH", "/release", `{"notes":"fixes","mandatory":true}`, 200},
+		{"PATCH", "/release", `{"mandatory":true}`, 422}, // notes is required
+		{"PATCH", "/release", `{"notes":"x","mandatory":"yes"}`, 422},
+		{"PATCH", "/release", `not json`, 422},
+		{"PUT", "/count", `5`, 200},
+		{"PUT", "/count", `0`, 422},
+		{"PUT", "/note", `{"a":1}`, 200}, // a string schema takes the text
+		{"PUT", "/note", `a note far too long`, 422},
+	} {
+		rec := do(h, tt.method, tt.path, tt.body, "Content-Type", "text/plain")
+		assert.Equal(t, tt.want, rec.Code, "%s %s: %s", tt.path, tt.body, rec.Body.String())
+	}
+}
