@@ -467,6 +467,7 @@ func (f *fixer) fixKeywords(s map[string]any, ptr string) {
 	}
 	f.coerceKeywords(s, ptr)
 	f.fileType(s, ptr)
+	f.arrayEnum(s, ptr)
 	if ex, ok := s["examples"]; ok {
 		switch t := ex.(type) {
 		case []any:
@@ -508,6 +509,36 @@ func (f *fixer) fixKeywords(s map[string]any, ptr string) {
 	} else {
 		f.fix30(s, ptr)
 	}
+}
+
+// arrayEnum moves to the items an enum written on an array schema whose
+// values are no arrays (DRACOON's grantTypes: type array, enum of grant
+// names, items strings): an array never equals a string, so the schema as
+// written admits no value at all, and the enum's author meant the items
+// (#15). Where the items have an enum of their own (DRACOON repeats it
+// there), theirs stands and the array's is dropped.
+func (f *fixer) arrayEnum(s map[string]any, ptr string) {
+	if s["type"] != "array" {
+		return
+	}
+	enum, ok := s["enum"].([]any)
+	items, hasItems := s["items"].(map[string]any)
+	if !ok || len(enum) == 0 || !hasItems {
+		return
+	}
+	if _, ref := items["$ref"]; ref {
+		return
+	}
+	for _, v := range enum {
+		if _, isArr := v.([]any); isArr {
+			return // an enum of arrays is one an array can meet
+		}
+	}
+	if _, has := items["enum"]; !has {
+		items["enum"] = enum
+	}
+	delete(s, "enum")
+	f.note("enum of an array schema whose values are no arrays read as its items' enum", ptr)
 }
 
 // fileType reads Swagger 2.0's file type, which converters write as "type:

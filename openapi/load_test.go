@@ -472,6 +472,16 @@ components:
 				assert.True(t, schema(t, doc, "StreamingOutput").Type.Is("object"))
 				assert.Equal(t, "byte", op.Responses.Status(201).Value.Content["application/octet-stream; charset=binary"].Schema.Value.Format, "a string schema is kept")
 			}},
+		{name: "enum on an array schema meant for its items (dracoon.team)", spec: head + "paths: {}\ncomponents:\n  schemas:\n    S: {type: array, enum: [implicit, password], items: {type: string}}\n    T: {type: array, enum: [[a, b]], items: {type: string}}\n    U: {type: array, enum: [x], items: {type: string, enum: [y]}}\n",
+			warning: "enum of an array schema whose values are no arrays read as its items' enum",
+			check: func(t *testing.T, doc *Document) {
+				s := schema(t, doc, "S")
+				assert.Empty(t, s.Enum)
+				assert.Equal(t, []any{"implicit", "password"}, s.Items.Value.Enum)
+				assert.Equal(t, []any{[]any{"a", "b"}}, schema(t, doc, "T").Enum, "an enum of arrays stays")
+				assert.Empty(t, schema(t, doc, "U").Enum, "items with an enum of their own keep theirs")
+				assert.Equal(t, []any{"y"}, schema(t, doc, "U").Items.Value.Enum)
+			}},
 		{name: "bare & in an XML example (wmata.com)", spec: head + `paths:
   /incidents:
     get:
