@@ -19,6 +19,7 @@ import (
 
 	"github.com/brianvoe/gofakeit/v6"
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mockapi-go/mockapi/internal/fake"
@@ -87,7 +88,7 @@ func (c *specClient) request(op *openapi.Operation) (*http.Request, bool) {
 		}
 		switch p.In {
 		case "path":
-			params[p.Name] = url.PathEscape(simpleStyle(v))
+			params[p.Name] = pathStyle(p, v)
 		case "query":
 			switch t := v.(type) {
 			case []any:
@@ -119,7 +120,7 @@ func (c *specClient) request(op *openapi.Operation) (*http.Request, bool) {
 				q.Set(p.Name, scalarString(v))
 			}
 		case "header":
-			hdr.Set(p.Name, simpleStyle(v))
+			hdr.Set(p.Name, styled("", ",", ",", p.Explode != nil && *p.Explode, v, func(s string) string { return s }))
 		case "cookie":
 			cookies = append(cookies, &http.Cookie{Name: p.Name, Value: url.QueryEscape(simpleStyle(v))})
 		}
@@ -277,6 +278,51 @@ func deepObjectFields(form url.Values, prefix string, v any) {
 	default:
 		form.Add(prefix, scalarString(v))
 	}
+}
+
+// pathStyle serialises a path parameter in its style (simple unless the
+// parameter says label or matrix) and explode, as RFC 6570 expands it:
+// each value escaped, the delimiters literal.
+func pathStyle(p *openapi3.Parameter, v any) string {
+	explode := p.Explode != nil && *p.Explode
+	switch p.Style {
+	case "label":
+		return styled(".", ",", ".", explode, v, url.PathEscape)
+	case "matrix":
+		if _, isObj := v.(map[string]any); isObj && explode {
+			return styled(";", ",", ";", true, v, url.PathEscape)
+		}
+		return styled(";"+p.Name+"=", ",", ";"+p.Name+"=", explode, v, url.PathEscape)
+	}
+	return styled("", ",", ",", explode, v, url.PathEscape)
+}
+
+// styled writes v after prefix: an array's items joined with sep, or with
+// xsep when exploded; an object's members as name,value pairs joined with
+// sep, or as name=value pairs joined with xsep when exploded. esc escapes
+// each name and value.
+func styled(prefix, sep, xsep string, explode bool, v any, esc func(string) string) string {
+	var parts []string
+	switch t := v.(type) {
+	case []any:
+		for _, e := range t {
+			parts = append(parts, esc(scalarString(e)))
+		}
+	case map[string]any:
+		for _, k := range sortedMapKeys(t) {
+			if explode {
+				parts = append(parts, esc(k)+"="+esc(scalarString(t[k])))
+			} else {
+				parts = append(parts, esc(k), esc(scalarString(t[k])))
+			}
+		}
+	default:
+		return prefix + esc(scalarString(v))
+	}
+	if explode {
+		return prefix + strings.Join(parts, xsep)
+	}
+	return prefix + strings.Join(parts, sep)
 }
 
 func simpleStyle(v any) string {
@@ -445,4 +491,40 @@ func envInt(name string, def int) int {
 		return def
 	}
 	return n
+}
+
+// The client serialises path parameters as the OpenAPI specification's
+// style examples show them, so that the mock is not sent simple style for
+// a label or matrix parameter (readme's parameters-style, #15).
+func TestPathStyle(t *testing.T) {
+	t.Parallel()
+	prim, arr := "blue", []any{"blue", "black", "brown"}
+	obj := map[string]any{"R": 100.0, "G": 200.0, "B": 150.0}
+	for _, tc := range []struct {
+		style   string
+		explode bool
+		v       any
+		want    string
+	}{
+		{"", false, prim, "blue"},
+		{"simple", false, arr, "blue,black,brown"},
+		{"simple", true, arr, "blue,black,brown"},
+		{"simple", false, obj, "B,150,G,200,R,100"},
+		{"simple", true, obj, "B=150,G=200,R=100"},
+		{"label", false, prim, ".blue"},
+		{"label", false, arr, ".blue,black,brown"},
+		{"label", true, arr, ".blue.black.brown"},
+		{"label", false, obj, ".B,150,G,200,R,100"},
+		{"label", true, obj, ".B=150.G=200.R=100"},
+		{"matrix", false, prim, ";color=blue"},
+		{"matrix", false, arr, ";color=blue,black,brown"},
+		{"matrix", true, arr, ";color=blue;color=black;color=brown"},
+		{"matrix", false, obj, ";color=B,150,G,200,R,100"},
+		{"matrix", true, obj, ";B=150;G=200;R=100"},
+		{"simple", false, "a b/c", "a%20b%2Fc"}, // values escaped
+	} {
+		explode := tc.explode
+		p := &openapi3.Parameter{Name: "color", In: "path", Style: tc.style, Explode: &explode}
+		assert.Equal(t, tc.want, pathStyle(p, tc.v), "%s explode=%v %v", tc.style, tc.explode, tc.v)
+	}
 }

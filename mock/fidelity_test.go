@@ -3,6 +3,7 @@ package mock
 import (
 	"context"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -284,5 +285,193 @@ components:
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", "/?"+tc.query, nil))
 		assert.Equal(t, tc.want, rec.Code, "%s: %s", tc.query, rec.Body.String())
+	}
+}
+
+// An exploded object in a path or header parameter whose string value
+// holds the delimiter between members (label style's "." ending a
+// sentence) is sent unescaped, as RFC 6570 expands it: the mock reads the
+// piece without "=" as the end of the value before it, and checks the
+// object against the schema (#15, readme's parameters-style).
+func TestExplodedObjectParamWithDelimiterInValue(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: q, version: "1"}
+paths:
+  /label/{obj}:
+    get:
+      parameters:
+        - {name: obj, in: path, required: true, style: label, explode: true, schema: {$ref: '#/components/schemas/Obj'}}
+      responses:
+        "200": {description: ok}
+  /matrix/{obj}:
+    get:
+      parameters:
+        - {name: obj, in: path, required: true, style: matrix, explode: true, schema: {$ref: '#/components/schemas/Obj'}}
+      responses:
+        "200": {description: ok}
+  /simple/{obj}:
+    get:
+      parameters:
+        - {name: obj, in: path, required: true, explode: true, schema: {$ref: '#/components/schemas/Obj'}}
+      responses:
+        "200": {description: ok}
+  /header:
+    get:
+      parameters:
+        - {name: X-Obj, in: header, required: true, explode: true, schema: {$ref: '#/components/schemas/Obj'}}
+      responses:
+        "200": {description: ok}
+components:
+  schemas:
+    Obj:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        n: {type: integer, minimum: 1}
+`))
+	require.NoError(t, err)
+	h, err := New(doc, WithSeed(1))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		target, header string
+		want           int
+	}{
+		{"/label/.name=A%20city..n=3", "", 200},
+		{"/label/.n=3.name=v1.2.3", "", 200},
+		{"/label/.name=plain", "", 200},
+		{"/label/.name=a.n=0", "", 400},     // below the minimum
+		{"/label/.name=a.n=three", "", 400}, // not an integer
+		{"/label/.n=3", "", 400},            // name is required
+		{"/label/.city.name=a", "", 400},    // a first piece without "="
+		{"/matrix/;name=a;b;n=2", "", 200},
+		{"/matrix/;name=a;n=x", "", 400},
+		{"/simple/name=Smith,%20John,n=2", "", 200},
+		{"/simple/n=2,Smith", "", 400},
+		{"/header", "name=Smith, John,n=2", 200},
+		{"/header", "n=2", 400},
+	} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", tc.target, nil)
+		if tc.header != "" {
+			req.Header.Set("X-Obj", tc.header)
+		}
+		h.ServeHTTP(rec, req)
+		assert.Equal(t, tc.want, rec.Code, "%s %s: %s", tc.target, tc.header, rec.Body.String())
+	}
+}
+
+// Two operations on templates that differ only in their parameters' names
+// (reverb's POST /conversations/{id}/offer, price a string, and
+// /conversations/{conversation_id}/offer, price an object) share a route:
+// a request valid for either is answered by the one it fits, not refused
+// by the first (#15).
+func TestSameRouteAnswersTheOperationTheRequestFits(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: q, version: "1"}
+paths:
+  /conversations/{conversation_id}/offer:
+    post:
+      parameters: [{name: conversation_id, in: path, required: true, schema: {type: string}}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [price], properties: {price: {type: object, required: [amount], properties: {amount: {type: string}}}}}
+      responses:
+        "201": {description: ok, content: {application/json: {example: {answered: money}}}}
+  /conversations/{id}/offer:
+    post:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      security: [{key: []}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [price], properties: {price: {type: string}}}
+      responses:
+        "201": {description: ok, content: {application/json: {example: {answered: text}}}}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: X-Key}
+`))
+	require.NoError(t, err)
+	h, err := New(doc, WithSeed(1))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		body, key string
+		want      int
+		answered  string
+	}{
+		{`{"price":{"amount":"3.50"}}`, "", 201, "money"},
+		{`{"price":"3.50"}`, "k", 201, "text"},
+		{`{"price":"3.50"}`, "", 422, ""}, // the operation it fits wants a key
+		{`{"price":7}`, "k", 422, ""},     // fits neither
+	} {
+		req := httptest.NewRequest("POST", "/conversations/c1/offer", strings.NewReader(tc.body))
+		req.Header.Set("Content-Type", "application/json")
+		if tc.key != "" {
+			req.Header.Set("X-Key", tc.key)
+		}
+		rej := h.Check(req)
+		assert.Equal(t, tc.want == 201, rej == nil, "Check agrees with ServeHTTP: %s %+v", tc.body, rej)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		require.Equal(t, tc.want, rec.Code, "%s: %s", tc.body, rec.Body.String())
+		if tc.answered != "" {
+			assert.JSONEq(t, `{"answered":"`+tc.answered+`"}`, rec.Body.String(), tc.body)
+		}
+	}
+}
+
+// A parameter whose schema names no type (Nexmo's delivered: enum [true,
+// false, 0, 1]), or an array whose items name none (WikiPathways' graphId:
+// items {}), is read as text or as the number or boolean it spells,
+// whichever the schema takes; kin-openapi read it as nothing and refused
+// it as empty (#15).
+func TestUntypedParameters(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: q, version: "1"}
+paths:
+  /conversions:
+    post:
+      parameters:
+        - {name: delivered, in: query, required: true, schema: {enum: [true, false, 0, 1]}}
+        - {name: ids, in: query, required: false, style: form, explode: false, schema: {type: array, maxItems: 2, items: {}}}
+        - {name: X-Level, in: header, required: false, schema: {enum: [1, 2.5]}}
+      responses:
+        "200": {description: ok}
+`))
+	require.NoError(t, err)
+	h, err := New(doc, WithSeed(1))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		query, level string
+		want         int
+	}{
+		{"delivered=true", "", 200},
+		{"delivered=false", "", 200},
+		{"delivered=1", "", 200},
+		{"delivered=0", "", 200},
+		{"delivered=yes", "", 400},
+		{"delivered=2", "", 400},
+		{"delivered=true&ids=a,7", "", 200},
+		{"delivered=true&ids=a,b,c", "", 400}, // more than maxItems
+		{"delivered=true", "2.5", 200},
+		{"delivered=true", "3", 400}, // not in the enum
+	} {
+		req := httptest.NewRequest("POST", "/conversions?"+tc.query, nil)
+		if tc.level != "" {
+			req.Header.Set("X-Level", tc.level)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		assert.Equal(t, tc.want, rec.Code, "%s %s: %s", tc.query, tc.level, rec.Body.String())
 	}
 }

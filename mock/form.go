@@ -25,6 +25,30 @@ import (
 func init() {
 	openapi3filter.RegisterBodyDecoder("multipart/form-data", multipartBodyDecoder)
 	openapi3filter.RegisterBodyDecoder("application/x-www-form-urlencoded", urlencodedBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("text/plain", plainBodyDecoder)
+}
+
+// plainBodyDecoder is kin-openapi's text/plain decoder, except where the
+// body's schema names types and string is none of them (App Center's
+// release update: text/plain with an object schema): there a body that
+// parses as JSON is read as that JSON, the only text such a schema can
+// describe, instead of a string every request was refused for (#15).
+// kin-openapi also decodes a multipart part with this decoder and needs a
+// string from it: a part, which carries a Content-Disposition, is left to
+// kin-openapi's decoder.
+func plainBodyDecoder(body io.Reader, h http.Header, schema *openapi3.SchemaRef, encFn openapi3filter.EncodingFn) (any, error) {
+	raw, err := io.ReadAll(body)
+	if err != nil {
+		return nil, err
+	}
+	if h.Get("Content-Disposition") == "" && schema != nil && schema.Value != nil && schema.Value.Type != nil &&
+		len(*schema.Value.Type) > 0 && !schema.Value.Type.Includes(openapi3.TypeString) {
+		var v any
+		if json.Unmarshal(raw, &v) == nil {
+			return v, nil
+		}
+	}
+	return openapi3filter.PlainBodyDecoder(bytes.NewReader(raw), h, schema, encFn)
 }
 
 // urlencodedBodyDecoder is kin-openapi's decoder, given the flattened
@@ -64,13 +88,15 @@ func urlencodedBodyDecoder(body io.Reader, h http.Header, schema *openapi3.Schem
 	}
 	v, err := openapi3filter.UrlencodedBodyDecoder(bytes.NewReader(raw), h, decodable, encFn)
 	obj, isObj := v.(map[string]any)
-	if err != nil || !isObj || len(lenient) == 0 {
+	if err != nil || !isObj {
 		return v, err
 	}
+	emptyRequiredArrays(schema.Value, obj)
 	values, err := url.ParseQuery(string(raw))
 	if err != nil {
 		return nil, err
 	}
+	undeclaredFields(schema.Value, values, obj)
 	for _, name := range lenient {
 		if vs, ok := values[name]; ok {
 			obj[name] = lenientField(schema.Value.Properties[name], vs)
@@ -183,9 +209,50 @@ func shapeBracketed(p *openapi3.SchemaRef, v any, depth int) any {
 			}
 			out[k] = shapeBracketed(prop, e, depth+1)
 		}
+		if s != nil {
+			emptyRequiredArrays(s, out)
+		}
 		return out
 	}
 	return v
+}
+
+// undeclaredFields adds to obj the plain fields of the form that s does not
+// declare, where s allows any more properties: kin-openapi's decoder drops
+// them, so that a property required but not declared (Box's grant_type,
+// Eqivo's ConferenceName: in "required", missing from "properties") was
+// found missing however it was sent (#15). Bracketed fields belong to
+// their declared names; where s types or forbids more properties, they
+// are dropped as before.
+func undeclaredFields(s *openapi3.Schema, values url.Values, obj map[string]any) {
+	if s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has || s.AdditionalProperties.Schema != nil {
+		return
+	}
+	for name, vs := range values {
+		if _, declared := s.Properties[name]; declared || len(vs) == 0 || strings.ContainsAny(name, "[]") {
+			continue
+		}
+		if _, has := obj[name]; !has {
+			obj[name] = vs[0]
+		}
+	}
+}
+
+// emptyRequiredArrays gives each required array property of s that obj
+// lacks an empty array. A form has no way to write an empty array (name[]=
+// is one empty string), so a client whose array is empty sends nothing
+// for it, as Stripe's clients do for phases[0][items]; the mock reads that
+// as the empty array it stands for, not as a missing property (#15). The
+// schema's minItems still applies.
+func emptyRequiredArrays(s *openapi3.Schema, obj map[string]any) {
+	for _, name := range s.Required {
+		if _, has := obj[name]; has {
+			continue
+		}
+		if p := s.Properties[name]; p != nil && p.Value != nil && p.Value.Type.Is(openapi3.TypeArray) {
+			obj[name] = []any{}
+		}
+	}
 }
 
 // branchFor picks the oneOf or anyOf branch of s that a bracketed tree

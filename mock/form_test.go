@@ -231,6 +231,75 @@ paths:
 	}
 }
 
+// A form cannot write an empty array, so a required array property sent
+// as nothing, at the top of the body or inside a bracketed object
+// (Stripe's phases[0][items]), is read as the empty array it stands for;
+// minItems still applies (#15).
+func TestUrlencodedRequiredEmptyArray(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: forms, version: "1"}
+paths:
+  /schedules:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            encoding:
+              phases: {style: deepObject, explode: true}
+            schema:
+              type: object
+              required: [tags]
+              properties:
+                tags: {type: array, items: {type: string}}
+                strict: {type: array, minItems: 1, items: {type: string}}
+                phases:
+                  type: array
+                  items:
+                    type: object
+                    required: [items, plan]
+                    properties:
+                      plan: {type: string}
+                      items:
+                        type: array
+                        items: {type: object, required: [price], properties: {price: {type: string}}}
+      responses:
+        "201": {description: ok}
+  /strict:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [strict]
+              properties:
+                strict: {type: array, minItems: 1, items: {type: string}}
+      responses:
+        "201": {description: ok}
+`))
+	require.NoError(t, err)
+	h, err := New(doc, WithoutState())
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		path, form string
+		want       int
+	}{
+		{"/schedules", "phases[0][plan]=p1", 201},
+		{"/schedules", "tags=a&phases[0][plan]=p1&phases[1][plan]=p2&phases[1][items][0][price]=x", 201},
+		{"/schedules", "phases[0][items][0][price]=x", 422},          // plan is required
+		{"/schedules", "phases[0][plan]=p1&phases[0][items]=x", 422}, // not an array of objects
+		{"/strict", "", 422}, // minItems: 1
+		{"/strict", "strict=a", 201},
+	} {
+		rec := do(h, "POST", tt.path, tt.form, "Content-Type", "application/x-www-form-urlencoded")
+		assert.Equal(t, tt.want, rec.Code, "%s %s: %s", tt.path, tt.form, rec.Body.String())
+	}
+}
+
 // A deepObject object whose member is a oneOf or anyOf of primitives
 // (Stripe's subscription_data[effective_date]: a timestamp, or an enum
 // word) is read by the mock: kin-openapi read "123" as text, which no
@@ -300,5 +369,119 @@ paths:
 	} {
 		rec := do(h, "POST", "/quotes", tt.form, "Content-Type", "application/x-www-form-urlencoded")
 		assert.Equal(t, tt.want, rec.Code, "%s: %s", tt.form, rec.Body.String())
+	}
+}
+
+// A form property the schema requires but does not declare (Box's
+// grant_type: in "required", missing from "properties") is read from the
+// form where the schema allows more properties, not dropped and then found
+// missing (#15).
+func TestUrlencodedRequiredUndeclaredField(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: forms, version: "1"}
+paths:
+  /revoke:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [grant_type]
+              properties:
+                token: {type: string}
+      responses:
+        "200": {description: ok}
+  /closed:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [grant_type]
+              additionalProperties: false
+              properties:
+                token: {type: string}
+      responses:
+        "200": {description: ok}
+`))
+	require.NoError(t, err)
+	h, err := New(doc, WithoutState())
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		path, form string
+		want       int
+	}{
+		{"/revoke", "grant_type=refresh&token=t", 200},
+		{"/revoke", "grant_type=123", 200},
+		{"/revoke", "token=t", 422},                    // still required
+		{"/revoke", "grant_type[a]=x&token=t", 422},    // a bracketed field is no plain one
+		{"/closed", "grant_type=refresh&token=t", 422}, // no schema can hold it
+	} {
+		rec := do(h, "POST", tt.path, tt.form, "Content-Type", "application/x-www-form-urlencoded")
+		assert.Equal(t, tt.want, rec.Code, "%s %s: %s", tt.path, tt.form, rec.Body.String())
+	}
+}
+
+// A text/plain body whose schema is no string (App Center: an object) is
+// read as the JSON it holds and validated; a string schema still takes
+// the text as it is (#15).
+func TestPlainBodyWithSchemaOfAnotherType(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi.Parse(context.Background(), []byte(`
+openapi: 3.0.3
+info: {title: plain, version: "1"}
+paths:
+  /release:
+    patch:
+      requestBody:
+        required: true
+        content:
+          text/plain:
+            schema: {type: object, required: [notes], properties: {notes: {type: string}, mandatory: {type: boolean}}}
+      responses:
+        "200": {description: ok}
+  /count:
+    put:
+      requestBody:
+        required: true
+        content:
+          text/plain:
+            schema: {type: integer, minimum: 1}
+      responses:
+        "200": {description: ok}
+  /note:
+    put:
+      requestBody:
+        required: true
+        content:
+          text/plain:
+            schema: {type: string, maxLength: 12}
+      responses:
+        "200": {description: ok}
+`))
+	require.NoError(t, err)
+	h, err := New(doc, WithoutState())
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		method, path, body string
+		want               int
+	}{
+		{"PATCH", "/release", `{"notes":"fixes","mandatory":true}`, 200},
+		{"PATCH", "/release", `{"mandatory":true}`, 422}, // notes is required
+		{"PATCH", "/release", `{"notes":"x","mandatory":"yes"}`, 422},
+		{"PATCH", "/release", `not json`, 422},
+		{"PUT", "/count", `5`, 200},
+		{"PUT", "/count", `0`, 422},
+		{"PUT", "/note", `{"a":1}`, 200}, // a string schema takes the text
+		{"PUT", "/note", `a note far too long`, 422},
+	} {
+		rec := do(h, tt.method, tt.path, tt.body, "Content-Type", "text/plain")
+		assert.Equal(t, tt.want, rec.Code, "%s %s: %s", tt.path, tt.body, rec.Body.String())
 	}
 }

@@ -226,7 +226,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op = m.Operation
-	h.serve(rec, r, m)
+	h.serve(rec, r, m, &op)
 }
 
 func writeRouteError(w http.ResponseWriter, r *http.Request, err error) {
@@ -247,7 +247,9 @@ func writeRouteError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request, m openapi.Match) {
+// serve answers a routed request; op, when not nil, receives the operation
+// that answers it (an alternative of m's, see validAlternative).
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, m openapi.Match, op **openapi.Operation) {
 	p := h.plan(m.Operation)
 	ctl, query, stripped := readControls(r)
 	if stripped {
@@ -277,8 +279,15 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, m openapi.Match)
 	}
 	if h.cfg.validate {
 		if pr := h.validateRequest(r.Context(), p, r, m); pr != nil {
-			h.fail(w, r, p, *pr)
-			return
+			am, ap, ok := h.validAlternative(r, m, body)
+			if !ok {
+				h.fail(w, r, p, *pr)
+				return
+			}
+			m, p = am, ap
+			if op != nil {
+				*op = m.Operation
+			}
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
@@ -370,6 +379,31 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, p *opPlan, pr pro
 		}
 	}
 	problem.Write(w, pr)
+}
+
+// validAlternative finds, for a request the matched operation refuses,
+// another operation on the same route that finds it valid: templates that
+// differ only in their parameters' names (reverb's /conversations/{id}/offer,
+// whose body has a string price, and /conversations/{conversation_id}/offer,
+// whose price is an object). Such a description is the spec's mistake; a
+// request built validly from either operation is answered by the one it
+// fits (#15). Its security is checked as the first operation's was.
+func (h *Handler) validAlternative(r *http.Request, m openapi.Match, body []byte) (openapi.Match, *opPlan, bool) {
+	for _, alt := range m.Alternatives() {
+		p := h.plan(alt.Operation)
+		if h.cfg.security && !admitted(r) {
+			if ok, _ := securityOK(p.security, r); !ok {
+				continue
+			}
+		}
+		if body != nil {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		if h.validateRequest(r.Context(), p, r, alt) == nil {
+			return alt, p, true
+		}
+	}
+	return m, nil, false
 }
 
 func (h *Handler) readBody(r *http.Request) ([]byte, error) {

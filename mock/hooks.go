@@ -68,6 +68,9 @@ func (h *Handler) Check(r *http.Request) *Rejection {
 	}
 	if h.cfg.validate {
 		if pr := h.validateRequest(r2.Context(), p, r2, m); pr != nil {
+			if _, _, ok := h.validAlternative(r2, m, body); ok {
+				return nil // ServeHTTP answers it from another operation on the route
+			}
 			return fromProblem(*pr, "")
 		}
 	}

@@ -46,7 +46,8 @@ func (h *Handler) validateRequest(ctx context.Context, p *opPlan, r *http.Reques
 	var items []problem.Item
 	judged := false
 	for _, e := range flattenErrors(err, nil) {
-		if undecodable(e) || phantomPathParam(e, p.op.Path) || composedParamAccepts(e, r, m) || openMapParam(e) || objectParamAccepts(e, r) {
+		if undecodable(e) || phantomPathParam(e, p.op.Path) || composedParamAccepts(e, r, m) || openMapParam(e) || objectParamAccepts(e, r) ||
+			explodedObjectParamAccepts(e, r, m) {
 			continue
 		}
 		judged = true
@@ -250,9 +251,9 @@ func composedParamAccepts(err error, r *http.Request, m openapi.Match) bool {
 		return false
 	}
 	if !s.Type.Is(openapi3.TypeArray) {
-		return composed(s) && len(raw) == 1 && rawAccepts(s, raw[0], 0)
+		return (composed(s) || untyped(s)) && len(raw) == 1 && rawAccepts(s, raw[0], 0)
 	}
-	if s.Items == nil || s.Items.Value == nil || !composed(s.Items.Value) {
+	if s.Items == nil || s.Items.Value == nil || !composed(s.Items.Value) && !untyped(s.Items.Value) {
 		return false
 	}
 	if len(raw) == 1 && (re.Parameter.In != openapi3.ParameterInQuery || re.Parameter.Explode != nil && !*re.Parameter.Explode) {
@@ -321,6 +322,85 @@ func objectParamAccepts(err error, r *http.Request) bool {
 	return s.VisitJSON(obj, openapi3.EnableFormatValidation(), openapi3.SetSchemaRegexCompiler(oas.RegexCompiler)) == nil
 }
 
+// explodedObjectParamAccepts reports a refused path or header object
+// parameter, exploded (name=value members), one of whose values holds the
+// delimiter between members: label style's "." ending a sentence, say
+// (readme's parameters-style: .description=Onto city..name=Vernie). RFC
+// 6570 sends unreserved characters unescaped, so a value built validly
+// from the spec arrives so, and kin-openapi, splitting at every delimiter,
+// refuses the piece without "=". The mock reads it liberally: a piece
+// without "=" continues the value before it; the object read is then
+// checked against the schema (#15).
+func explodedObjectParamAccepts(err error, r *http.Request, m openapi.Match) bool {
+	var re *openapi3filter.RequestError
+	if !errors.As(err, &re) || re.Parameter == nil || re.Parameter.Schema == nil || re.Parameter.Schema.Value == nil ||
+		re.Parameter.Explode == nil || !*re.Parameter.Explode {
+		return false
+	}
+	p, s := re.Parameter, re.Parameter.Schema.Value
+	if !s.Type.Is(openapi3.TypeObject) {
+		return false
+	}
+	var raw, prefix, delim string
+	switch p.In {
+	case openapi3.ParameterInPath:
+		v, ok := m.Param(p.Name)
+		if !ok {
+			return false
+		}
+		raw = v
+		switch p.Style {
+		case "", openapi3.SerializationSimple:
+			delim = ","
+		case openapi3.SerializationLabel:
+			prefix, delim = ".", "."
+		case openapi3.SerializationMatrix:
+			prefix, delim = ";", ";"
+		default:
+			return false
+		}
+	case openapi3.ParameterInHeader:
+		if p.Style != "" && p.Style != openapi3.SerializationSimple {
+			return false
+		}
+		raw, delim = r.Header.Get(p.Name), ","
+	default:
+		return false
+	}
+	rest, ok := strings.CutPrefix(raw, prefix)
+	if !ok || rest == "" {
+		return false
+	}
+	var names, values []string
+	for _, piece := range strings.Split(rest, delim) {
+		name, value, isMember := strings.Cut(piece, "=")
+		switch {
+		case isMember:
+			names, values = append(names, name), append(values, value)
+		case len(values) == 0:
+			return false
+		default:
+			values[len(values)-1] += delim + piece
+		}
+	}
+	obj := make(map[string]any, len(names))
+	for i, name := range names {
+		ps := s.AdditionalProperties.Schema
+		if ref := s.Properties[name]; ref != nil {
+			ps = ref
+		}
+		if ps == nil || ps.Value == nil {
+			obj[name] = values[i]
+			continue
+		}
+		if !rawAccepts(ps.Value, values[i], 0) {
+			return false
+		}
+		obj[name] = typedRaw(ps.Value, values[i])
+	}
+	return s.VisitJSON(obj, openapi3.EnableFormatValidation(), openapi3.SetSchemaRegexCompiler(oas.RegexCompiler)) == nil
+}
+
 // typedRaw reads a raw parameter value as the type its schema names.
 func typedRaw(s *openapi3.Schema, raw string) any {
 	switch namedType(s, 0) {
@@ -334,6 +414,14 @@ func typedRaw(s *openapi3.Schema, raw string) any {
 		}
 	}
 	return raw
+}
+
+// untyped reports a schema that names no type and composes none: an enum
+// of mixed values (Nexmo's delivered: true, false, 0 or 1) or an array's
+// empty items (WikiPathways' graphId: items {}). kin-openapi decodes such a
+// parameter as nothing and refuses it as empty.
+func untyped(s *openapi3.Schema) bool {
+	return (s.Type == nil || len(*s.Type) == 0) && !composed(s)
 }
 
 // composed reports a schema built with allOf, oneOf or anyOf.
@@ -364,7 +452,18 @@ func rawAccepts(s *openapi3.Schema, raw string, depth int) bool {
 	}
 	var v any = raw
 	switch namedType(s, depth) {
-	case openapi3.TypeString, "":
+	case "":
+		// No type: the value sent is text, or the number or boolean it
+		// spells, whichever the schema takes.
+		if check(s, raw) {
+			return true
+		}
+		if f, err := strconv.ParseFloat(raw, 64); err == nil && check(s, f) {
+			return true
+		}
+		b, err := strconv.ParseBool(raw)
+		return err == nil && check(s, b)
+	case openapi3.TypeString:
 	case openapi3.TypeInteger:
 		n, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil {
@@ -386,6 +485,12 @@ func rawAccepts(s *openapi3.Schema, raw string, depth int) bool {
 	default:
 		return false
 	}
+	return check(s, v)
+}
+
+// check validates a value read from a parameter against s, formats
+// included.
+func check(s *openapi3.Schema, v any) bool {
 	return s.VisitJSON(v, openapi3.EnableFormatValidation(), openapi3.SetSchemaRegexCompiler(oas.RegexCompiler)) == nil
 }
 

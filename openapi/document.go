@@ -250,6 +250,11 @@ func splitKey(key string) (string, []Condition) {
 			if v, err := url.QueryUnescape(value); err == nil {
 				value = v
 			}
+			if len(value) > 2 && value[0] == '{' && value[len(value)-1] == '}' {
+				// A template ("/search/articles?query={query}", medium.com)
+				// names the parameter that is sent, whatever its value.
+				value = ""
+			}
 			conds = append(conds, Condition{Name: name, Value: value, InHeader: inHeader})
 		}
 	}

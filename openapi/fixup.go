@@ -1,8 +1,12 @@
 package openapi
 
 import (
+	"bytes"
 	"encoding/json"
+	"encoding/xml"
+	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"math"
 	"net/url"
@@ -59,6 +63,7 @@ type fixer struct {
 	counts  map[string]int
 	first   map[string]string // repair kind -> first location
 	visited map[*map[string]any]bool
+	root    map[string]any // the document being fixed, to resolve local $refs
 }
 
 func newFixer(is31 bool) *fixer {
@@ -92,6 +97,7 @@ func (f *fixer) warnings() []Warning {
 
 // fixDocument applies every repair to an OpenAPI 3.x raw document.
 func (f *fixer) fixDocument(root map[string]any) {
+	f.root = root
 	inlinePathItemRefs(root, f)
 	if paths, ok := root["paths"].(map[string]any); ok {
 		for _, p := range sortedKeys(paths) {
@@ -255,6 +261,10 @@ func (f *fixer) content(v any, ptr string) {
 			continue
 		}
 		mptr := ptr + "/" + escapeToken(mt)
+		if strings.Contains(strings.ToLower(mt), "xml") {
+			f.xmlExamples(media, mptr)
+		}
+		f.octetStream(mt, media, mptr)
 		if s, ok := media["schema"]; ok {
 			f.schema(s, mptr+"/schema")
 		}
@@ -270,6 +280,130 @@ func (f *fixer) content(v any, ptr string) {
 			}
 		}
 	}
+}
+
+// octetStream reads an application/octet-stream body described by an
+// object or array schema (eBay's StreamingOutput, "File stream": type
+// object) as what the media type is, a binary string. Such a body is bytes,
+// which no object schema describes: validators read it as a string, so the
+// schema as written refused every upload and every answer (#15). The
+// schema, which may be shared with JSON bodies, is left as it is; only
+// this media type stops using it.
+func (f *fixer) octetStream(mt string, media map[string]any, ptr string) {
+	base, _, _ := strings.Cut(mt, ";")
+	if !strings.EqualFold(strings.TrimSpace(base), "application/octet-stream") {
+		return
+	}
+	s, _ := media["schema"].(map[string]any)
+	for range 16 {
+		ref, isRef := s["$ref"].(string)
+		if !isRef || !strings.HasPrefix(ref, "#/") || f.root == nil {
+			break
+		}
+		target, _ := resolveLocal(f.root, ref)
+		s, _ = target.(map[string]any)
+	}
+	if s == nil {
+		return
+	}
+	switch t := s["type"].(type) {
+	case string:
+		if t != "object" && t != "array" {
+			return
+		}
+	case []any:
+		for _, e := range t {
+			if e == "string" {
+				return
+			}
+		}
+		if !containsValue(t, "object") && !containsValue(t, "array") {
+			return
+		}
+	default:
+		return
+	}
+	media["schema"] = map[string]any{"type": "string", "format": "binary"}
+	f.note("application/octet-stream body described by an object or array schema read as a binary string", ptr+"/schema")
+}
+
+// xmlExamples repairs the XML examples of one media type written as
+// strings whose only fault is a bare "&" ("Addison Rd. & Morgan Blvd." in
+// WMATA's incidents): the mock serves such an example as it is written, and
+// no XML parser reads it. An example that escaping its bare ampersands does
+// not make well-formed is left as written (#15).
+func (f *fixer) xmlExamples(media map[string]any, ptr string) {
+	fix := func(v any, at string) (any, bool) {
+		s, ok := v.(string)
+		if !ok || !strings.HasPrefix(strings.TrimSpace(s), "<") || !strings.Contains(s, "&") || wellFormedXML(s) {
+			return v, false
+		}
+		if fixed := escapeBareAmpersands(s); wellFormedXML(fixed) {
+			f.note("bare & in an XML example escaped", at)
+			return fixed, true
+		}
+		return v, false
+	}
+	if v, ok := fix(media["example"], ptr+"/example"); ok {
+		media["example"] = v
+	}
+	if exs, ok := media["examples"].(map[string]any); ok {
+		for _, name := range sortedKeys(exs) {
+			if ex, ok := exs[name].(map[string]any); ok {
+				if v, ok := fix(ex["value"], ptr+"/examples/"+escapeToken(name)+"/value"); ok {
+					ex["value"] = v
+				}
+			}
+		}
+	}
+}
+
+// wellFormedXML reports whether s parses as XML to its end.
+func wellFormedXML(s string) bool {
+	dec := xml.NewDecoder(strings.NewReader(s))
+	for {
+		if _, err := dec.Token(); err != nil {
+			return errors.Is(err, io.EOF)
+		}
+	}
+}
+
+// escapeBareAmpersands writes each "&" that starts no entity or character
+// reference ("&amp;", "&#38;", "&#x26;") as "&amp;".
+func escapeBareAmpersands(s string) string {
+	var b bytes.Buffer
+	for i := 0; i < len(s); i++ {
+		if s[i] == '&' && !startsReference(s[i+1:]) {
+			b.WriteString("&amp;")
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// startsReference reports whether s, the text after an "&", holds a name
+// or a character number and then ";".
+func startsReference(s string) bool {
+	end := strings.IndexByte(s, ';')
+	if end <= 0 {
+		return false
+	}
+	ref := s[:end]
+	if strings.HasPrefix(ref, "#x") || strings.HasPrefix(ref, "#X") {
+		_, err := strconv.ParseUint(ref[2:], 16, 32)
+		return err == nil
+	}
+	if ref[0] == '#' {
+		_, err := strconv.ParseUint(ref[1:], 10, 32)
+		return err == nil
+	}
+	for i, r := range ref {
+		if !(r == '_' || r == ':' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127 || i > 0 && (r == '-' || r == '.' || r >= '0' && r <= '9')) {
+			return false
+		}
+	}
+	return true
 }
 
 // schema repairs one schema object and everything below it.
@@ -332,6 +466,8 @@ func (f *fixer) fixKeywords(s map[string]any, ptr string) {
 		}
 	}
 	f.coerceKeywords(s, ptr)
+	f.fileType(s, ptr)
+	f.arrayEnum(s, ptr)
 	if ex, ok := s["examples"]; ok {
 		switch t := ex.(type) {
 		case []any:
@@ -373,6 +509,56 @@ func (f *fixer) fixKeywords(s map[string]any, ptr string) {
 	} else {
 		f.fix30(s, ptr)
 	}
+}
+
+// arrayEnum moves to the items an enum written on an array schema whose
+// values are no arrays (DRACOON's grantTypes: type array, enum of grant
+// names, items strings): an array never equals a string, so the schema as
+// written admits no value at all, and the enum's author meant the items
+// (#15). Where the items have an enum of their own (DRACOON repeats it
+// there), theirs stands and the array's is dropped.
+func (f *fixer) arrayEnum(s map[string]any, ptr string) {
+	if s["type"] != "array" {
+		return
+	}
+	enum, ok := s["enum"].([]any)
+	items, hasItems := s["items"].(map[string]any)
+	if !ok || len(enum) == 0 || !hasItems {
+		return
+	}
+	if _, ref := items["$ref"]; ref {
+		return
+	}
+	for _, v := range enum {
+		if _, isArr := v.([]any); isArr {
+			return // an enum of arrays is one an array can meet
+		}
+	}
+	if _, has := items["enum"]; !has {
+		items["enum"] = enum
+	}
+	delete(s, "enum")
+	f.note("enum of an array schema whose values are no arrays read as its items' enum", ptr)
+}
+
+// fileType reads Swagger 2.0's file type, which converters write as "type:
+// object, format: file" (APIs.guru's Azure descriptions: a CSV download
+// served as application/octet-stream) or leave as "type: file", as what
+// OpenAPI 3 calls a file: a binary string. An object can never be the body
+// of a binary or text media type, so the schema as written admits no
+// answer at all (#15).
+func (f *fixer) fileType(s map[string]any, ptr string) {
+	t, _ := s["type"].(string)
+	if t != "file" && (t != "object" || s["format"] != "file") {
+		return
+	}
+	for _, k := range []string{"properties", "additionalProperties", "patternProperties", "allOf", "anyOf", "oneOf", "required"} {
+		if _, has := s[k]; has {
+			return // an object after all
+		}
+	}
+	s["type"], s["format"] = "string", "binary"
+	f.note("Swagger 2.0 file type (type: object, format: file) read as a binary string", ptr)
 }
 
 func (f *fixer) fix31(s map[string]any, ptr string) {

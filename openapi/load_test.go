@@ -426,6 +426,87 @@ func TestLenientRepairs(t *testing.T) {
 				assert.Equal(t, []any{"only"}, s.Properties["a"].Value.Enum)
 				assert.Nil(t, s.Properties["b"].Value.Type)
 			}},
+		{name: "Swagger 2.0 file type as an object (APIs.guru's Azure LUIS)", spec: head + "paths: {}\ncomponents:\n  schemas:\n    S: {type: object, format: file, description: a CSV file}\n    F: {type: file}\n    O: {type: object, format: file, properties: {a: {type: string}}}\n",
+			warning: "Swagger 2.0 file type (type: object, format: file) read as a binary string",
+			check: func(t *testing.T, doc *Document) {
+				for _, name := range []string{"S", "F"} {
+					s := schema(t, doc, name)
+					assert.True(t, s.Type.Is("string"), name)
+					assert.Equal(t, "binary", s.Format, name)
+				}
+				assert.True(t, schema(t, doc, "O").Type.Is("object"), "an object with properties stays one")
+			}},
+		{name: "octet-stream body with an object or array schema (ebay.com's StreamingOutput)", spec: head + `paths:
+  /download:
+    post:
+      operationId: download
+      requestBody:
+        content:
+          application/octet-stream: {schema: {type: array, items: {type: string}}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/octet-stream: {schema: {$ref: "#/components/schemas/StreamingOutput"}}
+            application/json: {schema: {$ref: "#/components/schemas/StreamingOutput"}}
+        "201":
+          description: ok
+          content:
+            "application/octet-stream; charset=binary": {schema: {type: string, format: byte}}
+components:
+  schemas:
+    StreamingOutput: {type: object, description: File stream}
+`, warning: "application/octet-stream body described by an object or array schema read as a binary string",
+			check: func(t *testing.T, doc *Document) {
+				op := doc.Operation("download").Kin()
+				content := op.Responses.Status(200).Value.Content
+				for name, mt := range map[string]*openapi3.MediaType{
+					"response": content.Get("application/octet-stream"),
+					"request":  op.RequestBody.Value.Content.Get("application/octet-stream"),
+				} {
+					require.NotNil(t, mt, name)
+					assert.True(t, mt.Schema.Value.Type.Is("string"), name)
+					assert.Equal(t, "binary", mt.Schema.Value.Format, name)
+				}
+				assert.True(t, content.Get("application/json").Schema.Value.Type.Is("object"), "the JSON body keeps the shared schema")
+				assert.True(t, schema(t, doc, "StreamingOutput").Type.Is("object"))
+				assert.Equal(t, "byte", op.Responses.Status(201).Value.Content["application/octet-stream; charset=binary"].Schema.Value.Format, "a string schema is kept")
+			}},
+		{name: "enum on an array schema meant for its items (dracoon.team)", spec: head + "paths: {}\ncomponents:\n  schemas:\n    S: {type: array, enum: [implicit, password], items: {type: string}}\n    T: {type: array, enum: [[a, b]], items: {type: string}}\n    U: {type: array, enum: [x], items: {type: string, enum: [y]}}\n",
+			warning: "enum of an array schema whose values are no arrays read as its items' enum",
+			check: func(t *testing.T, doc *Document) {
+				s := schema(t, doc, "S")
+				assert.Empty(t, s.Enum)
+				assert.Equal(t, []any{"implicit", "password"}, s.Items.Value.Enum)
+				assert.Equal(t, []any{[]any{"a", "b"}}, schema(t, doc, "T").Enum, "an enum of arrays stays")
+				assert.Empty(t, schema(t, doc, "U").Enum, "items with an enum of their own keep theirs")
+				assert.Equal(t, []any{"y"}, schema(t, doc, "U").Items.Value.Enum)
+			}},
+		{name: "bare & in an XML example (wmata.com)", spec: head + `paths:
+  /incidents:
+    get:
+      operationId: incidents
+      responses:
+        "200":
+          description: ok
+          content:
+            application/xml:
+              examples:
+                one: {value: "<r><d>Addison Rd. & Morgan &amp; &#38; &#x26; &lt;</d></r>"}
+                undefined: {value: "<r>&nbsp; & more</r>"}
+            text/xml:
+              example: "<r>A&B</r>"
+            application/json:
+              example: "<r>A&B</r>"
+`, warning: "bare & in an XML example escaped",
+			check: func(t *testing.T, doc *Document) {
+				content := doc.Operation("incidents").Kin().Responses.Status(200).Value.Content
+				exs := content.Get("application/xml").Examples
+				assert.Equal(t, "<r><d>Addison Rd. &amp; Morgan &amp; &#38; &#x26; &lt;</d></r>", exs["one"].Value.Value)
+				assert.Equal(t, "<r>&nbsp; & more</r>", exs["undefined"].Value.Value, "not well-formed either way: left as written")
+				assert.Equal(t, "<r>A&amp;B</r>", content.Get("text/xml").Example)
+				assert.Equal(t, "<r>A&B</r>", content.Get("application/json").Example, "not XML")
+			}},
 		{name: "$ref into a schema's definitions (codat.io)", spec: head + `paths:
   /items:
     get:

@@ -49,6 +49,25 @@ type Match struct {
 	doc       *Document
 	names     []string
 	values    []string
+	others    []*endpoint // further operations the request fits as well
+}
+
+// Alternatives returns matches for the other operations the request fits
+// as well as this one, in the router's order: operations on templates that
+// differ only in their parameters' names, which OpenAPI forbids but
+// descriptions hold (reverb's POST /conversations/{id}/offer and
+// /conversations/{conversation_id}/offer), whose path parameters accept
+// the request too. A server that finds the request invalid for the first
+// can try them; nil when there are none.
+func (m Match) Alternatives() []Match {
+	if len(m.others) == 0 {
+		return nil
+	}
+	out := make([]Match, 0, len(m.others))
+	for _, ep := range m.others {
+		out = append(out, Match{Operation: ep.op, doc: m.doc, names: ep.names, values: m.values})
+	}
+	return out
 }
 
 // Document returns the document whose router made the match; nil for a
@@ -371,6 +390,9 @@ func (r *Router) find(root *node, req *http.Request, p string) (Match, error) {
 		return Match{}, err
 	}
 	m := Match{Operation: ep.op, doc: r.doc, names: ep.names}
+	if len(eps) > 1 {
+		m.others = others(eps, ep, req, s.found)
+	}
 	if len(s.found) > 0 {
 		m.values = make([]string, len(s.found))
 		copy(m.values, s.found)
@@ -416,6 +438,31 @@ func pick(eps []*endpoint, req *http.Request, vals []string) (*endpoint, error) 
 		expected = append(expected, strings.Join(parts, "&"))
 	}
 	return nil, &ConditionError{Expected: expected}
+}
+
+// others returns the endpoints of eps besides chosen that the request
+// fits as well: conditions that hold as much as chosen's do, and path
+// parameters that accept it.
+func others(eps []*endpoint, chosen *endpoint, req *http.Request, vals []string) []*endpoint {
+	var out []*endpoint
+	var q url.Values
+	for _, ep := range eps {
+		if ep == chosen || len(ep.op.Conditions) != len(chosen.op.Conditions) {
+			continue
+		}
+		if len(ep.op.Conditions) > 0 {
+			if q == nil {
+				q = req.URL.Query()
+			}
+			if !conditionsHold(ep.op.Conditions, q, req.Header) {
+				continue
+			}
+		}
+		if acceptsPath(ep, vals) {
+			out = append(out, ep)
+		}
+	}
+	return out
 }
 
 func conditionsHold(conds []Condition, q url.Values, h http.Header) bool {

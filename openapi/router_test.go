@@ -41,6 +41,8 @@ paths:
     post: {operationId: describeRegions, responses: {"200": {description: ok}}}
   /?Action=RunInstances:
     post: {operationId: runInstances, responses: {"200": {description: ok}}}
+  /search/articles?query={query}:
+    get: {operationId: searchArticles, responses: {"200": {description: ok}}}
   /svc/#X-Amz-Target=Svc.List:
     post: {operationId: svcList, responses: {"200": {description: ok}}}
   /svc/#X-Amz-Target=Svc.Get:
@@ -101,6 +103,8 @@ func TestRouterFind(t *testing.T) {
 		{"GET", "/v1/", nil, "root", nil},
 		{"POST", "/v1/?Action=RunInstances&Version=2016", nil, "runInstances", nil},
 		{"POST", "/v1/?Action=DescribeRegions", nil, "describeRegions", nil},
+		// A templated condition asks only for the parameter (medium.com).
+		{"GET", "/v1/search/articles?query=startup", nil, "searchArticles", nil},
 		{"POST", "/v1/svc", http.Header{"X-Amz-Target": {"Svc.Get"}}, "svcGet", nil},
 		{"POST", "/v1/svc?X-Amz-Target=Svc.List", nil, "svcList", nil},
 		{"GET", "/v1/things/t1/parts", nil, "getThingsByThingIdParts", map[string]string{"thingId": "t1"}},
@@ -162,6 +166,10 @@ func TestRouterErrors(t *testing.T) {
 			assert.ElementsMatch(t, []string{"Action=DescribeRegions", "Action=RunInstances"}, ce.Expected)
 		}},
 		{"GET", "/v1/files/noext", func(t *testing.T, err error) { assert.ErrorIs(t, err, ErrNotFound) }},
+		{"GET", "/v1/search/articles", func(t *testing.T, err error) { // the templated parameter is still asked for
+			var ce *ConditionError
+			assert.ErrorAs(t, err, &ce)
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.target, func(t *testing.T) {
@@ -238,6 +246,60 @@ paths:
 		msgs = append(msgs, w.Message)
 	}
 	assert.Contains(t, msgs, "GET /a/{y}: same route as /a/{x} (one); a request goes to the first whose path parameters accept it")
+}
+
+// Templates that differ only in their parameters' names (reverb's
+// /conversations/{id}/offer and /conversations/{conversation_id}/offer)
+// route to the first whose path parameters accept the request; the others
+// that accept it are offered as alternatives, each with its own names.
+func TestRouterAlternatives(t *testing.T) {
+	t.Parallel()
+	doc := loadString(t, `
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /c/{conversation_id}/offer:
+    post:
+      operationId: one
+      parameters: [{name: conversation_id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+  /c/{n}/offer:
+    post:
+      operationId: numeric
+      parameters: [{name: n, in: path, required: true, schema: {type: integer}}]
+      responses: {"200": {description: ok}}
+  /c/{id}/offer:
+    post:
+      operationId: two
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+    get:
+      operationId: only
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+`)
+	for _, tc := range []struct {
+		method, path string
+		want         []string // the operation chosen, then the alternatives
+		param        string   // the value each alternative reads for its own parameter
+	}{
+		{"POST", "/c/abc/offer", []string{"one", "two"}, "abc"},
+		{"POST", "/c/7/offer", []string{"one", "two", "numeric"}, "7"},
+		{"GET", "/c/abc/offer", []string{"only"}, "abc"},
+	} {
+		m, err := doc.Router().Find(httptest.NewRequest(tc.method, tc.path, nil))
+		require.NoError(t, err)
+		got := []string{m.Operation.ID}
+		for _, alt := range m.Alternatives() {
+			got = append(got, alt.Operation.ID)
+			name := alt.Operation.Kin().Parameters[0].Value.Name
+			v, ok := alt.Param(name)
+			assert.True(t, ok, "%s %s", alt.Operation.ID, name)
+			assert.Equal(t, tc.param, v)
+			assert.Same(t, doc, alt.Document())
+		}
+		assert.Equal(t, tc.want, got, "%s %s", tc.method, tc.path)
+	}
 }
 
 func TestRouterHostileBacktracking(t *testing.T) {

@@ -283,3 +283,63 @@ components:
 		assert.Contains(t, v, "nic", "a required property still gets a best-effort value")
 	}
 }
+
+// oneOf branches that declare the same properties and differ only below
+// them (Nexmo's SMS and Error: {message-count, messages}, the messages
+// Message or ErrorMessage, each accepting the other's) get a value that
+// only the chosen branch accepts: the exclusion is made inside the shared
+// property's object, or its array's first object (#15).
+func TestOneOfBranchesDifferingBelowASharedProperty(t *testing.T) {
+	t.Parallel()
+	doc := loadDoc(t, `
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Answer: {oneOf: [{$ref: '#/components/schemas/SMS'}, {$ref: '#/components/schemas/Error'}]}
+    SMS:
+      type: object
+      properties:
+        message-count: {type: string, example: "1"}
+        messages: {type: array, items: {$ref: '#/components/schemas/Message'}}
+    Error:
+      type: object
+      properties:
+        message-count: {type: string, example: "1"}
+        messages: {type: array, items: {$ref: '#/components/schemas/ErrorMessage'}}
+    Message:
+      type: object
+      properties:
+        message-id: {type: string, example: 0A0000000123ABCD1}
+        status: {type: string, example: "0"}
+    ErrorMessage:
+      type: object
+      properties:
+        error-text: {type: string, example: Missing to param}
+        status: {type: string, example: "2"}
+    Nested:
+      oneOf:
+        - {type: object, properties: {meta: {type: object, properties: {page: {type: integer}}}}}
+        - {type: object, properties: {meta: {type: object, properties: {cursor: {type: string}}}}}
+`)
+	for _, name := range []string{"Answer", "Nested"} {
+		s := doc.Components.Schemas[name].Value
+		for _, mode := range []Mode{Response, Request} {
+			g := New(Options{Mode: mode})
+			for seed := int64(1); seed <= 30; seed++ {
+				v, err := g.Value(gofakeit.New(seed), s, name)
+				require.NoError(t, err, "%s seed %d", name, seed)
+				rv := roundTrip(t, v)
+				matched := 0
+				for _, br := range s.OneOf {
+					if validate(br.Value, rv, mode, false) == nil {
+						matched++
+					}
+				}
+				assert.Equal(t, 1, matched, "%s seed %d: %v", name, seed, v)
+				assert.NoError(t, validate(s, rv, mode, false), "%s seed %d", name, seed)
+			}
+		}
+	}
+}

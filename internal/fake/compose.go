@@ -138,7 +138,7 @@ func (g *Generator) exclusive(refs openapi3.SchemaRefs, idx int, own *openapi3.S
 		if j == idx || r == nil || r.Value == nil || r.Value.VisitJSON(out, g.vopts...) != nil {
 			continue
 		}
-		if !g.exclude(out, r.Value, own) {
+		if !g.exclude(out, r.Value, own, 0) {
 			return nil, false
 		}
 	}
@@ -148,14 +148,22 @@ func (g *Generator) exclusive(refs openapi3.SchemaRefs, idx int, own *openapi3.S
 	return out, true
 }
 
+// maxExcludeDepth bounds how deeply exclude looks below shared properties.
+const maxExcludeDepth = 3
+
 // exclude adds to obj a property other declares, with a value other refuses
-// and own accepts; it reports whether it found one.
-func (g *Generator) exclude(obj map[string]any, other, own *openapi3.Schema) bool {
+// and own accepts; it reports whether it found one. Branches that declare
+// the same properties may differ below them (Nexmo's SMS and Error: both
+// {message-count, messages}, the messages Message or ErrorMessage): then
+// the exclusion is made inside the value of a shared property, an object
+// or an array's first object.
+func (g *Generator) exclude(obj map[string]any, other, own *openapi3.Schema, depth int) bool {
 	mine := map[string]bool{}
 	declared(own, mine, 0)
 	theirs := map[string]bool{}
 	declared(other, theirs, 0)
-	for _, name := range slices.Sorted(maps.Keys(theirs)) {
+	names := slices.Sorted(maps.Keys(theirs))
+	for _, name := range names {
 		if _, has := obj[name]; has || mine[name] {
 			continue
 		}
@@ -167,7 +175,66 @@ func (g *Generator) exclude(obj map[string]any, other, own *openapi3.Schema) boo
 		}
 		delete(obj, name)
 	}
+	if depth >= maxExcludeDepth {
+		return false
+	}
+	for _, name := range names {
+		theirsP, mineP := declaredSchema(other, name, 0), declaredSchema(own, name, 0)
+		if !mine[name] || theirsP == nil || mineP == nil {
+			continue
+		}
+		was := obj[name]
+		var changed any
+		switch t := was.(type) {
+		case map[string]any:
+			inner := maps.Clone(t)
+			if g.exclude(inner, theirsP, mineP, depth+1) {
+				changed = inner
+			}
+		case []any:
+			var first map[string]any
+			if len(t) > 0 {
+				first, _ = t[0].(map[string]any)
+			}
+			if first == nil || theirsP.Items == nil || theirsP.Items.Value == nil || mineP.Items == nil || mineP.Items.Value == nil {
+				continue
+			}
+			inner := maps.Clone(first)
+			if g.exclude(inner, theirsP.Items.Value, mineP.Items.Value, depth+1) {
+				arr := slices.Clone(t)
+				arr[0] = inner
+				changed = arr
+			}
+		}
+		if changed == nil {
+			continue
+		}
+		obj[name] = changed
+		if other.VisitJSON(obj, g.vopts...) != nil && own.VisitJSON(obj, g.vopts...) == nil {
+			return true
+		}
+		obj[name] = was
+	}
 	return false
+}
+
+// declaredSchema is the schema s, or one of its allOf members (a few
+// levels deep), declares for the property name; nil for none.
+func declaredSchema(s *openapi3.Schema, name string, depth int) *openapi3.Schema {
+	if s == nil || depth > 4 {
+		return nil
+	}
+	if p := s.Properties[name]; p != nil && p.Value != nil {
+		return p.Value
+	}
+	for _, m := range s.AllOf {
+		if m != nil {
+			if p := declaredSchema(m.Value, name, depth+1); p != nil {
+				return p
+			}
+		}
+	}
+	return nil
 }
 
 // declared adds to names the properties s declares, itself or through its
