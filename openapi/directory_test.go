@@ -246,7 +246,10 @@ func checkDirectoryFile(t *testing.T, file, rel string, stats *directoryStats) {
 				if misrouted <= 10 {
 					t.Errorf("%s %s (base %q): %v", op.Method, target, base, err)
 				}
-			case m.Operation != op && ambiguous(op, m.Operation, base):
+			case m.Operation != op && (ambiguous(op, m.Operation, base) || !placeholdersAccepted(op)):
+				// Also when op's own parameters refuse the placeholder
+				// values sent: the router gives a request to the
+				// template whose parameters accept it.
 				ambiguousRoutes++
 			case m.Operation != op:
 				misrouted++
@@ -271,6 +274,20 @@ func checkDirectoryFile(t *testing.T, file, rel string, stats *directoryStats) {
 			s.warnings[k]++
 		}
 	})
+}
+
+// placeholdersAccepted reports whether op's path parameters accept the
+// values targetFor sends them (exampleValue's "v7x" is no date-time).
+func placeholdersAccepted(op *Operation) bool {
+	for _, p := range op.params {
+		if p == nil || p.Value == nil || p.Value.In != "path" || p.Value.Schema == nil || p.Value.Schema.Value == nil {
+			continue
+		}
+		if !acceptsValue(p.Value.Schema.Value, exampleValue(op, p.Value.Name)) {
+			return false
+		}
+	}
+	return true
 }
 
 // ambiguous reports whether a request built from want's template may rightly
