@@ -63,6 +63,11 @@ func splitDocument(root map[string]any) (*splitDoc, error) {
 
 	var jobs []decodeJob
 	add := func(section, name string, v any) error {
+		if section == "schemas" && isMap(v) {
+			// Taken apart further by decodeSchema, from the tree.
+			jobs = append(jobs, decodeJob{section: section, name: name, value: v})
+			return nil
+		}
 		data, err := json.Marshal(v)
 		if err != nil {
 			return err
@@ -106,8 +111,8 @@ func splitDocument(root map[string]any) (*splitDoc, error) {
 }
 
 // splitDoc is a document taken apart by splitDocument: its top level
-// decoded, each component and path item as JSON text. It holds none of
-// the generic tree, which can go before kin-openapi builds its own.
+// decoded, each component and path item as JSON text, but the schemas,
+// which decodeSchema reads from the generic tree.
 type splitDoc struct {
 	t    *openapi3.T
 	jobs []decodeJob
@@ -182,11 +187,19 @@ func extensions(obj map[string]any, known map[string]bool) (map[string]any, erro
 type decodeJob struct {
 	section, name string
 	data          []byte // its JSON text; nil once decoded
+	value         any    // or, for a schema, its generic tree; nil once decoded
 	null          bool   // the value is null
 	out           any    // the decoded value: *openapi3.SchemaRef, *openapi3.PathItem, ...
 }
 
 func (j *decodeJob) decode() error {
+	if j.value != nil {
+		v := j.value
+		j.value = nil
+		out, err := decodeSchema(v)
+		j.out = out
+		return err
+	}
 	data := j.data
 	j.data = nil
 	if j.section == "paths" {
@@ -331,4 +344,136 @@ func remarshal(v, out any) error {
 func isMap(v any) bool {
 	_, ok := v.(map[string]any)
 	return ok
+}
+
+// splitKeywords are the keywords of a schema whose subschemas decodeSchema
+// decodes on their own: where documents nest.
+var splitKeywords = []string{"properties", "items", "allOf", "anyOf", "oneOf"}
+
+// decodeSchema decodes a schema as kin-openapi's SchemaRef.UnmarshalJSON
+// does, with the same result, but without decoding its subschemas once per
+// level of nesting: kin decodes the schema's own keywords (its
+// UnmarshalJSON on the object without its properties, items and
+// compositions), and each subschema is decoded the same way and put in
+// place. What is not a plain schema object ($ref, booleans, keywords
+// spelt in another case, which encoding/json would also match) goes to
+// kin whole.
+func decodeSchema(v any) (*openapi3.SchemaRef, error) {
+	m, ok := v.(map[string]any)
+	if !ok || m["$ref"] != nil || foldedKeyword(m) {
+		return kinSchema(v)
+	}
+	own := make(map[string]any, len(m))
+	split := map[string]any{}
+	for k, x := range m {
+		if splittable(k, x) {
+			split[k] = x
+		} else {
+			own[k] = x
+		}
+	}
+	if len(split) == 0 {
+		return kinSchema(v)
+	}
+	ref, err := kinSchema(own)
+	if err != nil {
+		return nil, err
+	}
+	s := ref.Value
+	if s == nil {
+		return kinSchema(v)
+	}
+	for k, x := range split {
+		switch k {
+		case "properties":
+			props := x.(map[string]any)
+			s.Properties = make(openapi3.Schemas, len(props))
+			for name, p := range props {
+				if s.Properties[name], err = decodeSchema(p); err != nil {
+					return nil, err
+				}
+			}
+		case "items":
+			if s.Items, err = decodeSchema(x); err != nil {
+				return nil, err
+			}
+		default:
+			list := x.([]any)
+			refs := make(openapi3.SchemaRefs, len(list))
+			for i, e := range list {
+				if refs[i], err = decodeSchema(e); err != nil {
+					return nil, err
+				}
+			}
+			switch k {
+			case "allOf":
+				s.AllOf = refs
+			case "anyOf":
+				s.AnyOf = refs
+			case "oneOf":
+				s.OneOf = refs
+			}
+		}
+	}
+	return ref, nil
+}
+
+// splittable reports whether decodeSchema decodes the value of keyword k
+// itself: a mapping of schema objects for properties, a schema object for
+// items, a list of schema objects for a composition.
+func splittable(k string, x any) bool {
+	switch k {
+	case "properties":
+		props, ok := x.(map[string]any)
+		if !ok {
+			return false
+		}
+		for _, p := range props {
+			if !isMap(p) {
+				return false
+			}
+		}
+		return true
+	case "items":
+		return isMap(x)
+	case "allOf", "anyOf", "oneOf":
+		list, ok := x.([]any)
+		if !ok {
+			return false
+		}
+		for _, e := range list {
+			if !isMap(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// foldedKeyword reports whether m has a member that differs from a split
+// keyword only in case ("Properties"): encoding/json would read it as
+// that keyword, so the schema goes to kin whole.
+func foldedKeyword(m map[string]any) bool {
+	for k := range m {
+		for _, kw := range splitKeywords {
+			if k != kw && strings.EqualFold(k, kw) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// kinSchema decodes v with kin-openapi's SchemaRef.UnmarshalJSON.
+func kinSchema(v any) (*openapi3.SchemaRef, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	ref := &openapi3.SchemaRef{}
+	if err := ref.UnmarshalJSON(data); err != nil {
+		return nil, err
+	}
+	return ref, nil
 }
