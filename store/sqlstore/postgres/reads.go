@@ -42,16 +42,22 @@ const maxGetBatch = 64
 
 // getManySQL looks up many records at once: $1 to $4 are arrays of
 // projects, collections, sessions and ids; each row is one lookup's
-// visible row (as GetSQL reads it) after its 1-based index. A lookup
-// without a row has none. The arrays are indexed rather than unnested so
-// that PostgreSQL plans the statement once per connection: unnest's
-// estimate follows the array's length, which made every execution plan
-// anew for a plan as cheap as the generic one.
+// visible row (as GetSQL reads it, with probes of the whole key) after
+// its 1-based index. A lookup without a row has none. The arrays are
+// indexed rather than unnested so that PostgreSQL plans the statement
+// once per connection: unnest's estimate follows the array's length,
+// which made every execution plan anew for a plan as cheap as the
+// generic one.
 const getManySQL = `SELECT k.i, r.session, r.data::text, r.deleted, r.created_at, r.updated_at
 	FROM generate_subscripts($4::text[], 1) AS k(i)
-	CROSS JOIN LATERAL (SELECT session, data, deleted, created_at, updated_at FROM records
-		WHERE project = ($1::text[])[k.i] AND collection = ($2::text[])[k.i]
-			AND session IN ('', ($3::text[])[k.i]) AND id = ($4::text[])[k.i]
+	CROSS JOIN LATERAL (
+		SELECT session, data, deleted, created_at, updated_at FROM records
+			WHERE project = ($1::text[])[k.i] AND collection = ($2::text[])[k.i]
+				AND session = ($3::text[])[k.i] AND id = ($4::text[])[k.i]
+		UNION ALL
+		SELECT session, data, deleted, created_at, updated_at FROM records
+			WHERE ($3::text[])[k.i] <> '' AND project = ($1::text[])[k.i] AND collection = ($2::text[])[k.i]
+				AND session = '' AND id = ($4::text[])[k.i]
 		ORDER BY session DESC LIMIT 1) r`
 
 // getCall is one Records.Get waiting for its row.

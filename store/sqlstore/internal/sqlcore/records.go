@@ -46,11 +46,20 @@ type Getter func(ctx context.Context, s store.Scope, collection, id string) (*Ro
 var GetSQL string
 
 func init() {
-	for _, d := range []*Dialect{SQLite, Postgres} {
-		d.visibleSQL = (&db{d: d}).q(`SELECT session, ` + d.dataText + `, deleted, created_at, updated_at FROM records
-			WHERE project = ? AND collection = ? AND session IN ('', ?) AND id = ?
-			ORDER BY session DESC LIMIT 1`)
-	}
+	SQLite.visibleSQL = `SELECT session, data, deleted, created_at, updated_at FROM records
+		WHERE project = ? AND collection = ? AND session IN ('', ?) AND id = ?
+		ORDER BY session DESC LIMIT 1`
+	// PostgreSQL costs session IN ('', $3) as two probes of the primary
+	// key, above a sequential scan of a collection of a few hundred
+	// records, and keeps the plan it picks for the connection: every read
+	// then scanned the whole table. Each lookup of the whole key plans as
+	// one probe; the second runs only in a session.
+	Postgres.visibleSQL = `SELECT session, data::text, deleted, created_at, updated_at FROM records
+			WHERE project = $1 AND collection = $2 AND session = $3 AND id = $4
+		UNION ALL
+		SELECT session, data::text, deleted, created_at, updated_at FROM records
+			WHERE $3 <> '' AND project = $1 AND collection = $2 AND session = '' AND id = $4
+		ORDER BY session DESC LIMIT 1`
 	GetSQL = Postgres.visibleSQL
 }
 
@@ -423,7 +432,7 @@ func (r *records) Reset(ctx context.Context, s store.Scope, collection string) e
 	query := `DELETE FROM records WHERE project = ? AND (? = '' OR collection = ?)`
 	args := []any{s.Project, collection, collection}
 	if s.Session != "" {
-		query += ` AND session = ?`
+		query += ` AND session = ? AND session <> ''` // <>: records_session holds overlays only
 		args = append(args, s.Session)
 		_, err := r.db.ExecContext(ctx, r.db.q(query), args...)
 		return wrap(err, "reset %s/%s", s.Project, collection)
@@ -438,6 +447,8 @@ func (r *records) Reset(ctx context.Context, s store.Scope, collection string) e
 }
 
 func (r *records) DeleteSession(ctx context.Context, project, session string) error {
-	_, err := r.db.ExecContext(ctx, r.db.q(`DELETE FROM records WHERE project = ? AND session = ?`), project, session)
+	// session <> '' lets PostgreSQL use records_session, which holds
+	// session rows only; Records.DeleteSession refuses an empty session.
+	_, err := r.db.ExecContext(ctx, r.db.q(`DELETE FROM records WHERE project = ? AND session = ? AND session <> ''`), project, session)
 	return wrap(err, "delete session %s/%s", project, session)
 }
