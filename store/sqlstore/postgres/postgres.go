@@ -21,7 +21,9 @@
 // cached. The same holds for a Store made with New over pgx's stdlib
 // driver (reads run as many at once as db's SetMaxOpenConns allows when
 // New is called, else 2 per GOMAXPROCS, 4 to 16); over another driver
-// they go through database/sql.
+// they go through database/sql. The request log, which the server writes
+// for every request in batches, is copied in (COPY) the same way, one
+// statement per batch.
 //
 // # Changes seen by every instance
 //
@@ -102,8 +104,7 @@ func openDriver(ctx context.Context, dsn string, skipMigrate bool) (driver.Drive
 		return nil, err
 	}
 	pool.Apply(db)
-	d, err := sqlcore.NewDriver(ctx, db, sqlcore.Postgres, skipMigrate, " "+sqlcore.Redact(dsn),
-		sqlcore.WithGetter(newReader(db, readLimit(db)).get))
+	d, err := sqlcore.NewDriver(ctx, db, sqlcore.Postgres, skipMigrate, " "+sqlcore.Redact(dsn), native(db)...)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -117,16 +118,15 @@ func openDriver(ctx context.Context, dsn string, skipMigrate bool) (driver.Drive
 // migrates the schema. The Store owns db: closing it closes db.
 func New(ctx context.Context, db *sql.DB, opts ...sqlstore.Option) (*store.Store, error) {
 	c := config(opts)
-	native := canBorrow(db)
 	var dopts []sqlcore.DriverOption
-	if native {
-		dopts = append(dopts, sqlcore.WithGetter(newReader(db, readLimit(db)).get))
+	if canBorrow(db) {
+		dopts = native(db)
 	}
 	d, err := sqlcore.NewDriver(ctx, db, sqlcore.Postgres, c.SkipMigrate, "", dopts...)
 	if err != nil {
 		return nil, err
 	}
-	if native {
+	if canBorrow(db) {
 		d = &watching{Driver: d, conn: borrower(db)}
 	}
 	return store.New(d, c.Store...), nil
@@ -137,6 +137,15 @@ func New(ctx context.Context, db *sql.DB, opts ...sqlstore.Option) (*store.Store
 // processes may run it at once.
 func Migrate(ctx context.Context, db *sql.DB) error {
 	return sqlcore.Migrate(ctx, db, sqlcore.Postgres)
+}
+
+// native runs the calls a server makes on every request (Records.Get,
+// RequestLog.Append) on pgx itself, over db's connections.
+func native(db *sql.DB) []sqlcore.DriverOption {
+	return []sqlcore.DriverOption{
+		sqlcore.WithGetter(newReader(db, readLimit(db)).get),
+		sqlcore.WithAppender(appender(db)),
+	}
 }
 
 func config(opts []sqlstore.Option) sqlcore.Config {

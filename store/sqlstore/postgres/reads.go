@@ -9,8 +9,6 @@ import (
 	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/mockapi-go/mockapi/store"
 	"github.com/mockapi-go/mockapi/store/sqlstore/internal/sqlcore"
@@ -181,36 +179,13 @@ func (r *reader) run(batch []*getCall) {
 	}
 }
 
-// query reads the rows of the calls on one connection of the pool. A
-// connection that turns out broken before the statement was sent is
-// dropped and the statement tried on another, as database/sql does.
+// query reads the rows of the calls on one connection of the pool.
 func (r *reader) query(ctx context.Context, calls []*getCall) error {
-	for try := 0; ; try++ {
-		err := r.queryOnce(ctx, calls)
-		if err == nil || try == 2 || !pgconn.SafeToRetry(err) || ctx.Err() != nil {
-			return err
-		}
-	}
-}
-
-// errNotPgx says the pool's driver hands out no pgx connections.
-var errNotPgx = errors.New("not a pgx connection")
-
-func (r *reader) queryOnce(ctx context.Context, calls []*getCall) error {
-	conn, err := r.db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("%w: %T", errNotPgx, dc)
-		}
+	return onConn(ctx, r.db, func(conn *pgx.Conn) error {
 		if len(calls) == 1 {
-			return getOne(ctx, sc.Conn(), calls[0])
+			return getOne(ctx, conn, calls[0])
 		}
-		return getMany(ctx, sc.Conn(), calls)
+		return getMany(ctx, conn, calls)
 	})
 }
 

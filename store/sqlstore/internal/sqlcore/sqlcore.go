@@ -119,6 +119,12 @@ func WithGetter(g Getter) DriverOption {
 	return func(b *backend) { b.records.get = g }
 }
 
+// WithAppender makes RequestLog.Append write through a instead of
+// inserting through database/sql.
+func WithAppender(a Appender) DriverOption {
+	return func(b *backend) { b.log.append = a }
+}
+
 // Migrate migrates the schema of sqldb in the dialect forward.
 func Migrate(ctx context.Context, sqldb *sql.DB, d *Dialect) error {
 	if sqldb == nil {
@@ -334,7 +340,7 @@ type backend struct {
 }
 
 func newDriver(db *db) *backend {
-	b := &backend{db: db, projects: projects{db}, keys: keys{db}, links: links{db}, records: records{db: db}, log: requestLog{db},
+	b := &backend{db: db, projects: projects{db}, keys: keys{db}, links: links{db}, records: records{db: db}, log: requestLog{db: db},
 		users: users{db}, quotas: quotas{db}}
 	b.teams = teams{db, &b.users}
 	return b
