@@ -10,20 +10,21 @@
 //
 // # Reading records
 //
-// Records.Get, the call a mock server makes most, runs on pgx itself, on
-// a connection of the pool (sql.Conn.Raw), without database/sql's work
-// per statement. As many reads run at once as the pool has connections;
-// reads that arrive while they all run wait, and the next statement
-// serves up to 64 of them at once, one index lookup each. Under load that
-// divides the round trips, and PostgreSQL's work per statement, by the
-// reads waiting, while a read alone runs its own statement at once. Each
-// read sees every write committed before it was called: nothing is
-// cached. The same holds for a Store made with New over pgx's stdlib
-// driver (reads run as many at once as db's SetMaxOpenConns allows when
-// New is called, else 2 per GOMAXPROCS, 4 to 16); over another driver
-// they go through database/sql. The request log, which the server writes
-// for every request in batches, is copied in (COPY) the same way, one
-// statement per batch.
+// Records.Get, the call a mock server makes most, runs on pgx itself, on a
+// connection of the pool (sql.Conn.Raw), without database/sql's work per
+// statement. Reads run at most half as many statements at once as the pool
+// has connections (at least one), so that writes, listings and the request
+// log keep the other half; reads that arrive while those statements run
+// wait, and the next statement serves up to 64 of them at once, one index
+// lookup each. Under load that divides the round trips, and PostgreSQL's
+// work per statement, by the reads waiting, while a read alone runs its
+// own statement at once. Each read sees every write committed before it
+// was called: nothing is cached. The same holds for a Store made with New
+// over pgx's stdlib driver (half of db's SetMaxOpenConns when New is
+// called, else of 2 per GOMAXPROCS, 4 to 16); over another driver reads go
+// through database/sql. The request log, which the server writes for every
+// request in batches, is copied in (COPY) the same way, one statement per
+// batch.
 //
 // # Changes seen by every instance
 //

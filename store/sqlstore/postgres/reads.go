@@ -75,14 +75,17 @@ func newReader(db *sql.DB, limit int) *reader {
 	return &reader{db: db, limit: max(limit, 1)}
 }
 
-// readLimit is how many statements a reader over db runs at once: as
-// many as db may open connections, or, when db sets no bound, Open's
-// default bound.
+// readLimit is how many statements a reader over db runs at once: half
+// the connections db may open (Open's default bound when db sets none),
+// at least one. The fewer statements run, the more reads each serves
+// under load, which is what saves work; the other half of the pool
+// stays for writes, listings and the request log.
 func readLimit(db *sql.DB) int {
-	if n := db.Stats().MaxOpenConnections; n > 0 {
-		return n
+	n := db.Stats().MaxOpenConnections
+	if n <= 0 {
+		n = sqlcore.DefaultMaxConns()
 	}
-	return sqlcore.DefaultMaxConns()
+	return max(n/2, 1)
 }
 
 // get is a sqlcore.Getter.
