@@ -58,6 +58,21 @@ const getManySQL = `SELECT k.i, r.session, r.data::text, r.deleted, r.created_at
 				AND session = '' AND id = ($4::text[])[k.i]
 		ORDER BY session DESC LIMIT 1) r`
 
+// getBaseSQL and getManyBaseSQL are GetSQL and getManySQL for the base
+// scope, the common case, where a record's key is the whole lookup: no
+// second probe, no sort. $1 to $3 are the project(s), collection(s) and
+// id(s). LIMIT 1 keeps each lookup a probe of the primary key: without
+// it PostgreSQL may join the ids to the whole table.
+const (
+	getBaseSQL = `SELECT session, data::text, deleted, created_at, updated_at FROM records
+		WHERE project = $1 AND collection = $2 AND session = '' AND id = $3`
+	getManyBaseSQL = `SELECT k.i, r.session, r.data::text, r.deleted, r.created_at, r.updated_at
+	FROM generate_subscripts($3::text[], 1) AS k(i)
+	CROSS JOIN LATERAL (SELECT session, data, deleted, created_at, updated_at FROM records
+		WHERE project = ($1::text[])[k.i] AND collection = ($2::text[])[k.i] AND session = '' AND id = ($3::text[])[k.i]
+		LIMIT 1) r`
+)
+
 // getCall is one Records.Get waiting for its row.
 type getCall struct {
 	ctx            context.Context
@@ -192,11 +207,17 @@ func (r *reader) query(ctx context.Context, calls []*getCall) error {
 	})
 }
 
-// getOne reads one call's row with GetSQL.
+// getOne reads one call's row with GetSQL, or getBaseSQL in the base
+// scope.
 func getOne(ctx context.Context, conn *pgx.Conn, c *getCall) error {
+	var row pgx.Row
+	if c.s.Session == "" {
+		row = conn.QueryRow(ctx, getBaseSQL, c.s.Project, c.collection, c.id)
+	} else {
+		row = conn.QueryRow(ctx, sqlcore.GetSQL, c.s.Project, c.collection, c.s.Session, c.id)
+	}
 	var x sqlcore.Row
-	err := conn.QueryRow(ctx, sqlcore.GetSQL, c.s.Project, c.collection, c.s.Session, c.id).
-		Scan(&x.Session, &x.Data, &x.Deleted, &x.Created, &x.Updated)
+	err := row.Scan(&x.Session, &x.Data, &x.Deleted, &x.Created, &x.Updated)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return nil
@@ -207,15 +228,26 @@ func getOne(ctx context.Context, conn *pgx.Conn, c *getCall) error {
 	return nil
 }
 
-// getMany reads the rows of several calls with getManySQL.
+// getMany reads the rows of several calls with getManySQL, or
+// getManyBaseSQL when every call reads the base scope.
 func getMany(ctx context.Context, conn *pgx.Conn, calls []*getCall) error {
 	n := len(calls)
 	keys := make([]string, 4*n)
 	projects, collections, sessions, ids := keys[:n:n], keys[n:2*n:2*n], keys[2*n:3*n:3*n], keys[3*n:]
+	base := true
 	for i, c := range calls {
 		projects[i], collections[i], sessions[i], ids[i] = c.s.Project, c.collection, c.s.Session, c.id
+		base = base && c.s.Session == ""
 	}
-	rows, err := conn.Query(ctx, getManySQL, projects, collections, sessions, ids)
+	var (
+		rows pgx.Rows
+		err  error
+	)
+	if base {
+		rows, err = conn.Query(ctx, getManyBaseSQL, projects, collections, ids)
+	} else {
+		rows, err = conn.Query(ctx, getManySQL, projects, collections, sessions, ids)
+	}
 	if err != nil {
 		return err
 	}

@@ -110,6 +110,17 @@ func TestGetBatch(t *testing.T) {
 	for i, c := range batch {
 		check(c, i, "batch")
 	}
+	var baseBatch []*getCall // every read in the base scope: another statement
+	var baseCases []int
+	for i, c := range cases {
+		if c.scope.Session == "" {
+			baseBatch, baseCases = append(baseBatch, newCall(i)), append(baseCases, i)
+		}
+	}
+	r.run(baseBatch)
+	for j, c := range baseBatch {
+		check(c, baseCases[j], "base batch")
+	}
 	for i := range cases {
 		c := newCall(i)
 		r.run([]*getCall{c})
