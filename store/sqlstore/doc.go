@@ -37,7 +37,9 @@
 //	sqlite:/var/lib/mockapi/state.db?pool_max_conns=4
 //
 // New leaves the caller's pool as it is. A PostgreSQL Store also listens
-// for project changes on one connection of its own (package postgres).
+// for project changes on one connection of its own, and serves the reads
+// of single records that wait for a connection together, several per
+// statement (package postgres).
 //
 // # Listing records
 //

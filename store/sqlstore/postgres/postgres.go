@@ -8,6 +8,24 @@
 //
 // Statements are prepared once per connection, by pgx's statement cache.
 //
+// # Reading records
+//
+// Records.Get, the call a mock server makes most, runs on pgx itself, on a
+// connection of the pool (sql.Conn.Raw), without database/sql's work per
+// statement. Reads run at most half as many statements at once as the pool
+// has connections (at least one), so that writes, listings and the request
+// log keep the other half; reads that arrive while those statements run
+// wait, and the next statement serves up to 64 of them at once, one index
+// lookup each. Under load that divides the round trips, and PostgreSQL's
+// work per statement, by the reads waiting, while a read alone runs its
+// own statement at once. Each read sees every write committed before it
+// was called: nothing is cached. The same holds for a Store made with New
+// over pgx's stdlib driver (half of db's SetMaxOpenConns when New is
+// called, else of 2 per GOMAXPROCS, 4 to 16); over another driver reads go
+// through database/sql. The request log, which the server writes for every
+// request in batches, is copied in (COPY) the same way, one statement per
+// batch.
+//
 // # Changes seen by every instance
 //
 // A trigger notifies every committed change to a project, and a Store
@@ -87,7 +105,7 @@ func openDriver(ctx context.Context, dsn string, skipMigrate bool) (driver.Drive
 		return nil, err
 	}
 	pool.Apply(db)
-	d, err := sqlcore.NewDriver(ctx, db, sqlcore.Postgres, skipMigrate, " "+sqlcore.Redact(dsn))
+	d, err := sqlcore.NewDriver(ctx, db, sqlcore.Postgres, skipMigrate, " "+sqlcore.Redact(dsn), native(db)...)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -101,7 +119,11 @@ func openDriver(ctx context.Context, dsn string, skipMigrate bool) (driver.Drive
 // migrates the schema. The Store owns db: closing it closes db.
 func New(ctx context.Context, db *sql.DB, opts ...sqlstore.Option) (*store.Store, error) {
 	c := config(opts)
-	d, err := sqlcore.NewDriver(ctx, db, sqlcore.Postgres, c.SkipMigrate, "")
+	var dopts []sqlcore.DriverOption
+	if canBorrow(db) {
+		dopts = native(db)
+	}
+	d, err := sqlcore.NewDriver(ctx, db, sqlcore.Postgres, c.SkipMigrate, "", dopts...)
 	if err != nil {
 		return nil, err
 	}
@@ -116,6 +138,15 @@ func New(ctx context.Context, db *sql.DB, opts ...sqlstore.Option) (*store.Store
 // processes may run it at once.
 func Migrate(ctx context.Context, db *sql.DB) error {
 	return sqlcore.Migrate(ctx, db, sqlcore.Postgres)
+}
+
+// native runs the calls a server makes on every request (Records.Get,
+// RequestLog.Append) on pgx itself, over db's connections.
+func native(db *sql.DB) []sqlcore.DriverOption {
+	return []sqlcore.DriverOption{
+		sqlcore.WithGetter(newReader(db, readLimit(db)).get),
+		sqlcore.WithAppender(appender(db)),
+	}
 }
 
 func config(opts []sqlstore.Option) sqlcore.Config {

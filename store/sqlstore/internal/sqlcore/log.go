@@ -12,15 +12,36 @@ import (
 	"github.com/mockapi-go/mockapi/store"
 )
 
-type requestLog struct{ db *db }
+type requestLog struct {
+	db     *db
+	append Appender // nil: Append inserts through database/sql
+}
 
 const logCols = `time, project, operation, method, path, status, latency, key_id, link_id, session, client, user_agent, source, drift`
+
+// LogColumns are the request_log columns an entry fills, in the order of
+// LogValues.
+var LogColumns = strings.Split(strings.ReplaceAll(logCols, " ", ""), ",")
+
+// LogValues are the values of an entry's row, in the order of LogColumns.
+func LogValues(e store.Entry) []any {
+	return []any{micros(e.Time), e.Project, e.Operation, e.Method, e.Path, e.Status, int64(e.Latency), e.KeyID, e.LinkID, e.Session,
+		e.Client, e.UserAgent, e.Source, e.Drift}
+}
+
+// Appender writes request-log entries, all or none, as Append does, by
+// other means than database/sql (the PostgreSQL package copies them
+// with pgx). Its errors are the driver's own: Append maps them.
+type Appender func(ctx context.Context, entries []store.Entry) error
 
 // appendChunk bounds the rows of one INSERT (PostgreSQL allows 65535
 // parameters, SQLite 32766).
 const appendChunk = 500
 
 func (l *requestLog) Append(ctx context.Context, entries ...store.Entry) error {
+	if l.append != nil {
+		return wrap(l.append(ctx, entries), "append %d log entries", len(entries))
+	}
 	return l.db.inTx(ctx, func(tx *sql.Tx) error {
 		for chunk := range slices.Chunk(entries, appendChunk) {
 			var b strings.Builder
@@ -31,8 +52,7 @@ func (l *requestLog) Append(ctx context.Context, entries ...store.Entry) error {
 					b.WriteString(", ")
 				}
 				b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-				args = append(args, micros(e.Time), e.Project, e.Operation, e.Method, e.Path, e.Status, int64(e.Latency), e.KeyID, e.LinkID, e.Session,
-					e.Client, e.UserAgent, e.Source, e.Drift)
+				args = append(args, LogValues(e)...)
 			}
 			if _, err := tx.ExecContext(ctx, l.db.q(b.String()), args...); err != nil {
 				return wrap(err, "append %d log entries", len(entries))

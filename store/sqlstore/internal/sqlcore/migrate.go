@@ -198,6 +198,23 @@ var migrations = []func(d *Dialect) []string{
 			`ALTER TABLE request_log ADD COLUMN drift TEXT NOT NULL DEFAULT ''`,
 		}
 	},
+	func(d *Dialect) []string {
+		if d.Name != "postgres" {
+			return nil // SQLite reads a record by its primary key as it is
+		}
+		// records_session serves the calls on one session's rows (delete
+		// a session, reset in one), which say session <> ''. Over every
+		// row it was, to PostgreSQL without statistics on records (a new
+		// table, or one autovacuum has not analyzed yet), as good a way to
+		// a record as the primary key and smaller: a read probed it for
+		// (project, session) and filtered the whole collection. Over
+		// session rows only it is no way to a base record, and no base
+		// record write updates it.
+		return []string{
+			`DROP INDEX records_session`,
+			`CREATE INDEX records_session ON records (project, session) WHERE session <> ''`,
+		}
+	},
 }
 
 // ProjectsChannel is the PostgreSQL notification channel that a trigger

@@ -30,9 +30,15 @@ const maxDefaultConns = 16
 // one PostgreSQL server.
 func defaultPool() Pool {
 	return Pool{
-		maxConns:        min(max(4, 2*runtime.GOMAXPROCS(0)), maxDefaultConns),
+		maxConns:        DefaultMaxConns(),
 		maxConnIdleTime: 5 * time.Minute,
 	}
+}
+
+// DefaultMaxConns is the bound of a pool whose DSN sets no
+// pool_max_conns: 2 per GOMAXPROCS, at least 4, at most 16.
+func DefaultMaxConns() int {
+	return min(max(4, 2*runtime.GOMAXPROCS(0)), maxDefaultConns)
 }
 
 // Pool settings in a DSN's query, named as pgxpool names them. They are

@@ -21,7 +21,47 @@ import (
 // write that adds or removes one, so that an unfiltered Count costs one
 // row in the base scope and O(overlay) in a session.
 
-type records struct{ db *db }
+type records struct {
+	db  *db
+	get Getter // nil: Get reads through database/sql
+}
+
+// Row is the row a scope sees for a record id, as a Getter reads it: the
+// session's own row if it has one, else the base row.
+type Row struct {
+	Session          string
+	Data             []byte // JSON text
+	Deleted          bool
+	Created, Updated int64 // Unix microseconds
+}
+
+// Getter reads the row a scope sees for a record id, as GetSQL does, by
+// other means than database/sql; nil and no error when there is none.
+// Its errors are the driver's own: Records.Get maps them as it maps
+// database/sql's.
+type Getter func(ctx context.Context, s store.Scope, collection, id string) (*Row, error)
+
+// GetSQL is the statement that Records.Get runs on PostgreSQL, with the
+// scope's project, collection, session and the id as $1 to $4.
+var GetSQL string
+
+func init() {
+	SQLite.visibleSQL = `SELECT session, data, deleted, created_at, updated_at FROM records
+		WHERE project = ? AND collection = ? AND session IN ('', ?) AND id = ?
+		ORDER BY session DESC LIMIT 1`
+	// PostgreSQL costs session IN ('', $3) as two probes of the primary
+	// key, above a sequential scan of a collection of a few hundred
+	// records, and keeps the plan it picks for the connection: every read
+	// then scanned the whole table. Each lookup of the whole key plans as
+	// one probe; the second runs only in a session.
+	Postgres.visibleSQL = `SELECT session, data::text, deleted, created_at, updated_at FROM records
+			WHERE project = $1 AND collection = $2 AND session = $3 AND id = $4
+		UNION ALL
+		SELECT session, data::text, deleted, created_at, updated_at FROM records
+			WHERE $3 <> '' AND project = $1 AND collection = $2 AND session = '' AND id = $4
+		ORDER BY session DESC LIMIT 1`
+	GetSQL = Postgres.visibleSQL
+}
 
 // querier is a *sql.DB or *sql.Tx.
 type querier interface {
@@ -71,9 +111,7 @@ func (r *records) visible(ctx context.Context, q querier, s store.Scope, collect
 		data             []byte
 		created, updated int64
 	)
-	err := q.QueryRowContext(ctx, r.db.q(`SELECT session, `+r.db.d.dataText+`, deleted, created_at, updated_at FROM records
-		WHERE project = ? AND collection = ? AND session IN ('', ?) AND id = ?
-		ORDER BY session DESC LIMIT 1`), s.Project, collection, s.Session, id).
+	err := q.QueryRowContext(ctx, r.db.d.visibleSQL, s.Project, collection, s.Session, id).
 		Scan(&x.session, &data, &x.deleted, &created, &updated)
 	if err == sql.ErrNoRows {
 		return nil, nil
@@ -83,6 +121,19 @@ func (r *records) visible(ctx context.Context, q querier, s store.Scope, collect
 	}
 	x.ID, x.Data, x.CreatedAt, x.UpdatedAt = id, data, fromMicros(created), fromMicros(updated)
 	return &x, nil
+}
+
+// getWith reads the visible row through the Getter.
+func (r *records) getWith(ctx context.Context, s store.Scope, collection, id string) (*row, error) {
+	x, err := r.get(ctx, s, collection, id)
+	if err != nil {
+		return nil, wrap(err, "record %s/%s/%s", s.Project, collection, id)
+	}
+	if x == nil {
+		return nil, nil
+	}
+	return &row{Record: store.Record{ID: id, Data: x.Data, CreatedAt: fromMicros(x.Created), UpdatedAt: fromMicros(x.Updated)},
+		session: x.Session, deleted: x.Deleted}, nil
 }
 
 // put writes the record into the scope's own rows (base or overlay).
@@ -190,7 +241,15 @@ func (r *records) addCount(ctx context.Context, q querier, s store.Scope, collec
 }
 
 func (r *records) Get(ctx context.Context, s store.Scope, collection, id string) (*store.Record, error) {
-	v, err := r.visible(ctx, r.db, s, collection, id, false)
+	var (
+		v   *row
+		err error
+	)
+	if r.get != nil {
+		v, err = r.getWith(ctx, s, collection, id)
+	} else {
+		v, err = r.visible(ctx, r.db, s, collection, id, false)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -373,7 +432,7 @@ func (r *records) Reset(ctx context.Context, s store.Scope, collection string) e
 	query := `DELETE FROM records WHERE project = ? AND (? = '' OR collection = ?)`
 	args := []any{s.Project, collection, collection}
 	if s.Session != "" {
-		query += ` AND session = ?`
+		query += ` AND session = ? AND session <> ''` // <>: records_session holds overlays only
 		args = append(args, s.Session)
 		_, err := r.db.ExecContext(ctx, r.db.q(query), args...)
 		return wrap(err, "reset %s/%s", s.Project, collection)
@@ -388,6 +447,8 @@ func (r *records) Reset(ctx context.Context, s store.Scope, collection string) e
 }
 
 func (r *records) DeleteSession(ctx context.Context, project, session string) error {
-	_, err := r.db.ExecContext(ctx, r.db.q(`DELETE FROM records WHERE project = ? AND session = ?`), project, session)
+	// session <> '' lets PostgreSQL use records_session, which holds
+	// session rows only; Records.DeleteSession refuses an empty session.
+	_, err := r.db.ExecContext(ctx, r.db.q(`DELETE FROM records WHERE project = ? AND session = ? AND session <> ''`), project, session)
 	return wrap(err, "delete session %s/%s", project, session)
 }

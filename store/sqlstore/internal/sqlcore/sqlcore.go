@@ -31,6 +31,8 @@ type Dialect struct {
 	serial     string // auto-increment primary key column
 	forUpdate  string // row lock suffix of a SELECT in a transaction
 	dataText   string // the records.data column as JSON text
+
+	visibleSQL string // reads the row a scope sees for an id (see records.visible)
 }
 
 // SQLite is the dialect of modernc.org/sqlite.
@@ -90,7 +92,7 @@ type Config struct {
 // NewDriver returns a driver over sqldb in the dialect, first migrating
 // the schema unless skipMigrate. name names the database in errors (a
 // redacted DSN). The driver owns sqldb: closing it closes sqldb.
-func NewDriver(ctx context.Context, sqldb *sql.DB, d *Dialect, skipMigrate bool, name string) (driver.Driver, error) {
+func NewDriver(ctx context.Context, sqldb *sql.DB, d *Dialect, skipMigrate bool, name string, opts ...DriverOption) (driver.Driver, error) {
 	if sqldb == nil {
 		return nil, fmt.Errorf("sqlstore: nil *sql.DB: %w", store.ErrInvalid)
 	}
@@ -100,7 +102,27 @@ func NewDriver(ctx context.Context, sqldb *sql.DB, d *Dialect, skipMigrate bool,
 			return nil, fmt.Errorf("sqlstore: %s%s: %w", d.Name, name, err)
 		}
 	}
-	return newDriver(conn), nil
+	b := newDriver(conn)
+	for _, o := range opts {
+		o(b)
+	}
+	return b, nil
+}
+
+// DriverOption changes how a driver NewDriver returns runs some calls.
+type DriverOption func(*backend)
+
+// WithGetter makes Records.Get read through g instead of database/sql
+// (the PostgreSQL package reads natively with pgx). Every other call,
+// and the reads inside write transactions, stay on database/sql.
+func WithGetter(g Getter) DriverOption {
+	return func(b *backend) { b.records.get = g }
+}
+
+// WithAppender makes RequestLog.Append write through a instead of
+// inserting through database/sql.
+func WithAppender(a Appender) DriverOption {
+	return func(b *backend) { b.log.append = a }
 }
 
 // Migrate migrates the schema of sqldb in the dialect forward.
@@ -318,7 +340,7 @@ type backend struct {
 }
 
 func newDriver(db *db) *backend {
-	b := &backend{db: db, projects: projects{db}, keys: keys{db}, links: links{db}, records: records{db}, log: requestLog{db},
+	b := &backend{db: db, projects: projects{db}, keys: keys{db}, links: links{db}, records: records{db: db}, log: requestLog{db: db},
 		users: users{db}, quotas: quotas{db}}
 	b.teams = teams{db, &b.users}
 	return b
