@@ -217,28 +217,8 @@ func (j *decodeJob) decode() error {
 		// pointers, without calling UnmarshalJSON.
 		return nil
 	}
-	var out any
-	switch j.section {
-	case "schemas":
-		out = &openapi3.SchemaRef{}
-	case "parameters":
-		out = &openapi3.ParameterRef{}
-	case "headers":
-		out = &openapi3.HeaderRef{}
-	case "requestBodies":
-		out = &openapi3.RequestBodyRef{}
-	case "responses":
-		out = &openapi3.ResponseRef{}
-	case "securitySchemes":
-		out = &openapi3.SecuritySchemeRef{}
-	case "examples":
-		out = &openapi3.ExampleRef{}
-	case "links":
-		out = &openapi3.LinkRef{}
-	case "callbacks":
-		out = &openapi3.CallbackRef{}
-	}
-	if err := json.Unmarshal(data, out); err != nil {
+	out, err := sections[j.section].decode(data)
+	if err != nil {
 		return err
 	}
 	j.out = out
@@ -247,46 +227,48 @@ func (j *decodeJob) decode() error {
 
 // store puts the decoded value where kin's own decoding puts it.
 func (j *decodeJob) store(t *openapi3.T) {
-	c := t.Components
-	switch j.section {
-	case "paths":
+	if j.section == "paths" {
 		t.Paths.Set(j.name, j.out.(*openapi3.PathItem))
-	case "schemas":
-		v, _ := j.out.(*openapi3.SchemaRef)
-		c.Schemas = put(c.Schemas, j.name, v)
-	case "parameters":
-		v, _ := j.out.(*openapi3.ParameterRef)
-		c.Parameters = put(c.Parameters, j.name, v)
-	case "headers":
-		v, _ := j.out.(*openapi3.HeaderRef)
-		c.Headers = put(c.Headers, j.name, v)
-	case "requestBodies":
-		v, _ := j.out.(*openapi3.RequestBodyRef)
-		c.RequestBodies = put(c.RequestBodies, j.name, v)
-	case "responses":
-		v, _ := j.out.(*openapi3.ResponseRef)
-		c.Responses = put(c.Responses, j.name, v)
-	case "securitySchemes":
-		v, _ := j.out.(*openapi3.SecuritySchemeRef)
-		c.SecuritySchemes = put(c.SecuritySchemes, j.name, v)
-	case "examples":
-		v, _ := j.out.(*openapi3.ExampleRef)
-		c.Examples = put(c.Examples, j.name, v)
-	case "links":
-		v, _ := j.out.(*openapi3.LinkRef)
-		c.Links = put(c.Links, j.name, v)
-	case "callbacks":
-		v, _ := j.out.(*openapi3.CallbackRef)
-		c.Callbacks = put(c.Callbacks, j.name, v)
+		return
+	}
+	sections[j.section].store(t.Components, j.name, j.out)
+}
+
+// section decodes the entries of one map of Components and puts them in
+// it.
+type section struct {
+	decode func(data []byte) (any, error)
+	store  func(c *openapi3.Components, name string, v any)
+}
+
+// sectionOf is the section held in the map field returns, of *V values
+// (SchemaRef, ParameterRef, ...) decoded by their UnmarshalJSON.
+func sectionOf[M ~map[string]*V, V any](field func(*openapi3.Components) *M) section {
+	return section{
+		decode: func(data []byte) (any, error) {
+			v := new(V)
+			return v, json.Unmarshal(data, v)
+		},
+		store: func(c *openapi3.Components, name string, v any) {
+			m := field(c)
+			if *m == nil {
+				*m = M{}
+			}
+			(*m)[name], _ = v.(*V) // nil for null
+		},
 	}
 }
 
-func put[M ~map[string]V, V any](m M, k string, v V) M {
-	if m == nil {
-		m = M{}
-	}
-	m[k] = v
-	return m
+var sections = map[string]section{
+	"schemas":         sectionOf(func(c *openapi3.Components) *openapi3.Schemas { return &c.Schemas }),
+	"parameters":      sectionOf(func(c *openapi3.Components) *openapi3.ParametersMap { return &c.Parameters }),
+	"headers":         sectionOf(func(c *openapi3.Components) *openapi3.Headers { return &c.Headers }),
+	"requestBodies":   sectionOf(func(c *openapi3.Components) *openapi3.RequestBodies { return &c.RequestBodies }),
+	"responses":       sectionOf(func(c *openapi3.Components) *openapi3.ResponseBodies { return &c.Responses }),
+	"securitySchemes": sectionOf(func(c *openapi3.Components) *openapi3.SecuritySchemes { return &c.SecuritySchemes }),
+	"examples":        sectionOf(func(c *openapi3.Components) *openapi3.Examples { return &c.Examples }),
+	"links":           sectionOf(func(c *openapi3.Components) *openapi3.Links { return &c.Links }),
+	"callbacks":       sectionOf(func(c *openapi3.Components) *openapi3.Callbacks { return &c.Callbacks }),
 }
 
 // runJobs decodes the jobs on every core (up to 8), each worker taking the
