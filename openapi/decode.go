@@ -16,9 +16,10 @@ import (
 // is the one the user sees.
 var errNotSplit = errors.New("document not split")
 
-// splitDocument and splitDoc.decode build kin-openapi's document from the generic tree as
-// openapi3.Loader.LoadFromData does before it resolves references, with the
-// same result, in a fraction of the time on large documents.
+// splitDocument and splitDoc.decode build kin-openapi's document from the
+// generic tree as openapi3.Loader.LoadFromData does before it resolves
+// references, with the same result, in a fraction of the time on large
+// documents.
 //
 // kin-openapi decodes every object twice, once into its struct and once
 // into a map that collects its extensions, and each nested object is
@@ -36,7 +37,7 @@ func splitDocument(root map[string]any) (*splitDoc, error) {
 	if c, has := root["components"]; has && c != nil && components == nil {
 		return nil, errNotSplit
 	}
-	for _, section := range componentMaps {
+	for section := range sections {
 		if v, has := components[section]; has && v != nil && !isMap(v) {
 			return nil, errNotSplit
 		}
@@ -55,7 +56,7 @@ func splitDocument(root map[string]any) (*splitDoc, error) {
 	if err := remarshal(top, (*plainT)(t)); err != nil {
 		return nil, errNotSplit
 	}
-	ext, err := extensions(top, docKeys)
+	ext, err := extensions(top, func(k string) bool { return docKeys[k] })
 	if err != nil {
 		return nil, err
 	}
@@ -77,10 +78,10 @@ func splitDocument(root map[string]any) (*splitDoc, error) {
 	}
 	if components != nil {
 		t.Components = &openapi3.Components{}
-		if t.Components.Extensions, err = extensions(components, componentKeys); err != nil {
+		if t.Components.Extensions, err = extensions(components, isSection); err != nil {
 			return nil, err
 		}
-		for _, section := range componentMaps {
+		for section := range sections {
 			entries, _ := components[section].(map[string]any)
 			for name, v := range entries {
 				if err := add(section, name, v); err != nil {
@@ -144,30 +145,19 @@ type pieceError struct {
 func (e *pieceError) Error() string { return e.err.Error() }
 func (e *pieceError) Unwrap() error { return e.err }
 
-// The members kin-openapi's T and Components read; every other member of
-// them is an extension (kin keeps unknown members that do not start with
-// "x-" there too).
-var (
-	docKeys = map[string]bool{"openapi": true, "components": true, "info": true, "paths": true,
-		"security": true, "servers": true, "tags": true, "externalDocs": true, "webhooks": true,
-		"jsonSchemaDialect": true}
-	componentMaps = []string{"schemas", "parameters", "headers", "requestBodies", "responses",
-		"securitySchemes", "examples", "links", "callbacks"}
-	componentKeys = func() map[string]bool {
-		m := map[string]bool{}
-		for _, s := range componentMaps {
-			m[s] = true
-		}
-		return m
-	}()
-)
+// docKeys are the members kin-openapi's T reads; every other member is an
+// extension (kin keeps unknown members that do not start with "x-" there
+// too). The same goes for Components and its sections.
+var docKeys = map[string]bool{"openapi": true, "components": true, "info": true, "paths": true,
+	"security": true, "servers": true, "tags": true, "externalDocs": true, "webhooks": true,
+	"jsonSchemaDialect": true}
 
-// extensions decodes the members of obj that known does not name, as
+// extensions decodes the members of obj that are not known, as
 // kin-openapi's generic pass does; nil when there are none.
-func extensions(obj map[string]any, known map[string]bool) (map[string]any, error) {
+func extensions(obj map[string]any, known func(string) bool) (map[string]any, error) {
 	var rest map[string]any
 	for k, v := range obj {
-		if known[k] {
+		if known(k) {
 			continue
 		}
 		if rest == nil {
@@ -259,6 +249,13 @@ func sectionOf[M ~map[string]*V, V any](field func(*openapi3.Components) *M) sec
 	}
 }
 
+// isSection reports whether k names one of Components' maps.
+func isSection(k string) bool {
+	_, ok := sections[k]
+	return ok
+}
+
+// sections are the maps of Components, by their names in a document.
 var sections = map[string]section{
 	"schemas":         sectionOf(func(c *openapi3.Components) *openapi3.Schemas { return &c.Schemas }),
 	"parameters":      sectionOf(func(c *openapi3.Components) *openapi3.ParametersMap { return &c.Parameters }),
