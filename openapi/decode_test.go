@@ -78,6 +78,19 @@ func TestDecodeSplitIsKinsDecoding(t *testing.T) {
 			"requestBodies":{"Q":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/A"}}}}},
 			"headers":{"H":{"schema":{"type":"string"}}},"securitySchemes":{"k":{"type":"apiKey","name":"k","in":"header"}},
 			"examples":{"E":{"value":{"a":1}}},"links":{"L":{"operationId":"x"}},"callbacks":{"C":{"{$request.body#/u}":{"post":{"responses":{"200":{"description":"ok"}}}}}}}}`,
+		"operations in every shape": `{"openapi":"3.0.3","info":{"title":"t","version":"1"},
+			"components":{"schemas":{"A":{"type":"object"}},"parameters":{"P":{"name":"p","in":"query","schema":{"type":"integer"},"x-p":1},"R":{"$ref":"#/components/parameters/P"},"C":{"name":"c","in":"query","content":{"application/json":{"schema":{"type":"object"}}}}},
+			"requestBodies":{"B":{"content":{"application/json":{"schema":{"type":"string"},"example":"e","x-m":2}},"required":true},"N":{"content":{"a/b":null}}},
+			"responses":{"OK":{"description":"ok","content":{"text/plain":{"schema":{"type":"string"}}},"headers":{"h":{"schema":{"type":"integer"}}}},"Ref":{"$ref":"#/components/responses/OK","description":"d"}}},
+			"paths":{
+			"/a":{"parameters":[{"$ref":"#/components/parameters/P"},{"name":"q","in":"query","Schema":{"type":"string"}}],"x-i":[1.5],"summary":"s",
+				"get":{"operationId":"g","parameters":[{"name":"id","in":"header","schema":{"type":"string","format":"uuid"}},{"name":"z","in":"query","$REF":"#/components/parameters/P"}],
+					"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"type":"array","items":{"$ref":"#/components/schemas/A"}},"examples":{"e":{"value":{"n":1}}}}}},"x-r":{"n":1},"default":{"$ref":"#/components/responses/OK"}}},
+				"post":{"requestBody":{"$ref":"#/components/requestBodies/B"},"responses":null},
+				"put":{"requestBody":{"description":"d","content":{"application/json":{"schema":{"type":"object","properties":{"a":{"type":"string"}}}}},"x-rb":true},"responses":{"201":{"description":"made"}},"callbacks":{"c":{"{$request.body#/u}":{"post":{"responses":{"200":{"description":"ok"}}}}}}},
+				"delete":null,"Patch":{"responses":{"200":{"description":"ok"}}}},
+			"/b":{"get":{"parameters":[{"name":"n","in":"query","schema":null}],"Responses":{"200":{"description":"x"}}},"options":{"parameters":[{"name":"x","in":"query","content":{"a/b":null}}],"requestBody":{"Content":{}}}},
+			"/c":{"$ref":"#/paths/~1a"}}}`,
 		"null entries": `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":null},"components":{"schemas":{"A":{}},"responses":null}}`,
 		"no paths":     `{"openapi":"3.1.0","info":{"title":"t","version":"1"},"webhooks":{"w":{"post":{"responses":{"200":{"description":"ok"}}}}}}`,
 		"empty maps":   `{"openapi":"3.0.0","info":{"title":"t","version":"1"},"paths":{},"components":{}}`,
@@ -135,4 +148,142 @@ func TestDecodeSplitLocatesPiece(t *testing.T) {
 			assert.Equal(t, tt.line, le.Line)
 		})
 	}
+}
+
+// schemaRefs calls f with every schema reference reachable from the
+// document's component schemas and operations (parameters, bodies,
+// responses), through properties, items, compositions, not and
+// additionalProperties.
+func schemaRefs(t *openapi3.T, f func(*openapi3.SchemaRef)) {
+	seen := map[*openapi3.SchemaRef]bool{}
+	var walk func(r *openapi3.SchemaRef)
+	walk = func(r *openapi3.SchemaRef) {
+		if r == nil || seen[r] {
+			return
+		}
+		seen[r] = true
+		f(r)
+		if r.Ref != "" || r.Value == nil {
+			return // the component's own schema is walked from components
+		}
+		s := r.Value
+		for _, p := range s.Properties {
+			walk(p)
+		}
+		walk(s.Items)
+		walk(s.Not)
+		walk(s.AdditionalProperties.Schema)
+		for _, list := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+			for _, e := range list {
+				walk(e)
+			}
+		}
+	}
+	content := func(c openapi3.Content) {
+		for _, mt := range c {
+			if mt != nil {
+				walk(mt.Schema)
+			}
+		}
+	}
+	if t.Components != nil {
+		for _, r := range t.Components.Schemas {
+			walk(r)
+		}
+	}
+	if t.Paths == nil {
+		return
+	}
+	for _, item := range t.Paths.Map() {
+		for _, op := range item.Operations() {
+			for _, p := range append(item.Parameters, op.Parameters...) {
+				if p != nil && p.Value != nil {
+					walk(p.Value.Schema)
+					content(p.Value.Content)
+				}
+			}
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				content(op.RequestBody.Value.Content)
+			}
+			if op.Responses != nil {
+				for _, r := range op.Responses.Map() {
+					if r != nil && r.Value != nil {
+						content(r.Value.Content)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestResolveSchemaRefsSharesKinsValues: after resolveSchemaRefs and kin's
+// ResolveRefsIn, every reference to a component schema holds the
+// component's own *Schema, as after kin's whole loading, on shapes that
+// reach the cases it leaves to kin (aliases, escaped names, missing
+// siblings) and on the test corpus.
+func TestResolveSchemaRefsSharesKinsValues(t *testing.T) {
+	t.Parallel()
+	docs := map[string][]byte{"shapes": []byte(`{"openapi":"3.0.3","info":{"title":"t","version":"1"},
+		"components":{"schemas":{"A":{"type":"object","properties":{"self":{"$ref":"#/components/schemas/A"},"b":{"$ref":"#/components/schemas/B"},"list":{"type":"array","items":{"$ref":"#/components/schemas/a~1b"}}}},
+		"B":{"$ref":"#/components/schemas/C"},"C":{"type":"string"},"a/b":{"type":"integer"},"D":{"allOf":[{"$ref":"#/components/schemas/A"},{"$ref":"#/components/schemas/C","description":"sibling"}]}}},
+		"paths":{"/a":{"get":{"parameters":[{"name":"p","in":"query","schema":{"$ref":"#/components/schemas/C"}}],
+		"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/D"}}}}}}}}}`)}
+	files := corpusFiles(t)
+	if dir := os.Getenv("MOCKAPI_CORPUS_DIR"); dir != "" && !testing.Short() {
+		require.NoError(t, filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				files = append(files, p)
+			}
+			return err
+		}))
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, ".json") {
+			docs[f] = nil // read in its turn
+		}
+	}
+	checked := 0
+	for name, data := range docs {
+		if data == nil {
+			var err error
+			data, err = os.ReadFile(name)
+			require.NoError(t, err)
+		}
+		for _, split := range []bool{true, false} {
+			var doc *openapi3.T
+			if split {
+				raw, err := parseRaw(data)
+				require.NoError(t, err)
+				root, _ := raw.root.(map[string]any)
+				if v, err := detectVersion(root); err != nil || v == "2.0" || refsBroken(raw) || raw.external {
+					continue
+				}
+				sd, err := splitDocument(root)
+				if err != nil {
+					continue
+				}
+				if doc, err = sd.decode(); err != nil || openapi3.NewLoader().ResolveRefsIn(doc, nil) != nil {
+					continue
+				}
+			} else {
+				var err error
+				if doc, err = openapi3.NewLoader().LoadFromData(data); err != nil {
+					continue
+				}
+			}
+			schemaRefs(doc, func(r *openapi3.SchemaRef) {
+				target, ok := strings.CutPrefix(r.Ref, "#/components/schemas/")
+				if !ok {
+					return
+				}
+				c := doc.Components.Schemas[strings.ReplaceAll(strings.ReplaceAll(target, "~1", "/"), "~0", "~")]
+				if c == nil || c.Ref != "" {
+					return
+				}
+				checked++
+				assert.Same(t, c.Value, r.Value, "%s (split %v): %s", name, split, r.Ref)
+			})
+		}
+	}
+	assert.Greater(t, checked, 100)
 }
