@@ -19,7 +19,7 @@ import (
 // the document whole, and gives its error.
 func decodeJSONSplit(data []byte) (root map[string]any, ok bool) {
 	s := jsonScanner{b: data}
-	top, ok := s.object(0)
+	top, ok := s.object(0, documentSplit)
 	if !ok {
 		return nil, false
 	}
@@ -41,20 +41,14 @@ func decodeJSONSplit(data []byte) (root map[string]any, ok bool) {
 	for _, m := range top {
 		switch {
 		case m.key == "paths" && m.isObject():
-			paths, ok := (&jsonScanner{b: m.value}).object(0)
-			if !ok {
-				return nil, false
-			}
+			paths := m.members
 			into := make(map[string]any, len(paths))
 			root[m.key] = into
 			for _, p := range paths {
 				pieces = append(pieces, piece{into: into, key: p.key, text: p.value, depth: 2})
 			}
 		case m.key == "components" && m.isObject():
-			sections, ok := (&jsonScanner{b: m.value}).object(0)
-			if !ok {
-				return nil, false
-			}
+			sections := m.members
 			if repeats(sections) {
 				return nil, false
 			}
@@ -65,10 +59,7 @@ func decodeJSONSplit(data []byte) (root map[string]any, ok bool) {
 					pieces = append(pieces, piece{into: components, key: sec.key, text: sec.value, depth: 2})
 					continue
 				}
-				entries, ok := (&jsonScanner{b: sec.value}).object(0)
-				if !ok {
-					return nil, false
-				}
+				entries := sec.members
 				into := make(map[string]any, len(entries))
 				components[sec.key] = into
 				for _, e := range entries {
@@ -114,10 +105,27 @@ func repeats(members []jsonMember) bool {
 }
 
 // jsonMember is one member of an object: its key, decoded, and its
-// value's text.
+// value's text; for an object the split rule took apart, its members.
 type jsonMember struct {
-	key   string
-	value []byte
+	key     string
+	value   []byte
+	members []jsonMember
+}
+
+// splitRule tells which members' objects jsonScanner.object reads member
+// by member, and the rule for their own members (nil: none).
+type splitRule func(key string) (next splitRule, split bool)
+
+// documentSplit takes apart "paths" and "components", and each map of
+// components.
+func documentSplit(key string) (splitRule, bool) {
+	switch key {
+	case "paths":
+		return nil, true
+	case "components":
+		return func(string) (splitRule, bool) { return nil, true }, true
+	}
+	return nil, false
 }
 
 func (m jsonMember) isObject() bool { return len(m.value) > 0 && m.value[0] == '{' }
@@ -141,9 +149,10 @@ func (s *jsonScanner) space() {
 }
 
 // object reads the object at the start of s.b (after white space and a
-// byte order mark at the top level) and returns its members in order.
-// What follows the object is not read, as json.Decoder.Decode does not.
-func (s *jsonScanner) object(depth int) ([]jsonMember, bool) {
+// byte order mark at the top level) and returns its members in order, the
+// objects rule names read member by member too. What follows the object is
+// not read, as json.Decoder.Decode does not.
+func (s *jsonScanner) object(depth int, rule splitRule) ([]jsonMember, bool) {
 	if depth == 0 {
 		s.b = bytes.TrimPrefix(s.b, []byte("\ufeff"))
 	}
@@ -152,9 +161,10 @@ func (s *jsonScanner) object(depth int) ([]jsonMember, bool) {
 		return nil, false
 	}
 	s.i++
-	var members []jsonMember
+	members := []jsonMember{}
 	s.space()
 	if s.i < len(s.b) && s.b[s.i] == '}' {
+		s.i++
 		return members, true
 	}
 	for {
@@ -170,10 +180,21 @@ func (s *jsonScanner) object(depth int) ([]jsonMember, bool) {
 		s.i++
 		s.space()
 		start := s.i
-		if !s.skipValue() {
+		m := jsonMember{key: key}
+		var next splitRule
+		split := false
+		if rule != nil {
+			next, split = rule(key)
+		}
+		if split && s.i < len(s.b) && s.b[s.i] == '{' {
+			if m.members, ok = s.object(depth+1, next); !ok {
+				return nil, false
+			}
+		} else if !s.skipValue() {
 			return nil, false
 		}
-		members = append(members, jsonMember{key: key, value: s.b[start:s.i]})
+		m.value = s.b[start:s.i]
+		members = append(members, m)
 		s.space()
 		if s.i >= len(s.b) {
 			return nil, false
