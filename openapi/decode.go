@@ -301,6 +301,7 @@ var fromTree = map[string]func(d *pieceDecoder, v any) (any, error){
 	"responses":     func(d *pieceDecoder, v any) (any, error) { return d.responseRef(v) },
 	"parameters":    func(d *pieceDecoder, v any) (any, error) { return d.parameterRef(v.(map[string]any)) },
 	"requestBodies": func(d *pieceDecoder, v any) (any, error) { return d.requestBodyRef(v.(map[string]any)) },
+	"examples":      func(d *pieceDecoder, v any) (any, error) { return d.exampleRef(v.(map[string]any)) },
 }
 
 // pieceDecoder decodes one piece from the tree: a job's, on one worker.
