@@ -118,37 +118,48 @@ func (d *splitDoc) decode() (*openapi3.T, error) {
 	for i := range d.jobs {
 		d.jobs[i].store(d.t)
 	}
-	resolveSchemaRefs(d.t, d.jobs)
+	resolveLoneRefs(d.t, d.jobs)
 	return d.t, nil
 }
 
-// schemaRefPrefix begins a $ref to a component schema.
-const schemaRefPrefix = "#/components/schemas/"
-
-// resolveSchemaRefs points each lone $ref to a component schema that the
-// jobs found at that schema, as kin-openapi's ResolveRefsIn would: the
-// same *Schema every reference to it shares. kin's resolver leaves a
-// reference whose value is set alone, where it would otherwise walk the
-// schema behind it again for every reference, sorting each object's
-// properties on the way: on Microsoft Graph's description, well over a
-// second on one core. References it cannot settle here (an escaped or
-// missing name, a component that is itself a $ref) are left to kin.
-func resolveSchemaRefs(t *openapi3.T, jobs []decodeJob) {
+// resolveLoneRefs points each lone $ref to a component (a schema,
+// parameter, request body or response) that the jobs found at the
+// component's value, as kin-openapi's ResolveRefsIn would: the same
+// *Schema, *Parameter, ... every reference to it shares. kin's resolver
+// leaves a reference whose value is set alone, where it would otherwise
+// walk the value behind it again for every reference, sorting each
+// object's members on the way: on Microsoft Graph's description, well
+// over a second on one core. References it cannot settle here (an escaped
+// or missing name, a component that is itself a $ref) are left to kin.
+func resolveLoneRefs(t *openapi3.T, jobs []decodeJob) {
 	if t.Components == nil {
 		return
 	}
 	for i := range jobs {
-		for _, ref := range jobs[i].refs {
-			name := strings.TrimPrefix(ref.Ref, schemaRefPrefix)
-			if strings.ContainsAny(name, "/~%") {
-				continue
-			}
-			if target := t.Components.Schemas[name]; target != nil && target.Ref == "" && target.Value != nil {
-				ref.Value = target.Value
-			}
+		for _, r := range jobs[i].lone {
+			r.resolve(t.Components, r.name)
 		}
-		jobs[i].refs = nil
+		jobs[i].lone = nil
 	}
+}
+
+// loneRef is a reference found by a pieceDecoder: the component's name
+// and how to point the reference at its value.
+type loneRef struct {
+	name    string
+	resolve func(c *openapi3.Components, name string)
+}
+
+// loneRefName returns the component a lone reference ({"$ref":
+// "#/components/SECTION/NAME"} and nothing else) names, when its name
+// needs no unescaping.
+func loneRefName(m map[string]any, section string) (string, bool) {
+	target, ok := m["$ref"].(string)
+	if !ok || len(m) != 1 {
+		return "", false
+	}
+	name, ok := strings.CutPrefix(target, "#/components/"+section+"/")
+	return name, ok && !strings.ContainsAny(name, "/~%")
 }
 
 // pieceError is a component or path item kin-openapi could not decode.
@@ -306,9 +317,9 @@ var fromTree = map[string]func(d *pieceDecoder, v any) (any, error){
 
 // pieceDecoder decodes one piece from the tree: a job's, on one worker.
 type pieceDecoder struct {
-	// refs are the schemas it decoded that are a lone $ref to a component
-	// schema, which resolveSchemaRefs resolves before kin-openapi does.
-	refs []*openapi3.SchemaRef
+	// lone are the references to components it decoded, which
+	// resolveLoneRefs resolves before kin-openapi does.
+	lone []loneRef
 }
 
 // runJobs encodes the jobs, then decodes them, on every core. All are
@@ -351,8 +362,12 @@ func (d *pieceDecoder) schema(v any) (*openapi3.SchemaRef, error) {
 	m, ok := v.(map[string]any)
 	if !ok || m["$ref"] != nil || foldedKeyword(m) {
 		ref, err := kinSchema(v)
-		if target, lone := m["$ref"].(string); err == nil && lone && len(m) == 1 && strings.HasPrefix(target, schemaRefPrefix) {
-			d.refs = append(d.refs, ref)
+		if name, lone := loneRefName(m, "schemas"); lone && err == nil {
+			d.lone = append(d.lone, loneRef{name, func(c *openapi3.Components, name string) {
+				if target := c.Schemas[name]; target != nil && target.Ref == "" && target.Value != nil {
+					ref.Value = target.Value
+				}
+			}})
 		}
 		return ref, err
 	}

@@ -223,19 +223,23 @@ func schemaRefs(t *openapi3.T) map[string]*openapi3.SchemaRef {
 	return out
 }
 
-// TestResolveSchemaRefsSharesKinsValues: after resolveSchemaRefs and kin's
-// ResolveRefsIn, a reference to a component schema shares the component's
-// *Schema exactly where it does after kin's whole loading (in 3.1, kin
+// TestResolveLoneRefsSharesKinsValues: after resolveLoneRefs and kin's
+// ResolveRefsIn, a reference to a component shares the component's value
+// exactly where it does after kin's whole loading (in 3.1, kin
 // gives a reference with siblings a copy of its own), on shapes that reach
-// the cases resolveSchemaRefs leaves to kin (aliases, escaped names,
+// the cases resolveLoneRefs leaves to kin (aliases, escaped names,
 // siblings) and on the test corpus.
-func TestResolveSchemaRefsSharesKinsValues(t *testing.T) {
+func TestResolveLoneRefsSharesKinsValues(t *testing.T) {
 	t.Parallel()
 	docs := map[string][]byte{"shapes": []byte(`{"openapi":"3.1.0","info":{"title":"t","version":"1"},
 		"components":{"schemas":{"A":{"type":"object","properties":{"self":{"$ref":"#/components/schemas/A"},"b":{"$ref":"#/components/schemas/B"},"list":{"type":"array","items":{"$ref":"#/components/schemas/a~1b"}}}},
 		"B":{"$ref":"#/components/schemas/C"},"C":{"type":"string"},"a/b":{"type":"integer"},"D":{"allOf":[{"$ref":"#/components/schemas/A"},{"$ref":"#/components/schemas/C","description":"sibling"}]}}},
-		"paths":{"/a":{"get":{"parameters":[{"name":"p","in":"query","schema":{"$ref":"#/components/schemas/C"}}],
-		"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/D"}}}}}}}}}`)}
+		"parameters":{"P":{"name":"p","in":"query","schema":{"type":"string"}},"Q":{"$ref":"#/components/parameters/P"}},
+		"requestBodies":{"B":{"content":{"a/b":{"schema":{"type":"string"}}}}},
+		"responses":{"R":{"description":"r"},"S":{"description":"s"}}},
+		"paths":{"/a":{"parameters":[{"$ref":"#/components/parameters/P"}],"get":{"parameters":[{"name":"p","in":"query","schema":{"$ref":"#/components/schemas/C"}},{"$ref":"#/components/parameters/Q"},{"$ref":"#/components/parameters/P","description":"sibling"}],
+		"requestBody":{"$ref":"#/components/requestBodies/B"},
+		"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/D"}}}},"201":{"$ref":"#/components/responses/R"},"202":{"$ref":"#/components/responses/S","description":"other"}}}}}}`)}
 	files := corpusFiles(t)
 	if dir := os.Getenv("MOCKAPI_CORPUS_DIR"); dir != "" && !testing.Short() {
 		require.NoError(t, filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
@@ -251,13 +255,46 @@ func TestResolveSchemaRefsSharesKinsValues(t *testing.T) {
 		}
 	}
 	// shares tells, by pointer, whether each reference to a component
-	// schema holds the component's own *Schema.
+	// (schema, parameter, request body, response) holds the component's
+	// own value.
 	shares := func(doc *openapi3.T) map[string]bool {
 		out := map[string]bool{}
+		name := func(ref, section string) (string, bool) {
+			target, ok := strings.CutPrefix(ref, "#/components/"+section+"/")
+			return strings.ReplaceAll(strings.ReplaceAll(target, "~1", "/"), "~0", "~"), ok
+		}
 		for ptr, r := range schemaRefs(doc) {
-			if target, ok := strings.CutPrefix(r.Ref, "#/components/schemas/"); ok {
-				c := doc.Components.Schemas[strings.ReplaceAll(strings.ReplaceAll(target, "~1", "/"), "~0", "~")]
+			if n, ok := name(r.Ref, "schemas"); ok {
+				c := doc.Components.Schemas[n]
 				out[ptr] = c != nil && r.Value == c.Value
+			}
+		}
+		if doc.Paths == nil {
+			return out
+		}
+		for path, item := range doc.Paths.Map() {
+			for method, op := range item.Operations() {
+				ptr := "/paths/" + path + "/" + method
+				for i, p := range slices.Concat(item.Parameters, op.Parameters) {
+					if n, ok := name(p.Ref, "parameters"); ok {
+						c := doc.Components.Parameters[n]
+						out[fmt.Sprintf("%s/parameters/%d", ptr, i)] = c != nil && p.Value == c.Value
+					}
+				}
+				if b := op.RequestBody; b != nil {
+					if n, ok := name(b.Ref, "requestBodies"); ok {
+						c := doc.Components.RequestBodies[n]
+						out[ptr+"/requestBody"] = c != nil && b.Value == c.Value
+					}
+				}
+				if op.Responses != nil {
+					for code, r := range op.Responses.Map() {
+						if n, ok := name(r.Ref, "responses"); ok {
+							c := doc.Components.Responses[n]
+							out[ptr+"/responses/"+code] = c != nil && r.Value == c.Value
+						}
+					}
+				}
 			}
 		}
 		return out
