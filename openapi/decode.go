@@ -474,12 +474,19 @@ func foldedKeyword(m map[string]any) bool {
 }
 
 // kinSchema decodes v with kin-openapi's SchemaRef.UnmarshalJSON.
+// An object without "$ref" (in any case) goes straight to
+// Schema.UnmarshalJSON, which SchemaRef's calls after reading the whole
+// object once more to look for a "$ref".
 func kinSchema(v any) (*openapi3.SchemaRef, error) {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
 	ref := &openapi3.SchemaRef{}
+	if m, ok := v.(map[string]any); ok && !isRef(m) {
+		ref.Value = &openapi3.Schema{}
+		return ref, ref.Value.UnmarshalJSON(data)
+	}
 	if err := ref.UnmarshalJSON(data); err != nil {
 		return nil, err
 	}
