@@ -352,7 +352,7 @@ func decodeSchema(v any) (*openapi3.SchemaRef, error) {
 		}
 	}
 	if len(split) == 0 {
-		return kinSchema(v)
+		return leafSchema(v)
 	}
 	ref, err := kinSchema(own)
 	if err != nil {
