@@ -3,9 +3,7 @@ package openapi
 import (
 	"encoding/json"
 	"errors"
-	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -63,18 +61,8 @@ func splitDocument(root map[string]any) (*splitDoc, error) {
 	t.Extensions = ext
 
 	var jobs []decodeJob
-	add := func(section, name string, v any) error {
-		if section == "schemas" && isMap(v) {
-			// Taken apart further by decodeSchema, from the tree.
-			jobs = append(jobs, decodeJob{section: section, name: name, value: v})
-			return nil
-		}
-		data, err := json.Marshal(v)
-		if err != nil {
-			return err
-		}
-		jobs = append(jobs, decodeJob{section: section, name: name, data: data, null: v == nil})
-		return nil
+	add := func(section, name string, v any) {
+		jobs = append(jobs, decodeJob{section: section, name: name, value: v})
 	}
 	if components != nil {
 		t.Components = &openapi3.Components{}
@@ -84,9 +72,7 @@ func splitDocument(root map[string]any) (*splitDoc, error) {
 		for section := range sections {
 			entries, _ := components[section].(map[string]any)
 			for name, v := range entries {
-				if err := add(section, name, v); err != nil {
-					return nil, err
-				}
+				add(section, name, v)
 			}
 		}
 	}
@@ -103,17 +89,16 @@ func splitDocument(root map[string]any) (*splitDoc, error) {
 				t.Paths.Extensions[name] = e
 				continue
 			}
-			if err := add("paths", name, v); err != nil {
-				return nil, err
-			}
+			add("paths", name, v)
 		}
 	}
 	return &splitDoc{t: t, jobs: jobs}, nil
 }
 
 // splitDoc is a document taken apart by splitDocument: its top level
-// decoded, each component and path item as JSON text, but the schemas,
-// which decodeSchema reads from the generic tree.
+// decoded, each component and path item a generic tree, which runJobs
+// encodes as JSON text for kin-openapi but for the schemas, which
+// decodeSchema reads from the tree.
 type splitDoc struct {
 	t    *openapi3.T
 	jobs []decodeJob
@@ -133,7 +118,37 @@ func (d *splitDoc) decode() (*openapi3.T, error) {
 	for i := range d.jobs {
 		d.jobs[i].store(d.t)
 	}
+	resolveSchemaRefs(d.t, d.jobs)
 	return d.t, nil
+}
+
+// schemaRefPrefix begins a $ref to a component schema.
+const schemaRefPrefix = "#/components/schemas/"
+
+// resolveSchemaRefs points each lone $ref to a component schema that the
+// jobs found at that schema, as kin-openapi's ResolveRefsIn would: the
+// same *Schema every reference to it shares. kin's resolver leaves a
+// reference whose value is set alone, where it would otherwise walk the
+// schema behind it again for every reference, sorting each object's
+// properties on the way: on Microsoft Graph's description, well over a
+// second on one core. References it cannot settle here (an escaped or
+// missing name, a component that is itself a $ref) are left to kin.
+func resolveSchemaRefs(t *openapi3.T, jobs []decodeJob) {
+	if t.Components == nil {
+		return
+	}
+	for i := range jobs {
+		for _, ref := range jobs[i].refs {
+			name := strings.TrimPrefix(ref.Ref, schemaRefPrefix)
+			if strings.ContainsAny(name, "/~%") {
+				continue
+			}
+			if target := t.Components.Schemas[name]; target != nil && target.Ref == "" && target.Value != nil {
+				ref.Value = target.Value
+			}
+		}
+		jobs[i].refs = nil
+	}
 }
 
 // pieceError is a component or path item kin-openapi could not decode.
@@ -176,32 +191,40 @@ func extensions(obj map[string]any, known func(string) bool) (map[string]any, er
 // decodeJob is one component or path item to decode.
 type decodeJob struct {
 	section, name string
-	data          []byte // its JSON text; nil once decoded
-	value         any    // or, for a schema, its generic tree; nil once decoded
+	value         any    // its generic tree; nil once encoded or decoded
+	data          []byte // its JSON text (encode); nil once decoded
 	null          bool   // the value is null
 	out           any    // the decoded value: *openapi3.SchemaRef, *openapi3.PathItem, ...
+	pieceDecoder         // what decoded it from the tree, and the refs it found
+}
+
+// encode writes the job's value as JSON text for kin-openapi to decode,
+// but the values fromTree decodes.
+func (j *decodeJob) encode() error {
+	if fromTree[j.section] != nil && (isMap(j.value) || j.section == "paths") {
+		return nil
+	}
+	data, err := json.Marshal(j.value)
+	if err != nil {
+		return err
+	}
+	j.data, j.null, j.value = data, j.value == nil, nil
+	return nil
 }
 
 func (j *decodeJob) decode() error {
-	if j.value != nil {
+	if dec := fromTree[j.section]; dec != nil && j.data == nil {
 		v := j.value
 		j.value = nil
-		out, err := decodeSchema(v)
+		out, err := dec(&j.pieceDecoder, v)
+		if err != nil {
+			return err
+		}
 		j.out = out
-		return err
+		return nil
 	}
 	data := j.data
 	j.data = nil
-	if j.section == "paths" {
-		// As kin's Paths.UnmarshalJSON: the item's own UnmarshalJSON, also
-		// for null.
-		item := &openapi3.PathItem{}
-		if err := item.UnmarshalJSON(data); err != nil {
-			return err
-		}
-		j.out = item
-		return nil
-	}
 	if j.null {
 		// encoding/json stores a nil pointer for null in a map of
 		// pointers, without calling UnmarshalJSON.
@@ -268,48 +291,35 @@ var sections = map[string]section{
 	"callbacks":       sectionOf(func(c *openapi3.Components) *openapi3.Callbacks { return &c.Callbacks }),
 }
 
-// runJobs decodes the jobs on every core (up to 8), each worker taking the
-// next job when it is done with one.
+// fromTree are the decoders, by section, that read their piece from the
+// generic tree, taking it apart where kin-openapi would decode it once per
+// level of nesting (decodeSchema, decodeop.go). They take path items
+// whatever their value, and the others' objects.
+var fromTree = map[string]func(d *pieceDecoder, v any) (any, error){
+	"schemas":       func(d *pieceDecoder, v any) (any, error) { return d.schema(v) },
+	"paths":         func(d *pieceDecoder, v any) (any, error) { return d.pathItem(v) },
+	"responses":     func(d *pieceDecoder, v any) (any, error) { return d.responseRef(v) },
+	"parameters":    func(d *pieceDecoder, v any) (any, error) { return d.parameterRef(v.(map[string]any)) },
+	"requestBodies": func(d *pieceDecoder, v any) (any, error) { return d.requestBodyRef(v.(map[string]any)) },
+	"examples":      func(d *pieceDecoder, v any) (any, error) { return d.exampleRef(v.(map[string]any)) },
+}
+
+// pieceDecoder decodes one piece from the tree: a job's, on one worker.
+type pieceDecoder struct {
+	// refs are the schemas it decoded that are a lone $ref to a component
+	// schema, which resolveSchemaRefs resolves before kin-openapi does.
+	refs []*openapi3.SchemaRef
+}
+
+// runJobs encodes the jobs, then decodes them, on every core. All are
+// encoded first, so that most of the generic tree can go before
+// kin-openapi builds its own: interleaved, the two fragment the heap more
+// (RSS on GitHub's description rose by about 15 MB).
 func runJobs(jobs []decodeJob) (failed int, err error) {
-	workers := min(runtime.GOMAXPROCS(0), 8)
-	if workers <= 1 || len(jobs) < 64 {
-		for i := range jobs {
-			if err := jobs[i].decode(); err != nil {
-				return i, err
-			}
-		}
-		return 0, nil
+	if i, err := inParallel(len(jobs), func(i int) error { return jobs[i].encode() }); err != nil {
+		return i, err
 	}
-	var (
-		mu    sync.Mutex
-		next  int
-		first error
-		at    int
-		wg    sync.WaitGroup
-	)
-	for range workers {
-		wg.Go(func() {
-			for {
-				mu.Lock()
-				i := next
-				next++
-				failed := first != nil
-				mu.Unlock()
-				if i >= len(jobs) || failed {
-					return
-				}
-				if err := jobs[i].decode(); err != nil {
-					mu.Lock()
-					if first == nil {
-						first, at = err, i
-					}
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return at, first
+	return inParallel(len(jobs), func(i int) error { return jobs[i].decode() })
 }
 
 func remarshal(v, out any) error {
@@ -337,10 +347,14 @@ var splitKeywords = []string{"properties", "items", "allOf", "anyOf", "oneOf"}
 // place. What is not a plain schema object ($ref, booleans, keywords
 // spelt in another case, which encoding/json would also match) goes to
 // kin whole.
-func decodeSchema(v any) (*openapi3.SchemaRef, error) {
+func (d *pieceDecoder) schema(v any) (*openapi3.SchemaRef, error) {
 	m, ok := v.(map[string]any)
 	if !ok || m["$ref"] != nil || foldedKeyword(m) {
-		return kinSchema(v)
+		ref, err := kinSchema(v)
+		if target, lone := m["$ref"].(string); err == nil && lone && len(m) == 1 && strings.HasPrefix(target, schemaRefPrefix) {
+			d.refs = append(d.refs, ref)
+		}
+		return ref, err
 	}
 	own := make(map[string]any, len(m))
 	split := map[string]any{}
@@ -368,19 +382,19 @@ func decodeSchema(v any) (*openapi3.SchemaRef, error) {
 			props := x.(map[string]any)
 			s.Properties = make(openapi3.Schemas, len(props))
 			for name, p := range props {
-				if s.Properties[name], err = decodeSchema(p); err != nil {
+				if s.Properties[name], err = d.schema(p); err != nil {
 					return nil, err
 				}
 			}
 		case "items":
-			if s.Items, err = decodeSchema(x); err != nil {
+			if s.Items, err = d.schema(x); err != nil {
 				return nil, err
 			}
 		default:
 			list := x.([]any)
 			refs := make(openapi3.SchemaRefs, len(list))
 			for i, e := range list {
-				if refs[i], err = decodeSchema(e); err != nil {
+				if refs[i], err = d.schema(e); err != nil {
 					return nil, err
 				}
 			}

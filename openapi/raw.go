@@ -61,6 +61,9 @@ func parseRaw(data []byte) (*rawDoc, error) {
 		return nil, errors.New("document is empty")
 	}
 	if looksJSON(data) {
+		if root, ok := decodeJSONSplit(data); ok {
+			return &rawDoc{root: root, data: data}, nil
+		}
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.UseNumber()
 		var v any

@@ -97,6 +97,11 @@ func Detect(data []byte) Format {
 		return ""
 	}
 	if b[0] == '{' {
+		if firstKeyIsAPI(b) {
+			// An OpenAPI or Swagger document, told without reading the
+			// rest: descriptions run to tens of megabytes.
+			return ""
+		}
 		var top struct {
 			Log *struct {
 				Entries json.RawMessage `json:"entries"`
@@ -118,8 +123,8 @@ func Detect(data []byte) Format {
 		}
 		return ""
 	}
-	for line := range strings.SplitSeq(string(b), "\n") {
-		line = strings.TrimSpace(line)
+	for raw := range bytes.SplitSeq(b, []byte("\n")) {
+		line := strings.TrimSpace(string(raw))
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
@@ -130,6 +135,19 @@ func Detect(data []byte) Format {
 		return ""
 	}
 	return ""
+}
+
+// firstKeyIsAPI tells whether the JSON object b opens with an "openapi" or
+// "swagger" member.
+func firstKeyIsAPI(b []byte) bool {
+	rest := bytes.TrimLeft(b[1:], " \t\r\n")
+	for _, key := range []string{`"openapi"`, `"swagger"`} {
+		if after, ok := bytes.CutPrefix(rest, []byte(key)); ok {
+			after = bytes.TrimLeft(after, " \t\r\n")
+			return len(after) > 0 && after[0] == ':'
+		}
+	}
+	return false
 }
 
 // Import derives an OpenAPI 3.1 description from recorded traffic: a HAR
