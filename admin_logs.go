@@ -344,7 +344,9 @@ func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q.Project = id
-	if _, err := s.st.Projects().Get(r.Context(), id); err != nil {
+	// Whether the project exists: its version, not the whole project and
+	// its description, which a store may keep compressed.
+	if _, err := s.st.Projects().Version(r.Context(), id); err != nil {
 		s.storeError(w, "project", err)
 		return
 	}

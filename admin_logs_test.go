@@ -134,6 +134,9 @@ func TestAdminLogFilters(t *testing.T) {
 		status, _, body := c.do("GET", "/_admin/projects/pets/logs?"+bad, "", "Authorization", "Bearer "+adminToken)
 		assert.Equal(t, 400, status, "%s: %s", bad, body)
 	}
+	// The project must exist (the log of a deleted one is not shown).
+	status, _, body = c.do("GET", "/_admin/projects/nope/logs", "", "Authorization", "Bearer "+adminToken)
+	assert.Equal(t, 404, status, "%s", body)
 }
 
 func TestNoClientAddresses(t *testing.T) {

@@ -381,7 +381,7 @@ func (d *pieceDecoder) schema(v any) (*openapi3.SchemaRef, error) {
 		}
 	}
 	if len(split) == 0 {
-		return kinSchema(v)
+		return leafSchema(v)
 	}
 	ref, err := kinSchema(own)
 	if err != nil {

@@ -40,11 +40,14 @@ type rawDoc struct {
 }
 
 // keepLess lets go of the input when lines can be told without it: a
-// minified JSON input has every value on line 1. A Document keeps its
-// rawDoc until its warnings are asked for.
+// minified JSON input has every value on line 1. A large JSON input is
+// kept as its skeleton (skeleton.go). A Document keeps its rawDoc until
+// its warnings are asked for.
 func (d *rawDoc) keepLess() {
 	if d.node == nil && len(d.data) > 0 && bytes.IndexByte(d.data, '\n') < 0 {
 		d.data, d.oneLine = nil, true
+	} else if d.node == nil && len(d.data) >= skeletonAbove {
+		d.data = skeleton(d.data)
 	}
 }
 

@@ -41,7 +41,7 @@ func NewDriver() driver.Driver {
 		records: &records{colls: map[collKey]*coll{}},
 		log:     &requestLog{},
 	}
-	d.projects = &projects{m: map[string]*store.Project{}, keys: d.keys, links: d.links, records: d.records, log: d.log}
+	d.projects = &projects{m: map[string]*storedProject{}, keys: d.keys, links: d.links, records: d.records, log: d.log}
 	d.people = newPeople(d.projects, d.keys)
 	d.quotas = &quotas{quotas: map[string]*store.Quota{}, counts: map[[2]string]int64{}}
 	return d
@@ -77,7 +77,7 @@ func conflict(what, id string) error { return fmt.Errorf("%s %q: %w", what, id, 
 
 type projects struct {
 	mu sync.RWMutex
-	m  map[string]*store.Project
+	m  map[string]*storedProject // their descriptions packed (spec.go)
 	// What Delete removes with a project. Delete locks projects, keys,
 	// links, records and log in that order; nothing else holds two of these
 	// locks.
@@ -87,32 +87,27 @@ type projects struct {
 	log     *requestLog
 }
 
-func cloneProject(p *store.Project) *store.Project {
-	c := *p
-	c.Spec = slices.Clone(p.Spec)
-	c.Settings = slices.Clone(p.Settings)
-	c.OperationVisibility = maps.Clone(p.OperationVisibility)
-	return &c
-}
-
 func (ps *projects) Create(_ context.Context, p *store.Project) error {
+	c := keep(p)
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	if _, ok := ps.m[p.ID]; ok {
 		return conflict("project", p.ID)
 	}
-	ps.m[p.ID] = cloneProject(p)
+	ps.m[p.ID] = c
 	return nil
 }
 
 func (ps *projects) Get(_ context.Context, id string) (*store.Project, error) {
 	ps.mu.RLock()
-	defer ps.mu.RUnlock()
-	p, ok := ps.m[id]
+	sp, ok := ps.m[id]
 	if !ok {
+		ps.mu.RUnlock()
 		return nil, notFound("project", id)
 	}
-	return cloneProject(p), nil
+	p, spec := sp.project()
+	ps.mu.RUnlock()
+	return withSpec(p, spec)
 }
 
 func (ps *projects) Version(_ context.Context, id string) (int64, error) {
@@ -127,18 +122,28 @@ func (ps *projects) Version(_ context.Context, id string) (int64, error) {
 
 func (ps *projects) List(_ context.Context, f store.ProjectFilter) ([]*store.Project, error) {
 	ps.mu.RLock()
-	defer ps.mu.RUnlock()
-	var out []*store.Project
+	var (
+		out   []*store.Project
+		specs []packedSpec
+	)
 	for _, id := range slices.Sorted(maps.Keys(ps.m)) {
-		p := ps.m[id]
-		if (f.Owner == "" || p.Owner == f.Owner) && (f.Team == "" || p.Team == f.Team) {
-			out = append(out, cloneProject(p))
+		sp := ps.m[id]
+		if (f.Owner == "" || sp.Owner == f.Owner) && (f.Team == "" || sp.Team == f.Team) {
+			p, spec := sp.project()
+			out, specs = append(out, p), append(specs, spec)
+		}
+	}
+	ps.mu.RUnlock()
+	for i, p := range out {
+		if _, err := withSpec(p, specs[i]); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
 }
 
 func (ps *projects) Update(_ context.Context, p *store.Project) error {
+	c := keep(p)
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	cur, ok := ps.m[p.ID]
@@ -150,7 +155,8 @@ func (ps *projects) Update(_ context.Context, p *store.Project) error {
 	}
 	p.Version++
 	p.CreatedAt = cur.CreatedAt
-	ps.m[p.ID] = cloneProject(p)
+	c.Version, c.CreatedAt = p.Version, p.CreatedAt
+	ps.m[p.ID] = c
 	return nil
 }
 

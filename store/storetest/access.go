@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -54,6 +55,43 @@ func testProjects(t *testing.T, h Harness) {
 		assert.ErrorIs(t, s.Projects().Create(ctx(t), dup), store.ErrConflict)
 		_, err = s.Projects().Get(ctx(t), "nope")
 		assert.ErrorIs(t, err, store.ErrNotFound)
+	})
+	t.Run("LargeSpec", func(t *testing.T) {
+		// A description of several megabytes (GitHub's is 13 MB), which a
+		// backend may keep compressed, comes back byte for byte from Get,
+		// List and after Update, and a caller changing what it was given or
+		// got changes nothing stored.
+		t.Parallel()
+		s := h.open(t)
+		var b strings.Builder
+		b.WriteString("{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"big\",\"version\":\"1\"},\"paths\":{\n")
+		for i := range 40_000 {
+			fmt.Fprintf(&b, "  \"/r%d\": {\"get\": {\"responses\": {\"200\": {\"description\": \"ok %d\"}}}},\n", i, i*7919%1_000_003)
+		}
+		b.WriteString("  \"/\": {}}}\n")
+		spec := []byte(b.String())
+		require.Greater(t, len(spec), 2<<20)
+		p := newProject("big")
+		p.Spec, p.SpecFormat = slices.Clone(spec), "json"
+		require.NoError(t, s.Projects().Create(ctx(t), p))
+		p.Spec[0] = 'X'
+
+		got, err := s.Projects().Get(ctx(t), p.ID)
+		require.NoError(t, err)
+		require.Equal(t, spec, got.Spec)
+		got.Spec[0] = 'Y'
+		list, err := s.Projects().List(ctx(t), store.ProjectFilter{Owner: p.Owner})
+		require.NoError(t, err)
+		require.Len(t, list, 1)
+		assert.Equal(t, spec, list[0].Spec)
+
+		changed := append(slices.Clone(spec[:len(spec)-4]), "{}}\n"...)
+		got.Spec = slices.Clone(changed)
+		require.NoError(t, s.Projects().Update(ctx(t), got))
+		again, err := s.Projects().Get(ctx(t), p.ID)
+		require.NoError(t, err)
+		assert.Equal(t, changed, again.Spec)
+		assert.Equal(t, got.Version, again.Version)
 	})
 	t.Run("List", func(t *testing.T) {
 		t.Parallel()
