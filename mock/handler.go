@@ -289,7 +289,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, m openapi.Match,
 				*op = m.Operation
 			}
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		if body != nil {
+			// Validation read it; a request without one kept its
+			// empty body (readBody).
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
 	}
 	h.delay(r.Context(), ctl)
 	if h.chaos != nil {
