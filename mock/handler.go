@@ -318,6 +318,14 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, m openapi.Match,
 		h.answer(w, r, p, m, ctl, body)
 		return
 	}
+	h.serveThrough(w, r, p, m, ctl, body, fn)
+}
+
+// serveThrough answers through an override or the upstream, which call the
+// mock's own answer back. It is apart from serve so that the closure's
+// captures (ctl, body...) go to the heap only for such requests, not for
+// every request serve answers itself.
+func (h *Handler) serveThrough(w http.ResponseWriter, r *http.Request, p *opPlan, m openapi.Match, ctl controls, body []byte, fn Override) {
 	given := io.NopCloser(bytes.NewReader(body))
 	r.Body = given
 	var next http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
