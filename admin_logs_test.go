@@ -175,6 +175,10 @@ func TestClientAddr(t *testing.T) {
 		{"an unknown hop", "10.0.0.2:80", map[string]string{"Forwarded": "for=unknown"}, "10.0.0.2"},
 		{"garbage", "10.0.0.2:80", map[string]string{"X-Forwarded-For": "<script>"}, "10.0.0.2"},
 		{"IPv4 in IPv6", "[::ffff:192.0.2.9]:1", nil, "192.0.2.9"},
+		{"an IPv6 caller", "[2001:db8::1]:443", nil, "2001:db8::1"},
+		{"a non-canonical IPv6 caller", "[2001:DB8:0:0::1]:443", nil, "2001:db8::1"},
+		{"a zone", "[fe80::1%eth0]:443", nil, "fe80::1"},
+		{"no port", "192.0.2.1", nil, "192.0.2.1"},
 		{"no address", "pipe", nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -189,4 +193,16 @@ func TestClientAddr(t *testing.T) {
 			assert.Empty(t, off.of(r))
 		})
 	}
+}
+
+// TestClientAddrNoAllocation pins that a direct caller's address, already
+// canonical in RemoteAddr, is logged without building a string per request.
+func TestClientAddrNoAllocation(t *testing.T) {
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "192.0.2.1:5000"
+	c := clientAddrs{}
+	var got string
+	allocs := testing.AllocsPerRun(100, func() { got = c.of(r) })
+	assert.Equal(t, "192.0.2.1", got)
+	assert.Zero(t, allocs)
 }

@@ -30,7 +30,7 @@ func (c *clientAddrs) of(r *http.Request) string {
 		return ""
 	}
 	if !c.trusts(peer) {
-		return peer.String()
+		return addrText(r.RemoteAddr, peer)
 	}
 	chain := forwardedFor(r.Header.Values("Forwarded"))
 	if chain == nil {
@@ -52,6 +52,21 @@ func (c *clientAddrs) of(r *http.Request) string {
 		}
 	}
 	return addr.String()
+}
+
+// addrText is a.String() for the address a read from s by parseAddr,
+// without an allocation when s (or its host part) already spells it, as a
+// peer's "192.0.2.1:5000" does: the request path pays for no string.
+func addrText(s string, a netip.Addr) string {
+	host := s
+	if h, _, err := net.SplitHostPort(s); err == nil {
+		host = h
+	}
+	var buf [64]byte // the longest IPv6 text is 45 bytes
+	if string(a.AppendTo(buf[:0])) == host {
+		return host
+	}
+	return a.String()
 }
 
 func (c *clientAddrs) trusts(a netip.Addr) bool {

@@ -338,6 +338,13 @@ type logSlot struct {
 
 type slotKey struct{}
 
+// stackRequest is what serveProject keeps for one request, in one
+// allocation: the log's slot and the writer that sees the status.
+type stackRequest struct {
+	slot logSlot
+	sw   httpx.StatusWriter
+}
+
 // capture records the principal, operation and session of a request for
 // the request log.
 func capture(next http.Handler) http.Handler {
@@ -417,20 +424,27 @@ func (s *Server) serveProject(w http.ResponseWriter, r *http.Request, id, prefix
 		s.unserved(http.StatusServiceUnavailable, start)
 		return
 	}
+	// The request the stack sees is made once, with its context complete
+	// and, under /p/{id}/, its path without the prefix: one copy, not one
+	// for the path and another for the context.
+	u := r.URL
 	if prefix != "" {
-		r = stripPrefix(r, prefix)
+		u = stripPrefix(r.URL, prefix)
 	}
-	slot := &logSlot{}
+	one := &stackRequest{sw: httpx.StatusWriter{ResponseWriter: w}}
+	slot, sw := &one.slot, &one.sw
 	ctx := context.WithValue(r.Context(), slotKey{}, slot)
 	ctx = proxy.ContextWithReport(ctx, &slot.upstream)
 	// Route once, here: the log needs the operation even when the guard
 	// refuses the request, and the guard and mock reuse the match.
-	if m, err := c.doc.Match(r); err == nil {
+	route := *r // on the stack: routing reads the method, URL and headers
+	route.URL = u
+	if m, err := c.doc.Match(&route); err == nil {
 		ctx = openapi.ContextWithMatch(ctx, m)
 		slot.operation = m.Operation.ID
 	}
 	r = r.WithContext(ctx)
-	sw := &httpx.StatusWriter{ResponseWriter: w}
+	r.URL = u
 	c.guarded.ServeHTTP(sw, r)
 	s.record(store.Entry{
 		Time:      start.UTC(),
@@ -449,18 +463,15 @@ func (s *Server) serveProject(w http.ResponseWriter, r *http.Request, id, prefix
 	})
 }
 
-// stripPrefix is http.StripPrefix for one request.
-func stripPrefix(r *http.Request, prefix string) *http.Request {
-	r2 := new(http.Request)
-	*r2 = *r
-	u := *r.URL
-	u.Path = strings.TrimPrefix(r.URL.Path, prefix)
+// stripPrefix is the URL http.StripPrefix would serve.
+func stripPrefix(in *url.URL, prefix string) *url.URL {
+	u := *in
+	u.Path = strings.TrimPrefix(in.Path, prefix)
 	if u.Path == "" {
 		u.Path = "/"
 	}
-	if r.URL.RawPath != "" {
-		u.RawPath = strings.TrimPrefix(r.URL.RawPath, prefix)
+	if in.RawPath != "" {
+		u.RawPath = strings.TrimPrefix(in.RawPath, prefix)
 	}
-	r2.URL = &u
-	return r2
+	return &u
 }

@@ -1,6 +1,7 @@
 package mockapi
 
 import (
+	"context"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -286,6 +287,47 @@ func TestStackLocationInsideTheMount(t *testing.T) {
 			status, _, body = s.c.do("GET", loc, "", tc.headers...)
 			assert.Equal(t, 200, status, "following Location reaches the record: %s", body)
 			assert.Contains(t, string(body), `"Bella"`)
+		})
+	}
+}
+
+// TestStackProjectMount pins the request the stack serves under
+// /p/{id}/ and at the root: the path without the mount, routed, and
+// logged as such; the caller's request is left as it was.
+func TestStackProjectMount(t *testing.T) {
+	ctx := context.Background()
+	st := memory.New(store.WithTouchInterval(0))
+	t.Cleanup(func() { _ = st.Close() })
+	s, err := New(Options{Store: st, MockOptions: []mock.Option{mock.WithoutState()}})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	for _, id := range []string{"default", "p1"} {
+		_, err = s.PutProject(ctx, id, id, []byte(petsSpec), store.Public)
+		require.NoError(t, err)
+	}
+	for _, tc := range []struct {
+		target, project, path, operation string
+		status                           int
+	}{
+		{"/p/p1/pets/7", "p1", "/pets/7", "getPet", 200},
+		{"/p/p1/pets", "p1", "/pets", "listPets", 200},
+		{"/p/p1/pets/%37", "p1", "/pets/7", "getPet", 200},
+		{"/p/p1", "p1", "/", "", 404},
+		{"/pets/7", "default", "/pets/7", "getPet", 200},
+	} {
+		t.Run(tc.target, func(t *testing.T) {
+			r := httptest.NewRequest("GET", tc.target, nil)
+			before := *r.URL
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, r)
+			require.Equal(t, tc.status, w.Code, w.Body.String())
+			require.Equal(t, before, *r.URL, "the caller's request is unchanged")
+			require.NoError(t, s.FlushLog(ctx))
+			es, err := st.RequestLog().Query(ctx, store.LogQuery{Project: tc.project, Limit: 1})
+			require.NoError(t, err)
+			require.Len(t, es, 1)
+			assert.Equal(t, tc.path, es[0].Path)
+			assert.Equal(t, tc.operation, es[0].Operation)
 		})
 	}
 }

@@ -108,10 +108,15 @@ type mediaRange struct {
 	q        float64
 }
 
+// acceptAny is the range of an Accept header that accepts anything. It is
+// shared: the ranges parseAccept returns are read, never changed.
+var acceptAny = []mediaRange{{"*", "*", 1}}
+
 // parseAccept reads an Accept header; an empty header accepts anything.
+// The common headers, none and "*/*", cost no allocation.
 func parseAccept(h string) []mediaRange {
-	if strings.TrimSpace(h) == "" {
-		return []mediaRange{{"*", "*", 1}}
+	if h = strings.TrimSpace(h); h == "" || h == "*/*" {
+		return acceptAny
 	}
 	var out []mediaRange
 	for _, part := range strings.Split(h, ",") {
@@ -142,7 +147,7 @@ func parseAccept(h string) []mediaRange {
 		// Nothing in the header is a media range (specs that declare Accept
 		// as a parameter get arbitrary strings from their clients): it is
 		// disregarded, as RFC 9110 allows, rather than answered with 406.
-		return []mediaRange{{"*", "*", 1}}
+		return acceptAny
 	}
 	return out
 }

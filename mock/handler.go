@@ -3,7 +3,6 @@ package mock
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -12,6 +11,7 @@ import (
 	"io"
 	"maps"
 	mrand "math/rand"
+	mrand2 "math/rand/v2"
 	"mime"
 	"net/http"
 	"net/url"
@@ -289,7 +289,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, m openapi.Match,
 				*op = m.Operation
 			}
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		if body != nil {
+			// Validation read it; a request without one kept its
+			// empty body (readBody).
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
 	}
 	h.delay(r.Context(), ctl)
 	if h.chaos != nil {
@@ -314,6 +318,14 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, m openapi.Match,
 		h.answer(w, r, p, m, ctl, body)
 		return
 	}
+	h.serveThrough(w, r, p, m, ctl, body, fn)
+}
+
+// serveThrough answers through an override or the upstream, which call the
+// mock's own answer back. It is apart from serve so that the closure's
+// captures (ctl, body...) go to the heap only for such requests, not for
+// every request serve answers itself.
+func (h *Handler) serveThrough(w http.ResponseWriter, r *http.Request, p *opPlan, m openapi.Match, ctl controls, body []byte, fn Override) {
 	given := io.NopCloser(bytes.NewReader(body))
 	r.Body = given
 	var next http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -488,10 +500,15 @@ func (h *Handler) respondWith(w http.ResponseWriter, r *http.Request, p *opPlan,
 	var f *gofakeit.Faker
 	faker := func() *gofakeit.Faker {
 		if f == nil {
-			f = h.faker(r, body, status)
+			f = h.borrowFaker(r, body, status)
 		}
 		return f
 	}
+	defer func() {
+		if f != nil {
+			returnFaker(f) // everything below draws synchronously
+		}
+	}()
 	hdr := w.Header()
 	counts := false
 	for _, hp := range sp.headers {
@@ -673,29 +690,45 @@ func (h *Handler) headerValue(hp headerPlan, f *gofakeit.Faker) (string, bool) {
 // faker returns the randomness for one response: derived from the seed and
 // the request when the handler is seeded, fresh otherwise.
 func (h *Handler) faker(r *http.Request, body []byte, status int) *gofakeit.Faker {
-	var seed uint64
-	if h.cfg.seeded {
-		hs := fnv.New64a()
-		var b [8]byte
-		binary.LittleEndian.PutUint64(b[:], uint64(h.cfg.seed))
-		hs.Write(b[:])
-		hs.Write([]byte(r.Method))
-		hs.Write([]byte{0})
-		hs.Write([]byte(r.URL.EscapedPath()))
-		hs.Write([]byte{0})
-		hs.Write([]byte(canonicalQuery(r.URL.RawQuery)))
-		hs.Write([]byte{0})
-		hs.Write(body)
-		binary.LittleEndian.PutUint64(b[:], uint64(status))
-		hs.Write(b[:])
-		seed = hs.Sum64()
-	} else {
-		var b [8]byte
-		_, _ = rand.Read(b[:])
-		seed = binary.LittleEndian.Uint64(b[:])
-	}
-	return gofakeit.NewCustom(&splitMix{state: seed})
+	return gofakeit.NewCustom(&splitMix{state: h.seedOf(r, body, status)})
 }
+
+// seedOf is the seed of a response's randomness: a hash of the handler's
+// seed and the request when it is seeded, else a fresh random number.
+func (h *Handler) seedOf(r *http.Request, body []byte, status int) uint64 {
+	if !h.cfg.seeded {
+		return mrand2.Uint64()
+	}
+	hs := fnv.New64a()
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(h.cfg.seed))
+	hs.Write(b[:])
+	hs.Write([]byte(r.Method))
+	hs.Write([]byte{0})
+	hs.Write([]byte(r.URL.EscapedPath()))
+	hs.Write([]byte{0})
+	hs.Write([]byte(canonicalQuery(r.URL.RawQuery)))
+	hs.Write([]byte{0})
+	hs.Write(body)
+	binary.LittleEndian.PutUint64(b[:], uint64(status))
+	hs.Write(b[:])
+	return hs.Sum64()
+}
+
+// fakers recycles the fakers of responses (a Faker, its rand.Rand and
+// source: three allocations a response). A recycled faker, seeded again,
+// draws exactly what a new one with that seed would.
+var fakers = sync.Pool{New: func() any { return gofakeit.NewCustom(&splitMix{}) }}
+
+// borrowFaker is faker from the pool; give it back with returnFaker once
+// nothing uses it.
+func (h *Handler) borrowFaker(r *http.Request, body []byte, status int) *gofakeit.Faker {
+	f := fakers.Get().(*gofakeit.Faker)
+	f.Rand.Seed(int64(h.seedOf(r, body, status))) // resets the source and what Rand buffered
+	return f
+}
+
+func returnFaker(f *gofakeit.Faker) { fakers.Put(f) }
 
 // canonicalQuery orders query parameters so "a=1&b=2" and "b=2&a=1" are the
 // same request.

@@ -27,6 +27,7 @@ type opPlan struct {
 	route    *routers.Route
 	route30  *routers.Route // 3.1 only: route under the document labelled 3.0 (acceptsFast)
 	fastReq  bool           // route30 judges this operation's parameters as route does
+	plain    plainInput     // requests that need no openapi3filter (validateplain.go)
 	statuses []*statusPlan  // in declared order: explicit codes ascending, ranges, default
 	byCode   map[int]*statusPlan
 	byRange  [6]*statusPlan // "1XX" .. "5XX"
@@ -213,6 +214,7 @@ func (h *planBuild) buildPlan(op *openapi.Operation) *opPlan {
 		byCode:   map[int]*statusPlan{},
 		route:    &routers.Route{Spec: spec, Path: op.Key, PathItem: item, Method: op.Method, Operation: kop},
 		declared: "",
+		plain:    plainInputOf(spec, item, kop),
 	}
 	if h.spec30 != nil {
 		r30 := *p.route

@@ -24,6 +24,9 @@ const maxProblemItems = 50
 // validateRequest checks parameters, content type and body against the
 // operation. It returns nil or a problem with status 400, 415 or 422.
 func (h *Handler) validateRequest(ctx context.Context, p *opPlan, r *http.Request, m openapi.Match) *problem.Problem {
+	if p.plain.accepts(m) {
+		return nil
+	}
 	var err error
 	if p.fastReq {
 		var ok bool

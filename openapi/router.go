@@ -368,9 +368,11 @@ func (r *Router) Find(req *http.Request) (Match, error) {
 
 // find routes the escaped path p, given without leading or trailing slashes.
 func (r *Router) find(root *node, req *http.Request, p string) (Match, error) {
+	// vals starts empty, not in a stack array: walk's searcher leaks its
+	// contents, so such an array went to the heap, 256 bytes on every
+	// request, parameters or not. A template's values now cost what they
+	// hold, and the match keeps them without a copy.
 	s := searcher{method: req.Method}
-	var buf [16]string
-	s.vals = buf[:0]
 	found := s.walk(root, p, p == "")
 	if found == nil && s.fbLeaf != nil {
 		found, s.found = s.fbLeaf, s.fbVals
@@ -394,8 +396,9 @@ func (r *Router) find(root *node, req *http.Request, p string) (Match, error) {
 		m.others = others(eps, ep, req, s.found)
 	}
 	if len(s.found) > 0 {
-		m.values = make([]string, len(s.found))
-		copy(m.values, s.found)
+		// Nothing appends to s.vals once a leaf is found: the match may
+		// keep its array.
+		m.values = s.found[:len(s.found):len(s.found)]
 	}
 	return m, nil
 }
@@ -506,6 +509,14 @@ type searcher struct {
 	fbVals []string
 }
 
+// push adds a parameter value, making room for a few at the first.
+func (s *searcher) push(v string) {
+	if s.vals == nil {
+		s.vals = make([]string, 0, 4)
+	}
+	s.vals = append(s.vals, v)
+}
+
 // walk matches the remaining escaped path rest (no leading slash) below n
 // and returns the leaf that has the method, backtracking over literal,
 // complex and parameter children in that order of priority. Below a
@@ -571,7 +582,7 @@ func (s *searcher) walk(n *node, rest string, atEnd bool) *leaf {
 		s.vals = s.vals[:mark]
 	}
 	if n.param != nil && decoded != "" {
-		s.vals = append(s.vals, decoded)
+		s.push(decoded)
 		if l := s.walk(n.param, next, last); l != nil {
 			return l
 		}
@@ -618,7 +629,7 @@ func (s *searcher) matchFrom(parts []segPart, seg string, kn *node, next string,
 		if seg == "" {
 			return nil
 		}
-		s.vals = append(s.vals, seg)
+		s.push(seg)
 		if l := s.walk(kn, next, last); l != nil {
 			return l
 		}
@@ -631,7 +642,7 @@ func (s *searcher) matchFrom(parts []segPart, seg string, kn *node, next string,
 		// ".json"), else try every split, shortest first parameter first.
 		dot := strings.LastIndexByte(seg, '.')
 		if dot > 0 {
-			s.vals = append(s.vals, seg[:dot])
+			s.push(seg[:dot])
 			if l := s.matchFrom(parts[1:], seg[dot:], kn, next, last); l != nil {
 				return l
 			}
@@ -641,7 +652,7 @@ func (s *searcher) matchFrom(parts []segPart, seg string, kn *node, next string,
 			if i == dot {
 				continue
 			}
-			s.vals = append(s.vals, seg[:i])
+			s.push(seg[:i])
 			if l := s.matchFrom(parts[1:], seg[i:], kn, next, last); l != nil {
 				return l
 			}
@@ -660,7 +671,7 @@ func (s *searcher) matchFrom(parts []segPart, seg string, kn *node, next string,
 			break
 		}
 		i += j
-		s.vals = append(s.vals, seg[:i])
+		s.push(seg[:i])
 		if l := s.matchFrom(parts[1:], seg[i:], kn, next, last); l != nil {
 			return l
 		}

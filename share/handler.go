@@ -198,10 +198,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		auth.Limit{Requests: link.VisitorRequests, Per: link.VisitorPer}) {
 		return
 	}
-	shareURL := h.shareURL(r, token)
-
 	if rest == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		if kind := st.describe(r); kind != describeNone {
+			shareURL := h.shareURL(r, token)
 			describe := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if kind == describePage {
 					h.servePage(w, r, st, needKey, shareURL)
@@ -230,7 +229,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	session := "link:" + link.ID + ":" + visitor
 	entry.Session = session
 
-	r2 := r.Clone(ctx)
+	// A shallow copy: nothing behind the link changes the request's
+	// headers (the proxy sends a copy of its own), so they need no deep
+	// copy on every request.
+	r2 := r.WithContext(ctx)
 	u := *r.URL
 	u.Path, u.RawPath = path, ""
 	if u.EscapedPath() != rest {

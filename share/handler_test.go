@@ -543,3 +543,28 @@ func TestPageAndExport(t *testing.T) {
 	require.Equal(t, "https://api.example.com/v1", e.doc.Kin().Servers[0].URL)
 	require.NotNil(t, e.doc.Operation("deletePet"))
 }
+
+// TestLinkHandsOnTheRequest pins what the mock behind a link receives: the
+// path inside the link, the client's headers and the request URI as sent;
+// the request the share handler was given keeps its own URL.
+func TestLinkHandsOnTheRequest(t *testing.T) {
+	t.Parallel()
+	var path, header, uri string
+	m := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path, header, uri = r.URL.Path, r.Header.Get("X-Client"), r.RequestURI
+		w.WriteHeader(http.StatusNoContent)
+	})
+	e := newEnv(t, envOptions{mock: m})
+	token, _ := e.link(share.LinkOptions{})
+	target := "/s/" + token + "/v1/pets?limit=2"
+	r := httptest.NewRequest("GET", target, nil)
+	r.Header.Set("X-Client", "c1")
+	w := httptest.NewRecorder()
+	e.h.ServeHTTP(w, r)
+	require.Equal(t, http.StatusNoContent, w.Code, w.Body.String())
+	require.Equal(t, "/v1/pets", path)
+	require.Equal(t, "c1", header)
+	require.Equal(t, target, uri)
+	require.Equal(t, "/s/"+token+"/v1/pets", r.URL.Path, "the outer request is unchanged")
+	require.Equal(t, "limit=2", r.URL.RawQuery)
+}
