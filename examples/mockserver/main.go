@@ -338,6 +338,9 @@ func runEnv(ctx context.Context, args []string, env func(string) (string, bool),
 	// Loading a big description leaves garbage several times the size of
 	// what is kept: give it back to the system once, before serving.
 	debug.FreeOSMemory()
+	memCtx, stopMem := context.WithCancel(ctx)
+	memDone := boundMemory(memCtx, 10*time.Second)
+	defer func() { stopMem(); <-memDone }()
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
