@@ -360,7 +360,7 @@ var splitKeywords = []string{"properties", "items", "allOf", "anyOf", "oneOf"}
 // kin whole.
 func (d *pieceDecoder) schema(v any) (*openapi3.SchemaRef, error) {
 	m, ok := v.(map[string]any)
-	if !ok || m["$ref"] != nil || foldedKeyword(m) {
+	if !ok || m["$ref"] != nil || folded(m, splitKeywords...) {
 		ref, err := kinSchema(v)
 		if name, lone := loneRefName(m, "schemas"); lone && err == nil {
 			d.lone = append(d.lone, loneRef{name, func(c *openapi3.Components, name string) {
@@ -432,43 +432,11 @@ func (d *pieceDecoder) schema(v any) (*openapi3.SchemaRef, error) {
 func splittable(k string, x any) bool {
 	switch k {
 	case "properties":
-		props, ok := x.(map[string]any)
-		if !ok {
-			return false
-		}
-		for _, p := range props {
-			if !isMap(p) {
-				return false
-			}
-		}
-		return true
+		return isMapOfMaps(x)
 	case "items":
 		return isMap(x)
 	case "allOf", "anyOf", "oneOf":
-		list, ok := x.([]any)
-		if !ok {
-			return false
-		}
-		for _, e := range list {
-			if !isMap(e) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
-}
-
-// foldedKeyword reports whether m has a member that differs from a split
-// keyword only in case ("Properties"): encoding/json would read it as
-// that keyword, so the schema goes to kin whole.
-func foldedKeyword(m map[string]any) bool {
-	for k := range m {
-		for _, kw := range splitKeywords {
-			if k != kw && strings.EqualFold(k, kw) {
-				return true
-			}
-		}
+		return isListOfMaps(x)
 	}
 	return false
 }

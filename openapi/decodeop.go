@@ -263,18 +263,7 @@ func schemaOrContent(k string, x any) bool {
 	return k == "schema" && isMap(x) || isContent(k, x)
 }
 
-func isContent(k string, x any) bool {
-	c, ok := x.(map[string]any)
-	if k != "content" || !ok {
-		return false
-	}
-	for _, mt := range c {
-		if !isMap(mt) {
-			return false
-		}
-	}
-	return true
-}
+func isContent(k string, x any) bool { return k == "content" && isMapOfMaps(x) }
 
 // isRef reports whether m has a "$ref" member, in any case: the Ref types'
 // UnmarshalJSON then decide, and their decoding goes to kin whole.
@@ -347,7 +336,8 @@ func partition(m map[string]any, split func(k string, x any) bool) (own, parts m
 }
 
 // folded reports whether m has a member that differs from one of keys only
-// in case: encoding/json would read it as that member.
+// in case ("Properties"): encoding/json would read it as that member, so
+// the object goes to kin whole.
 func folded(m map[string]any, keys ...string) bool {
 	for k := range m {
 		for _, key := range keys {
@@ -359,6 +349,22 @@ func folded(m map[string]any, keys ...string) bool {
 	return false
 }
 
+// isMapOfMaps reports whether x is an object whose members are all
+// objects.
+func isMapOfMaps(x any) bool {
+	m, ok := x.(map[string]any)
+	if !ok {
+		return false
+	}
+	for _, e := range m {
+		if !isMap(e) {
+			return false
+		}
+	}
+	return true
+}
+
+// isListOfMaps reports whether x is a list of objects.
 func isListOfMaps(x any) bool {
 	list, ok := x.([]any)
 	if !ok {

@@ -91,9 +91,12 @@ func forgetLeaf(k leafKey) {
 	}
 }
 
+// decodeSchemaText decodes a leaf's JSON text as SchemaRef.UnmarshalJSON
+// does: a leaf has no "$ref" (plainLeaf), so straight to
+// Schema.UnmarshalJSON.
 func decodeSchemaText(data []byte) (*openapi3.SchemaRef, error) {
-	ref := &openapi3.SchemaRef{}
-	if err := ref.UnmarshalJSON(data); err != nil {
+	ref := &openapi3.SchemaRef{Value: &openapi3.Schema{}}
+	if err := ref.Value.UnmarshalJSON(data); err != nil {
 		return nil, err
 	}
 	return ref, nil
