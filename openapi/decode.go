@@ -97,8 +97,8 @@ func splitDocument(root map[string]any) (*splitDoc, error) {
 
 // splitDoc is a document taken apart by splitDocument: its top level
 // decoded, each component and path item a generic tree, which runJobs
-// encodes as JSON text for kin-openapi but for the schemas, which
-// decodeSchema reads from the tree.
+// decodes: through fromTree's decoders where one takes the section, as
+// JSON text for kin-openapi otherwise.
 type splitDoc struct {
 	t    *openapi3.T
 	jobs []decodeJob
@@ -304,7 +304,7 @@ var sections = map[string]section{
 
 // fromTree are the decoders, by section, that read their piece from the
 // generic tree, taking it apart where kin-openapi would decode it once per
-// level of nesting (decodeSchema, decodeop.go). They take path items
+// level of nesting (pieceDecoder.schema, decodeop.go). They take path items
 // whatever their value, and the others' objects.
 var fromTree = map[string]func(d *pieceDecoder, v any) (any, error){
 	"schemas":       func(d *pieceDecoder, v any) (any, error) { return d.schema(v) },
@@ -346,11 +346,11 @@ func isMap(v any) bool {
 	return ok
 }
 
-// splitKeywords are the keywords of a schema whose subschemas decodeSchema
+// splitKeywords are the keywords of a schema whose subschemas pieceDecoder.schema
 // decodes on their own: where documents nest.
 var splitKeywords = []string{"properties", "items", "allOf", "anyOf", "oneOf"}
 
-// decodeSchema decodes a schema as kin-openapi's SchemaRef.UnmarshalJSON
+// schema decodes a schema as kin-openapi's SchemaRef.UnmarshalJSON
 // does, with the same result, but without decoding its subschemas once per
 // level of nesting: kin decodes the schema's own keywords (its
 // UnmarshalJSON on the object without its properties, items and
@@ -426,7 +426,7 @@ func (d *pieceDecoder) schema(v any) (*openapi3.SchemaRef, error) {
 	return ref, nil
 }
 
-// splittable reports whether decodeSchema decodes the value of keyword k
+// splittable reports whether pieceDecoder.schema decodes the value of keyword k
 // itself: a mapping of schema objects for properties, a schema object for
 // items, a list of schema objects for a composition.
 func splittable(k string, x any) bool {

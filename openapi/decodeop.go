@@ -8,7 +8,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// The decoders below do for path items what decodeSchema does for
+// The decoders below do for path items what pieceDecoder.schema does for
 // schemas: kin-openapi decodes each object's own members (its
 // UnmarshalJSON on the object without the members that nest), and the
 // nested members (operations, parameters, request bodies, responses, media
@@ -35,10 +35,10 @@ var methodFields = map[string]func(*openapi3.PathItem) **openapi3.Operation{
 	"trace":   func(p *openapi3.PathItem) **openapi3.Operation { return &p.Trace },
 }
 
-// pathItemSplit are the members of a path item decodePathItem decodes.
+// pathItemSplit are the members of a path item pieceDecoder.pathItem decodes.
 var pathItemSplit = []string{"connect", "delete", "get", "head", "options", "patch", "post", "put", "trace", "parameters"}
 
-// decodePathItem decodes a path item as PathItem.UnmarshalJSON does.
+// pathItem decodes a path item as PathItem.UnmarshalJSON does.
 func (d *pieceDecoder) pathItem(v any) (*openapi3.PathItem, error) {
 	item := &openapi3.PathItem{}
 	m, ok := v.(map[string]any)
@@ -69,7 +69,7 @@ func (d *pieceDecoder) pathItem(v any) (*openapi3.PathItem, error) {
 	return item, nil
 }
 
-// decodeOperation decodes an operation as Operation.UnmarshalJSON does.
+// operation decodes an operation as Operation.UnmarshalJSON does.
 func (d *pieceDecoder) operation(m map[string]any) (*openapi3.Operation, error) {
 	op := &openapi3.Operation{}
 	if folded(m, "parameters", "requestBody", "responses") {
@@ -104,7 +104,7 @@ func (d *pieceDecoder) operation(m map[string]any) (*openapi3.Operation, error) 
 	return op, nil
 }
 
-// decodeParameters decodes a list of parameter objects.
+// parameters decodes a list of parameter objects.
 func (d *pieceDecoder) parameters(list []any) (openapi3.Parameters, error) {
 	out := make(openapi3.Parameters, len(list))
 	for i, x := range list {
@@ -116,7 +116,7 @@ func (d *pieceDecoder) parameters(list []any) (openapi3.Parameters, error) {
 	return out, nil
 }
 
-// decodeParameterRef decodes a parameter as ParameterRef's UnmarshalJSON
+// parameterRef decodes a parameter as ParameterRef's UnmarshalJSON
 // does.
 func (d *pieceDecoder) parameterRef(m map[string]any) (*openapi3.ParameterRef, error) {
 	ref := &openapi3.ParameterRef{}
@@ -138,7 +138,7 @@ func (d *pieceDecoder) parameterRef(m map[string]any) (*openapi3.ParameterRef, e
 	return ref, d.putSchemaAndContent(split, &ref.Value.Schema, &ref.Value.Content)
 }
 
-// decodeRequestBodyRef decodes a request body as RequestBodyRef's
+// requestBodyRef decodes a request body as RequestBodyRef's
 // UnmarshalJSON does.
 func (d *pieceDecoder) requestBodyRef(m map[string]any) (*openapi3.RequestBodyRef, error) {
 	ref := &openapi3.RequestBodyRef{}
@@ -160,7 +160,7 @@ func (d *pieceDecoder) requestBodyRef(m map[string]any) (*openapi3.RequestBodyRe
 	return ref, d.putSchemaAndContent(split, nil, &ref.Value.Content)
 }
 
-// decodeResponses decodes an operation's responses as Responses'
+// responses decodes an operation's responses as Responses'
 // UnmarshalJSON does.
 func (d *pieceDecoder) responses(m map[string]any) (*openapi3.Responses, error) {
 	out := openapi3.NewResponsesWithCapacity(len(m))
@@ -183,7 +183,7 @@ func (d *pieceDecoder) responses(m map[string]any) (*openapi3.Responses, error) 
 	return out, nil
 }
 
-// decodeResponseRef decodes a response as ResponseRef's UnmarshalJSON
+// responseRef decodes a response as ResponseRef's UnmarshalJSON
 // does.
 func (d *pieceDecoder) responseRef(x any) (*openapi3.ResponseRef, error) {
 	ref := &openapi3.ResponseRef{}
@@ -257,7 +257,7 @@ func plainValue(v any) (any, bool) {
 	return v, true
 }
 
-// schemaOrContent tells the members decodeSchema and decodeContent
+// schemaOrContent tells the members pieceDecoder.schema and pieceDecoder.content
 // decode: a schema object, a content map of media type objects.
 func schemaOrContent(k string, x any) bool {
 	return k == "schema" && isMap(x) || isContent(k, x)
@@ -293,7 +293,7 @@ func (d *pieceDecoder) putSchemaAndContent(split map[string]any, schema **openap
 	return nil
 }
 
-// decodeContent decodes a content map of media type objects, each as
+// content decodes a content map of media type objects, each as
 // MediaType.UnmarshalJSON does.
 func (d *pieceDecoder) content(m map[string]any) (openapi3.Content, error) {
 	out := make(openapi3.Content, len(m))

@@ -36,7 +36,7 @@ var leaves = struct {
 const maxLeafText = 1024
 
 // leafSchema decodes the schema object v, which has no properties, items
-// or compositions for decodeSchema to take apart, as kinSchema does, sharing
+// or compositions for pieceDecoder.schema to take apart, as kinSchema does, sharing
 // the decoded Schema with every equal leaf decoded before.
 func leafSchema(v any) (*openapi3.SchemaRef, error) {
 	m, ok := v.(map[string]any)
