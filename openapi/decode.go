@@ -150,16 +150,17 @@ type loneRef struct {
 	resolve func(c *openapi3.Components, name string)
 }
 
-// loneRefName returns the component a lone reference ({"$ref":
-// "#/components/SECTION/NAME"} and nothing else) names, when its name
-// needs no unescaping.
-func loneRefName(m map[string]any, section string) (string, bool) {
+// noteLone records m, when it is a lone reference ({"$ref":
+// "#/components/SECTION/NAME"} and nothing else, the name needing no
+// unescaping), for resolveLoneRefs to point at the component with point.
+func (d *pieceDecoder) noteLone(m map[string]any, section string, point func(c *openapi3.Components, name string)) {
 	target, ok := m["$ref"].(string)
 	if !ok || len(m) != 1 {
-		return "", false
+		return
 	}
-	name, ok := strings.CutPrefix(target, "#/components/"+section+"/")
-	return name, ok && !strings.ContainsAny(name, "/~%")
+	if name, ok := strings.CutPrefix(target, "#/components/"+section+"/"); ok && !strings.ContainsAny(name, "/~%") {
+		d.lone = append(d.lone, loneRef{name, point})
+	}
 }
 
 // pieceError is a component or path item kin-openapi could not decode.
@@ -362,14 +363,15 @@ func (d *pieceDecoder) schema(v any) (*openapi3.SchemaRef, error) {
 	m, ok := v.(map[string]any)
 	if !ok || m["$ref"] != nil || folded(m, splitKeywords...) {
 		ref, err := kinSchema(v)
-		if name, lone := loneRefName(m, "schemas"); lone && err == nil {
-			d.lone = append(d.lone, loneRef{name, func(c *openapi3.Components, name string) {
-				if target := c.Schemas[name]; target != nil && target.Ref == "" && target.Value != nil {
-					ref.Value = target.Value
-				}
-			}})
+		if err != nil {
+			return nil, err
 		}
-		return ref, err
+		d.noteLone(m, "schemas", func(c *openapi3.Components, name string) {
+			if target := c.Schemas[name]; target != nil && target.Ref == "" {
+				ref.Value = target.Value
+			}
+		})
+		return ref, nil
 	}
 	own := make(map[string]any, len(m))
 	split := map[string]any{}

@@ -121,13 +121,11 @@ func (d *pieceDecoder) parameters(list []any) (openapi3.Parameters, error) {
 func (d *pieceDecoder) parameterRef(m map[string]any) (*openapi3.ParameterRef, error) {
 	ref := &openapi3.ParameterRef{}
 	if isRef(m) || folded(m, "schema", "content") {
-		if name, lone := loneRefName(m, "parameters"); lone {
-			d.lone = append(d.lone, loneRef{name, func(c *openapi3.Components, name string) {
-				if target := c.Parameters[name]; target != nil && target.Ref == "" && target.Value != nil {
-					ref.Value = target.Value
-				}
-			}})
-		}
+		d.noteLone(m, "parameters", func(c *openapi3.Components, name string) {
+			if target := c.Parameters[name]; target != nil && target.Ref == "" {
+				ref.Value = target.Value
+			}
+		})
 		return ref, kinDecode(m, ref)
 	}
 	ref.Value = &openapi3.Parameter{}
@@ -143,13 +141,11 @@ func (d *pieceDecoder) parameterRef(m map[string]any) (*openapi3.ParameterRef, e
 func (d *pieceDecoder) requestBodyRef(m map[string]any) (*openapi3.RequestBodyRef, error) {
 	ref := &openapi3.RequestBodyRef{}
 	if isRef(m) || folded(m, "content") {
-		if name, lone := loneRefName(m, "requestBodies"); lone {
-			d.lone = append(d.lone, loneRef{name, func(c *openapi3.Components, name string) {
-				if target := c.RequestBodies[name]; target != nil && target.Ref == "" && target.Value != nil {
-					ref.Value = target.Value
-				}
-			}})
-		}
+		d.noteLone(m, "requestBodies", func(c *openapi3.Components, name string) {
+			if target := c.RequestBodies[name]; target != nil && target.Ref == "" {
+				ref.Value = target.Value
+			}
+		})
 		return ref, kinDecode(m, ref)
 	}
 	ref.Value = &openapi3.RequestBody{}
@@ -189,13 +185,11 @@ func (d *pieceDecoder) responseRef(x any) (*openapi3.ResponseRef, error) {
 	ref := &openapi3.ResponseRef{}
 	m, ok := x.(map[string]any)
 	if !ok || isRef(m) || folded(m, "content") {
-		if name, lone := loneRefName(m, "responses"); lone {
-			d.lone = append(d.lone, loneRef{name, func(c *openapi3.Components, name string) {
-				if target := c.Responses[name]; target != nil && target.Ref == "" && target.Value != nil {
-					ref.Value = target.Value
-				}
-			}})
-		}
+		d.noteLone(m, "responses", func(c *openapi3.Components, name string) {
+			if target := c.Responses[name]; target != nil && target.Ref == "" {
+				ref.Value = target.Value
+			}
+		})
 		return ref, kinDecode(x, ref)
 	}
 	ref.Value = &openapi3.Response{}
